@@ -1,0 +1,87 @@
+// f32_gemm__simd against f32_gemm__ref over the tail families of XNNPACK's GEMM tester: every
+// subtile (m ≤ MR, n ≤ NR), k = 1, k > KC (several depth slices), n > NR and n a multiple of NR,
+// m > MC (several row blocks), n > NC, strided A/B/C (leading dimensions prime and larger than
+// needed), transposes, alpha and beta (0 ignores NaN in C). Guards after C must stay intact.
+import { f32_gemm__simd, f32_gemm_workspace_bytes } from "../gemm/gemm";
+import { f32_gemm__ref } from "../gemm/gemm-ref";
+import {
+  GEMM_M, GEMM_N, GEMM_K, GEMM_A, GEMM_LDA, GEMM_TRANS_A, GEMM_B, GEMM_LDB, GEMM_TRANS_B, GEMM_C,
+  GEMM_LDC, GEMM_ALPHA, GEMM_BETA, GEMM_WORK,
+} from "../params";
+import { randomBuffer, copyBuffer, guardsIntact, firstMismatch, at, block, setReal, reseed } from "./helpers";
+
+/** Runs both kernels on one problem and returns a description of the first disagreement, or "". */
+function check(M: i32, N: i32, K: i32, transA: bool, transB: bool, padA: i32, padB: i32, padC: i32, alpha: f32, beta: f32): string {
+  reseed(<u32>(M * 7919 + N * 104729 + K * 31 + (transA ? 1 : 0) + (transB ? 2 : 0)));
+  const lda = (transA ? M : K) + padA;
+  const ldb = (transB ? K : N) + padB;
+  const ldc = N + padC;
+  const a = randomBuffer((transA ? K : M) * lda);
+  const b = randomBuffer((transB ? N : K) * ldb);
+  const cFast = randomBuffer(M * ldc);
+  const cRef = copyBuffer(cFast, M * ldc);
+  const work = heap.alloc(<usize>f32_gemm_workspace_bytes(M, N, K));
+  const words = new StaticArray<i32>(14);
+  words[GEMM_M] = M; words[GEMM_N] = N; words[GEMM_K] = K;
+  words[GEMM_A] = <i32>a; words[GEMM_LDA] = lda; words[GEMM_TRANS_A] = transA ? 1 : 0;
+  words[GEMM_B] = <i32>b; words[GEMM_LDB] = ldb; words[GEMM_TRANS_B] = transB ? 1 : 0;
+  words[GEMM_C] = <i32>cFast; words[GEMM_LDC] = ldc; words[GEMM_WORK] = <i32>work;
+  const p = block(words);
+  setReal(p, GEMM_ALPHA, alpha);
+  setReal(p, GEMM_BETA, beta);
+  f32_gemm__simd(p);
+  store<i32>(p + (<usize>GEMM_C << 2), <i32>cRef);
+  f32_gemm__ref(p);
+  let problem = "";
+  const bad = firstMismatch(cFast, cRef, M * ldc, 1e-5 * <f32>K + 1e-5, 1e-4);
+  if (bad >= 0) {
+    problem = `M=${M} N=${N} K=${K} transA=${transA} transB=${transB} ldc=${ldc}: C[${bad / ldc}, ${bad % ldc}] = ${at(cFast, bad)}, reference ${at(cRef, bad)}`;
+  } else if (!guardsIntact(cFast, M * ldc)) {
+    problem = `M=${M} N=${N} K=${K}: wrote past the end of C`;
+  }
+  heap.free(a); heap.free(b); heap.free(cFast); heap.free(cRef); heap.free(work); heap.free(p);
+  return problem;
+}
+
+describe("f32_gemm__simd", () => {
+  it("k_eq_1: every subtile", () => {
+    for (let m = 1; m <= 4; m++) for (let n = 1; n <= 8; n++) {
+      expect(check(m, n, 1, false, false, 0, 0, 0, 1, 0)).toBe("");
+    }
+  });
+  it("k_gt_1: every subtile with k = 2…17", () => {
+    for (let k = 2; k <= 17; k += 3) for (let m = 1; m <= 4; m++) for (let n = 1; n <= 8; n++) {
+      expect(check(m, n, k, false, false, 0, 0, 0, 1, 0)).toBe("");
+    }
+  });
+  it("n_gt_NR and n_div_NR", () => {
+    for (let n = 9; n <= 40; n += 7) expect(check(5, n, 13, false, false, 0, 0, 0, 1, 0)).toBe("");
+    for (let n = 8; n <= 64; n += 8) expect(check(7, n, 11, false, false, 0, 0, 0, 1, 0)).toBe("");
+  });
+  it("m_gt_MC and k_gt_KC: several row blocks and depth slices", () => {
+    expect(check(150, 37, 300, false, false, 0, 0, 0, 1, 0)).toBe("");
+    expect(check(73, 9, 513, false, false, 0, 0, 0, 1, 0)).toBe("");
+  });
+  it("n_gt_NC: several column blocks", () => {
+    expect(check(3, 2100, 5, false, false, 0, 0, 0, 1, 0)).toBe("");
+  });
+  it("strided A, B and C (prime leading dimensions)", () => {
+    expect(check(9, 19, 23, false, false, 7, 5, 3, 1, 0)).toBe("");
+    expect(check(9, 19, 23, true, true, 11, 13, 1, 1, 0)).toBe("");
+  });
+  it("transA, transB and both", () => {
+    expect(check(13, 21, 17, true, false, 0, 0, 0, 1, 0)).toBe("");
+    expect(check(13, 21, 17, false, true, 0, 0, 0, 1, 0)).toBe("");
+    expect(check(13, 21, 17, true, true, 0, 0, 0, 1, 0)).toBe("");
+    expect(check(4, 8, 300, true, true, 0, 0, 0, 1, 0)).toBe("");
+  });
+  it("alpha and beta", () => {
+    expect(check(6, 10, 9, false, false, 0, 0, 0, 0.25, 0.5)).toBe("");
+    expect(check(6, 10, 9, false, false, 0, 0, 0, -2, 1)).toBe("");
+    expect(check(6, 10, 9, true, false, 0, 0, 2, 1.5, -0.75)).toBe("");
+    expect(check(6, 10, 9, false, false, 0, 0, 0, 0, 0.5)).toBe("");
+  });
+  it("k = 0 leaves beta·C", () => {
+    expect(check(5, 9, 0, false, false, 0, 0, 0, 1, 0.5)).toBe("");
+  });
+});

@@ -1,0 +1,192 @@
+// f32 GEMM, packed and register-blocked: C[M×N] = alpha·op(A)[M×K]·op(B)[K×N] + beta·C.
+// Goto/BLIS loop order: for each NC-column block of B and KC-deep slice, B is packed into
+// NR-wide panels ([KC][NR], zero-padded); for each MC-row block, A is packed (times alpha) into
+// MR-tall panels ([KC][MR], zero-padded); a 4×8 SIMD microkernel keeps 8 v128 accumulators in
+// registers and adds its tile into C. Reference with the same ABI: gemm-ref.ts.
+// Workspace (params GEMM_WORK): f32_gemm_workspace_bytes(M, N, K) bytes, 16-byte aligned.
+import {
+  word, real, ptr, GEMM_M, GEMM_N, GEMM_K, GEMM_A, GEMM_LDA, GEMM_TRANS_A, GEMM_B, GEMM_LDB,
+  GEMM_TRANS_B, GEMM_C, GEMM_LDC, GEMM_ALPHA, GEMM_BETA, GEMM_WORK,
+} from "../params";
+
+const MR: i32 = 4; // microkernel rows (A broadcast by load32_splat)
+const NR: i32 = 8; // microkernel columns (two v128 of B)
+const KC: i32 = 256; // depth of a packed slice: an A panel (4 KB) + a B panel (8 KB) sit in L1
+const MC: i32 = 72; // rows of packed A per block: 72 KB, stays in L2
+const NC: i32 = 2048; // columns of packed B per block: 2 MB, streams from L2/L3
+
+@inline function roundUp(x: i32, m: i32): i32 {
+  return (x + m - 1) / m * m;
+}
+
+@inline function madd(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(f32x4.mul(a, b), acc);
+}
+
+/** Bytes of workspace `f32_gemm__simd` needs for these sizes (packed A, packed B, a tail tile). */
+export function f32_gemm_workspace_bytes(M: i32, N: i32, K: i32): i32 {
+  const kc = min(KC, max(K, 1));
+  const mc = roundUp(min(MC, max(M, 1)), MR);
+  const nc = roundUp(min(NC, max(N, 1)), NR);
+  return (kc * mc + kc * nc + MR * NR) << 2;
+}
+
+/** C ← beta·C over an M×N block with row stride ldc (beta = 0 writes zeros, ignoring NaN in C). */
+function scaleC(c: usize, M: i32, N: i32, ldc: i32, beta: f32): void {
+  if (beta == 1) return;
+  for (let i = 0; i < M; i++) {
+    const row = c + (<usize>(i * ldc) << 2);
+    if (beta == 0) {
+      memory.fill(row, 0, <usize>N << 2);
+    } else {
+      for (let j = 0; j < N; j++) {
+        const q = row + (<usize>j << 2);
+        store<f32>(q, load<f32>(q) * beta);
+      }
+    }
+  }
+}
+
+/**
+ * Packs op(A)[i0 : i0+mc, p0 : p0+kc]·alpha into MR-row panels: panel r holds, for k = 0…kc−1,
+ * the MR values op(A)[i0 + r·MR + t, p0 + k] (t = 0…3) contiguously; rows past mc are zero.
+ * op(A)[i, k] = A[i·lda + k], or A[k·lda + i] when transposed.
+ */
+function packA(dst: usize, a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, alpha: f32): void {
+  for (let r = 0; r < mc; r += MR) {
+    const rows = min(MR, mc - r);
+    for (let t = 0; t < MR; t++) {
+      let q = dst + (<usize>(r * kc + t) << 2);
+      if (t >= rows) {
+        for (let k = 0; k < kc; k++) { store<f32>(q, 0); q += MR << 2; }
+        continue;
+      }
+      const i = i0 + r + t;
+      if (!transA) {
+        let s = a + (<usize>(i * lda + p0) << 2);
+        for (let k = 0; k < kc; k++) { store<f32>(q, load<f32>(s) * alpha); q += MR << 2; s += 4; }
+      } else {
+        let s = a + (<usize>(p0 * lda + i) << 2);
+        for (let k = 0; k < kc; k++) { store<f32>(q, load<f32>(s) * alpha); q += MR << 2; s += <usize>lda << 2; }
+      }
+    }
+  }
+}
+
+/**
+ * Packs op(B)[p0 : p0+kc, j0 : j0+nc] into NR-column panels: panel c holds, for k = 0…kc−1, the
+ * NR values op(B)[p0 + k, j0 + c·NR + t] contiguously; columns past nc are zero.
+ * op(B)[k, j] = B[k·ldb + j], or B[j·ldb + k] when transposed.
+ */
+function packB(dst: usize, b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32): void {
+  for (let c = 0; c < nc; c += NR) {
+    const cols = min(NR, nc - c);
+    let q = dst + (<usize>(c * kc) << 2);
+    if (!transB && cols == NR) {
+      let s = b + (<usize>(p0 * ldb + j0 + c) << 2);
+      for (let k = 0; k < kc; k++) {
+        v128.store(q, v128.load(s));
+        v128.store(q, v128.load(s, 16), 16);
+        q += NR << 2;
+        s += <usize>ldb << 2;
+      }
+      continue;
+    }
+    for (let k = 0; k < kc; k++) {
+      for (let t = 0; t < NR; t++) {
+        let v: f32 = 0;
+        if (t < cols) {
+          const j = j0 + c + t;
+          const p = p0 + k;
+          v = transB ? load<f32>(b + (<usize>(j * ldb + p) << 2)) : load<f32>(b + (<usize>(p * ldb + j) << 2));
+        }
+        store<f32>(q + (<usize>t << 2), v);
+      }
+      q += NR << 2;
+    }
+  }
+}
+
+/**
+ * 4×8 microkernel: C[0:mr, 0:nr] += Σ_k Ap[k][0:4]ᵀ·Bp[k][0:8] over kc steps. A full tile adds
+ * straight into C; a partial tile (mr < 4 or nr < 8) goes through `tail` (32 floats).
+ */
+@inline function micro4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: i32, tail: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(ap, 4);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load32_splat(ap, 8);
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    a = v128.load32_splat(ap, 12);
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    ap += MR << 2;
+    bp += NR << 2;
+  }
+  const rowBytes = <usize>ldc << 2;
+  if (mr == MR && nr == NR) {
+    let r = c;
+    v128.store(r, f32x4.add(v128.load(r), c00)); v128.store(r, f32x4.add(v128.load(r, 16), c01), 16); r += rowBytes;
+    v128.store(r, f32x4.add(v128.load(r), c10)); v128.store(r, f32x4.add(v128.load(r, 16), c11), 16); r += rowBytes;
+    v128.store(r, f32x4.add(v128.load(r), c20)); v128.store(r, f32x4.add(v128.load(r, 16), c21), 16); r += rowBytes;
+    v128.store(r, f32x4.add(v128.load(r), c30)); v128.store(r, f32x4.add(v128.load(r, 16), c31), 16);
+    return;
+  }
+  v128.store(tail, c00); v128.store(tail, c01, 16);
+  v128.store(tail, c10, 32); v128.store(tail, c11, 48);
+  v128.store(tail, c20, 64); v128.store(tail, c21, 80);
+  v128.store(tail, c30, 96); v128.store(tail, c31, 112);
+  for (let i = 0; i < mr; i++) {
+    for (let j = 0; j < nr; j++) {
+      const q = c + <usize>i * rowBytes + (<usize>j << 2);
+      store<f32>(q, load<f32>(q) + load<f32>(tail + (<usize>(i * NR + j) << 2)));
+    }
+  }
+}
+
+/** GEMM over the params block at `p` (slots GEMM_* in params.ts). */
+export function f32_gemm__simd(p: usize): void {
+  const M = word(p, GEMM_M), N = word(p, GEMM_N), K = word(p, GEMM_K);
+  const a = ptr(p, GEMM_A), lda = word(p, GEMM_LDA), transA = word(p, GEMM_TRANS_A) != 0;
+  const b = ptr(p, GEMM_B), ldb = word(p, GEMM_LDB), transB = word(p, GEMM_TRANS_B) != 0;
+  const c = ptr(p, GEMM_C), ldc = word(p, GEMM_LDC);
+  const alpha = real(p, GEMM_ALPHA), beta = real(p, GEMM_BETA);
+  const work = ptr(p, GEMM_WORK);
+  if (M <= 0 || N <= 0) return;
+  scaleC(c, M, N, ldc, beta);
+  if (K <= 0 || alpha == 0) return;
+
+  const kcMax = min(KC, K);
+  const packedA = work;
+  const packedB = work + (<usize>(kcMax * roundUp(min(MC, M), MR)) << 2);
+  const tail = packedB + (<usize>(kcMax * roundUp(min(NC, N), NR)) << 2);
+
+  for (let j0 = 0; j0 < N; j0 += NC) {
+    const nc = min(NC, N - j0);
+    for (let p0 = 0; p0 < K; p0 += KC) {
+      const kc = min(KC, K - p0);
+      packB(packedB, b, ldb, transB, p0, kc, j0, nc);
+      for (let i0 = 0; i0 < M; i0 += MC) {
+        const mc = min(MC, M - i0);
+        packA(packedA, a, lda, transA, i0, mc, p0, kc, alpha);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bp = packedB + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const cp = c + (<usize>((i0 + ir) * ldc + j0 + jr) << 2);
+            micro4x8(kc, packedA + (<usize>(ir * kc) << 2), bp, cp, ldc, mr, nr, tail);
+          }
+        }
+      }
+    }
+  }
+}

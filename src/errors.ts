@@ -1,0 +1,25 @@
+// Typed errors. Every one is thrown synchronously, before any work, and names the argument,
+// what was expected and what was given; after any of them the module keeps working.
+
+/** Base class of every error fcn-wasm throws on purpose. */
+export class FcnWasmError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A tensor's shape or data does not fit the operation (wrong rank, channels, data length…). */
+export class ShapeError extends FcnWasmError {}
+
+/** An attribute is unknown, of the wrong type, or out of range. */
+export class AttributeError extends FcnWasmError {}
+
+/** A valid request that fcn-wasm does not implement yet (named in the message and the README). */
+export class UnsupportedError extends FcnWasmError {}
+
+/** The operation needs more memory than a 32-bit WebAssembly memory can hold (4 GiB). */
+export class OutOfMemoryError extends FcnWasmError {}
+
+/** An op was called before `await ready()` finished. */
+export class NotReadyError extends FcnWasmError {}

@@ -1,0 +1,20 @@
+// fcn-wasm: WebAssembly SIMD kernels for fully convolutional networks, with ONNX semantics.
+// `await ready()` once, then every op is synchronous. Tensors are row-major float32, NCHW.
+export { ready, isReady } from "./runtime/runtime.js";
+export type { ReadyOptions, RuntimeInfo, BuildName } from "./runtime/runtime.js";
+export { tensor } from "./tensor.js";
+export type { Tensor } from "./tensor.js";
+export { FcnWasmError, ShapeError, AttributeError, UnsupportedError, OutOfMemoryError, NotReadyError } from "./errors.js";
+export type {
+  AutoPad, Ints, ConvAttrs, ConvTransposeAttrs, MaxPoolAttrs, Im2colAttrs, Col2imAttrs, GemmAttrs, CropAttrs,
+} from "./attrs.js";
+export { conv } from "./ops/conv.js";
+export { convTranspose } from "./ops/conv-transpose.js";
+export { maxPool } from "./ops/max-pool.js";
+export { gemm } from "./ops/gemm.js";
+export { matmul } from "./ops/matmul.js";
+export { im2col } from "./ops/im2col.js";
+export { col2im } from "./ops/col2im.js";
+export { relu } from "./ops/relu.js";
+export { add } from "./ops/add.js";
+export { crop } from "./ops/crop.js";

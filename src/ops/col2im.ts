@@ -1,0 +1,43 @@
+// col2im: ONNX Col2Im. cols [N, C·∏k, L] → image [N, C, imageShape…], summing overlapping entries;
+// the exact adjoint of im2col with the same attributes. L must equal the number of window positions
+// ∏ (⌊(image + pads − d·(k−1) − 1) / s⌋ + 1).
+import { type Col2imAttrs, checkAttrNames, readInts } from "../attrs.js";
+import { ShapeError } from "../errors.js";
+import { checkSpatialRank, resolveWindow } from "../shape.js";
+import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
+import { windowParams } from "../runtime/params.js";
+import { product, withArena } from "./run.js";
+
+/**
+ * Folds columns back into an image (overlap-add).
+ * @param cols [N, C·kH·kW, L]
+ * @param attrs imageShape (required), kernelShape (required; Col2Im's block_shape), strides, pads, dilations
+ * @returns image [N, C, H, W]
+ */
+export function col2im(cols: Tensor, attrs: Col2imAttrs): Tensor {
+  const cShape = checkTensor(cols, "col2im(cols)");
+  const a = checkAttrNames(attrs, ["imageShape", "kernelShape", "strides", "pads", "dilations"], "col2im");
+  if (cShape.length !== 3) throw new ShapeError(`col2im(cols): expected rank 3 [N, C·∏k, L], got ${describeShape(cShape)}`);
+  const rank = Array.isArray(a.imageShape) ? a.imageShape.length : typeof a.imageShape === "number" ? 1 : 0;
+  if (a.imageShape === undefined) throw new ShapeError("col2im(attrs.imageShape): required, got nothing");
+  checkSpatialRank(rank, "col2im", "the image");
+  const image = readInts(a.imageShape, rank, "col2im(attrs.imageShape)", 1, 1);
+  const window = resolveWindow(image, a, "col2im");
+  const [N, rows, L] = cShape;
+  const taps = product(window.kernel);
+  if (rows % taps !== 0) {
+    throw new ShapeError(`col2im(cols): dimension 1 must be C·∏kernelShape, a multiple of ${taps}, got ${rows}`);
+  }
+  const C = rows / taps;
+  const positions = product(window.grid);
+  if (L !== positions) {
+    throw new ShapeError(`col2im(cols): dimension 2 must be the number of window positions ${positions} (${window.grid.join("×")}), got ${L}`);
+  }
+  const outSize = N * C * product(image);
+  return withArena((rt) => {
+    const pc = rt.arena.put(cols.data, "col2im(cols)");
+    const py = rt.arena.alloc(outSize * 4, "col2im output");
+    rt.kernels.f32_col2im__fast(windowParams(rt.params, window, N * C, pc, py));
+    return tensor(rt.arena.take(py, outSize), [N, C, ...image]);
+  });
+}

@@ -1,0 +1,54 @@
+// gemm: ONNX Gemm. Y[M×N] = alpha·op(A)·op(B) + beta·C, op(X) = Xᵀ when trans is set; C (optional)
+// broadcasts one way to [M, N]: shape [], [1], [N], [1, N], [M, 1] or [M, N].
+import { type GemmAttrs, checkAttrNames, readFlag, readNumber } from "../attrs.js";
+import { ShapeError } from "../errors.js";
+import { broadcastStrides } from "../broadcast.js";
+import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
+import { gemmWorkspace, runGemm, withArena } from "./run.js";
+
+/**
+ * ONNX Gemm (opset 22).
+ * @param a [M, K], or [K, M] with transA
+ * @param b [K, N], or [N, K] with transB
+ * @param c optional, broadcastable to [M, N]
+ * @param attrs alpha (default 1), beta (default 1), transA, transB
+ * @returns y [M, N]
+ */
+export function gemm(a: Tensor, b: Tensor, c?: Tensor | null, attrs?: GemmAttrs): Tensor {
+  const aShape = checkTensor(a, "gemm(a)");
+  const bShape = checkTensor(b, "gemm(b)");
+  const cShape = c == null ? null : checkTensor(c, "gemm(c)");
+  const at = checkAttrNames(attrs, ["alpha", "beta", "transA", "transB"], "gemm");
+  const alpha = readNumber(at.alpha, "gemm(attrs.alpha)", 1);
+  const beta = readNumber(at.beta, "gemm(attrs.beta)", 1);
+  const transA = readFlag(at.transA, "gemm(attrs.transA)");
+  const transB = readFlag(at.transB, "gemm(attrs.transB)");
+  if (aShape.length !== 2) throw new ShapeError(`gemm(a): expected a matrix (rank 2), got ${describeShape(aShape)}`);
+  if (bShape.length !== 2) throw new ShapeError(`gemm(b): expected a matrix (rank 2), got ${describeShape(bShape)}`);
+  const [M, K] = transA ? [aShape[1], aShape[0]] : aShape;
+  const [Kb, N] = transB ? [bShape[1], bShape[0]] : bShape;
+  if (K !== Kb) {
+    throw new ShapeError(`gemm(b): inner dimensions differ: op(a) is ${M}×${K} but op(b) is ${Kb}×${N}${transA || transB ? ` (transA ${transA}, transB ${transB})` : ""}`);
+  }
+  let y0: Float32Array | null = null;
+  if (cShape !== null && c != null) {
+    const fits = cShape.length <= 2 && cShape.every((d, i) => d === 1 || d === [M, N][2 - cShape.length + i]);
+    if (!fits) throw new ShapeError(`gemm(c): expected a shape that broadcasts to [${M}, ${N}] ([], [N], [1, N], [M, 1] or [M, N]), got ${describeShape(cShape)}`);
+    const [sm, sn] = broadcastStrides(cShape, [M, N]);
+    y0 = new Float32Array(M * N);
+    for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) y0[i * N + j] = c.data[i * sm + j * sn];
+  }
+  return withArena((rt) => {
+    const pa = rt.arena.put(a.data, "gemm(a)");
+    const pb = rt.arena.put(b.data, "gemm(b)");
+    const py = y0 === null ? rt.arena.alloc(M * N * 4, "gemm output") : rt.arena.put(y0, "gemm output (from c)");
+    const work = gemmWorkspace(rt, M, N, K, "gemm");
+    runGemm(rt, {
+      M, N, K,
+      a: pa, lda: aShape[1], transA,
+      b: pb, ldb: bShape[1], transB,
+      c: py, ldc: N, alpha, beta: y0 === null ? 0 : beta, work,
+    });
+    return tensor(rt.arena.take(py, M * N), [M, N]);
+  });
+}

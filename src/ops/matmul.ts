@@ -1,0 +1,46 @@
+// matmul: ONNX MatMul, numpy semantics. A 1-D a is a row [1, K] and a 1-D b a column [K, 1] (the
+// added axis is dropped from the result); leading (batch) axes broadcast. Each batch entry is one
+// GEMM call on the packed kernel.
+import { ShapeError } from "../errors.js";
+import { broadcastShapes, broadcastStrides, forEachOuter } from "../broadcast.js";
+import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
+import { gemmWorkspace, product, runGemm, withArena } from "./run.js";
+
+/**
+ * ONNX MatMul (opset 22): matrix product over the last two axes, batch axes broadcast.
+ * @param a [..., M, K] or [K]
+ * @param b [..., K, N] or [K]
+ * @returns y [...batch, M, N] (without M or N where a or b was 1-D)
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  const aShape = checkTensor(a, "matmul(a)");
+  const bShape = checkTensor(b, "matmul(b)");
+  if (aShape.length === 0 || bShape.length === 0) {
+    throw new ShapeError(`matmul: expected tensors of rank ≥ 1, got ${describeShape(aShape)} and ${describeShape(bShape)}`);
+  }
+  const a2 = aShape.length === 1 ? [1, aShape[0]] : aShape.slice();
+  const b2 = bShape.length === 1 ? [bShape[0], 1] : bShape.slice();
+  const [M, K] = a2.slice(-2);
+  const [Kb, N] = b2.slice(-2);
+  if (K !== Kb) throw new ShapeError(`matmul(b): inner dimensions differ: a is ${describeShape(aShape)} (K = ${K}) but b is ${describeShape(bShape)} (K = ${Kb})`);
+  const batch = broadcastShapes(a2.slice(0, -2), b2.slice(0, -2), "matmul (batch axes)");
+  const sa = broadcastStrides(a2.slice(0, -2), batch).map((s) => s * M * K);
+  const sb = broadcastStrides(b2.slice(0, -2), batch).map((s) => s * K * N);
+  const outShape = [...batch, ...(aShape.length === 1 ? [] : [M]), ...(bShape.length === 1 ? [] : [N])];
+  const count = product(batch);
+  return withArena((rt) => {
+    const pa = rt.arena.put(a.data, "matmul(a)");
+    const pb = rt.arena.put(b.data, "matmul(b)");
+    const py = rt.arena.alloc(count * M * N * 4, "matmul output");
+    const work = gemmWorkspace(rt, M, N, K, "matmul");
+    forEachOuter(batch, 0, sa, sb, (oa, ob, n) => {
+      runGemm(rt, {
+        M, N, K,
+        a: pa + oa * 4, lda: K, transA: false,
+        b: pb + ob * 4, ldb: N, transB: false,
+        c: py + n * M * N * 4, ldc: N, alpha: 1, beta: 0, work,
+      });
+    });
+    return tensor(rt.arena.take(py, count * M * N), outShape);
+  });
+}

@@ -1,0 +1,32 @@
+// The exports of one instantiated kernel module (assembly/index.ts), typed. Numbers only:
+// pointers are byte offsets into the shared linear memory, sizes are element counts.
+
+export interface Kernels {
+  heap_base(): number;
+  f32_gemm__simd(params: number): void;
+  f32_gemm__ref(params: number): void;
+  f32_gemm_workspace_bytes(M: number, N: number, K: number): number;
+  f32_im2col__fast(params: number): void;
+  f32_im2col__ref(params: number): void;
+  f32_col2im__fast(params: number): void;
+  f32_col2im__ref(params: number): void;
+  f32_max_pool__fast(params: number): void;
+  f32_max_pool__ref(params: number): void;
+  f32_relu__simd(x: number, y: number, n: number): void;
+  f32_relu__ref(x: number, y: number, n: number): void;
+  f32_add__simd(a: number, aStep: number, b: number, bStep: number, y: number, n: number): void;
+  f32_add__ref(a: number, aStep: number, b: number, bStep: number, y: number, n: number): void;
+  f32_bias_add__simd(y: number, bias: number, N: number, C: number, plane: number): void;
+  f32_bias_add__ref(y: number, bias: number, N: number, C: number, plane: number): void;
+  f32_crop__simd(x: number, y: number, C: number, H: number, W: number, top: number, left: number, OH: number, OW: number): void;
+  f32_crop__ref(x: number, y: number, C: number, H: number, W: number, top: number, left: number, OH: number, OW: number): void;
+}
+
+/** Names every build must export; checked at load so a stale .wasm fails loudly, not later. */
+export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
+  "heap_base", "f32_gemm__simd", "f32_gemm__ref", "f32_gemm_workspace_bytes",
+  "f32_im2col__fast", "f32_im2col__ref", "f32_col2im__fast", "f32_col2im__ref",
+  "f32_max_pool__fast", "f32_max_pool__ref", "f32_relu__simd", "f32_relu__ref",
+  "f32_add__simd", "f32_add__ref", "f32_bias_add__simd", "f32_bias_add__ref",
+  "f32_crop__simd", "f32_crop__ref",
+];

@@ -1,0 +1,67 @@
+// Parameter blocks (the TS half of assembly/params.ts: keep the slot numbers in step). A block
+// is written at a fixed offset below the arena, then its address is passed to the kernel.
+import type { Window } from "../shape.js";
+
+export const GEMM = {
+  M: 0, N: 1, K: 2, A: 3, LDA: 4, TRANS_A: 5, B: 6, LDB: 7, TRANS_B: 8, C: 9, LDC: 10,
+  ALPHA: 11, BETA: 12, WORK: 13,
+} as const;
+
+export const GEO = {
+  C: 0, H: 1, W: 2, KH: 3, KW: 4, SH: 5, SW: 6, PT: 7, PL: 8, DH: 9, DW: 10, OH: 11, OW: 12,
+  SRC: 13, DST: 14,
+} as const;
+
+/** Byte offset of the parameter block (inside the first page, above the module's static data). */
+export const PARAMS_PTR = 1024;
+const PARAM_WORDS = 64;
+/** The arena starts on the second page. */
+export const ARENA_BASE = 65536;
+
+export class ParamBlock {
+  constructor(private memory: WebAssembly.Memory) {}
+
+  /** Writes `ints` (and f32 values at the slots in `floats`) and returns the block's address. */
+  write(ints: readonly number[], floats: Readonly<Record<number, number>> = {}): number {
+    const i32 = new Int32Array(this.memory.buffer, PARAMS_PTR, PARAM_WORDS);
+    const f32 = new Float32Array(this.memory.buffer, PARAMS_PTR, PARAM_WORDS);
+    for (let i = 0; i < ints.length; i++) i32[i] = ints[i];
+    for (const [slot, v] of Object.entries(floats)) f32[Number(slot)] = v;
+    return PARAMS_PTR;
+  }
+}
+
+/** GEMM operands: C[M×N] = alpha·op(A)·op(B) + beta·C; pointers are byte offsets, strides in elements. */
+export interface GemmCall {
+  M: number; N: number; K: number;
+  a: number; lda: number; transA: boolean;
+  b: number; ldb: number; transB: boolean;
+  c: number; ldc: number;
+  alpha: number; beta: number;
+  work: number;
+}
+
+export function gemmParams(block: ParamBlock, g: GemmCall): number {
+  const ints = new Array<number>(14).fill(0);
+  ints[GEMM.M] = g.M; ints[GEMM.N] = g.N; ints[GEMM.K] = g.K;
+  ints[GEMM.A] = g.a; ints[GEMM.LDA] = g.lda; ints[GEMM.TRANS_A] = g.transA ? 1 : 0;
+  ints[GEMM.B] = g.b; ints[GEMM.LDB] = g.ldb; ints[GEMM.TRANS_B] = g.transB ? 1 : 0;
+  ints[GEMM.C] = g.c; ints[GEMM.LDC] = g.ldc; ints[GEMM.WORK] = g.work;
+  return block.write(ints, { [GEMM.ALPHA]: g.alpha, [GEMM.BETA]: g.beta });
+}
+
+/**
+ * Window geometry for a 1-D or 2-D window over `channels` planes, from `src` to `dst`. A 1-D
+ * window runs as 2-D with H = KH = 1.
+ */
+export function windowParams(block: ParamBlock, w: Window, channels: number, src: number, dst: number): number {
+  const two = w.rank === 2;
+  const ax = (arr: number[], one: number): [number, number] => (two ? [arr[0], arr[1]] : [one, arr[0]]);
+  const [H, W] = ax(w.image, 1);
+  const [KH, KW] = ax(w.kernel, 1);
+  const [SH, SW] = ax(w.strides, 1);
+  const [PT, PL] = ax(w.padsBegin, 0);
+  const [DH, DW] = ax(w.dilations, 1);
+  const [OH, OW] = ax(w.grid, 1);
+  return block.write([channels, H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW, src, dst]);
+}

@@ -1,0 +1,254 @@
+// Shape math, done once in TS before any kernel runs: attribute resolution and output sizes for
+// the windowed ops (ONNX opset 22; PyTorch agrees where both define a case).
+import {
+  type AutoPad, type ConvAttrs, type ConvTransposeAttrs, type MaxPoolAttrs,
+  readAutoPad, readFlag, readInts, readPads, readPositiveInt, checkAttrNames,
+} from "./attrs.js";
+import { AttributeError, ShapeError, UnsupportedError } from "./errors.js";
+import { describeShape } from "./tensor.js";
+
+/** A resolved sliding window over `rank` spatial axes; every array has one entry per axis. */
+export interface Window {
+  rank: number;
+  /** Spatial size of the image the window slides over. */
+  image: number[];
+  kernel: number[];
+  strides: number[];
+  dilations: number[];
+  /** Padding before each axis (may be negative for a transposed convolution with SAME and k < s). */
+  padsBegin: number[];
+  padsEnd: number[];
+  /** Number of window positions per axis. */
+  grid: number[];
+}
+
+/** Resolved geometry of a Conv or ConvTranspose call. */
+export interface ConvGeometry {
+  N: number;
+  /** Input channels. */
+  C: number;
+  /** Output channels. */
+  M: number;
+  group: number;
+  /**
+   * The convolution window. For conv, `image` is the input and `grid` the output; for
+   * convTranspose (the adjoint), `image` is the output and `grid` the input.
+   */
+  window: Window;
+  /** Output shape [N, M, spatial…]. */
+  outShape: number[];
+}
+
+/** Checks that a spatial rank is implemented (1 or 2). */
+export function checkSpatialRank(rank: number, op: string, what: string): void {
+  if (rank === 1 || rank === 2) return;
+  if (rank === 3) throw new UnsupportedError(`${op}: spatial rank 3 (${what} of rank 5) is not supported yet; ranks 1 and 2 are`);
+  throw new ShapeError(`${op}: expected ${what} of rank 3 or 4 (N, C, spatial…), got rank ${rank + 2}`);
+}
+
+/** Effective extent of a dilated kernel: d·(k − 1) + 1. */
+export function span(k: number, d: number): number {
+  return d * (k - 1) + 1;
+}
+
+/**
+ * Number of window positions along one axis: ⌊(in + padBegin + padEnd − d·(k−1) − 1) / s⌋ + 1, or with
+ * ceilMode the ceiling, less one when the last window would start inside the end padding.
+ */
+export function windowCount(size: number, k: number, s: number, d: number, begin: number, end: number, ceilMode = false): number {
+  const room = size + begin + end - span(k, d);
+  if (room < 0) return 0;
+  let out = (ceilMode ? Math.ceil(room / s) : Math.floor(room / s)) + 1;
+  if (ceilMode && (out - 1) * s >= size + begin) out -= 1;
+  return out;
+}
+
+/** Pads for SAME_* convolution-like windows: output ⌈in / s⌉, total = max(0, (out−1)·s + d·(k−1) + 1 − in). */
+function samePads(size: number, k: number, s: number, d: number, autoPad: AutoPad): [number, number] {
+  const out = Math.ceil(size / s);
+  const total = Math.max(0, (out - 1) * s + span(k, d) - size);
+  const small = Math.floor(total / 2);
+  return autoPad === "SAME_UPPER" ? [small, total - small] : [total - small, small];
+}
+
+function kernelFromWeights(value: unknown, wSpatial: readonly number[], op: string): number[] {
+  const k = readInts(value, wSpatial.length, `${op}(attrs.kernelShape)`, 1, 1);
+  if (value !== undefined && k.some((v, i) => v !== wSpatial[i])) {
+    throw new ShapeError(`${op}(attrs.kernelShape): expected the weight's spatial shape [${wSpatial.join(", ")}], got [${k.join(", ")}]`);
+  }
+  return wSpatial.slice();
+}
+
+const CONV_ATTRS = ["kernelShape", "strides", "pads", "dilations", "group", "autoPad"] as const;
+const CONV_TRANSPOSE_ATTRS = [...CONV_ATTRS, "outputPadding", "outputShape"] as const;
+
+function checkBias(b: readonly number[] | null, M: number, op: string): void {
+  if (b === null) return;
+  if (b.length !== 1 || b[0] !== M) throw new ShapeError(`${op}(b): expected bias of shape [${M}] (one per output channel), got ${describeShape(b)}`);
+}
+
+/** Resolves Conv: x [N, C, in…], w [M, C/group, k…], b [M]. Output [N, M, out…]. */
+export function resolveConv(x: readonly number[], w: readonly number[], b: readonly number[] | null, attrs: ConvAttrs | undefined, op = "conv"): ConvGeometry {
+  const a = checkAttrNames(attrs, CONV_ATTRS, op);
+  const rank = x.length - 2;
+  checkSpatialRank(rank, op, "x");
+  if (w.length !== x.length) throw new ShapeError(`${op}(w): expected rank ${x.length} like x ([M, C/group, k…]), got ${describeShape(w)}`);
+  const [N, C] = x;
+  const M = w[0];
+  const group = readPositiveInt(a.group, `${op}(attrs.group)`, 1);
+  if (C % group !== 0) throw new ShapeError(`${op}(x): channels ${C} must be divisible by group ${group}`);
+  if (M % group !== 0) throw new ShapeError(`${op}(w): output channels ${M} must be divisible by group ${group}`);
+  if (w[1] * group !== C) throw new ShapeError(`${op}(w): expected w.shape[1] = C/group = ${C / group} (x has ${C} channels, group ${group}), got ${w[1]}`);
+  checkBias(b, M, op);
+  const kernel = kernelFromWeights(a.kernelShape, w.slice(2), op);
+  const strides = readInts(a.strides, rank, `${op}(attrs.strides)`, 1, 1);
+  const dilations = readInts(a.dilations, rank, `${op}(attrs.dilations)`, 1, 1);
+  const autoPad = readAutoPad(a.autoPad, a.pads, op);
+  const image = x.slice(2);
+  let [padsBegin, padsEnd] = readPads(a.pads, rank, `${op}(attrs.pads)`);
+  if (autoPad === "VALID") padsBegin = padsEnd = new Array<number>(rank).fill(0);
+  if (autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER") {
+    const pairs = image.map((n, i) => samePads(n, kernel[i], strides[i], dilations[i], autoPad));
+    padsBegin = pairs.map((p) => p[0]);
+    padsEnd = pairs.map((p) => p[1]);
+  }
+  const grid = image.map((n, i) => windowCount(n, kernel[i], strides[i], dilations[i], padsBegin[i], padsEnd[i]));
+  grid.forEach((g, i) => {
+    if (g < 1) {
+      throw new ShapeError(
+        `${op}: output axis ${i} would be empty: input ${image[i]} + pads ${padsBegin[i]}+${padsEnd[i]} is smaller than the dilated kernel ${span(kernel[i], dilations[i])}`);
+    }
+  });
+  return {
+    N, C, M, group,
+    window: { rank, image, kernel, strides, dilations, padsBegin, padsEnd, grid },
+    outShape: [N, M, ...grid],
+  };
+}
+
+/**
+ * Resolves ConvTranspose: x [N, C, in…], w [C, M/group, k…], b [M]. Output [N, M, out…] with
+ * out = s·(in − 1) + outputPadding + d·(k − 1) + 1 − padBegin − padEnd. With `outputShape`, or
+ * autoPad SAME_* (out = in·s), the total padding s·(in−1) + outputPadding + d·(k−1) + 1 − out is
+ * split: SAME_UPPER puts ⌊total/2⌋ first, otherwise total − ⌊total/2⌋ goes first (ONNX).
+ */
+export function resolveConvTranspose(x: readonly number[], w: readonly number[], b: readonly number[] | null, attrs: ConvTransposeAttrs | undefined, op = "convTranspose"): ConvGeometry {
+  const a = checkAttrNames(attrs, CONV_TRANSPOSE_ATTRS, op);
+  const rank = x.length - 2;
+  checkSpatialRank(rank, op, "x");
+  if (w.length !== x.length) throw new ShapeError(`${op}(w): expected rank ${x.length} like x ([C, M/group, k…]), got ${describeShape(w)}`);
+  const [N, C] = x;
+  const group = readPositiveInt(a.group, `${op}(attrs.group)`, 1);
+  if (w[0] !== C) throw new ShapeError(`${op}(w): expected w.shape[0] = C = ${C} (the input channels), got ${w[0]}`);
+  if (C % group !== 0) throw new ShapeError(`${op}(x): channels ${C} must be divisible by group ${group}`);
+  const M = w[1] * group;
+  checkBias(b, M, op);
+  const kernel = kernelFromWeights(a.kernelShape, w.slice(2), op);
+  const strides = readInts(a.strides, rank, `${op}(attrs.strides)`, 1, 1);
+  const dilations = readInts(a.dilations, rank, `${op}(attrs.dilations)`, 1, 1);
+  const outputPadding = readInts(a.outputPadding, rank, `${op}(attrs.outputPadding)`, 0, 0);
+  outputPadding.forEach((p, i) => {
+    if (p >= Math.max(strides[i], dilations[i])) {
+      throw new AttributeError(`${op}(attrs.outputPadding[${i}]): expected < max(stride, dilation) = ${Math.max(strides[i], dilations[i])}, got ${p}`);
+    }
+  });
+  const autoPad = readAutoPad(a.autoPad, a.pads, op);
+  if (a.outputShape !== undefined && a.pads !== undefined) {
+    throw new AttributeError(`${op}(attrs.pads): cannot be combined with outputShape (the pads are derived from it); give one or the other`);
+  }
+  const grid = x.slice(2);
+  // Size with no padding at all: the full transposed convolution.
+  const full = grid.map((n, i) => strides[i] * (n - 1) + outputPadding[i] + span(kernel[i], dilations[i]));
+  let padsBegin: number[];
+  let padsEnd: number[];
+  let wanted: number[] | null = null;
+  if (a.outputShape !== undefined) {
+    wanted = readInts(a.outputShape, rank, `${op}(attrs.outputShape)`, 1, 1);
+    // Beyond the full size, the extra end rows receive no kernel tap (negative padding, as ONNX
+    // derives it); like PyTorch's output_size, that extra must stay below max(stride, dilation).
+    wanted.forEach((o, i) => {
+      const most = full[i] + Math.max(strides[i], dilations[i]) - 1 - outputPadding[i];
+      if (o > most) {
+        throw new AttributeError(`${op}(attrs.outputShape[${i}]): ${o} is unreachable; at most ${most} = stride·(in−1) + dilation·(k−1) + max(stride, dilation) for input ${grid[i]}`);
+      }
+    });
+  } else if (autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER") {
+    wanted = grid.map((n, i) => n * strides[i]);
+  }
+  if (wanted !== null) {
+    const totals = wanted.map((o, i) => full[i] - o);
+    const small = totals.map((t) => Math.floor(t / 2));
+    padsBegin = autoPad === "SAME_UPPER" ? small : totals.map((t, i) => t - small[i]);
+    padsEnd = totals.map((t, i) => t - padsBegin[i]);
+  } else if (autoPad === "VALID") {
+    padsBegin = new Array<number>(rank).fill(0);
+    padsEnd = padsBegin.slice();
+  } else {
+    [padsBegin, padsEnd] = readPads(a.pads, rank, `${op}(attrs.pads)`);
+  }
+  const image = full.map((f, i) => f - padsBegin[i] - padsEnd[i]);
+  image.forEach((o, i) => {
+    if (o < 1) throw new ShapeError(`${op}: output axis ${i} would be empty: ${full[i]} before padding, pads ${padsBegin[i]}+${padsEnd[i]}`);
+  });
+  return {
+    N, C, M, group,
+    window: { rank, image, kernel, strides, dilations, padsBegin, padsEnd, grid },
+    outShape: [N, M, ...image],
+  };
+}
+
+const MAX_POOL_ATTRS = ["kernelShape", "strides", "pads", "dilations", "autoPad", "ceilMode", "storageOrder"] as const;
+
+/**
+ * Resolves MaxPool: x [N, C, in…] → [N, C, out…]. NOTSET: out = ⌊(in + pads − d·(k−1) − 1) / s⌋ + 1
+ * (ceilMode: ⌈…⌉, dropping a last window that would start in the end padding). SAME_*: out = ⌈in / s⌉.
+ * VALID: no padding, then as NOTSET.
+ */
+export function resolveMaxPool(x: readonly number[], attrs: MaxPoolAttrs | undefined, op = "maxPool"): { window: Window; outShape: number[] } {
+  const a = checkAttrNames(attrs, MAX_POOL_ATTRS, op);
+  const rank = x.length - 2;
+  checkSpatialRank(rank, op, "x");
+  if (a.kernelShape === undefined) throw new AttributeError(`${op}(attrs.kernelShape): required, got nothing`);
+  const kernel = readInts(a.kernelShape, rank, `${op}(attrs.kernelShape)`, 1, 1);
+  const strides = readInts(a.strides, rank, `${op}(attrs.strides)`, 1, 1);
+  const dilations = readInts(a.dilations, rank, `${op}(attrs.dilations)`, 1, 1);
+  const ceilMode = readFlag(a.ceilMode, `${op}(attrs.ceilMode)`);
+  if (a.storageOrder !== undefined && a.storageOrder !== 0 && a.storageOrder !== 1) {
+    throw new AttributeError(`${op}(attrs.storageOrder): expected 0 or 1, got ${String(a.storageOrder)}`);
+  }
+  const autoPad = readAutoPad(a.autoPad, a.pads, op);
+  const image = x.slice(2);
+  let [padsBegin, padsEnd] = readPads(a.pads, rank, `${op}(attrs.pads)`);
+  if (autoPad === "VALID") padsBegin = padsEnd = new Array<number>(rank).fill(0);
+  if (autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER") {
+    const pairs = image.map((n, i) => samePads(n, kernel[i], strides[i], dilations[i], autoPad));
+    padsBegin = pairs.map((p) => p[0]);
+    padsEnd = pairs.map((p) => p[1]);
+  }
+  padsBegin.forEach((p, i) => {
+    const limit = span(kernel[i], dilations[i]);
+    if (p >= limit || padsEnd[i] >= limit) {
+      throw new AttributeError(`${op}(attrs.pads): axis ${i} padding ${p}+${padsEnd[i]} must be smaller than the dilated kernel ${limit}, or some windows would see only padding`);
+    }
+  });
+  const grid = image.map((n, i) => windowCount(n, kernel[i], strides[i], dilations[i], padsBegin[i], padsEnd[i], ceilMode));
+  grid.forEach((g, i) => {
+    if (g < 1) throw new ShapeError(`${op}: output axis ${i} would be empty: input ${image[i]} + pads ${padsBegin[i]}+${padsEnd[i]} is smaller than the dilated kernel ${span(kernel[i], dilations[i])}`);
+  });
+  return { window: { rank, image, kernel, strides, dilations, padsBegin, padsEnd, grid }, outShape: [x[0], x[1], ...grid] };
+}
+
+/** Resolves the window of im2col / col2im over `image` (spatial sizes). */
+export function resolveWindow(image: readonly number[], a: Record<string, unknown>, op: string): Window {
+  const rank = image.length;
+  if (a.kernelShape === undefined) throw new AttributeError(`${op}(attrs.kernelShape): required, got nothing`);
+  const kernel = readInts(a.kernelShape, rank, `${op}(attrs.kernelShape)`, 1, 1);
+  const strides = readInts(a.strides, rank, `${op}(attrs.strides)`, 1, 1);
+  const dilations = readInts(a.dilations, rank, `${op}(attrs.dilations)`, 1, 1);
+  const [padsBegin, padsEnd] = readPads(a.pads, rank, `${op}(attrs.pads)`);
+  const grid = image.map((n, i) => windowCount(n, kernel[i], strides[i], dilations[i], padsBegin[i], padsEnd[i]));
+  grid.forEach((g, i) => {
+    if (g < 1) throw new ShapeError(`${op}: axis ${i} has no window position: image ${image[i]} + pads ${padsBegin[i]}+${padsEnd[i]} is smaller than the dilated kernel ${span(kernel[i], dilations[i])}`);
+  });
+  return { rank, image: image.slice(), kernel, strides, dilations, padsBegin, padsEnd, grid };
+}

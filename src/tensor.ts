@@ -1,0 +1,65 @@
+// Tensor: a row-major float32 array and its shape (activations NCHW, weights in ONNX layouts).
+import { ShapeError } from "./errors.js";
+
+/** A dense float32 tensor, row-major. Ops never modify a tensor they are given. */
+export interface Tensor {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+}
+
+/** Number of elements of `shape` (1 for a scalar shape []). */
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** "2×3×4" for messages; "scalar" for []. */
+export function describeShape(shape: readonly number[]): string {
+  return shape.length === 0 ? "scalar []" : `[${shape.join(", ")}]`;
+}
+
+function checkShape(shape: unknown, name: string): number[] {
+  if (!Array.isArray(shape)) throw new ShapeError(`${name}: expected an array of dimensions, got ${typeof shape}`);
+  shape.forEach((d, i) => {
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
+      throw new ShapeError(`${name}[${i}]: expected a non-negative integer dimension, got ${String(d)}`);
+    }
+  });
+  return shape.slice() as number[];
+}
+
+/**
+ * Makes a tensor. A Float32Array is used as is (ops never write to it); any other array-like is
+ * copied into a new Float32Array. Throws ShapeError when `data.length` is not the product of `shape`.
+ */
+export function tensor(data: Float32Array | ArrayLike<number>, shape: number[]): Tensor {
+  const dims = checkShape(shape, "tensor(shape)");
+  if (data === null || typeof data !== "object" || typeof (data as ArrayLike<number>).length !== "number") {
+    throw new ShapeError(`tensor(data): expected a Float32Array or an array of numbers, got ${data === null ? "null" : typeof data}`);
+  }
+  const values = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
+  const n = sizeOf(dims);
+  if (values.length !== n) {
+    throw new ShapeError(`tensor(data): expected ${n} elements for shape ${describeShape(dims)}, got ${values.length}`);
+  }
+  return Object.freeze({ data: values, shape: Object.freeze(dims) });
+}
+
+/**
+ * Checks that `t` is a tensor (Float32Array data whose length matches its shape) and returns its
+ * shape; `name` is the argument name used in the error message.
+ */
+export function checkTensor(t: unknown, name: string): readonly number[] {
+  if (t === null || typeof t !== "object") throw new ShapeError(`${name}: expected a Tensor { data, shape }, got ${t === null ? "null" : typeof t}`);
+  const { data, shape } = t as Tensor;
+  if (!(data instanceof Float32Array)) {
+    throw new ShapeError(`${name}.data: expected a Float32Array, got ${data === null ? "null" : (data as object)?.constructor?.name ?? typeof data}`);
+  }
+  const dims = checkShape(shape, `${name}.shape`);
+  const n = sizeOf(dims);
+  if (data.length !== n) {
+    throw new ShapeError(`${name}: data has ${data.length} elements but shape ${describeShape(dims)} needs ${n}`);
+  }
+  return dims;
+}

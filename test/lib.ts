@@ -1,0 +1,55 @@
+// What the tests share: the package under test (the built dist/, exactly what ships), the builds
+// to run every test on, seeded randomness and a tolerance check whose message names the first bad
+// element.
+export * as fcn from "../dist/index.js";
+import { ready } from "../dist/index.js";
+import type { BuildName } from "../dist/index.js";
+
+/** Every build the tests run against (test/setup.ts turns relaxed SIMD on in Node 20). */
+export const BUILDS: readonly BuildName[] = ["simd", "relaxed"];
+
+export async function useBuild(build: BuildName): Promise<void> {
+  const info = await ready({ simd: build });
+  if (info.build !== build) throw new Error(`asked for the ${build} build, got ${info.build}`);
+}
+
+/** Mulberry32: a small seeded generator, so every random case can be replayed from its seed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Integer in [lo, hi]. */
+export function randInt(r: () => number, lo: number, hi: number): number {
+  return lo + Math.floor(r() * (hi - lo + 1));
+}
+
+/** Floats uniform in [-1, 1). */
+export function randArray(r: () => number, n: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = r() * 2 - 1;
+  return a;
+}
+
+/**
+ * Throws unless shapes match and |got − want| ≤ atol + rtol·|want| everywhere; the message names the
+ * first bad index, got, want and `context` (the problem shape).
+ */
+export function expectClose(got: { data: ArrayLike<number>; shape: readonly number[] }, want: { data: ArrayLike<number>; shape: readonly number[] },
+  context: string, atol = 1e-5, rtol = 1e-4): void {
+  if (got.shape.length !== want.shape.length || got.shape.some((d, i) => d !== want.shape[i])) {
+    throw new Error(`${context}: shape [${got.shape.join(", ")}], expected [${want.shape.join(", ")}]`);
+  }
+  if (got.data.length !== want.data.length) throw new Error(`${context}: ${got.data.length} elements, expected ${want.data.length}`);
+  for (let i = 0; i < want.data.length; i++) {
+    const g = got.data[i], w = want.data[i];
+    const ok = Number.isNaN(w) ? Number.isNaN(g) : (g === w || Math.abs(g - w) <= atol + rtol * Math.abs(w));
+    if (!ok) throw new Error(`${context}: element ${i} is ${g}, expected ${w} (|diff| ${Math.abs(g - w)} > ${atol} + ${rtol}·|want|)`);
+  }
+}
