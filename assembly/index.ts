@@ -15,3 +15,7 @@ export { f32_relu__ref, f32_add__ref, f32_bias_add__ref, f32_crop__ref } from ".
 export function heap_base(): usize {
   return __heap_base;
 }
+export { f32_conv_transpose_depthwise__simd } from "./conv-transpose/depthwise";
+export { f32_conv_transpose_depthwise__ref } from "./conv-transpose/depthwise-ref";
+export { f32_subpixel_interleave__fast, f32_subpixel_pack_weights } from "./conv-transpose/subpixel";
+export { f32_subpixel_interleave__ref } from "./conv-transpose/subpixel-ref";

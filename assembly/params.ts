@@ -54,3 +54,64 @@ export const GEO_OH: i32 = 11;
 export const GEO_OW: i32 = 12;
 export const GEO_SRC: i32 = 13;
 export const GEO_DST: i32 = 14;
+
+/**
+ * Transposed-convolution block for the depthwise and sub-pixel kernels (2-D; 1-D runs with
+ * H = KH = 1). Input x [C, H, W]; output y [C·MULT, OH, OW]; tap (kh, kw) of input pixel (ih, iw)
+ * lands on output pixel (ih·SH − PT + kh·DH, iw·SW − PL + kw·DW).
+ */
+export const CT_C: i32 = 0; // input channels (= groups for depthwise)
+export const CT_MULT: i32 = 1; // output channels per input channel (depthwise multiplier)
+export const CT_H: i32 = 2;
+export const CT_W: i32 = 3;
+export const CT_KH: i32 = 4;
+export const CT_KW: i32 = 5;
+export const CT_SH: i32 = 6;
+export const CT_SW: i32 = 7;
+export const CT_PT: i32 = 8;
+export const CT_PL: i32 = 9;
+export const CT_DH: i32 = 10;
+export const CT_DW: i32 = 11;
+export const CT_OH: i32 = 12;
+export const CT_OW: i32 = 13;
+export const CT_X: i32 = 14;
+export const CT_WEIGHTS: i32 = 15; // depthwise: [C, MULT, KH, KW]
+export const CT_BIAS: i32 = 16; // [C·MULT] or 0 for none
+export const CT_Y: i32 = 17;
+
+/**
+ * Sub-pixel interleave block: phase outputs P [(m·SH + rH)·SW + rW, a·NUW + b] (one GEMM's result,
+ * rows grouped by channel, then phase) → y [M, OH, OW]: y[m, oh, ow] = P[…] (+ bias[m]) where
+ * oh + PT = (U0H + a)·SH + rH and ow + PL = (U0W + b)·SW + rW.
+ */
+export const SP_M: i32 = 0;
+export const SP_OH: i32 = 1;
+export const SP_OW: i32 = 2;
+export const SP_SH: i32 = 3;
+export const SP_SW: i32 = 4;
+export const SP_PT: i32 = 5;
+export const SP_PL: i32 = 6;
+export const SP_U0H: i32 = 7;
+export const SP_U0W: i32 = 8;
+export const SP_NUH: i32 = 9;
+export const SP_NUW: i32 = 10;
+export const SP_PHASES: i32 = 11; // pointer to P
+export const SP_BIAS: i32 = 12; // [M] or 0
+export const SP_Y: i32 = 13;
+
+/**
+ * Sub-pixel weight packing block: w [G·CG, MG, KH, KW] (ONNX ConvTranspose layout) → W_sub
+ * [G][(m·SH + rH)·SW + rW][(c·TH + a)·TW + b] = w[g·CG + c, m, rH + (TH−1−a)·SH, rW + (TW−1−b)·SW],
+ * zero where that tap lies past the kernel.
+ */
+export const SPW_G: i32 = 0;
+export const SPW_CG: i32 = 1;
+export const SPW_MG: i32 = 2;
+export const SPW_KH: i32 = 3;
+export const SPW_KW: i32 = 4;
+export const SPW_SH: i32 = 5;
+export const SPW_SW: i32 = 6;
+export const SPW_TH: i32 = 7;
+export const SPW_TW: i32 = 8;
+export const SPW_W: i32 = 9;
+export const SPW_OUT: i32 = 10;

@@ -9,7 +9,8 @@ export type {
   AutoPad, Ints, ConvAttrs, ConvTransposeAttrs, MaxPoolAttrs, Im2colAttrs, Col2imAttrs, GemmAttrs, CropAttrs,
 } from "./attrs.js";
 export { conv } from "./ops/conv.js";
-export { convTranspose } from "./ops/conv-transpose.js";
+export { convTranspose, chooseAlgorithm as convTransposeAlgorithm } from "./ops/conv-transpose.js";
+export type { ConvTransposeAlgorithm, ConvTransposeOptions } from "./ops/conv-transpose.js";
 export { maxPool } from "./ops/max-pool.js";
 export { gemm } from "./ops/gemm.js";
 export { matmul } from "./ops/matmul.js";

@@ -109,10 +109,11 @@ function packB(dst: usize, b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j
 }
 
 /**
- * 4×8 microkernel: C[0:mr, 0:nr] += Σ_k Ap[k][0:4]ᵀ·Bp[k][0:8] over kc steps. A full tile adds
- * straight into C; a partial tile (mr < 4 or nr < 8) goes through `tail` (32 floats).
+ * 4×8 microkernel: C[0:mr, 0:nr] (+)= Σ_k Ap[k][0:4]ᵀ·Bp[k][0:8] over kc steps: it overwrites C
+ * when `first` (the first depth slice with beta = 0, so C is never read), else adds into it. A
+ * full tile stores straight into C; a partial tile (mr < 4 or nr < 8) goes through `tail`.
  */
-@inline function micro4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: i32, tail: usize): void {
+@inline function micro4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: i32, tail: usize, first: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -132,6 +133,14 @@ function packB(dst: usize, b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j
     bp += NR << 2;
   }
   const rowBytes = <usize>ldc << 2;
+  if (mr == MR && nr == NR && first) {
+    let r = c;
+    v128.store(r, c00); v128.store(r, c01, 16); r += rowBytes;
+    v128.store(r, c10); v128.store(r, c11, 16); r += rowBytes;
+    v128.store(r, c20); v128.store(r, c21, 16); r += rowBytes;
+    v128.store(r, c30); v128.store(r, c31, 16);
+    return;
+  }
   if (mr == MR && nr == NR) {
     let r = c;
     v128.store(r, f32x4.add(v128.load(r), c00)); v128.store(r, f32x4.add(v128.load(r, 16), c01), 16); r += rowBytes;
@@ -147,7 +156,8 @@ function packB(dst: usize, b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j
   for (let i = 0; i < mr; i++) {
     for (let j = 0; j < nr; j++) {
       const q = c + <usize>i * rowBytes + (<usize>j << 2);
-      store<f32>(q, load<f32>(q) + load<f32>(tail + (<usize>(i * NR + j) << 2)));
+      const v = load<f32>(tail + (<usize>(i * NR + j) << 2));
+      store<f32>(q, first ? v : load<f32>(q) + v);
     }
   }
 }
@@ -161,7 +171,10 @@ export function f32_gemm__simd(p: usize): void {
   const alpha = real(p, GEMM_ALPHA), beta = real(p, GEMM_BETA);
   const work = ptr(p, GEMM_WORK);
   if (M <= 0 || N <= 0) return;
-  scaleC(c, M, N, ldc, beta);
+  // beta = 0: the first depth slice overwrites C (C is never read, so NaN in it cannot leak).
+  // Otherwise C is scaled once and every slice accumulates into it.
+  const overwrite = beta == 0 && K > 0 && alpha != 0;
+  if (!overwrite) scaleC(c, M, N, ldc, beta);
   if (K <= 0 || alpha == 0) return;
 
   const kcMax = min(KC, K);
@@ -183,7 +196,7 @@ export function f32_gemm__simd(p: usize): void {
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const cp = c + (<usize>((i0 + ir) * ldc + j0 + jr) << 2);
-            micro4x8(kc, packedA + (<usize>(ir * kc) << 2), bp, cp, ldc, mr, nr, tail);
+            micro4x8(kc, packedA + (<usize>(ir * kc) << 2), bp, cp, ldc, mr, nr, tail, overwrite && p0 == 0);
           }
         }
       }

@@ -70,7 +70,10 @@ export class Arena {
 
   /** Copies `length` floats at `ptr` out into a new Float32Array owned by the caller. */
   take(ptr: number, length: number): Float32Array {
-    return this.f32(ptr, length).slice();
+    // new + set, not slice(): V8's slice of a view on wasm memory runs ~4× slower (measured on 25 MB).
+    const out = new Float32Array(length);
+    out.set(this.f32(ptr, length));
+    return out;
   }
 }
 

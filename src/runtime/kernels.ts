@@ -20,6 +20,11 @@ export interface Kernels {
   f32_bias_add__ref(y: number, bias: number, N: number, C: number, plane: number): void;
   f32_crop__simd(x: number, y: number, C: number, H: number, W: number, top: number, left: number, OH: number, OW: number): void;
   f32_crop__ref(x: number, y: number, C: number, H: number, W: number, top: number, left: number, OH: number, OW: number): void;
+  f32_conv_transpose_depthwise__simd(params: number): void;
+  f32_conv_transpose_depthwise__ref(params: number): void;
+  f32_subpixel_interleave__fast(params: number): void;
+  f32_subpixel_interleave__ref(params: number): void;
+  f32_subpixel_pack_weights(params: number): void;
 }
 
 /** Names every build must export; checked at load so a stale .wasm fails loudly, not later. */
@@ -28,5 +33,6 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   "f32_im2col__fast", "f32_im2col__ref", "f32_col2im__fast", "f32_col2im__ref",
   "f32_max_pool__fast", "f32_max_pool__ref", "f32_relu__simd", "f32_relu__ref",
   "f32_add__simd", "f32_add__ref", "f32_bias_add__simd", "f32_bias_add__ref",
-  "f32_crop__simd", "f32_crop__ref",
+  "f32_crop__simd", "f32_crop__ref", "f32_conv_transpose_depthwise__simd", "f32_conv_transpose_depthwise__ref",
+  "f32_subpixel_interleave__fast", "f32_subpixel_interleave__ref", "f32_subpixel_pack_weights",
 ];

@@ -55,8 +55,7 @@ export function gemmParams(block: ParamBlock, g: GemmCall): number {
  * window runs as 2-D with H = KH = 1.
  */
 export function windowParams(block: ParamBlock, w: Window, channels: number, src: number, dst: number): number {
-  const two = w.rank === 2;
-  const ax = (arr: number[], one: number): [number, number] => (two ? [arr[0], arr[1]] : [one, arr[0]]);
+  const ax = asPlanar;
   const [H, W] = ax(w.image, 1);
   const [KH, KW] = ax(w.kernel, 1);
   const [SH, SW] = ax(w.strides, 1);
@@ -64,4 +63,40 @@ export function windowParams(block: ParamBlock, w: Window, channels: number, src
   const [DH, DW] = ax(w.dilations, 1);
   const [OH, OW] = ax(w.grid, 1);
   return block.write([channels, H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW, src, dst]);
+}
+
+/** Transposed-convolution block (assembly/params.ts CT_*). */
+export interface TransposedCall {
+  C: number; mult: number; H: number; W: number; KH: number; KW: number; SH: number; SW: number;
+  PT: number; PL: number; DH: number; DW: number; OH: number; OW: number;
+  x: number; w: number; bias: number; y: number;
+}
+
+export function transposedParams(block: ParamBlock, t: TransposedCall): number {
+  return block.write([t.C, t.mult, t.H, t.W, t.KH, t.KW, t.SH, t.SW, t.PT, t.PL, t.DH, t.DW, t.OH, t.OW, t.x, t.w, t.bias, t.y]);
+}
+
+/** Sub-pixel interleave block (assembly/params.ts SP_*). */
+export interface InterleaveCall {
+  M: number; OH: number; OW: number; SH: number; SW: number; PT: number; PL: number;
+  U0H: number; U0W: number; NUH: number; NUW: number; phases: number; bias: number; y: number;
+}
+
+export function interleaveParams(block: ParamBlock, t: InterleaveCall): number {
+  return block.write([t.M, t.OH, t.OW, t.SH, t.SW, t.PT, t.PL, t.U0H, t.U0W, t.NUH, t.NUW, t.phases, t.bias, t.y]);
+}
+
+/** A window's axes as 2-D (H, W) pairs: a 1-D window is H = 1 with `one` on the H axis. */
+export function asPlanar(values: readonly number[], one: number): [number, number] {
+  return values.length === 2 ? [values[0], values[1]] : [one, values[0]];
+}
+
+/** Sub-pixel weight packing block (assembly/params.ts SPW_*). */
+export interface PackCall {
+  G: number; CG: number; MG: number; KH: number; KW: number; SH: number; SW: number; TH: number; TW: number;
+  w: number; out: number;
+}
+
+export function packParams(block: ParamBlock, t: PackCall): number {
+  return block.write([t.G, t.CG, t.MG, t.KH, t.KW, t.SH, t.SW, t.TH, t.TW, t.w, t.out]);
 }

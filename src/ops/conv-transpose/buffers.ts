@@ -1,0 +1,15 @@
+// What every transposed-convolution path receives: the resolved geometry and the arena offsets of
+// the operands, already copied into wasm memory. A path writes y completely (bias included).
+import type { ConvGeometry } from "../../shape.js";
+
+export interface TransposedBuffers {
+  g: ConvGeometry;
+  /** x [N, C, in…] */
+  x: number;
+  /** w [C, M/group, k…] */
+  w: number;
+  /** b [M], or 0 for none */
+  b: number;
+  /** y [N, M, out…] */
+  y: number;
+}

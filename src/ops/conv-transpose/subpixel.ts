@@ -1,0 +1,97 @@
+// Sub-pixel (polyphase) transposed convolution, dilation 1 (Shi et al. 2016; XNNPACK's
+// subconvolution deconvolution). Per axis, output o has phase r = (o + p) mod s and cell
+// t = ⌊(o + p)/s⌋, and only taps k ≡ r (mod s) reach it: y[o] = Σ_j x[t − j]·w[r + j·s],
+// j < T = ⌈k/s⌉. So the s_H·s_W phases are small dense convolutions of the low-resolution input
+// with T_H×T_W phase kernels: no multiplication by an inserted zero, and the (k/s)²-times larger
+// column buffer of GEMM + col2im is never built. Per image and group:
+//   cols = im2col(x_g) with a T_H×T_W window, stride 1, over the cells t ∈ [u0, u1] of each axis;
+//   P = W_sub [M/g·s_H·s_W, C/g·T_H·T_W] · cols      (one GEMM for all phases; rows (m, rH, rW));
+//   y_g = interleave(P) + b                          (every output written once).
+// W_sub[(m, rH, rW), (c, kh', kw')] = w[c, m, rH + (T_H−1−kh')·s_H, rW + (T_W−1−kw')·s_W], zero past
+// the kernel (phases of a k not divisible by s have fewer taps; those zeros are the only waste);
+// packed by the f32_subpixel_pack_weights kernel.
+// Extra workspace: W_sub, cols (T_H·T_W times the input) and P (about the output's size).
+import type { Runtime } from "../../runtime/runtime.js";
+import type { ConvGeometry, Window } from "../../shape.js";
+import { asPlanar, interleaveParams, packParams, windowParams } from "../../runtime/params.js";
+import { gemmWorkspace, runGemm } from "../run.js";
+import type { TransposedBuffers } from "./buffers.js";
+
+interface AxisPlan {
+  s: number; k: number; p: number; out: number;
+  /** Taps per phase kernel: ⌈k/s⌉. */
+  taps: number;
+  /** First and count of the cells t = ⌊(o + p)/s⌋ over o ∈ [0, out). */
+  u0: number; cells: number;
+}
+
+function planAxis(s: number, k: number, p: number, out: number): AxisPlan {
+  const taps = Math.ceil(k / s);
+  const u0 = Math.floor(p / s);
+  const u1 = Math.floor((out - 1 + p) / s);
+  return { s, k, p, out, taps, u0, cells: u1 - u0 + 1 };
+}
+
+function plan(g: ConvGeometry): [AxisPlan, AxisPlan] {
+  const w = g.window;
+  const [SH, SW] = asPlanar(w.strides, 1);
+  const [KH, KW] = asPlanar(w.kernel, 1);
+  const [PT, PL] = asPlanar(w.padsBegin, 0);
+  const [OH, OW] = asPlanar(w.image, 1);
+  return [planAxis(SH, KH, PT, OH), planAxis(SW, KW, PL, OW)];
+}
+
+/** Whether this path can run the geometry: dilation 1 and no negative begin padding. */
+export function subpixelApplies(g: ConvGeometry): boolean {
+  return g.window.dilations.every((d) => d === 1) && g.window.padsBegin.every((p) => p >= 0);
+}
+
+/** MACs this path spends per useful MAC: Π_axes ⌈k/s⌉·s / k (1 when s divides k). */
+export function subpixelWaste(g: ConvGeometry): number {
+  return plan(g).reduce((acc, a) => acc * (a.taps * a.s) / a.k, 1);
+}
+
+/** Extra bytes this path borrows beyond x, w, b and y (GEMM packing aside). */
+export function subpixelWorkspaceBytes(g: ConvGeometry): number {
+  const [h, w] = plan(g);
+  const Cg = g.C / g.group, Mg = g.M / g.group;
+  const K = Cg * h.taps * w.taps, rows = h.s * w.s * Mg, cells = h.cells * w.cells;
+  return (g.group * rows * K + K * cells + rows * cells) * 4;
+}
+
+export function convTransposeSubpixel(rt: Runtime, t: TransposedBuffers): void {
+  const { N, C, M, group, window } = t.g;
+  const [h, v] = plan(t.g);
+  const Cg = C / group, Mg = M / group;
+  const K = Cg * h.taps * v.taps, rows = h.s * v.s * Mg, cells = h.cells * v.cells;
+  const inPlane = window.grid.reduce((a, b) => a * b, 1), outPlane = h.out * v.out;
+  const wsub = rt.arena.alloc(group * rows * K * 4, "convTranspose sub-pixel phase weights");
+  rt.kernels.f32_subpixel_pack_weights(packParams(rt.params, {
+    G: group, CG: Cg, MG: Mg, KH: h.k, KW: v.k, SH: h.s, SW: v.s, TH: h.taps, TW: v.taps, w: t.w, out: wsub,
+  }));
+  const cols = rt.arena.alloc(K * cells * 4, "convTranspose sub-pixel input columns");
+  const phases = rt.arena.alloc(rows * cells * 4, "convTranspose sub-pixel phase outputs");
+  const work = gemmWorkspace(rt, rows, cells, K, "convTranspose");
+  // im2col reads x[u0 + a − j] as tap kh' = T − 1 − j of a stride-1 window with begin pad T − 1 − u0.
+  const [H, W] = asPlanar(window.grid, 1);
+  const cellWindow: Window = {
+    rank: 2, image: [H, W], kernel: [h.taps, v.taps], strides: [1, 1], dilations: [1, 1],
+    padsBegin: [h.taps - 1 - h.u0, v.taps - 1 - v.u0], padsEnd: [0, 0], grid: [h.cells, v.cells],
+  };
+  for (let n = 0; n < N; n++) {
+    for (let gi = 0; gi < group; gi++) {
+      rt.kernels.f32_im2col__fast(windowParams(rt.params, cellWindow, Cg, t.x + (n * C + gi * Cg) * inPlane * 4, cols));
+      runGemm(rt, {
+        M: rows, N: cells, K,
+        a: wsub + gi * rows * K * 4, lda: K, transA: false,
+        b: cols, ldb: cells, transB: false,
+        c: phases, ldc: cells, alpha: 1, beta: 0, work,
+      });
+      rt.kernels.f32_subpixel_interleave__fast(interleaveParams(rt.params, {
+        M: Mg, OH: h.out, OW: v.out, SH: h.s, SW: v.s, PT: h.p, PL: v.p,
+        U0H: h.u0, U0W: v.u0, NUH: h.cells, NUW: v.cells,
+        phases, bias: t.b === 0 ? 0 : t.b + gi * Mg * 4, y: t.y + (n * M + gi * Mg) * outPlane * 4,
+      }));
+    }
+  }
+}
