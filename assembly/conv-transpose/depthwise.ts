@@ -4,9 +4,11 @@
 // ow = iw·SW − PL + kw·DW. Block: CT_* in params.ts.
 // One output row at a time: it is set to the bias, then every (input row, kernel row) pair that
 // reaches it scatters a 1-D transposed convolution into it while it sits in L1, so each output row
-// goes to memory once. The 1-D scatter runs four kernel taps per v128; input pixels are visited
-// in ⌈4/SW⌉ interleaved passes so that consecutive vector stores never overlap (an overlapping
-// store-then-load would defeat store forwarding). Reference with the same ABI: depthwise-ref.ts.
+// goes to memory once. The 1-D scatter runs four kernel taps per v128. When SW is a multiple of 4
+// it stamps pixel by pixel (overlaps are whole vectors, so store forwarding works); otherwise
+// pixels are visited in ⌈4/SW⌉ interleaved passes so that consecutive vector stores never partly
+// overlap (a partly overlapping store-then-load defeats forwarding).
+// Reference with the same ABI: depthwise-ref.ts.
 import {
   word, ptr, CT_C, CT_MULT, CT_H, CT_W, CT_KH, CT_KW, CT_SH, CT_SW, CT_PT, CT_PL, CT_DH, CT_DW,
   CT_OH, CT_OW, CT_X, CT_WEIGHTS, CT_BIAS, CT_Y,
@@ -29,6 +31,33 @@ import {
     return;
   }
   const K4 = K & ~3;
+  if (S % 4 == 0) {
+    // Stamps of neighbouring pixels overlap on whole vectors (S is a multiple of 4), so a load
+    // always matches an earlier store exactly and forwarding works: one pixel at a time, its
+    // value splatted once, its stamp written as contiguous vectors.
+    for (let iw = 0; iw < W; iw++) {
+      const base = iw * S - P;
+      const v = load<f32>(xrow + (<usize>iw << 2));
+      if (base >= 0 && base + K <= OW) {
+        const vv = f32x4.splat(v);
+        const q0 = yrow + (<usize>base << 2);
+        for (let kc = 0; kc < K4; kc += 4) {
+          const q = q0 + (<usize>kc << 2);
+          v128.store(q, f32x4.add(v128.load(q), f32x4.mul(vv, v128.load(wrow + (<usize>kc << 2)))));
+        }
+        for (let kw = K4; kw < K; kw++) {
+          const q = q0 + (<usize>kw << 2);
+          store<f32>(q, load<f32>(q) + v * load<f32>(wrow + (<usize>kw << 2)));
+        }
+      } else {
+        for (let kw = max(0, -base); kw < min(K, OW - base); kw++) {
+          const q = yrow + (<usize>(base + kw) << 2);
+          store<f32>(q, load<f32>(q) + v * load<f32>(wrow + (<usize>kw << 2)));
+        }
+      }
+    }
+    return;
+  }
   const passes = (4 + S - 1) / S; // iw step so that stores of one pass are ≥ 4 floats apart
   for (let kc = 0; kc < K4; kc += 4) {
     const wv = v128.load(wrow + (<usize>kc << 2));
