@@ -1,0 +1,106 @@
+// The transposed-convolution kernels against their references: the depthwise kernel over strides
+// (multiples of 4 and not), kernels smaller and larger than the stride, dilations, pads (also
+// negative), multipliers and bias; the sub-pixel interleave over strides 1, 2, 3, 4, 8, offsets
+// and edge cells. Guards after every output must stay intact.
+import { f32_conv_transpose_depthwise__simd } from "../conv-transpose/depthwise";
+import { f32_conv_transpose_depthwise__ref } from "../conv-transpose/depthwise-ref";
+import { f32_subpixel_interleave__fast } from "../conv-transpose/subpixel";
+import { f32_subpixel_interleave__ref } from "../conv-transpose/subpixel-ref";
+import { CT_Y, SP_Y } from "../params";
+import { randomBuffer, filledBuffer, guardsIntact, firstMismatch, at, block, reseed } from "./helpers";
+
+/** Output size of a transposed convolution along one axis (no output padding). */
+function outSize(n: i32, k: i32, s: i32, d: i32, pb: i32, pe: i32): i32 {
+  return s * (n - 1) + d * (k - 1) + 1 - pb - pe;
+}
+
+function depthwise(C: i32, MULT: i32, H: i32, W: i32, KH: i32, KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, PB: i32, PR: i32, DH: i32, DW: i32, withBias: bool): string {
+  reseed(<u32>(C * 31 + H * 17 + W * 13 + KW * 7 + SW * 3 + PL + DW * 101));
+  const OH = outSize(H, KH, SH, DH, PT, PB), OW = outSize(W, KW, SW, DW, PL, PR);
+  if (OH < 1 || OW < 1) return "";
+  const n = C * MULT * OH * OW;
+  const x = randomBuffer(C * H * W), w = randomBuffer(C * MULT * KH * KW);
+  const b: usize = withBias ? randomBuffer(C * MULT) : 0;
+  const yFast = filledBuffer(n, 777), yRef = filledBuffer(n, -777);
+  const words = new StaticArray<i32>(18);
+  words[0] = C; words[1] = MULT; words[2] = H; words[3] = W; words[4] = KH; words[5] = KW;
+  words[6] = SH; words[7] = SW; words[8] = PT; words[9] = PL; words[10] = DH; words[11] = DW;
+  words[12] = OH; words[13] = OW; words[14] = <i32>x; words[15] = <i32>w; words[16] = <i32>b; words[17] = <i32>yFast;
+  const p = block(words);
+  f32_conv_transpose_depthwise__simd(p);
+  store<i32>(p + (<usize>CT_Y << 2), <i32>yRef);
+  f32_conv_transpose_depthwise__ref(p);
+  const bad = firstMismatch(yFast, yRef, n, 1e-5, 1e-4);
+  let problem = "";
+  if (bad >= 0) problem = `C=${C} mult=${MULT} in=${H}x${W} k=${KH}x${KW} s=${SH},${SW} p=${PT},${PL},${PB},${PR} d=${DH},${DW}: y[${bad}] = ${at(yFast, bad)}, reference ${at(yRef, bad)}`;
+  else if (!guardsIntact(yFast, n)) problem = `C=${C} in=${H}x${W} k=${KW} s=${SW}: wrote past the output`;
+  heap.free(x); heap.free(w); if (b != 0) heap.free(b); heap.free(yFast); heap.free(yRef); heap.free(p);
+  return problem;
+}
+
+function interleave(M: i32, OH: i32, OW: i32, SH: i32, SW: i32, PT: i32, PL: i32, withBias: bool): string {
+  reseed(<u32>(M * 7 + OH * 5 + OW * 3 + SW + PL * 11));
+  // Cells cover ⌊(o + p)/s⌋ for o in [0, O): u0 = ⌊p/s⌋ … ⌊(O − 1 + p)/s⌋.
+  const U0H = PT / SH, U0W = PL / SW;
+  const NUH = (OH - 1 + PT) / SH - U0H + 1, NUW = (OW - 1 + PL) / SW - U0W + 1;
+  const phases = randomBuffer(M * SH * SW * NUH * NUW);
+  const b: usize = withBias ? randomBuffer(M) : 0;
+  const n = M * OH * OW;
+  const yFast = filledBuffer(n, 777), yRef = filledBuffer(n, -777);
+  const words = new StaticArray<i32>(14);
+  words[0] = M; words[1] = OH; words[2] = OW; words[3] = SH; words[4] = SW; words[5] = PT; words[6] = PL;
+  words[7] = U0H; words[8] = U0W; words[9] = NUH; words[10] = NUW; words[11] = <i32>phases; words[12] = <i32>b; words[13] = <i32>yFast;
+  const p = block(words);
+  f32_subpixel_interleave__fast(p);
+  store<i32>(p + (<usize>SP_Y << 2), <i32>yRef);
+  f32_subpixel_interleave__ref(p);
+  const bad = firstMismatch(yFast, yRef, n, 0, 0);
+  let problem = "";
+  if (bad >= 0) problem = `M=${M} out=${OH}x${OW} s=${SH},${SW} p=${PT},${PL}: y[${bad}] = ${at(yFast, bad)}, reference ${at(yRef, bad)}`;
+  else if (!guardsIntact(yFast, n)) problem = `M=${M} out=${OH}x${OW} s=${SH},${SW}: wrote past the output`;
+  heap.free(phases); if (b != 0) heap.free(b); heap.free(yFast); heap.free(yRef); heap.free(p);
+  return problem;
+}
+
+describe("f32_conv_transpose_depthwise__simd", () => {
+  it("strides 1…8 with k = 2s (FCN's bilinear shape) and pads", () => {
+    for (let s = 1; s <= 8; s++) for (let pad = 0; pad <= s; pad += max(1, s / 2)) {
+      expect(depthwise(3, 1, 5, 7, 2 * s, 2 * s, s, s, pad, pad, pad, pad, 1, 1, true)).toBe("");
+    }
+  });
+  it("k16 s8 and k64 s32 on small inputs", () => {
+    expect(depthwise(2, 1, 3, 4, 16, 16, 8, 8, 4, 4, 4, 4, 1, 1, true)).toBe("");
+    expect(depthwise(2, 1, 2, 3, 64, 64, 32, 32, 16, 16, 16, 16, 1, 1, false)).toBe("");
+  });
+  it("k < s, k not a multiple of s, odd kernels, asymmetric pads", () => {
+    expect(depthwise(2, 1, 6, 5, 3, 3, 4, 4, 0, 1, 2, 0, 1, 1, true)).toBe("");
+    expect(depthwise(2, 1, 6, 9, 5, 7, 3, 2, 1, 3, 2, 1, 1, 1, true)).toBe("");
+    expect(depthwise(1, 1, 4, 11, 1, 9, 1, 4, 0, 4, 0, 0, 1, 1, false)).toBe("");
+  });
+  it("dilations and multipliers", () => {
+    expect(depthwise(2, 3, 5, 6, 3, 4, 2, 2, 1, 2, 0, 1, 2, 3, true)).toBe("");
+    expect(depthwise(3, 2, 4, 4, 4, 8, 4, 8, 0, 0, 0, 0, 1, 1, true)).toBe("");
+  });
+  it("negative pads (SAME with k < s) widen the output with untouched pixels", () => {
+    expect(depthwise(2, 1, 4, 5, 1, 2, 2, 3, -1, -1, 0, 0, 1, 1, true)).toBe("");
+  });
+  it("1-D (H = KH = 1) over widths 1…20", () => {
+    for (let w = 1; w <= 20; w++) expect(depthwise(2, 1, 1, w, 1, 8, 1, 4, 0, 2, 0, 2, 1, 1, true)).toBe("");
+  });
+});
+
+describe("f32_subpixel_interleave__fast", () => {
+  it("strides 1, 2, 3, 4, 8 over output widths and offsets", () => {
+    const strides: StaticArray<i32> = [1, 2, 3, 4, 8];
+    for (let i = 0; i < strides.length; i++) {
+      const s = strides[i];
+      for (let ow = 1; ow <= 37; ow += 3) for (let pl = 0; pl <= 2 * s; pl += max(1, s / 2)) {
+        expect(interleave(2, 5, ow, s, s, pl, pl, true)).toBe("");
+      }
+    }
+  });
+  it("different strides per axis, no bias", () => {
+    expect(interleave(3, 11, 29, 3, 4, 1, 5, false)).toBe("");
+    expect(interleave(1, 7, 64, 2, 8, 0, 3, false)).toBe("");
+  });
+});
