@@ -1,0 +1,61 @@
+// Shapes large enough to take the code paths small random cases never reach: conv's im2col band
+// tiling (several bands, with stride and dilation shifting the band's pads), every transposed-
+// convolution algorithm forced on FCN- and decoder-like layers, and GEMMs crossing every cache
+// block. Each is compared with the plain-TS references.
+import { beforeAll, describe, it } from "vitest";
+import { BUILDS, expectClose, fcn, randArray, rng, useBuild } from "./lib.js";
+import { convRef, convTransposeRef, type RefConvAttrs } from "./ref/conv.js";
+
+function close(got: fcn.Tensor, want: { data: Float64Array; shape: number[] }, terms: number, context: string): void {
+  expectClose(got, want, context, 2e-6 * terms, 1e-4);
+}
+
+describe.each(BUILDS)("larger shapes (%s build)", (build) => {
+  beforeAll(() => useBuild(build));
+
+  const convCases: [string, number[], number[], RefConvAttrs][] = [
+    ["3 bands, k3 p1", [1, 16, 48, 48], [8, 16, 3, 3], { pads: 1 }],
+    ["bands with stride 2 and asymmetric pads", [2, 12, 61, 37], [6, 12, 3, 5], { strides: [2, 1], pads: [2, 1, 0, 3] }],
+    ["bands with dilation 2 and groups", [1, 24, 50, 41], [12, 8, 3, 3], { dilations: 2, pads: 2, group: 3 }],
+    ["1-D long signal", [1, 32, 3000], [16, 32, 5], { pads: 2, strides: 2 }],
+  ];
+  for (const [name, xs, ws, attrs] of convCases) {
+    it(`conv ${name}: x=${xs.join("x")} w=${ws.join("x")}`, () => {
+      const r = rng(xs.reduce((a, b) => a * b, 7));
+      const x = fcn.tensor(randArray(r, xs.reduce((a, b) => a * b, 1)), xs);
+      const w = fcn.tensor(randArray(r, ws.reduce((a, b) => a * b, 1)), ws);
+      const b = fcn.tensor(randArray(r, ws[0]), [ws[0]]);
+      const want = convRef(x.data, xs, w.data, ws, b.data, attrs);
+      close(fcn.conv(x, w, b, attrs), want, ws.slice(1).reduce((a, c) => a * c, 1), `conv ${name}`);
+    });
+  }
+
+  const algorithms = ["auto", "subpixel", "gemm-col2im", "depthwise"] as const;
+  const transposedCases: [string, number[], number[], RefConvAttrs][] = [
+    ["FCN upscore2 21→21 k4 s2", [1, 21, 9, 11], [21, 21, 4, 4], { strides: 2 }],
+    ["FCN upscore8 k16 s8", [1, 5, 6, 7], [5, 5, 16, 16], { strides: 8 }],
+    ["FCN upscore k64 s32", [1, 3, 3, 2], [3, 3, 64, 64], { strides: 32 }],
+    ["FCN bilinear depthwise k16 s8", [1, 21, 5, 6], [21, 1, 16, 16], { strides: 8, group: 21 }],
+    ["decoder k4 s2 p1", [2, 16, 13, 17], [16, 8, 4, 4], { strides: 2, pads: 1 }],
+    ["decoder k3 s2 p1 op1", [1, 12, 15, 9], [12, 10, 3, 3], { strides: 2, pads: 1, outputPadding: 1 }],
+    ["decoder k2 s2", [1, 20, 14, 14], [20, 9, 2, 2], { strides: 2 }],
+    ["stride sweep s4 k8 p2", [1, 8, 12, 12], [8, 8, 8, 8], { strides: 4, pads: 2 }],
+    ["s3 k7 asymmetric pads, groups", [1, 6, 10, 8], [6, 4, 7, 7], { strides: 3, pads: [1, 3, 2, 0], group: 2 }],
+  ];
+  for (const [name, xs, ws, attrs] of transposedCases) {
+    for (const algorithm of algorithms) {
+      const group = (attrs.group ?? 1) as number;
+      if (algorithm === "depthwise" && xs[1] / group !== 1) continue;
+      it(`convTranspose ${name} [${algorithm}]: x=${xs.join("x")} w=${ws.join("x")}`, () => {
+        const r = rng(xs.reduce((a, b) => a * b, 11));
+        const x = fcn.tensor(randArray(r, xs.reduce((a, b) => a * b, 1)), xs);
+        const w = fcn.tensor(randArray(r, ws.reduce((a, b) => a * b, 1)), ws);
+        const M = ws[1] * group;
+        const b = fcn.tensor(randArray(r, M), [M]);
+        const want = convTransposeRef(x.data, xs, w.data, ws, b.data, attrs);
+        const got = fcn.convTranspose(x, w, b, attrs, { algorithm });
+        close(got, want, (xs[1] / group) * 4, `convTranspose ${name} [${algorithm}]`);
+      });
+    }
+  }
+});
