@@ -1,5 +1,9 @@
 // Spec helpers: buffers in the test runtime's heap, deterministic fill, guard words after each
 // output (a kernel that writes past its output is caught), and a tolerance compare.
+import {
+  GEO_C, GEO_H, GEO_W, GEO_KH, GEO_KW, GEO_SH, GEO_SW, GEO_PT, GEO_PL, GEO_DH, GEO_DW, GEO_OH, GEO_OW,
+  GEO_SRC, GEO_DST,
+} from "../params";
 
 /** A guard value no kernel computes from our inputs. */
 export const GUARD: f32 = -12345.5;
@@ -72,4 +76,65 @@ export function block(words: StaticArray<i32>): usize {
 
 export function setReal(p: usize, slot: i32, v: f32): void {
   store<f32>(p + (<usize>slot << 2), v);
+}
+
+/** Index of the first element whose bit pattern differs (NaN payloads and −0 count), or −1. */
+export function firstBitMismatch(got: usize, want: usize, n: i32): i32 {
+  for (let i = 0; i < n; i++) {
+    if (load<u32>(got + (<usize>i << 2)) != load<u32>(want + (<usize>i << 2))) return i;
+  }
+  return -1;
+}
+
+/** True when n floats at p are bit-identical to `copy` and p's guard words are intact. */
+export function unchanged(p: usize, copy: usize, n: i32): bool {
+  return firstBitMismatch(p, copy, n) < 0 && guardsIntact(p, n);
+}
+
+/** The bit pattern of element i, as hex (to tell NaNs and −0 apart in failure messages). */
+export function hexAt(p: usize, i: i32): string {
+  return "0x" + load<u32>(p + (<usize>i << 2)).toString(16);
+}
+
+/**
+ * Window positions along one axis of length L, kernel K, stride S, dilation D, pads P0 (begin)
+ * and P1 (end): ⌊(L + P0 + P1 − D·(K−1) − 1)/S⌋ + 1, or 0 when the padded axis is shorter than
+ * the dilated kernel. ceil: ⌈…⌉ + 1, dropping a last window that would start in the end padding
+ * (ONNX MaxPool ceil_mode).
+ */
+export function windows(L: i32, K: i32, S: i32, D: i32, P0: i32, P1: i32, ceil: bool = false): i32 {
+  const span = L + P0 + P1 - D * (K - 1) - 1;
+  if (span < 0) return 0;
+  let n = (ceil ? (span + S - 1) / S : span / S) + 1;
+  if (ceil && (n - 1) * S >= L + P0) n--;
+  return n;
+}
+
+/** A 2-D window geometry (the GEO_* block of params.ts) with its end pads, for specs. */
+export class Geometry {
+  OH: i32;
+  OW: i32;
+  constructor(
+    public C: i32, public H: i32, public W: i32, public KH: i32, public KW: i32,
+    public SH: i32, public SW: i32, public PT: i32, public PL: i32, public PB: i32, public PR: i32,
+    public DH: i32, public DW: i32, ceil: bool = false,
+  ) {
+    this.OH = windows(H, KH, SH, DH, PT, PB, ceil);
+    this.OW = windows(W, KW, SW, DW, PL, PR, ceil);
+  }
+
+  /** The GEO_* block reading `src` and writing `dst` (free it with heap.free). */
+  block(src: usize, dst: usize): usize {
+    const w = new StaticArray<i32>(15);
+    w[GEO_C] = this.C; w[GEO_H] = this.H; w[GEO_W] = this.W; w[GEO_KH] = this.KH; w[GEO_KW] = this.KW;
+    w[GEO_SH] = this.SH; w[GEO_SW] = this.SW; w[GEO_PT] = this.PT; w[GEO_PL] = this.PL;
+    w[GEO_DH] = this.DH; w[GEO_DW] = this.DW; w[GEO_OH] = this.OH; w[GEO_OW] = this.OW;
+    w[GEO_SRC] = <i32>src; w[GEO_DST] = <i32>dst;
+    return block(w);
+  }
+
+  toString(): string {
+    return `C=${this.C} in=${this.H}x${this.W} k=${this.KH}x${this.KW} s=${this.SH},${this.SW} ` +
+      `p=${this.PT},${this.PL},${this.PB},${this.PR} d=${this.DH},${this.DW} grid=${this.OH}x${this.OW}`;
+  }
 }
