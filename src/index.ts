@@ -8,8 +8,8 @@ export { FcnWasmError, ShapeError, AttributeError, UnsupportedError, OutOfMemory
 export type {
   AutoPad, Ints, ConvAttrs, ConvTransposeAttrs, MaxPoolAttrs, Im2colAttrs, Col2imAttrs, GemmAttrs, CropAttrs,
 } from "./attrs.js";
-export { conv } from "./ops/conv.js";
-export { convTranspose, chooseAlgorithm as convTransposeAlgorithm } from "./ops/conv-transpose.js";
+export { conv, convBackward } from "./ops/conv.js";
+export { convTranspose, convTransposeBackward, chooseAlgorithm as convTransposeAlgorithm, workspaceBytes as convTransposeWorkspaceBytes } from "./ops/conv-transpose.js";
 export type { ConvTransposeAlgorithm, ConvTransposeOptions } from "./ops/conv-transpose.js";
 export { maxPool } from "./ops/max-pool.js";
 export { gemm } from "./ops/gemm.js";

@@ -1,18 +1,20 @@
 // convTranspose: ONNX ConvTranspose, the adjoint (matrix transpose) of conv with the same window.
 // x [N, C, in…], w [C, M/group, k…] (+ b [M]) → y [N, M, out…] with
 // out = s·(in − 1) + outputPadding + d·(k − 1) + 1 − padBegin − padEnd (shape.ts resolveConvTranspose).
-// Three algorithms compute the same numbers (conv-transpose/*.ts); `chooseAlgorithm` is the cost model.
+// Three algorithms compute the same numbers (conv-transpose/*.ts); conv-transpose/algorithm.ts
+// holds the cost model that picks one. Backward below.
 import type { ConvTransposeAttrs } from "../attrs.js";
 import { checkAttrNames } from "../attrs.js";
 import { AttributeError, UnsupportedError } from "../errors.js";
 import { type ConvGeometry, resolveConvTranspose } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
-import { product, withArena } from "./run.js";
-import { convTransposeDepthwise } from "./conv-transpose/depthwise.js";
-import { convTransposeGemmCol2im, gemmCol2imWorkspaceBytes } from "./conv-transpose/gemm-col2im.js";
-import { convTransposeSubpixel, subpixelApplies, subpixelWaste, subpixelWorkspaceBytes } from "./conv-transpose/subpixel.js";
+import { windowParams } from "../runtime/params.js";
+import { channelSums, checkSameShape, gemmWorkspace, product, runGemm, withArena } from "./run.js";
+import { convForward } from "./conv.js";
+import { type ConvTransposeAlgorithm, algorithmApplies, chooseAlgorithm, runTransposed, workspaceBytes } from "./conv-transpose/algorithm.js";
 
-export type ConvTransposeAlgorithm = "subpixel" | "gemm-col2im" | "depthwise";
+export { chooseAlgorithm, workspaceBytes };
+export type { ConvTransposeAlgorithm };
 
 /** Options that are not ONNX attributes. */
 export interface ConvTransposeOptions {
@@ -20,49 +22,23 @@ export interface ConvTransposeOptions {
   algorithm?: ConvTransposeAlgorithm | "auto";
 }
 
-/**
- * Largest MAC overhead the sub-pixel path may spend on zero taps (k not a multiple of s) and still
- * be chosen: its GEMM has a deeper K (C·⌈k/s⌉² instead of C) and skips the column buffer, which
- * outweighs up to ~1.5× extra multiplications (measured on the decoder shapes of bench/shapes.ts).
- */
-const SUBPIXEL_MAX_WASTE = 1.5;
-
-/**
- * The cost model. depthwise when each group has one input channel (a direct kernel, no
- * workspace); sub-pixel when dilation is 1 and the zero taps it adds stay under
- * SUBPIXEL_MAX_WASTE; GEMM + col2im for everything else (dilation, k much smaller than s).
- */
-export function chooseAlgorithm(g: ConvGeometry): ConvTransposeAlgorithm {
-  if (g.C / g.group === 1) return "depthwise";
-  if (subpixelApplies(g) && subpixelWaste(g) <= SUBPIXEL_MAX_WASTE) return "subpixel";
-  return "gemm-col2im";
-}
-
-/** Extra memory the chosen algorithm borrows for one call, beyond inputs and output (GEMM packing aside). */
-export function workspaceBytes(g: ConvGeometry, algorithm: ConvTransposeAlgorithm): number {
-  if (algorithm === "depthwise") return 0;
-  if (algorithm === "subpixel") return subpixelWorkspaceBytes(g);
-  return gemmCol2imWorkspaceBytes(g);
-}
+const ALGORITHMS: readonly string[] = ["auto", "subpixel", "gemm-col2im", "depthwise"];
 
 function pickAlgorithm(g: ConvGeometry, options: ConvTransposeOptions | undefined): ConvTransposeAlgorithm {
   const o = checkAttrNames(options, ["algorithm"], "convTranspose(options)");
   const wanted = o.algorithm ?? "auto";
+  if (typeof wanted !== "string" || !ALGORITHMS.includes(wanted)) {
+    throw new AttributeError(`convTranspose(options.algorithm): expected one of ${ALGORITHMS.join(", ")}, got ${String(wanted)}`);
+  }
   if (wanted === "auto") return chooseAlgorithm(g);
-  if (wanted === "gemm-col2im") return wanted;
-  if (wanted === "subpixel") {
-    if (!subpixelApplies(g)) {
-      throw new UnsupportedError(`convTranspose(options.algorithm): 'subpixel' needs dilation 1 and begin pads ≥ 0, got dilations [${g.window.dilations.join(", ")}], begin pads [${g.window.padsBegin.join(", ")}]`);
-    }
-    return wanted;
+  const algorithm = wanted as ConvTransposeAlgorithm;
+  if (!algorithmApplies(g, algorithm)) {
+    const why = algorithm === "subpixel"
+      ? `dilation 1 and begin pads ≥ 0, got dilations [${g.window.dilations.join(", ")}], begin pads [${g.window.padsBegin.join(", ")}]`
+      : `one input channel per group (group = C), got C = ${g.C}, group = ${g.group}`;
+    throw new UnsupportedError(`convTranspose(options.algorithm): '${algorithm}' needs ${why}`);
   }
-  if (wanted === "depthwise") {
-    if (g.C / g.group !== 1) {
-      throw new UnsupportedError(`convTranspose(options.algorithm): 'depthwise' needs one input channel per group (group = C), got C = ${g.C}, group = ${g.group}`);
-    }
-    return wanted;
-  }
-  throw new AttributeError(`convTranspose(options.algorithm): expected 'auto', 'subpixel', 'gemm-col2im' or 'depthwise', got ${String(wanted)}`);
+  return algorithm;
 }
 
 /**
@@ -80,7 +56,7 @@ export function convTranspose(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: C
   const bShape = b == null ? null : checkTensor(b, "convTranspose(b)");
   const g = resolveConvTranspose(xShape, wShape, bShape, attrs);
   const algorithm = pickAlgorithm(g, options);
-  const outSize = g.N * g.M * product(g.window.image);
+  const outSize = product(g.outShape);
   return withArena((rt) => {
     const buffers = {
       g,
@@ -89,9 +65,57 @@ export function convTranspose(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: C
       b: b == null ? 0 : rt.arena.put(b.data, "convTranspose(b)"),
       y: rt.arena.alloc(outSize * 4, "convTranspose output"),
     };
-    if (algorithm === "depthwise") convTransposeDepthwise(rt, buffers);
-    else if (algorithm === "subpixel") convTransposeSubpixel(rt, buffers);
-    else convTransposeGemmCol2im(rt, buffers);
+    runTransposed(rt, algorithm, buffers);
     return tensor(rt.arena.take(buffers.y, outSize), g.outShape);
+  });
+}
+
+/**
+ * Gradients of convTranspose with respect to its input, weights and bias, given dL/dy.
+ * dx is the (forward) convolution of dy with the same weights and window — the transposed
+ * convolution's adjoint — so "running a convolution backwards" and back again closes the loop.
+ * dw[c, m, k] = Σ_{n, i} x[n, c, i]·dy[n, m, i·s − p + k·d]: per image and group,
+ * dw_g += x_g [C/g, ∏in] · im2col(dy_g)ᵀ. db[m] = Σ_{n, o} dy[n, m, o].
+ * @param dy [N, M, outH, outW], the shape convTranspose(x, w, b, attrs) returns
+ * @param x the forward input [N, C, H, W]
+ * @param w the forward weights [C, M/group, kH, kW]
+ * @param attrs the forward attributes
+ */
+export function convTransposeBackward(dy: Tensor, x: Tensor, w: Tensor, attrs?: ConvTransposeAttrs): { dx: Tensor; dw: Tensor; db: Tensor } {
+  const dyShape = checkTensor(dy, "convTransposeBackward(dy)");
+  const xShape = checkTensor(x, "convTransposeBackward(x)");
+  const wShape = checkTensor(w, "convTransposeBackward(w)");
+  const g = resolveConvTranspose(xShape, wShape, null, attrs, "convTransposeBackward");
+  checkSameShape(dyShape, g.outShape, "convTransposeBackward(dy)", "convTranspose's output");
+  const { N, C, M, group, window } = g;
+  const Cg = C / group, Mg = M / group;
+  const inPlane = product(window.grid), outPlane = product(window.image), rows = Mg * product(window.kernel);
+  // dx = conv(dy) over the same window: conv weights [C, M/g, k] are w as it is.
+  const forward: ConvGeometry = { N, C: M, M: C, group, window, outShape: xShape.slice() };
+  return withArena((rt) => {
+    const pdy = rt.arena.put(dy.data, "convTransposeBackward(dy)");
+    const px = rt.arena.put(x.data, "convTransposeBackward(x)");
+    const pw = rt.arena.put(w.data, "convTransposeBackward(w)");
+    const pdx = rt.arena.alloc(N * C * inPlane * 4, "convTransposeBackward dx");
+    convForward(rt, forward, pdy, pw, 0, pdx);
+    const pdw = rt.arena.alloc(C * rows * 4, "convTransposeBackward dw");
+    const pcols = rt.arena.alloc(rows * inPlane * 4, "convTransposeBackward im2col buffer");
+    const work = gemmWorkspace(rt, Cg, rows, inPlane, "convTransposeBackward");
+    for (let n = 0; n < N; n++) {
+      for (let gi = 0; gi < group; gi++) {
+        rt.kernels.f32_im2col__fast(windowParams(rt.params, window, Mg, pdy + (n * M + gi * Mg) * outPlane * 4, pcols));
+        runGemm(rt, {
+          M: Cg, N: rows, K: inPlane,
+          a: px + (n * C + gi * Cg) * inPlane * 4, lda: inPlane, transA: false,
+          b: pcols, ldb: inPlane, transB: true,
+          c: pdw + gi * Cg * rows * 4, ldc: rows, alpha: 1, beta: n === 0 ? 0 : 1, work,
+        });
+      }
+    }
+    return {
+      dx: tensor(rt.arena.take(pdx, N * C * inPlane), xShape.slice()),
+      dw: tensor(rt.arena.take(pdw, C * rows), wShape.slice()),
+      db: tensor(channelSums(dy.data, N, M, outPlane), [M]),
+    };
   });
 }

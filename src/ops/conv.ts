@@ -2,12 +2,14 @@
 // out = ⌊(in + padBegin + padEnd − d·(k−1) − 1) / s⌋ + 1 per axis (shape.ts resolveConv).
 // Per image and group: cols = im2col(x_g) [C/g·∏k, ∏out], then y_g = w_g [M/g, C/g·∏k] · cols,
 // one band of output rows at a time so the column buffer stays in cache.
-// A 1×1, stride-1, unpadded conv skips im2col: y_g = w_g · x_g directly.
+// A 1×1, stride-1, unpadded conv skips im2col: y_g = w_g · x_g directly. Backward below.
 import type { ConvAttrs } from "../attrs.js";
-import { type Window, resolveConv } from "../shape.js";
+import { type ConvGeometry, type Window, resolveConv } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
+import type { Runtime } from "../runtime/runtime.js";
 import { windowParams } from "../runtime/params.js";
-import { gemmWorkspace, product, runGemm, withArena } from "./run.js";
+import { channelSums, checkSameShape, gemmWorkspace, product, runGemm, withArena } from "./run.js";
+import { chooseAlgorithm as chooseTransposedAlgorithm, runTransposed } from "./conv-transpose/algorithm.js";
 
 /** Target size of one band of the im2col buffer: about an L2 cache's worth (Zen 3: 512 KB). */
 const BAND_BYTES = 1 << 19;
@@ -35,47 +37,107 @@ export function conv(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvAttrs)
   const wShape = checkTensor(w, "conv(w)");
   const bShape = b == null ? null : checkTensor(b, "conv(b)");
   const g = resolveConv(xShape, wShape, bShape, attrs);
+  const outSize = product(g.outShape);
+  return withArena((rt) => {
+    const px = rt.arena.put(x.data, "conv(x)");
+    const pw = rt.arena.put(w.data, "conv(w)");
+    const pb = b == null ? 0 : rt.arena.put(b.data, "conv(b)");
+    const py = rt.arena.alloc(outSize * 4, "conv output");
+    convForward(rt, g, px, pw, pb, py);
+    return tensor(rt.arena.take(py, outSize), g.outShape);
+  });
+}
+
+/**
+ * y = conv(x, w) + b for a resolved geometry with the operands already in wasm memory (byte
+ * offsets; pb = 0 for no bias). Pads may be negative (the gradient of a transposed convolution
+ * runs through here with its derived pads).
+ */
+export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number, pb: number, py: number): void {
   const { N, C, M, group, window } = g;
   const Cg = C / group, Mg = M / group;
   const inPlane = product(window.image), outPlane = product(window.grid), taps = product(window.kernel);
   const K = Cg * taps;
+  // 1×1, stride 1, no padding, and the grid is the whole image (a transposed convolution's
+  // gradient can have a trailing row no tap reaches): the columns are x itself.
   const pointwise = taps === 1 && window.strides.every((s) => s === 1) &&
-    window.padsBegin.every((p) => p === 0) && window.padsEnd.every((p) => p === 0);
-
+    window.padsBegin.every((p) => p === 0) && window.grid.every((n, i) => n === window.image[i]);
   // The column buffer is built one band of output rows at a time, sized to stay in cache
   // between im2col writing it and the GEMM packing it (1-D: the band is the whole output).
   const [outH, outW] = window.rank === 2 ? window.grid : [1, window.grid[0]];
   const bandRows = pointwise ? outH : Math.max(1, Math.min(outH, Math.floor(BAND_BYTES / (K * outW * 4))));
-
-  return withArena((rt) => {
-    const { arena, kernels } = rt;
-    const px = arena.put(x.data, "conv(x)");
-    const pw = arena.put(w.data, "conv(w)");
-    const pb = b == null ? 0 : arena.put(b.data, "conv(b)");
-    const py = arena.alloc(N * M * outPlane * 4, "conv output");
-    const pcols = pointwise ? 0 : arena.alloc(K * bandRows * outW * 4, "conv im2col buffer");
-    const work = gemmWorkspace(rt, Mg, bandRows * outW, K, "conv");
-    for (let n = 0; n < N; n++) {
-      for (let gi = 0; gi < group; gi++) {
-        const xg = px + (n * C + gi * Cg) * inPlane * 4;
-        const yg = py + (n * M + gi * Mg) * outPlane * 4;
-        for (let oh0 = 0; oh0 < outH; oh0 += bandRows) {
-          const rows = Math.min(bandRows, outH - oh0);
-          let cols = xg;
-          if (!pointwise) {
-            kernels.f32_im2col__fast(windowParams(rt.params, band(window, oh0, rows), Cg, xg, pcols));
-            cols = pcols;
-          }
-          runGemm(rt, {
-            M: Mg, N: rows * outW, K,
-            a: pw + gi * Mg * K * 4, lda: K, transA: false,
-            b: cols + (pointwise ? oh0 * outW * 4 : 0), ldb: pointwise ? outPlane : rows * outW, transB: false,
-            c: yg + oh0 * outW * 4, ldc: outPlane, alpha: 1, beta: 0, work,
-          });
+  const pcols = pointwise ? 0 : rt.arena.alloc(K * bandRows * outW * 4, "conv im2col buffer");
+  const work = gemmWorkspace(rt, Mg, bandRows * outW, K, "conv");
+  for (let n = 0; n < N; n++) {
+    for (let gi = 0; gi < group; gi++) {
+      const xg = px + (n * C + gi * Cg) * inPlane * 4;
+      const yg = py + (n * M + gi * Mg) * outPlane * 4;
+      for (let oh0 = 0; oh0 < outH; oh0 += bandRows) {
+        const rows = Math.min(bandRows, outH - oh0);
+        let cols = xg;
+        if (!pointwise) {
+          rt.kernels.f32_im2col__fast(windowParams(rt.params, band(window, oh0, rows), Cg, xg, pcols));
+          cols = pcols;
         }
+        runGemm(rt, {
+          M: Mg, N: rows * outW, K,
+          a: pw + gi * Mg * K * 4, lda: K, transA: false,
+          b: cols + (pointwise ? oh0 * outW * 4 : 0), ldb: pointwise ? outPlane : rows * outW, transB: false,
+          c: yg + oh0 * outW * 4, ldc: outPlane, alpha: 1, beta: 0, work,
+        });
       }
     }
-    if (b != null) kernels.f32_bias_add__simd(py, pb, N, M, outPlane);
-    return tensor(arena.take(py, N * M * outPlane), g.outShape);
+  }
+  if (pb !== 0) rt.kernels.f32_bias_add__simd(py, pb, N, M, outPlane);
+}
+
+/**
+ * Gradients of conv with respect to its input, weights and bias, given dL/dy.
+ * dx is the transposed convolution of dy with the same weights and window (conv's adjoint; it
+ * runs on convTranspose's fast paths). dw[m, c, k] = Σ_{n, o} dy[n, m, o]·x[n, c, o·s − p + k·d]:
+ * per image and group, dw_g += dy_g [M/g, ∏out] · im2col(x_g)ᵀ. db[m] = Σ_{n, o} dy[n, m, o].
+ * @param dy [N, M, outH, outW], the shape conv(x, w, b, attrs) returns
+ * @param x the forward input [N, C, H, W]
+ * @param w the forward weights [M, C/group, kH, kW]
+ * @param attrs the forward attributes
+ */
+export function convBackward(dy: Tensor, x: Tensor, w: Tensor, attrs?: ConvAttrs): { dx: Tensor; dw: Tensor; db: Tensor } {
+  const dyShape = checkTensor(dy, "convBackward(dy)");
+  const xShape = checkTensor(x, "convBackward(x)");
+  const wShape = checkTensor(w, "convBackward(w)");
+  const g = resolveConv(xShape, wShape, null, attrs, "convBackward");
+  checkSameShape(dyShape, g.outShape, "convBackward(dy)", "conv's output");
+  const { N, C, M, group, window } = g;
+  const Cg = C / group, Mg = M / group;
+  const outPlane = product(window.grid), inPlane = product(window.image), K = Cg * product(window.kernel);
+  // dx: conv's adjoint is a transposed convolution whose output is x and whose input is dy; the
+  // conv weights [M, C/g, k] are already in ConvTranspose's [C', M'/g, k] layout with C' = M.
+  const transposed: ConvGeometry = { N, C: M, M: C, group, window, outShape: xShape.slice() };
+  const algorithm = chooseTransposedAlgorithm(transposed);
+  return withArena((rt) => {
+    const pdy = rt.arena.put(dy.data, "convBackward(dy)");
+    const px = rt.arena.put(x.data, "convBackward(x)");
+    const pw = rt.arena.put(w.data, "convBackward(w)");
+    const pdx = rt.arena.alloc(N * C * inPlane * 4, "convBackward dx");
+    runTransposed(rt, algorithm, { g: transposed, x: pdy, w: pw, b: 0, y: pdx });
+    const pdw = rt.arena.alloc(M * K * 4, "convBackward dw");
+    const pcols = rt.arena.alloc(K * outPlane * 4, "convBackward im2col buffer");
+    const work = gemmWorkspace(rt, Mg, K, outPlane, "convBackward");
+    for (let n = 0; n < N; n++) {
+      for (let gi = 0; gi < group; gi++) {
+        rt.kernels.f32_im2col__fast(windowParams(rt.params, window, Cg, px + (n * C + gi * Cg) * inPlane * 4, pcols));
+        runGemm(rt, {
+          M: Mg, N: K, K: outPlane,
+          a: pdy + (n * M + gi * Mg) * outPlane * 4, lda: outPlane, transA: false,
+          b: pcols, ldb: outPlane, transB: true,
+          c: pdw + gi * Mg * K * 4, ldc: K, alpha: 1, beta: n === 0 ? 0 : 1, work,
+        });
+      }
+    }
+    return {
+      dx: tensor(rt.arena.take(pdx, N * C * inPlane), xShape.slice()),
+      dw: tensor(rt.arena.take(pdw, M * K), wShape.slice()),
+      db: tensor(channelSums(dy.data, N, M, outPlane), [M]),
+    };
   });
 }

@@ -1,5 +1,7 @@
 // Shared plumbing of the ops: borrow the arena for one call, and call the GEMM kernel.
 import { type Runtime, runtime } from "../runtime/runtime.js";
+import { ShapeError } from "../errors.js";
+import { describeShape } from "../tensor.js";
 import { type GemmCall, gemmParams } from "../runtime/params.js";
 
 /**
@@ -30,4 +32,25 @@ export function product(dims: readonly number[]): number {
   let n = 1;
   for (const d of dims) n *= d;
   return n;
+}
+
+/** Throws ShapeError unless `got` equals `want` (e.g. a gradient must have its forward output's shape). */
+export function checkSameShape(got: readonly number[], want: readonly number[], name: string, what: string): void {
+  if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
+    throw new ShapeError(`${name}: expected ${describeShape(want)} (${what}), got ${describeShape(got)}`);
+  }
+}
+
+/** Σ over images and positions per channel: s[c] = Σ_{n, i} t[n, c, i] for t [N, C, plane] (a bias gradient). */
+export function channelSums(t: Float32Array, N: number, C: number, plane: number): Float32Array {
+  const out = new Float32Array(C);
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      let acc = 0;
+      const base = (n * C + c) * plane;
+      for (let i = 0; i < plane; i++) acc += t[base + i];
+      out[c] += acc;
+    }
+  }
+  return out;
 }

@@ -1,0 +1,247 @@
+// Plain-TS references for ONNX Conv and ConvTranspose (opset 22): naive gather loops with float64
+// accumulation, written to read as the definition. Independent of src/ and dist/: the output sizes
+// and the SAME / outputShape padding are derived here from the rules in README.md "Output sizes".
+// Layouts: x [N, C, spatial…] row-major; Conv w [M, C/group, k…]; ConvTranspose w [C, M/group, k…];
+// b [M]. Spatial rank 1 or 2 (rank 1 is run as rank 2 with a trivial leading axis of size 1).
+
+export type RefAutoPad = "NOTSET" | "SAME_UPPER" | "SAME_LOWER" | "VALID";
+type Ints = number | readonly number[];
+
+/** The attributes the references understand (the package's camelCase ONNX names). */
+export interface RefConvAttrs {
+  kernelShape?: Ints;
+  strides?: Ints;
+  pads?: Ints;
+  dilations?: Ints;
+  group?: number;
+  autoPad?: RefAutoPad;
+  outputPadding?: Ints;
+  outputShape?: Ints;
+}
+
+/** Result of a reference: float64 data and its shape [N, M, out…]. */
+export interface RefTensor {
+  data: Float64Array;
+  shape: number[];
+}
+
+/** Per-axis geometry after resolving the attributes (one entry per spatial axis). */
+export interface RefGeometry {
+  N: number; C: number; M: number; group: number;
+  /** Spatial input sizes. */
+  input: number[];
+  /** Spatial output sizes. */
+  output: number[];
+  kernel: number[];
+  strides: number[];
+  dilations: number[];
+  /** Padding before / after each axis (negative for a ConvTranspose output that extends past the full size). */
+  padsBegin: number[];
+  padsEnd: number[];
+  outputPadding: number[];
+}
+
+/** A number means "the same on every axis"; undefined means `dflt` on every axis. */
+function perAxis(v: Ints | undefined, rank: number, dflt: number, what: string): number[] {
+  if (v === undefined) return new Array<number>(rank).fill(dflt);
+  if (typeof v === "number") return new Array<number>(rank).fill(v);
+  if (v.length !== rank) throw new Error(`ref: ${what} needs ${rank} values, got ${v.length}`);
+  return v.slice();
+}
+
+/** ONNX pads [begin…, end…]; a single number pads every side. */
+function readPads(v: Ints | undefined, rank: number): [number[], number[]] {
+  if (v === undefined) return [new Array<number>(rank).fill(0), new Array<number>(rank).fill(0)];
+  if (typeof v === "number") return [new Array<number>(rank).fill(v), new Array<number>(rank).fill(v)];
+  if (v.length !== 2 * rank) throw new Error(`ref: pads needs ${2 * rank} values, got ${v.length}`);
+  return [v.slice(0, rank), v.slice(rank)];
+}
+
+/** Splits a total padding the ONNX way: SAME_UPPER puts ⌊total/2⌋ first, the others total − ⌊total/2⌋. */
+function splitTotal(total: number, autoPad: RefAutoPad): [number, number] {
+  const half = Math.floor(total / 2);
+  return autoPad === "SAME_UPPER" ? [half, total - half] : [total - half, half];
+}
+
+function checkRank(xShape: readonly number[], wShape: readonly number[]): number {
+  const rank = xShape.length - 2;
+  if (rank !== 1 && rank !== 2) throw new Error(`ref: spatial rank ${rank} not supported`);
+  if (wShape.length !== xShape.length) throw new Error("ref: w rank differs from x rank");
+  return rank;
+}
+
+/**
+ * Conv geometry. out = ⌊(in + pBegin + pEnd − d·(k−1) − 1) / s⌋ + 1.
+ * SAME_*: out = ⌈in / s⌉, total padding max(0, (out−1)·s + d·(k−1) + 1 − in), split as splitTotal.
+ * VALID: no padding.
+ */
+export function convGeometry(xShape: readonly number[], wShape: readonly number[], attrs: RefConvAttrs = {}): RefGeometry {
+  const rank = checkRank(xShape, wShape);
+  const [N, C] = xShape;
+  const M = wShape[0];
+  const group = attrs.group ?? 1;
+  if (C % group !== 0 || M % group !== 0 || wShape[1] * group !== C) throw new Error("ref: bad channels / group");
+  const input = xShape.slice(2);
+  const kernel = wShape.slice(2);
+  if (attrs.kernelShape !== undefined && perAxis(attrs.kernelShape, rank, 1, "kernelShape").some((k, i) => k !== kernel[i])) {
+    throw new Error("ref: kernelShape disagrees with w");
+  }
+  const strides = perAxis(attrs.strides, rank, 1, "strides");
+  const dilations = perAxis(attrs.dilations, rank, 1, "dilations");
+  const autoPad = attrs.autoPad ?? "NOTSET";
+  const [padsBegin, padsEnd] = readPads(attrs.pads, rank); // fresh arrays, filled in below for autoPad
+  const output: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const span = dilations[i] * (kernel[i] - 1) + 1;
+    if (autoPad === "VALID") { padsBegin[i] = 0; padsEnd[i] = 0; }
+    if (autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER") {
+      const out = Math.ceil(input[i] / strides[i]);
+      [padsBegin[i], padsEnd[i]] = splitTotal(Math.max(0, (out - 1) * strides[i] + span - input[i]), autoPad);
+    }
+    const room = input[i] + padsBegin[i] + padsEnd[i] - span;
+    if (room < 0) throw new Error(`ref: conv output axis ${i} is empty`);
+    output.push(Math.floor(room / strides[i]) + 1);
+  }
+  return { N, C, M, group, input, output, kernel, strides, dilations, padsBegin, padsEnd, outputPadding: new Array<number>(rank).fill(0) };
+}
+
+/**
+ * ConvTranspose geometry. full = s·(in − 1) + outputPadding + d·(k − 1) + 1.
+ * NOTSET with pads: out = full − pBegin − pEnd. VALID: out = full.
+ * outputShape given (any autoPad), or SAME_* (out = in·s): total = full − out, split as splitTotal.
+ */
+export function convTransposeGeometry(xShape: readonly number[], wShape: readonly number[], attrs: RefConvAttrs = {}): RefGeometry {
+  const rank = checkRank(xShape, wShape);
+  const [N, C] = xShape;
+  const group = attrs.group ?? 1;
+  if (wShape[0] !== C || C % group !== 0) throw new Error("ref: bad channels / group");
+  const M = wShape[1] * group;
+  const input = xShape.slice(2);
+  const kernel = wShape.slice(2);
+  if (attrs.kernelShape !== undefined && perAxis(attrs.kernelShape, rank, 1, "kernelShape").some((k, i) => k !== kernel[i])) {
+    throw new Error("ref: kernelShape disagrees with w");
+  }
+  const strides = perAxis(attrs.strides, rank, 1, "strides");
+  const dilations = perAxis(attrs.dilations, rank, 1, "dilations");
+  const outputPadding = perAxis(attrs.outputPadding, rank, 0, "outputPadding");
+  const autoPad = attrs.autoPad ?? "NOTSET";
+  const wanted = attrs.outputShape !== undefined ? perAxis(attrs.outputShape, rank, 0, "outputShape") : null;
+  const [givenBegin, givenEnd] = readPads(attrs.pads, rank);
+  const padsBegin: number[] = [], padsEnd: number[] = [], output: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const full = strides[i] * (input[i] - 1) + outputPadding[i] + dilations[i] * (kernel[i] - 1) + 1;
+    let pb: number, pe: number;
+    if (wanted !== null) {
+      [pb, pe] = splitTotal(full - wanted[i], autoPad);
+    } else if (autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER") {
+      [pb, pe] = splitTotal(full - input[i] * strides[i], autoPad);
+    } else if (autoPad === "VALID") {
+      pb = 0; pe = 0;
+    } else {
+      pb = givenBegin[i]; pe = givenEnd[i];
+    }
+    const out = full - pb - pe;
+    if (out < 1) throw new Error(`ref: convTranspose output axis ${i} is empty`);
+    padsBegin.push(pb); padsEnd.push(pe); output.push(out);
+  }
+  return { N, C, M, group, input, output, kernel, strides, dilations, padsBegin, padsEnd, outputPadding };
+}
+
+/** 2-D view of a geometry: rank 1 gets a leading axis with in = out = k = s = d = 1, no pads. */
+function planar(g: RefGeometry): { H: number; W: number; OH: number; OW: number; KH: number; KW: number;
+  sH: number; sW: number; dH: number; dW: number; pT: number; pL: number } {
+  const two = g.input.length === 2;
+  const a = (v: number[], unit: number): [number, number] => (two ? [v[0], v[1]] : [unit, v[0]]);
+  const [H, W] = a(g.input, 1), [OH, OW] = a(g.output, 1), [KH, KW] = a(g.kernel, 1);
+  const [sH, sW] = a(g.strides, 1), [dH, dW] = a(g.dilations, 1), [pT, pL] = a(g.padsBegin, 0);
+  return { H, W, OH, OW, KH, KW, sH, sW, dH, dW, pT, pL };
+}
+
+function checkLengths(x: ArrayLike<number>, xShape: readonly number[], w: ArrayLike<number>, wShape: readonly number[], b: ArrayLike<number> | null, M: number): void {
+  const size = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
+  if (x.length !== size(xShape)) throw new Error("ref: x length does not match its shape");
+  if (w.length !== size(wShape)) throw new Error("ref: w length does not match its shape");
+  if (b !== null && b.length !== M) throw new Error("ref: bias length is not M");
+}
+
+/**
+ * ONNX Conv: y[n, m, oh, ow] = b[m] + Σ_{c in m's group} Σ_{kh, kw} x[n, c, ih, iw] · w[m, c_local, kh, kw]
+ * with ih = oh·sH − padTop + kh·dH, iw = ow·sW − padLeft + kw·dW (taps outside the input read 0).
+ */
+export function convRef(x: ArrayLike<number>, xShape: readonly number[], w: ArrayLike<number>, wShape: readonly number[],
+  b: ArrayLike<number> | null, attrs: RefConvAttrs = {}): RefTensor {
+  const g = convGeometry(xShape, wShape, attrs);
+  checkLengths(x, xShape, w, wShape, b, g.M);
+  const { N, C, M, group } = g;
+  const { H, W, OH, OW, KH, KW, sH, sW, dH, dW, pT, pL } = planar(g);
+  const Cg = C / group, Mg = M / group;
+  const y = new Float64Array(N * M * OH * OW);
+  for (let n = 0; n < N; n++) {
+    for (let m = 0; m < M; m++) {
+      const gi = Math.floor(m / Mg);
+      for (let oh = 0; oh < OH; oh++) {
+        for (let ow = 0; ow < OW; ow++) {
+          let acc = b === null ? 0 : b[m];
+          for (let cl = 0; cl < Cg; cl++) {
+            const c = gi * Cg + cl;
+            for (let kh = 0; kh < KH; kh++) {
+              const ih = oh * sH - pT + kh * dH; // ih = oh·s − pBegin + kh·d
+              if (ih < 0 || ih >= H) continue;
+              for (let kw = 0; kw < KW; kw++) {
+                const iw = ow * sW - pL + kw * dW; // iw = ow·s − pBegin + kw·d
+                if (iw < 0 || iw >= W) continue;
+                acc += x[((n * C + c) * H + ih) * W + iw] * w[((m * Cg + cl) * KH + kh) * KW + kw];
+              }
+            }
+          }
+          y[((n * M + m) * OH + oh) * OW + ow] = acc;
+        }
+      }
+    }
+  }
+  return { data: y, shape: [N, M, ...g.output] };
+}
+
+/**
+ * ONNX ConvTranspose, gather form: y[n, m, oh, ow] = b[m] + Σ_{c in m's group} Σ_{kh, kw} x[n, c, ih, iw] · w[c, m_local, kh, kw]
+ * over the taps where (oh + padTop − kh·dH) is divisible by sH with ih = (oh + padTop − kh·dH) / sH in [0, H),
+ * and likewise iw = (ow + padLeft − kw·dW) / sW in [0, W). m_local = m mod M/group.
+ * (Scatter reading: input pixel (ih, iw) stamps w·x at output (ih·sH − padTop + kh·dH, iw·sW − padLeft + kw·dW).)
+ */
+export function convTransposeRef(x: ArrayLike<number>, xShape: readonly number[], w: ArrayLike<number>, wShape: readonly number[],
+  b: ArrayLike<number> | null, attrs: RefConvAttrs = {}): RefTensor {
+  const g = convTransposeGeometry(xShape, wShape, attrs);
+  checkLengths(x, xShape, w, wShape, b, g.M);
+  const { N, C, M, group } = g;
+  const { H, W, OH, OW, KH, KW, sH, sW, dH, dW, pT, pL } = planar(g);
+  const Cg = C / group, Mg = M / group;
+  const y = new Float64Array(N * M * OH * OW);
+  for (let n = 0; n < N; n++) {
+    for (let m = 0; m < M; m++) {
+      const gi = Math.floor(m / Mg), ml = m % Mg;
+      for (let oh = 0; oh < OH; oh++) {
+        for (let ow = 0; ow < OW; ow++) {
+          let acc = b === null ? 0 : b[m];
+          for (let cl = 0; cl < Cg; cl++) {
+            const c = gi * Cg + cl;
+            for (let kh = 0; kh < KH; kh++) {
+              const th = oh + pT - kh * dH; // ih = (oh + pBegin − kh·d) / s, only when s divides it
+              if (th < 0 || th % sH !== 0) continue;
+              const ih = th / sH;
+              if (ih >= H) continue;
+              for (let kw = 0; kw < KW; kw++) {
+                const tw = ow + pL - kw * dW; // iw = (ow + pBegin − kw·d) / s, only when s divides it
+                if (tw < 0 || tw % sW !== 0) continue;
+                const iw = tw / sW;
+                if (iw >= W) continue;
+                acc += x[((n * C + c) * H + ih) * W + iw] * w[((c * Mg + ml) * KH + kh) * KW + kw];
+              }
+            }
+          }
+          y[((n * M + m) * OH + oh) * OW + ow] = acc;
+        }
+      }
+    }
+  }
+  return { data: y, shape: [N, M, ...g.output] };
+}
