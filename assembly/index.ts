@@ -19,3 +19,5 @@ export { f32_conv_transpose_depthwise__simd } from "./conv-transpose/depthwise";
 export { f32_conv_transpose_depthwise__ref } from "./conv-transpose/depthwise-ref";
 export { f32_subpixel_interleave__fast, f32_subpixel_pack_weights } from "./conv-transpose/subpixel";
 export { f32_subpixel_interleave__ref } from "./conv-transpose/subpixel-ref";
+export { f32_max_pool_backward__fast } from "./pool/max-pool-backward";
+export { f32_max_pool_backward__ref } from "./pool/max-pool-backward-ref";

@@ -54,6 +54,8 @@ export const GEO_OH: i32 = 11;
 export const GEO_OW: i32 = 12;
 export const GEO_SRC: i32 = 13;
 export const GEO_DST: i32 = 14;
+/** maxPool backward only: dL/dy [C, OH, OW] (GEO_SRC is x, GEO_DST is dL/dx). */
+export const GEO_GRAD: i32 = 15;
 
 /**
  * Transposed-convolution block for the depthwise and sub-pixel kernels (2-D; 1-D runs with

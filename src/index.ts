@@ -11,7 +11,7 @@ export type {
 export { conv, convBackward } from "./ops/conv.js";
 export { convTranspose, convTransposeBackward, chooseAlgorithm as convTransposeAlgorithm, workspaceBytes as convTransposeWorkspaceBytes } from "./ops/conv-transpose.js";
 export type { ConvTransposeAlgorithm, ConvTransposeOptions } from "./ops/conv-transpose.js";
-export { maxPool } from "./ops/max-pool.js";
+export { maxPool, maxPoolBackward } from "./ops/max-pool.js";
 export { gemm } from "./ops/gemm.js";
 export { matmul } from "./ops/matmul.js";
 export { im2col } from "./ops/im2col.js";

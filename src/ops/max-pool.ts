@@ -1,10 +1,11 @@
 // maxPool: ONNX MaxPool (Y only). x [N, C, in…] → y [N, C, out…]; every plane pooled alike, so the
 // kernel runs once over N·C planes. Output sizes and ceilMode: shape.ts resolveMaxPool.
+// Backward below: each window's dy goes to its argmax.
 import type { MaxPoolAttrs } from "../attrs.js";
 import { resolveMaxPool } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
 import { windowParams } from "../runtime/params.js";
-import { product, withArena } from "./run.js";
+import { checkSameShape, product, withArena } from "./run.js";
 
 /**
  * ONNX MaxPool (opset 22) on rank-1 or rank-2 spatial input; padding never wins the max.
@@ -22,5 +23,29 @@ export function maxPool(x: Tensor, attrs: MaxPoolAttrs): Tensor {
     const py = rt.arena.alloc(outSize * 4, "maxPool output");
     rt.kernels.f32_max_pool__fast(windowParams(rt.params, window, planes, px, py));
     return tensor(rt.arena.take(py, outSize), outShape);
+  });
+}
+
+/**
+ * Gradient of maxPool with respect to x: each window passes its dy to its maximum (the first tap in
+ * row-major order holding the largest value; NaN counts as largest); overlapping windows add up.
+ * @param dy [N, C, outH, outW], the shape maxPool(x, attrs) returns
+ * @param x the forward input [N, C, H, W]
+ * @param attrs the forward attributes
+ * @returns dx [N, C, H, W]
+ */
+export function maxPoolBackward(dy: Tensor, x: Tensor, attrs: MaxPoolAttrs): Tensor {
+  const dyShape = checkTensor(dy, "maxPoolBackward(dy)");
+  const xShape = checkTensor(x, "maxPoolBackward(x)");
+  const { window, outShape } = resolveMaxPool(xShape, attrs, "maxPoolBackward");
+  checkSameShape(dyShape, outShape, "maxPoolBackward(dy)", "maxPool's output");
+  const planes = xShape[0] * xShape[1];
+  const inSize = x.data.length;
+  return withArena((rt) => {
+    const px = rt.arena.put(x.data, "maxPoolBackward(x)");
+    const pdy = rt.arena.put(dy.data, "maxPoolBackward(dy)");
+    const pdx = rt.arena.alloc(inSize * 4, "maxPoolBackward dx");
+    rt.kernels.f32_max_pool_backward__fast(windowParams(rt.params, window, planes, px, pdx, pdy));
+    return tensor(rt.arena.take(pdx, inSize), xShape.slice());
   });
 }

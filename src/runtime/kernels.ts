@@ -25,6 +25,8 @@ export interface Kernels {
   f32_subpixel_interleave__fast(params: number): void;
   f32_subpixel_interleave__ref(params: number): void;
   f32_subpixel_pack_weights(params: number): void;
+  f32_max_pool_backward__fast(params: number): void;
+  f32_max_pool_backward__ref(params: number): void;
 }
 
 /** Names every build must export; checked at load so a stale .wasm fails loudly, not later. */
@@ -35,4 +37,5 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   "f32_add__simd", "f32_add__ref", "f32_bias_add__simd", "f32_bias_add__ref",
   "f32_crop__simd", "f32_crop__ref", "f32_conv_transpose_depthwise__simd", "f32_conv_transpose_depthwise__ref",
   "f32_subpixel_interleave__fast", "f32_subpixel_interleave__ref", "f32_subpixel_pack_weights",
+  "f32_max_pool_backward__fast", "f32_max_pool_backward__ref",
 ];

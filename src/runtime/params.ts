@@ -9,7 +9,7 @@ export const GEMM = {
 
 export const GEO = {
   C: 0, H: 1, W: 2, KH: 3, KW: 4, SH: 5, SW: 6, PT: 7, PL: 8, DH: 9, DW: 10, OH: 11, OW: 12,
-  SRC: 13, DST: 14,
+  SRC: 13, DST: 14, GRAD: 15,
 } as const;
 
 /** Byte offset of the parameter block (inside the first page, above the module's static data). */
@@ -51,10 +51,10 @@ export function gemmParams(block: ParamBlock, g: GemmCall): number {
 }
 
 /**
- * Window geometry for a 1-D or 2-D window over `channels` planes, from `src` to `dst`. A 1-D
- * window runs as 2-D with H = KH = 1.
+ * Window geometry for a 1-D or 2-D window over `channels` planes, from `src` to `dst` (`grad`:
+ * dL/dy for maxPool backward). A 1-D window runs as 2-D with H = KH = 1.
  */
-export function windowParams(block: ParamBlock, w: Window, channels: number, src: number, dst: number): number {
+export function windowParams(block: ParamBlock, w: Window, channels: number, src: number, dst: number, grad = 0): number {
   const ax = asPlanar;
   const [H, W] = ax(w.image, 1);
   const [KH, KW] = ax(w.kernel, 1);
@@ -62,7 +62,7 @@ export function windowParams(block: ParamBlock, w: Window, channels: number, src
   const [PT, PL] = ax(w.padsBegin, 0);
   const [DH, DW] = ax(w.dilations, 1);
   const [OH, OW] = ax(w.grid, 1);
-  return block.write([channels, H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW, src, dst]);
+  return block.write([channels, H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW, src, dst, grad]);
 }
 
 /** Transposed-convolution block (assembly/params.ts CT_*). */
