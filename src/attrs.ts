@@ -72,22 +72,30 @@ export interface CropAttrs {
 }
 
 /** Throws AttributeError unless `attrs` is undefined or a plain object whose keys are all in `allowed`. */
-export function checkAttrNames(attrs: unknown, allowed: readonly string[], op: string): Record<string, unknown> {
+export function checkAttrNames(attrs: unknown, allowed: readonly string[], op: string, kind: "attrs" | "options" = "attrs"): Record<string, unknown> {
   if (attrs === undefined || attrs === null) return {};
-  if (typeof attrs !== "object" || Array.isArray(attrs)) {
-    throw new AttributeError(`${op}(attrs): expected an object of attributes, got ${Array.isArray(attrs) ? "an array" : typeof attrs}`);
+  const proto = typeof attrs === "object" ? Object.getPrototypeOf(attrs) : undefined;
+  if (typeof attrs !== "object" || (proto !== Object.prototype && proto !== null)) {
+    const what = Array.isArray(attrs) ? "an array" : typeof attrs === "object" ? `a ${(attrs as object).constructor?.name ?? "non-plain object"}` : typeof attrs;
+    throw new AttributeError(`${op}(${kind}): expected a plain object of ${kind === "attrs" ? "attributes" : "options"}, got ${what}`);
   }
   for (const key of Object.keys(attrs)) {
     if (!allowed.includes(key)) {
-      throw new AttributeError(`${op}(attrs.${key}): unknown attribute; expected one of ${allowed.join(", ")}`);
+      throw new AttributeError(`${op}(${kind}.${key}): unknown ${kind === "attrs" ? "attribute" : "option"}; expected one of ${allowed.join(", ")}`);
     }
   }
   return attrs as Record<string, unknown>;
 }
 
-function show(v: unknown): string {
-  return Array.isArray(v) ? `[${v.map(String).join(", ")}]` : String(v);
+/** A value as a message shows it: strings quoted (so "true" and true read differently), arrays bracketed. */
+export function show(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(show).join(", ")}]`;
+  return String(v);
 }
+
+/** Attribute integers go to the kernels as int32. */
+const INT_MAX = 2 ** 31 - 1;
 
 /**
  * Reads an integer-per-axis attribute: undefined → `fallback`, a number → repeated `count` times,
@@ -98,15 +106,16 @@ export function readInts(value: unknown, count: number, name: string, min: numbe
   if (value === undefined) return new Array<number>(count).fill(fallback);
   if (typeof value === "number") list = new Array<unknown>(count).fill(value);
   else if (Array.isArray(value)) list = value;
-  else throw new AttributeError(`${name}: expected a number or an array of ${count} integers, got ${typeof value}`);
+  else throw new AttributeError(`${name}: expected a number or an array of ${count} integers, got ${show(value)}`);
   if (list.length !== count) {
     throw new AttributeError(`${name}: expected ${count} value${count === 1 ? "" : "s"}, got ${list.length} (${show(value)})`);
   }
   return list.map((v, i) => {
     if (typeof v !== "number" || !Number.isFinite(v) || !Number.isInteger(v)) {
-      throw new AttributeError(`${name}[${i}]: expected a finite integer, got ${String(v)}`);
+      throw new AttributeError(`${name}[${i}]: expected a finite integer, got ${show(v)}`);
     }
     if (v < min) throw new AttributeError(`${name}[${i}]: expected an integer ≥ ${min}, got ${v}`);
+    if (v > INT_MAX) throw new AttributeError(`${name}[${i}]: expected an integer ≤ ${INT_MAX}, got ${v}`);
     return v;
   });
 }
@@ -122,14 +131,14 @@ export function readFlag(value: unknown, name: string): boolean {
   if (value === undefined) return false;
   if (value === true || value === 1) return true;
   if (value === false || value === 0) return false;
-  throw new AttributeError(`${name}: expected true, false, 0 or 1, got ${String(value)}`);
+  throw new AttributeError(`${name}: expected true, false, 0 or 1, got ${show(value)}`);
 }
 
 /** Reads a finite number attribute. */
 export function readNumber(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new AttributeError(`${name}: expected a finite number, got ${String(value)}`);
+    throw new AttributeError(`${name}: expected a finite number, got ${show(value)}`);
   }
   return value;
 }
@@ -137,8 +146,8 @@ export function readNumber(value: unknown, name: string, fallback: number): numb
 /** Reads a positive integer attribute (group). */
 export function readPositiveInt(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new AttributeError(`${name}: expected an integer ≥ 1, got ${String(value)}`);
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > INT_MAX) {
+    throw new AttributeError(`${name}: expected an integer from 1 to ${INT_MAX}, got ${show(value)}`);
   }
   return value;
 }
@@ -149,10 +158,15 @@ const AUTO_PADS: readonly AutoPad[] = ["NOTSET", "SAME_UPPER", "SAME_LOWER", "VA
 export function readAutoPad(value: unknown, pads: unknown, op: string): AutoPad {
   if (value === undefined) return "NOTSET";
   if (typeof value !== "string" || !AUTO_PADS.includes(value as AutoPad)) {
-    throw new AttributeError(`${op}(attrs.autoPad): expected one of ${AUTO_PADS.join(", ")}, got ${String(value)}`);
+    throw new AttributeError(`${op}(attrs.autoPad): expected one of ${AUTO_PADS.join(", ")}, got ${show(value)}`);
   }
   if (value !== "NOTSET" && pads !== undefined) {
     throw new AttributeError(`${op}(attrs.pads): cannot be combined with autoPad '${value}'; give one or the other`);
   }
   return value as AutoPad;
+}
+
+/** Throws AttributeError when a required attribute is missing. */
+export function required(value: unknown, name: string): void {
+  if (value === undefined) throw new AttributeError(`${name}: required, got nothing`);
 }

@@ -2,7 +2,7 @@
 // the windowed ops (ONNX opset 22; PyTorch agrees where both define a case).
 import {
   type AutoPad, type ConvAttrs, type ConvTransposeAttrs, type MaxPoolAttrs,
-  readAutoPad, readFlag, readInts, readPads, readPositiveInt, checkAttrNames,
+  readAutoPad, readFlag, readInts, readPads, readPositiveInt, checkAttrNames, required, show,
 } from "./attrs.js";
 import { AttributeError, ShapeError, UnsupportedError } from "./errors.js";
 import { describeShape } from "./tensor.js";
@@ -57,13 +57,29 @@ export function span(k: number, d: number): number {
  */
 export function windowCount(size: number, k: number, s: number, d: number, begin: number, end: number, ceilMode = false): number {
   const room = size + begin + end - span(k, d);
-  if (room < 0) return 0;
   let out = (ceilMode ? Math.ceil(room / s) : Math.floor(room / s)) + 1;
   if (ceilMode && (out - 1) * s >= size + begin) out -= 1;
-  return out;
+  return Math.max(out, 0);
 }
 
-/** Pads for SAME_* convolution-like windows: output ⌈in / s⌉, total = max(0, (out−1)·s + d·(k−1) + 1 − in). */
+/**
+ * The first window position along one axis none of whose taps o·s − begin + j·d (j < k) lies
+ * inside [0, size), or −1 when every window sees at least one input pixel. Only windows that
+ * start in the begin padding, or at or past the input's end, can miss it; when d ≤ size the first
+ * window is the worst of the former, so the check is O(1) in the usual cases.
+ */
+export function paddingOnlyWindow(size: number, k: number, s: number, d: number, begin: number, count: number): number {
+  const startingInPadding = Math.min(count, Math.ceil(begin / s));
+  const limit = d <= size ? Math.min(startingInPadding, 1) : startingInPadding;
+  for (let o = 0; o < limit; o++) {
+    const first = o * s - begin; // negative: the window starts in the begin padding
+    const j = Math.ceil(-first / d); // its first tap at or past pixel 0
+    if (j >= k || first + j * d >= size) return o;
+  }
+  const pastEnd = Math.ceil((size + begin) / s); // first window whose first tap is ≥ size
+  return pastEnd < count ? pastEnd : -1;
+}
+
 function samePads(size: number, k: number, s: number, d: number, autoPad: AutoPad): [number, number] {
   const out = Math.ceil(size / s);
   const total = Math.max(0, (out - 1) * s + span(k, d) - size);
@@ -202,19 +218,20 @@ const MAX_POOL_ATTRS = ["kernelShape", "strides", "pads", "dilations", "autoPad"
 /**
  * Resolves MaxPool: x [N, C, in…] → [N, C, out…]. NOTSET: out = ⌊(in + pads − d·(k−1) − 1) / s⌋ + 1
  * (ceilMode: ⌈…⌉, dropping a last window that would start in the end padding). SAME_*: out = ⌈in / s⌉.
- * VALID: no padding, then as NOTSET.
+ * VALID: no padding, out = ⌊(in − d·(k−1) − 1) / s⌋ + 1 (ceilMode has no effect, as in the ONNX
+ * text). A window that would see only padding is an error (its maximum is undefined).
  */
 export function resolveMaxPool(x: readonly number[], attrs: MaxPoolAttrs | undefined, op = "maxPool"): { window: Window; outShape: number[] } {
   const a = checkAttrNames(attrs, MAX_POOL_ATTRS, op);
   const rank = x.length - 2;
   checkSpatialRank(rank, op, "x");
-  if (a.kernelShape === undefined) throw new AttributeError(`${op}(attrs.kernelShape): required, got nothing`);
+  required(a.kernelShape, `${op}(attrs.kernelShape)`);
   const kernel = readInts(a.kernelShape, rank, `${op}(attrs.kernelShape)`, 1, 1);
   const strides = readInts(a.strides, rank, `${op}(attrs.strides)`, 1, 1);
   const dilations = readInts(a.dilations, rank, `${op}(attrs.dilations)`, 1, 1);
   const ceilMode = readFlag(a.ceilMode, `${op}(attrs.ceilMode)`);
   if (a.storageOrder !== undefined && a.storageOrder !== 0 && a.storageOrder !== 1) {
-    throw new AttributeError(`${op}(attrs.storageOrder): expected 0 or 1, got ${String(a.storageOrder)}`);
+    throw new AttributeError(`${op}(attrs.storageOrder): expected 0 or 1, got ${show(a.storageOrder)}`);
   }
   const autoPad = readAutoPad(a.autoPad, a.pads, op);
   const image = x.slice(2);
@@ -225,15 +242,15 @@ export function resolveMaxPool(x: readonly number[], attrs: MaxPoolAttrs | undef
     padsBegin = pairs.map((p) => p[0]);
     padsEnd = pairs.map((p) => p[1]);
   }
-  padsBegin.forEach((p, i) => {
-    const limit = span(kernel[i], dilations[i]);
-    if (p >= limit || padsEnd[i] >= limit) {
-      throw new AttributeError(`${op}(attrs.pads): axis ${i} padding ${p}+${padsEnd[i]} must be smaller than the dilated kernel ${limit}, or some windows would see only padding`);
-    }
-  });
-  const grid = image.map((n, i) => windowCount(n, kernel[i], strides[i], dilations[i], padsBegin[i], padsEnd[i], ceilMode));
+  // VALID: ⌈(in − span + 1)/s⌉ in the ONNX text, the floor size whatever ceilMode says.
+  const ceil = ceilMode && autoPad !== "VALID";
+  const grid = image.map((n, i) => windowCount(n, kernel[i], strides[i], dilations[i], padsBegin[i], padsEnd[i], ceil));
   grid.forEach((g, i) => {
     if (g < 1) throw new ShapeError(`${op}: output axis ${i} would be empty: input ${image[i]} + pads ${padsBegin[i]}+${padsEnd[i]} is smaller than the dilated kernel ${span(kernel[i], dilations[i])}`);
+    const lonely = paddingOnlyWindow(image[i], kernel[i], strides[i], dilations[i], padsBegin[i], g);
+    if (lonely >= 0) {
+      throw new AttributeError(`${op}(attrs.pads): window ${lonely} of axis ${i} would see only padding (input ${image[i]}, pads ${padsBegin[i]}+${padsEnd[i]}, kernel ${kernel[i]}, dilation ${dilations[i]}, stride ${strides[i]}); its maximum would be undefined`);
+    }
   });
   return { window: { rank, image, kernel, strides, dilations, padsBegin, padsEnd, grid }, outShape: [x[0], x[1], ...grid] };
 }
@@ -241,7 +258,7 @@ export function resolveMaxPool(x: readonly number[], attrs: MaxPoolAttrs | undef
 /** Resolves the window of im2col / col2im over `image` (spatial sizes). */
 export function resolveWindow(image: readonly number[], a: Record<string, unknown>, op: string): Window {
   const rank = image.length;
-  if (a.kernelShape === undefined) throw new AttributeError(`${op}(attrs.kernelShape): required, got nothing`);
+  required(a.kernelShape, `${op}(attrs.kernelShape)`);
   const kernel = readInts(a.kernelShape, rank, `${op}(attrs.kernelShape)`, 1, 1);
   const strides = readInts(a.strides, rank, `${op}(attrs.strides)`, 1, 1);
   const dilations = readInts(a.dilations, rank, `${op}(attrs.dilations)`, 1, 1);

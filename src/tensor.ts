@@ -23,7 +23,7 @@ function checkShape(shape: unknown, name: string): number[] {
   if (!Array.isArray(shape)) throw new ShapeError(`${name}: expected an array of dimensions, got ${typeof shape}`);
   shape.forEach((d, i) => {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`${name}[${i}]: expected a non-negative integer dimension, got ${String(d)}`);
+      throw new ShapeError(`${name}[${i}]: expected a non-negative integer dimension, got ${typeof d === "string" ? JSON.stringify(d) : String(d)}`);
     }
   });
   return shape.slice() as number[];
@@ -37,6 +37,14 @@ export function tensor(data: Float32Array | ArrayLike<number>, shape: number[]):
   const dims = checkShape(shape, "tensor(shape)");
   if (data === null || typeof data !== "object" || typeof (data as ArrayLike<number>).length !== "number") {
     throw new ShapeError(`tensor(data): expected a Float32Array or an array of numbers, got ${data === null ? "null" : typeof data}`);
+  }
+  if (!(data instanceof Float32Array)) {
+    const list = data as ArrayLike<unknown>;
+    for (let i = 0; i < list.length; i++) {
+      if (typeof list[i] !== "number") {
+        throw new ShapeError(`tensor(data[${i}]): expected a number, got ${typeof list[i] === "string" ? JSON.stringify(list[i]) : typeof list[i]}`);
+      }
+    }
   }
   const values = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
   const n = sizeOf(dims);

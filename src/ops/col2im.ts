@@ -1,8 +1,8 @@
 // col2im: ONNX Col2Im. cols [N, C·∏k, L] → image [N, C, imageShape…], summing overlapping entries;
 // the exact adjoint of im2col with the same attributes. L must equal the number of window positions
 // ∏ (⌊(image + pads − d·(k−1) − 1) / s⌋ + 1).
-import { type Col2imAttrs, checkAttrNames, readInts } from "../attrs.js";
-import { ShapeError } from "../errors.js";
+import { type Col2imAttrs, checkAttrNames, readInts, required, show } from "../attrs.js";
+import { AttributeError, ShapeError } from "../errors.js";
 import { checkSpatialRank, resolveWindow } from "../shape.js";
 import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
 import { windowParams } from "../runtime/params.js";
@@ -18,8 +18,12 @@ export function col2im(cols: Tensor, attrs: Col2imAttrs): Tensor {
   const cShape = checkTensor(cols, "col2im(cols)");
   const a = checkAttrNames(attrs, ["imageShape", "kernelShape", "strides", "pads", "dilations"], "col2im");
   if (cShape.length !== 3) throw new ShapeError(`col2im(cols): expected rank 3 [N, C·∏k, L], got ${describeShape(cShape)}`);
-  const rank = Array.isArray(a.imageShape) ? a.imageShape.length : typeof a.imageShape === "number" ? 1 : 0;
-  if (a.imageShape === undefined) throw new ShapeError("col2im(attrs.imageShape): required, got nothing");
+  required(a.imageShape, "col2im(attrs.imageShape)");
+  if (!Array.isArray(a.imageShape) && typeof a.imageShape !== "number") {
+    throw new AttributeError(`col2im(attrs.imageShape): expected the image's spatial size, a number or an array of 1 or 2 integers, got ${show(a.imageShape)}`);
+  }
+  const rank = Array.isArray(a.imageShape) ? a.imageShape.length : 1;
+  if (rank < 1 || rank > 3) throw new AttributeError(`col2im(attrs.imageShape): expected 1 or 2 spatial sizes, got ${show(a.imageShape)}`);
   checkSpatialRank(rank, "col2im", "the image");
   const image = readInts(a.imageShape, rank, "col2im(attrs.imageShape)", 1, 1);
   const window = resolveWindow(image, a, "col2im");

@@ -4,7 +4,7 @@
 // Three algorithms compute the same numbers (conv-transpose/*.ts); conv-transpose/algorithm.ts
 // holds the cost model that picks one. Backward below.
 import type { ConvTransposeAttrs } from "../attrs.js";
-import { checkAttrNames } from "../attrs.js";
+import { checkAttrNames, show } from "../attrs.js";
 import { AttributeError, UnsupportedError } from "../errors.js";
 import { type ConvGeometry, resolveConvTranspose } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
@@ -25,10 +25,10 @@ export interface ConvTransposeOptions {
 const ALGORITHMS: readonly string[] = ["auto", "subpixel", "gemm-col2im", "depthwise"];
 
 function pickAlgorithm(g: ConvGeometry, options: ConvTransposeOptions | undefined): ConvTransposeAlgorithm {
-  const o = checkAttrNames(options, ["algorithm"], "convTranspose(options)");
+  const o = checkAttrNames(options, ["algorithm"], "convTranspose", "options");
   const wanted = o.algorithm ?? "auto";
   if (typeof wanted !== "string" || !ALGORITHMS.includes(wanted)) {
-    throw new AttributeError(`convTranspose(options.algorithm): expected one of ${ALGORITHMS.join(", ")}, got ${String(wanted)}`);
+    throw new AttributeError(`convTranspose(options.algorithm): expected one of ${ALGORITHMS.join(", ")}, got ${show(wanted)}`);
   }
   if (wanted === "auto") return chooseAlgorithm(g);
   const algorithm = wanted as ConvTransposeAlgorithm;
@@ -97,10 +97,10 @@ export function convTransposeBackward(dy: Tensor, x: Tensor, w: Tensor, attrs?: 
     const px = rt.arena.put(x.data, "convTransposeBackward(x)");
     const pw = rt.arena.put(w.data, "convTransposeBackward(w)");
     const pdx = rt.arena.alloc(N * C * inPlane * 4, "convTransposeBackward dx");
-    convForward(rt, forward, pdy, pw, 0, pdx);
     const pdw = rt.arena.alloc(C * rows * 4, "convTransposeBackward dw");
     const pcols = rt.arena.alloc(rows * inPlane * 4, "convTransposeBackward im2col buffer");
     const work = gemmWorkspace(rt, Cg, rows, inPlane, "convTransposeBackward");
+    convForward(rt, forward, pdy, pw, 0, pdx);
     for (let n = 0; n < N; n++) {
       for (let gi = 0; gi < group; gi++) {
         rt.kernels.f32_im2col__fast(windowParams(rt.params, window, Mg, pdy + (n * M + gi * Mg) * outPlane * 4, pcols));

@@ -119,10 +119,10 @@ export function convBackward(dy: Tensor, x: Tensor, w: Tensor, attrs?: ConvAttrs
     const px = rt.arena.put(x.data, "convBackward(x)");
     const pw = rt.arena.put(w.data, "convBackward(w)");
     const pdx = rt.arena.alloc(N * C * inPlane * 4, "convBackward dx");
-    runTransposed(rt, algorithm, { g: transposed, x: pdy, w: pw, b: 0, y: pdx });
     const pdw = rt.arena.alloc(M * K * 4, "convBackward dw");
     const pcols = rt.arena.alloc(K * outPlane * 4, "convBackward im2col buffer");
     const work = gemmWorkspace(rt, Mg, K, outPlane, "convBackward");
+    runTransposed(rt, algorithm, { g: transposed, x: pdy, w: pw, b: 0, y: pdx });
     for (let n = 0; n < N; n++) {
       for (let gi = 0; gi < group; gi++) {
         rt.kernels.f32_im2col__fast(windowParams(rt.params, window, Cg, px + (n * C + gi * Cg) * inPlane * 4, pcols));

@@ -1,6 +1,6 @@
 // crop: Caffe's Crop on the spatial axes, as FCN uses it to align an upsampled score map with
 // the input: y[n, c, i, j] = x[n, c, offsets[0] + i, offsets[1] + j] for i < shape[0], j < shape[1].
-import { type CropAttrs, checkAttrNames, readInts } from "../attrs.js";
+import { type CropAttrs, checkAttrNames, readInts, required } from "../attrs.js";
 import { ShapeError } from "../errors.js";
 import { checkSpatialRank } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
@@ -17,8 +17,8 @@ export function crop(x: Tensor, attrs: CropAttrs): Tensor {
   const a = checkAttrNames(attrs, ["offsets", "shape"], "crop");
   const rank = xShape.length - 2;
   checkSpatialRank(rank, "crop", "x");
-  if (a.offsets === undefined) throw new ShapeError("crop(attrs.offsets): required, got nothing");
-  if (a.shape === undefined) throw new ShapeError("crop(attrs.shape): required, got nothing");
+  required(a.offsets, "crop(attrs.offsets)");
+  required(a.shape, "crop(attrs.shape)");
   const offsets = readInts(a.offsets, rank, "crop(attrs.offsets)", 0, 0);
   const size = readInts(a.shape, rank, "crop(attrs.shape)", 1, 1);
   const image = xShape.slice(2);

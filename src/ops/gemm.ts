@@ -30,24 +30,27 @@ export function gemm(a: Tensor, b: Tensor, c?: Tensor | null, attrs?: GemmAttrs)
   if (K !== Kb) {
     throw new ShapeError(`gemm(b): inner dimensions differ: op(a) is ${M}×${K} but op(b) is ${Kb}×${N}${transA || transB ? ` (transA ${transA}, transB ${transB})` : ""}`);
   }
-  let y0: Float32Array | null = null;
-  if (cShape !== null && c != null) {
+  if (cShape !== null) {
     const fits = cShape.length <= 2 && cShape.every((d, i) => d === 1 || d === [M, N][2 - cShape.length + i]);
     if (!fits) throw new ShapeError(`gemm(c): expected a shape that broadcasts to [${M}, ${N}] ([], [N], [1, N], [M, 1] or [M, N]), got ${describeShape(cShape)}`);
-    const [sm, sn] = broadcastStrides(cShape, [M, N]);
-    y0 = new Float32Array(M * N);
-    for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) y0[i * N + j] = c.data[i * sm + j * sn];
   }
   return withArena((rt) => {
     const pa = rt.arena.put(a.data, "gemm(a)");
     const pb = rt.arena.put(b.data, "gemm(b)");
-    const py = y0 === null ? rt.arena.alloc(M * N * 4, "gemm output") : rt.arena.put(y0, "gemm output (from c)");
+    const py = rt.arena.alloc(M * N * 4, "gemm output");
     const work = gemmWorkspace(rt, M, N, K, "gemm");
+    if (cShape !== null && c != null) {
+      // Y starts as c broadcast to [M, N]; the kernel then scales it by beta.
+      rt.arena.commit();
+      const y = rt.arena.f32(py, M * N);
+      const [sm, sn] = broadcastStrides(cShape, [M, N]);
+      for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) y[i * N + j] = c.data[i * sm + j * sn];
+    }
     runGemm(rt, {
       M, N, K,
       a: pa, lda: aShape[1], transA,
       b: pb, ldb: bShape[1], transB,
-      c: py, ldc: N, alpha, beta: y0 === null ? 0 : beta, work,
+      c: py, ldc: N, alpha, beta: cShape === null ? 0 : beta, work,
     });
     return tensor(rt.arena.take(py, M * N), [M, N]);
   });

@@ -6,7 +6,7 @@ import { Arena } from "./arena.js";
 import { hasRelaxedSimd, hasSimd, hasWebAssembly } from "./features.js";
 import { type Kernels, KERNEL_NAMES } from "./kernels.js";
 import { ARENA_BASE, PARAMS_PTR, ParamBlock } from "./params.js";
-import { checkAttrNames } from "../attrs.js";
+import { checkAttrNames, show } from "../attrs.js";
 
 export type BuildName = "simd" | "relaxed";
 
@@ -90,7 +90,7 @@ function readThreads(threads: ReadyOptions["threads"]): { threads: number; threa
   if (threads === undefined || threads === 1) return { threads: 1, threadsReason: "one thread requested (the default)" };
   if (threads === "auto") return { threads: 1, threadsReason: "'auto': the worker pool is not built yet, so one thread runs" };
   if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1) {
-    throw new AttributeError(`ready(options.threads): expected a positive integer or 'auto', got ${String(threads)}`);
+    throw new AttributeError(`ready(options.threads): expected a positive integer or 'auto', got ${show(threads)}`);
   }
   throw new UnsupportedError(`ready(options.threads): ${threads} threads requested, but the worker pool is not implemented yet; use 1 or 'auto'`);
 }
@@ -100,17 +100,35 @@ async function load(options: ReadyOptions): Promise<RuntimeInfo> {
   const features = { simd: hasSimd(), relaxedSimd: hasRelaxedSimd() };
   const simd = options.simd ?? "auto";
   if (simd !== "auto" && simd !== "simd" && simd !== "relaxed") {
-    throw new AttributeError(`ready(options.simd): expected 'auto', 'relaxed' or 'simd', got ${String(simd)}`);
+    throw new AttributeError(`ready(options.simd): expected 'auto', 'relaxed' or 'simd', got ${show(simd)}`);
   }
   const threadInfo = readThreads(options.threads);
   const build = chooseBuild(simd, features);
   let bytes: BufferSource;
-  if (options.wasm === undefined) bytes = await readBytes(wasmUrl(build));
-  else if (typeof options.wasm === "string" || options.wasm instanceof URL) bytes = await readBytes(new URL(String(options.wasm), typeof location === "object" ? location.href : import.meta.url));
-  else bytes = options.wasm;
+  const source = options.wasm;
+  if (source === undefined) {
+    bytes = await readBytes(wasmUrl(build));
+  } else if (typeof source === "string" || source instanceof URL) {
+    const url = new URL(String(source), typeof location === "object" ? location.href : import.meta.url);
+    try {
+      bytes = await readBytes(url);
+    } catch (e) {
+      if (e instanceof UnsupportedError) throw e;
+      throw new UnsupportedError(`ready(options.wasm): could not read ${url.href}: ${(e as Error).message}`);
+    }
+  } else if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
+    bytes = source;
+  } else {
+    throw new AttributeError(`ready(options.wasm): expected bytes (ArrayBuffer or a typed array), a URL or a string, got ${typeof source}`);
+  }
 
   const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536 });
-  const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
+  let instance: WebAssembly.Instance;
+  try {
+    ({ instance } = await WebAssembly.instantiate(bytes, { env: { memory } }));
+  } catch (e) {
+    throw new UnsupportedError(`ready(${source === undefined ? "" : "options.wasm"}): the kernel module did not compile or instantiate here: ${(e as Error).message}`);
+  }
   const exports = instance.exports as unknown as Kernels;
   const missing = KERNEL_NAMES.filter((name) => typeof exports[name] !== "function");
   if (missing.length > 0) throw new UnsupportedError(`ready(): the kernel module lacks ${missing.join(", ")}; is it a build of another version?`);
@@ -118,17 +136,32 @@ async function load(options: ReadyOptions): Promise<RuntimeInfo> {
     throw new UnsupportedError(`ready(): the kernel module's static data (${exports.heap_base()} bytes) overlaps the parameter block`);
   }
   const info: RuntimeInfo = { build: options.wasm === undefined ? build : "custom", ...threadInfo, features };
-  current = { kernels: exports, memory, arena: new Arena(memory, ARENA_BASE), params: new ParamBlock(memory), info };
+  const arena = new Arena(memory, ARENA_BASE);
+  current = { kernels: committing(exports, arena), memory, arena, params: new ParamBlock(memory), info };
   return info;
+}
+
+/** The kernels, each committing the arena first: memory grows only once a call's reservations all fit. */
+function committing(raw: Kernels, arena: Arena): Kernels {
+  const wrapped: Record<string, unknown> = {};
+  for (const name of KERNEL_NAMES) {
+    const fn = raw[name] as (...args: number[]) => number;
+    wrapped[name] = (...args: number[]) => {
+      arena.commit();
+      return fn(...args);
+    };
+  }
+  return wrapped as unknown as Kernels;
 }
 
 /**
  * Loads the kernels; await it once before any op. Ops are synchronous afterwards. Calling it
  * again with the same options returns the same runtime; with other options it loads anew.
  */
-export function ready(options: ReadyOptions = {}): Promise<RuntimeInfo> {
+export function ready(options: ReadyOptions | null = {}): Promise<RuntimeInfo> {
+  options ??= {};
   try {
-    checkAttrNames(options, ["threads", "wasm", "simd"], "ready");
+    checkAttrNames(options, ["threads", "wasm", "simd"], "ready", "options");
   } catch (e) {
     return Promise.reject(e);
   }
