@@ -9,8 +9,8 @@ export type {
   AutoPad, Ints, ConvAttrs, ConvTransposeAttrs, MaxPoolAttrs, Im2colAttrs, Col2imAttrs, GemmAttrs, CropAttrs,
 } from "./attrs.js";
 export { conv, convBackward } from "./ops/conv.js";
-export { convTranspose, convTransposeBackward, chooseAlgorithm as convTransposeAlgorithm, workspaceBytes as convTransposeWorkspaceBytes } from "./ops/conv-transpose.js";
-export type { ConvTransposeAlgorithm, ConvTransposeOptions } from "./ops/conv-transpose.js";
+export { convTranspose, convTransposeBackward, convTransposePlan } from "./ops/conv-transpose.js";
+export type { ConvTransposeAlgorithm, ConvTransposeOptions, ConvTransposePlan } from "./ops/conv-transpose.js";
 export { maxPool, maxPoolBackward } from "./ops/max-pool.js";
 export { gemm } from "./ops/gemm.js";
 export { matmul } from "./ops/matmul.js";

@@ -2,7 +2,7 @@
 // tiling (several bands, with stride and dilation shifting the band's pads), every transposed-
 // convolution algorithm forced on FCN- and decoder-like layers, and GEMMs crossing every cache
 // block. Each is compared with the plain-TS references.
-import { beforeAll, describe, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, expectClose, fcn, randArray, rng, useBuild } from "./lib.js";
 import { convRef, convTransposeRef, type RefConvAttrs } from "./ref/conv.js";
 
@@ -58,4 +58,29 @@ describe.each(BUILDS)("larger shapes (%s build)", (build) => {
       });
     }
   }
+});
+
+describe("convTransposePlan (the cost model)", () => {
+  beforeAll(() => useBuild("simd"));
+  it("picks depthwise for FCN's bilinear layer, with no workspace", () => {
+    const plan = fcn.convTransposePlan([1, 21, 16, 16], [21, 1, 64, 64], { strides: 32, group: 21 });
+    expect(plan).toEqual({ algorithm: "depthwise", workspaceBytes: 0, outShape: [1, 21, 544, 544] });
+  });
+  it("picks sub-pixel for k a multiple of s, and for k3 s2 only if its zero taps stay under 1.5×", () => {
+    expect(fcn.convTransposePlan([1, 21, 34, 34], [21, 21, 4, 4], { strides: 2 }).algorithm).toBe("subpixel");
+    expect(fcn.convTransposePlan([1, 64, 8, 8], [64, 32, 2, 2], { strides: 2 }).algorithm).toBe("subpixel");
+    // k3 s2: ⌈3/2⌉·2/3 = 4/3 per axis, 16/9 ≈ 1.78 in 2-D > 1.5: GEMM + col2im
+    expect(fcn.convTransposePlan([1, 8, 8, 8], [8, 8, 3, 3], { strides: 2, pads: 1, outputPadding: 1 }).algorithm).toBe("gemm-col2im");
+  });
+  it("picks GEMM + col2im for dilation, with its column buffer as workspace", () => {
+    const plan = fcn.convTransposePlan([1, 4, 5, 6], [4, 3, 3, 3], { dilations: 2 });
+    expect(plan.algorithm).toBe("gemm-col2im");
+    expect(plan.workspaceBytes).toBe(3 * 9 * 5 * 6 * 4);
+  });
+  it("its outShape is convTranspose's", () => {
+    const attrs = { strides: [3, 2], pads: [1, 0, 2, 1], outputPadding: [2, 1] };
+    const x = fcn.tensor(new Float32Array(2 * 3 * 4 * 5), [2, 3, 4, 5]);
+    const w = fcn.tensor(new Float32Array(3 * 2 * 4 * 3), [3, 2, 4, 3]);
+    expect(fcn.convTranspose(x, w, null, attrs).shape).toEqual(fcn.convTransposePlan(x.shape, w.shape, attrs).outShape);
+  });
 });

@@ -13,8 +13,29 @@ import { channelSums, checkSameShape, gemmWorkspace, product, runGemm, withArena
 import { convForward } from "./conv.js";
 import { type ConvTransposeAlgorithm, algorithmApplies, chooseAlgorithm, runTransposed, workspaceBytes } from "./conv-transpose/algorithm.js";
 
-export { chooseAlgorithm, workspaceBytes };
 export type { ConvTransposeAlgorithm };
+
+/** What convTranspose would do for these shapes, without running it. */
+export interface ConvTransposePlan {
+  /** The algorithm the cost model picks. */
+  algorithm: ConvTransposeAlgorithm;
+  /** Extra bytes it borrows beyond inputs and output (GEMM packing panels aside). */
+  workspaceBytes: number;
+  /** [N, M, out…] */
+  outShape: number[];
+}
+
+/**
+ * The cost model's decision for a transposed convolution of x [N, C, in…] with w [C, M/group, k…]
+ * under `attrs`, and the extra memory it needs: sub-pixel and depthwise need none beyond the
+ * output but their small operands (phase weights, an input-sized im2col, phase outputs), GEMM +
+ * col2im a column buffer of M/g·∏k·∏in floats.
+ */
+export function convTransposePlan(xShape: readonly number[], wShape: readonly number[], attrs?: ConvTransposeAttrs): ConvTransposePlan {
+  const g = resolveConvTranspose(xShape.slice(), wShape.slice(), null, attrs, "convTransposePlan");
+  const algorithm = chooseAlgorithm(g);
+  return { algorithm, workspaceBytes: workspaceBytes(g, algorithm), outShape: g.outShape };
+}
 
 /** Options that are not ONNX attributes. */
 export interface ConvTransposeOptions {
