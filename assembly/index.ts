@@ -8,8 +8,8 @@ export { f32_col2im__fast } from "./im2col/col2im";
 export { f32_col2im__ref } from "./im2col/col2im-ref";
 export { f32_max_pool__fast } from "./pool/max-pool";
 export { f32_max_pool__ref } from "./pool/max-pool-ref";
-export { f32_relu__simd, f32_add__simd, f32_bias_add__simd, f32_crop__simd } from "./eltwise/eltwise";
-export { f32_relu__ref, f32_add__ref, f32_bias_add__ref, f32_crop__ref } from "./eltwise/eltwise-ref";
+export { f32_relu__simd, f32_add__simd, f32_bias_add__simd, f32_crop__simd, f32_relu_backward__simd, f32_uncrop__simd } from "./eltwise/eltwise";
+export { f32_relu__ref, f32_add__ref, f32_bias_add__ref, f32_crop__ref, f32_relu_backward__ref, f32_uncrop__ref } from "./eltwise/eltwise-ref";
 
 /** First byte past the module's static data: the TS arena starts above it. */
 export function heap_base(): usize {

@@ -81,3 +81,33 @@ export function f32_crop__simd(x: usize, y: usize, C: i32, H: i32, W: i32, top: 
     }
   }
 }
+
+/** dx[i] = dy[i] where x[i] > 0, else 0: the gradient of relu (0 at x = 0, as PyTorch). */
+export function f32_relu_backward__simd(x: usize, dy: usize, dx: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(dx + off, v128.and(v128.load(dy + off), f32x4.gt(v128.load(x + off), zero)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(dx + off, load<f32>(x + off) > 0 ? load<f32>(dy + off) : 0);
+  }
+}
+
+/**
+ * The adjoint of crop: dx [C, H, W] is zero except the window at (top, left), which receives
+ * dy [C, OH, OW]: dx[c, top + i, left + j] = dy[c, i, j].
+ */
+export function f32_uncrop__simd(dy: usize, dx: usize, C: i32, H: i32, W: i32, top: i32, left: i32, OH: i32, OW: i32): void {
+  memory.fill(dx, 0, <usize>(C * H * W) << 2);
+  const rowBytes = <usize>OW << 2;
+  let q = dy;
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < OH; i++) {
+      memory.copy(dx + (<usize>((c * H + top + i) * W + left) << 2), q, rowBytes);
+      q += rowBytes;
+    }
+  }
+}

@@ -1,7 +1,9 @@
 // add: ONNX Add with numpy broadcasting. The trailing axes on which a and b each either match the
 // output or are broadcast the same way are merged into one run, so equal shapes are one kernel call.
+// Its backward sums dy over the axes each operand was broadcast along.
 import { broadcastShapes, broadcastStrides, forEachOuter } from "../broadcast.js";
-import { type Tensor, checkTensor, tensor } from "../tensor.js";
+import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
+import { ShapeError } from "../errors.js";
 import { product, withArena } from "./run.js";
 
 /** ONNX Add: y = a + b, shapes broadcast numpy-style. */
@@ -34,4 +36,23 @@ export function add(a: Tensor, b: Tensor): Tensor {
     });
     return tensor(rt.arena.take(py, size), out);
   });
+}
+
+/**
+ * Gradients of add: da and db are dy summed over the axes along which a and b were broadcast
+ * (so each has its operand's shape); with equal shapes both are copies of dy.
+ */
+export function addBackward(dy: Tensor, aShape: readonly number[], bShape: readonly number[]): { da: Tensor; db: Tensor } {
+  const dyShape = checkTensor(dy, "addBackward(dy)");
+  const out = broadcastShapes(aShape, bShape, "addBackward");
+  if (out.length !== dyShape.length || out.some((d, i) => d !== dyShape[i])) {
+    throw new ShapeError(`addBackward(dy): expected ${describeShape(out)} (add's output), got ${describeShape(dyShape)}`);
+  }
+  const reduce = (shape: readonly number[]): Tensor => {
+    const strides = broadcastStrides(shape, out);
+    const acc = new Float64Array(product(shape));
+    forEachOuter(out, 0, strides, strides, (offset, _o, n) => { acc[offset] += dy.data[n]; });
+    return tensor(Float32Array.from(acc), shape.slice());
+  };
+  return { da: reduce(aShape), db: reduce(bShape) };
 }

@@ -27,6 +27,10 @@ export interface Kernels {
   f32_subpixel_pack_weights(params: number): void;
   f32_max_pool_backward__fast(params: number): void;
   f32_max_pool_backward__ref(params: number): void;
+  f32_relu_backward__simd(x: number, dy: number, dx: number, n: number): void;
+  f32_relu_backward__ref(x: number, dy: number, dx: number, n: number): void;
+  f32_uncrop__simd(dy: number, dx: number, C: number, H: number, W: number, top: number, left: number, OH: number, OW: number): void;
+  f32_uncrop__ref(dy: number, dx: number, C: number, H: number, W: number, top: number, left: number, OH: number, OW: number): void;
 }
 
 /** Names every build must export; checked at load so a stale .wasm fails loudly, not later. */
@@ -38,4 +42,5 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   "f32_crop__simd", "f32_crop__ref", "f32_conv_transpose_depthwise__simd", "f32_conv_transpose_depthwise__ref",
   "f32_subpixel_interleave__fast", "f32_subpixel_interleave__ref", "f32_subpixel_pack_weights",
   "f32_max_pool_backward__fast", "f32_max_pool_backward__ref",
+  "f32_relu_backward__simd", "f32_relu_backward__ref", "f32_uncrop__simd", "f32_uncrop__ref",
 ];
