@@ -13,6 +13,8 @@ import { chooseAlgorithm as chooseTransposedAlgorithm, runTransposed } from "./c
 
 /** Target size of one band of the im2col buffer: about an L2 cache's worth (Zen 3: 512 KB). */
 const BAND_BYTES = 1 << 19;
+/** Fewest output positions per band, so that re-packing the weights per band stays under ~0.5%. */
+const MIN_BAND_COLUMNS = 256;
 
 /** The window restricted to output rows [oh0, oh0 + rows): the same taps, shifted up by oh0·sH. */
 function band(w: Window, oh0: number, rows: number): Window {
@@ -65,7 +67,10 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   // The column buffer is built one band of output rows at a time, sized to stay in cache
   // between im2col writing it and the GEMM packing it (1-D: the band is the whole output).
   const [outH, outW] = window.rank === 2 ? window.grid : [1, window.grid[0]];
-  const bandRows = pointwise ? outH : Math.max(1, Math.min(outH, Math.floor(BAND_BYTES / (K * outW * 4))));
+  // At least MIN_BAND_COLUMNS columns per band: every band's GEMM packs the weights again, which
+  // costs M·K against the band's M·K·columns multiply-adds.
+  const cacheRows = Math.floor(BAND_BYTES / (K * outW * 4));
+  const bandRows = pointwise ? outH : Math.max(1, Math.min(outH, Math.max(cacheRows, Math.ceil(MIN_BAND_COLUMNS / outW))));
   const pcols = pointwise ? 0 : rt.arena.alloc(K * bandRows * outW * 4, "conv im2col buffer");
   const work = gemmWorkspace(rt, Mg, bandRows * outW, K, "conv");
   for (let n = 0; n < N; n++) {
