@@ -1,0 +1,366 @@
+// `npm run bench [-- --quick] [-- --filter <substring>] [-- --algorithms] [-- --list]`
+// Runs every shape of bench/shapes.ts on fcn-wasm (relaxed-SIMD and SIMD128 builds) and the peers
+// (onnxruntime-web, tfjs-wasm; one thread each) in one process. Per shape: check every
+// implementation against a float64 reference (and the peers against fcn-wasm's full output), then
+// time them with benchmark.js in interleaved rounds; report median ms, GFLOP/s and the ratio to the
+// fastest peer. Writes bench/results/latest.json and bench/results/stride-sweep.svg.
+import "./v8-flags.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import Benchmark from "benchmark";
+import { checkAgainstOutput, checkAgainstReference, makeData, reference } from "./check.js";
+import { fcnWasm } from "./implementations/fcn-wasm.js";
+import { onnxruntimeWeb } from "./implementations/onnxruntime-web.js";
+import { tfjsWasm } from "./implementations/tfjs-wasm.js";
+import type { Implementation, Prepared } from "./implementations/types.js";
+import { type ResultRow, type Series, formatMs, formatTable, strideSweepSvg } from "./report.js";
+import { type BenchShape, SHAPES, macs, selectShapes } from "./shapes.js";
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+interface Options {
+  quick: boolean;
+  filters: string[];
+  algorithms: boolean;
+  list: boolean;
+}
+
+const USAGE = `usage: npm run bench -- [--quick] [--filter <substring>]… [--algorithms] [--list]
+  --quick         short run: 2 rounds, small maxTime (for a smoke test, not for numbers to keep)
+  --filter <s>    only shapes whose group or name contains s (case-insensitive); repeatable (OR)
+  --algorithms    also time each forced fcn-wasm ConvTranspose algorithm (relaxed build)
+  --list          print the shapes and exit`;
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { quick: false, filters: [], algorithms: false, list: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--quick") o.quick = true;
+    else if (a === "--algorithms") o.algorithms = true;
+    else if (a === "--list") o.list = true;
+    else if (a === "--filter") {
+      if (i + 1 >= argv.length) {
+        console.error(`bench: --filter needs a value\n${USAGE}`);
+        process.exit(2);
+      }
+      o.filters.push(argv[++i]);
+    }
+    else if (a.startsWith("--filter=")) o.filters.push(a.slice("--filter=".length));
+    else if (a === "--help" || a === "-h") {
+      console.log(USAGE);
+      process.exit(0);
+    } else {
+      console.error(`bench: unknown argument ${a}\n${USAGE}`);
+      process.exit(2);
+    }
+  }
+  return o;
+}
+
+/**
+ * Timing plan. Each implementation is timed in `rounds` separate benchmark.js runs, interleaved
+ * with the others (order rotated per round) so a noisy spell on the shared 2-core machine hits
+ * all of them; the median is over every sample of every round. `budget` caps the seconds one
+ * implementation spends on one shape (very slow peers get fewer samples, never fewer than 2 per round).
+ */
+interface Plan {
+  rounds: number;
+  minSamples: number;
+  maxTime: number;
+  minTime: number;
+  budget: number;
+}
+
+const FULL: Plan = { rounds: 3, minSamples: 5, maxTime: 1, minTime: 0.05, budget: 12 };
+const QUICK: Plan = { rounds: 2, minSamples: 2, maxTime: 0.1, minTime: 0.02, budget: 3 };
+
+// ---------------------------------------------------------------------------------------------
+// Progress (stderr): one rewritten line on a terminal, plain lines otherwise.
+
+const tty = process.stderr.isTTY === true;
+const t0 = performance.now();
+function progress(text: string): void {
+  const line = `${((performance.now() - t0) / 1e3).toFixed(0).padStart(4)} s  ${text}`;
+  if (tty) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 120) - 1)}`);
+  else process.stderr.write(`${line}\n`);
+}
+function progressDone(): void {
+  if (tty) process.stderr.write("\r\x1b[2K");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timing
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** One benchmark.js run of `prepared`; resolves to its samples (seconds per call). */
+function timeOnce(name: string, prepared: Prepared, plan: Plan, minSamples: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const options: Benchmark.Options = {
+      name,
+      minSamples,
+      maxTime: plan.maxTime,
+      minTime: plan.minTime,
+      onComplete() {
+        if (bench.error) reject(bench.error);
+        else resolve(bench.stats.sample.slice());
+      },
+      onError() {
+        reject(bench.error);
+      },
+    };
+    // benchmark.js times a promise-returning call correctly only as a deferred benchmark.
+    const bench = prepared.async
+      ? new Benchmark({
+          ...options,
+          defer: true,
+          fn(deferred: { resolve(): void; benchmark: Benchmark }) {
+            (prepared.run() as Promise<unknown>).then(
+              () => deferred.resolve(),
+              (e: unknown) => {
+                deferred.benchmark.abort();
+                reject(e);
+              },
+            );
+          },
+        })
+      : new Benchmark({ ...options, fn: () => prepared.run() });
+    bench.run({ async: true });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// One shape
+
+interface ImplResult {
+  implementation: string;
+  peer: boolean;
+  status: "ok" | "n/a" | "failed";
+  reason?: string;
+  medianMs?: number;
+  gflops?: number;
+  vsBestPeer?: number;
+  /** Median of each round (ms), to see the spread. */
+  roundMedians?: number[];
+  samplesMs?: number[];
+  check?: { reference: string; maxRelErr: number; crossCheckedWith?: string; crossMaxRelErr?: number };
+}
+
+interface ShapeResult {
+  shape: BenchShape;
+  macs: number;
+  results: ImplResult[];
+}
+
+function errorText(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0].slice(0, 300);
+}
+
+async function runShape(shape: BenchShape, index: number, total: number, impls: Implementation[], plan: Plan): Promise<ShapeResult> {
+  const tag = `[${index + 1}/${total}] ${shape.name}`;
+  const work = macs(shape);
+  progress(`${tag}: float64 reference`);
+  const data = makeData(shape);
+  const ref = reference(shape, data, work);
+  const outputs = data.dims.y.reduce((a, b) => a * b, 1);
+
+  // 1. Check: every implementation against float64; the others also against the first fcn-wasm
+  //    output that passed (full tensor).
+  const results = new Map<Implementation, ImplResult>();
+  const prepared = new Map<Implementation, { p: Prepared; seconds: number }>();
+  let crossRef: { name: string; y: Float32Array } | null = null;
+  for (const impl of impls) {
+    const r: ImplResult = { implementation: impl.name, peer: impl.peer, status: "ok" };
+    results.set(impl, r);
+    progress(`${tag}: checking ${impl.name}`);
+    let p: Prepared | null = null;
+    try {
+      await impl.activate?.();
+      const ready = await impl.prepare(shape, data);
+      if ("na" in ready) {
+        r.status = "n/a";
+        r.reason = ready.na;
+        continue;
+      }
+      p = ready;
+      const y = await p.output();
+      const { maxRelErr } = checkAgainstReference(y, ref, outputs, `${impl.name} on ${shape.name}`);
+      r.check = { reference: `float64 ${ref.coverage}`, maxRelErr };
+      if (crossRef) {
+        const cross = checkAgainstOutput(y, crossRef.y, `${impl.name} on ${shape.name}`);
+        r.check.crossCheckedWith = crossRef.name;
+        r.check.crossMaxRelErr = cross.maxRelErr;
+      } else if (!impl.peer) {
+        crossRef = { name: impl.name, y: y.slice() };
+      }
+      // A second (warm) call estimates the time per call, to size the sample count.
+      const t0 = performance.now();
+      await p.run();
+      prepared.set(impl, { p, seconds: (performance.now() - t0) / 1e3 });
+    } catch (e) {
+      r.status = "failed";
+      r.reason = errorText(e);
+      p?.dispose();
+    }
+  }
+
+  // 2. Time, in rounds, rotating the order.
+  const order = impls.filter((i) => prepared.has(i));
+  const samples = new Map<Implementation, number[][]>(order.map((i) => [i, []]));
+  for (let round = 0; round < plan.rounds; round++) {
+    const turn = order.map((_, k) => order[(k + round) % order.length]);
+    for (const impl of turn) {
+      if (!prepared.has(impl)) continue; // failed in an earlier round
+      const { p, seconds } = prepared.get(impl)!;
+      // A call of `seconds` gets at most budget/rounds seconds per round, and ≥ 2 samples.
+      const minSamples = Math.max(2, Math.min(plan.minSamples, Math.floor(plan.budget / plan.rounds / Math.max(seconds, 1e-6))));
+      progress(`${tag}: timing ${impl.name} (round ${round + 1}/${plan.rounds}, ~${formatMs(seconds * 1e3)} ms/call)`);
+      try {
+        await impl.activate?.();
+        samples.get(impl)!.push((await timeOnce(`${shape.name} ${impl.name}`, p, plan, minSamples)).map((s) => s * 1e3));
+      } catch (e) {
+        const r = results.get(impl)!;
+        r.status = "failed";
+        r.reason = `while timing: ${errorText(e)}`;
+        p.dispose();
+        prepared.delete(impl);
+      }
+    }
+  }
+  for (const { p } of prepared.values()) p.dispose();
+
+  for (const [impl, rounds] of samples) {
+    const r = results.get(impl)!;
+    if (r.status !== "ok") continue;
+    const all = rounds.flat();
+    r.samplesMs = all;
+    r.roundMedians = rounds.map(median);
+    r.medianMs = median(all);
+    r.gflops = (2 * work) / (r.medianMs * 1e6);
+  }
+  const peerTimes = [...results.values()].filter((r) => r.peer && r.status === "ok").map((r) => r.medianMs!);
+  if (peerTimes.length > 0) {
+    const best = Math.min(...peerTimes);
+    for (const r of results.values()) if (r.status === "ok") r.vsBestPeer = best / r.medianMs!;
+  }
+  return { shape, macs: work, results: [...results.values()] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+function checkText(r: ImplResult): string {
+  if (!r.check) return "";
+  const ref = r.check.reference.replace(/^float64 (\d+) points$/, (_, n: string) => `float64 ${Math.round(Number(n) / 1000)}k pts`);
+  return r.check.crossCheckedWith ? `${ref} + all vs fcn` : ref;
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const plan = options.quick ? QUICK : FULL;
+  const shapes = options.filters.length === 0 ? [...SHAPES] : SHAPES.filter((s) => options.filters.some((f) => selectShapes(f).includes(s)));
+  if (options.list) {
+    for (const s of SHAPES) console.log(`${s.group.padEnd(8)} ${s.name.padEnd(44)} ${(macs(s) / 1e6).toFixed(1).padStart(8)} MMAC`);
+    return 0;
+  }
+  if (shapes.length === 0) {
+    console.error(`bench: no shape matches ${options.filters.map((f) => JSON.stringify(f)).join(" or ")} (see --list)`);
+    return 2;
+  }
+
+  const started = performance.now();
+  const impls: Implementation[] = [];
+  const relaxed = fcnWasm("relaxed");
+  const tryInit = async (impl: Implementation) => {
+    progress(`loading ${impl.name}`);
+    try {
+      await impl.init();
+      impls.push(impl);
+    } catch (e) {
+      console.error(`bench: ${impl.name} could not load, left out: ${errorText(e)}`);
+    }
+  };
+  await tryInit(relaxed);
+  await tryInit(fcnWasm("simd"));
+  if (options.algorithms && impls.includes(relaxed)) {
+    for (const algorithm of ["subpixel", "gemm-col2im", "depthwise"]) impls.push(fcnWasm("relaxed", algorithm));
+  }
+  await tryInit(onnxruntimeWeb());
+  await tryInit(tfjsWasm());
+
+  const shapeResults: ShapeResult[] = [];
+  for (const [i, shape] of shapes.entries()) shapeResults.push(await runShape(shape, i, shapes.length, impls, plan));
+  progressDone();
+  const elapsed = (performance.now() - started) / 1e3;
+
+  // Table.
+  const rows: ResultRow[] = shapeResults.flatMap(({ shape, results }) =>
+    results.map((r) => ({ shape: shape.name, implementation: r.implementation, status: r.status, reason: r.reason, medianMs: r.medianMs, gflops: r.gflops, vsBestPeer: r.vsBestPeer, check: checkText(r) })),
+  );
+  const machine = {
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    cores: os.cpus().length,
+    threads: 1,
+  };
+  console.log(`fcn-wasm benchmark: ${machine.node}, ${machine.cpu} (${machine.cores} cores), every implementation on 1 thread; ${options.quick ? "--quick" : "full"} run, ${plan.rounds} interleaved rounds, median of all samples; ${elapsed.toFixed(0)} s.`);
+  console.log(`GFLOP/s = 2·MACs / median time; vs best peer = fastest peer's median / this median (> 1: faster). check: float64 naive reference at all output elements or a seeded sample; "+ all vs fcn": every element also compared with the first fcn-wasm output.\n`);
+  console.log(formatTable(rows));
+
+  // JSON.
+  const dir = fileURLToPath(new URL("./results/", import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const json = {
+    date: new Date().toISOString(),
+    machine,
+    run: { quick: options.quick, filters: options.filters, algorithms: options.algorithms, plan, elapsedSeconds: elapsed },
+    implementations: Object.fromEntries(impls.map((i) => [i.name, { peer: i.peer, ...i.describe() }])),
+    units: { medianMs: "ms per call", gflops: "2·MACs / median time", vsBestPeer: "fastest peer's median / this median" },
+    shapes: shapeResults.map(({ shape, macs: m, results }) => ({ ...shape, macs: m, results })),
+  };
+  writeFileSync(dir + "latest.json", JSON.stringify(json, null, 1) + "\n");
+
+  // Stride-sweep plot (only when the run had sweep shapes).
+  const sweep = shapeResults.filter((s) => s.shape.group === "sweep");
+  let wrote = [dir + "latest.json"];
+  if (sweep.length > 0) {
+    const series: Series[] = impls.map((impl) => ({
+      name: impl.name,
+      points: sweep.map((s) => {
+        const r = s.results.find((x) => x.implementation === impl.name);
+        return { stride: s.shape.kind === "gemm" ? 0 : s.shape.strides[0], gflops: r?.status === "ok" ? r.gflops! : null };
+      }),
+    })).filter((s, i) => impls[i].peer || s.points.some((p) => p.gflops !== null)); // drop forced algorithms that never apply
+    const svg = strideSweepSvg(series, "ConvTranspose stride sweep: 32→32 channels, 32×32 input, k = 2s, p = ⌊s/2⌋", `${machine.node}, ${machine.cpu}, 1 thread, batch 1, ${options.quick ? "quick run" : "full run"}, ${json.date.slice(0, 10)}`);
+    writeFileSync(dir + "stride-sweep.svg", svg);
+    wrote.push(dir + "stride-sweep.svg");
+  }
+  const rel = (p: string) => p.replace(fileURLToPath(new URL("../", import.meta.url)), "");
+  wrote = wrote.map(rel);
+  console.log(`\nwrote ${wrote.join(", ")}`);
+
+  const failed = rows.filter((r) => r.status === "failed");
+  if (failed.length > 0) {
+    console.log(`\n${failed.length} FAILED (not timed, or timing stopped):`);
+    for (const f of failed) console.log(`  ${f.shape} · ${f.implementation}: ${f.reason}`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    progressDone();
+    console.error(e);
+    process.exit(1);
+  },
+);
