@@ -87,6 +87,20 @@ function samePads(size: number, k: number, s: number, d: number, autoPad: AutoPa
   return autoPad === "SAME_UPPER" ? [small, total - small] : [total - small, small];
 }
 
+/**
+ * Begin and end pads of a forward window (Conv, MaxPool): explicit `pads` for NOTSET, none for
+ * VALID, and for SAME_* the split of max(0, (⌈in/s⌉ − 1)·s + d·(k−1) + 1 − in).
+ */
+function forwardPads(pads: unknown, autoPad: AutoPad, image: readonly number[], kernel: number[], strides: number[], dilations: number[], op: string): [number[], number[]] {
+  const rank = image.length;
+  if (autoPad === "VALID") return [new Array<number>(rank).fill(0), new Array<number>(rank).fill(0)];
+  if (autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER") {
+    const pairs = image.map((n, i) => samePads(n, kernel[i], strides[i], dilations[i], autoPad));
+    return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+  }
+  return readPads(pads, rank, `${op}(attrs.pads)`);
+}
+
 function kernelFromWeights(value: unknown, wSpatial: readonly number[], op: string): number[] {
   const k = readInts(value, wSpatial.length, `${op}(attrs.kernelShape)`, 1, 1);
   if (value !== undefined && k.some((v, i) => v !== wSpatial[i])) {
@@ -121,13 +135,7 @@ export function resolveConv(x: readonly number[], w: readonly number[], b: reado
   const dilations = readInts(a.dilations, rank, `${op}(attrs.dilations)`, 1, 1);
   const autoPad = readAutoPad(a.autoPad, a.pads, op);
   const image = x.slice(2);
-  let [padsBegin, padsEnd] = readPads(a.pads, rank, `${op}(attrs.pads)`);
-  if (autoPad === "VALID") padsBegin = padsEnd = new Array<number>(rank).fill(0);
-  if (autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER") {
-    const pairs = image.map((n, i) => samePads(n, kernel[i], strides[i], dilations[i], autoPad));
-    padsBegin = pairs.map((p) => p[0]);
-    padsEnd = pairs.map((p) => p[1]);
-  }
+  const [padsBegin, padsEnd] = forwardPads(a.pads, autoPad, image, kernel, strides, dilations, op);
   const grid = image.map((n, i) => windowCount(n, kernel[i], strides[i], dilations[i], padsBegin[i], padsEnd[i]));
   grid.forEach((g, i) => {
     if (g < 1) {
@@ -235,13 +243,7 @@ export function resolveMaxPool(x: readonly number[], attrs: MaxPoolAttrs | undef
   }
   const autoPad = readAutoPad(a.autoPad, a.pads, op);
   const image = x.slice(2);
-  let [padsBegin, padsEnd] = readPads(a.pads, rank, `${op}(attrs.pads)`);
-  if (autoPad === "VALID") padsBegin = padsEnd = new Array<number>(rank).fill(0);
-  if (autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER") {
-    const pairs = image.map((n, i) => samePads(n, kernel[i], strides[i], dilations[i], autoPad));
-    padsBegin = pairs.map((p) => p[0]);
-    padsEnd = pairs.map((p) => p[1]);
-  }
+  const [padsBegin, padsEnd] = forwardPads(a.pads, autoPad, image, kernel, strides, dilations, op);
   // VALID: ⌈(in − span + 1)/s⌉ in the ONNX text, the floor size whatever ceilMode says.
   const ceil = ceilMode && autoPad !== "VALID";
   const grid = image.map((n, i) => windowCount(n, kernel[i], strides[i], dilations[i], padsBegin[i], padsEnd[i], ceil));

@@ -8,8 +8,8 @@ import { checkAttrNames, show } from "../attrs.js";
 import { AttributeError, UnsupportedError } from "../errors.js";
 import { type ConvGeometry, resolveConvTranspose } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
-import { windowParams } from "../runtime/params.js";
-import { channelSums, checkSameShape, gemmWorkspace, product, runGemm, withArena } from "./run.js";
+import { channelSums, checkSameShape, gemmWorkspace, product, withArena } from "./run.js";
+import { weightGradient } from "./weight-gradient.js";
 import { convForward } from "./conv.js";
 import { type ConvTransposeAlgorithm, algorithmApplies, chooseAlgorithm, runTransposed, workspaceBytes } from "./conv-transpose/algorithm.js";
 
@@ -122,17 +122,8 @@ export function convTransposeBackward(dy: Tensor, x: Tensor, w: Tensor, attrs?: 
     const pcols = rt.arena.alloc(rows * inPlane * 4, "convTransposeBackward im2col buffer");
     const work = gemmWorkspace(rt, Cg, rows, inPlane, "convTransposeBackward");
     convForward(rt, forward, pdy, pw, 0, pdx);
-    for (let n = 0; n < N; n++) {
-      for (let gi = 0; gi < group; gi++) {
-        rt.kernels.f32_im2col__fast(windowParams(rt.params, window, Mg, pdy + (n * M + gi * Mg) * outPlane * 4, pcols));
-        runGemm(rt, {
-          M: Cg, N: rows, K: inPlane,
-          a: px + (n * C + gi * Cg) * inPlane * 4, lda: inPlane, transA: false,
-          b: pcols, ldb: inPlane, transB: true,
-          c: pdw + gi * Cg * rows * 4, ldc: rows, alpha: 1, beta: n === 0 ? 0 : 1, work,
-        });
-      }
-    }
+    // dw_g [C/g, M/g·∏k] = x_g [C/g, ∏in] · im2col(dy_g)ᵀ, summed over images
+    weightGradient(rt, { window, N, group, a: px, rows: Cg, s: pdy, sChannels: Mg, cols: pcols, work, dw: pdw });
     return {
       dx: tensor(rt.arena.take(pdx, N * C * inPlane), xShape.slice()),
       dw: tensor(rt.arena.take(pdw, C * rows), wShape.slice()),

@@ -9,6 +9,7 @@ import { type Tensor, checkTensor, tensor } from "../tensor.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { windowParams } from "../runtime/params.js";
 import { channelSums, checkSameShape, gemmWorkspace, product, runGemm, withArena } from "./run.js";
+import { weightGradient } from "./weight-gradient.js";
 import { chooseAlgorithm as chooseTransposedAlgorithm, runTransposed } from "./conv-transpose/algorithm.js";
 
 /** Target size of one band of the im2col buffer: about an L2 cache's worth (Zen 3: 512 KB). */
@@ -128,17 +129,8 @@ export function convBackward(dy: Tensor, x: Tensor, w: Tensor, attrs?: ConvAttrs
     const pcols = rt.arena.alloc(K * outPlane * 4, "convBackward im2col buffer");
     const work = gemmWorkspace(rt, Mg, K, outPlane, "convBackward");
     runTransposed(rt, algorithm, { g: transposed, x: pdy, w: pw, b: 0, y: pdx });
-    for (let n = 0; n < N; n++) {
-      for (let gi = 0; gi < group; gi++) {
-        rt.kernels.f32_im2col__fast(windowParams(rt.params, window, Cg, px + (n * C + gi * Cg) * inPlane * 4, pcols));
-        runGemm(rt, {
-          M: Mg, N: K, K: outPlane,
-          a: pdy + (n * M + gi * Mg) * outPlane * 4, lda: outPlane, transA: false,
-          b: pcols, ldb: outPlane, transB: true,
-          c: pdw + gi * Mg * K * 4, ldc: K, alpha: 1, beta: n === 0 ? 0 : 1, work,
-        });
-      }
-    }
+    // dw_g [M/g, C/g·∏k] = dy_g [M/g, ∏out] · im2col(x_g)ᵀ, summed over images
+    weightGradient(rt, { window, N, group, a: pdy, rows: Mg, s: px, sChannels: Cg, cols: pcols, work, dw: pdw });
     return {
       dx: tensor(rt.arena.take(pdx, N * C * inPlane), xShape.slice()),
       dw: tensor(rt.arena.take(pdw, M * K), wShape.slice()),
