@@ -19,3 +19,8 @@ export { col2im } from "./ops/col2im.js";
 export { relu, reluBackward } from "./ops/relu.js";
 export { add, addBackward } from "./ops/add.js";
 export { crop, cropBackward } from "./ops/crop.js";
+export { explain } from "./explain/index.js";
+export type {
+  Explain, ExplainGeometry, AdjointConv, ScatterView, ScatterStamp, StampTap, ZeroInsertionView, ZeroInsertionMultiplies,
+  MatrixView, GradientView, AdjointCheck, SubpixelView, OverlapMap, OutputSizes, ConventionSize, LayerAxis, CoordLayer, CoordMap,
+} from "./explain/index.js";
