@@ -24,3 +24,18 @@ export type {
   Explain, ExplainGeometry, AdjointConv, ScatterView, ScatterStamp, StampTap, ZeroInsertionView, ZeroInsertionMultiplies,
   MatrixView, GradientView, AdjointCheck, SubpixelView, OverlapMap, OutputSizes, ConventionSize, LayerAxis, CoordLayer, CoordMap,
 } from "./explain/index.js";
+export { validateGraph, inferShapes, analyzeGraph, parameterShapes, cropOffset, coordinateMaps, withCropOffsets, OPS } from "./nn/graph.js";
+export type {
+  GraphSpec, GraphInput, LayerSpec, OpName, WeightInit, ParamAttrs, ConvLayerAttrs, ConvTransposeLayerAttrs, CropLayerAttrs,
+  DropoutLayerAttrs, ScaleLayerAttrs, GraphAnalysis, ConvLayer, ConvTransposeLayer, MaxPoolLayer, ReluLayer, AddLayer, CropLayer,
+  DropoutLayer, ScaleLayer, SoftmaxLayer,
+} from "./nn/graph.js";
+export { bilinearKernel, bilinearWeights, bilinearWeightsDense, bilinearUpsampling } from "./nn/bilinear.js";
+export { loadSafetensors, saveSafetensors, safetensorsMetadata } from "./nn/safetensors.js";
+export { fcn } from "./nn/fcn.js";
+export type { FcnOptions, FcnVariant } from "./nn/fcn.js";
+export { softmaxCrossEntropy, softmax, softmaxBackward } from "./nn/loss.js";
+export type { CrossEntropyOptions, CrossEntropyResult } from "./nn/loss.js";
+export { SGD, Adam } from "./nn/optim.js";
+export type { Optimizer } from "./nn/optim.js";
+export { argmaxChannels, confusionMatrix, pixelAccuracy, meanIoU } from "./nn/metrics.js";

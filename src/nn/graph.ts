@@ -1,0 +1,440 @@
+// GraphSpec: a network as JSON — an input, named layers in order, an output — and its static
+// analysis: structural validation, shape inference with the package's own shape math
+// (src/shape.ts), parameter shapes, and the Caffe coordinate maps that give Crop its offsets.
+//
+// A layer's output is named by the layer's name; `inputs` name the graph input or EARLIER
+// layers, so a graph is a DAG in topological order by construction (no cycles are possible).
+// Parameters are named `<layer>.weight` and `<layer>.bias` (PyTorch's naming).
+import type { ConvAttrs, ConvTransposeAttrs, Ints, MaxPoolAttrs } from "../attrs.js";
+import { readInts, show } from "../attrs.js";
+import { AttributeError, FcnWasmError, ShapeError } from "../errors.js";
+import { resolveConv, resolveConvTranspose, resolveMaxPool, type Window } from "../shape.js";
+import { describeShape } from "../tensor.js";
+import {
+  type AxisMap, IDENTITY, compose, cropMap, cropOffsetFromMap, relativeMap, toNumber, transposedWindowMap, windowMap,
+} from "./coord-map.js";
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+export type OpName = "Conv" | "ConvTranspose" | "Relu" | "MaxPool" | "Add" | "Crop" | "Dropout" | "Scale" | "Softmax";
+
+/** Every op a GraphSpec layer may use. */
+export const OPS: readonly OpName[] = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Crop", "Dropout", "Scale", "Softmax"];
+
+/**
+ * How Net initialises a parameter that no weights file supplies (biases always start at 0):
+ * 'he' (Kaiming normal, std √(2 / fan-in); Caffe's 'msra'), 'xavier' (uniform ±√(3 / fan-in)),
+ * 'zeros' (FCN's score layers), 'bilinear' (FCN's upsampling filter on the channel diagonal; see
+ * bilinear.ts).
+ */
+export type WeightInit = "he" | "xavier" | "zeros" | "bilinear";
+
+/**
+ * What a layer with parameters adds to its op's ONNX attributes, so that its weight shape is known
+ * from the spec alone: Conv's weight is [outChannels, C/group, ...kernelShape], ConvTranspose's is
+ * [C, outChannels/group, ...kernelShape] (C = the input's channels), the bias [outChannels].
+ */
+export interface ParamAttrs {
+  /** Output channels M. Required. */
+  outChannels: number;
+  /** Whether the layer has a bias `<layer>.bias`. Default true. */
+  bias?: boolean;
+  /** Initialiser used when no weight is given. Default 'he'. */
+  init?: WeightInit;
+  /** False: the parameters are fixed (Caffe's lr_mult 0; no gradient is returned). Default true. */
+  trainable?: boolean;
+}
+
+/** Conv layer: ONNX Conv attributes with `kernelShape` required, plus ParamAttrs. */
+export interface ConvLayerAttrs extends Omit<ConvAttrs, "kernelShape">, ParamAttrs { kernelShape: Ints }
+/** ConvTranspose layer: ONNX ConvTranspose attributes with `kernelShape` required, plus ParamAttrs. */
+export interface ConvTransposeLayerAttrs extends Omit<ConvTransposeAttrs, "kernelShape">, ParamAttrs { kernelShape: Ints }
+/**
+ * Crop layer (inputs [x, like]): crops x's spatial axes to like's spatial size starting at
+ * `offsets`. Absent offsets are computed from the coordinate maps (Caffe's net spec crop()).
+ */
+export interface CropLayerAttrs { offsets?: Ints }
+/** Dropout layer: zeroes each activation with probability `ratio` while training (default 0.5), scaling the rest by 1/(1 − ratio). */
+export interface DropoutLayerAttrs { ratio?: number }
+/** Scale layer: multiplies by the fixed number `scale` (FCN-8s at-once scales its pool3/pool4 skips). */
+export interface ScaleLayerAttrs { scale: number }
+/** Ops with no attributes (Relu, Add, Softmax over the channel axis). */
+export type NoAttrs = Record<string, never>;
+
+export interface ConvLayer { name: string; op: "Conv"; inputs: [string]; attrs: ConvLayerAttrs }
+export interface ConvTransposeLayer { name: string; op: "ConvTranspose"; inputs: [string]; attrs: ConvTransposeLayerAttrs }
+export interface MaxPoolLayer { name: string; op: "MaxPool"; inputs: [string]; attrs: MaxPoolAttrs }
+export interface ReluLayer { name: string; op: "Relu"; inputs: [string]; attrs?: NoAttrs }
+/** Elementwise sum of two inputs of exactly the same shape. */
+export interface AddLayer { name: string; op: "Add"; inputs: [string, string]; attrs?: NoAttrs }
+export interface CropLayer { name: string; op: "Crop"; inputs: [x: string, like: string]; attrs?: CropLayerAttrs }
+export interface DropoutLayer { name: string; op: "Dropout"; inputs: [string]; attrs?: DropoutLayerAttrs }
+export interface ScaleLayer { name: string; op: "Scale"; inputs: [string]; attrs: ScaleLayerAttrs }
+/** Softmax over the channel axis (axis 1). */
+export interface SoftmaxLayer { name: string; op: "Softmax"; inputs: [string]; attrs?: NoAttrs }
+
+export type LayerSpec = ConvLayer | ConvTransposeLayer | MaxPoolLayer | ReluLayer | AddLayer | CropLayer | DropoutLayer | ScaleLayer | SoftmaxLayer;
+
+/** The graph input: its name and shape [N, C, H, W] (or [N, C, L]). */
+export interface GraphInput { name: string; shape: number[] }
+
+/** A network as JSON. `output` names the layer whose result Net.run returns. */
+export interface GraphSpec { input: GraphInput; output: string; layers: LayerSpec[] }
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+const WINDOW_ATTRS = ["kernelShape", "strides", "pads", "dilations", "group", "autoPad"];
+const PARAM_ATTRS = ["outChannels", "bias", "init", "trainable"];
+const ATTRS: Record<OpName, readonly string[]> = {
+  Conv: [...WINDOW_ATTRS, ...PARAM_ATTRS],
+  ConvTranspose: [...WINDOW_ATTRS, "outputPadding", "outputShape", ...PARAM_ATTRS],
+  MaxPool: ["kernelShape", "strides", "pads", "dilations", "autoPad", "ceilMode", "storageOrder"],
+  Relu: [],
+  Add: [],
+  Crop: ["offsets"],
+  Dropout: ["ratio"],
+  Scale: ["scale"],
+  Softmax: [],
+};
+const INPUT_COUNT: Record<OpName, number> = {
+  Conv: 1, ConvTranspose: 1, MaxPool: 1, Relu: 1, Add: 2, Crop: 2, Dropout: 1, Scale: 1, Softmax: 1,
+};
+const INPUT_ROLES: Partial<Record<OpName, string>> = { Add: "[a, b]", Crop: "[x, like]" };
+const INITS: readonly WeightInit[] = ["he", "xavier", "zeros", "bilinear"];
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function kind(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "string" ? JSON.stringify(v) : typeof v;
+}
+
+/** `graph: layer "name" (Op)` — every message about a layer starts with this. */
+function where(layer: { name?: unknown; op?: unknown }, index: number): string {
+  const name = typeof layer.name === "string" ? `"${layer.name}"` : `#${index}`;
+  return `graph: layer ${name}${typeof layer.op === "string" ? ` (${layer.op})` : ""}`;
+}
+
+function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], what: string): void {
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) {
+      throw new AttributeError(`${what}: unknown ${allowed.length ? `key "${key}"; expected ${allowed.join(", ")}` : `key "${key}"; expected none`}`);
+    }
+  }
+}
+
+function checkLayerAttrs(op: OpName, attrs: unknown, at: string): void {
+  if (attrs === undefined) {
+    if (op === "Conv" || op === "ConvTranspose") throw new AttributeError(`${at}: attrs required (outChannels and kernelShape at least)`);
+    if (op === "MaxPool") throw new AttributeError(`${at}: attrs required (kernelShape at least)`);
+    if (op === "Scale") throw new AttributeError(`${at}: attrs required ({ scale: number })`);
+    return;
+  }
+  if (!isPlainObject(attrs)) throw new AttributeError(`${at}: attrs: expected a plain object, got ${kind(attrs)}`);
+  const allowed = ATTRS[op];
+  for (const key of Object.keys(attrs)) {
+    if (!allowed.includes(key)) {
+      throw new AttributeError(`${at}: attrs.${key}: unknown attribute; ${allowed.length ? `expected one of ${allowed.join(", ")}` : `${op} takes none`}`);
+    }
+  }
+  const a = attrs;
+  if (op === "Conv" || op === "ConvTranspose") {
+    if (a.outChannels === undefined) throw new AttributeError(`${at}: attrs.outChannels: required (the layer's output channels), got nothing`);
+    if (typeof a.outChannels !== "number" || !Number.isInteger(a.outChannels) || a.outChannels < 1) {
+      throw new AttributeError(`${at}: attrs.outChannels: expected a positive integer, got ${show(a.outChannels)}`);
+    }
+    if (a.kernelShape === undefined) throw new AttributeError(`${at}: attrs.kernelShape: required (it gives the weight's shape), got nothing`);
+    for (const flag of ["bias", "trainable"] as const) {
+      if (a[flag] !== undefined && typeof a[flag] !== "boolean") throw new AttributeError(`${at}: attrs.${flag}: expected true or false, got ${show(a[flag])}`);
+    }
+    if (a.init !== undefined && !INITS.includes(a.init as WeightInit)) {
+      throw new AttributeError(`${at}: attrs.init: expected one of ${INITS.join(", ")}, got ${show(a.init)}`);
+    }
+  } else if (op === "MaxPool") {
+    if (a.kernelShape === undefined) throw new AttributeError(`${at}: attrs.kernelShape: required, got nothing`);
+  } else if (op === "Dropout") {
+    if (a.ratio !== undefined && (typeof a.ratio !== "number" || !(a.ratio >= 0 && a.ratio < 1))) {
+      throw new AttributeError(`${at}: attrs.ratio: expected a number in [0, 1), got ${show(a.ratio)}`);
+    }
+  } else if (op === "Scale") {
+    if (typeof a.scale !== "number" || !Number.isFinite(a.scale)) {
+      throw new AttributeError(`${at}: attrs.scale: expected a finite number, got ${a.scale === undefined ? "nothing" : show(a.scale)}`);
+    }
+  } else if (op === "Crop") {
+    if (a.offsets !== undefined) {
+      const list = typeof a.offsets === "number" ? [a.offsets] : a.offsets;
+      if (!Array.isArray(list) || list.some((v) => typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
+        throw new AttributeError(`${at}: attrs.offsets: expected a non-negative integer or an array of them (one per spatial axis), got ${show(a.offsets)}`);
+      }
+    }
+  }
+}
+
+/**
+ * Checks a GraphSpec's structure and attributes (not its shapes: see inferShapes). Throws
+ * AttributeError naming the layer for: a malformed spec, an unknown op, duplicate layer names, an
+ * input naming neither the graph input nor an earlier layer, the wrong number of inputs for the op,
+ * unknown or missing attributes, and an output naming no layer; ShapeError for a bad input shape.
+ */
+export function validateGraph(spec: unknown): asserts spec is GraphSpec {
+  if (!isPlainObject(spec)) throw new AttributeError(`graph: expected a GraphSpec object { input, output, layers }, got ${kind(spec)}`);
+  checkKeys(spec, ["input", "output", "layers"], "graph");
+  const input = spec.input;
+  if (!isPlainObject(input)) throw new AttributeError(`graph.input: expected { name, shape }, got ${input === undefined ? "nothing" : kind(input)}`);
+  checkKeys(input, ["name", "shape"], "graph.input");
+  if (typeof input.name !== "string" || input.name === "") throw new AttributeError(`graph.input.name: expected a non-empty string, got ${kind(input.name)}`);
+  checkInputShape(input.shape, "graph.input.shape");
+  if (!Array.isArray(spec.layers)) throw new AttributeError(`graph.layers: expected an array of layers, got ${spec.layers === undefined ? "nothing" : kind(spec.layers)}`);
+
+  const seen = new Map<string, number>([[input.name, -1]]);
+  const later = new Map<string, number>();
+  spec.layers.forEach((l: unknown, i: number) => {
+    if (isPlainObject(l) && typeof l.name === "string" && !later.has(l.name)) later.set(l.name, i);
+  });
+  spec.layers.forEach((layer: unknown, i: number) => {
+    if (!isPlainObject(layer)) throw new AttributeError(`graph: layers[${i}]: expected { name, op, inputs, attrs }, got ${kind(layer)}`);
+    const at = where(layer, i);
+    checkKeys(layer, ["name", "op", "inputs", "attrs"], at);
+    if (typeof layer.name !== "string" || layer.name === "") throw new AttributeError(`graph: layers[${i}].name: expected a non-empty string, got ${kind(layer.name)}`);
+    const previous = seen.get(layer.name);
+    if (previous !== undefined) {
+      throw new AttributeError(previous < 0
+        ? `${at}: the name "${layer.name}" is already the graph input's; every name must be unique`
+        : `${at}: duplicate layer name (also layers[${previous}]); every layer name must be unique`);
+    }
+    if (typeof layer.op !== "string" || !OPS.includes(layer.op as OpName)) {
+      throw new AttributeError(`${at}: unknown op ${kind(layer.op)}; expected one of ${OPS.join(", ")}`);
+    }
+    const op = layer.op as OpName;
+    const inputs = layer.inputs;
+    const count = INPUT_COUNT[op];
+    if (!Array.isArray(inputs)) throw new AttributeError(`${at}: inputs: expected an array of ${count} name${count > 1 ? "s" : ""}, got ${inputs === undefined ? "nothing" : kind(inputs)}`);
+    if (inputs.length !== count) {
+      throw new AttributeError(`${at}: expected ${count} input${count > 1 ? `s ${INPUT_ROLES[op]}` : ""}, got ${inputs.length}${inputs.length ? ` (${inputs.map(kind).join(", ")})` : ""}`);
+    }
+    inputs.forEach((name: unknown, j: number) => {
+      if (typeof name !== "string") throw new AttributeError(`${at}: inputs[${j}]: expected a layer name, got ${kind(name)}`);
+      if (seen.has(name)) return;
+      const ahead = later.get(name);
+      throw new AttributeError(ahead !== undefined
+        ? `${at}: input "${name}" is layers[${ahead}], which does not come earlier; inputs must name the graph input or an earlier layer (so a graph cannot have cycles)`
+        : `${at}: input "${name}" names neither the graph input "${input.name}" nor an earlier layer (inputs must come earlier, so a graph cannot have cycles)`);
+    });
+    checkLayerAttrs(op, layer.attrs, at);
+    seen.set(layer.name, i);
+  });
+  if (typeof spec.output !== "string") throw new AttributeError(`graph.output: expected a layer name, got ${spec.output === undefined ? "nothing" : kind(spec.output)}`);
+  if (!seen.has(spec.output) || seen.get(spec.output)! < 0) {
+    throw new AttributeError(`graph.output: "${spec.output}" names no layer${spec.output === input.name ? " (it is the graph input)" : ""}`);
+  }
+}
+
+function checkInputShape(shape: unknown, name: string): number[] {
+  if (!Array.isArray(shape)) throw new ShapeError(`${name}: expected [N, C, H, W] (or [N, C, L]), got ${shape === undefined ? "nothing" : kind(shape)}`);
+  shape.forEach((d: unknown, i: number) => {
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 1) throw new ShapeError(`${name}[${i}]: expected a positive integer, got ${show(d)}`);
+  });
+  if (shape.length < 3) throw new ShapeError(`${name}: expected [N, C, H, W] (or [N, C, L]), got ${describeShape(shape as number[])}`);
+  return shape.slice() as number[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analysis: shapes, parameters, coordinate maps, crop offsets
+
+/** What inferShapes and the coordinate maps find, for one input shape. */
+export interface GraphAnalysis {
+  /** The shape of the graph input and of every layer's output, in graph order. */
+  shapes: Map<string, number[]>;
+  /** Parameter shapes: `<layer>.weight` and `<layer>.bias` for Conv and ConvTranspose layers. */
+  parameters: Map<string, number[]>;
+  /** Every Crop layer's offsets, given or computed. */
+  cropOffsets: Map<string, number[]>;
+  /**
+   * The coordinate map of every blob relative to the graph input, one per spatial axis:
+   * blob coordinate = scale·input coordinate + shift (Caffe's convention, exact fractions).
+   * An Add takes its first input's map (Caffe's walk likewise assumes the branches agree; in a
+   * well-formed FCN they do, which is what the Crops before each Add ensure).
+   */
+  coordinateMaps: Map<string, AxisMap[]>;
+}
+
+/** Rethrows a package error with the layer named first, keeping its class. */
+function namedError(e: unknown, at: string): never {
+  if (e instanceof FcnWasmError) {
+    const Kind = e.constructor as new (message: string) => FcnWasmError;
+    throw new Kind(`${at}: ${e.message}`);
+  }
+  throw e;
+}
+
+function layerWindowMaps(w: Window, transposed: boolean): AxisMap[] {
+  return w.kernel.map((k, i) => {
+    const axis = { kernel: k, stride: w.strides[i], dilation: w.dilations[i], padBegin: w.padsBegin[i] };
+    return transposed ? transposedWindowMap(axis) : windowMap(axis);
+  });
+}
+
+/** Splits Conv / ConvTranspose layer attrs into the ONNX part and the parameter part. */
+function splitParamAttrs(attrs: ConvLayerAttrs | ConvTransposeLayerAttrs): { onnx: Record<string, unknown>; outChannels: number; bias: boolean } {
+  const { outChannels, bias, init: _init, trainable: _trainable, ...onnx } = attrs;
+  return { onnx, outChannels, bias: bias !== false };
+}
+
+/**
+ * Validates `spec`, then walks it in order computing every layer's output shape with the same
+ * shape math the ops use, the parameter shapes, each blob's coordinate map and each Crop's offsets
+ * (computed from the maps where the spec gives none). `inputShape` defaults to spec.input.shape.
+ * Errors name the layer: ShapeError for shapes that do not fit (Add of different shapes, a Crop
+ * larger than its input, a convolution whose output would be empty…), AttributeError for bad
+ * attribute values.
+ */
+export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): GraphAnalysis {
+  validateGraph(spec);
+  const x0 = inputShape === undefined ? spec.input.shape.slice() : checkInputShape(inputShape, "inferShapes(inputShape)");
+  const rank = x0.length - 2;
+  const shapes = new Map<string, number[]>([[spec.input.name, x0]]);
+  const maps = new Map<string, AxisMap[]>([[spec.input.name, new Array<AxisMap>(rank).fill(IDENTITY)]]);
+  const parameters = new Map<string, number[]>();
+  const cropOffsets = new Map<string, number[]>();
+
+  spec.layers.forEach((layer, index) => {
+    const at = where(layer, index);
+    const x = shapes.get(layer.inputs[0])!;
+    const xMap = maps.get(layer.inputs[0])!;
+    let out: number[];
+    let map: AxisMap[] = xMap;
+    try {
+      switch (layer.op) {
+        case "Conv": {
+          const { onnx, outChannels, bias } = splitParamAttrs(layer.attrs);
+          const group = typeof onnx.group === "number" ? onnx.group : 1;
+          const kernel = readInts(onnx.kernelShape, x.length - 2, "attrs.kernelShape", 1, 1);
+          const w = [outChannels, Math.max(1, Math.floor(x[1] / group)), ...kernel];
+          const g = resolveConv(x, w, bias ? [outChannels] : null, onnx as ConvAttrs, "conv");
+          parameters.set(`${layer.name}.weight`, w);
+          if (bias) parameters.set(`${layer.name}.bias`, [outChannels]);
+          out = g.outShape;
+          map = layerWindowMaps(g.window, false).map((m, i) => compose(m, xMap[i]));
+          break;
+        }
+        case "ConvTranspose": {
+          const { onnx, outChannels, bias } = splitParamAttrs(layer.attrs);
+          const group = typeof onnx.group === "number" ? onnx.group : 1;
+          if (Number.isInteger(group) && group >= 1 && outChannels % group !== 0) {
+            throw new ShapeError(`attrs.outChannels ${outChannels} must be divisible by group ${group}`);
+          }
+          const kernel = readInts(onnx.kernelShape, x.length - 2, "attrs.kernelShape", 1, 1);
+          const w = [x[1], Math.max(1, outChannels / group), ...kernel];
+          const g = resolveConvTranspose(x, w, bias ? [outChannels] : null, onnx as ConvTransposeAttrs, "convTranspose");
+          parameters.set(`${layer.name}.weight`, w);
+          if (bias) parameters.set(`${layer.name}.bias`, [outChannels]);
+          out = g.outShape;
+          map = layerWindowMaps(g.window, true).map((m, i) => compose(m, xMap[i]));
+          break;
+        }
+        case "MaxPool": {
+          const g = resolveMaxPool(x, layer.attrs, "maxPool");
+          out = g.outShape;
+          map = layerWindowMaps(g.window, false).map((m, i) => compose(m, xMap[i]));
+          break;
+        }
+        case "Add": {
+          const y = shapes.get(layer.inputs[1])!;
+          if (y.length !== x.length || y.some((d, i) => d !== x[i])) {
+            throw new ShapeError(`inputs "${layer.inputs[0]}" ${describeShape(x)} and "${layer.inputs[1]}" ${describeShape(y)} must have the same shape`);
+          }
+          out = x.slice();
+          break;
+        }
+        case "Crop": {
+          const [xName, likeName] = layer.inputs;
+          const like = shapes.get(likeName)!;
+          if (like.length !== x.length) {
+            throw new ShapeError(`x "${xName}" ${describeShape(x)} and like "${likeName}" ${describeShape(like)} must have the same rank`);
+          }
+          const given = layer.attrs?.offsets;
+          const offsets = given !== undefined
+            ? readInts(given, x.length - 2, "attrs.offsets", 0, 0)
+            : xMap.map((m, i) => cropOffsetFromMap(relativeMap(m, maps.get(likeName)![i]), i,
+              `computing the offsets that align "${xName}" with "${likeName}"`));
+          offsets.forEach((o, i) => {
+            if (o + like[i + 2] > x[i + 2]) {
+              throw new ShapeError(`the crop is larger than its input: axis ${i} offset ${o} + size ${like[i + 2]} (from "${likeName}" ${describeShape(like)}) exceeds "${xName}"'s size ${x[i + 2]} (${describeShape(x)})`);
+            }
+          });
+          cropOffsets.set(layer.name, offsets);
+          out = [x[0], x[1], ...like.slice(2)];
+          map = offsets.map((o, i) => compose(cropMap(o), xMap[i]));
+          break;
+        }
+        case "Relu": case "Dropout": case "Scale": case "Softmax":
+          out = x.slice();
+          break;
+      }
+    } catch (e) {
+      namedError(e, at);
+    }
+    shapes.set(layer.name, out);
+    maps.set(layer.name, map);
+  });
+  return { shapes, parameters, cropOffsets, coordinateMaps: maps };
+}
+
+/**
+ * The output shape of every layer (and of the graph input), in graph order, computed from the
+ * input shape (default spec.input.shape) with the package's shape math. Validates the spec first.
+ */
+export function inferShapes(spec: GraphSpec, inputShape?: readonly number[]): Map<string, number[]> {
+  return analyzeGraph(spec, inputShape).shapes;
+}
+
+/** The shapes of every parameter, `<layer>.weight` / `<layer>.bias`, for the given input shape. */
+export function parameterShapes(spec: GraphSpec, inputShape?: readonly number[]): Map<string, number[]> {
+  return analyzeGraph(spec, inputShape).parameters;
+}
+
+/**
+ * The offsets (one per spatial axis) at which blob `from` must be cropped to align it with blob
+ * `to`, from their coordinate maps (Caffe's coord_map.crop(from, to)): the map from `from` to `to`
+ * must be a pure shift by a non-positive integer. `from` and `to` name the graph input or layers.
+ */
+export function cropOffset(spec: GraphSpec, from: string, to: string, inputShape?: readonly number[]): number[] {
+  const { coordinateMaps } = analyzeGraph(spec, inputShape);
+  const a = coordinateMaps.get(from), b = coordinateMaps.get(to);
+  if (a === undefined) throw new AttributeError(`cropOffset(from): "${from}" names no layer or graph input`);
+  if (b === undefined) throw new AttributeError(`cropOffset(to): "${to}" names no layer or graph input`);
+  return a.map((m, i) => cropOffsetFromMap(relativeMap(m, b[i]), i, `cropOffset("${from}", "${to}")`));
+}
+
+/**
+ * Each blob's coordinate map relative to the graph input, as numbers: blob coordinate =
+ * scale·input coordinate + shift, one { scale, shift } per spatial axis.
+ */
+export function coordinateMaps(spec: GraphSpec, inputShape?: readonly number[]): Map<string, { scale: number; shift: number }[]> {
+  const out = new Map<string, { scale: number; shift: number }[]>();
+  for (const [name, axes] of analyzeGraph(spec, inputShape).coordinateMaps) {
+    out.set(name, axes.map((m) => ({ scale: toNumber(m.scale), shift: toNumber(m.shift) })));
+  }
+  return out;
+}
+
+/**
+ * A copy of `spec` in which every Crop layer carries explicit `offsets` (those given are kept, the
+ * others computed from the coordinate maps at `inputShape`, default spec.input.shape). Offsets
+ * depend on the input size only through `autoPad` / `outputShape`; with explicit pads they do not.
+ */
+export function withCropOffsets(spec: GraphSpec, inputShape?: readonly number[]): GraphSpec {
+  const { cropOffsets } = analyzeGraph(spec, inputShape);
+  const copy = JSON.parse(JSON.stringify(spec)) as GraphSpec;
+  for (const layer of copy.layers) {
+    if (layer.op === "Crop") layer.attrs = { ...layer.attrs, offsets: cropOffsets.get(layer.name)! };
+  }
+  return copy;
+}
