@@ -39,3 +39,5 @@ export type { CrossEntropyOptions, CrossEntropyResult } from "./nn/loss.js";
 export { SGD, Adam } from "./nn/optim.js";
 export type { Optimizer } from "./nn/optim.js";
 export { argmaxChannels, confusionMatrix, pixelAccuracy, meanIoU } from "./nn/metrics.js";
+export { Net } from "./nn/net.js";
+export type { NetOptions } from "./nn/net.js";

@@ -282,7 +282,7 @@ function layerWindowMaps(w: Window, transposed: boolean): AxisMap[] {
 }
 
 /** Splits Conv / ConvTranspose layer attrs into the ONNX part and the parameter part. */
-function splitParamAttrs(attrs: ConvLayerAttrs | ConvTransposeLayerAttrs): { onnx: Record<string, unknown>; outChannels: number; bias: boolean } {
+export function splitParamAttrs(attrs: ConvLayerAttrs | ConvTransposeLayerAttrs): { onnx: Record<string, unknown>; outChannels: number; bias: boolean } {
   const { outChannels, bias, init: _init, trainable: _trainable, ...onnx } = attrs;
   return { onnx, outChannels, bias: bias !== false };
 }

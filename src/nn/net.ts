@@ -1,0 +1,245 @@
+// Net: a GraphSpec made runnable. `run(x)` evaluates the layers in order on the package's ops and
+// keeps what backward needs; `backward(dOut)` walks them in reverse, each layer's gradient being
+// the backward op that sits beside its forward op (conv ↔ convTranspose, maxPool's argmax…),
+// accumulating where a blob feeds several layers, and returns dLoss/dParameter for every
+// trainable parameter. Missing weights are initialised from the layer's `init` (He, Xavier, zeros,
+// or FCN's bilinear filter), deterministically from a seed.
+// The parameters are live: an optimiser updates their data in place between steps.
+import { AttributeError, ShapeError } from "../errors.js";
+import { type Tensor, describeShape, tensor } from "../tensor.js";
+import { conv, convBackward } from "../ops/conv.js";
+import { convTranspose, convTransposeBackward } from "../ops/conv-transpose.js";
+import { relu, reluBackward } from "../ops/relu.js";
+import { maxPool, maxPoolBackward } from "../ops/max-pool.js";
+import { add } from "../ops/add.js";
+import { crop, cropBackward } from "../ops/crop.js";
+import { softmax, softmaxBackward } from "./loss.js";
+import { bilinearWeights, bilinearWeightsDense } from "./bilinear.js";
+import { type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, splitParamAttrs, validateGraph } from "./graph.js";
+
+export interface NetOptions {
+  /** Seed of the weight initialisers and of dropout masks. Default 1. */
+  seed?: number;
+}
+
+/** Mulberry32: small, seeded, reproducible. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function initialWeight(init: WeightInit, shape: number[], layer: LayerSpec, random: () => number): Float32Array {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const fanIn = shape.slice(1).reduce((a, b) => a * b, 1);
+  if (init === "zeros") return new Float32Array(n);
+  if (init === "xavier") {
+    const limit = Math.sqrt(3 / fanIn);
+    return Float32Array.from({ length: n }, () => (random() * 2 - 1) * limit);
+  }
+  if (init === "he") {
+    // N(0, 2 / fan-in) by Box–Muller
+    const std = Math.sqrt(2 / fanIn);
+    return Float32Array.from({ length: n }, () => std * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
+  }
+  // bilinear: FCN's upsampling filter, for square transposed-convolution kernels
+  const [C, Mg, kh, kw] = shape;
+  if (layer.op !== "ConvTranspose" || kh !== kw || shape.length !== 4) {
+    throw new AttributeError(`Net: layer "${layer.name}": init 'bilinear' needs a ConvTranspose with a square 2-D kernel, got ${layer.op} weight ${describeShape(shape)}`);
+  }
+  if (Mg === 1) return bilinearWeights(C, kh).data.slice();
+  if (Mg !== C) throw new AttributeError(`Net: layer "${layer.name}": init 'bilinear' needs group = C or as many outputs as inputs, got weight ${describeShape(shape)}`);
+  return bilinearWeightsDense(C, kh).data.slice();
+}
+
+/** What a layer's forward kept for its backward. */
+interface Saved {
+  inputs: Tensor[];
+  output: Tensor;
+  mask?: Float32Array;
+}
+
+export class Net {
+  /** The spec with every Crop's offsets filled in. */
+  readonly spec: GraphSpec;
+  /** True: Dropout drops (training); false: it is the identity (inference). */
+  training = false;
+  /** Milliseconds each layer took in the last run(). */
+  readonly timings = new Map<string, number>();
+  private readonly params = new Map<string, Tensor>();
+  private readonly frozen = new Set<string>();
+  private readonly cropOffsets: Map<string, number[]>;
+  private readonly random: () => number;
+  private saved: Map<string, Saved> | null = null;
+
+  private constructor(spec: GraphSpec, weights: Map<string, Tensor>, options: NetOptions) {
+    const analysis = analyzeGraph(spec);
+    this.spec = spec;
+    this.cropOffsets = analysis.cropOffsets;
+    this.random = rng(options.seed ?? 1);
+    for (const name of weights.keys()) {
+      if (!analysis.parameters.has(name)) throw new ShapeError(`Net.fromGraph(weights): "${name}" is not a parameter of this graph (it has ${[...analysis.parameters.keys()].join(", ") || "none"})`);
+    }
+    for (const layer of spec.layers) {
+      if (layer.op !== "Conv" && layer.op !== "ConvTranspose") continue;
+      const init = layer.attrs.init ?? "he";
+      for (const kind of ["weight", "bias"] as const) {
+        const name = `${layer.name}.${kind}`;
+        const shape = analysis.parameters.get(name);
+        if (shape === undefined) continue;
+        const given = weights.get(name);
+        let data: Float32Array;
+        if (given !== undefined) {
+          if (given.shape.length !== shape.length || given.shape.some((d, i) => d !== shape[i])) {
+            throw new ShapeError(`Net.fromGraph(weights): "${name}" should be ${describeShape(shape)}, got ${describeShape(given.shape)}`);
+          }
+          data = Float32Array.from(given.data); // own copy: training updates it in place
+        } else {
+          data = kind === "bias" ? new Float32Array(shape[0]) : initialWeight(init, shape, layer, this.random);
+        }
+        this.params.set(name, tensor(data, shape));
+        if (layer.attrs.trainable === false) this.frozen.add(name);
+      }
+    }
+  }
+
+  /**
+   * Builds a Net from a GraphSpec. `weights` (a Map or a record, e.g. from loadSafetensors) may
+   * supply any parameter `<layer>.weight` / `<layer>.bias`; the rest are initialised. A name that
+   * is no parameter of the graph, or a shape that differs, is a ShapeError.
+   */
+  static fromGraph(spec: GraphSpec, weights?: Map<string, Tensor> | Record<string, Tensor>, options: NetOptions = {}): Net {
+    validateGraph(spec);
+    const map = weights === undefined ? new Map<string, Tensor>() : weights instanceof Map ? weights : new Map(Object.entries(weights));
+    return new Net(spec, map, options);
+  }
+
+  /** Every parameter by name (live tensors: optimisers update their data in place). */
+  parameters(): Map<string, Tensor> {
+    return new Map(this.params);
+  }
+
+  /** The parameters that backward returns gradients for (all but those of `trainable: false` layers). */
+  trainableParameters(): Map<string, Tensor> {
+    return new Map([...this.params].filter(([name]) => !this.frozen.has(name)));
+  }
+
+  /** Evaluates the graph on x [N, C, H, W] and returns the output layer's tensor. */
+  run(input: Tensor): Tensor {
+    const blobs = new Map<string, Tensor>([[this.spec.input.name, input]]);
+    const saved = new Map<string, Saved>();
+    this.timings.clear();
+    for (const layer of this.spec.layers) {
+      const t0 = performance.now();
+      const inputs = layer.inputs.map((name) => blobs.get(name) as Tensor);
+      const { output, mask } = this.forward(layer, inputs);
+      blobs.set(layer.name, output);
+      saved.set(layer.name, { inputs, output, mask });
+      this.timings.set(layer.name, performance.now() - t0);
+    }
+    this.saved = saved;
+    return blobs.get(this.spec.output) as Tensor;
+  }
+
+  private forward(layer: LayerSpec, [x, second]: Tensor[]): { output: Tensor; mask?: Float32Array } {
+    switch (layer.op) {
+      case "Conv": {
+        const { onnx, bias } = splitParamAttrs(layer.attrs);
+        return { output: conv(x, this.param(layer, "weight"), bias ? this.param(layer, "bias") : null, onnx) };
+      }
+      case "ConvTranspose": {
+        const { onnx, bias } = splitParamAttrs(layer.attrs);
+        return { output: convTranspose(x, this.param(layer, "weight"), bias ? this.param(layer, "bias") : null, onnx) };
+      }
+      case "Relu": return { output: relu(x) };
+      case "MaxPool": return { output: maxPool(x, layer.attrs) };
+      case "Add": return { output: add(x, second) };
+      case "Crop": return { output: crop(x, { offsets: this.offsets(layer), shape: second.shape.slice(2) }) };
+      case "Scale": return { output: scaled(x, layer.attrs.scale) };
+      case "Softmax": return { output: softmax(x) };
+      case "Dropout": {
+        if (!this.training) return { output: x };
+        const ratio = layer.attrs?.ratio ?? 0.5;
+        const keep = 1 / (1 - ratio);
+        const mask = Float32Array.from({ length: x.data.length }, () => (this.random() >= ratio ? keep : 0));
+        const y = new Float32Array(x.data.length);
+        for (let i = 0; i < y.length; i++) y[i] = x.data[i] * mask[i];
+        return { output: tensor(y, x.shape.slice()), mask };
+      }
+    }
+  }
+
+  /**
+   * Back-propagates dLoss/dOutput (the shape run() returned) through the last run() and returns
+   * dLoss/dParameter for every trainable parameter.
+   */
+  backward(dOut: Tensor): Map<string, Tensor> {
+    if (this.saved === null) throw new ShapeError("Net.backward: call run() first; backward uses what the last run kept");
+    const out = this.saved.get(this.spec.output) as Saved;
+    if (dOut.shape.length !== out.output.shape.length || dOut.shape.some((d, i) => d !== out.output.shape[i])) {
+      throw new ShapeError(`Net.backward(dOut): expected the output's shape ${describeShape(out.output.shape)}, got ${describeShape(dOut.shape)}`);
+    }
+    const grads = new Map<string, Float32Array>([[this.spec.output, Float32Array.from(dOut.data)]]);
+    const accumulate = (name: string, g: Tensor) => {
+      const have = grads.get(name);
+      if (have === undefined) grads.set(name, Float32Array.from(g.data));
+      else for (let i = 0; i < have.length; i++) have[i] += g.data[i];
+    };
+    const paramGrads = new Map<string, Tensor>();
+    for (let li = this.spec.layers.length - 1; li >= 0; li--) {
+      const layer = this.spec.layers[li];
+      const g = grads.get(layer.name);
+      if (g === undefined) continue; // does not reach the output
+      const s = this.saved.get(layer.name) as Saved;
+      const dy = tensor(g, s.output.shape.slice());
+      const [x] = s.inputs;
+      switch (layer.op) {
+        case "Conv":
+        case "ConvTranspose": {
+          const { onnx, bias } = splitParamAttrs(layer.attrs);
+          const w = this.param(layer, "weight");
+          const r = layer.op === "Conv" ? convBackward(dy, x, w, onnx) : convTransposeBackward(dy, x, w, onnx);
+          accumulate(layer.inputs[0], r.dx);
+          if (!this.frozen.has(`${layer.name}.weight`)) {
+            paramGrads.set(`${layer.name}.weight`, r.dw);
+            if (bias) paramGrads.set(`${layer.name}.bias`, r.db);
+          }
+          break;
+        }
+        case "Relu": accumulate(layer.inputs[0], reluBackward(dy, x)); break;
+        case "MaxPool": accumulate(layer.inputs[0], maxPoolBackward(dy, x, layer.attrs)); break;
+        case "Add": accumulate(layer.inputs[0], dy); accumulate(layer.inputs[1], dy); break;
+        case "Crop": accumulate(layer.inputs[0], cropBackward(dy, x.shape, { offsets: this.offsets(layer), shape: s.inputs[1].shape.slice(2) })); break;
+        case "Scale": accumulate(layer.inputs[0], scaled(dy, layer.attrs.scale)); break;
+        case "Softmax": accumulate(layer.inputs[0], softmaxBackward(dy, s.output)); break;
+        case "Dropout": {
+          if (s.mask === undefined) { accumulate(layer.inputs[0], dy); break; }
+          const dx = new Float32Array(g.length);
+          for (let i = 0; i < dx.length; i++) dx[i] = g[i] * s.mask[i];
+          accumulate(layer.inputs[0], tensor(dx, dy.shape.slice()));
+          break;
+        }
+      }
+    }
+    return paramGrads;
+  }
+
+  private param(layer: LayerSpec, kind: "weight" | "bias"): Tensor {
+    return this.params.get(`${layer.name}.${kind}`) as Tensor;
+  }
+
+  private offsets(layer: LayerSpec): number[] {
+    return this.cropOffsets.get(layer.name) as number[];
+  }
+}
+
+function scaled(x: Tensor, scale: number): Tensor {
+  const y = new Float32Array(x.data.length);
+  for (let i = 0; i < y.length; i++) y[i] = x.data[i] * scale;
+  return tensor(y, x.shape.slice());
+}
