@@ -229,6 +229,11 @@ export class Net {
     return paramGrads;
   }
 
+  /** A layer's output from the last run() (for inspection and drawing), or undefined. */
+  blob(name: string): Tensor | undefined {
+    return this.saved?.get(name)?.output;
+  }
+
   private param(layer: LayerSpec, kind: "weight" | "bias"): Tensor {
     return this.params.get(`${layer.name}.${kind}`) as Tensor;
   }
