@@ -29,8 +29,11 @@ try {
   const json = JSON.parse(readFileSync(report, "utf8"));
   passed += json.numPassedTests;
   failed += json.numFailedTests;
-  // A file that fails to load has no tests; count it so it cannot pass silently.
-  for (const file of json.testResults) if (file.status === "failed" && file.assertionResults.length === 0) failed += 1;
+  // A file that fails outside its tests (it does not load, or a beforeAll throws and its tests are
+  // reported as skipped) must not pass silently: count it unless one of its tests already failed.
+  for (const file of json.testResults) {
+    if (file.status === "failed" && !file.assertionResults.some((t) => t.status === "failed")) failed += 1;
+  }
 } catch {
   console.log(`vitest wrote no report (exit ${vitest.status})`);
   failed += 1;

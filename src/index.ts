@@ -41,3 +41,5 @@ export type { Optimizer } from "./nn/optim.js";
 export { argmaxChannels, confusionMatrix, pixelAccuracy, meanIoU } from "./nn/metrics.js";
 export { Net } from "./nn/net.js";
 export type { NetOptions } from "./nn/net.js";
+export { syntheticSample, syntheticBatch, SYNTHETIC_CLASS_NAMES, IGNORE_LABEL } from "./nn/synthetic.js";
+export type { SyntheticOptions, SyntheticSample } from "./nn/synthetic.js";

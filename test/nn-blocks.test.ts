@@ -499,3 +499,17 @@ describe("fcn()", () => {
     expect(() => buildFcn({ variant: "8s", classes: 2, lern: true } as never)).toThrow(/options.lern/);
   });
 });
+
+describe("safetensors from a Node Buffer", () => {
+  it("loads a file read with readFileSync-like Buffers (pooled, offset views)", async () => {
+    const { saveSafetensors, loadSafetensors } = await import("../dist/nn/safetensors.js");
+    const { fcn: pkg } = await import("./lib.js");
+    const bytes = saveSafetensors({ a: pkg.tensor([1, 2, 3], [3]), b: pkg.tensor([4, 5], [1, 2]) });
+    // Buffer.from(array) of a small file lands in Node's shared pool at a non-zero offset.
+    const pooled = Buffer.from(bytes);
+    const loaded = loadSafetensors(pooled);
+    expect(Array.from(loaded.a.data)).toEqual([1, 2, 3]);
+    expect(Array.from(loaded.b.data)).toEqual([4, 5]);
+    expect(loaded.b.shape).toEqual([1, 2]);
+  });
+});

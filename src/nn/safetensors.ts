@@ -120,7 +120,13 @@ function halfToFloat(h: number): number {
 function decode(buf: Uint8Array, start: number, e: Entry): Float32Array {
   const count = e.shape.reduce((p, d) => p * d, 1);
   const bytes = buf.subarray(start + e.begin, start + e.end);
-  if (e.dtype === "F32" && LITTLE_ENDIAN_HOST) return new Float32Array(bytes.slice().buffer); // slice: a copy, 4-byte aligned
+  if (e.dtype === "F32" && LITTLE_ENDIAN_HOST) {
+    // A fresh, 4-byte-aligned copy. Not bytes.slice(): on a Node Buffer (readFileSync) slice is a
+    // view into the shared pool, and its .buffer would be the whole pool.
+    const copy = new Uint8Array(bytes.length);
+    copy.set(bytes);
+    return new Float32Array(copy.buffer);
+  }
   const out = new Float32Array(count);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (e.dtype) {

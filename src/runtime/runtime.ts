@@ -64,7 +64,8 @@ function wasmUrl(build: BuildName): URL {
 
 async function readBytes(source: URL): Promise<BufferSource> {
   if (source.protocol === "file:") {
-    const fs = await import("node:fs/promises");
+    // Ignored by bundlers: this branch only runs in Node (file: URLs), never in a page.
+    const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ "node:fs/promises");
     return new Uint8Array(await fs.readFile(source));
   }
   const response = await fetch(source);
