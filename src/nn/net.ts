@@ -15,23 +15,12 @@ import { add } from "../ops/add.js";
 import { crop, cropBackward } from "../ops/crop.js";
 import { softmax, softmaxBackward } from "./loss.js";
 import { bilinearWeights, bilinearWeightsDense } from "./bilinear.js";
+import { mulberry32 } from "../random.js";
 import { type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, splitParamAttrs, validateGraph } from "./graph.js";
 
 export interface NetOptions {
   /** Seed of the weight initialisers and of dropout masks. Default 1. */
   seed?: number;
-}
-
-/** Mulberry32: small, seeded, reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function initialWeight(init: WeightInit, shape: number[], layer: LayerSpec, random: () => number): Float32Array {
@@ -81,7 +70,7 @@ export class Net {
     const analysis = analyzeGraph(spec);
     this.spec = spec;
     this.cropOffsets = analysis.cropOffsets;
-    this.random = rng(options.seed ?? 1);
+    this.random = mulberry32(options.seed ?? 1);
     for (const name of weights.keys()) {
       if (!analysis.parameters.has(name)) throw new ShapeError(`Net.fromGraph(weights): "${name}" is not a parameter of this graph (it has ${[...analysis.parameters.keys()].join(", ") || "none"})`);
     }

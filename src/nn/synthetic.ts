@@ -14,6 +14,7 @@
 // Everything derives from a mulberry32 PRNG seeded from (seed, index): the same (index, options)
 // always gives the same bytes.
 import { tensor, type Tensor } from "../tensor.js";
+import { mulberry32 } from "../random.js";
 
 export interface SyntheticOptions {
   /** H = W, default 64 */
@@ -51,15 +52,6 @@ const CLASS_STYLE: readonly { hue: number; texture: Texture }[] = [
   { hue: 0.07, texture: 2 },  // hexagon: orange, checks
   { hue: 0.73, texture: 0 },  // star: violet, plain
 ];
-
-function mulberry32(a: number): () => number {
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fmix32(h: number): number {
   h ^= h >>> 16;

@@ -1,0 +1,11 @@
+// Mulberry32: a small seeded generator of floats in [0, 1), so weight initialisation, dropout
+// masks and the synthetic dataset are reproducible from a seed.
+export function mulberry32(seed: number): () => number {
+  let a = seed | 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
