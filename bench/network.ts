@@ -1,0 +1,51 @@
+// `npm run bench:network [-- --quick]`: whole networks on fcn-wasm (1 thread, both builds).
+//  - FCN-8s with VGG16 widths (fc6/fc7 4096, 21 classes, random weights, conv1_1 padded by 100)
+//    forward at 64×64 and 224×224: facts.md lists onnxruntime-node at 0.65 s / 1.8 s and
+//    onnxruntime-web at 3.1 s / 9.5 s for this network on this machine kind;
+//  - one training step (forward, cross-entropy, backward, Adam) of the small demo FCN-8s
+//    (scripts/lib/fcn-setup.js) on 4 generated 64×64 images, as images/s.
+// The output of the VGG16 forward is checked to be finite and of the input's size before timing.
+import "./v8-flags.js";
+import * as fcn from "../dist/index.js";
+
+const quick = process.argv.includes("--quick");
+const reps = quick ? 1 : 3;
+const median = (v: number[]) => v.slice().sort((a, b) => a - b)[v.length >> 1];
+
+interface Row { build: string; work: string; ms: number; note: string }
+const rows: Row[] = [];
+
+function time(fn: () => void, n: number): number {
+  const t: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn();
+    t.push(performance.now() - t0);
+  }
+  return median(t);
+}
+
+for (const build of ["simd", "relaxed"] as const) {
+  await fcn.ready({ simd: build });
+  for (const size of quick ? [64] : [64, 224]) {
+    const spec = fcn.fcn({ variant: "8s", classes: 21, inputShape: [1, 3, size, size] });
+    const net = fcn.Net.fromGraph(spec, undefined, { seed: 1 });
+    const x = fcn.tensor(Float32Array.from({ length: 3 * size * size }, (_, i) => Math.sin(i)), [1, 3, size, size]);
+    const y = net.run(x); // warm-up and check
+    if (y.shape.join() !== `1,21,${size},${size}` || !y.data.every(Number.isFinite)) throw new Error(`FCN-8s ${size}²: bad output ${y.shape}`);
+    process.stderr.write(`FCN-8s VGG16 ${size}² (${build})…\n`);
+    const ms = time(() => net.run(x), reps);
+    const top = [...net.timings].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(", ");
+    rows.push({ build, work: `FCN-8s VGG16 forward ${size}×${size}`, ms, note: `slowest: ${top}` });
+  }
+  const { demoSpec, trainStep, BATCH } = await import("../scripts/lib/fcn-setup.js");
+  const small = fcn.Net.fromGraph(demoSpec("fixed"), undefined, { seed: 1 });
+  const adam = new fcn.Adam({ lr: 1e-3 });
+  let start = 0;
+  trainStep(small, adam, start, BATCH);
+  const ms = time(() => { start += BATCH; trainStep(small, adam, start, BATCH); }, quick ? 3 : 10);
+  rows.push({ build, work: `demo FCN-8s training step (${BATCH} images 64×64)`, ms, note: `${((1000 * BATCH) / ms).toFixed(1)} images/s` });
+}
+
+console.log("| build | work | median | note |\n|---|---|---:|---|");
+for (const r of rows) console.log(`| ${r.build} | ${r.work} | ${r.ms >= 1000 ? `${(r.ms / 1000).toFixed(2)} s` : `${r.ms.toFixed(0)} ms`} | ${r.note} |`);
