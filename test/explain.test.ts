@@ -386,7 +386,7 @@ describe("explain intermediates", () => {
     }
     expect(() => explain.overlapMap([1, 1, 2, 2], [1, 1, 3, 3], { pads: -1 })).toThrow(fcn.AttributeError);
     expect(() => explain.subpixel(x, w, null, { dilations: [1, 2] })).toThrow(/dilation 1/);
-    expect(() => explain.scatter(x, w, null, {}).stamp(0, 0, [2, 0])).toThrow(RangeError);
+    expect(() => explain.scatter(x, w, null, {}).stamp(0, 0, [2, 0])).toThrow(fcn.ShapeError);
   });
 });
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { inflateSync } from "node:zlib";
 import { syntheticSample, syntheticBatch, SYNTHETIC_CLASS_NAMES } from "../dist/nn/synthetic.js";
+import { AttributeError } from "../dist/errors.js";
 // @ts-ignore plain ESM script without type declarations
 import { encodePng, labelColors, imageToRgba, labelsToRgba, montage } from "../scripts/lib/png.js";
 
@@ -32,10 +33,10 @@ describe("syntheticSample", () => {
   });
 
   it("rejects bad options", () => {
-    expect(() => syntheticSample(-1)).toThrow(RangeError);
-    expect(() => syntheticSample(0, { classes: 1 })).toThrow(RangeError);
-    expect(() => syntheticSample(0, { classes: SYNTHETIC_CLASS_NAMES.length + 1 })).toThrow(RangeError);
-    expect(() => syntheticSample(0, { size: 4 })).toThrow(RangeError);
+    expect(() => syntheticSample(-1)).toThrow(AttributeError);
+    expect(() => syntheticSample(0, { classes: 1 })).toThrow(AttributeError);
+    expect(() => syntheticSample(0, { classes: SYNTHETIC_CLASS_NAMES.length + 1 })).toThrow(AttributeError);
+    expect(() => syntheticSample(0, { size: 4 })).toThrow(AttributeError);
   });
 
   for (const classes of [5, SYNTHETIC_CLASS_NAMES.length]) {

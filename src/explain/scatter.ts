@@ -5,6 +5,7 @@
 // This is how the GEMM + col2im algorithm runs (cols = Wᵀ·X are the stamps, col2im adds them).
 import type { ConvTransposeAttrs } from "../attrs.js";
 import { type Tensor, tensor } from "../tensor.js";
+import { ShapeError } from "../errors.js";
 import { type ExplainGeometry, addBias, planar, resolveView, spatial, toFloat32 } from "./geometry.js";
 
 /** One kernel tap of a stamp that lands inside the output. */
@@ -84,7 +85,7 @@ export function scatter(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvTra
     const [ih, iw] = rank === 2 ? [position[0], position[1]] : [0, position[0]];
     const inside = (v: number, hi: number): boolean => Number.isInteger(v) && v >= 0 && v < hi;
     if (!inside(n, N) || !inside(c, C) || position.length !== rank || !inside(ih, H) || !inside(iw, W)) {
-      throw new RangeError(`explain.scatter stamp(${n}, ${c}, [${position.join(", ")}]): outside x [${[N, C, ...g.input].join(", ")}]`);
+      throw new ShapeError(`explain.scatter stamp(${n}, ${c}, [${position.join(", ")}]): outside x [${[N, C, ...g.input].join(", ")}]`);
     }
     const value = x.data[((n * C + c) * H + ih) * W + iw];
     const values = new Float32Array(Mg * KH * KW);

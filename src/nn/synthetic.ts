@@ -15,6 +15,7 @@
 // always gives the same bytes.
 import { tensor, type Tensor } from "../tensor.js";
 import { mulberry32 } from "../random.js";
+import { AttributeError } from "../errors.js";
 
 export interface SyntheticOptions {
   /** H = W, default 64 */
@@ -71,11 +72,11 @@ function resolve(options: SyntheticOptions | undefined): { size: number; classes
   const size = options?.size ?? 64;
   const classes = options?.classes ?? 5;
   const seed = options?.seed ?? 1;
-  if (!Number.isInteger(size) || size < 8) throw new RangeError(`synthetic: size must be an integer ≥ 8, got ${size}`);
+  if (!Number.isInteger(size) || size < 8) throw new AttributeError(`synthetic: size must be an integer ≥ 8, got ${size}`);
   if (!Number.isInteger(classes) || classes < 2 || classes > SYNTHETIC_CLASS_NAMES.length) {
-    throw new RangeError(`synthetic: classes must be an integer in [2, ${SYNTHETIC_CLASS_NAMES.length}], got ${classes}`);
+    throw new AttributeError(`synthetic: classes must be an integer in [2, ${SYNTHETIC_CLASS_NAMES.length}], got ${classes}`);
   }
-  if (!Number.isFinite(seed)) throw new RangeError(`synthetic: seed must be a finite number, got ${seed}`);
+  if (!Number.isFinite(seed)) throw new AttributeError(`synthetic: seed must be a finite number, got ${seed}`);
   return { size, classes, seed: Math.trunc(seed) };
 }
 
@@ -161,7 +162,7 @@ function gauss(rng: () => number): number {
 
 /** One sample; the same (index, options) always gives the same bytes. */
 export function syntheticSample(index: number, options?: SyntheticOptions): SyntheticSample {
-  if (!Number.isInteger(index) || index < 0) throw new RangeError(`syntheticSample: index must be a non-negative integer, got ${index}`);
+  if (!Number.isInteger(index) || index < 0) throw new AttributeError(`syntheticSample: index must be a non-negative integer, got ${index}`);
   const { size, classes, seed } = resolve(options);
   const rng = mulberry32(sampleSeed(seed, index));
   const H = size, W = size, HW = H * W;
@@ -282,7 +283,7 @@ export function syntheticSample(index: number, options?: SyntheticOptions): Synt
 
 /** Samples start..start+count−1 stacked: images [count, 3, H, W], labels [count·H·W]. */
 export function syntheticBatch(start: number, count: number, options?: SyntheticOptions): { images: Tensor; labels: Uint8Array } {
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`syntheticBatch: count must be a non-negative integer, got ${count}`);
+  if (!Number.isInteger(count) || count < 0) throw new AttributeError(`syntheticBatch: count must be a non-negative integer, got ${count}`);
   const { size } = resolve(options);
   const HW = size * size;
   const data = new Float32Array(count * 3 * HW);
