@@ -523,3 +523,29 @@ describe("explain crop offsets (FCN, by Caffe's coordinate mapping)", () => {
     expect(() => explain.coordMap([{ op: "Deconvolution" } as never])).toThrow(fcn.AttributeError);
   });
 });
+
+describe("explain.bilinear", () => {
+  beforeAll(() => useBuild("simd"));
+  it("a depthwise transposed convolution with FCN's kernel equals bilinear interpolation, factors 1…8", () => {
+    const r = rng(77);
+    for (const factor of [1, 2, 3, 4, 5, 8]) {
+      const x = fcn.tensor(randArray(r, 2 * 3 * 5 * 4), [2, 3, 5, 4]);
+      const v = explain.bilinear(x, factor);
+      expect(v.output.shape).toEqual([2, 3, 5 * factor, 4 * factor]);
+      expect(v.maxDifference).toBeLessThan(1e-5);
+      expectClose(v.output, v.interpolated, `bilinear ×${factor}`, 1e-5, 1e-5);
+    }
+  });
+  it("a worked example by hand: [0, 1] upsampled ×2", () => {
+    // Per axis u(o) = (o + p − centre)/f = (o + 1 − 1.5)/2 = o/2 − 0.25, weights max(0, 1 − |u − i|).
+    // W: o = 0…3 → u = −0.25, 0.25, 0.75, 1.25 → [0.75·0, 0.75·0 + 0.25·1, 0.25·0 + 0.75·1, 0.75·1] = [0, 0.25, 0.75, 0.75]
+    // (the last has no right neighbour: the border fades). H: one input row, u = −0.25 and 0.25 → weight 0.75 on both rows.
+    const v = explain.bilinear(fcn.tensor([0, 1], [1, 1, 1, 2]), 2);
+    expect(v.output.shape).toEqual([1, 1, 2, 4]);
+    const want = [0, 0.25, 0.75, 0.75].map((t) => 0.75 * t);
+    for (let row = 0; row < 2; row++) {
+      const got = Array.from(v.output.data.subarray(row * 4, row * 4 + 4));
+      got.forEach((g, i) => expect(Math.abs(g - want[i])).toBeLessThan(1e-6));
+    }
+  });
+});

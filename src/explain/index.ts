@@ -11,6 +11,8 @@ import { gradient } from "./gradient.js";
 import { subpixel } from "./subpixel.js";
 import { overlapMap } from "./overlap-map.js";
 import { coordMap, cropOffset, outputSize } from "./output-size.js";
+import { bilinear } from "./bilinear.js";
+export type { BilinearView } from "./bilinear.js";
 
 export type { AdjointConv, ExplainGeometry } from "./geometry.js";
 export type { ScatterStamp, ScatterView, StampTap } from "./scatter.js";
@@ -41,6 +43,8 @@ export const explain = Object.freeze({
   coordMap,
   /** The Caffe/FCN crop offset aligning one blob with another, by coordinate mapping. */
   cropOffset,
+  /** FCN's bilinear kernel in a depthwise transposed convolution is bilinear interpolation (runs convTranspose). */
+  bilinear,
   /** The largest dense matrix explain.matrix builds (entries). */
   MATRIX_MAX_ENTRIES,
 });
