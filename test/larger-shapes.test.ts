@@ -66,10 +66,14 @@ describe("convTransposePlan (the cost model)", () => {
     const plan = fcn.convTransposePlan([1, 21, 16, 16], [21, 1, 64, 64], { strides: 32, group: 21 });
     expect(plan).toEqual({ algorithm: "depthwise", workspaceBytes: 0, outShape: [1, 21, 544, 544] });
   });
-  it("picks sub-pixel for k a multiple of s, and for k3 s2 only if its zero taps stay under 1.5×", () => {
+  it("picks sub-pixel while its extra MACs (zero taps, border cells) stay under 1.1×, else GEMM + col2im", () => {
+    // k4 s2 on 34²: no zero taps, cells 35 per axis → (35/34)² ≈ 1.06
     expect(fcn.convTransposePlan([1, 21, 34, 34], [21, 21, 4, 4], { strides: 2 }).algorithm).toBe("subpixel");
+    // k2 s2: one tap per phase, cells = inputs → 1
     expect(fcn.convTransposePlan([1, 64, 8, 8], [64, 32, 2, 2], { strides: 2 }).algorithm).toBe("subpixel");
-    // k3 s2: ⌈3/2⌉·2/3 = 4/3 per axis, 16/9 ≈ 1.78 in 2-D > 1.5: GEMM + col2im
+    // k64 s32 on 8²: cells 9 per axis → (9/8)² ≈ 1.27
+    expect(fcn.convTransposePlan([1, 21, 8, 8], [21, 21, 64, 64], { strides: 32 }).algorithm).toBe("gemm-col2im");
+    // k3 s2: ⌈3/2⌉·2/3 = 4/3 zero-tap overhead per axis, ≈ 1.78 before border cells
     expect(fcn.convTransposePlan([1, 8, 8, 8], [8, 8, 3, 3], { strides: 2, pads: 1, outputPadding: 1 }).algorithm).toBe("gemm-col2im");
   });
   it("picks GEMM + col2im for dilation, with its column buffer as workspace", () => {

@@ -11,16 +11,18 @@ import { convTransposeSubpixel, subpixelApplies, subpixelWaste, subpixelWorkspac
 export type ConvTransposeAlgorithm = "subpixel" | "gemm-col2im" | "depthwise";
 
 /**
- * Largest MAC overhead the sub-pixel path may spend on zero taps (k not a multiple of s) and still
- * be chosen: its GEMM has a deeper K (C·⌈k/s⌉² instead of C) and skips the (k/s)²-times column
- * buffer, which outweighs up to ~1.5× extra multiplications.
+ * Largest MAC overhead (zero taps and border cells, `subpixelWaste`) the sub-pixel path may spend
+ * and still be chosen. Measured against GEMM + col2im on the FCN, decoder and sweep shapes of
+ * bench/shapes.ts: sub-pixel won wherever its overhead was under ~1.1 (e.g. k16 s8 on 34²: 1.06,
+ * 12.8 vs 14.7 ms) and lost or tied above it (k64 s32 on 8²: 1.27; 512→256 k4 s2 on 14²: 1.15,
+ * 32.5 vs 27.6 ms; k3 s2: 1.78 and more).
  */
-export const SUBPIXEL_MAX_WASTE = 1.5;
+export const SUBPIXEL_MAX_WASTE = 1.1;
 
 /**
  * The cost model. depthwise when each group has one input channel (a direct kernel, no
- * workspace); sub-pixel when dilation is 1 and the zero taps it adds stay under
- * SUBPIXEL_MAX_WASTE; GEMM + col2im for everything else (dilation, k much smaller than s).
+ * workspace); sub-pixel when dilation is 1 and the extra MACs it spends stay under
+ * SUBPIXEL_MAX_WASTE; GEMM + col2im for everything else (dilation, k not a multiple of s, small inputs).
  */
 export function chooseAlgorithm(g: ConvGeometry): ConvTransposeAlgorithm {
   if (g.C / g.group === 1) return "depthwise";

@@ -46,9 +46,13 @@ export function subpixelApplies(g: ConvGeometry): boolean {
   return g.window.dilations.every((d) => d === 1) && g.window.padsBegin.every((p) => p >= 0);
 }
 
-/** MACs this path spends per useful MAC: Π_axes ⌈k/s⌉·s / k (1 when s divides k). */
+/**
+ * MACs this path spends per useful MAC: per axis ⌈k/s⌉·s / k (zero taps when s does not divide k)
+ * times cells / in (the phase convolutions also cover the cells at the border, ⌈k/s⌉ − 1 more).
+ */
 export function subpixelWaste(g: ConvGeometry): number {
-  return plan(g).reduce((acc, a) => acc * (a.taps * a.s) / a.k, 1);
+  const inputs = asPlanar(g.window.grid, 1);
+  return plan(g).reduce((acc, a, i) => acc * ((a.taps * a.s) / a.k) * (a.cells / inputs[i]), 1);
 }
 
 /** Extra bytes this path borrows beyond x, w, b and y (GEMM packing aside). */
