@@ -32,11 +32,6 @@ export class Arena {
     this.pending = this.pending.filter((p) => p.ptr < mark);
   }
 
-  /** Bytes in use above the base (for tests and diagnostics). */
-  get used(): number {
-    return this.top - this.base;
-  }
-
   /**
    * Reserves `bytes` (64-byte aligned) and returns the byte offset. Throws OutOfMemoryError when
    * wasm32 cannot address it; the memory itself grows at the next `commit()`. `what` names the

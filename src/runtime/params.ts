@@ -7,11 +7,6 @@ export const GEMM = {
   ALPHA: 11, BETA: 12, WORK: 13,
 } as const;
 
-export const GEO = {
-  C: 0, H: 1, W: 2, KH: 3, KW: 4, SH: 5, SW: 6, PT: 7, PL: 8, DH: 9, DW: 10, OH: 11, OW: 12,
-  SRC: 13, DST: 14, GRAD: 15,
-} as const;
-
 /** Byte offset of the parameter block (inside the first page, above the module's static data). */
 export const PARAMS_PTR = 1024;
 const PARAM_WORDS = 64;
@@ -55,14 +50,24 @@ export function gemmParams(block: ParamBlock, g: GemmCall): number {
  * dL/dy for maxPool backward). A 1-D window runs as 2-D with H = KH = 1.
  */
 export function windowParams(block: ParamBlock, w: Window, channels: number, src: number, dst: number, grad = 0): number {
-  const ax = asPlanar;
-  const [H, W] = ax(w.image, 1);
-  const [KH, KW] = ax(w.kernel, 1);
-  const [SH, SW] = ax(w.strides, 1);
-  const [PT, PL] = ax(w.padsBegin, 0);
-  const [DH, DW] = ax(w.dilations, 1);
-  const [OH, OW] = ax(w.grid, 1);
+  const { H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW } = planar(w);
   return block.write([channels, H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW, src, dst, grad]);
+}
+
+/** A window as the kernels see it: 2-D, image H×W, grid OH×OW (1-D: H = KH = OH = 1, no H padding). */
+export interface PlanarWindow {
+  H: number; W: number; KH: number; KW: number; SH: number; SW: number;
+  PT: number; PL: number; DH: number; DW: number; OH: number; OW: number;
+}
+
+export function planar(w: Window): PlanarWindow {
+  const [H, W] = asPlanar(w.image, 1);
+  const [KH, KW] = asPlanar(w.kernel, 1);
+  const [SH, SW] = asPlanar(w.strides, 1);
+  const [PT, PL] = asPlanar(w.padsBegin, 0);
+  const [DH, DW] = asPlanar(w.dilations, 1);
+  const [OH, OW] = asPlanar(w.grid, 1);
+  return { H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW };
 }
 
 /** Transposed-convolution block (assembly/params.ts CT_*). */

@@ -2,19 +2,15 @@
 // upsampling is this case with group = C = M. One direct kernel pass, no workspace: each output
 // row is built in L1 from the input rows that reach it and written once.
 import type { Runtime } from "../../runtime/runtime.js";
-import { asPlanar, transposedParams } from "../../runtime/params.js";
+import { planar, transposedParams } from "../../runtime/params.js";
 import { product } from "../run.js";
 import type { TransposedBuffers } from "./buffers.js";
 
 export function convTransposeDepthwise(rt: Runtime, t: TransposedBuffers): void {
   const { N, C, M, group, window } = t.g;
   const mult = M / group;
-  const [H, W] = asPlanar(window.grid, 1);
-  const [OH, OW] = asPlanar(window.image, 1);
-  const [KH, KW] = asPlanar(window.kernel, 1);
-  const [SH, SW] = asPlanar(window.strides, 1);
-  const [PT, PL] = asPlanar(window.padsBegin, 0);
-  const [DH, DW] = asPlanar(window.dilations, 1);
+  // The transposed convolution's input is the window grid and its output the image.
+  const { H: OH, W: OW, OH: H, OW: W, KH, KW, SH, SW, PT, PL, DH, DW } = planar(window);
   const inImage = C * product(window.grid), outImage = M * product(window.image);
   for (let n = 0; n < N; n++) {
     rt.kernels.f32_conv_transpose_depthwise__simd(transposedParams(rt.params, {

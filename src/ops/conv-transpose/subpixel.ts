@@ -13,7 +13,7 @@
 // Extra workspace: W_sub, cols (T_H·T_W times the input) and P (about the output's size).
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry, Window } from "../../shape.js";
-import { asPlanar, interleaveParams, packParams, windowParams } from "../../runtime/params.js";
+import { asPlanar, interleaveParams, packParams, planar, windowParams } from "../../runtime/params.js";
 import { gemmWorkspace, runGemm } from "../run.js";
 import type { TransposedBuffers } from "./buffers.js";
 
@@ -33,12 +33,9 @@ function planAxis(s: number, k: number, p: number, out: number): AxisPlan {
 }
 
 function plan(g: ConvGeometry): [AxisPlan, AxisPlan] {
-  const w = g.window;
-  const [SH, SW] = asPlanar(w.strides, 1);
-  const [KH, KW] = asPlanar(w.kernel, 1);
-  const [PT, PL] = asPlanar(w.padsBegin, 0);
-  const [OH, OW] = asPlanar(w.image, 1);
-  return [planAxis(SH, KH, PT, OH), planAxis(SW, KW, PL, OW)];
+  // The output is the window's image: H, W here are the output's size.
+  const { SH, SW, KH, KW, PT, PL, H, W } = planar(g.window);
+  return [planAxis(SH, KH, PT, H), planAxis(SW, KW, PL, W)];
 }
 
 /** Whether this path can run the geometry: dilation 1 and no negative begin padding. */
