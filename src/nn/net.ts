@@ -6,7 +6,8 @@
 // or FCN's bilinear filter), deterministically from a seed.
 // The parameters are live: an optimiser updates their data in place between steps.
 import { AttributeError, ShapeError } from "../errors.js";
-import { type Tensor, describeShape, tensor } from "../tensor.js";
+import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
+import { runtime } from "../runtime/runtime.js";
 import { conv, convBackward } from "../ops/conv.js";
 import { convTranspose, convTransposeBackward } from "../ops/conv-transpose.js";
 import { relu, reluBackward } from "../ops/relu.js";
@@ -17,11 +18,21 @@ import { softmax, softmaxBackward } from "./loss.js";
 import { bilinearWeights, bilinearWeightsDense } from "./bilinear.js";
 import { mulberry32 } from "../random.js";
 import { type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, splitParamAttrs, validateGraph } from "./graph.js";
+import { InferencePlan } from "./plan.js";
 
 export interface NetOptions {
   /** Seed of the weight initialisers and of dropout masks. Default 1. */
   seed?: number;
+  /**
+   * Inference (training = false) on a resident plan: parameters and every layer output live in
+   * wasm memory, laid out once per input shape, and layers pass blocks, not copies (default
+   * true). false runs every layer through the public ops, copying in and out.
+   */
+  resident?: boolean;
 }
+
+/** Frees a collected Net's resident memory. */
+const plans = new FinalizationRegistry<InferencePlan>((plan) => plan.dispose());
 
 function initialWeight(init: WeightInit, shape: number[], layer: LayerSpec, random: () => number): Float32Array {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -65,12 +76,17 @@ export class Net {
   private readonly cropOffsets: Map<string, number[]>;
   private readonly random: () => number;
   private saved: Map<string, Saved> | null = null;
+  private readonly resident: boolean;
+  /** The plan for the last inference input shape, and whether the last run used it. */
+  private plan: InferencePlan | null = null;
+  private planRan = false;
 
   private constructor(spec: GraphSpec, weights: Map<string, Tensor>, options: NetOptions) {
     const analysis = analyzeGraph(spec);
     this.spec = spec;
     this.cropOffsets = analysis.cropOffsets;
     this.random = mulberry32(options.seed ?? 1);
+    this.resident = options.resident ?? true;
     for (const name of weights.keys()) {
       if (!analysis.parameters.has(name)) throw new ShapeError(`Net.fromGraph(weights): "${name}" is not a parameter of this graph (it has ${[...analysis.parameters.keys()].join(", ") || "none"})`);
     }
@@ -118,8 +134,13 @@ export class Net {
     return new Map([...this.params].filter(([name]) => !this.frozen.has(name)));
   }
 
-  /** Evaluates the graph on x [N, C, H, W] and returns the output layer's tensor. */
+  /**
+   * Evaluates the graph on x [N, C, H, W] and returns the output layer's tensor. In inference
+   * (training = false) it runs on a resident plan made for x's shape on first use.
+   */
   run(input: Tensor): Tensor {
+    if (!this.training && this.resident) return this.runPlanned(input);
+    this.planRan = false;
     const blobs = new Map<string, Tensor>([[this.spec.input.name, input]]);
     const saved = new Map<string, Saved>();
     this.timings.clear();
@@ -133,6 +154,57 @@ export class Net {
     }
     this.saved = saved;
     return blobs.get(this.spec.output) as Tensor;
+  }
+
+  private runPlanned(input: Tensor): Tensor {
+    const shape = checkTensor(input, "Net.run(x)");
+    let plan = this.plan;
+    if (plan === null || plan.rt !== runtime() || plan.inputShape.length !== shape.length || plan.inputShape.some((d, i) => d !== shape[i])) {
+      this.dispose();
+      const { shapes, parameters } = analyzeGraph(this.spec, shape); // named errors for a wrong input
+      for (const [name, want] of parameters) {
+        const have = (this.params.get(name) as Tensor).shape;
+        if (have.length !== want.length || have.some((d, i) => d !== want[i])) {
+          throw new ShapeError(`Net.run(x): an input of shape ${describeShape(shape)} needs parameter "${name}" to be ${describeShape(want)}, but the net's is ${describeShape(have)} (made for input ${describeShape(this.spec.input.shape)})`);
+        }
+      }
+      plan = new InferencePlan({ spec: this.spec, shapes, params: this.params, cropOffsets: this.cropOffsets }, shape);
+      this.plan = plan;
+      plans.register(this, plan, plan);
+    }
+    this.timings.clear();
+    this.saved = null;
+    this.planRan = false;
+    plan.run(input, this.timings);
+    this.planRan = true;
+    return plan.blob(this.spec.output) as Tensor;
+  }
+
+  /** Gives back the wasm memory of the inference plan (a later run() plans again). */
+  dispose(): void {
+    if (this.plan === null) return;
+    plans.unregister(this.plan);
+    this.plan.dispose();
+    this.plan = null;
+    this.planRan = false;
+  }
+
+  /** What backward needs of the last run, read out of the plan on first use after a planned run. */
+  private lastRun(): Map<string, Saved> | null {
+    if (this.saved === null && this.planRan && this.plan !== null) {
+      const plan = this.plan;
+      const copies = new Map<string, Tensor>();
+      const blob = (name: string) => {
+        let t = copies.get(name);
+        if (t === undefined) copies.set(name, (t = plan.blob(name) as Tensor));
+        return t;
+      };
+      this.saved = new Map(this.spec.layers.map((layer) => [layer.name, {
+        get inputs() { return layer.inputs.map(blob); },
+        get output() { return blob(layer.name); },
+      } as Saved]));
+    }
+    return this.saved;
   }
 
   private forward(layer: LayerSpec, [x, second]: Tensor[]): { output: Tensor; mask?: Float32Array } {
@@ -168,8 +240,9 @@ export class Net {
    * dLoss/dParameter for every trainable parameter.
    */
   backward(dOut: Tensor): Map<string, Tensor> {
-    if (this.saved === null) throw new ShapeError("Net.backward: call run() first; backward uses what the last run kept");
-    const out = this.saved.get(this.spec.output) as Saved;
+    const saved = this.lastRun();
+    if (saved === null) throw new ShapeError("Net.backward: call run() first; backward uses what the last run kept");
+    const out = saved.get(this.spec.output) as Saved;
     if (dOut.shape.length !== out.output.shape.length || dOut.shape.some((d, i) => d !== out.output.shape[i])) {
       throw new ShapeError(`Net.backward(dOut): expected the output's shape ${describeShape(out.output.shape)}, got ${describeShape(dOut.shape)}`);
     }
@@ -184,7 +257,7 @@ export class Net {
       const layer = this.spec.layers[li];
       const g = grads.get(layer.name);
       if (g === undefined) continue; // does not reach the output
-      const s = this.saved.get(layer.name) as Saved;
+      const s = saved.get(layer.name) as Saved;
       const dy = tensor(g, s.output.shape.slice());
       const [x] = s.inputs;
       switch (layer.op) {
@@ -220,7 +293,7 @@ export class Net {
 
   /** A layer's output from the last run() (for inspection and drawing), or undefined. */
   blob(name: string): Tensor | undefined {
-    return this.saved?.get(name)?.output;
+    return this.lastRun()?.get(name)?.output;
   }
 
   private param(layer: LayerSpec, kind: "weight" | "bias"): Tensor {

@@ -43,7 +43,7 @@ export function cropBackward(dy: Tensor, xShape: readonly number[], attrs: CropA
 }
 
 /** Crop geometry as planes of H×W (1-D: H = 1), checked against the input. */
-function resolveCrop(xShape: readonly number[], attrs: CropAttrs, op: string) {
+export function resolveCrop(xShape: readonly number[], attrs: CropAttrs, op: string) {
   const a = checkAttrNames(attrs, ["offsets", "shape"], op);
   const rank = xShape.length - 2;
   checkSpatialRank(rank, op, "x");

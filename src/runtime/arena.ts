@@ -6,6 +6,9 @@
 // before every kernel call, so an op that fails its memory check has not grown anything.
 // Memory only grows. Growing detaches every view of the old buffer, so views are made fresh by
 // `f32()` after a commit, never kept across one.
+// Below the stack sits the resident zone: long-lived blocks (a Net's weights and activations)
+// that outlive op calls. It is a first-fit free list; it extends (moving the stack's base up)
+// only between ops, when the stack is empty, and gives its tail back when the tail is freed.
 import { OutOfMemoryError } from "../errors.js";
 
 const PAGE = 65536;
@@ -15,11 +18,69 @@ const ALIGN = 64; // a cache line: SIMD loads never straddle one needlessly
 
 export class Arena {
   private top: number;
+  /** Where the stack starts: the end of the resident zone. */
+  private base: number;
   /** Inputs reserved by `put` and copied in at the next `commit`. */
   private pending: { ptr: number; data: Float32Array }[] = [];
+  /** Resident blocks in use (start → bytes) and free gaps inside the zone, sorted by start. */
+  private readonly resident = new Map<number, number>();
+  private free: { ptr: number; bytes: number }[] = [];
 
-  constructor(readonly memory: WebAssembly.Memory, readonly base: number) {
-    this.top = base;
+  constructor(readonly memory: WebAssembly.Memory, zoneStart: number) {
+    this.top = zoneStart;
+    this.base = zoneStart;
+  }
+
+  /**
+   * Reserves a long-lived block of `bytes` (64-byte aligned) that op calls never touch, and
+   * grows the memory to cover it. Must be called between ops (the stack empty).
+   */
+  allocResident(bytes: number, what: string): number {
+    const size = Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
+    const gap = this.free.findIndex((f) => f.bytes >= size);
+    if (gap >= 0) {
+      const f = this.free[gap];
+      if (f.bytes === size) this.free.splice(gap, 1);
+      else this.free[gap] = { ptr: f.ptr + size, bytes: f.bytes - size };
+      this.resident.set(f.ptr, size);
+      return f.ptr;
+    }
+    if (this.top !== this.base) throw new Error(`${what}: resident memory can only be reserved between op calls`);
+    const ptr = this.base;
+    this.alloc(size, what); // checks the 4 GiB limit and moves top
+    this.base = this.top;
+    this.resident.set(ptr, size);
+    this.commit();
+    return ptr;
+  }
+
+  /** Returns a block from `allocResident`; the zone shrinks when its tail is free. */
+  freeResident(ptr: number): void {
+    const bytes = this.resident.get(ptr);
+    if (bytes === undefined) return;
+    this.resident.delete(ptr);
+    this.free.push({ ptr, bytes });
+    this.free.sort((a, b) => a.ptr - b.ptr);
+    const merged: { ptr: number; bytes: number }[] = [];
+    for (const f of this.free) {
+      const last = merged[merged.length - 1];
+      if (last !== undefined && last.ptr + last.bytes === f.ptr) last.bytes += f.bytes;
+      else merged.push({ ...f });
+    }
+    this.free = merged;
+    const tail = merged[merged.length - 1];
+    if (tail !== undefined && tail.ptr + tail.bytes === this.base && this.top === this.base) {
+      merged.pop();
+      this.base = tail.ptr;
+      this.top = tail.ptr;
+    }
+  }
+
+  /** Bytes held by resident blocks (for tests and reports). */
+  residentBytes(): number {
+    let n = 0;
+    for (const b of this.resident.values()) n += b;
+    return n;
   }
 
   /** Current top; pass it to `release` to free everything allocated after it. */

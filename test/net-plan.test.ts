@@ -1,0 +1,173 @@
+// Net's resident inference plan (src/nn/plan.ts) against the op-by-op path (resident: false),
+// which copies every tensor in and out of wasm memory through the public ops: the two must agree
+// bit for bit, on the output and on every blob, for graphs with every op, FCN-8s/16s/32s, new
+// input shapes, parameters changed in place, ops called in between, and backward after a planned
+// run. Also the resident zone of the arena: gaps reused, the tail given back, nothing leaked when
+// planning fails.
+import { beforeAll, describe, expect, it } from "vitest";
+import { BUILDS, fcn, randArray, rng, useBuild } from "./lib.js";
+import type { GraphSpec, Net as NetType, Tensor } from "../dist/index.js";
+import { runtime } from "../dist/runtime/runtime.js";
+const { Net } = fcn;
+
+const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+const residentBytes = () => runtime().arena.residentBytes();
+
+/** Every op: conv → relu → maxPool → dropout → convTranspose → crop + a 1×1 skip → scale → softmax. */
+const every: GraphSpec = {
+  input: { name: "x", shape: [2, 2, 7, 6] },
+  output: "prob",
+  layers: [
+    { name: "c1", op: "Conv", inputs: ["x"], attrs: { outChannels: 3, kernelShape: 3, pads: 1 } },
+    { name: "r1", op: "Relu", inputs: ["c1"] },
+    { name: "p1", op: "MaxPool", inputs: ["r1"], attrs: { kernelShape: 2, strides: 2, ceilMode: true } },
+    { name: "d1", op: "Dropout", inputs: ["p1"], attrs: { ratio: 0.25 } },
+    { name: "up", op: "ConvTranspose", inputs: ["d1"], attrs: { outChannels: 2, kernelShape: 4, strides: 2, init: "xavier" } },
+    { name: "upc", op: "Crop", inputs: ["up", "x"] },
+    { name: "skip", op: "Conv", inputs: ["x"], attrs: { outChannels: 2, kernelShape: 1, init: "xavier" } },
+    { name: "fuse", op: "Add", inputs: ["upc", "skip"] },
+    { name: "s", op: "Scale", inputs: ["fuse"], attrs: { scale: 0.5 } },
+    { name: "prob", op: "Softmax", inputs: ["s"] },
+  ],
+};
+
+function pair(spec: GraphSpec, seed: number): [NetType, NetType] {
+  const planned = Net.fromGraph(spec, undefined, { seed });
+  const copying = Net.fromGraph(spec, planned.parameters(), { seed, resident: false });
+  return [planned, copying];
+}
+
+function expectSameBits(a: Tensor, b: Tensor, what: string): void {
+  expect(a.shape, what).toEqual(b.shape);
+  const ua = new Uint32Array(a.data.buffer, a.data.byteOffset, a.data.length);
+  const ub = new Uint32Array(b.data.buffer, b.data.byteOffset, b.data.length);
+  const i = ua.findIndex((v, j) => v !== ub[j]);
+  expect(i, `${what}: first differing element ${i} (${a.data[i]} vs ${b.data[i]})`).toBe(-1);
+}
+
+function expectSameRun(planned: NetType, copying: NetType, x: Tensor, what: string): void {
+  expectSameBits(planned.run(x), copying.run(x), `${what}: output`);
+  for (const layer of planned.spec.layers) {
+    expectSameBits(planned.blob(layer.name) as Tensor, copying.blob(layer.name) as Tensor, `${what}: blob ${layer.name}`);
+  }
+}
+
+describe.each(BUILDS)("Net inference plan (%s build)", (build) => {
+  beforeAll(() => useBuild(build));
+
+  it("equals the op-by-op path bit for bit on every blob (every op, batch 2)", () => {
+    const r = rng(5);
+    const [planned, copying] = pair(every, 4);
+    for (let t = 0; t < 3; t++) {
+      const x = fcn.tensor(randArray(r, size(every.input.shape)), every.input.shape);
+      expectSameRun(planned, copying, x, `run ${t}`);
+    }
+    planned.dispose();
+  });
+
+  it.each(["32s", "16s", "8s"] as const)("FCN-%s (scaled down, learned upsampling): same output and blobs", (variant) => {
+    const r = rng(variant.length + 11);
+    const spec = fcn.fcn({ variant, classes: 3, widths: [2, 3, 4, 4, 4], fc: 6, learnUpsampling: variant !== "32s", inputShape: [1, 3, 13, 11] });
+    const [planned, copying] = pair(spec, 9);
+    const x = fcn.tensor(randArray(r, 3 * 13 * 11), [1, 3, 13, 11]);
+    expectSameRun(planned, copying, x, variant);
+    planned.dispose();
+  });
+
+  it("plans again for a new input shape, and back", () => {
+    const r = rng(8);
+    const [planned, copying] = pair(every, 2);
+    for (const shape of [[2, 2, 7, 6], [1, 2, 9, 10], [3, 2, 5, 8], [2, 2, 7, 6]]) {
+      const x = fcn.tensor(randArray(r, size(shape)), shape);
+      expectSameRun(planned, copying, x, `shape ${shape}`);
+    }
+    planned.dispose();
+  });
+
+  it("sees parameters changed in place (an optimiser step) on the next run", () => {
+    const r = rng(3);
+    const [planned, copying] = pair(every, 6);
+    const x = fcn.tensor(randArray(r, size(every.input.shape)), every.input.shape);
+    const before = planned.run(x);
+    const grads = new Map([...planned.trainableParameters()].map(([n, t]) => [n, fcn.tensor(randArray(r, t.data.length), t.shape.slice())]));
+    new fcn.SGD({ lr: 0.5, momentum: 0.9 }).step(planned.parameters(), grads);
+    new fcn.SGD({ lr: 0.5, momentum: 0.9 }).step(copying.parameters(), grads);
+    const after = planned.run(x);
+    expect(Array.from(after.data)).not.toEqual(Array.from(before.data));
+    expectSameBits(after, copying.run(x), "after the step");
+    planned.dispose();
+  });
+
+  it("is unaffected by ops called between run() and blob()/backward()", () => {
+    const r = rng(12);
+    const [planned, copying] = pair(every, 1);
+    const x = fcn.tensor(randArray(r, size(every.input.shape)), every.input.shape);
+    const dOut = fcn.tensor(randArray(r, size(every.input.shape)), every.input.shape);
+    planned.run(x);
+    copying.run(x);
+    // a big op that uses (and grows) the arena's stack
+    const big = fcn.tensor(randArray(r, 64 * 96), [1, 1, 64, 96]);
+    fcn.convTranspose(big, fcn.tensor(randArray(r, 4 * 16), [1, 4, 4, 4]), null, { strides: [2, 2] });
+    const a = planned.backward(dOut), b = copying.backward(dOut);
+    expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+    for (const [name, g] of a) expectSameBits(g, b.get(name) as Tensor, `gradient ${name}`);
+    expectSameBits(planned.blob("up") as Tensor, copying.blob("up") as Tensor, "blob up");
+    planned.dispose();
+  });
+
+  it("a wrong input shape is a named error and leaks no resident memory; dispose gives it all back", () => {
+    const held = residentBytes();
+    const net = Net.fromGraph(every, undefined, { seed: 1 });
+    expect(() => net.run(fcn.tensor(new Float32Array(2 * 3 * 7 * 6), [2, 3, 7, 6]))).toThrow(/"c1\.weight" to be \[3, 3, 3, 3\]/);
+    expect(residentBytes()).toBe(held);
+    net.run(fcn.tensor(new Float32Array(size(every.input.shape)), every.input.shape));
+    expect(residentBytes()).toBeGreaterThan(held);
+    net.dispose();
+    expect(residentBytes()).toBe(held);
+    // a disposed net plans again on the next run
+    expect(net.run(fcn.tensor(new Float32Array(size(every.input.shape)), every.input.shape)).shape).toEqual(every.input.shape);
+    net.dispose();
+  });
+
+  it("training mode runs op by op and keeps dropout's mask; inference after it plans", () => {
+    const r = rng(2);
+    const [planned] = pair(every, 7);
+    const x = fcn.tensor(randArray(r, size(every.input.shape)), every.input.shape);
+    planned.training = true;
+    const held = residentBytes();
+    planned.run(x);
+    expect(residentBytes()).toBe(held);
+    planned.training = false;
+    planned.run(x);
+    expect(residentBytes()).toBeGreaterThan(held);
+    planned.dispose();
+  });
+});
+
+describe("arena resident zone", () => {
+  beforeAll(() => useBuild("simd"));
+
+  it("reuses freed gaps first-fit, gives the tail back, and refuses to extend during an op", () => {
+    const arena = runtime().arena;
+    const held = arena.residentBytes();
+    const a = arena.allocResident(1000, "a");
+    const b = arena.allocResident(64, "b");
+    const c = arena.allocResident(128, "c");
+    expect([a % 64, b % 64, c % 64]).toEqual([0, 0, 0]);
+    expect(b).toBeGreaterThanOrEqual(a + 1000);
+    expect(c).toBeGreaterThanOrEqual(b + 64);
+    arena.freeResident(a);
+    expect(arena.allocResident(512, "d")).toBe(a); // first fit in a's gap
+    arena.freeResident(a);
+    arena.freeResident(b);
+    arena.freeResident(c); // the tail: the zone shrinks back
+    expect(arena.residentBytes()).toBe(held);
+    const again = arena.allocResident(64, "e");
+    expect(again).toBe(a);
+    arena.freeResident(again);
+    const mark = arena.mark();
+    arena.alloc(64, "scratch");
+    expect(() => arena.allocResident(1 << 20, "during an op")).toThrow(/between op calls/);
+    arena.release(mark);
+  });
+});
