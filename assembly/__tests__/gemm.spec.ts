@@ -81,6 +81,13 @@ describe("f32_gemm__simd", () => {
     expect(check(6, 10, 9, true, false, 0, 0, 2, 1.5, -0.75)).toBe("");
     expect(check(6, 10, 9, false, false, 0, 0, 0, 0, 0.5)).toBe("");
   });
+  it("packA: 4×4 transposes with k tails, strided rows, alpha, both layouts", () => {
+    for (let k = 1; k <= 10; k++) {
+      expect(check(8, 3, k, false, false, 3, 0, 0, -1.5, 0)).toBe("");
+      expect(check(9, 5, k, true, false, 2, 0, 0, 0.5, 0)).toBe("");
+    }
+    expect(check(76, 9, 259, false, false, 1, 0, 0, 2, 0)).toBe("");
+  });
   it("k = 0 leaves beta·C", () => {
     expect(check(5, 9, 0, false, false, 0, 0, 0, 1, 0.5)).toBe("");
   });

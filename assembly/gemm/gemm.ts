@@ -52,23 +52,59 @@ function scaleC(c: usize, M: i32, N: i32, ldc: i32, beta: f32): void {
  * Packs op(A)[i0 : i0+mc, p0 : p0+kc]·alpha into MR-row panels: panel r holds, for k = 0…kc−1,
  * the MR values op(A)[i0 + r·MR + t, p0 + k] (t = 0…3) contiguously; rows past mc are zero.
  * op(A)[i, k] = A[i·lda + k], or A[k·lda + i] when transposed.
+ * Full panels move four values at a time: transposed, the MR values of one k are contiguous in A;
+ * not transposed, a 4×4 block (4 rows × 4 k) is loaded row-wise and transposed in registers.
+ * The packing is O(M·K) against the O(M·N·K) product, but it dominates when N is small (a
+ * fully connected layer on a few positions), so it is vectorised too.
  */
 function packA(dst: usize, a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, alpha: f32): void {
+  const scale = f32x4.splat(alpha);
   for (let r = 0; r < mc; r += MR) {
     const rows = min(MR, mc - r);
+    const panel = dst + (<usize>(r * kc) << 2);
+    const i = i0 + r;
+    if (rows == MR && transA) {
+      let s = a + (<usize>(p0 * lda + i) << 2);
+      let q = panel;
+      for (let k = 0; k < kc; k++) {
+        v128.store(q, f32x4.mul(v128.load(s), scale));
+        q += MR << 2;
+        s += <usize>lda << 2;
+      }
+      continue;
+    }
+    let k = 0;
+    if (rows == MR) {
+      const rowBytes = <usize>lda << 2;
+      let s = a + (<usize>(i * lda + p0) << 2);
+      let q = panel;
+      for (; k + 4 <= kc; k += 4) {
+        const r0 = v128.load(s), r1 = v128.load(s + rowBytes);
+        const r2 = v128.load(s + 2 * rowBytes), r3 = v128.load(s + 3 * rowBytes);
+        // rows (a, b, c, d) × k (0…3) → k-major: t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2/t3 likewise for c, d
+        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+        const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+        v128.store(q, f32x4.mul(v128.shuffle<f32>(t0, t2, 0, 1, 4, 5), scale));
+        v128.store(q, f32x4.mul(v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), scale), 16);
+        v128.store(q, f32x4.mul(v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), scale), 32);
+        v128.store(q, f32x4.mul(v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), scale), 48);
+        q += MR << 4;
+        s += 16;
+      }
+    }
+    // What is left: the last k < 4 of a full panel, or a partial panel (zero rows past mc).
     for (let t = 0; t < MR; t++) {
-      let q = dst + (<usize>(r * kc + t) << 2);
+      let q = panel + (<usize>(k * MR + t) << 2);
       if (t >= rows) {
-        for (let k = 0; k < kc; k++) { store<f32>(q, 0); q += MR << 2; }
+        for (let kk = k; kk < kc; kk++) { store<f32>(q, 0); q += MR << 2; }
         continue;
       }
-      const i = i0 + r + t;
       if (!transA) {
-        let s = a + (<usize>(i * lda + p0) << 2);
-        for (let k = 0; k < kc; k++) { store<f32>(q, load<f32>(s) * alpha); q += MR << 2; s += 4; }
+        let s = a + (<usize>((i + t) * lda + p0 + k) << 2);
+        for (let kk = k; kk < kc; kk++) { store<f32>(q, load<f32>(s) * alpha); q += MR << 2; s += 4; }
       } else {
-        let s = a + (<usize>(p0 * lda + i) << 2);
-        for (let k = 0; k < kc; k++) { store<f32>(q, load<f32>(s) * alpha); q += MR << 2; s += <usize>lda << 2; }
+        let s = a + (<usize>((p0 + k) * lda + i + t) << 2);
+        for (let kk = k; kk < kc; kk++) { store<f32>(q, load<f32>(s) * alpha); q += MR << 2; s += <usize>lda << 2; }
       }
     }
   }
