@@ -81,6 +81,12 @@ describe("convTransposePlan (the cost model)", () => {
     expect(plan.algorithm).toBe("gemm-col2im");
     expect(plan.workspaceBytes).toBe(3 * 9 * 5 * 6 * 4);
   });
+  it("runs stride 1 as a convolution with the turned-round kernel: phase weights + one im2col band, no phase buffer", () => {
+    // 8→8, k3, 20×20, pads 1: W_sub is 8·8·9 floats; im2col bands of K = 72 rows cover all 20 output rows
+    const plan = fcn.convTransposePlan([1, 8, 20, 20], [8, 8, 3, 3], { pads: 1 });
+    expect(plan.algorithm).toBe("subpixel");
+    expect(plan.workspaceBytes).toBe(8 * 8 * 9 * 4 + 72 * 20 * 20 * 4);
+  });
   it("its outShape is convTranspose's", () => {
     const attrs = { strides: [3, 2], pads: [1, 0, 2, 1], outputPadding: [2, 1] };
     const x = fcn.tensor(new Float32Array(2 * 3 * 4 * 5), [2, 3, 4, 5]);

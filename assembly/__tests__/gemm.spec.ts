@@ -88,6 +88,13 @@ describe("f32_gemm__simd", () => {
     }
     expect(check(76, 9, 259, false, false, 1, 0, 0, 2, 0)).toBe("");
   });
+  it("packB (transB): 4×4 transposes with k tails, strided rows, ragged last panel", () => {
+    for (let k = 1; k <= 10; k++) {
+      expect(check(5, 16, k, false, true, 0, 3, 0, 1, 0)).toBe("");
+      expect(check(3, 19, k, true, true, 1, 2, 0, 1, 0)).toBe("");
+    }
+    expect(check(9, 72, 1031, false, true, 0, 1, 0, 1, 0.5)).toBe("");
+  });
   it("k = 0 leaves beta·C", () => {
     expect(check(5, 9, 0, false, false, 0, 0, 0, 1, 0.5)).toBe("");
   });

@@ -49,6 +49,21 @@ function scaleC(c: usize, M: i32, N: i32, ldc: i32, beta: f32): void {
 }
 
 /**
+ * Loads four rows of four floats (rows `rowBytes` apart from `src`) and stores them transposed
+ * and scaled: column t of the block, times `scale`, goes to dst + t·dstStep.
+ */
+@inline function transpose4(src: usize, rowBytes: usize, dst: usize, dstStep: usize, scale: v128): void {
+  const r0 = v128.load(src), r1 = v128.load(src + rowBytes);
+  const r2 = v128.load(src + 2 * rowBytes), r3 = v128.load(src + 3 * rowBytes);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, f32x4.mul(v128.shuffle<f32>(t0, t2, 0, 1, 4, 5), scale));
+  v128.store(dst + dstStep, f32x4.mul(v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), scale));
+  v128.store(dst + 2 * dstStep, f32x4.mul(v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), scale));
+  v128.store(dst + 3 * dstStep, f32x4.mul(v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), scale));
+}
+
+/**
  * Packs op(A)[i0 : i0+mc, p0 : p0+kc]·alpha into MR-row panels: panel r holds, for k = 0…kc−1,
  * the MR values op(A)[i0 + r·MR + t, p0 + k] (t = 0…3) contiguously; rows past mc are zero.
  * op(A)[i, k] = A[i·lda + k], or A[k·lda + i] when transposed.
@@ -79,15 +94,7 @@ function packA(dst: usize, a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p
       let s = a + (<usize>(i * lda + p0) << 2);
       let q = panel;
       for (; k + 4 <= kc; k += 4) {
-        const r0 = v128.load(s), r1 = v128.load(s + rowBytes);
-        const r2 = v128.load(s + 2 * rowBytes), r3 = v128.load(s + 3 * rowBytes);
-        // rows (a, b, c, d) × k (0…3) → k-major: t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2/t3 likewise for c, d
-        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-        const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-        v128.store(q, f32x4.mul(v128.shuffle<f32>(t0, t2, 0, 1, 4, 5), scale));
-        v128.store(q, f32x4.mul(v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), scale), 16);
-        v128.store(q, f32x4.mul(v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), scale), 32);
-        v128.store(q, f32x4.mul(v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), scale), 48);
+        transpose4(s, rowBytes, q, MR << 2, scale);
         q += MR << 4;
         s += 16;
       }
@@ -129,7 +136,19 @@ function packB(dst: usize, b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j
       }
       continue;
     }
-    for (let k = 0; k < kc; k++) {
+    let k0 = 0;
+    if (transB && cols == NR) {
+      // op(B)[k, j] = B[j·ldb + k]: load 8 rows × 4 k, transpose each 4×4 half in registers.
+      const rowBytes = <usize>ldb << 2, one = f32x4.splat(1);
+      let s = b + (<usize>((j0 + c) * ldb + p0) << 2);
+      for (; k0 + 4 <= kc; k0 += 4) {
+        transpose4(s, rowBytes, q, NR << 2, one);
+        transpose4(s + 4 * rowBytes, rowBytes, q + 16, NR << 2, one);
+        q += NR << 4;
+        s += 16;
+      }
+    }
+    for (let k = k0; k < kc; k++) {
       for (let t = 0; t < NR; t++) {
         let v: f32 = 0;
         if (t < cols) {

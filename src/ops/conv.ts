@@ -28,6 +28,24 @@ function band(w: Window, oh0: number, rows: number): Window {
 }
 
 /**
+ * Output rows per band of the im2col buffer (K rows of columns): about BAND_BYTES, but at least
+ * MIN_BAND_COLUMNS columns, since every band's GEMM packs the weights again, which costs M·K
+ * against the band's M·K·columns multiply-adds.
+ */
+function imcolBandRows(w: Window, K: number): number {
+  const [outH, outW] = w.rank === 2 ? w.grid : [1, w.grid[0]];
+  const cacheRows = Math.floor(BAND_BYTES / (K * outW * 4));
+  return Math.max(1, Math.min(outH, Math.max(cacheRows, Math.ceil(MIN_BAND_COLUMNS / outW))));
+}
+
+/** Bytes of im2col buffer convForward borrows for this geometry (GEMM packing aside). */
+export function convColumnBytes(g: ConvGeometry): number {
+  const K = (g.C / g.group) * product(g.window.kernel);
+  const outW = g.window.grid[g.window.grid.length - 1];
+  return K * imcolBandRows(g.window, K) * outW * 4;
+}
+
+/**
  * ONNX Conv (opset 22) on rank-1 or rank-2 spatial input.
  * @param x input [N, C, H, W] (or [N, C, L])
  * @param w weights [M, C/group, kH, kW]
@@ -68,10 +86,7 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   // The column buffer is built one band of output rows at a time, sized to stay in cache
   // between im2col writing it and the GEMM packing it (1-D: the band is the whole output).
   const [outH, outW] = window.rank === 2 ? window.grid : [1, window.grid[0]];
-  // At least MIN_BAND_COLUMNS columns per band: every band's GEMM packs the weights again, which
-  // costs M·K against the band's M·K·columns multiply-adds.
-  const cacheRows = Math.floor(BAND_BYTES / (K * outW * 4));
-  const bandRows = pointwise ? outH : Math.max(1, Math.min(outH, Math.max(cacheRows, Math.ceil(MIN_BAND_COLUMNS / outW))));
+  const bandRows = pointwise ? outH : imcolBandRows(window, K);
   const pcols = pointwise ? 0 : rt.arena.alloc(K * bandRows * outW * 4, "conv im2col buffer");
   const work = gemmWorkspace(rt, Mg, bandRows * outW, K, "conv");
   for (let n = 0; n < N; n++) {

@@ -11,10 +11,12 @@
 // the kernel (phases of a k not divisible by s have fewer taps; those zeros are the only waste);
 // packed by the f32_subpixel_pack_weights kernel.
 // Extra workspace: W_sub, cols (T_H·T_W times the input) and P (about the output's size).
+// Stride 1 is the special case where P is y: then it runs as conv (banded im2col, no P).
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry, Window } from "../../shape.js";
 import { asPlanar, interleaveParams, packParams, planar, windowParams } from "../../runtime/params.js";
 import { gemmWorkspace, runGemm } from "../run.js";
+import { convColumnBytes, convForward } from "../conv.js";
 import type { TransposedBuffers } from "./buffers.js";
 
 interface AxisPlan {
@@ -57,7 +59,30 @@ export function subpixelWorkspaceBytes(g: ConvGeometry): number {
   const [h, w] = plan(g);
   const Cg = g.C / g.group, Mg = g.M / g.group;
   const K = Cg * h.taps * w.taps, rows = h.s * w.s * Mg, cells = h.cells * w.cells;
+  if (phaseIsOutput(h, w)) return g.group * rows * K * 4 + convColumnBytes(phaseConv(g, h, w));
   return (g.group * rows * K + K * cells + rows * cells) * 4;
+}
+
+/** im2col reads x[u0 + a − j] as tap kh' = T − 1 − j of a stride-1 window with begin pad T − 1 − u0. */
+function cellWindow(g: ConvGeometry, h: AxisPlan, v: AxisPlan): Window {
+  const [H, W] = asPlanar(g.window.grid, 1);
+  return {
+    rank: 2, image: [H, W], kernel: [h.taps, v.taps], strides: [1, 1], dilations: [1, 1],
+    padsBegin: [h.taps - 1 - h.u0, v.taps - 1 - v.u0], padsEnd: [0, 0], grid: [h.cells, v.cells],
+  };
+}
+
+/**
+ * Stride 1 on both axes: the single phase is the output itself (cells = out), so the phase
+ * convolution is an ordinary convolution of x with W_sub (the kernel turned round, channels
+ * swapped) written straight into y: conv's banded im2col + GEMM, no phase buffer, no interleave.
+ */
+function phaseIsOutput(h: AxisPlan, v: AxisPlan): boolean {
+  return h.s === 1 && v.s === 1;
+}
+
+function phaseConv(g: ConvGeometry, h: AxisPlan, v: AxisPlan): ConvGeometry {
+  return { N: g.N, C: g.C, M: g.M, group: g.group, window: cellWindow(g, h, v), outShape: g.outShape };
 }
 
 export function convTransposeSubpixel(rt: Runtime, t: TransposedBuffers): void {
@@ -70,18 +95,17 @@ export function convTransposeSubpixel(rt: Runtime, t: TransposedBuffers): void {
   rt.kernels.f32_subpixel_pack_weights(packParams(rt.params, {
     G: group, CG: Cg, MG: Mg, KH: h.k, KW: v.k, SH: h.s, SW: v.s, TH: h.taps, TW: v.taps, w: t.w, out: wsub,
   }));
+  if (phaseIsOutput(h, v)) {
+    convForward(rt, phaseConv(t.g, h, v), t.x, wsub, t.b, t.y);
+    return;
+  }
   const cols = rt.arena.alloc(K * cells * 4, "convTranspose sub-pixel input columns");
   const phases = rt.arena.alloc(rows * cells * 4, "convTranspose sub-pixel phase outputs");
   const work = gemmWorkspace(rt, rows, cells, K, "convTranspose");
-  // im2col reads x[u0 + a − j] as tap kh' = T − 1 − j of a stride-1 window with begin pad T − 1 − u0.
-  const [H, W] = asPlanar(window.grid, 1);
-  const cellWindow: Window = {
-    rank: 2, image: [H, W], kernel: [h.taps, v.taps], strides: [1, 1], dilations: [1, 1],
-    padsBegin: [h.taps - 1 - h.u0, v.taps - 1 - v.u0], padsEnd: [0, 0], grid: [h.cells, v.cells],
-  };
+  const cellWin = cellWindow(t.g, h, v);
   for (let n = 0; n < N; n++) {
     for (let gi = 0; gi < group; gi++) {
-      rt.kernels.f32_im2col__fast(windowParams(rt.params, cellWindow, Cg, t.x + (n * C + gi * Cg) * inPlane * 4, cols));
+      rt.kernels.f32_im2col__fast(windowParams(rt.params, cellWin, Cg, t.x + (n * C + gi * Cg) * inPlane * 4, cols));
       runGemm(rt, {
         M: rows, N: cells, K,
         a: wsub + gi * rows * K * 4, lda: K, transA: false,
