@@ -83,6 +83,32 @@ describe.each(BUILDS)("backward (%s build)", (build) => {
     }
   }
 
+  // Large enough that the weight gradient's im2col runs in several bands of rows (about 512 KB
+  // each: K = 72 rows × ~100 columns → 18 rows per band), with strides, asymmetric pads and groups.
+  it.each([
+    { op: "convBackward", xs: [1, 16, 50, 100], ws: [4, 8, 3, 3], attrs: { pads: [1, 1, 1, 1], group: 2 } },
+    { op: "convBackward", xs: [2, 8, 101, 203], ws: [4, 8, 3, 3], attrs: { strides: [2, 2], pads: [0, 1, 2, 0] } },
+    { op: "convTransposeBackward", xs: [1, 4, 40, 100], ws: [4, 8, 3, 3], attrs: { pads: [1, 1, 1, 1] } },
+    { op: "convTransposeBackward", xs: [1, 8, 30, 90], ws: [8, 4, 4, 4], attrs: { strides: [2, 2], pads: [1, 2, 1, 0], group: 2 } },
+  ])("$op over several im2col bands: x $xs, w $ws", ({ op, xs, ws, attrs }) => {
+    const r = rng(xs[2] * 31 + ws[1]);
+    const transposed = op === "convTransposeBackward";
+    const g = transposed ? convTransposeGeometry(xs, ws, attrs) : convGeometry(xs, ws, attrs);
+    const outShape = [g.N, g.M, ...g.output];
+    const x = randArray(r, size(xs)), w = randArray(r, size(ws)), dy = randArray(r, size(outShape));
+    const u = randArray(r, size(ws));
+    const { dw } = (transposed ? fcn.convTransposeBackward : fcn.convBackward)(fcn.tensor(dy, outShape), fcn.tensor(x, xs), fcn.tensor(w, ws), attrs);
+    const yu = (transposed ? convTransposeRef : convRef)(x, xs, u, ws, null, attrs).data;
+    expectSameDot(dot(dw.data, u), dot(yu, dy), absDot(yu, dy), `${op} ⟨dw, u⟩`);
+    // and each weight on its own for a few of them (a direction u = e_i)
+    for (const i of [0, 7, size(ws) - 1]) {
+      const e = new Float32Array(size(ws));
+      e[i] = 1;
+      const ye = (transposed ? convTransposeRef : convRef)(x, xs, e, ws, null, attrs).data;
+      expectSameDot(dw.data[i], dot(ye, dy), absDot(ye, dy), `${op} dw[${i}]`);
+    }
+  });
+
   it("convBackward's dx is convTranspose of dy with the same weights (FCN's view of a deconvolution)", () => {
     const r = rng(42);
     const x = fcn.tensor(randArray(r, 2 * 3 * 9 * 9), [2, 3, 9, 9]);

@@ -8,7 +8,7 @@ import { checkAttrNames, show } from "../attrs.js";
 import { AttributeError, UnsupportedError } from "../errors.js";
 import { type ConvGeometry, resolveConvTranspose } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
-import { channelSums, checkSameShape, gemmWorkspace, product, withArena } from "./run.js";
+import { channelSums, checkSameShape, product, withArena } from "./run.js";
 import { weightGradient } from "./weight-gradient.js";
 import { convForward } from "./conv.js";
 import { type ConvTransposeAlgorithm, algorithmApplies, chooseAlgorithm, runTransposed, workspaceBytes } from "./conv-transpose/algorithm.js";
@@ -119,11 +119,9 @@ export function convTransposeBackward(dy: Tensor, x: Tensor, w: Tensor, attrs?: 
     const pw = rt.arena.put(w.data, "convTransposeBackward(w)");
     const pdx = rt.arena.alloc(N * C * inPlane * 4, "convTransposeBackward dx");
     const pdw = rt.arena.alloc(C * rows * 4, "convTransposeBackward dw");
-    const pcols = rt.arena.alloc(rows * inPlane * 4, "convTransposeBackward im2col buffer");
-    const work = gemmWorkspace(rt, Cg, rows, inPlane, "convTransposeBackward");
     convForward(rt, forward, pdy, pw, 0, pdx);
     // dw_g [C/g, M/g·∏k] = x_g [C/g, ∏in] · im2col(dy_g)ᵀ, summed over images
-    weightGradient(rt, { window, N, group, a: px, rows: Cg, s: pdy, sChannels: Mg, cols: pcols, work, dw: pdw });
+    weightGradient(rt, { window, N, group, a: px, rows: Cg, s: pdy, sChannels: Mg, dw: pdw });
     return {
       dx: tensor(rt.arena.take(pdx, N * C * inPlane), xShape.slice()),
       dw: tensor(rt.arena.take(pdw, C * rows), wShape.slice()),

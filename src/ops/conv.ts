@@ -4,7 +4,8 @@
 // one band of output rows at a time so the column buffer stays in cache.
 // A 1×1, stride-1, unpadded conv skips im2col: y_g = w_g · x_g directly. Backward below.
 import type { ConvAttrs } from "../attrs.js";
-import { type ConvGeometry, type Window, resolveConv } from "../shape.js";
+import { type ConvGeometry, resolveConv } from "../shape.js";
+import { band, bandRows, gridRowsCols } from "./im2col-bands.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { windowParams } from "../runtime/params.js";
@@ -12,37 +13,10 @@ import { channelSums, checkSameShape, gemmWorkspace, product, runGemm, withArena
 import { weightGradient } from "./weight-gradient.js";
 import { chooseAlgorithm as chooseTransposedAlgorithm, runTransposed } from "./conv-transpose/algorithm.js";
 
-/** Target size of one band of the im2col buffer: about an L2 cache's worth (Zen 3: 512 KB). */
-const BAND_BYTES = 1 << 19;
-/** Fewest output positions per band, so that re-packing the weights per band stays under ~0.5%. */
-const MIN_BAND_COLUMNS = 256;
-
-/** The window restricted to output rows [oh0, oh0 + rows): the same taps, shifted up by oh0·sH. */
-function band(w: Window, oh0: number, rows: number): Window {
-  if (w.rank === 1) return w;
-  return {
-    ...w,
-    padsBegin: [w.padsBegin[0] - oh0 * w.strides[0], w.padsBegin[1]],
-    grid: [rows, w.grid[1]],
-  };
-}
-
-/**
- * Output rows per band of the im2col buffer (K rows of columns): about BAND_BYTES, but at least
- * MIN_BAND_COLUMNS columns, since every band's GEMM packs the weights again, which costs M·K
- * against the band's M·K·columns multiply-adds.
- */
-function imcolBandRows(w: Window, K: number): number {
-  const [outH, outW] = w.rank === 2 ? w.grid : [1, w.grid[0]];
-  const cacheRows = Math.floor(BAND_BYTES / (K * outW * 4));
-  return Math.max(1, Math.min(outH, Math.max(cacheRows, Math.ceil(MIN_BAND_COLUMNS / outW))));
-}
-
 /** Bytes of im2col buffer convForward borrows for this geometry (GEMM packing aside). */
 export function convColumnBytes(g: ConvGeometry): number {
   const K = (g.C / g.group) * product(g.window.kernel);
-  const outW = g.window.grid[g.window.grid.length - 1];
-  return K * imcolBandRows(g.window, K) * outW * 4;
+  return K * bandRows(g.window, K) * gridRowsCols(g.window)[1] * 4;
 }
 
 /**
@@ -85,16 +59,16 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
     window.padsBegin.every((p) => p === 0) && window.grid.every((n, i) => n === window.image[i]);
   // The column buffer is built one band of output rows at a time, sized to stay in cache
   // between im2col writing it and the GEMM packing it (1-D: the band is the whole output).
-  const [outH, outW] = window.rank === 2 ? window.grid : [1, window.grid[0]];
-  const bandRows = pointwise ? outH : imcolBandRows(window, K);
-  const pcols = pointwise ? 0 : rt.arena.alloc(K * bandRows * outW * 4, "conv im2col buffer");
-  const work = gemmWorkspace(rt, Mg, bandRows * outW, K, "conv");
+  const [outH, outW] = gridRowsCols(window);
+  const rowsPerBand = pointwise ? outH : bandRows(window, K);
+  const pcols = pointwise ? 0 : rt.arena.alloc(K * rowsPerBand * outW * 4, "conv im2col buffer");
+  const work = gemmWorkspace(rt, Mg, rowsPerBand * outW, K, "conv");
   for (let n = 0; n < N; n++) {
     for (let gi = 0; gi < group; gi++) {
       const xg = px + (n * C + gi * Cg) * inPlane * 4;
       const yg = py + (n * M + gi * Mg) * outPlane * 4;
-      for (let oh0 = 0; oh0 < outH; oh0 += bandRows) {
-        const rows = Math.min(bandRows, outH - oh0);
+      for (let oh0 = 0; oh0 < outH; oh0 += rowsPerBand) {
+        const rows = Math.min(rowsPerBand, outH - oh0);
         let cols = xg;
         if (!pointwise) {
           rt.kernels.f32_im2col__fast(windowParams(rt.params, band(window, oh0, rows), Cg, xg, pcols));
@@ -141,11 +115,9 @@ export function convBackward(dy: Tensor, x: Tensor, w: Tensor, attrs?: ConvAttrs
     const pw = rt.arena.put(w.data, "convBackward(w)");
     const pdx = rt.arena.alloc(N * C * inPlane * 4, "convBackward dx");
     const pdw = rt.arena.alloc(M * K * 4, "convBackward dw");
-    const pcols = rt.arena.alloc(K * outPlane * 4, "convBackward im2col buffer");
-    const work = gemmWorkspace(rt, Mg, K, outPlane, "convBackward");
     runTransposed(rt, algorithm, { g: transposed, x: pdy, w: pw, b: 0, y: pdx });
     // dw_g [M/g, C/g·∏k] = dy_g [M/g, ∏out] · im2col(x_g)ᵀ, summed over images
-    weightGradient(rt, { window, N, group, a: pdy, rows: Mg, s: px, sChannels: Cg, cols: pcols, work, dw: pdw });
+    weightGradient(rt, { window, N, group, a: pdy, rows: Mg, s: px, sChannels: Cg, dw: pdw });
     return {
       dx: tensor(rt.arena.take(pdx, N * C * inPlane), xShape.slice()),
       dw: tensor(rt.arena.take(pdw, M * K), wShape.slice()),
