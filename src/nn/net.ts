@@ -8,8 +8,8 @@
 import { AttributeError, ShapeError } from "../errors.js";
 import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
 import { runtime } from "../runtime/runtime.js";
-import { conv, convBackward } from "../ops/conv.js";
-import { convTranspose, convTransposeBackward } from "../ops/conv-transpose.js";
+import { conv, convGradients } from "../ops/conv.js";
+import { convTranspose, convTransposeGradients } from "../ops/conv-transpose.js";
 import { relu, reluBackward } from "../ops/relu.js";
 import { maxPool, maxPoolBackward } from "../ops/max-pool.js";
 import { add } from "../ops/add.js";
@@ -265,9 +265,11 @@ export class Net {
         case "ConvTranspose": {
           const { onnx, bias } = splitParamAttrs(layer.attrs);
           const w = this.param(layer, "weight");
-          const r = layer.op === "Conv" ? convBackward(dy, x, w, onnx) : convTransposeBackward(dy, x, w, onnx);
-          accumulate(layer.inputs[0], r.dx);
-          if (!this.frozen.has(`${layer.name}.weight`)) {
+          // No dx for a layer fed by the graph input (nothing consumes it), no dw for a frozen one.
+          const want = { dx: layer.inputs[0] !== this.spec.input.name, dw: !this.frozen.has(`${layer.name}.weight`) };
+          const r = layer.op === "Conv" ? convGradients(dy, x, w, onnx, want) : convTransposeGradients(dy, x, w, onnx, want);
+          if (r.dx !== null) accumulate(layer.inputs[0], r.dx);
+          if (r.dw !== null) {
             paramGrads.set(`${layer.name}.weight`, r.dw);
             if (bias) paramGrads.set(`${layer.name}.bias`, r.db);
           }

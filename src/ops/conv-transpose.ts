@@ -10,7 +10,7 @@ import { type ConvGeometry, resolveConvTranspose } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
 import { channelSums, checkSameShape, product, withArena } from "./run.js";
 import { weightGradient } from "./weight-gradient.js";
-import { convForward } from "./conv.js";
+import { type WantedGradients, convForward } from "./conv.js";
 import { type ConvTransposeAlgorithm, algorithmApplies, chooseAlgorithm, runTransposed, workspaceBytes } from "./conv-transpose/algorithm.js";
 
 export type { ConvTransposeAlgorithm };
@@ -103,6 +103,11 @@ export function convTranspose(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: C
  * @param attrs the forward attributes
  */
 export function convTransposeBackward(dy: Tensor, x: Tensor, w: Tensor, attrs?: ConvTransposeAttrs): { dx: Tensor; dw: Tensor; db: Tensor } {
+  return convTransposeGradients(dy, x, w, attrs, { dx: true, dw: true }) as { dx: Tensor; dw: Tensor; db: Tensor };
+}
+
+/** convTransposeBackward computing only the wanted gradients (null for the others; db always). */
+export function convTransposeGradients(dy: Tensor, x: Tensor, w: Tensor, attrs: ConvTransposeAttrs | undefined, want: WantedGradients): { dx: Tensor | null; dw: Tensor | null; db: Tensor } {
   const dyShape = checkTensor(dy, "convTransposeBackward(dy)");
   const xShape = checkTensor(x, "convTransposeBackward(x)");
   const wShape = checkTensor(w, "convTransposeBackward(w)");
@@ -115,16 +120,16 @@ export function convTransposeBackward(dy: Tensor, x: Tensor, w: Tensor, attrs?: 
   const forward: ConvGeometry = { N, C: M, M: C, group, window, outShape: xShape.slice() };
   return withArena((rt) => {
     const pdy = rt.arena.put(dy.data, "convTransposeBackward(dy)");
-    const px = rt.arena.put(x.data, "convTransposeBackward(x)");
-    const pw = rt.arena.put(w.data, "convTransposeBackward(w)");
-    const pdx = rt.arena.alloc(N * C * inPlane * 4, "convTransposeBackward dx");
-    const pdw = rt.arena.alloc(C * rows * 4, "convTransposeBackward dw");
-    convForward(rt, forward, pdy, pw, 0, pdx);
+    const px = want.dw ? rt.arena.put(x.data, "convTransposeBackward(x)") : 0;
+    const pw = want.dx ? rt.arena.put(w.data, "convTransposeBackward(w)") : 0;
+    const pdx = want.dx ? rt.arena.alloc(N * C * inPlane * 4, "convTransposeBackward dx") : 0;
+    const pdw = want.dw ? rt.arena.alloc(C * rows * 4, "convTransposeBackward dw") : 0;
+    if (want.dx) convForward(rt, forward, pdy, pw, 0, pdx);
     // dw_g [C/g, M/g·∏k] = x_g [C/g, ∏in] · im2col(dy_g)ᵀ, summed over images
-    weightGradient(rt, { window, N, group, a: px, rows: Cg, s: pdy, sChannels: Mg, dw: pdw });
+    if (want.dw) weightGradient(rt, { window, N, group, a: px, rows: Cg, s: pdy, sChannels: Mg, dw: pdw });
     return {
-      dx: tensor(rt.arena.take(pdx, N * C * inPlane), xShape.slice()),
-      dw: tensor(rt.arena.take(pdw, C * rows), wShape.slice()),
+      dx: want.dx ? tensor(rt.arena.take(pdx, N * C * inPlane), xShape.slice()) : null,
+      dw: want.dw ? tensor(rt.arena.take(pdw, C * rows), wShape.slice()) : null,
       db: tensor(channelSums(dy.data, N, M, outPlane), [M]),
     };
   });

@@ -97,6 +97,14 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
  * @param attrs the forward attributes
  */
 export function convBackward(dy: Tensor, x: Tensor, w: Tensor, attrs?: ConvAttrs): { dx: Tensor; dw: Tensor; db: Tensor } {
+  return convGradients(dy, x, w, attrs, { dx: true, dw: true }) as { dx: Tensor; dw: Tensor; db: Tensor };
+}
+
+/** Which gradients to compute: Net skips dx of a layer fed by data and dw of a frozen layer. */
+export interface WantedGradients { dx: boolean; dw: boolean }
+
+/** convBackward computing only the wanted gradients (null for the others; db always). */
+export function convGradients(dy: Tensor, x: Tensor, w: Tensor, attrs: ConvAttrs | undefined, want: WantedGradients): { dx: Tensor | null; dw: Tensor | null; db: Tensor } {
   const dyShape = checkTensor(dy, "convBackward(dy)");
   const xShape = checkTensor(x, "convBackward(x)");
   const wShape = checkTensor(w, "convBackward(w)");
@@ -111,16 +119,16 @@ export function convBackward(dy: Tensor, x: Tensor, w: Tensor, attrs?: ConvAttrs
   const algorithm = chooseTransposedAlgorithm(transposed);
   return withArena((rt) => {
     const pdy = rt.arena.put(dy.data, "convBackward(dy)");
-    const px = rt.arena.put(x.data, "convBackward(x)");
-    const pw = rt.arena.put(w.data, "convBackward(w)");
-    const pdx = rt.arena.alloc(N * C * inPlane * 4, "convBackward dx");
-    const pdw = rt.arena.alloc(M * K * 4, "convBackward dw");
-    runTransposed(rt, algorithm, { g: transposed, x: pdy, w: pw, b: 0, y: pdx });
+    const px = want.dw ? rt.arena.put(x.data, "convBackward(x)") : 0;
+    const pw = want.dx ? rt.arena.put(w.data, "convBackward(w)") : 0;
+    const pdx = want.dx ? rt.arena.alloc(N * C * inPlane * 4, "convBackward dx") : 0;
+    const pdw = want.dw ? rt.arena.alloc(M * K * 4, "convBackward dw") : 0;
+    if (want.dx) runTransposed(rt, algorithm, { g: transposed, x: pdy, w: pw, b: 0, y: pdx });
     // dw_g [M/g, C/g·∏k] = dy_g [M/g, ∏out] · im2col(x_g)ᵀ, summed over images
-    weightGradient(rt, { window, N, group, a: pdy, rows: Mg, s: px, sChannels: Cg, dw: pdw });
+    if (want.dw) weightGradient(rt, { window, N, group, a: pdy, rows: Mg, s: px, sChannels: Cg, dw: pdw });
     return {
-      dx: tensor(rt.arena.take(pdx, N * C * inPlane), xShape.slice()),
-      dw: tensor(rt.arena.take(pdw, M * K), wShape.slice()),
+      dx: want.dx ? tensor(rt.arena.take(pdx, N * C * inPlane), xShape.slice()) : null,
+      dw: want.dw ? tensor(rt.arena.take(pdw, M * K), wShape.slice()) : null,
       db: tensor(channelSums(dy.data, N, M, outPlane), [M]),
     };
   });
