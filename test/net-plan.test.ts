@@ -1,8 +1,8 @@
-// Net's resident inference plan (src/nn/plan.ts) against the op-by-op path (resident: false),
-// which copies every tensor in and out of wasm memory through the public ops: the two must agree
-// bit for bit, on the output and on every blob, for graphs with every op, FCN-8s/16s/32s, new
-// input shapes, parameters changed in place, ops called in between, and backward after a planned
-// run. Also the resident zone of the arena: gaps reused, the tail given back, nothing leaked when
+// Net's resident plan (src/nn/plan.ts) against the op-by-op path (resident: false), which copies
+// every tensor in and out of wasm memory through the public ops: the two must agree bit for bit,
+// on the output, every blob and every gradient, for graphs with every op, FCN-8s/16s/32s, new
+// input shapes, parameters changed in place, ops called in between, training with dropout over
+// several optimiser steps, and backward after an inference run. Also the resident zone of the arena: gaps reused, the tail given back, nothing leaked when
 // planning fails.
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, fcn, randArray, rng, useBuild } from "./lib.js";
@@ -31,9 +31,10 @@ const every: GraphSpec = {
   ],
 };
 
+/** The same net twice (same seed: same initial weights and the same dropout stream), planned and op by op. */
 function pair(spec: GraphSpec, seed: number): [NetType, NetType] {
   const planned = Net.fromGraph(spec, undefined, { seed });
-  const copying = Net.fromGraph(spec, planned.parameters(), { seed, resident: false });
+  const copying = Net.fromGraph(spec, undefined, { seed, resident: false });
   return [planned, copying];
 }
 
@@ -52,7 +53,7 @@ function expectSameRun(planned: NetType, copying: NetType, x: Tensor, what: stri
   }
 }
 
-describe.each(BUILDS)("Net inference plan (%s build)", (build) => {
+describe.each(BUILDS)("Net resident plan (%s build)", (build) => {
   beforeAll(() => useBuild(build));
 
   it("equals the op-by-op path bit for bit on every blob (every op, batch 2)", () => {
@@ -129,18 +130,95 @@ describe.each(BUILDS)("Net inference plan (%s build)", (build) => {
     net.dispose();
   });
 
-  it("training mode runs op by op and keeps dropout's mask; inference after it plans", () => {
-    const r = rng(2);
-    const [planned] = pair(every, 7);
-    const x = fcn.tensor(randArray(r, size(every.input.shape)), every.input.shape);
-    planned.training = true;
-    const held = residentBytes();
-    planned.run(x);
-    expect(residentBytes()).toBe(held);
-    planned.training = false;
-    planned.run(x);
-    expect(residentBytes()).toBeGreaterThan(held);
+  function expectSameGradients(a: Map<string, Tensor>, b: Map<string, Tensor>, what: string): void {
+    expect([...a.keys()], `${what}: parameters, in order`).toEqual([...b.keys()]);
+    for (const [name, g] of a) expectSameBits(g, b.get(name) as Tensor, `${what}: gradient ${name}`);
+  }
+
+  it("training: same dropout masks, outputs and gradients as the op-by-op path, over several SGD steps", () => {
+    const r = rng(17);
+    const [planned, copying] = pair(every, 5);
+    planned.training = copying.training = true;
+    const sgdA = new fcn.SGD({ lr: 0.05, momentum: 0.9 }), sgdB = new fcn.SGD({ lr: 0.05, momentum: 0.9 });
+    for (let step = 0; step < 3; step++) {
+      const x = fcn.tensor(randArray(r, size(every.input.shape)), every.input.shape);
+      const dOut = fcn.tensor(randArray(r, size(every.input.shape)), every.input.shape);
+      expectSameBits(planned.run(x), copying.run(x), `step ${step}: output`);
+      expectSameBits(planned.blob("d1") as Tensor, copying.blob("d1") as Tensor, `step ${step}: dropout output`);
+      const ga = planned.backward(dOut), gb = copying.backward(dOut);
+      expectSameGradients(ga, gb, `step ${step}`);
+      sgdA.step(planned.parameters(), ga);
+      sgdB.step(copying.parameters(), gb);
+    }
     planned.dispose();
+  });
+
+  it("training with fan-out: a blob read by three layers (one of them twice) sums their gradients", () => {
+    const fanout: GraphSpec = {
+      input: { name: "x", shape: [2, 2, 6, 5] },
+      output: "out",
+      layers: [
+        { name: "c1", op: "Conv", inputs: ["x"], attrs: { outChannels: 3, kernelShape: 3, pads: 1, init: "xavier" } },
+        { name: "r1", op: "Relu", inputs: ["c1"] },
+        { name: "a", op: "Conv", inputs: ["r1"], attrs: { outChannels: 3, kernelShape: 1, init: "xavier" } },
+        { name: "b", op: "Conv", inputs: ["r1"], attrs: { outChannels: 3, kernelShape: 3, pads: 1, init: "xavier" } },
+        { name: "ab", op: "Add", inputs: ["a", "b"] },
+        { name: "twice", op: "Add", inputs: ["r1", "r1"] },
+        { name: "out", op: "Add", inputs: ["ab", "twice"] },
+      ],
+    };
+    const r = rng(31);
+    const [planned, copying] = pair(fanout, 2);
+    planned.training = copying.training = true;
+    const x = fcn.tensor(randArray(r, size(fanout.input.shape)), fanout.input.shape);
+    expectSameBits(planned.run(x), copying.run(x), "output");
+    const dOut = fcn.tensor(randArray(r, 2 * 3 * 6 * 5), [2, 3, 6, 5]);
+    const ga = planned.backward(dOut);
+    expectSameGradients(ga, copying.backward(dOut), "fan-out");
+    // c1's weight gradient sees all four paths: it is not what any one of them alone would give
+    expect(Math.max(...Array.from((ga.get("c1.weight") as Tensor).data, Math.abs))).toBeGreaterThan(0);
+    planned.dispose();
+  });
+
+  it.each(["8s", "16s"] as const)("training FCN-%s (fixed bilinear upsampling is frozen): same gradients", (variant) => {
+    const r = rng(23);
+    const spec = fcn.fcn({ variant, classes: 3, widths: [2, 3, 4, 4, 4], fc: 6, inputShape: [2, 3, 12, 10] });
+    const [planned, copying] = pair(spec, 4);
+    planned.training = copying.training = true;
+    const x = fcn.tensor(randArray(r, 2 * 3 * 12 * 10), [2, 3, 12, 10]);
+    const y = planned.run(x);
+    expectSameBits(y, copying.run(x), "output");
+    const dOut = fcn.tensor(randArray(r, y.data.length), y.shape.slice());
+    const ga = planned.backward(dOut);
+    expectSameGradients(ga, copying.backward(dOut), variant);
+    expect([...ga.keys()].some((k) => k.startsWith("upscore"))).toBe(false); // frozen
+    expect(ga.has("conv1_1.weight")).toBe(true);
+    planned.dispose();
+  });
+
+  it("an inference run on a training plan turns dropout off, in forward and in backward", () => {
+    const r = rng(29);
+    const [planned, copying] = pair(every, 8);
+    planned.training = copying.training = true;
+    const x = fcn.tensor(randArray(r, size(every.input.shape)), every.input.shape);
+    planned.run(x);
+    copying.run(x);
+    planned.training = copying.training = false;
+    const held = residentBytes();
+    expectSameBits(planned.run(x), copying.run(x), "inference output");
+    expect(residentBytes()).toBe(held); // the training plan serves inference: no new plan
+    const dOut = fcn.tensor(randArray(r, size(every.input.shape)), every.input.shape);
+    expectSameGradients(planned.backward(dOut), copying.backward(dOut), "after inference");
+    planned.dispose();
+  });
+
+  it("backward before any run, or with a dOut of the wrong shape, is a ShapeError", () => {
+    const net = Net.fromGraph(every);
+    expect(() => net.backward(fcn.tensor(new Float32Array(size(every.input.shape)), every.input.shape))).toThrow(/run\(\) first/);
+    net.training = true;
+    net.run(fcn.tensor(new Float32Array(size(every.input.shape)), every.input.shape));
+    expect(() => net.backward(fcn.tensor(new Float32Array(4), [1, 1, 2, 2]))).toThrow(/expected the output's shape \[2, 2, 7, 6\]/);
+    net.dispose();
   });
 });
 

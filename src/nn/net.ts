@@ -18,21 +18,21 @@ import { softmax, softmaxBackward } from "./loss.js";
 import { bilinearWeights, bilinearWeightsDense } from "./bilinear.js";
 import { mulberry32 } from "../random.js";
 import { type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, splitParamAttrs, validateGraph } from "./graph.js";
-import { InferencePlan } from "./plan.js";
+import { NetPlan } from "./plan.js";
 
 export interface NetOptions {
   /** Seed of the weight initialisers and of dropout masks. Default 1. */
   seed?: number;
   /**
-   * Inference (training = false) on a resident plan: parameters and every layer output live in
-   * wasm memory, laid out once per input shape, and layers pass blocks, not copies (default
-   * true). false runs every layer through the public ops, copying in and out.
+   * Run on a resident plan (default true): parameters, every layer output and, when training,
+   * every gradient live in wasm memory, laid out once per input shape, and layers pass blocks,
+   * not copies. false runs every layer through the public ops, copying in and out.
    */
   resident?: boolean;
 }
 
 /** Frees a collected Net's resident memory. */
-const plans = new FinalizationRegistry<InferencePlan>((plan) => plan.dispose());
+const plans = new FinalizationRegistry<NetPlan>((plan) => plan.dispose());
 
 function initialWeight(init: WeightInit, shape: number[], layer: LayerSpec, random: () => number): Float32Array {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -77,8 +77,8 @@ export class Net {
   private readonly random: () => number;
   private saved: Map<string, Saved> | null = null;
   private readonly resident: boolean;
-  /** The plan for the last inference input shape, and whether the last run used it. */
-  private plan: InferencePlan | null = null;
+  /** The plan for the last input shape, and whether the last run used it. */
+  private plan: NetPlan | null = null;
   private planRan = false;
 
   private constructor(spec: GraphSpec, weights: Map<string, Tensor>, options: NetOptions) {
@@ -135,11 +135,11 @@ export class Net {
   }
 
   /**
-   * Evaluates the graph on x [N, C, H, W] and returns the output layer's tensor. In inference
-   * (training = false) it runs on a resident plan made for x's shape on first use.
+   * Evaluates the graph on x [N, C, H, W] and returns the output layer's tensor. It runs on a
+   * resident plan made for x's shape on first use (a training plan once `training` is set).
    */
   run(input: Tensor): Tensor {
-    if (!this.training && this.resident) return this.runPlanned(input);
+    if (this.resident) return this.runPlanned(input);
     this.planRan = false;
     const blobs = new Map<string, Tensor>([[this.spec.input.name, input]]);
     const saved = new Map<string, Saved>();
@@ -159,7 +159,9 @@ export class Net {
   private runPlanned(input: Tensor): Tensor {
     const shape = checkTensor(input, "Net.run(x)");
     let plan = this.plan;
-    if (plan === null || plan.rt !== runtime() || plan.inputShape.length !== shape.length || plan.inputShape.some((d, i) => d !== shape[i])) {
+    const stale = plan === null || plan.rt !== runtime() || (this.training && !plan.training) ||
+      plan.inputShape.length !== shape.length || plan.inputShape.some((d, i) => d !== shape[i]);
+    if (stale) {
       this.dispose();
       const { shapes, parameters } = analyzeGraph(this.spec, shape); // named errors for a wrong input
       for (const [name, want] of parameters) {
@@ -168,14 +170,15 @@ export class Net {
           throw new ShapeError(`Net.run(x): an input of shape ${describeShape(shape)} needs parameter "${name}" to be ${describeShape(want)}, but the net's is ${describeShape(have)} (made for input ${describeShape(this.spec.input.shape)})`);
         }
       }
-      plan = new InferencePlan({ spec: this.spec, shapes, params: this.params, cropOffsets: this.cropOffsets }, shape);
+      plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.cropOffsets, random: this.random }, shape, this.training);
       this.plan = plan;
       plans.register(this, plan, plan);
     }
     this.timings.clear();
     this.saved = null;
     this.planRan = false;
-    plan.run(input, this.timings);
+    plan = plan as NetPlan;
+    plan.run(input, this.training, this.timings);
     this.planRan = true;
     return plan.blob(this.spec.output) as Tensor;
   }
@@ -240,6 +243,14 @@ export class Net {
    * dLoss/dParameter for every trainable parameter.
    */
   backward(dOut: Tensor): Map<string, Tensor> {
+    if (this.planRan && this.plan !== null && this.plan.training) {
+      const want = (this.plan.blobShape(this.spec.output) as number[]);
+      const shape = checkTensor(dOut, "Net.backward(dOut)");
+      if (shape.length !== want.length || shape.some((d, i) => d !== want[i])) {
+        throw new ShapeError(`Net.backward(dOut): expected the output's shape ${describeShape(want)}, got ${describeShape(shape)}`);
+      }
+      return this.plan.backward(dOut);
+    }
     const saved = this.lastRun();
     if (saved === null) throw new ShapeError("Net.backward: call run() first; backward uses what the last run kept");
     const out = saved.get(this.spec.output) as Saved;

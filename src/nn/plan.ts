@@ -1,20 +1,25 @@
-// An inference plan: a Net laid out in wasm memory for one input shape. Every parameter and every
-// layer output gets a resident block, planned once per input shape; the layers then run on
-// those blocks through the same kernels as the ops, with nothing copied in or out between
-// layers. A run copies in the input and the parameters (one memcpy each: optimisers and users
-// change parameters in place, so the plan never trusts a stale copy), and copies out only what
-// is asked for: the output, or a blob by name.
-// Scratch (im2col bands, GEMM packing, sub-pixel phases) still comes from the arena's stack
-// above the resident zone; it reaches its high-water mark on the first run and is reused.
+// A Net laid out in wasm memory for one input shape: every parameter and every layer output gets
+// a resident block, planned once per input shape, and the layers run on those blocks through the
+// same kernels as the ops, with nothing copied in or out between layers. A run copies in the
+// input and the parameters (one memcpy each: optimisers and users change parameters in place, so
+// the plan never trusts a stale copy) and copies out only what is asked for: the output, or a
+// blob by name.
+// A training plan adds, per blob, a gradient block (dL/dblob), dropout masks, and per trainable
+// parameter a gradient block; backward walks the layers in reverse on those blocks. A blob read by
+// several layers sums their contributions: the first writes its gradient block, later ones write
+// a scratch block that is then added in (the order of the op-by-op path, so both agree).
+// Scratch (im2col bands, GEMM packing, sub-pixel phases) comes from the arena's stack above the
+// resident zone; it reaches its high-water mark on the first run and is reused.
 import { type Runtime, runtime } from "../runtime/runtime.js";
 import { type Tensor, tensor } from "../tensor.js";
-import { resolveConv, resolveConvTranspose, resolveMaxPool } from "../shape.js";
+import { type ConvGeometry, resolveConv, resolveConvTranspose, resolveMaxPool } from "../shape.js";
 import { convForward } from "../ops/conv.js";
 import { chooseAlgorithm, runTransposed } from "../ops/conv-transpose/algorithm.js";
 import { resolveCrop } from "../ops/crop.js";
 import { windowParams } from "../runtime/params.js";
-import { product, withArena } from "../ops/run.js";
-import { softmax } from "./loss.js";
+import { channelSums, product, withArena } from "../ops/run.js";
+import { weightGradient } from "../ops/weight-gradient.js";
+import { softmax, softmaxBackward } from "./loss.js";
 import { type GraphSpec, type LayerSpec, splitParamAttrs } from "./graph.js";
 
 interface Block {
@@ -23,31 +28,49 @@ interface Block {
   size: number;
 }
 
-/** What the plan needs from its Net: shapes, parameters and crop offsets. */
+/** What the plan needs from its Net: shapes, parameters and which are frozen, crop offsets, dropout's random source. */
 export interface PlanSource {
   spec: GraphSpec;
   shapes: Map<string, number[]>;
   params: Map<string, Tensor>;
+  frozen: ReadonlySet<string>;
   cropOffsets: Map<string, number[]>;
+  random: () => number;
 }
 
-export class InferencePlan {
+/** One layer on resident blocks: its forward, and (training plans) its backward. */
+interface Step {
+  layer: LayerSpec;
+  forward: (training: boolean) => void;
+  backward: () => void;
+}
+
+export class NetPlan {
   readonly rt: Runtime;
   readonly inputShape: number[];
-  /** Resident blocks of the parameters and of every blob (the graph input included). */
-  private readonly params = new Map<string, Block>();
-  private readonly blobs = new Map<string, Block>();
-  /** One closure per layer, in graph order, running it on the resident blocks. */
-  private readonly steps: { name: string; run: () => void }[] = [];
-  /** Every block this plan owns (a Dropout's output aliases its input and owns nothing). */
-  private readonly owned: number[] = [];
+  /** Whether the plan holds gradients (backward) and dropout masks. */
+  readonly training: boolean;
   /** Bytes of resident memory held. */
   readonly bytes: number;
+  private readonly params = new Map<string, Block>();
+  private readonly blobs = new Map<string, Block>();
+  /** Training: dL/dblob per blob that can reach the output, and dL/dparameter per trainable parameter. */
+  private readonly grads = new Map<string, Block>();
+  private readonly paramGrads = new Map<string, Block>();
+  /** Training: where a non-first gradient contribution goes before it is added in. */
+  private scratch: Block | null = null;
+  /** Blobs whose gradient block holds a first contribution in the current backward. */
+  private readonly written = new Set<string>();
+  private readonly steps: Step[] = [];
+  private readonly owned: number[] = [];
   private disposed = false;
+  /** Whether the last run had dropout on (its masks are what backward must use). */
+  private dropoutOn = false;
 
-  constructor(private readonly source: PlanSource, inputShape: readonly number[]) {
+  constructor(private readonly source: PlanSource, inputShape: readonly number[], training: boolean) {
     this.rt = runtime();
     this.inputShape = inputShape.slice();
+    this.training = training;
     const { spec, shapes, params } = source;
     let bytes = 0;
     const reserve = (shape: number[], what: string): Block => {
@@ -62,10 +85,24 @@ export class InferencePlan {
       this.blobs.set(spec.input.name, reserve(this.inputShape, `Net plan: input ${spec.input.name}`));
       for (const layer of spec.layers) {
         const shape = shapes.get(layer.name) as number[];
-        if (layer.op === "Dropout") this.blobs.set(layer.name, this.blobs.get(layer.inputs[0]) as Block); // identity at inference
+        // At inference Dropout is the identity: its output aliases its input.
+        if (layer.op === "Dropout" && !training) this.blobs.set(layer.name, this.blobs.get(layer.inputs[0]) as Block);
         else this.blobs.set(layer.name, reserve(shape, `Net plan: output of layer "${layer.name}"`));
-        this.steps.push({ name: layer.name, run: this.step(layer) });
       }
+      if (training) {
+        let largest = 0;
+        for (const layer of spec.layers) {
+          const shape = shapes.get(layer.name) as number[];
+          this.grads.set(layer.name, reserve(shape, `Net plan: gradient of layer "${layer.name}"`));
+          largest = Math.max(largest, product(shape));
+          if (layer.op === "Dropout") this.grads.set(`${layer.name}#mask`, reserve(shape, `Net plan: dropout mask of "${layer.name}"`));
+        }
+        this.scratch = reserve([largest], "Net plan: gradient scratch");
+        for (const [name, t] of params) {
+          if (!source.frozen.has(name)) this.paramGrads.set(name, reserve(t.shape.slice(), `Net plan: gradient of ${name}`));
+        }
+      }
+      for (const layer of spec.layers) this.steps.push(this.step(layer));
     } catch (e) {
       this.dispose();
       throw e;
@@ -73,54 +110,147 @@ export class InferencePlan {
     this.bytes = bytes;
   }
 
-  /** The closure that runs `layer` on resident blocks; geometry resolved here, once. */
-  private step(layer: LayerSpec): () => void {
+  /** The block a gradient contribution to `blob` goes to, and what to do once it is written. */
+  private gradTarget(blob: string): { ptr: number; done: () => void } {
+    const g = this.grads.get(blob) as Block;
+    if (!this.written.has(blob)) {
+      this.written.add(blob);
+      return { ptr: g.ptr, done: () => {} };
+    }
+    const s = this.scratch as Block;
+    return { ptr: s.ptr, done: () => this.rt.kernels.f32_add__simd(g.ptr, 1, s.ptr, 1, g.ptr, g.size) };
+  }
+
+  /** Whether `blob` takes a gradient (the graph input does not: nothing consumes it). */
+  private wantsGrad(blob: string): boolean {
+    return this.grads.has(blob);
+  }
+
+  /** The closures that run `layer` on resident blocks; geometry resolved here, once. */
+  private step(layer: LayerSpec): Step {
     const rt = this.rt;
     const x = this.blobs.get(layer.inputs[0]) as Block;
     const y = this.blobs.get(layer.name) as Block;
-    const param = (kind: "weight" | "bias") => this.params.get(`${layer.name}.${kind}`) as Block;
+    const dy = (): Block => this.grads.get(layer.name) as Block;
+    const inputName = layer.inputs[0];
+    const none = () => {};
     switch (layer.op) {
-      case "Conv": {
-        const { onnx, bias } = splitParamAttrs(layer.attrs);
-        const w = param("weight"), b = bias ? param("bias") : null;
-        const g = resolveConv(x.shape, w.shape, b?.shape ?? null, onnx);
-        return () => withArena(() => convForward(rt, g, x.ptr, w.ptr, b?.ptr ?? 0, y.ptr));
-      }
+      case "Conv":
       case "ConvTranspose": {
         const { onnx, bias } = splitParamAttrs(layer.attrs);
-        const w = param("weight"), b = bias ? param("bias") : null;
-        const g = resolveConvTranspose(x.shape, w.shape, b?.shape ?? null, onnx);
-        const algorithm = chooseAlgorithm(g);
-        return () => withArena(() => runTransposed(rt, algorithm, { g, x: x.ptr, w: w.ptr, b: b?.ptr ?? 0, y: y.ptr }));
+        const wName = `${layer.name}.weight`, bName = `${layer.name}.bias`;
+        const w = this.params.get(wName) as Block, b = bias ? this.params.get(bName) as Block : null;
+        const isConv = layer.op === "Conv";
+        const g = isConv ? resolveConv(x.shape, w.shape, b?.shape ?? null, onnx) : resolveConvTranspose(x.shape, w.shape, b?.shape ?? null, onnx);
+        const algorithm = isConv ? null : chooseAlgorithm(g);
+        const forward = () => withArena(() => {
+          if (isConv) convForward(rt, g, x.ptr, w.ptr, b?.ptr ?? 0, y.ptr);
+          else runTransposed(rt, algorithm!, { g, x: x.ptr, w: w.ptr, b: b?.ptr ?? 0, y: y.ptr });
+        });
+        // The adjoint of each: conv's dx is a transposed convolution of dy, convTranspose's a conv.
+        const adjoint: ConvGeometry = { N: g.N, C: g.M, M: g.C, group: g.group, window: g.window, outShape: x.shape.slice() };
+        const adjointAlgorithm = isConv ? chooseAlgorithm(adjoint) : null;
+        const Cg = g.C / g.group, Mg = g.M / g.group;
+        const backward = () => withArena(() => {
+          const d = dy();
+          if (this.wantsGrad(inputName)) {
+            const t = this.gradTarget(inputName);
+            if (isConv) runTransposed(rt, adjointAlgorithm!, { g: adjoint, x: d.ptr, w: w.ptr, b: 0, y: t.ptr });
+            else convForward(rt, adjoint, d.ptr, w.ptr, 0, t.ptr);
+            t.done();
+          }
+          const dw = this.paramGrads.get(wName);
+          if (dw === undefined) return;
+          // conv: dw_g = dy_g · im2col(x_g)ᵀ; convTranspose: dw_g = x_g · im2col(dy_g)ᵀ (weight-gradient.ts)
+          if (isConv) weightGradient(rt, { window: g.window, N: g.N, group: g.group, a: d.ptr, rows: Mg, s: x.ptr, sChannels: Cg, dw: dw.ptr });
+          else weightGradient(rt, { window: g.window, N: g.N, group: g.group, a: x.ptr, rows: Cg, s: d.ptr, sChannels: Mg, dw: dw.ptr });
+          const db = this.paramGrads.get(bName);
+          if (db !== undefined) rt.arena.f32(db.ptr, db.size).set(channelSums(rt.arena.f32(d.ptr, d.size), g.N, g.M, d.size / (g.N * g.M)));
+        });
+        return { layer, forward, backward };
       }
       case "Relu":
-        return () => rt.kernels.f32_relu__simd(x.ptr, y.ptr, x.size);
+        return {
+          layer,
+          forward: () => rt.kernels.f32_relu__simd(x.ptr, y.ptr, x.size),
+          backward: () => this.toInput(inputName, (dx) => rt.kernels.f32_relu_backward__simd(x.ptr, dy().ptr, dx, x.size)),
+        };
       case "MaxPool": {
         const { window } = resolveMaxPool(x.shape, layer.attrs);
         const planes = x.shape[0] * x.shape[1];
-        return () => rt.kernels.f32_max_pool__fast(windowParams(rt.params, window, planes, x.ptr, y.ptr));
+        return {
+          layer,
+          forward: () => rt.kernels.f32_max_pool__fast(windowParams(rt.params, window, planes, x.ptr, y.ptr)),
+          backward: () => this.toInput(inputName, (dx) => rt.kernels.f32_max_pool_backward__fast(windowParams(rt.params, window, planes, x.ptr, dx, dy().ptr))),
+        };
       }
       case "Crop": {
         const like = this.blobs.get(layer.inputs[1]) as Block;
         const c = resolveCrop(x.shape, { offsets: this.source.cropOffsets.get(layer.name) as number[], shape: like.shape.slice(2) }, "crop");
-        return () => rt.kernels.f32_crop__simd(x.ptr, y.ptr, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW);
+        return {
+          layer,
+          forward: () => rt.kernels.f32_crop__simd(x.ptr, y.ptr, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW),
+          backward: () => this.toInput(inputName, (dx) => rt.kernels.f32_uncrop__simd(dy().ptr, dx, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW)),
+        };
       }
       case "Add": {
         const other = this.blobs.get(layer.inputs[1]) as Block; // the graph checks equal shapes
-        return () => rt.kernels.f32_add__simd(x.ptr, 1, other.ptr, 1, y.ptr, y.size);
+        return {
+          layer,
+          forward: () => rt.kernels.f32_add__simd(x.ptr, 1, other.ptr, 1, y.ptr, y.size),
+          backward: () => {
+            for (const name of layer.inputs) this.toInput(name, (dx) => this.copy(dy().ptr, dx, y.size));
+          },
+        };
       }
       case "Scale": {
         const scale = layer.attrs.scale;
-        return () => {
-          const xs = rt.arena.f32(x.ptr, x.size), ys = rt.arena.f32(y.ptr, y.size);
-          for (let i = 0; i < ys.length; i++) ys[i] = xs[i] * scale;
+        const scaled = (from: number, to: number) => {
+          const f = rt.arena.f32(from, x.size), t = rt.arena.f32(to, x.size);
+          for (let i = 0; i < t.length; i++) t[i] = f[i] * scale;
         };
+        return { layer, forward: () => scaled(x.ptr, y.ptr), backward: () => this.toInput(inputName, (dx) => scaled(dy().ptr, dx)) };
       }
       case "Softmax":
-        return () => this.write(y, softmax(this.read(x)));
-      case "Dropout":
-        return () => {}; // the identity at inference: y aliases x
+        return {
+          layer,
+          forward: () => this.write(y, softmax(this.read(x))),
+          backward: () => this.toInput(inputName, (dx) => rt.arena.f32(dx, x.size).set(softmaxBackward(this.read(dy()), this.read(y)).data)),
+        };
+      case "Dropout": {
+        if (!this.training) return { layer, forward: none, backward: none }; // y aliases x
+        const ratio = layer.attrs?.ratio ?? 0.5;
+        const keep = 1 / (1 - ratio);
+        const mask = this.grads.get(`${layer.name}#mask`) as Block;
+        const times = (a: number, m: number, to: number) => {
+          const av = rt.arena.f32(a, x.size), mv = rt.arena.f32(m, x.size), tv = rt.arena.f32(to, x.size);
+          for (let i = 0; i < tv.length; i++) tv[i] = av[i] * mv[i];
+        };
+        return {
+          layer,
+          forward: (training) => {
+            if (!training) return this.copy(x.ptr, y.ptr, x.size);
+            // the mask stream of the op-by-op path: one draw per element, in order
+            const mv = rt.arena.f32(mask.ptr, mask.size);
+            for (let i = 0; i < mv.length; i++) mv[i] = this.source.random() >= ratio ? keep : 0;
+            times(x.ptr, mask.ptr, y.ptr);
+          },
+          backward: () => this.toInput(inputName, (dx) => (this.dropoutOn ? times(dy().ptr, mask.ptr, dx) : this.copy(dy().ptr, dx, x.size))),
+        };
+      }
     }
+  }
+
+  /** Runs `write(dx)` for the gradient of input `name`, if it takes one, and accumulates. */
+  private toInput(name: string, write: (dx: number) => void): void {
+    if (!this.wantsGrad(name)) return;
+    const t = this.gradTarget(name);
+    write(t.ptr);
+    t.done();
+  }
+
+  private copy(from: number, to: number, size: number): void {
+    new Uint8Array(this.rt.memory.buffer).copyWithin(to, from, from + size * 4);
   }
 
   private read(b: Block): Tensor {
@@ -132,15 +262,46 @@ export class InferencePlan {
     this.rt.arena.f32(b.ptr, b.size).set(t.data);
   }
 
-  /** Runs the graph on `input`; `timings` receives each layer's milliseconds. */
-  run(input: Tensor, timings: Map<string, number>): void {
+  /**
+   * Runs the graph on `input`; `timings` receives each layer's milliseconds. `training` turns
+   * dropout on (a training plan only).
+   */
+  run(input: Tensor, training: boolean, timings: Map<string, number>): void {
     for (const [name, block] of this.params) this.write(block, this.source.params.get(name) as Tensor);
     this.write(this.blobs.get(this.source.spec.input.name) as Block, input);
-    for (const { name, run } of this.steps) {
+    this.dropoutOn = training && this.training;
+    for (const { layer, forward } of this.steps) {
       const t0 = performance.now();
-      run();
-      timings.set(name, performance.now() - t0);
+      forward(this.dropoutOn);
+      timings.set(layer.name, performance.now() - t0);
     }
+  }
+
+  /**
+   * Back-propagates dOut through the last run (a training plan) and returns dL/dparameter for
+   * every trainable parameter that the output depends on.
+   */
+  backward(dOut: Tensor): Map<string, Tensor> {
+    const { spec } = this.source;
+    this.written.clear();
+    this.write(this.grads.get(spec.output) as Block, dOut);
+    this.written.add(spec.output);
+    const out = new Map<string, Tensor>();
+    for (let i = this.steps.length - 1; i >= 0; i--) {
+      const { layer, backward } = this.steps[i];
+      if (!this.written.has(layer.name)) continue; // does not reach the output
+      backward();
+      for (const kind of ["weight", "bias"]) {
+        const g = this.paramGrads.get(`${layer.name}.${kind}`);
+        if (g !== undefined) out.set(`${layer.name}.${kind}`, this.read(g));
+      }
+    }
+    return out;
+  }
+
+  /** The shape of a blob (undefined for no such blob). */
+  blobShape(name: string): number[] | undefined {
+    return this.blobs.get(name)?.shape.slice();
   }
 
   /** A copy of a blob of the last run. */
