@@ -122,6 +122,27 @@ describe.each(BUILDS)("backward (%s build)", (build) => {
     for (let i = 0; i < t.data.length; i++) expect(Math.abs(t.data[i] - dx.data[i])).toBeLessThan(1e-4);
   });
 
+  it("a batch of no images has dw = 0 and db = 0, whatever the arena held before", () => {
+    const r = rng(41);
+    for (const transposed of [false, true]) {
+      const [C, M] = [3, 2];
+      const w = fcn.tensor(randArray(r, transposed ? C * M * 9 : M * C * 9), transposed ? [C, M, 3, 3] : [M, C, 3, 3]);
+      const op = transposed ? fcn.convTranspose : fcn.conv;
+      const backward = transposed ? fcn.convTransposeBackward : fcn.convBackward;
+      // first a real gradient, which leaves its numbers where the next call's dw goes
+      const x1 = fcn.tensor(randArray(r, C * 36), [1, C, 6, 6]);
+      const y1 = op(x1, w);
+      expect(backward(fcn.tensor(randArray(r, size(y1.shape)), y1.shape), x1, w).dw.data.some((v) => v !== 0)).toBe(true);
+      const x0 = fcn.tensor(new Float32Array(0), [0, C, 6, 6]);
+      const y0 = op(x0, w);
+      const g = backward(fcn.tensor(new Float32Array(0), y0.shape), x0, w);
+      expect(g.dx.shape).toEqual([0, C, 6, 6]);
+      expect(g.dw.shape).toEqual(w.shape);
+      expect([...g.dw.data].every((v) => v === 0), `${transposed ? "convTranspose" : "conv"}Backward dw`).toBe(true);
+      expect([...g.db.data].every((v) => v === 0)).toBe(true);
+    }
+  });
+
   it("rejects a dy whose shape is not the forward output's", () => {
     const x = fcn.tensor(new Float32Array(2 * 5 * 5), [1, 2, 5, 5]);
     const w = fcn.tensor(new Float32Array(3 * 2 * 3 * 3), [3, 2, 3, 3]);

@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, fcn, randArray, rng, useBuild } from "./lib.js";
 import type { GraphSpec, Net as NetType, Tensor } from "../dist/index.js";
 import { runtime } from "../dist/runtime/runtime.js";
+import { Arena } from "../dist/runtime/arena.js";
+import { OutOfMemoryError, UnsupportedError } from "../dist/errors.js";
 const { Net } = fcn;
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -212,6 +214,27 @@ describe.each(BUILDS)("Net resident plan (%s build)", (build) => {
     planned.dispose();
   });
 
+  it("after dispose(), blob() and backward() never read blocks that another plan now holds", () => {
+    const x = fcn.tensor(randArray(rng(3), size(every.input.shape)), every.input.shape);
+    const a = Net.fromGraph(every, undefined, { seed: 1 });
+    a.training = true;
+    a.run(x);
+    expect(a.blob("c1")).toBeDefined(); // builds the lazy reads of the last run
+    a.dispose();
+    // B's plan takes the blocks A gave back, and fills them
+    const b = Net.fromGraph(every, undefined, { seed: 2 });
+    b.training = true;
+    b.run(x);
+    expect(a.blob("c1")).toBeUndefined();
+    expect(() => a.backward(fcn.tensor(new Float32Array(size(every.input.shape)), every.input.shape))).toThrow(/run\(\) first/);
+    // the same for a plan that ran inference only
+    a.training = false;
+    a.run(x);
+    a.dispose();
+    expect(a.blob("prob")).toBeUndefined();
+    b.dispose();
+  });
+
   it("backward before any run, or with a dOut of the wrong shape, is a ShapeError", () => {
     const net = Net.fromGraph(every);
     expect(() => net.backward(fcn.tensor(new Float32Array(size(every.input.shape)), every.input.shape))).toThrow(/run\(\) first/);
@@ -223,14 +246,15 @@ describe.each(BUILDS)("Net resident plan (%s build)", (build) => {
 });
 
 describe("arena resident zone", () => {
-  beforeAll(() => useBuild("simd"));
+  // A private arena on its own small memory: independent of what other tests left resident.
+  const fresh = (maxPages = 64) => new Arena(new WebAssembly.Memory({ initial: 1, maximum: maxPages }), 1024);
 
   it("reuses freed gaps first-fit, gives the tail back, and refuses to extend during an op", () => {
-    const arena = runtime().arena;
-    const held = arena.residentBytes();
+    const arena = fresh();
     const a = arena.allocResident(1000, "a");
     const b = arena.allocResident(64, "b");
     const c = arena.allocResident(128, "c");
+    expect(a).toBe(1024);
     expect([a % 64, b % 64, c % 64]).toEqual([0, 0, 0]);
     expect(b).toBeGreaterThanOrEqual(a + 1000);
     expect(c).toBeGreaterThanOrEqual(b + 64);
@@ -239,13 +263,29 @@ describe("arena resident zone", () => {
     arena.freeResident(a);
     arena.freeResident(b);
     arena.freeResident(c); // the tail: the zone shrinks back
-    expect(arena.residentBytes()).toBe(held);
+    expect(arena.residentBytes()).toBe(0);
+    expect(arena.mark()).toBe(1024);
     const again = arena.allocResident(64, "e");
     expect(again).toBe(a);
     arena.freeResident(again);
     const mark = arena.mark();
     arena.alloc(64, "scratch");
+    expect(() => arena.allocResident(1 << 20, "during an op")).toThrow(UnsupportedError);
     expect(() => arena.allocResident(1 << 20, "during an op")).toThrow(/between op calls/);
     arena.release(mark);
+  });
+
+  it("a block the memory cannot grow to is an OutOfMemoryError and leaves the zone as it was", () => {
+    const arena = fresh(2); // at most 128 KiB
+    const a = arena.allocResident(1000, "a");
+    expect(() => arena.allocResident(200_000, "too big")).toThrow(OutOfMemoryError);
+    expect(arena.residentBytes()).toBe(1024);
+    const b = arena.allocResident(64, "b"); // right after a, not past the failed block
+    expect(b).toBe(a + 1024);
+    const mark = arena.mark();
+    expect(mark).toBe(b + 64); // the stack starts at the zone's end
+    arena.freeResident(b);
+    arena.freeResident(a);
+    expect(arena.mark()).toBe(1024);
   });
 });

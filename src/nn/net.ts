@@ -4,7 +4,10 @@
 // accumulating where a blob feeds several layers, and returns dLoss/dParameter for every
 // trainable parameter. Missing weights are initialised from the layer's `init` (He, Xavier, zeros,
 // or FCN's bilinear filter), deterministically from a seed.
-// The parameters are live: an optimiser updates their data in place between steps.
+// The parameters are live: an optimiser updates their data in place between steps. By default
+// run() and backward() work on a resident NetPlan (plan.ts): every blob, and when training every
+// gradient, in wasm memory for the input shape; `resident: false` runs op by op through the public
+// ops, which the tests hold the plan to, bit for bit.
 import { AttributeError, ShapeError } from "../errors.js";
 import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
 import { runtime } from "../runtime/runtime.js";
@@ -183,9 +186,14 @@ export class Net {
     return plan.blob(this.spec.output) as Tensor;
   }
 
-  /** Gives back the wasm memory of the inference plan (a later run() plans again). */
+  /**
+   * Gives the plan's blocks back to fcn-wasm's memory zone, where later plans and op calls reuse
+   * them (a WebAssembly memory never shrinks). What the last run kept goes with it: blob() is
+   * undefined and backward() needs a new run(), which plans again.
+   */
   dispose(): void {
     if (this.plan === null) return;
+    this.saved = null; // its lazy reads point into the plan's blocks
     plans.unregister(this.plan);
     this.plan.dispose();
     this.plan = null;

@@ -10,6 +10,7 @@
 // a scratch block that is then added in (the order of the op-by-op path, so both agree).
 // Scratch (im2col bands, GEMM packing, sub-pixel phases) comes from the arena's stack above the
 // resident zone; it reaches its high-water mark on the first run and is reused.
+import { NotReadyError } from "../errors.js";
 import { type Runtime, runtime } from "../runtime/runtime.js";
 import { type Tensor, tensor } from "../tensor.js";
 import { type ConvGeometry, resolveConv, resolveConvTranspose, resolveMaxPool } from "../shape.js";
@@ -57,6 +58,8 @@ export class NetPlan {
   /** Training: dL/dblob per blob that can reach the output, and dL/dparameter per trainable parameter. */
   private readonly grads = new Map<string, Block>();
   private readonly paramGrads = new Map<string, Block>();
+  /** Training: each Dropout layer's mask of the last run (keep scale or 0 per element). */
+  private readonly masks = new Map<string, Block>();
   /** Training: where a non-first gradient contribution goes before it is added in. */
   private scratch: Block | null = null;
   /** Blobs whose gradient block holds a first contribution in the current backward. */
@@ -95,7 +98,7 @@ export class NetPlan {
           const shape = shapes.get(layer.name) as number[];
           this.grads.set(layer.name, reserve(shape, `Net plan: gradient of layer "${layer.name}"`));
           largest = Math.max(largest, product(shape));
-          if (layer.op === "Dropout") this.grads.set(`${layer.name}#mask`, reserve(shape, `Net plan: dropout mask of "${layer.name}"`));
+          if (layer.op === "Dropout") this.masks.set(layer.name, reserve(shape, `Net plan: dropout mask of "${layer.name}"`));
         }
         this.scratch = reserve([largest], "Net plan: gradient scratch");
         for (const [name, t] of params) {
@@ -143,7 +146,7 @@ export class NetPlan {
         const isConv = layer.op === "Conv";
         const g = isConv ? resolveConv(x.shape, w.shape, b?.shape ?? null, onnx) : resolveConvTranspose(x.shape, w.shape, b?.shape ?? null, onnx);
         const algorithm = isConv ? null : chooseAlgorithm(g);
-        const forward = () => withArena(() => {
+        const forward = () => withArena(rt, () => {
           if (isConv) convForward(rt, g, x.ptr, w.ptr, b?.ptr ?? 0, y.ptr);
           else runTransposed(rt, algorithm!, { g, x: x.ptr, w: w.ptr, b: b?.ptr ?? 0, y: y.ptr });
         });
@@ -151,7 +154,7 @@ export class NetPlan {
         const adjoint: ConvGeometry = { N: g.N, C: g.M, M: g.C, group: g.group, window: g.window, outShape: x.shape.slice() };
         const adjointAlgorithm = isConv ? chooseAlgorithm(adjoint) : null;
         const Cg = g.C / g.group, Mg = g.M / g.group;
-        const backward = () => withArena(() => {
+        const backward = () => withArena(rt, () => {
           const d = dy();
           if (this.wantsGrad(inputName)) {
             const t = this.gradTarget(inputName);
@@ -215,13 +218,16 @@ export class NetPlan {
         return {
           layer,
           forward: () => this.write(y, softmax(this.read(x))),
-          backward: () => this.toInput(inputName, (dx) => rt.arena.f32(dx, x.size).set(softmaxBackward(this.read(dy()), this.read(y)).data)),
+          backward: () => this.toInput(inputName, (dx) => {
+            const g = softmaxBackward(this.read(dy()), this.read(y)).data; // before the view: reads may commit
+            rt.arena.f32(dx, x.size).set(g);
+          }),
         };
       case "Dropout": {
         if (!this.training) return { layer, forward: none, backward: none }; // y aliases x
         const ratio = layer.attrs?.ratio ?? 0.5;
         const keep = 1 / (1 - ratio);
-        const mask = this.grads.get(`${layer.name}#mask`) as Block;
+        const mask = this.masks.get(layer.name) as Block;
         const times = (a: number, m: number, to: number) => {
           const av = rt.arena.f32(a, x.size), mv = rt.arena.f32(m, x.size), tv = rt.arena.f32(to, x.size);
           for (let i = 0; i < tv.length; i++) tv[i] = av[i] * mv[i];
@@ -253,6 +259,11 @@ export class NetPlan {
     new Uint8Array(this.rt.memory.buffer).copyWithin(to, from, from + size * 4);
   }
 
+  /** Every use after dispose() is an error: the blocks may already hold another plan's data. */
+  private live(what: string): void {
+    if (this.disposed) throw new NotReadyError(`Net plan: ${what} after dispose(); run() the net again to plan anew`);
+  }
+
   private read(b: Block): Tensor {
     return tensor(this.rt.arena.take(b.ptr, b.size), b.shape.slice());
   }
@@ -267,6 +278,7 @@ export class NetPlan {
    * dropout on (a training plan only).
    */
   run(input: Tensor, training: boolean, timings: Map<string, number>): void {
+    this.live("run()");
     for (const [name, block] of this.params) this.write(block, this.source.params.get(name) as Tensor);
     this.write(this.blobs.get(this.source.spec.input.name) as Block, input);
     this.dropoutOn = training && this.training;
@@ -282,6 +294,7 @@ export class NetPlan {
    * every trainable parameter that the output depends on.
    */
   backward(dOut: Tensor): Map<string, Tensor> {
+    this.live("backward()");
     const { spec } = this.source;
     this.written.clear();
     this.write(this.grads.get(spec.output) as Block, dOut);
@@ -306,6 +319,7 @@ export class NetPlan {
 
   /** A copy of a blob of the last run. */
   blob(name: string): Tensor | undefined {
+    this.live(`blob("${name}")`);
     const b = this.blobs.get(name);
     return b === undefined ? undefined : this.read(b);
   }

@@ -6,10 +6,13 @@ import { type GemmCall, gemmParams } from "../runtime/params.js";
 
 /**
  * Runs `body` with the arena marked and releases it afterwards, also on error, so a failed call
- * leaves the runtime as it found it.
+ * leaves the runtime as it found it. A Net plan passes the runtime its blocks live in.
  */
-export function withArena<T>(body: (rt: Runtime) => T): T {
-  const rt = runtime();
+export function withArena<T>(body: (rt: Runtime) => T): T;
+export function withArena<T>(rt: Runtime, body: (rt: Runtime) => T): T;
+export function withArena<T>(a: Runtime | ((rt: Runtime) => T), b?: (rt: Runtime) => T): T {
+  const rt = typeof a === "function" ? runtime() : a;
+  const body = typeof a === "function" ? a : b as (rt: Runtime) => T;
   const mark = rt.arena.mark();
   try {
     return body(rt);

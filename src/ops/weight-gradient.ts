@@ -29,6 +29,12 @@ export function weightGradient(rt: Runtime, c: WeightGradientCall): void {
   const positions = product(c.window.grid), imagePlane = product(c.window.image);
   const K = c.sChannels * product(c.window.kernel);
   const sImage = c.group * c.sChannels * imagePlane, aImage = c.group * c.rows * positions;
+  if (c.N === 0 || positions === 0) {
+    // Nothing to sum (no images, or the window fits nowhere): dW is 0, not whatever the arena held.
+    rt.arena.commit();
+    rt.arena.f32(c.dw, c.group * c.rows * K).fill(0);
+    return;
+  }
   const [gridH, gridW] = gridRowsCols(c.window);
   const rowsPerBand = bandRows(c.window, K);
   const cols = rt.arena.alloc(K * rowsPerBand * gridW * 4, "weight gradient im2col band");

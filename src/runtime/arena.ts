@@ -9,7 +9,7 @@
 // Below the stack sits the resident zone: long-lived blocks (a Net's weights and activations)
 // that outlive op calls. It is a first-fit free list; it extends (moving the stack's base up)
 // only between ops, when the stack is empty, and gives its tail back when the tail is freed.
-import { OutOfMemoryError } from "../errors.js";
+import { OutOfMemoryError, UnsupportedError } from "../errors.js";
 
 const PAGE = 65536;
 /** wasm32 can address 4 GiB: 65536 pages. */
@@ -45,12 +45,16 @@ export class Arena {
       this.resident.set(f.ptr, size);
       return f.ptr;
     }
-    if (this.top !== this.base) throw new Error(`${what}: resident memory can only be reserved between op calls`);
-    const ptr = this.base;
-    this.alloc(size, what); // checks the 4 GiB limit and moves top
+    if (this.top !== this.base) throw new UnsupportedError(`${what}: resident memory can only be reserved between op calls`);
+    const ptr = this.alloc(size, what); // checks the 4 GiB limit and moves top
+    try {
+      this.commit();
+    } catch (e) {
+      this.top = ptr; // the memory could not grow: the zone stays as it was
+      throw e;
+    }
     this.base = this.top;
     this.resident.set(ptr, size);
-    this.commit();
     return ptr;
   }
 
