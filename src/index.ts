@@ -4,6 +4,7 @@ export { ready, isReady } from "./runtime/runtime.js";
 export type { ReadyOptions, RuntimeInfo, BuildName } from "./runtime/runtime.js";
 export { tensor } from "./tensor.js";
 export type { Tensor } from "./tensor.js";
+export { resident, ResidentTensor } from "./resident.js";
 export { FcnWasmError, ShapeError, AttributeError, UnsupportedError, OutOfMemoryError, NotReadyError } from "./errors.js";
 export type {
   AutoPad, Ints, ConvAttrs, ConvTransposeAttrs, MaxPoolAttrs, Im2colAttrs, Col2imAttrs, GemmAttrs, CropAttrs,

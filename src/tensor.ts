@@ -1,10 +1,30 @@
 // Tensor: a row-major float32 array and its shape (activations NCHW, weights in ONNX layouts).
 import { ShapeError } from "./errors.js";
+import type { Runtime } from "./runtime/runtime.js";
 
 /** A dense float32 tensor, row-major. Ops never modify a tensor they are given. */
 export interface Tensor {
   readonly data: Float32Array;
   readonly shape: readonly number[];
+}
+
+/**
+ * The mark of a tensor whose values live in wasm memory (`resident()`): ops read it there instead of
+ * copying `data` in. Not part of the Tensor contract: any Tensor works without it.
+ */
+export const RESIDENT: unique symbol = Symbol("fcn-wasm resident tensor");
+
+export interface ResidentHandle {
+  readonly size: number;
+  /** Throws NotReadyError once disposed; `name` is the argument in the message. */
+  check(name: string): void;
+  /** The byte offset in `rt`'s memory, or null when it lives in another runtime's. */
+  pointer(rt: Runtime, name: string): number | null;
+}
+
+/** The resident handle of `t`, if it has one. */
+export function residentHandle(t: Tensor): ResidentHandle | undefined {
+  return (t as { [RESIDENT]?: ResidentHandle })[RESIDENT];
 }
 
 /** Number of elements of `shape` (1 for a scalar shape []). */
@@ -60,6 +80,14 @@ export function tensor(data: Float32Array | ArrayLike<number>, shape: number[]):
  */
 export function checkTensor(t: unknown, name: string): readonly number[] {
   if (t === null || typeof t !== "object") throw new ShapeError(`${name}: expected a Tensor { data, shape }, got ${t === null ? "null" : typeof t}`);
+  const handle = residentHandle(t as Tensor);
+  if (handle !== undefined) {
+    // Its values stay in wasm memory: check the shape against its size without copying them out.
+    handle.check(name);
+    const dims = checkShape((t as Tensor).shape, `${name}.shape`);
+    if (sizeOf(dims) !== handle.size) throw new ShapeError(`${name}: resident tensor of ${handle.size} elements has shape ${describeShape(dims)}`);
+    return dims;
+  }
   const { data, shape } = t as Tensor;
   if (!(data instanceof Float32Array)) {
     throw new ShapeError(`${name}.data: expected a Float32Array, got ${data === null ? "null" : (data as object)?.constructor?.name ?? typeof data}`);

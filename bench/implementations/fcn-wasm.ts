@@ -1,5 +1,8 @@
 // fcn-wasm itself, from the built package (dist/). One Implementation per build (relaxed SIMD,
 // SIMD128), and optionally one per forced ConvTranspose algorithm (`--algorithms`).
+// Weights (W, and B when there is one) are resident tensors (`fcn.resident`), as the peers keep
+// theirs: onnxruntime-web holds them as initializers and tfjs as tensors inside its wasm heap. The
+// input is copied in and the output copied out on every call, as for the peers.
 import * as fcn from "../../dist/index.js";
 import type { Tensor } from "../../dist/index.js";
 import type { BenchShape } from "../shapes.js";
@@ -18,6 +21,8 @@ type ConvTransposeWithOptions = (x: Tensor, w: Tensor, b: Tensor | null, attrs: 
  */
 export function fcnWasm(build: FcnBuild, algorithm = "auto"): Implementation {
   let info: fcn.RuntimeInfo | null = null;
+  /** Re-make each prepared shape's resident weights when activate() loaded a new runtime. */
+  const refreshers = new Set<() => void>();
   const name = algorithm === "auto" ? `fcn-wasm ${build}` : `fcn-wasm ${build} ${algorithm}`;
   return {
     name,
@@ -27,20 +32,33 @@ export function fcnWasm(build: FcnBuild, algorithm = "auto"): Implementation {
     },
     async activate() {
       // ready() with other options loads that build anew; with the same ones it is a no-op.
+      const before = info;
       info = await fcn.ready({ simd: build });
       if (info.build !== build) throw new Error(`${name}: ready() loaded the ${info.build} build`);
+      if (info !== before) for (const refresh of refreshers) refresh();
     },
     async prepare(shape: BenchShape, data): Promise<Prepared | NotApplicable> {
+      if (algorithm !== "auto" && shape.kind !== "convTranspose") return { na: "not a ConvTranspose" };
       const { dims } = data;
       const x = fcn.tensor(data.x, dims.x);
-      const w = fcn.tensor(data.w, dims.w);
-      const b = data.b ? fcn.tensor(data.b, dims.b!) : null;
+      let w: fcn.ResidentTensor, b: fcn.ResidentTensor | null = null;
+      const release = () => {
+        refreshers.delete(refresh);
+        w?.dispose();
+        b?.dispose();
+      };
+      const refresh = () => {
+        w?.dispose();
+        b?.dispose();
+        w = fcn.resident(fcn.tensor(data.w, dims.w));
+        b = data.b ? fcn.resident(fcn.tensor(data.b, dims.b!)) : null;
+      };
+      refresh();
+      refreshers.add(refresh);
       let run: () => Tensor;
       if (shape.kind === "gemm") {
-        if (algorithm !== "auto") return { na: "not a ConvTranspose" };
         run = () => fcn.gemm(x, w);
       } else if (shape.kind === "conv") {
-        if (algorithm !== "auto") return { na: "not a ConvTranspose" };
         const attrs = { kernelShape: [shape.kH, shape.kW], strides: shape.strides, pads: shape.pads, dilations: shape.dilations, group: shape.groups };
         run = () => fcn.conv(x, w, b, attrs);
       } else {
@@ -55,17 +73,13 @@ export function fcnWasm(build: FcnBuild, algorithm = "auto"): Implementation {
           try {
             run();
           } catch (e) {
+            release();
             if (e instanceof fcn.UnsupportedError) return { na: `${algorithm} does not apply` };
             throw e;
           }
         }
       }
-      return {
-        async: false,
-        run,
-        output: async () => run().data,
-        dispose() {},
-      };
+      return { async: false, run, output: async () => run().data, dispose: release };
     },
     describe: () => ({ build: info?.build, threads: info?.threads, features: info?.features }),
   };

@@ -8,7 +8,7 @@ import { checkAttrNames, show } from "../attrs.js";
 import { AttributeError, UnsupportedError } from "../errors.js";
 import { type ConvGeometry, resolveConvTranspose } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
-import { channelSums, checkSameShape, product, withArena } from "./run.js";
+import { channelSums, checkSameShape, product, operand, withArena } from "./run.js";
 import { weightGradient } from "./weight-gradient.js";
 import { type WantedGradients, convForward } from "./conv.js";
 import { type ConvTransposeAlgorithm, algorithmApplies, chooseAlgorithm, runTransposed, workspaceBytes } from "./conv-transpose/algorithm.js";
@@ -81,9 +81,9 @@ export function convTranspose(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: C
   return withArena((rt) => {
     const buffers = {
       g,
-      x: rt.arena.put(x.data, "convTranspose(x)"),
-      w: rt.arena.put(w.data, "convTranspose(w)"),
-      b: b == null ? 0 : rt.arena.put(b.data, "convTranspose(b)"),
+      x: operand(rt, x, "convTranspose(x)"),
+      w: operand(rt, w, "convTranspose(w)"),
+      b: b == null ? 0 : operand(rt, b, "convTranspose(b)"),
       y: rt.arena.alloc(outSize * 4, "convTranspose output"),
     };
     runTransposed(rt, algorithm, buffers);
@@ -119,9 +119,9 @@ export function convTransposeGradients(dy: Tensor, x: Tensor, w: Tensor, attrs: 
   // dx = conv(dy) over the same window: conv weights [C, M/g, k] are w as it is.
   const forward: ConvGeometry = { N, C: M, M: C, group, window, outShape: xShape.slice() };
   return withArena((rt) => {
-    const pdy = rt.arena.put(dy.data, "convTransposeBackward(dy)");
-    const px = want.dw ? rt.arena.put(x.data, "convTransposeBackward(x)") : 0;
-    const pw = want.dx ? rt.arena.put(w.data, "convTransposeBackward(w)") : 0;
+    const pdy = operand(rt, dy, "convTransposeBackward(dy)");
+    const px = want.dw ? operand(rt, x, "convTransposeBackward(x)") : 0;
+    const pw = want.dx ? operand(rt, w, "convTransposeBackward(w)") : 0;
     const pdx = want.dx ? rt.arena.alloc(N * C * inPlane * 4, "convTransposeBackward dx") : 0;
     const pdw = want.dw ? rt.arena.alloc(C * rows * 4, "convTransposeBackward dw") : 0;
     if (want.dx) convForward(rt, forward, pdy, pw, 0, pdx);

@@ -9,7 +9,7 @@ import { band, bandRows, gridRowsCols } from "./im2col-bands.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { windowParams } from "../runtime/params.js";
-import { channelSums, checkSameShape, gemmWorkspace, product, runGemm, withArena } from "./run.js";
+import { channelSums, checkSameShape, gemmWorkspace, product, runGemm, operand, withArena } from "./run.js";
 import { weightGradient } from "./weight-gradient.js";
 import { chooseAlgorithm as chooseTransposedAlgorithm, runTransposed } from "./conv-transpose/algorithm.js";
 
@@ -34,9 +34,9 @@ export function conv(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvAttrs)
   const g = resolveConv(xShape, wShape, bShape, attrs);
   const outSize = product(g.outShape);
   return withArena((rt) => {
-    const px = rt.arena.put(x.data, "conv(x)");
-    const pw = rt.arena.put(w.data, "conv(w)");
-    const pb = b == null ? 0 : rt.arena.put(b.data, "conv(b)");
+    const px = operand(rt, x, "conv(x)");
+    const pw = operand(rt, w, "conv(w)");
+    const pb = b == null ? 0 : operand(rt, b, "conv(b)");
     const py = rt.arena.alloc(outSize * 4, "conv output");
     convForward(rt, g, px, pw, pb, py);
     return tensor(rt.arena.take(py, outSize), g.outShape);
@@ -118,9 +118,9 @@ export function convGradients(dy: Tensor, x: Tensor, w: Tensor, attrs: ConvAttrs
   const transposed: ConvGeometry = { N, C: M, M: C, group, window, outShape: xShape.slice() };
   const algorithm = chooseTransposedAlgorithm(transposed);
   return withArena((rt) => {
-    const pdy = rt.arena.put(dy.data, "convBackward(dy)");
-    const px = want.dw ? rt.arena.put(x.data, "convBackward(x)") : 0;
-    const pw = want.dx ? rt.arena.put(w.data, "convBackward(w)") : 0;
+    const pdy = operand(rt, dy, "convBackward(dy)");
+    const px = want.dw ? operand(rt, x, "convBackward(x)") : 0;
+    const pw = want.dx ? operand(rt, w, "convBackward(w)") : 0;
     const pdx = want.dx ? rt.arena.alloc(N * C * inPlane * 4, "convBackward dx") : 0;
     const pdw = want.dw ? rt.arena.alloc(M * K * 4, "convBackward dw") : 0;
     if (want.dx) runTransposed(rt, algorithm, { g: transposed, x: pdy, w: pw, b: 0, y: pdx });

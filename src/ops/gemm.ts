@@ -4,7 +4,7 @@ import { type GemmAttrs, checkAttrNames, readFlag, readNumber } from "../attrs.j
 import { ShapeError } from "../errors.js";
 import { broadcastStrides } from "../broadcast.js";
 import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
-import { gemmWorkspace, runGemm, withArena } from "./run.js";
+import { gemmWorkspace, runGemm, operand, withArena } from "./run.js";
 
 /**
  * ONNX Gemm (opset 22).
@@ -35,8 +35,8 @@ export function gemm(a: Tensor, b: Tensor, c?: Tensor | null, attrs?: GemmAttrs)
     if (!fits) throw new ShapeError(`gemm(c): expected a shape that broadcasts to [${M}, ${N}] ([], [N], [1, N], [M, 1] or [M, N]), got ${describeShape(cShape)}`);
   }
   return withArena((rt) => {
-    const pa = rt.arena.put(a.data, "gemm(a)");
-    const pb = rt.arena.put(b.data, "gemm(b)");
+    const pa = operand(rt, a, "gemm(a)");
+    const pb = operand(rt, b, "gemm(b)");
     const py = rt.arena.alloc(M * N * 4, "gemm output");
     const work = gemmWorkspace(rt, M, N, K, "gemm");
     if (cShape !== null && c != null) {
@@ -44,7 +44,8 @@ export function gemm(a: Tensor, b: Tensor, c?: Tensor | null, attrs?: GemmAttrs)
       rt.arena.commit();
       const y = rt.arena.f32(py, M * N);
       const [sm, sn] = broadcastStrides(cShape, [M, N]);
-      for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) y[i * N + j] = c.data[i * sm + j * sn];
+      const cd = c.data;
+      for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) y[i * N + j] = cd[i * sm + j * sn];
     }
     runGemm(rt, {
       M, N, K,

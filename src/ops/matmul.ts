@@ -4,7 +4,7 @@
 import { ShapeError } from "../errors.js";
 import { broadcastShapes, broadcastStrides, forEachOuter } from "../broadcast.js";
 import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
-import { gemmWorkspace, product, runGemm, withArena } from "./run.js";
+import { gemmWorkspace, product, runGemm, operand, withArena } from "./run.js";
 
 /**
  * ONNX MatMul (opset 22): matrix product over the last two axes, batch axes broadcast.
@@ -29,8 +29,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const outShape = [...batch, ...(aShape.length === 1 ? [] : [M]), ...(bShape.length === 1 ? [] : [N])];
   const count = product(batch);
   return withArena((rt) => {
-    const pa = rt.arena.put(a.data, "matmul(a)");
-    const pb = rt.arena.put(b.data, "matmul(b)");
+    const pa = operand(rt, a, "matmul(a)");
+    const pb = operand(rt, b, "matmul(b)");
     const py = rt.arena.alloc(count * M * N * 4, "matmul output");
     const work = gemmWorkspace(rt, M, N, K, "matmul");
     forEachOuter(batch, 0, sa, sb, (oa, ob, n) => {

@@ -1,7 +1,7 @@
 // Shared plumbing of the ops: borrow the arena for one call, and call the GEMM kernel.
 import { type Runtime, runtime } from "../runtime/runtime.js";
 import { ShapeError } from "../errors.js";
-import { describeShape } from "../tensor.js";
+import { type Tensor, describeShape, residentHandle } from "../tensor.js";
 import { type GemmCall, gemmParams } from "../runtime/params.js";
 
 /**
@@ -19,6 +19,15 @@ export function withArena<T>(a: Runtime | ((rt: Runtime) => T), b?: (rt: Runtime
   } finally {
     rt.arena.release(mark);
   }
+}
+
+/**
+ * The byte offset of a read-only operand: where a resident tensor already lies, else a copy of
+ * its data reserved in the arena (copied in at the next commit).
+ */
+export function operand(rt: Runtime, t: Tensor, what: string): number {
+  const ptr = residentHandle(t)?.pointer(rt, what) ?? null;
+  return ptr !== null ? ptr : rt.arena.put(t.data, what);
 }
 
 /** Allocates the packing workspace for GEMMs of at most these sizes. */

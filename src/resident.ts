@@ -1,0 +1,92 @@
+// A tensor kept in wasm memory between op calls: weights that many calls read (a layer's filters,
+// a GEMM's constant matrix) are copied in once instead of on every call, as onnxruntime-web keeps
+// a model's initializers and tfjs keeps its tensors inside their wasm heaps. conv, convTranspose,
+// gemm, matmul and the conv backward ops read a resident operand where it lies; every other op
+// (and any reader of `.data`) gets a copy, so it works everywhere a Tensor does.
+// It lives in the arena's resident zone until dispose() (or until it is garbage-collected).
+import { NotReadyError } from "./errors.js";
+import { type Runtime, runtime } from "./runtime/runtime.js";
+import { RESIDENT, type ResidentHandle, type Tensor, checkTensor } from "./tensor.js";
+
+interface Block { rt: Runtime; ptr: number }
+
+/** Frees the block of a ResidentTensor that was dropped without dispose(). */
+const blocks = new FinalizationRegistry<Block>(({ rt, ptr }) => rt.arena.freeResident(ptr));
+
+export class ResidentTensor implements Tensor {
+  readonly shape: readonly number[];
+  #block: Block | null;
+  readonly #size: number;
+  #copy: WeakRef<Float32Array> | undefined;
+  readonly [RESIDENT]: ResidentHandle;
+
+  /** Use `resident(t)`. */
+  private constructor(shape: readonly number[], block: Block, size: number) {
+    this.shape = Object.freeze(shape.slice());
+    this.#block = block;
+    this.#size = size;
+    this[RESIDENT] = { size, check: (name) => void this.#live(name), pointer: (rt, name) => this.#pointer(rt, name) };
+  }
+
+  /** @internal */
+  static of(t: Tensor): ResidentTensor {
+    const shape = checkTensor(t, "resident(t)");
+    const data = t.data; // once: a resident t hands out a copy
+    const rt = runtime();
+    const ptr = rt.arena.allocResident(data.length * 4, `resident(t): ${data.length} floats`);
+    rt.arena.f32(ptr, data.length).set(data);
+    const block = { rt, ptr };
+    const r = new ResidentTensor(shape, block, data.length);
+    blocks.register(r, block, r);
+    return r;
+  }
+
+  /**
+   * A read-only copy of the values: writing to it does not change what ops read. Reads close
+   * together (an element loop) share one copy, held weakly so that it does not double the memory.
+   */
+  get data(): Float32Array {
+    const block = this.#live("resident tensor .data");
+    let copy = this.#copy?.deref();
+    if (copy === undefined) {
+      copy = block.rt.arena.take(block.ptr, this.#size);
+      this.#copy = new WeakRef(copy);
+    }
+    return copy;
+  }
+
+  /** True once dispose() has run. */
+  get disposed(): boolean {
+    return this.#block === null;
+  }
+
+  /** Gives the block back to fcn-wasm's memory zone; using the tensor afterwards is a NotReadyError. */
+  dispose(): void {
+    const block = this.#block;
+    if (block === null) return;
+    this.#block = null;
+    blocks.unregister(this);
+    block.rt.arena.freeResident(block.ptr);
+  }
+
+  #live(name: string): Block {
+    if (this.#block === null) throw new NotReadyError(`${name}: this resident tensor was disposed`);
+    return this.#block;
+  }
+
+  /** Its byte offset in `rt`'s memory, or null when it lives in another runtime's (ready() was called anew). */
+  #pointer(rt: Runtime, name: string): number | null {
+    const block = this.#live(name);
+    return block.rt === rt ? block.ptr : null;
+  }
+}
+
+/**
+ * Copies `t` into wasm memory once and returns a tensor that stays there: pass it as the weights
+ * (or any operand) of conv, convTranspose, gemm, matmul, convBackward or convTransposeBackward and
+ * it is read in place instead of copied in on every call. Call `dispose()` when done (a collected
+ * one is freed too). Reserve resident tensors between op calls, not inside one.
+ */
+export function resident(t: Tensor): ResidentTensor {
+  return ResidentTensor.of(t);
+}
