@@ -171,6 +171,19 @@ describe.skipIf(SKIP)("browser: the demo page (npm run demo) in Debian Chromium"
     expectClean();
   });
 
+  it("the upsampling comparison draws: bilinear is smooth, the odd kernel shows a checkerboard", async () => {
+    for (const c of ["#up-input", "#up-bilinear", "#up-odd", "#up-resize-conv"]) {
+      expect((await canvasStats(c)).distinct, c).toBeGreaterThan(20);
+    }
+    expect(await text("#up-odd-caption")).toMatch(/checkerboard/);
+    const before = await canvasStats("#up-odd");
+    await page.selectOption("#up-factor", "2");
+    const after = await canvasStats("#up-odd");
+    expect(after.width).toBeLessThan(before.width);
+    await page.selectOption("#up-factor", "4");
+    expectClean();
+  });
+
   it("a full-page screenshot has content", async () => {
     const png: Buffer = await page.screenshot({ fullPage: true });
     writeFileSync(join(tmp, "demo.png"), png);
