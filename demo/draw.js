@@ -137,7 +137,7 @@ export function labelCanvas(labels, height, width, scale, colors, label) {
   const ctx = c.getContext("2d");
   const img = ctx.createImageData(width, height);
   for (let p = 0; p < width * height; p++) {
-    const col = labels[p] === 255 ? [255, 255, 255] : colors[labels[p]] ?? [0, 0, 0];
+    const col = labels[p] === 255 ? [224, 224, 192] : colors[labels[p]] ?? [0, 0, 0]; // 255 = ignore: VOC's light grey
     img.data.set([col[0], col[1], col[2], 255], 4 * p);
   }
   ctx.putImageData(img, 0, 0);

@@ -184,6 +184,35 @@ describe.skipIf(SKIP)("browser: the demo page (npm run demo) in Debian Chromium"
     expectClean();
   });
 
+  it("the trained FCN-8s segments generated images, and Train 5 steps changes the upsampling filters", async () => {
+    expect(loaded.result.fcn.pixelAccuracy, "the shipped weights segment well").toBeGreaterThan(0.8);
+    for (let n = 0; n < 3; n++) {
+      expect((await canvasStats(`#fcn-input-${n}`)).distinct).toBeGreaterThan(50);
+      expect((await canvasStats(`#fcn-prediction-${n}`)).distinct).toBeGreaterThan(1);
+    }
+    const layers = ["upscore2", "upscore_pool4", "upscore8"];
+    const before: Record<string, number> = {};
+    for (const l of layers) {
+      before[l] = (await canvasStats(`#fcn-filter-${l}`)).sum;
+      expect(await page.locator(`[data-layer="${l}"]`).getAttribute("data-max-delta")).toBe("0.000e+0");
+    }
+    const clip = await page.locator("#fcn-filters").screenshot();
+    const t0 = Date.now();
+    await page.focus("#fcn-train");
+    await page.keyboard.press("Enter");
+    await page.locator('#fcn[data-steps="5"]').waitFor({ timeout: 30_000 });
+    console.log(`5 training steps in the page: ${Date.now() - t0} ms`);
+    expect(await text("#fcn-status")).toMatch(/step 5 .*loss \d/);
+    for (const l of layers) {
+      const delta = Number(await page.locator(`[data-layer="${l}"]`).getAttribute("data-max-delta"));
+      expect(delta, l).toBeGreaterThan(0);
+      expect((await canvasStats(`#fcn-filter-${l}`)).sum, `${l} redrawn with new values`).not.toBe(before[l]);
+      expect((await canvasStats(`#fcn-delta-${l}`)).distinct, `${l} change map`).toBeGreaterThan(2);
+    }
+    expect((await page.locator("#fcn-filters").screenshot()).equals(clip), "the filters' screenshot changed").toBe(false);
+    expectClean();
+  }, 40_000);
+
   it("a full-page screenshot has content", async () => {
     const png: Buffer = await page.screenshot({ fullPage: true });
     writeFileSync(join(tmp, "demo.png"), png);
