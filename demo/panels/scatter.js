@@ -39,8 +39,8 @@ export function scatterPanel(parent) {
     const r0 = Math.min(0, -pT), c0 = Math.min(0, -pL);
     const r1 = Math.max(OH, sH * (H - 1) + dH * (kH - 1) + 1 - pT), c1 = Math.max(OW, sW * (W - 1) + dW * (kW - 1) + 1 - pL);
     const rows = r1 - r0, cols = c1 - c0;
-    const cell = Math.max(8, Math.min(30, Math.floor(Math.min(380 / cols, 300 / rows))));
-    const inCell = Math.max(14, Math.min(30, Math.floor(150 / Math.max(H, W))));
+    const cell = Math.max(8, Math.min(36, Math.floor(Math.min(560 / cols, 320 / rows))));
+    const inCell = Math.max(14, Math.min(36, Math.floor(180 / Math.max(H, W))));
 
     const status = h("p", { class: "status", id: "scatter-status", "aria-live": "polite" });
     const playBtn = h("button", { type: "button", id: "scatter-play", "aria-pressed": "false" }, "Play");
