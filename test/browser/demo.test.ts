@@ -101,6 +101,15 @@ describe.skipIf(SKIP)("browser: the demo page (npm run demo) in Debian Chromium"
     expect(loaded.result.info.build).toMatch(/simd|relaxed/);
   });
 
+  it("the server maps only demo/, dist/, weights/ and scripts/lib/ of the repository", async () => {
+    const status = async (path: string) => (await fetch(server.url(path))).status;
+    expect(await status("/")).toBe(200);
+    expect(await status("/dist/index.js")).toBe(200);
+    expect(await status("/weights/fcn8s-synthetic.safetensors")).toBe(200);
+    expect(await status("/scripts/lib/fcn-setup.js")).toBe(200);
+    for (const p of ["/package.json", "/src/index.ts", "/scripts/demo.js", "/../package.json"]) expect(await status(p), p).toBe(404);
+  });
+
   it("is readable at 1280 px: no horizontal scrolling, every view panel drawn", async () => {
     expect(page.viewportSize().width).toBe(1280);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
@@ -148,6 +157,33 @@ describe.skipIf(SKIP)("browser: the demo page (npm run demo) in Debian Chromium"
     expect(await text("#view-matrix .error")).toMatch(/AttributeError: .*outputPadding/s);
     await press("outputPadding", "Home");
     expect(Object.values(await panelErrors()).every((e) => e === "ok")).toBe(true);
+    expectClean();
+  });
+
+  it("across random layers every panel either draws or shows a typed error of the package", async () => {
+    const seen: Record<string, number> = await page.evaluate(() => {
+      const ids = ["kernel", "stride", "pad", "dilation", "outputPadding", "input"];
+      const defaults = ids.map((id) => (document.getElementById(`ctl-${id}`) as HTMLInputElement).value);
+      const counts: Record<string, number> = {};
+      let seed = 12345;
+      const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+      for (let n = 0; n < 60; n++) {
+        for (const id of ids) {
+          const el = document.getElementById(`ctl-${id}`) as HTMLInputElement;
+          el.value = String(Number(el.min) + Math.floor(rand() * (Number(el.max) - Number(el.min) + 1)));
+        }
+        document.getElementById("ctl-input")!.dispatchEvent(new Event("input"));
+        for (const p of document.querySelectorAll(".panel")) {
+          const state = (p as HTMLElement).dataset.error ?? "ok";
+          counts[state] = (counts[state] ?? 0) + 1;
+        }
+      }
+      ids.forEach((id, i) => ((document.getElementById(`ctl-${id}`) as HTMLInputElement).value = defaults[i]));
+      document.getElementById("ctl-input")!.dispatchEvent(new Event("input"));
+      return counts;
+    });
+    expect(Object.keys(seen).filter((k) => !["ok", "AttributeError", "ShapeError", "UnsupportedError"].includes(k))).toEqual([]);
+    expect(seen.ok).toBeGreaterThan(100);
     expectClean();
   });
 
