@@ -143,8 +143,3 @@ export function labelCanvas(labels, height, width, scale, colors, label) {
   ctx.putImageData(img, 0, 0);
   return c;
 }
-
-/** A figure: the drawing and a caption under it. */
-export function figure(content, caption) {
-  return h("figure", {}, content, h("figcaption", {}, caption));
-}

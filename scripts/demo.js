@@ -12,7 +12,7 @@ const repo = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
  * Starts the demo server; resolves to `{ origin, url(path), requests, close() }` (see
  * scripts/browser/server.js). `port` 0 picks a free one.
  */
-export function startDemo({ port = Number(process.env.PORT ?? 5173) } = {}) {
+export function startDemo({ port = defaultPort() } = {}) {
   if (!existsSync(repo("dist/index.js"))) throw new Error("dist/ is not built: run `npm run build` first");
   return serve(repo("demo"), {
     port,
@@ -20,7 +20,18 @@ export function startDemo({ port = Number(process.env.PORT ?? 5173) } = {}) {
   });
 }
 
+/** $PORT when it is a port number, else 5173. */
+function defaultPort() {
+  const port = Number(process.env.PORT);
+  return Number.isInteger(port) && port >= 0 && port < 65536 && process.env.PORT?.trim() !== "" ? port : 5173;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const server = await startDemo();
-  console.log(`fcn-wasm demo: ${server.url("/")}  (Ctrl-C stops it)`);
+  try {
+    const server = await startDemo();
+    console.log(`fcn-wasm demo: ${server.url("/")}  (Ctrl-C stops it)`);
+  } catch (e) {
+    console.error(e?.code === "EADDRINUSE" ? `port ${e.port} is in use: set PORT to another one (PORT=5174 npm run demo)` : String(e?.message ?? e));
+    process.exitCode = 1;
+  }
 }

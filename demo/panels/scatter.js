@@ -9,9 +9,8 @@ import { layerArgs } from "../layer.js";
 const INTERVAL_MS = 700;
 
 export function scatterPanel(parent) {
-  let step = -1; // stamps applied; −1: all (a fresh layer shows the finished output)
+  let step = 0; // stamps applied so far
   let timer = null;
-  let current = null; // the layer last drawn
   let redraw = () => {};
 
   const stop = () => {
@@ -29,8 +28,7 @@ export function scatterPanel(parent) {
     const g = view.geometry;
     const [H, W] = g.input, [OH, OW] = g.output, [pT, pL] = g.padsBegin;
     const total = H * W;
-    if (current !== layer) step = timer === null ? total : Math.min(step, total);
-    current = layer;
+    step = total; // a new layer shows its finished output; Play or Reset starts from zero
     const stamps = [];
     for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) stamps.push({ i, j, ...view.stamp(0, 0, [i, j]) });
 
