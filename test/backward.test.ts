@@ -90,6 +90,10 @@ describe.each(BUILDS)("backward (%s build)", (build) => {
     { op: "convBackward", xs: [2, 8, 101, 203], ws: [4, 8, 3, 3], attrs: { strides: [2, 2], pads: [0, 1, 2, 0] } },
     { op: "convTransposeBackward", xs: [1, 4, 40, 100], ws: [4, 8, 3, 3], attrs: { pads: [1, 1, 1, 1] } },
     { op: "convTransposeBackward", xs: [1, 8, 30, 90], ws: [8, 4, 4, 4], attrs: { strides: [2, 2], pads: [1, 2, 1, 0], group: 2 } },
+    { op: "convBackward", xs: [1, 8, 60, 90], ws: [4, 8, 3, 3], attrs: { dilations: [2, 3], pads: [2, 3, 1, 3] } },
+    { op: "convTransposeBackward", xs: [1, 4, 30, 60], ws: [4, 6, 3, 3], attrs: { dilations: [2, 2], strides: [2, 1], pads: [1, 0, 2, 1] } },
+    { op: "convBackward", xs: [2, 6, 30000], ws: [4, 6, 5], attrs: { dilations: [3], pads: [2, 4], strides: [2] } },
+    { op: "convTransposeBackward", xs: [1, 6, 9000], ws: [6, 2, 4], attrs: { strides: [3], pads: [1, 2] } },
   ])("$op over several im2col bands: x $xs, w $ws", ({ op, xs, ws, attrs }) => {
     const r = rng(xs[2] * 31 + ws[1]);
     const transposed = op === "convTransposeBackward";

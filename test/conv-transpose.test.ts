@@ -157,6 +157,8 @@ describe("convTranspose random cases (generator)", () => {
     expect(some((e) => axes(e).some((a) => e.g.padsBegin[a] !== e.g.padsEnd[a]))).toBeGreaterThan(5);
     expect(some((e) => axes(e).some((a) => e.g.dilations[a] > 1 && e.g.strides[a] > 1))).toBeGreaterThan(5);
     expect(some((e) => algorithmsFor(e.g).includes("subpixel"))).toBeGreaterThan(30);
+    // stride 1 everywhere: the sub-pixel path runs as conv straight into y (a path of its own)
+    expect(some((e) => algorithmsFor(e.g).includes("subpixel") && e.g.strides.every((s) => s === 1))).toBeGreaterThan(5);
     expect(some((e) => e.c.b === null)).toBeGreaterThan(5);
     expect(some((e) => e.g.M / e.g.group > 4 && e.g.C / e.g.group > 4)).toBeGreaterThan(5); // several GEMM row tiles
   });

@@ -94,6 +94,9 @@ describe("f32_gemm__simd", () => {
       expect(check(3, 19, k, true, true, 1, 2, 0, 1, 0)).toBe("");
     }
     expect(check(9, 72, 1031, false, true, 0, 1, 0, 1, 0.5)).toBe("");
+    // past the first NC column block: the transposed panels of B start at j0 > 0
+    expect(check(5, 2100, 13, false, true, 0, 2, 0, 1, 0)).toBe("");
+    expect(check(6, 4099, 7, true, true, 1, 0, 0, 1, 0)).toBe("");
   });
   it("k = 0 leaves beta·C", () => {
     expect(check(5, 9, 0, false, false, 0, 0, 0, 1, 0.5)).toBe("");
