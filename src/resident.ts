@@ -8,10 +8,17 @@ import { NotReadyError } from "./errors.js";
 import { type Runtime, runtime } from "./runtime/runtime.js";
 import { RESIDENT, type ResidentHandle, type Tensor, checkTensor } from "./tensor.js";
 
-interface Block { rt: Runtime; ptr: number }
+/** The values' block, and the blocks of forms derived from them (packed weights), by key. */
+interface Block { rt: Runtime; ptr: number; derived: Map<string, number> }
 
-/** Frees the block of a ResidentTensor that was dropped without dispose(). */
-const blocks = new FinalizationRegistry<Block>(({ rt, ptr }) => rt.arena.freeResident(ptr));
+function free({ rt, ptr, derived }: Block): void {
+  rt.arena.freeResident(ptr);
+  for (const d of derived.values()) rt.arena.freeResident(d);
+  derived.clear();
+}
+
+/** Frees the blocks of a ResidentTensor that was dropped without dispose(). */
+const blocks = new FinalizationRegistry<Block>(free);
 
 export class ResidentTensor implements Tensor {
   readonly shape: readonly number[];
@@ -25,7 +32,12 @@ export class ResidentTensor implements Tensor {
     this.shape = Object.freeze(shape.slice());
     this.#block = block;
     this.#size = size;
-    this[RESIDENT] = { size, check: (name) => void this.#live(name), pointer: (rt, name) => this.#pointer(rt, name) };
+    this[RESIDENT] = {
+      size,
+      check: (name) => void this.#live(name),
+      pointer: (rt, name) => this.#pointer(rt, name),
+      derived: (rt, key, bytes, make) => this.#derived(rt, key, bytes, make),
+    };
   }
 
   /** @internal */
@@ -35,7 +47,7 @@ export class ResidentTensor implements Tensor {
     const rt = runtime();
     const ptr = rt.arena.allocResident(data.length * 4, `resident(t): ${data.length} floats`);
     rt.arena.f32(ptr, data.length).set(data);
-    const block = { rt, ptr };
+    const block: Block = { rt, ptr, derived: new Map() };
     const r = new ResidentTensor(shape, block, data.length);
     blocks.register(r, block, r);
     return r;
@@ -66,12 +78,29 @@ export class ResidentTensor implements Tensor {
     if (block === null) return;
     this.#block = null;
     blocks.unregister(this);
-    block.rt.arena.freeResident(block.ptr);
+    free(block);
   }
 
   #live(name: string): Block {
     if (this.#block === null) throw new NotReadyError(`${name}: this resident tensor was disposed`);
     return this.#block;
+  }
+
+  #derived(rt: Runtime, key: string, bytes: number, make: (ptr: number) => void): number | null {
+    const block = this.#live(key);
+    if (block.rt !== rt) return null;
+    let ptr = block.derived.get(key);
+    if (ptr === undefined) {
+      ptr = rt.arena.allocResident(bytes, `resident tensor: ${key}`);
+      try {
+        make(ptr);
+      } catch (e) {
+        rt.arena.freeResident(ptr);
+        throw e;
+      }
+      block.derived.set(key, ptr);
+    }
+    return ptr;
   }
 
   /** Its byte offset in `rt`'s memory, or null when it lives in another runtime's (ready() was called anew). */

@@ -20,6 +20,12 @@ export interface ResidentHandle {
   check(name: string): void;
   /** The byte offset in `rt`'s memory, or null when it lives in another runtime's. */
   pointer(rt: Runtime, name: string): number | null;
+  /**
+   * A form of the values made once and kept beside them (packed weights), keyed by `key`:
+   * `bytes` are reserved and `make(ptr)` fills them on first use. Null when it lives in another
+   * runtime's memory. Call between op calls (it may reserve resident memory).
+   */
+  derived(rt: Runtime, key: string, bytes: number, make: (ptr: number) => void): number | null;
 }
 
 /** The resident handle of `t`, if it has one. */

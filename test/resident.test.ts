@@ -78,6 +78,29 @@ describe.each(BUILDS)("resident tensors (%s build)", (build) => {
     }
   });
 
+  it("keeps the sub-pixel phase weights beside a resident w: packed once per stride, same bits, freed by dispose()", () => {
+    const r = rng(13);
+    const x = fcn.tensor(randArray(r, 2 * 3 * 5 * 7), [2, 3, 5, 7]);
+    const w = fcn.tensor(randArray(r, 3 * 4 * 5 * 4), [3, 4, 5, 4]);
+    const before = residentBytes();
+    const rw = fcn.resident(w);
+    const alone = residentBytes();
+    for (const attrs of [{ strides: 2, pads: 1 }, { strides: [3, 2] }, { strides: 2, pads: 1 }, { strides: 1, pads: [1, 0, 2, 1] }, { strides: 2, group: 1, pads: 2 }]) {
+      for (let call = 0; call < 2; call++) {
+        expectSameBits(fcn.convTranspose(x, rw, null, attrs, { algorithm: "subpixel" }), fcn.convTranspose(x, w, null, attrs, { algorithm: "subpixel" }), `${JSON.stringify(attrs)} call ${call}`);
+      }
+    }
+    // three stride pairs → three packed forms, each made once
+    expect(residentBytes()).toBeGreaterThan(alone);
+    const withForms = residentBytes();
+    fcn.convTranspose(x, rw, null, { strides: 2 }, { algorithm: "subpixel" });
+    expect(residentBytes()).toBe(withForms);
+    // the other algorithms read w itself
+    expectSameBits(fcn.convTranspose(x, rw, null, { strides: 2 }, { algorithm: "gemm-col2im" }), fcn.convTranspose(x, w, null, { strides: 2 }, { algorithm: "gemm-col2im" }), "gemm-col2im");
+    rw.dispose();
+    expect(residentBytes()).toBe(before);
+  });
+
   it("gemm (both transposes, broadcast c) and matmul (batch broadcast) give the same bits", () => {
     const r = rng(9);
     for (let trial = 0; trial < 8; trial++) {

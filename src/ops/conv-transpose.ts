@@ -7,7 +7,9 @@ import type { ConvTransposeAttrs } from "../attrs.js";
 import { checkAttrNames, show } from "../attrs.js";
 import { AttributeError, UnsupportedError } from "../errors.js";
 import { type ConvGeometry, resolveConvTranspose } from "../shape.js";
-import { type Tensor, checkTensor, tensor } from "../tensor.js";
+import { type Tensor, checkTensor, residentHandle, tensor } from "../tensor.js";
+import { runtime } from "../runtime/runtime.js";
+import { packPhaseWeights, phaseWeightBytes, phaseWeightKey } from "./conv-transpose/subpixel.js";
 import { channelSums, checkSameShape, product, operand, withArena } from "./run.js";
 import { weightGradient } from "./weight-gradient.js";
 import { type WantedGradients, convForward } from "./conv.js";
@@ -62,6 +64,16 @@ function pickAlgorithm(g: ConvGeometry, options: ConvTransposeOptions | undefine
   return algorithm;
 }
 
+/** W_sub kept beside a resident w in the current runtime (made on first use), else 0. */
+function residentPhaseWeights(w: Tensor, g: ConvGeometry): number {
+  const handle = residentHandle(w);
+  if (handle === undefined) return 0;
+  const rt = runtime();
+  const pw = handle.pointer(rt, "convTranspose(w)");
+  if (pw === null) return 0;
+  return handle.derived(rt, phaseWeightKey(g), phaseWeightBytes(g), (out) => packPhaseWeights(rt, g, pw, out)) ?? 0;
+}
+
 /**
  * ONNX ConvTranspose (opset 22) on rank-1 or rank-2 spatial input.
  * @param x input [N, C, H, W] (or [N, C, L])
@@ -78,9 +90,12 @@ export function convTranspose(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: C
   const g = resolveConvTranspose(xShape, wShape, bShape, attrs);
   const algorithm = pickAlgorithm(g, options);
   const outSize = product(g.outShape);
+  // A resident w keeps its sub-pixel phase weights: packed on its first such call, then reused.
+  const phaseWeights = algorithm === "subpixel" ? residentPhaseWeights(w, g) : 0;
   return withArena((rt) => {
     const buffers = {
       g,
+      phaseWeights,
       x: operand(rt, x, "convTranspose(x)"),
       w: operand(rt, w, "convTranspose(w)"),
       b: b == null ? 0 : operand(rt, b, "convTranspose(b)"),

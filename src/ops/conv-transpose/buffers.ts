@@ -8,6 +8,8 @@ export interface TransposedBuffers {
   x: number;
   /** w [C, M/group, k…] */
   w: number;
+  /** The sub-pixel phase weights packed from w ahead of the call (a resident w keeps them), or 0 */
+  phaseWeights?: number;
   /** b [M], or 0 for none */
   b: number;
   /** y [N, M, out…] */

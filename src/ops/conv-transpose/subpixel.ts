@@ -85,16 +85,37 @@ function phaseConv(g: ConvGeometry, h: AxisPlan, v: AxisPlan): ConvGeometry {
   return { N: g.N, C: g.C, M: g.M, group: g.group, window: cellWindow(g, h, v), outShape: g.outShape };
 }
 
+/** Bytes of W_sub: s_H·s_W phase kernels of C/g·⌈k_H/s_H⌉·⌈k_W/s_W⌉ taps per output channel. */
+export function phaseWeightBytes(g: ConvGeometry): number {
+  const [h, v] = plan(g);
+  return g.M * h.s * v.s * (g.C / g.group) * h.taps * v.taps * 4;
+}
+
+/** Packs W_sub from w [C, M/g, k…] (byte offsets); it depends on w, the group, k and s only. */
+export function packPhaseWeights(rt: Runtime, g: ConvGeometry, w: number, out: number): void {
+  const [h, v] = plan(g);
+  rt.kernels.f32_subpixel_pack_weights(packParams(rt.params, {
+    G: g.group, CG: g.C / g.group, MG: g.M / g.group, KH: h.k, KW: v.k, SH: h.s, SW: v.s, TH: h.taps, TW: v.taps, w, out,
+  }));
+}
+
+/** The key of a W_sub kept beside a resident w (w's shape is fixed; the rest of what it depends on). */
+export function phaseWeightKey(g: ConvGeometry): string {
+  const [h, v] = plan(g);
+  return `sub-pixel phase weights: group ${g.group}, strides ${h.s}×${v.s}`;
+}
+
 export function convTransposeSubpixel(rt: Runtime, t: TransposedBuffers): void {
   const { N, C, M, group, window } = t.g;
   const [h, v] = plan(t.g);
   const Cg = C / group, Mg = M / group;
   const K = Cg * h.taps * v.taps, rows = h.s * v.s * Mg, cells = h.cells * v.cells;
   const inPlane = window.grid.reduce((a, b) => a * b, 1), outPlane = h.out * v.out;
-  const wsub = rt.arena.alloc(group * rows * K * 4, "convTranspose sub-pixel phase weights");
-  rt.kernels.f32_subpixel_pack_weights(packParams(rt.params, {
-    G: group, CG: Cg, MG: Mg, KH: h.k, KW: v.k, SH: h.s, SW: v.s, TH: h.taps, TW: v.taps, w: t.w, out: wsub,
-  }));
+  let wsub = t.phaseWeights ?? 0;
+  if (wsub === 0) {
+    wsub = rt.arena.alloc(phaseWeightBytes(t.g), "convTranspose sub-pixel phase weights");
+    packPhaseWeights(rt, t.g, t.w, wsub);
+  }
   if (phaseIsOutput(h, v)) {
     convForward(rt, phaseConv(t.g, h, v), t.x, wsub, t.b, t.y);
     return;
