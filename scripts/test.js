@@ -10,7 +10,12 @@ const run = (args, opts = {}) => spawnSync(node, args, { stdio: ["ignore", "pipe
 let passed = 0;
 let failed = 0;
 
-const build = spawnSync("npm", ["run", "build", "--silent"], { stdio: "inherit" });
+// The npm that runs this script (npm_execpath), not the first `npm` on PATH: inside an npm script
+// PATH starts with node_modules/.bin, where a dependency of as-pect installs npm 6.
+const npmCli = process.env.npm_execpath;
+const build = npmCli
+  ? spawnSync(node, [npmCli, "run", "build", "--silent"], { stdio: "inherit" })
+  : spawnSync("npm", ["run", "build", "--silent"], { stdio: "inherit" });
 if (build.status !== 0) {
   console.log("build failed");
   mkdirSync(".test-results", { recursive: true });

@@ -21,5 +21,5 @@ export class UnsupportedError extends FcnWasmError {}
 /** The operation needs more memory than a 32-bit WebAssembly memory can hold (4 GiB). */
 export class OutOfMemoryError extends FcnWasmError {}
 
-/** An op was called before `await ready()` finished. */
+/** An op was called before `await ready()` finished, or was given something already disposed (a resident tensor). */
 export class NotReadyError extends FcnWasmError {}

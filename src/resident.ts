@@ -24,20 +24,21 @@ export class ResidentTensor implements Tensor {
   readonly shape: readonly number[];
   #block: Block | null;
   readonly #size: number;
-  #copy: WeakRef<Float32Array> | undefined;
-  readonly [RESIDENT]: ResidentHandle;
+  declare readonly [RESIDENT]: ResidentHandle;
 
   /** Use `resident(t)`. */
   private constructor(shape: readonly number[], block: Block, size: number) {
     this.shape = Object.freeze(shape.slice());
     this.#block = block;
     this.#size = size;
-    this[RESIDENT] = {
+    // Not enumerable: a spread copy ({ ...t, shape }) is no resident tensor (and fails checkTensor).
+    const handle: ResidentHandle = {
       size,
       check: (name) => void this.#live(name),
       pointer: (rt, name) => this.#pointer(rt, name),
       derived: (rt, key, bytes, make) => this.#derived(rt, key, bytes, make),
     };
+    Object.defineProperty(this, RESIDENT, { value: handle, enumerable: false });
   }
 
   /** @internal */
@@ -54,17 +55,12 @@ export class ResidentTensor implements Tensor {
   }
 
   /**
-   * A read-only copy of the values: writing to it does not change what ops read. Reads close
-   * together (an element loop) share one copy, held weakly so that it does not double the memory.
+   * A new copy of the values on every read (read it once, not per element): writing to it changes
+   * nothing, since ops read the block in wasm memory. Resident tensors cannot be changed in place.
    */
   get data(): Float32Array {
     const block = this.#live("resident tensor .data");
-    let copy = this.#copy?.deref();
-    if (copy === undefined) {
-      copy = block.rt.arena.take(block.ptr, this.#size);
-      this.#copy = new WeakRef(copy);
-    }
-    return copy;
+    return block.rt.arena.take(block.ptr, this.#size);
   }
 
   /** True once dispose() has run. */
@@ -112,9 +108,10 @@ export class ResidentTensor implements Tensor {
 
 /**
  * Copies `t` into wasm memory once and returns a tensor that stays there: pass it as the weights
- * (or any operand) of conv, convTranspose, gemm, matmul, convBackward or convTransposeBackward and
- * it is read in place instead of copied in on every call. Call `dispose()` when done (a collected
- * one is freed too). Reserve resident tensors between op calls, not inside one.
+ * (or x, or gemm's a and b) of conv, convTranspose, gemm, matmul, convBackward or
+ * convTransposeBackward and it is read in place instead of copied in on every call. Other ops
+ * and arguments take a copy. Its values cannot change (optimisers refuse it). Call `dispose()`
+ * when done (a collected one is freed too); it keeps the memory of the runtime it was made in.
  */
 export function resident(t: Tensor): ResidentTensor {
   return ResidentTensor.of(t);

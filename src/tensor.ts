@@ -33,6 +33,15 @@ export function residentHandle(t: Tensor): ResidentHandle | undefined {
   return (t as { [RESIDENT]?: ResidentHandle })[RESIDENT];
 }
 
+/**
+ * t itself, or for a resident tensor a plain one holding one copy of its values: for code that
+ * reads `.data` element by element (each read of a resident tensor's `.data` copies it).
+ */
+export function plain<T extends Tensor | null | undefined>(t: T): T {
+  if (t == null || residentHandle(t) === undefined) return t;
+  return tensor(t.data, t.shape.slice()) as T;
+}
+
 /** Number of elements of `shape` (1 for a scalar shape []). */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;

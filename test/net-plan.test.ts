@@ -287,5 +287,10 @@ describe("arena resident zone", () => {
     arena.freeResident(b);
     arena.freeResident(a);
     expect(arena.mark()).toBe(1024);
+    // a zone that starts unaligned: the failed block's alignment gap is not kept either
+    const odd = new Arena(new WebAssembly.Memory({ initial: 1, maximum: 2 }), 1000);
+    expect(() => odd.allocResident(200_000, "too big")).toThrow(OutOfMemoryError);
+    expect(odd.mark()).toBe(1000);
+    expect(odd.allocResident(64, "small")).toBe(1024);
   });
 });

@@ -148,16 +148,22 @@ describe.each(BUILDS)("resident tensors (%s build)", (build) => {
     rx.dispose();
   });
 
-  it("is read in place: conv, convTranspose and gemm see the block in wasm memory, not a copy of .data", () => {
-    const rw = fcn.resident(fcn.tensor([1, 2, 3, 4], [1, 1, 2, 2]));
-    const ptr = residentHandle(rw)!.pointer(runtime(), "test") as number;
-    expect(ptr).toBeGreaterThan(0);
-    new Float32Array(runtime().memory.buffer, ptr, 4).set([10, 20, 30, 40]); // behind its back
-    const x = fcn.tensor([1, 1, 1, 1], [1, 1, 2, 2]);
-    expect([...fcn.conv(x, rw).data]).toEqual([100]);
-    expect([...fcn.convTranspose(fcn.tensor([1], [1, 1, 1, 1]), rw).data]).toEqual([10, 20, 30, 40]);
-    expect([...fcn.gemm(fcn.tensor([1, 1], [1, 2]), fcn.tensor(rw.data, [2, 2])).data]).toEqual([40, 60]);
-    rw.dispose();
+  it("is read in place: conv, convTranspose, gemm, matmul and the backward ops never copy its .data", () => {
+    const r = rng(14);
+    const w = fcn.tensor(randArray(r, 2 * 3 * 3 * 3), [2, 3, 3, 3]);
+    const x = fcn.tensor(randArray(r, 2 * 3 * 6 * 5), [2, 3, 6, 5]);
+    const rw = fcn.resident(w), rx = fcn.resident(x);
+    const m = fcn.tensor(randArray(r, 12), [3, 4]), rm = fcn.resident(m);
+    // Any read of .data now throws: the ops must take the block where it lies.
+    for (const t of [rw, rx, rm]) Object.defineProperty(t, "data", { get() { throw new Error("copied through .data"); } });
+    expectSameBits(fcn.conv(rx, rw, null, { pads: 1 }), fcn.conv(x, w, null, { pads: 1 }), "conv");
+    expectSameBits(fcn.convTranspose(fcn.conv(x, w), rw, null, {}, { algorithm: "subpixel" }), fcn.convTranspose(fcn.conv(x, w), w, null, {}, { algorithm: "subpixel" }), "convTranspose");
+    expectSameBits(fcn.gemm(rm, rm, null, { transB: true }), fcn.gemm(m, m, null, { transB: true }), "gemm");
+    expectSameBits(fcn.matmul(rm, fcn.tensor(randArray(rng(1), 8), [4, 2])), fcn.matmul(m, fcn.tensor(randArray(rng(1), 8), [4, 2])), "matmul");
+    const dy = fcn.tensor(randArray(r, 2 * 2 * 6 * 5), [2, 2, 6, 5]);
+    const got = fcn.convBackward(dy, rx, rw, { pads: 1 }), want = fcn.convBackward(dy, x, w, { pads: 1 });
+    for (const key of ["dx", "dw", "db"] as const) expectSameBits(got[key], want[key], `convBackward ${key}`);
+    for (const t of [rw, rx, rm]) t.dispose();
   });
 
   it("works in every other op through a copy, and its .data never writes through", () => {
@@ -175,8 +181,18 @@ describe.each(BUILDS)("resident tensors (%s build)", (build) => {
     expectSameBits(fcn.tensor(rx.data, rx.shape.slice()), x, ".data after relu");
     const copy = rx.data;
     copy.fill(7);
+    expect(rx.data).not.toBe(copy); // a new copy on every read
     const w = fcn.tensor(randArray(r, 2 * 3 * 3 * 3), [2, 3, 3, 3]);
     expectSameBits(fcn.conv(rx, w), fcn.conv(x, w), "conv after writing to a .data copy");
+    expectSameBits(fcn.relu(rx), fcn.relu(x), "relu (through .data) after writing to a .data copy");
+    expectSameBits(fcn.tensor(rx.data, rx.shape.slice()), x, ".data after writing to a copy of it");
+    // explain's views read element by element: the same numbers as on the plain tensor
+    const xs = fcn.tensor(randArray(r, 2 * 3 * 3), [1, 2, 3, 3]), ws = fcn.tensor(randArray(r, 2 * 2 * 9), [2, 2, 3, 3]);
+    const rxs = fcn.resident(xs), rws = fcn.resident(ws);
+    expectSameBits(fcn.explain.scatter(rxs, rws, null, { strides: 2 }).output, fcn.explain.scatter(xs, ws, null, { strides: 2 }).output, "explain.scatter");
+    expectSameBits(fcn.explain.matrix(rxs, rws, null, { strides: 2 }).output, fcn.explain.matrix(xs, ws, null, { strides: 2 }).output, "explain.matrix");
+    rxs.dispose();
+    rws.dispose();
     rx.dispose();
   });
 
@@ -206,6 +222,24 @@ describe.each(BUILDS)("resident tensors (%s build)", (build) => {
     expect(() => fcn.gemm(a, w)).toThrow(/gemm\(b\): this resident tensor was disposed/);
     expect(() => w.data).toThrow(fcn.NotReadyError);
     expect(() => fcn.resident({ data: [1, 2], shape: [2] } as never)).toThrow(fcn.ShapeError);
+  });
+
+  it("a spread copy ({ ...t, shape }) is no tensor: a ShapeError, not a crash", () => {
+    const rw = fcn.resident(fcn.tensor([1, 2, 3, 4], [2, 2]));
+    const view = { ...rw, shape: [4] } as unknown as Tensor;
+    expect(() => fcn.relu(view)).toThrow(fcn.ShapeError);
+    expect(() => fcn.matmul(fcn.tensor([1, 1, 1, 1], [1, 4]), view)).toThrow(fcn.ShapeError);
+    rw.dispose();
+  });
+
+  it("optimisers refuse a resident parameter (it cannot change in place)", () => {
+    const p = fcn.resident(fcn.tensor([1, 2], [2]));
+    const g = fcn.tensor([0.5, 0.5], [2]);
+    for (const opt of [new fcn.SGD({ lr: 0.1 }), new fcn.Adam({ lr: 0.1 })]) {
+      expect(() => opt.step(new Map([["w", p]]), new Map([["w", g]]))).toThrow(fcn.AttributeError);
+    }
+    expect([...p.data]).toEqual([1, 2]);
+    p.dispose();
   });
 });
 

@@ -4,7 +4,7 @@
 // u = (o + p − centre)/f and receives Σ_i x[i]·max(0, 1 − |u − i|) per axis (the two nearest
 // input pixels, weighted by distance; zero beyond the border). Both sides are computed and compared.
 import { AttributeError } from "../errors.js";
-import { type Tensor, checkTensor, tensor } from "../tensor.js";
+import { type Tensor, checkTensor, plain, tensor } from "../tensor.js";
 import { convTranspose } from "../ops/conv-transpose.js";
 import { bilinearKernel, bilinearUpsampling, bilinearWeights } from "../nn/bilinear.js";
 
@@ -39,6 +39,7 @@ function axisWeights(size: number, factor: number, pad: number): Float64Array[] 
  * Needs `await ready()` (it runs convTranspose).
  */
 export function bilinear(x: Tensor, factor: number): BilinearView {
+  x = plain(x); // read element by element below
   const shape = checkTensor(x, "explain.bilinear(x)");
   if (shape.length !== 4) throw new AttributeError(`explain.bilinear(x): expected [N, C, H, W], got rank ${shape.length}`);
   if (!Number.isInteger(factor) || factor < 1 || factor > 64) {

@@ -148,10 +148,11 @@ export function toFloat32(acc: Float64Array): Float32Array {
 /** Adds b[m] to every element of channel m of a [N, M, plane] accumulator (no-op without bias). */
 export function addBias(acc: Float64Array, b: Tensor | null | undefined, N: number, M: number, plane: number): void {
   if (b == null) return;
+  const bias = b.data;
   for (let n = 0; n < N; n++) {
     for (let m = 0; m < M; m++) {
       const base = (n * M + m) * plane;
-      for (let i = 0; i < plane; i++) acc[base + i] += b.data[m];
+      for (let i = 0; i < plane; i++) acc[base + i] += bias[m];
     }
   }
 }

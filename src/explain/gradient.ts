@@ -6,7 +6,7 @@
 import type { ConvTransposeAttrs } from "../attrs.js";
 import { ShapeError } from "../errors.js";
 import { conv, convBackward } from "../ops/conv.js";
-import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
+import { type Tensor, checkTensor, describeShape, tensor, plain } from "../tensor.js";
 import { type ExplainGeometry, planar, resolveView } from "./geometry.js";
 
 /** Both sides of the adjoint identity ⟨conv(z), x⟩ = ⟨z, y − b⟩ for one z. */
@@ -50,6 +50,7 @@ function cropPlanes(data: Float32Array, planes: number, H: number, W: number, to
  * @param attrs convTranspose's attributes
  */
 export function gradient(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvTransposeAttrs): GradientView {
+  x = plain(x); w = plain(w); b = plain(b); // read element by element below
   const g = resolveView("explain.gradient", x, w, b, attrs);
   const { N, M, rank } = g;
   const { OH, OW } = planar(g);

@@ -5,7 +5,7 @@
 // C is built dense, so its size is capped at MATRIX_MAX_ENTRIES.
 import type { ConvTransposeAttrs } from "../attrs.js";
 import { UnsupportedError } from "../errors.js";
-import { type Tensor, tensor } from "../tensor.js";
+import { type Tensor, tensor, plain } from "../tensor.js";
 import { type ExplainGeometry, addBias, planar, resolveView, toFloat32 } from "./geometry.js";
 
 /** Most entries explain.matrix builds: 4M floats (16 MB) for the dense C. */
@@ -38,6 +38,7 @@ export interface MatrixView {
  * @param attrs convTranspose's attributes
  */
 export function matrix(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvTransposeAttrs): MatrixView {
+  x = plain(x); w = plain(w); b = plain(b); // read element by element below
   const g = resolveView("explain.matrix", x, w, b, attrs);
   const { N, C, M, group } = g;
   const { H, W, OH, OW, KH, KW, sH, sW, dH, dW, pT, pL } = planar(g);

@@ -4,7 +4,7 @@
 //   y[n, g·M/g + m, i·s − padBegin + k·d] += x[n, c, i] · w[c, m, k]    (c in group g)
 // This is how the GEMM + col2im algorithm runs (cols = Wᵀ·X are the stamps, col2im adds them).
 import type { ConvTransposeAttrs } from "../attrs.js";
-import { type Tensor, tensor } from "../tensor.js";
+import { type Tensor, tensor, plain } from "../tensor.js";
 import { ShapeError } from "../errors.js";
 import { type ExplainGeometry, addBias, planar, resolveView, spatial, toFloat32 } from "./geometry.js";
 
@@ -53,6 +53,7 @@ export interface ScatterView {
  * @param attrs convTranspose's attributes
  */
 export function scatter(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvTransposeAttrs): ScatterView {
+  x = plain(x); w = plain(w); b = plain(b); // read element by element below
   const g = resolveView("explain.scatter", x, w, b, attrs);
   const { N, C, M, group, rank } = g;
   const { H, W, OH, OW, KH, KW, sH, sW, dH, dW, pT, pL } = planar(g);

@@ -6,7 +6,7 @@
 // No multiplication by an inserted zero; when s does not divide k the phase kernels' padding is the only waste.
 import type { ConvTransposeAttrs } from "../attrs.js";
 import { UnsupportedError } from "../errors.js";
-import { type Tensor, tensor } from "../tensor.js";
+import { type Tensor, tensor, plain } from "../tensor.js";
 import { type ExplainGeometry, planar, resolveView } from "./geometry.js";
 
 /** Result of explain.subpixel. */
@@ -49,6 +49,7 @@ const mod = (a: number, s: number): number => ((a % s) + s) % s;
  * @param attrs convTranspose's attributes
  */
 export function subpixel(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvTransposeAttrs): SubpixelView {
+  x = plain(x); w = plain(w); b = plain(b); // read element by element below
   const g = resolveView("explain.subpixel", x, w, b, attrs);
   if (g.dilations.some((d) => d !== 1)) {
     throw new UnsupportedError(`explain.subpixel: the sub-pixel view needs dilation 1, got dilations [${g.dilations.join(", ")}]; use another view`);

@@ -6,7 +6,7 @@
 // Most multiplications hit an inserted or padding zero: `multiplies` counts them (sub-pixel skips them).
 import type { ConvTransposeAttrs } from "../attrs.js";
 import { conv } from "../ops/conv.js";
-import { type Tensor, tensor } from "../tensor.js";
+import { type Tensor, tensor, plain } from "../tensor.js";
 import { type ExplainGeometry, planar, resolveView, spatial } from "./geometry.js";
 
 /** Multiplications of the stride-1 convolution, by what the input side of each one is. */
@@ -65,6 +65,7 @@ export function axisReads(input: number, out: number, k: number, s: number, d: n
  * @param attrs convTranspose's attributes
  */
 export function zeroInsertion(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvTransposeAttrs): ZeroInsertionView {
+  x = plain(x); w = plain(w); b = plain(b); // read element by element below
   const g = resolveView("explain.zeroInsertion", x, w, b, attrs);
   const { N, C, M, group, rank } = g;
   const { H, W, OH, OW, KH, KW, sH, sW, dH, dW, pT, pL, pB, pR, opH, opW } = planar(g);

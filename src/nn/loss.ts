@@ -2,7 +2,7 @@
 // label and VALID normalisation), and the channel softmax with its backward for Softmax layers.
 // Logits are [N, K, H, W] (K classes); labels are one integer per pixel, [N, H, W] row-major.
 import { ShapeError } from "../errors.js";
-import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
+import { type Tensor, checkTensor, plain, describeShape, tensor } from "../tensor.js";
 
 export interface CrossEntropyOptions {
   /** Pixels with this label add nothing to the loss or the gradient. Default 255 (PASCAL VOC's border). */
@@ -65,6 +65,7 @@ export function softmaxCrossEntropy(logits: Tensor, labels: ArrayLike<number>, o
 /** Softmax over the channel axis (axis 1) of [N, K, spatial…]. */
 export function softmax(x: Tensor): Tensor {
   const shape = checkTensor(x, "softmax(x)");
+  x = plain(x); // its .data is read element by element
   const [N, K] = shape;
   const plane = shape.slice(2).reduce((a, b) => a * b, 1);
   const y = new Float32Array(x.data.length);
@@ -84,6 +85,8 @@ export function softmax(x: Tensor): Tensor {
 export function softmaxBackward(dy: Tensor, y: Tensor): Tensor {
   const shape = checkTensor(y, "softmaxBackward(y)");
   checkTensor(dy, "softmaxBackward(dy)");
+  dy = plain(dy);
+  y = plain(y);
   if (dy.data.length !== y.data.length) throw new ShapeError(`softmaxBackward(dy): expected ${describeShape(shape)}, got ${describeShape(dy.shape)}`);
   const [N, K] = shape;
   const plane = shape.slice(2).reduce((a, b) => a * b, 1);

@@ -1,16 +1,17 @@
 // Segmentation metrics from a confusion matrix: pixel accuracy and mean IoU (FCN's Table 1-3
 // metrics). Predictions are the arg-max class per pixel of [N, K, H, W] scores.
-import type { Tensor } from "../tensor.js";
+import { type Tensor, plain } from "../tensor.js";
 
 /** The arg-max class per pixel: N·H·W integers. Ties go to the lower class. */
 export function argmaxChannels(scores: Tensor): Int32Array {
   const [N, K] = scores.shape;
   const plane = scores.shape.slice(2).reduce((a, b) => a * b, 1);
+  const s = plain(scores).data;
   const out = new Int32Array(N * plane);
   for (let n = 0; n < N; n++) {
     for (let i = 0; i < plane; i++) {
       let best = 0;
-      for (let k = 1; k < K; k++) if (scores.data[(n * K + k) * plane + i] > scores.data[(n * K + best) * plane + i]) best = k;
+      for (let k = 1; k < K; k++) if (s[(n * K + k) * plane + i] > s[(n * K + best) * plane + i]) best = k;
       out[n * plane + i] = best;
     }
   }

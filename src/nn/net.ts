@@ -238,9 +238,10 @@ export class Net {
         if (!this.training) return { output: x };
         const ratio = layer.attrs?.ratio ?? 0.5;
         const keep = 1 / (1 - ratio);
-        const mask = Float32Array.from({ length: x.data.length }, () => (this.random() >= ratio ? keep : 0));
-        const y = new Float32Array(x.data.length);
-        for (let i = 0; i < y.length; i++) y[i] = x.data[i] * mask[i];
+        const xd = x.data;
+        const mask = Float32Array.from({ length: xd.length }, () => (this.random() >= ratio ? keep : 0));
+        const y = new Float32Array(xd.length);
+        for (let i = 0; i < y.length; i++) y[i] = xd[i] * mask[i];
         return { output: tensor(y, x.shape.slice()), mask };
       }
     }
@@ -269,7 +270,10 @@ export class Net {
     const accumulate = (name: string, g: Tensor) => {
       const have = grads.get(name);
       if (have === undefined) grads.set(name, Float32Array.from(g.data));
-      else for (let i = 0; i < have.length; i++) have[i] += g.data[i];
+      else {
+        const gd = g.data;
+        for (let i = 0; i < have.length; i++) have[i] += gd[i];
+      }
     };
     const paramGrads = new Map<string, Tensor>();
     for (let li = this.spec.layers.length - 1; li >= 0; li--) {
@@ -327,7 +331,8 @@ export class Net {
 }
 
 function scaled(x: Tensor, scale: number): Tensor {
-  const y = new Float32Array(x.data.length);
-  for (let i = 0; i < y.length; i++) y[i] = x.data[i] * scale;
+  const xd = x.data;
+  const y = new Float32Array(xd.length);
+  for (let i = 0; i < y.length; i++) y[i] = xd[i] * scale;
   return tensor(y, x.shape.slice());
 }

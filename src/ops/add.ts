@@ -51,7 +51,8 @@ export function addBackward(dy: Tensor, aShape: readonly number[], bShape: reado
   const reduce = (shape: readonly number[]): Tensor => {
     const strides = broadcastStrides(shape, out);
     const acc = new Float64Array(product(shape));
-    forEachOuter(out, 0, strides, strides, (offset, _o, n) => { acc[offset] += dy.data[n]; });
+    const g = dy.data; // once: a resident dy copies on every read
+    forEachOuter(out, 0, strides, strides, (offset, _o, n) => { acc[offset] += g[n]; });
     return tensor(Float32Array.from(acc), shape.slice());
   };
   return { da: reduce(aShape), db: reduce(bShape) };

@@ -46,11 +46,12 @@ export class Arena {
       return f.ptr;
     }
     if (this.top !== this.base) throw new UnsupportedError(`${what}: resident memory can only be reserved between op calls`);
+    const before = this.top;
     const ptr = this.alloc(size, what); // checks the 4 GiB limit and moves top
     try {
       this.commit();
     } catch (e) {
-      this.top = ptr; // the memory could not grow: the zone stays as it was
+      this.top = before; // the memory could not grow: the zone stays as it was
       throw e;
     }
     this.base = this.top;
