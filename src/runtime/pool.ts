@@ -1,0 +1,195 @@
+// The worker pool (Node worker_threads) over one shared WebAssembly.Memory. The calling thread is
+// lane 0 and runs its own share; each worker runs one more lane. A call hands every worker its
+// program (a list of kernel calls in the arena, control.ts) through its control slot, runs lane 0,
+// then blocks in Atomics.wait until every worker is done, so ops stay synchronous.
+// A worker that throws, exits or overruns the time limit makes the call throw PoolError; a dead
+// or hung worker is replaced (the replacement starts in the background; until it is up its lane
+// runs on the calling thread), so no call hangs and the next one works.
+import type { MessagePort, Worker } from "node:worker_threads";
+import { PoolError } from "../errors.js";
+import {
+  DEAD, DONE, GO, MAX_WORKERS, PROGRAM, READY, SLOT_WORDS, STATUS, STATUS_EXITED, STATUS_OK, STATUS_THREW, WORDS, slotIndex,
+} from "./control.js";
+
+type WorkerThreads = typeof import("node:worker_threads");
+
+/** A lane's program: byte offset and length in float64 words. */
+export interface Program { ptr: number; words: number }
+
+interface Member {
+  worker: Worker;
+  port: MessagePort;
+  /** Control slot (a fresh one per worker, so a dying worker never writes into its successor's). */
+  slot: number;
+  /** Sequence number of the last program sent. */
+  seq: number;
+}
+
+/** How long a worker may take over one program before it counts as hung (ms). */
+let timeoutMs = 120_000;
+
+/** For tests: sets the hang limit (ms); returns the previous one. */
+export function setPoolTimeout(ms: number): number {
+  const old = timeoutMs;
+  timeoutMs = ms;
+  return old;
+}
+
+export class Pool {
+  private readonly members: (Member | null)[] = [];
+  private readonly slotBusy = new Array<boolean>(MAX_WORKERS).fill(false);
+  private readonly ctl: Int32Array;
+  private disposed = false;
+
+  private constructor(private readonly wt: WorkerThreads, private readonly memory: WebAssembly.Memory,
+    private readonly module: WebAssembly.Module, readonly threads: number) {
+    this.ctl = new Int32Array(memory.buffer, 0, 16384);
+  }
+
+  /** Starts `threads − 1` workers and resolves once each has instantiated the module. */
+  static async create(threads: number, memory: WebAssembly.Memory, module: WebAssembly.Module): Promise<Pool> {
+    const wt = await import(/* webpackIgnore: true */ /* @vite-ignore */ "node:worker_threads");
+    const pool = new Pool(wt, memory, module, threads);
+    const started: Promise<void>[] = [];
+    for (let i = 0; i < threads - 1; i++) {
+      const m = pool.spawn();
+      pool.members.push(m);
+      started.push(new Promise<void>((resolve, reject) => {
+        const poll = () => {
+          if (Atomics.load(pool.ctl, slotIndex(m.slot, READY)) === 1) resolve();
+          else setTimeout(poll, 2);
+        };
+        m.worker.once("error", (e) => reject(new PoolError(`ready(): a pool worker failed to start: ${e.message}`)));
+        poll();
+      }));
+    }
+    try {
+      await Promise.all(started);
+    } catch (e) {
+      await pool.dispose();
+      throw e;
+    }
+    return pool;
+  }
+
+  private spawn(): Member {
+    const slot = this.slotBusy.indexOf(false);
+    if (slot < 0) throw new PoolError("the worker pool has no free control slot");
+    this.slotBusy[slot] = true;
+    this.ctl.fill(0, slotIndex(slot, 0), slotIndex(slot, 0) + SLOT_WORDS);
+    const { port1, port2 } = new this.wt.MessageChannel();
+    const worker = new this.wt.Worker(new URL("./worker.js", import.meta.url), {
+      workerData: { memory: this.memory, module: this.module, slot, port: port2 },
+      transferList: [port2],
+    });
+    worker.unref(); // an idle pool never keeps a Node process alive
+    port1.unref();
+    const member: Member = { worker, port: port1, slot, seq: 0 };
+    worker.on("error", () => {}); // surfaced through the control slot (DEAD) instead
+    worker.once("exit", () => {
+      this.slotBusy[slot] = false;
+      port1.close();
+      const i = this.members.indexOf(member);
+      if (i >= 0 && !this.disposed) this.members[i] = this.spawn();
+    });
+    return member;
+  }
+
+  /** Ends `m` and starts a replacement in its place (its exit handler frees the slot later). */
+  private replace(i: number): void {
+    const m = this.members[i];
+    if (m === null) return;
+    this.members[i] = this.disposed ? null : this.spawn();
+    void m.worker.terminate();
+  }
+
+  private word(m: Member, word: number): number {
+    return Atomics.load(this.ctl, slotIndex(m.slot, word));
+  }
+
+  /**
+   * Runs programs[0] here (with `runHere`) and programs[1…] on the workers, and returns when all
+   * are done. A lane whose worker is not up runs here too. Throws the first error (PoolError for
+   * a worker's) after every lane has stopped, so no worker still writes into the caller's memory.
+   */
+  run(programs: readonly Program[], runHere: (p: Program) => void): void {
+    if (this.disposed) throw new PoolError("the worker pool has been disposed; call ready() again");
+    const here: Program[] = [programs[0]];
+    const sent: number[] = [];
+    for (let lane = 1; lane < programs.length; lane++) {
+      const i = (lane - 1) % this.members.length;
+      const m = this.members[i];
+      if (m === null || sent.includes(i) || this.word(m, READY) !== 1 || this.word(m, DEAD) === 1) {
+        if (m !== null && this.word(m, DEAD) === 1) this.replace(i);
+        here.push(programs[lane]);
+        continue;
+      }
+      const p = programs[lane];
+      Atomics.store(this.ctl, slotIndex(m.slot, PROGRAM), p.ptr | 0);
+      Atomics.store(this.ctl, slotIndex(m.slot, WORDS), p.words);
+      m.seq++;
+      Atomics.store(this.ctl, slotIndex(m.slot, GO), m.seq);
+      Atomics.notify(this.ctl, slotIndex(m.slot, GO));
+      sent.push(i);
+    }
+    let error: unknown = null;
+    try {
+      for (const p of here) runHere(p);
+    } catch (e) {
+      error = e;
+    }
+    for (const i of sent) {
+      const e = this.finish(i);
+      if (error === null) error = e;
+    }
+    if (error !== null) throw error;
+  }
+
+  /** Waits for member i's current program; returns null or the PoolError to throw. */
+  private finish(i: number): PoolError | null {
+    const m = this.members[i] as Member;
+    const done = slotIndex(m.slot, DONE);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (Atomics.load(this.ctl, done) === m.seq) break;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.replace(i);
+        return new PoolError(`a pool worker did not finish its share within ${timeoutMs} ms; it was ended and is being replaced`);
+      }
+      Atomics.wait(this.ctl, done, m.seq - 1, Math.min(left, 1000));
+    }
+    const status = this.word(m, STATUS);
+    if (status === STATUS_OK) return null;
+    if (status === STATUS_THREW) {
+      const message = this.wt.receiveMessageOnPort(m.port)?.message as string | undefined;
+      return new PoolError(`a pool worker threw: ${message ?? "(no message)"}`);
+    }
+    if (status === STATUS_EXITED || this.word(m, DEAD) === 1) {
+      this.replace(i);
+      return new PoolError("a pool worker exited during the call; it is being replaced");
+    }
+    return new PoolError(`a pool worker reported an unknown status ${status}`);
+  }
+
+  /** Workers currently up (for tests). */
+  liveWorkers(): number {
+    return this.members.filter((m) => m !== null && this.word(m, READY) === 1 && this.word(m, DEAD) === 0).length;
+  }
+
+  /** Ends every worker; resolves once they have exited. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const ending: Promise<unknown>[] = [];
+    for (let i = 0; i < this.members.length; i++) {
+      const m = this.members[i];
+      if (m === null) continue;
+      this.members[i] = null;
+      Atomics.store(this.ctl, slotIndex(m.slot, GO), -1);
+      Atomics.notify(this.ctl, slotIndex(m.slot, GO));
+      ending.push(m.worker.terminate());
+    }
+    await Promise.all(ending);
+  }
+}
