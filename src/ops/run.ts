@@ -5,7 +5,8 @@
 import { type Runtime, runtime } from "../runtime/runtime.js";
 import { ShapeError } from "../errors.js";
 import { describeShape } from "../tensor.js";
-import { type GemmCall, gemmParams } from "../runtime/params.js";
+import { type GemmCall, gemmParams, windowParams } from "../runtime/params.js";
+import type { Window } from "../shape.js";
 import { Recording, replay } from "../runtime/record.js";
 
 /** A share of an op's work: kernel calls on `rt` (recorded for a worker, or run here). */
@@ -151,4 +152,20 @@ export function channelSums(t: Float32Array, N: number, C: number, plane: number
     }
   }
   return out;
+}
+
+/** The window kernels that treat every plane alike (params.ts windowParams). */
+export type WindowKernel = "f32_im2col__fast" | "f32_col2im__fast" | "f32_max_pool__fast" | "f32_max_pool_backward__fast";
+
+/**
+ * Runs a window kernel over `planes` planes, split over the pool by planes when it pays. Plane
+ * sizes are in floats: `srcPlane` of the source, `dstPlane` of the destination, `gradPlane` of
+ * maxPool backward's dL/dy (at `grad`).
+ */
+export function runWindowKernel(rt: Runtime, kernel: WindowKernel, window: Window, planes: number,
+  src: number, srcPlane: number, dst: number, dstPlane: number, grad = 0, gradPlane = 0): void {
+  const part = (p0: number, p1: number): Task => (r) => r.kernels[kernel](windowParams(r.params, window, p1 - p0,
+    src + p0 * srcPlane * 4, dst + p0 * dstPlane * 4, grad === 0 ? 0 : grad + p0 * gradPlane * 4));
+  const T = threadsFor(rt, { bytes: planes * (srcPlane + dstPlane + gradPlane) * 4 });
+  runTasks(rt, T === 1 ? [part(0, planes)] : ranges(planes, T).map(([p0, p1]) => part(p0, p1)));
 }

@@ -14,8 +14,8 @@
 // Stride 1 is the special case where P is y: then it runs as conv (banded im2col, no P).
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry, Window } from "../../shape.js";
-import { asPlanar, interleaveParams, packParams, planar, windowParams } from "../../runtime/params.js";
-import { gemmWorkspace, runGemm } from "../run.js";
+import { asPlanar, gemmParams, interleaveParams, packParams, planar, windowParams } from "../../runtime/params.js";
+import { type Task, gemmWorkspace, ranges, runTasks, threadsFor } from "../run.js";
 import { convColumnBytes, convForward } from "../conv.js";
 import type { TransposedBuffers } from "./buffers.js";
 
@@ -99,24 +99,37 @@ export function convTransposeSubpixel(rt: Runtime, t: TransposedBuffers): void {
     convForward(rt, phaseConv(t.g, h, v), t.x, wsub, t.b, t.y);
     return;
   }
-  const cols = rt.arena.alloc(K * cells * 4, "convTranspose sub-pixel input columns");
-  const phases = rt.arena.alloc(rows * cells * 4, "convTranspose sub-pixel phase outputs");
-  const work = gemmWorkspace(rt, rows, cells, K, "convTranspose");
   const cellWin = cellWindow(t.g, h, v);
-  for (let n = 0; n < N; n++) {
-    for (let gi = 0; gi < group; gi++) {
-      rt.kernels.f32_im2col__fast(windowParams(rt.params, cellWin, Cg, t.x + (n * C + gi * Cg) * inPlane * 4, cols));
-      runGemm(rt, {
-        M: rows, N: cells, K,
-        a: wsub + gi * rows * K * 4, lda: K, transA: false,
+  const phasesPer = h.s * v.s;
+  // Output channels [m0, m1) of units [u0, u1) (unit = image·group + group index): every lane builds
+  // the unit's input columns itself (O(K·cells) against the GEMM's O(rows·K·cells)), multiplies
+  // the phase-weight rows of its channels (rows m·s_H·s_W…) and interleaves their planes.
+  const lane = (u0: number, u1: number, m0: number, m1: number): Task => (r) => {
+    const lrows = (m1 - m0) * phasesPer;
+    const cols = r.arena.alloc(K * cells * 4, "convTranspose sub-pixel input columns");
+    const phases = r.arena.alloc(lrows * cells * 4, "convTranspose sub-pixel phase outputs");
+    const work = gemmWorkspace(r, lrows, cells, K, "convTranspose");
+    for (let u = u0; u < u1; u++) {
+      const n = Math.floor(u / group), gi = u % group;
+      r.kernels.f32_im2col__fast(windowParams(r.params, cellWin, Cg, t.x + (n * C + gi * Cg) * inPlane * 4, cols));
+      r.kernels.f32_gemm__simd(gemmParams(r.params, {
+        M: lrows, N: cells, K,
+        a: wsub + (gi * rows + m0 * phasesPer) * K * 4, lda: K, transA: false,
         b: cols, ldb: cells, transB: false,
         c: phases, ldc: cells, alpha: 1, beta: 0, work,
-      });
-      rt.kernels.f32_subpixel_interleave__fast(interleaveParams(rt.params, {
-        M: Mg, OH: h.out, OW: v.out, SH: h.s, SW: v.s, PT: h.p, PL: v.p,
+      }));
+      r.kernels.f32_subpixel_interleave__fast(interleaveParams(r.params, {
+        M: m1 - m0, OH: h.out, OW: v.out, SH: h.s, SW: v.s, PT: h.p, PL: v.p,
         U0H: h.u0, U0W: v.u0, NUH: h.cells, NUW: v.cells,
-        phases, bias: t.b === 0 ? 0 : t.b + gi * Mg * 4, y: t.y + (n * M + gi * Mg) * outPlane * 4,
+        phases, bias: t.b === 0 ? 0 : t.b + (gi * Mg + m0) * 4, y: t.y + (n * M + gi * Mg + m0) * outPlane * 4,
       }));
     }
-  }
+  };
+  const units = N * group;
+  const T = threadsFor(rt, { macs: units * rows * K * cells });
+  let tasks: Task[];
+  if (T === 1) tasks = [lane(0, units, 0, Mg)];
+  else if (Mg >= T) tasks = ranges(Mg, T).map(([m0, m1]) => lane(0, units, m0, m1));
+  else tasks = ranges(units, T).map(([u0, u1]) => lane(u0, u1, 0, Mg));
+  runTasks(rt, tasks);
 }
