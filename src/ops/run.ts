@@ -16,6 +16,8 @@ export type Task = (rt: Runtime) => void;
 export const MIN_SPLIT_MACS = 2 ** 21;
 /** Fewest bytes moved per thread worth a split, for the bandwidth-bound kernels (im2col, pooling…). */
 export const MIN_SPLIT_BYTES = 2 ** 18;
+/** The thresholds in force (tests lower them to split tiny shapes and reach every tail). */
+export const splitThresholds = { macs: MIN_SPLIT_MACS, bytes: MIN_SPLIT_BYTES };
 
 /**
  * Threads worth using for this much work: 1 without a pool or below the thresholds, else as many
@@ -24,8 +26,8 @@ export const MIN_SPLIT_BYTES = 2 ** 18;
 export function threadsFor(rt: Runtime, work: { macs?: number; bytes?: number }): number {
   const pool = rt.pool;
   if (pool === null) return 1;
-  const byMacs = work.macs === undefined ? Infinity : Math.floor(work.macs / MIN_SPLIT_MACS);
-  const byBytes = work.bytes === undefined ? Infinity : Math.floor(work.bytes / MIN_SPLIT_BYTES);
+  const byMacs = work.macs === undefined ? Infinity : Math.floor(work.macs / splitThresholds.macs);
+  const byBytes = work.bytes === undefined ? Infinity : Math.floor(work.bytes / splitThresholds.bytes);
   return Math.max(1, Math.min(pool.threads, byMacs, byBytes));
 }
 

@@ -40,6 +40,8 @@ export class Pool {
   private readonly slotBusy = new Array<boolean>(MAX_WORKERS).fill(false);
   private readonly ctl: Int32Array;
   private disposed = false;
+  /** Calls that ran on more than one lane (for tests and benchmarks). */
+  dispatches = 0;
 
   private constructor(private readonly wt: WorkerThreads, private readonly memory: WebAssembly.Memory,
     private readonly module: WebAssembly.Module, readonly threads: number) {
@@ -81,6 +83,7 @@ export class Pool {
     const worker = new this.wt.Worker(new URL("./worker.js", import.meta.url), {
       workerData: { memory: this.memory, module: this.module, slot, port: port2 },
       transferList: [port2],
+      execArgv: [], // the parent's flags (--input-type, test runners' loaders) need not suit a worker
     });
     worker.unref(); // an idle pool never keeps a Node process alive
     port1.unref();
@@ -114,6 +117,7 @@ export class Pool {
    */
   run(programs: readonly Program[], runHere: (p: Program) => void): void {
     if (this.disposed) throw new PoolError("the worker pool has been disposed; call ready() again");
+    this.dispatches++;
     const here: Program[] = [programs[0]];
     const sent: number[] = [];
     for (let lane = 1; lane < programs.length; lane++) {
@@ -170,6 +174,17 @@ export class Pool {
       return new PoolError("a pool worker exited during the call; it is being replaced");
     }
     return new PoolError(`a pool worker reported an unknown status ${status}`);
+  }
+
+  /**
+   * For tests of error handling: every worker runs the pseudo-kernel `fault` (control.ts
+   * FAULT_THROW, FAULT_EXIT or FAULT_HANG) as its program at byte offset `ptr` (2 words, free).
+   */
+  fault(fault: number, ptr: number): void {
+    new Float64Array(this.memory.buffer, ptr, 2).set([fault, 0]);
+    const programs: Program[] = [{ ptr, words: 0 }];
+    for (let i = 0; i < this.members.length; i++) programs.push({ ptr, words: 2 });
+    this.run(programs, () => {});
   }
 
   /** Workers currently up (for tests). */
