@@ -1,5 +1,6 @@
 // fcn-wasm itself, from the built package (dist/). One Implementation per build (relaxed SIMD,
-// SIMD128), and optionally one per forced ConvTranspose algorithm (`--algorithms`).
+// SIMD128) and thread count (`--threads`), and optionally one per forced ConvTranspose algorithm
+// (`--algorithms`).
 import * as fcn from "../../dist/index.js";
 import type { Tensor } from "../../dist/index.js";
 import type { BenchShape } from "../shapes.js";
@@ -15,20 +16,23 @@ type ConvTransposeWithOptions = (x: Tensor, w: Tensor, b: Tensor | null, attrs: 
  * @param build which kernel build `ready({ simd })` loads
  * @param algorithm force this ConvTranspose algorithm ('auto' lets the cost model choose);
  *   non-ConvTranspose shapes are n/a for a forced algorithm
+ * @param threads `ready({ threads })`: more than 1 loads the build's -threads variant and a pool
  */
-export function fcnWasm(build: FcnBuild, algorithm = "auto"): Implementation {
+export function fcnWasm(build: FcnBuild, algorithm = "auto", threads = 1): Implementation {
   let info: fcn.RuntimeInfo | null = null;
-  const name = algorithm === "auto" ? `fcn-wasm ${build}` : `fcn-wasm ${build} ${algorithm}`;
+  const name = (algorithm === "auto" ? `fcn-wasm ${build}` : `fcn-wasm ${build} ${algorithm}`) + (threads > 1 ? ` ×${threads}` : "");
+  const want = threads > 1 ? `${build}-threads` : build;
   return {
     name,
     peer: false,
     async init() {
-      info = await fcn.ready({ simd: build });
+      info = await fcn.ready({ simd: build, threads });
     },
     async activate() {
-      // ready() with other options loads that build anew; with the same ones it is a no-op.
-      info = await fcn.ready({ simd: build });
-      if (info.build !== build) throw new Error(`${name}: ready() loaded the ${info.build} build`);
+      // ready() with other options loads that build anew (and starts or ends the worker pool);
+      // with the same ones it is a no-op.
+      info = await fcn.ready({ simd: build, threads });
+      if (info.build !== want || info.threads !== threads) throw new Error(`${name}: ready() loaded the ${info.build} build with ${info.threads} threads`);
     },
     async prepare(shape: BenchShape, data): Promise<Prepared | NotApplicable> {
       const { dims } = data;
