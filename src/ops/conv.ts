@@ -9,7 +9,7 @@ import { band, bandRows, gridRowsCols } from "./im2col-bands.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { gemmParams, windowParams } from "../runtime/params.js";
-import { type Task, channelSums, checkSameShape, gemmWorkspace, product, ranges, runTasks, threadsFor, withArena } from "./run.js";
+import { type Task, channelSums, checkSameShape, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor, withArena } from "./run.js";
 import { weightGradient } from "./weight-gradient.js";
 import { chooseAlgorithm as chooseTransposedAlgorithm, runTransposed } from "./conv-transpose/algorithm.js";
 
@@ -92,7 +92,7 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   };
   let tasks: Task[];
   if (T === 1) tasks = [lane(0, units, 0, Mg)];
-  else if (units >= 4 * T || units % T === 0) tasks = ranges(units, T).map(([u0, u1]) => lane(u0, u1, 0, Mg));
+  else if (units >= 4 * T || units % T === 0) tasks = ranges(units, pieces(T)).map(([u0, u1]) => lane(u0, u1, 0, Mg));
   else tasks = ranges(Mg, T, 8).map(([m0, m1]) => lane(0, units, m0, m1));
   runTasks(rt, tasks);
   if (pb !== 0) rt.kernels.f32_bias_add__simd(py, pb, N, M, outPlane);

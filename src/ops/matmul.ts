@@ -4,7 +4,7 @@
 import { ShapeError } from "../errors.js";
 import { broadcastShapes, broadcastStrides, forEachOuter } from "../broadcast.js";
 import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
-import { type Task, gemmWorkspace, product, ranges, runGemm, runTasks, threadsFor, withArena } from "./run.js";
+import { type Task, gemmWorkspace, pieces, product, ranges, runGemm, runTasks, threadsFor, withArena } from "./run.js";
 
 /**
  * ONNX MatMul (opset 22): matrix product over the last two axes, batch axes broadcast.
@@ -48,7 +48,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       }
     };
     const T = threadsFor(rt, { macs: count * M * N * K });
-    runTasks(rt, T > 1 && count >= T ? ranges(count, T).map(([e0, e1]) => lane(e0, e1)) : [lane(0, count)]);
+    runTasks(rt, T > 1 && count >= T ? ranges(count, pieces(T)).map(([e0, e1]) => lane(e0, e1)) : [lane(0, count)]);
     return tensor(rt.arena.take(py, count * M * N), outShape);
   });
 }

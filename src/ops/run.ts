@@ -32,6 +32,16 @@ export function threadsFor(rt: Runtime, work: { macs?: number; bytes?: number })
 }
 
 /**
+ * How many pieces to cut work into for T threads: a few per thread, so that threads claim them
+ * as they go (pool.ts) and one the OS holds back delays the op by a piece, not by a share.
+ * Splits that repeat work per piece (im2col for an output-channel split) use T instead.
+ */
+export const PIECES_PER_THREAD = 3;
+export function pieces(T: number): number {
+  return T === 1 ? 1 : T * PIECES_PER_THREAD;
+}
+
+/**
  * [start, end) ranges covering [0, n) in `parts` nearly equal pieces whose inner boundaries are
  * multiples of `align` (a cache line of output, a GEMM tile); fewer pieces when n is small.
  */
@@ -47,10 +57,10 @@ export function ranges(n: number, parts: number, align = 1): [number, number][] 
 }
 
 /**
- * Runs the tasks: in order on this thread without a pool (or for one task), else in contiguous
- * groups, one per lane: lane 0 here, the others on the workers. Each lane's kernel calls are
- * recorded first (each parameter block and workspace its own arena block), memory is committed,
- * and then all lanes run at once; returns when all are done, throws PoolError if a worker failed.
+ * Runs the tasks: in order on this thread without a pool (or for one task), else as pieces that
+ * this thread and the workers claim as they go. Each task's kernel calls are recorded first (each
+ * parameter block and workspace its own arena block), memory is committed, and then all run at
+ * once; returns when all are done, throws PoolError if a worker failed.
  */
 export function runTasks(rt: Runtime, tasks: readonly Task[]): void {
   const pool = rt.pool;
@@ -58,21 +68,22 @@ export function runTasks(rt: Runtime, tasks: readonly Task[]): void {
     for (const t of tasks) t(rt);
     return;
   }
-  const lanes = Math.min(pool.threads, tasks.length);
-  const recordings: Recording[] = [];
-  for (let l = 0; l < lanes; l++) {
+  const recordings = tasks.map((task) => {
     const rec = new Recording(rt);
-    const end = Math.floor(((l + 1) * tasks.length) / lanes);
-    for (let i = Math.floor((l * tasks.length) / lanes); i < end; i++) tasks[i](rec.rt);
-    recordings.push(rec);
-  }
-  const programs = recordings.map((r) => ({ ptr: rt.arena.alloc(r.calls.length * 8, "thread pool program"), words: r.calls.length }));
-  rt.arena.commit();
-  recordings.forEach((r, l) => {
-    r.writeBlocks();
-    new Float64Array(rt.memory.buffer, programs[l].ptr, programs[l].words).set(r.calls);
+    task(rec.rt);
+    return rec;
   });
-  pool.run(programs, (p) => replay(rt, p.ptr, p.words));
+  const programs = recordings.map((r) => ({ ptr: rt.arena.alloc(r.calls.length * 8, "thread pool program"), words: r.calls.length }));
+  const table = rt.arena.alloc(programs.length * 16, "thread pool piece table");
+  rt.arena.commit();
+  const entries = new Float64Array(rt.memory.buffer, table, programs.length * 2);
+  recordings.forEach((r, i) => {
+    r.writeBlocks();
+    new Float64Array(rt.memory.buffer, programs[i].ptr, programs[i].words).set(r.calls);
+    entries[2 * i] = programs[i].ptr;
+    entries[2 * i + 1] = programs[i].words;
+  });
+  pool.run(table, programs.length, (i) => replay(rt, programs[i].ptr, programs[i].words));
 }
 
 /** The MR/NR tile alignment GEMM splits keep: 16 floats of C, one 64-byte cache line. */
@@ -92,12 +103,12 @@ export function gemmTasks(rt: Runtime, g: GemmCall, what = "gemm"): Task[] {
     r.kernels.f32_gemm__simd(gemmParams(r.params, { ...g, ...o, work }));
   };
   if (N >= T * 4 * GEMM_SPLIT_ALIGN) {
-    return ranges(N, T, GEMM_SPLIT_ALIGN).map(([j0, j1]) => panel({
+    return ranges(N, Math.min(pieces(T), Math.floor(N / (4 * GEMM_SPLIT_ALIGN))), GEMM_SPLIT_ALIGN).map(([j0, j1]) => panel({
       M, N: j1 - j0, b: g.b + (g.transB ? j0 * g.ldb : j0) * 4, c: g.c + j0 * 4,
     }));
   }
   if (M >= T * 8) {
-    return ranges(M, T, 8).map(([i0, i1]) => panel({
+    return ranges(M, Math.min(pieces(T), Math.floor(M / 8)), 8).map(([i0, i1]) => panel({
       M: i1 - i0, N, a: g.a + (g.transA ? i0 : i0 * g.lda) * 4, c: g.c + i0 * g.ldc * 4,
     }));
   }
@@ -169,5 +180,5 @@ export function runWindowKernel(rt: Runtime, kernel: WindowKernel, window: Windo
   const part = (p0: number, p1: number): Task => (r) => r.kernels[kernel](windowParams(r.params, window, p1 - p0,
     src + p0 * srcPlane * 4, dst + p0 * dstPlane * 4, grad === 0 ? 0 : grad + p0 * gradPlane * 4));
   const T = threadsFor(rt, { bytes: planes * (srcPlane + dstPlane + gradPlane) * 4 });
-  runTasks(rt, T === 1 ? [part(0, planes)] : ranges(planes, T).map(([p0, p1]) => part(p0, p1)));
+  runTasks(rt, T === 1 ? [part(0, planes)] : ranges(planes, pieces(T)).map(([p0, p1]) => part(p0, p1)));
 }

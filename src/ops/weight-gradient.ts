@@ -8,7 +8,7 @@ import type { Runtime } from "../runtime/runtime.js";
 import type { Window } from "../shape.js";
 import { gemmParams, windowParams } from "../runtime/params.js";
 import { band, bandRows, gridRowsCols } from "./im2col-bands.js";
-import { type Task, gemmWorkspace, product, ranges, runTasks, threadsFor } from "./run.js";
+import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "./run.js";
 
 export interface WeightGradientCall {
   window: Window;
@@ -62,7 +62,7 @@ export function weightGradient(rt: Runtime, c: WeightGradientCall): void {
   const T = threadsFor(rt, { macs: c.N * c.group * c.rows * K * positions });
   let tasks: Task[];
   if (T === 1) tasks = [lane(0, c.sChannels, 0, c.rows)];
-  else if (c.sChannels >= 2 * T) tasks = ranges(c.sChannels, T, Math.max(1, Math.ceil(16 / taps))).map(([c0, c1]) => lane(c0, c1, 0, c.rows));
+  else if (c.sChannels >= 2 * T) tasks = ranges(c.sChannels, pieces(T), Math.max(1, Math.ceil(16 / taps))).map(([c0, c1]) => lane(c0, c1, 0, c.rows));
   else tasks = ranges(c.rows, T, 4).map(([r0, r1]) => lane(0, c.sChannels, r0, r1));
   runTasks(rt, tasks);
 }

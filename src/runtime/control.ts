@@ -2,9 +2,11 @@
 // workers (worker.ts). The block lives in the first page of the shared memory, above the
 // parameter block and below the arena: one 64-byte line of Int32 words per worker slot (no two
 // slots share a cache line), read and written only with Atomics.
-// A program is what one lane runs: a list of kernel calls, encoded as float64 words
+// A program is one piece of an op's work: a list of kernel calls, encoded as float64 words
 // [kernel index, argument count, arguments…]… (indices into KERNEL_NAMES; arguments are byte
-// offsets and integers, exact in a float64). Programs live in the arena for the call.
+// offsets and integers, exact in a float64). A call's pieces are listed in a table of float64
+// pairs [program offset, words]; the calling thread and the workers claim pieces from it with
+// Atomics.add on the CLAIM word until none is left. Programs and table live in the arena.
 
 /** Byte offset of the control block (inside the first page, above PARAMS_PTR's 256 bytes). */
 export const CONTROL_PTR = 4096;
@@ -17,8 +19,8 @@ export const MAX_WORKERS = 63;
 export const GO = 0; // main → worker: sequence number of the program to run (−1: stop)
 export const DONE = 1; // worker → main: sequence number of the last program finished
 export const STATUS = 2; // worker → main: 0 ok, 1 the program threw, 2 the worker is exiting
-export const PROGRAM = 3; // byte offset of the program
-export const WORDS = 4; // its length in float64 words
+export const PROGRAM = 3; // byte offset of the piece table
+export const WORDS = 4; // number of pieces in it
 export const READY = 5; // worker → main: 1 once the module is instantiated
 export const DEAD = 6; // worker → main: 1 once the worker is exiting
 
@@ -30,6 +32,9 @@ export const STATUS_EXITED = 2;
 export const FAULT_THROW = -1;
 export const FAULT_EXIT = -2;
 export const FAULT_HANG = -3;
+
+/** Int32 index of the claim counter: the next piece to take (its own line, after the slots). */
+export const CLAIM = CONTROL_PTR / 4 + MAX_WORKERS * SLOT_WORDS;
 
 /** Int32 index of word `word` of slot `slot` in a view of the whole memory. */
 export function slotIndex(slot: number, word: number): number {

@@ -1,20 +1,17 @@
-// The worker pool (Node worker_threads) over one shared WebAssembly.Memory. The calling thread is
-// lane 0 and runs its own share; each worker runs one more lane. A call hands every worker its
-// program (a list of kernel calls in the arena, control.ts) through its control slot, runs lane 0,
-// then blocks in Atomics.wait until every worker is done, so ops stay synchronous.
+// The worker pool (Node worker_threads) over one shared WebAssembly.Memory. A call's work is a
+// table of pieces (programs of kernel calls in the arena, control.ts); the call wakes the workers
+// through their control slots, claims pieces itself like they do, then blocks in Atomics.wait
+// until every worker is done, so ops stay synchronous.
 // A worker that throws, exits or overruns the time limit makes the call throw PoolError; a dead
-// or hung worker is replaced (the replacement starts in the background; until it is up its lane
-// runs on the calling thread), so no call hangs and the next one works.
+// or hung worker is replaced (the replacement starts in the background; until it is up the others
+// take its pieces), so no call hangs and the next one works.
 import type { MessagePort, Worker } from "node:worker_threads";
 import { PoolError } from "../errors.js";
 import {
-  DEAD, DONE, GO, MAX_WORKERS, PROGRAM, READY, SLOT_WORDS, STATUS, STATUS_EXITED, STATUS_OK, STATUS_THREW, WORDS, slotIndex,
+  CLAIM, DEAD, DONE, GO, MAX_WORKERS, PROGRAM, READY, SLOT_WORDS, STATUS, STATUS_EXITED, STATUS_OK, STATUS_THREW, WORDS, slotIndex,
 } from "./control.js";
 
 type WorkerThreads = typeof import("node:worker_threads");
-
-/** A lane's program: byte offset and length in float64 words. */
-export interface Program { ptr: number; words: number }
 
 interface Member {
   worker: Worker;
@@ -80,7 +77,10 @@ export class Pool {
     this.slotBusy[slot] = true;
     this.ctl.fill(0, slotIndex(slot, 0), slotIndex(slot, 0) + SLOT_WORDS);
     const { port1, port2 } = new this.wt.MessageChannel();
-    const worker = new this.wt.Worker(new URL("./worker.js", import.meta.url), {
+    // Node only, so the script's name is computed: bundlers would otherwise copy or bundle it
+    // for the web (it imports node:worker_threads). Not a template literal: a glob to Vite.
+    const script = "./" + ["worker", "js"].join(".");
+    const worker = new this.wt.Worker(new URL(script, import.meta.url), {
       workerData: { memory: this.memory, module: this.module, slot, port: port2 },
       transferList: [port2],
       execArgv: [], // the parent's flags (--input-type, test runners' loaders) need not suit a worker
@@ -111,36 +111,45 @@ export class Pool {
   }
 
   /**
-   * Runs programs[0] here (with `runHere`) and programs[1…] on the workers, and returns when all
-   * are done. A lane whose worker is not up runs here too. Throws the first error (PoolError for
-   * a worker's) after every lane has stopped, so no worker still writes into the caller's memory.
+   * Runs the `count` pieces listed in the table at byte offset `table` (control.ts): the workers
+   * that are up and this thread (`runHere(i)` runs piece i here; null: workers only) claim them
+   * until none is left. Throws the first error (PoolError for a worker's) after every worker has
+   * stopped, so none still writes into the caller's memory.
    */
-  run(programs: readonly Program[], runHere: (p: Program) => void): void {
+  run(table: number, count: number, runHere: ((piece: number) => void) | null): void {
     if (this.disposed) throw new PoolError("the worker pool has been disposed; call ready() again");
     this.dispatches++;
-    const here: Program[] = [programs[0]];
+    Atomics.store(this.ctl, CLAIM, 0);
     const sent: number[] = [];
-    for (let lane = 1; lane < programs.length; lane++) {
-      const i = (lane - 1) % this.members.length;
+    const helpers = runHere === null ? count : count - 1;
+    for (let i = 0; i < this.members.length && sent.length < helpers; i++) {
       const m = this.members[i];
-      if (m === null || sent.includes(i) || this.word(m, READY) !== 1 || this.word(m, DEAD) === 1) {
-        if (m !== null && this.word(m, DEAD) === 1) this.replace(i);
-        here.push(programs[lane]);
+      if (m === null) continue;
+      if (this.word(m, DEAD) === 1) {
+        this.replace(i);
         continue;
       }
-      const p = programs[lane];
-      Atomics.store(this.ctl, slotIndex(m.slot, PROGRAM), p.ptr | 0);
-      Atomics.store(this.ctl, slotIndex(m.slot, WORDS), p.words);
+      if (this.word(m, READY) !== 1) continue;
+      Atomics.store(this.ctl, slotIndex(m.slot, PROGRAM), table | 0);
+      Atomics.store(this.ctl, slotIndex(m.slot, WORDS), count);
       m.seq++;
       Atomics.store(this.ctl, slotIndex(m.slot, GO), m.seq);
       Atomics.notify(this.ctl, slotIndex(m.slot, GO));
       sent.push(i);
     }
     let error: unknown = null;
-    try {
-      for (const p of here) runHere(p);
-    } catch (e) {
-      error = e;
+    if (runHere !== null || sent.length === 0) {
+      try {
+        for (;;) {
+          const i = Atomics.add(this.ctl, CLAIM, 1);
+          if (i >= count) break;
+          if (runHere === null) throw new PoolError("no pool worker is up to run this");
+          runHere(i);
+        }
+      } catch (e) {
+        error = e;
+        Atomics.store(this.ctl, CLAIM, count); // the workers take nothing more
+      }
     }
     for (const i of sent) {
       const e = this.finish(i);
@@ -181,10 +190,11 @@ export class Pool {
    * FAULT_THROW, FAULT_EXIT or FAULT_HANG) as its program at byte offset `ptr` (2 words, free).
    */
   fault(fault: number, ptr: number): void {
-    new Float64Array(this.memory.buffer, ptr, 2).set([fault, 0]);
-    const programs: Program[] = [{ ptr, words: 0 }];
-    for (let i = 0; i < this.members.length; i++) programs.push({ ptr, words: 2 });
-    this.run(programs, () => {});
+    // The program [fault, 0] at ptr, and a table of one piece per worker at ptr + 16.
+    const words = new Float64Array(this.memory.buffer, ptr, 2 + 2 * this.members.length);
+    words.set([fault, 0]);
+    for (let i = 0; i < this.members.length; i++) words.set([ptr, 2], 2 + 2 * i);
+    this.run(ptr + 16, this.members.length, null);
   }
 
   /** Workers currently up (for tests). */

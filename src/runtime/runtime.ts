@@ -65,12 +65,11 @@ export function isReady(): boolean {
 
 function wasmUrl(build: BuildName): URL {
   // Spelled out per build so bundlers (Vite, webpack 5) see each `new URL('…', import.meta.url)`.
-  switch (build) {
-    case "relaxed": return new URL("../wasm/fcn-wasm.relaxed.wasm", import.meta.url);
-    case "simd-threads": return new URL("../wasm/fcn-wasm.simd-threads.wasm", import.meta.url);
-    case "relaxed-threads": return new URL("../wasm/fcn-wasm.relaxed-threads.wasm", import.meta.url);
-    default: return new URL("../wasm/fcn-wasm.simd.wasm", import.meta.url);
-  }
+  if (build === "relaxed") return new URL("../wasm/fcn-wasm.relaxed.wasm", import.meta.url);
+  if (build === "simd") return new URL("../wasm/fcn-wasm.simd.wasm", import.meta.url);
+  // The -threads builds run only in Node (the pool is worker_threads): the name is computed, so
+  // bundlers do not copy them into web apps (a template literal would be a glob to Vite).
+  return new URL("../wasm/fcn-wasm." + build + ".wasm", import.meta.url);
 }
 
 async function readBytes(source: URL): Promise<BufferSource> {

@@ -6,7 +6,7 @@
 import { type MessagePort, workerData } from "node:worker_threads";
 import { KERNEL_NAMES } from "./kernels.js";
 import {
-  DEAD, DONE, FAULT_EXIT, FAULT_HANG, FAULT_THROW, GO, PROGRAM, READY, STATUS, STATUS_EXITED, STATUS_OK, STATUS_THREW,
+  CLAIM, DEAD, DONE, FAULT_EXIT, FAULT_HANG, FAULT_THROW, GO, PROGRAM, READY, STATUS, STATUS_EXITED, STATUS_OK, STATUS_THREW,
   WORDS, slotIndex,
 } from "./control.js";
 
@@ -43,6 +43,16 @@ function run(ptr: number, words: number): void {
   }
 }
 
+/** Runs pieces of the table at `table` (`count` of them) until every piece is claimed. */
+function claim(table: number, count: number): void {
+  const t = new Float64Array(memory.buffer, table, 2 * count);
+  for (;;) {
+    const i = Atomics.add(ctl, CLAIM, 1);
+    if (i >= count) return;
+    run(t[2 * i], t[2 * i + 1]);
+  }
+}
+
 Atomics.store(ctl, at(READY), 1);
 Atomics.notify(ctl, at(READY));
 let seq = 0;
@@ -54,7 +64,7 @@ for (;;) {
   seq = go;
   let status = STATUS_OK;
   try {
-    run(Atomics.load(ctl, at(PROGRAM)) >>> 0, Atomics.load(ctl, at(WORDS)));
+    claim(Atomics.load(ctl, at(PROGRAM)) >>> 0, Atomics.load(ctl, at(WORDS)));
   } catch (e) {
     status = STATUS_THREW;
     port.postMessage(e instanceof Error ? e.message : String(e));

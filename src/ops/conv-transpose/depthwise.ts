@@ -3,7 +3,7 @@
 // row is built in L1 from the input rows that reach it and written once.
 import type { Runtime } from "../../runtime/runtime.js";
 import { planar, transposedParams } from "../../runtime/params.js";
-import { type Task, product, ranges, runTasks, threadsFor } from "../run.js";
+import { type Task, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 import type { TransposedBuffers } from "./buffers.js";
 
 export function convTransposeDepthwise(rt: Runtime, t: TransposedBuffers): void {
@@ -23,5 +23,5 @@ export function convTransposeDepthwise(rt: Runtime, t: TransposedBuffers): void 
     }
   };
   const T = threadsFor(rt, { bytes: N * M * outPlane * 4 });
-  runTasks(rt, T === 1 ? [lane(0, C)] : ranges(C, T).map(([c0, c1]) => lane(c0, c1)));
+  runTasks(rt, T === 1 ? [lane(0, C)] : ranges(C, pieces(T)).map(([c0, c1]) => lane(c0, c1)));
 }

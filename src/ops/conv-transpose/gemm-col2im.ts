@@ -5,7 +5,7 @@
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
 import { gemmParams, windowParams } from "../../runtime/params.js";
-import { type Task, gemmWorkspace, product, ranges, runTasks, threadsFor } from "../run.js";
+import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 import type { TransposedBuffers } from "./buffers.js";
 
 /** Extra bytes this path borrows beyond x, w, b and y: the column buffer (GEMM packing aside). */
@@ -39,8 +39,8 @@ export function convTransposeGemmCol2im(rt: Runtime, t: TransposedBuffers): void
   const T = threadsFor(rt, { macs: units * rows * inPlane * Cg });
   let tasks: Task[];
   if (T === 1) tasks = [lane(0, units, 0, Mg)];
-  else if (Mg >= T) tasks = ranges(Mg, T).map(([m0, m1]) => lane(0, units, m0, m1));
-  else tasks = ranges(units, T).map(([u0, u1]) => lane(u0, u1, 0, Mg));
+  else if (Mg >= T) tasks = ranges(Mg, pieces(T)).map(([m0, m1]) => lane(0, units, m0, m1));
+  else tasks = ranges(units, pieces(T)).map(([u0, u1]) => lane(u0, u1, 0, Mg));
   runTasks(rt, tasks);
   if (t.b !== 0) rt.kernels.f32_bias_add__simd(t.y, t.b, N, M, outPlane);
 }

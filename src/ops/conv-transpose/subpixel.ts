@@ -15,7 +15,7 @@
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry, Window } from "../../shape.js";
 import { asPlanar, gemmParams, interleaveParams, packParams, planar, windowParams } from "../../runtime/params.js";
-import { type Task, gemmWorkspace, ranges, runTasks, threadsFor } from "../run.js";
+import { type Task, gemmWorkspace, pieces, ranges, runTasks, threadsFor } from "../run.js";
 import { convColumnBytes, convForward } from "../conv.js";
 import type { TransposedBuffers } from "./buffers.js";
 
@@ -129,7 +129,7 @@ export function convTransposeSubpixel(rt: Runtime, t: TransposedBuffers): void {
   const T = threadsFor(rt, { macs: units * rows * K * cells });
   let tasks: Task[];
   if (T === 1) tasks = [lane(0, units, 0, Mg)];
-  else if (Mg >= T) tasks = ranges(Mg, T).map(([m0, m1]) => lane(0, units, m0, m1));
-  else tasks = ranges(units, T).map(([u0, u1]) => lane(u0, u1, 0, Mg));
+  else if (Mg >= T) tasks = ranges(Mg, pieces(T)).map(([m0, m1]) => lane(0, units, m0, m1));
+  else tasks = ranges(units, pieces(T)).map(([u0, u1]) => lane(u0, u1, 0, Mg));
   runTasks(rt, tasks);
 }
