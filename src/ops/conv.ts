@@ -60,14 +60,18 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   // The column buffer is built one band of output rows at a time, sized to stay in cache
   // between im2col writing it and the GEMM packing it (1-D: the band is the whole output).
   const [outH, outW] = gridRowsCols(window);
-  const rowsPerBand = pointwise ? outH : bandRows(window, K);
-  const bands = Math.ceil(outH / rowsPerBand);
-  // A unit is one band of one image and group: im2col of the band, then its GEMM for channels
-  // [m0, m1) of the group. Threads take whole units when there are enough to share evenly (each
-  // lane with its own column buffer and packing space), else split every unit's output channels
-  // (each lane builds the band's columns itself: im2col is O(K·cols) against the GEMM's O(M·K·cols)).
-  const units = N * group * bands;
   const T = threadsFor(rt, { macs: N * M * outPlane * K });
+  let rowsPerBand = pointwise ? outH : bandRows(window, K);
+  // A unit is one band of one image and group: im2col of the band, then its GEMM for channels
+  // [m0, m1) of the group. Threads take pieces of whole units (each with its own column buffer and
+  // packing space); with too few units, the bands are made thinner for threads (nothing is done
+  // twice but packing the weights once more per band). Where rows cannot be split (1-D), each
+  // piece takes output channels of every unit and builds the columns itself.
+  if (T > 1 && N * group * Math.ceil(outH / rowsPerBand) < 4 * T) {
+    rowsPerBand = Math.max(1, Math.min(rowsPerBand, Math.ceil(outH / Math.ceil(pieces(T) / (N * group)))));
+  }
+  const bands = Math.ceil(outH / rowsPerBand);
+  const units = N * group * bands;
   const unit = (r: Runtime, u: number, m0: number, m1: number, pcols: number, work: number) => {
     const oh0 = (u % bands) * rowsPerBand, gi = Math.floor(u / bands) % group, n = Math.floor(u / (bands * group));
     const rows = Math.min(rowsPerBand, outH - oh0);
@@ -92,7 +96,7 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   };
   let tasks: Task[];
   if (T === 1) tasks = [lane(0, units, 0, Mg)];
-  else if (units >= 4 * T || units % T === 0) tasks = ranges(units, pieces(T)).map(([u0, u1]) => lane(u0, u1, 0, Mg));
+  else if (units >= 2 * T) tasks = ranges(units, pieces(T)).map(([u0, u1]) => lane(u0, u1, 0, Mg));
   else tasks = ranges(Mg, T, 8).map(([m0, m1]) => lane(0, units, m0, m1));
   runTasks(rt, tasks);
   if (pb !== 0) rt.kernels.f32_bias_add__simd(py, pb, N, M, outPlane);

@@ -12,10 +12,13 @@ import { Recording, replay } from "../runtime/record.js";
 /** A share of an op's work: kernel calls on `rt` (recorded for a worker, or run here). */
 export type Task = (rt: Runtime) => void;
 
-/** Fewest multiply-adds per thread worth a split (≈ 0.3 ms at 7 GFLOP/s: well above a dispatch's ~20 µs). */
-export const MIN_SPLIT_MACS = 2 ** 21;
+/**
+ * Fewest multiply-adds per thread worth a split: ≈ 0.2 ms at 40 GFLOP/s, well above the tens of
+ * µs a worker takes to wake (more on a busy machine; measured: 2·2²¹ MACs ran slower on 2 threads).
+ */
+export const MIN_SPLIT_MACS = 2 ** 22;
 /** Fewest bytes moved per thread worth a split, for the bandwidth-bound kernels (im2col, pooling…). */
-export const MIN_SPLIT_BYTES = 2 ** 18;
+export const MIN_SPLIT_BYTES = 2 ** 20;
 /** The thresholds in force (tests lower them to split tiny shapes and reach every tail). */
 export const splitThresholds = { macs: MIN_SPLIT_MACS, bytes: MIN_SPLIT_BYTES };
 

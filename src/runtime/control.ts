@@ -12,8 +12,11 @@
 export const CONTROL_PTR = 4096;
 /** Int32 words per slot: one cache line. */
 export const SLOT_WORDS = 16;
-/** Most workers a pool can have (the control block must stay inside the first page). */
+/** Most workers a pool can have. */
 export const MAX_WORKERS = 63;
+/** Control slots: twice the workers, so a replacement finds a free slot while its predecessor's
+ * is still held (until that thread has exited); 128 lines end well inside the first page. */
+export const SLOTS = 128;
 
 /** Word indices inside a slot. */
 export const GO = 0; // main → worker: sequence number of the program to run (−1: stop)
@@ -34,7 +37,7 @@ export const FAULT_EXIT = -2;
 export const FAULT_HANG = -3;
 
 /** Int32 index of the claim counter: the next piece to take (its own line, after the slots). */
-export const CLAIM = CONTROL_PTR / 4 + MAX_WORKERS * SLOT_WORDS;
+export const CLAIM = CONTROL_PTR / 4 + SLOTS * SLOT_WORDS;
 
 /** Int32 index of word `word` of slot `slot` in a view of the whole memory. */
 export function slotIndex(slot: number, word: number): number {

@@ -8,7 +8,7 @@
 import type { MessagePort, Worker } from "node:worker_threads";
 import { PoolError } from "../errors.js";
 import {
-  CLAIM, DEAD, DONE, GO, MAX_WORKERS, PROGRAM, READY, SLOT_WORDS, STATUS, STATUS_EXITED, STATUS_OK, STATUS_THREW, WORDS, slotIndex,
+  CLAIM, DEAD, DONE, GO, PROGRAM, SLOTS, READY, SLOT_WORDS, STATUS, STATUS_EXITED, STATUS_OK, STATUS_THREW, WORDS, slotIndex,
 } from "./control.js";
 
 type WorkerThreads = typeof import("node:worker_threads");
@@ -34,7 +34,7 @@ export function setPoolTimeout(ms: number): number {
 
 export class Pool {
   private readonly members: (Member | null)[] = [];
-  private readonly slotBusy = new Array<boolean>(MAX_WORKERS).fill(false);
+  private readonly slotBusy = new Array<boolean>(SLOTS).fill(false);
   private readonly ctl: Int32Array;
   private disposed = false;
   /** Calls that ran on more than one lane (for tests and benchmarks). */
@@ -54,11 +54,14 @@ export class Pool {
       const m = pool.spawn();
       pool.members.push(m);
       started.push(new Promise<void>((resolve, reject) => {
+        const deadline = Date.now() + timeoutMs;
         const poll = () => {
           if (Atomics.load(pool.ctl, slotIndex(m.slot, READY)) === 1) resolve();
+          else if (Date.now() > deadline) reject(new PoolError(`ready(): a pool worker did not start within ${timeoutMs} ms`));
           else setTimeout(poll, 2);
         };
         m.worker.once("error", (e) => reject(new PoolError(`ready(): a pool worker failed to start: ${e.message}`)));
+        m.worker.once("exit", (code) => reject(new PoolError(`ready(): a pool worker exited (code ${code}) while starting`)));
         poll();
       }));
     }
@@ -90,19 +93,34 @@ export class Pool {
     const member: Member = { worker, port: port1, slot, seq: 0 };
     worker.on("error", () => {}); // surfaced through the control slot (DEAD) instead
     worker.once("exit", () => {
+      // A worker that had started and died between calls is replaced now; one that never
+      // started is not (a replacement would fail the same way): its pieces go to the others.
+      const started = Atomics.load(this.ctl, slotIndex(slot, READY)) === 1;
       this.slotBusy[slot] = false;
       port1.close();
       const i = this.members.indexOf(member);
-      if (i >= 0 && !this.disposed) this.members[i] = this.spawn();
+      if (i >= 0) {
+        this.members[i] = null;
+        if (started && !this.disposed) this.members[i] = this.trySpawn();
+      }
     });
     return member;
+  }
+
+  /** A new worker, or null (no free slot: the others take its pieces). */
+  private trySpawn(): Member | null {
+    try {
+      return this.spawn();
+    } catch {
+      return null;
+    }
   }
 
   /** Ends `m` and starts a replacement in its place (its exit handler frees the slot later). */
   private replace(i: number): void {
     const m = this.members[i];
     if (m === null) return;
-    this.members[i] = this.disposed ? null : this.spawn();
+    this.members[i] = this.disposed ? null : this.trySpawn();
     void m.worker.terminate();
   }
 

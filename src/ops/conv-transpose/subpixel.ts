@@ -17,6 +17,7 @@ import type { ConvGeometry, Window } from "../../shape.js";
 import { asPlanar, gemmParams, interleaveParams, packParams, planar, windowParams } from "../../runtime/params.js";
 import { type Task, gemmWorkspace, pieces, ranges, runTasks, threadsFor } from "../run.js";
 import { convColumnBytes, convForward } from "../conv.js";
+import { band } from "../im2col-bands.js";
 import type { TransposedBuffers } from "./buffers.js";
 
 interface AxisPlan {
@@ -100,36 +101,37 @@ export function convTransposeSubpixel(rt: Runtime, t: TransposedBuffers): void {
     return;
   }
   const cellWin = cellWindow(t.g, h, v);
-  const phasesPer = h.s * v.s;
-  // Output channels [m0, m1) of units [u0, u1) (unit = image·group + group index): every lane builds
-  // the unit's input columns itself (O(K·cells) against the GEMM's O(rows·K·cells)), multiplies
-  // the phase-weight rows of its channels (rows m·s_H·s_W…) and interleaves their planes.
-  const lane = (u0: number, u1: number, m0: number, m1: number): Task => (r) => {
-    const lrows = (m1 - m0) * phasesPer;
-    const cols = r.arena.alloc(K * cells * 4, "convTranspose sub-pixel input columns");
-    const phases = r.arena.alloc(lrows * cells * 4, "convTranspose sub-pixel phase outputs");
-    const work = gemmWorkspace(r, lrows, cells, K, "convTranspose");
-    for (let u = u0; u < u1; u++) {
-      const n = Math.floor(u / group), gi = u % group;
-      r.kernels.f32_im2col__fast(windowParams(r.params, cellWin, Cg, t.x + (n * C + gi * Cg) * inPlane * 4, cols));
+  // Threads take pieces of (unit, band of cell rows), unit = image·group + group index: a band's
+  // input columns (im2col of those cell rows), all phase rows of the GEMM over its cells, and the
+  // interleave of the output rows those cells reach (disjoint between bands). Nothing is done
+  // twice; bands only when there are fewer units than pieces.
+  const units = N * group;
+  const T = threadsFor(rt, { macs: units * rows * K * cells });
+  const perBand = T > 1 && units < pieces(T) ? Math.ceil(h.cells / Math.ceil(pieces(T) / units)) : h.cells;
+  const bands = Math.ceil(h.cells / perBand);
+  const piece = (q0: number, q1: number): Task => (r) => {
+    const width = perBand * v.cells;
+    const cols = r.arena.alloc(K * width * 4, "convTranspose sub-pixel input columns");
+    const phases = r.arena.alloc(rows * width * 4, "convTranspose sub-pixel phase outputs");
+    const work = gemmWorkspace(r, rows, width, K, "convTranspose");
+    for (let q = q0; q < q1; q++) {
+      const u = Math.floor(q / bands), a0 = (q % bands) * perBand, nr = Math.min(perBand, h.cells - a0);
+      const n = Math.floor(u / group), gi = u % group, bandCells = nr * v.cells;
+      r.kernels.f32_im2col__fast(windowParams(r.params, band(cellWin, a0, nr), Cg, t.x + (n * C + gi * Cg) * inPlane * 4, cols));
       r.kernels.f32_gemm__simd(gemmParams(r.params, {
-        M: lrows, N: cells, K,
-        a: wsub + (gi * rows + m0 * phasesPer) * K * 4, lda: K, transA: false,
-        b: cols, ldb: cells, transB: false,
-        c: phases, ldc: cells, alpha: 1, beta: 0, work,
+        M: rows, N: bandCells, K,
+        a: wsub + gi * rows * K * 4, lda: K, transA: false,
+        b: cols, ldb: bandCells, transB: false,
+        c: phases, ldc: bandCells, alpha: 1, beta: 0, work,
       }));
       r.kernels.f32_subpixel_interleave__fast(interleaveParams(r.params, {
-        M: m1 - m0, OH: h.out, OW: v.out, SH: h.s, SW: v.s, PT: h.p, PL: v.p,
-        U0H: h.u0, U0W: v.u0, NUH: h.cells, NUW: v.cells,
-        phases, bias: t.b === 0 ? 0 : t.b + (gi * Mg + m0) * 4, y: t.y + (n * M + gi * Mg + m0) * outPlane * 4,
+        M: Mg, OH: h.out, OW: v.out, SH: h.s, SW: v.s, PT: h.p, PL: v.p,
+        U0H: h.u0 + a0, U0W: v.u0, NUH: nr, NUW: v.cells,
+        phases, bias: t.b === 0 ? 0 : t.b + gi * Mg * 4, y: t.y + (n * M + gi * Mg) * outPlane * 4,
       }));
     }
   };
-  const units = N * group;
-  const T = threadsFor(rt, { macs: units * rows * K * cells });
-  let tasks: Task[];
-  if (T === 1) tasks = [lane(0, units, 0, Mg)];
-  else if (Mg >= T) tasks = ranges(Mg, pieces(T)).map(([m0, m1]) => lane(0, units, m0, m1));
-  else tasks = ranges(units, pieces(T)).map(([u0, u1]) => lane(u0, u1, 0, Mg));
+  const total = units * bands;
+  const tasks = T === 1 ? [piece(0, total)] : ranges(total, pieces(T)).map(([q0, q1]) => piece(q0, q1));
   runTasks(rt, tasks);
 }
