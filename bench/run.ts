@@ -1,8 +1,8 @@
 // `npm run bench [-- --quick] [-- --filter <substring>] [-- --algorithms] [-- --threads N] [-- --list]`
 // Runs every shape of bench/shapes.ts on fcn-wasm (relaxed-SIMD and SIMD128 builds) and the peers
 // (onnxruntime-web, tfjs-wasm; one thread each) in one process. With --threads N (N > 1): fcn-wasm
-// relaxed on 1 and on N threads, onnxruntime-web on N threads (its thread count is fixed per
-// process, so its 1-thread column is left out) and tfjs-wasm (1 thread in Node); the summary gives
+// relaxed on 1 and on N threads and onnxruntime-web on N threads (its thread count is fixed per
+// process, so its 1-thread column is left out; tfjs-wasm runs 1 thread in Node, left out); the summary gives
 // fcn-wasm's N-vs-1 speed-up per shape and ConvTranspose against onnxruntime-web ×N. Per shape: check every
 // implementation against a float64 reference (and the peers against fcn-wasm's full output), then
 // time them with benchmark.js in interleaved rounds; report median ms, GFLOP/s and the ratio to the
@@ -35,8 +35,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--filter <substring>]… [--al
   --quick         short run: 2 rounds, small maxTime (for a smoke test, not for numbers to keep)
   --filter <s>    only shapes whose group or name contains s (case-insensitive); repeatable (OR)
   --algorithms    also time each forced fcn-wasm ConvTranspose algorithm (relaxed build)
-  --threads N     fcn-wasm on 1 and N threads, onnxruntime-web on N threads (in place of its 1-thread run
-                  and fcn-wasm's SIMD128 build); adds the N-vs-1 speed-up summary
+  --threads N     fcn-wasm relaxed on 1 and N threads and onnxruntime-web on N threads only (no SIMD128
+                  build, no 1-thread ort, no tfjs-wasm); adds the N-vs-1 speed-up summary
   --list          print the shapes and exit`;
 
 function parseArgs(argv: string[]): Options {
@@ -344,7 +344,7 @@ async function main(): Promise<number> {
     for (const algorithm of ["subpixel", "gemm-col2im", "depthwise"]) impls.push(fcnWasm("relaxed", algorithm, T));
   }
   await tryInit(onnxruntimeWeb(T));
-  await tryInit(tfjsWasm());
+  if (T === 1) await tryInit(tfjsWasm()); // a threads run compares fcn-wasm with itself and ort ×N
 
   const shapeResults: ShapeResult[] = [];
   for (const [i, shape] of shapes.entries()) shapeResults.push(await runShape(shape, i, shapes.length, impls, plan));
@@ -363,7 +363,7 @@ async function main(): Promise<number> {
     cores: os.cpus().length,
     threads: T,
   };
-  const threadNote = T > 1 ? `fcn-wasm on 1 and ${T} threads, onnxruntime-web on ${T}, tfjs-wasm on 1` : "every implementation on 1 thread";
+  const threadNote = T > 1 ? `fcn-wasm on 1 and ${T} threads, onnxruntime-web on ${T}` : "every implementation on 1 thread";
   console.log(`fcn-wasm benchmark: ${machine.node}, ${machine.cpu} (${machine.cores} cores), ${threadNote}; ${options.quick ? "--quick" : "full"} run, ${plan.rounds} interleaved rounds, median of all samples; ${elapsed.toFixed(0)} s.`);
   console.log(`GFLOP/s = 2·MACs / median time; vs best peer = fastest peer's median / this median (> 1: faster). check: float64 naive reference at all output elements or a seeded sample; "+ all vs fcn": every element also compared with the first fcn-wasm output.\n`);
   console.log(formatTable(rows));
