@@ -67,6 +67,8 @@ function realCases(): Case[] {
     ["conv 3×3 s2 p1 batch 2 + bias", () => fcn.conv(x, w, bias, convAttrs)],
     ["conv grouped (4) dilated 2", () => fcn.conv(xg, wg, null, { group: 4, dilations: 2, pads: 2 })],
     ["conv pointwise", () => fcn.conv(xp, wp)],
+    ["conv 128->256 10x10 (output-channel split)", () => fcn.conv(rand(rng(7), [1, 128, 10, 10]), rand(rng(8), [256, 128, 3, 3]), null, { pads: 1 })],
+    ["convTranspose sub-pixel k16 s8 (output-channel split)", () => fcn.convTranspose(rand(rng(9), [1, 16, 12, 12]), rand(rng(10), [16, 16, 16, 16]), null, { strides: 8, pads: 4 }, { algorithm: "subpixel" })],
     ["conv 1-D k5 s1", () => fcn.conv(x1, w1, null, { pads: 2 })],
     ["convTranspose sub-pixel k4 s2", () => fcn.convTranspose(xt, wt, bt2, { strides: 2, pads: 1 }, { algorithm: "subpixel" })],
     ["convTranspose gemm-col2im k4 s2", () => fcn.convTranspose(xt, wt, bt2, { strides: 2, pads: 1 }, { algorithm: "gemm-col2im" })],

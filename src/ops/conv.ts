@@ -67,8 +67,16 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   // packing space); with too few units, the bands are made thinner for threads (nothing is done
   // twice but packing the weights once more per band). Where rows cannot be split (1-D), each
   // piece takes output channels of every unit and builds the columns itself.
+  // Thinner bands repack the group's weights (Mg·K floats) once more per extra band; the channel
+  // split instead rebuilds and repacks each band's columns (K·outPlane floats) in T − 1 more
+  // pieces: take the cheaper (512 channels at 14×14: channels; 256 at 28×28: bands).
+  let channelSplit = false;
   if (T > 1 && N * group * Math.ceil(outH / rowsPerBand) < 4 * T) {
-    rowsPerBand = Math.max(1, Math.min(rowsPerBand, Math.ceil(outH / Math.ceil(pieces(T) / (N * group)))));
+    const thin = Math.max(1, Math.min(rowsPerBand, Math.ceil(outH / Math.ceil(pieces(T) / (N * group)))));
+    const extraBands = Math.ceil(outH / thin) - Math.ceil(outH / rowsPerBand);
+    // (the channel split also packs the columns in every piece: twice the columns' size, once for 1×1)
+    if (extraBands * Mg > (T - 1) * outPlane * (pointwise ? 1 : 2)) channelSplit = true;
+    else rowsPerBand = thin;
   }
   const bands = Math.ceil(outH / rowsPerBand);
   const units = N * group * bands;
@@ -96,7 +104,7 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   };
   let tasks: Task[];
   if (T === 1) tasks = [lane(0, units, 0, Mg)];
-  else if (units >= 2 * T) tasks = ranges(units, pieces(T)).map(([u0, u1]) => lane(u0, u1, 0, Mg));
+  else if (!channelSplit && units >= 2 * T) tasks = ranges(units, pieces(T)).map(([u0, u1]) => lane(u0, u1, 0, Mg));
   else tasks = ranges(Mg, T, 8).map(([m0, m1]) => lane(0, units, m0, m1));
   runTasks(rt, tasks);
   if (pb !== 0) rt.kernels.f32_bias_add__simd(py, pb, N, M, outPlane);
