@@ -179,6 +179,26 @@ describe("threads: results identical to one thread", () => {
   }
 });
 
+describe("threads: the SIMD128 build's threads variant", () => {
+  afterAll(() => fcn.dispose());
+  it("simd-threads with 2 threads equals the simd build on 1, bit for bit", async () => {
+    const r = rng(51);
+    const x = rand(r, [1, 48, 48, 48]), w = rand(r, [32, 48, 4, 4]), attrs = { strides: 2, pads: 1 };
+    const run = () => {
+      const y = fcn.conv(x, w, null, attrs);
+      const back = fcn.convBackward(y, x, w, attrs);
+      return flat({ y, up: fcn.convTranspose(y, w, null, attrs), ...back });
+    };
+    await fcn.ready({ simd: "simd", threads: 1 });
+    const want = run();
+    const info = await fcn.ready({ simd: "simd", threads: 2 });
+    expect(info.build).toBe("simd-threads");
+    const before = runtime().pool!.dispatches;
+    expectSameBits(run(), want, "conv, convTranspose, convBackward on simd-threads");
+    expect(runtime().pool!.dispatches).toBeGreaterThan(before);
+  });
+});
+
 describe("threads: the pool survives a failing worker", () => {
   const r = rng(41);
   const x = rand(r, [1, 32, 40, 40]), w = rand(r, [64, 32, 3, 3]);
