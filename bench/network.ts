@@ -1,4 +1,5 @@
-// `npm run bench:network [-- --quick]`: whole networks on fcn-wasm (1 thread, both builds).
+// `npm run bench:network [-- --quick] [-- --threads N]`: whole networks on fcn-wasm (1 thread,
+// both builds; with --threads N, the relaxed build on 1 and on N threads).
 //  - FCN-8s with VGG16 widths (fc6/fc7 4096, 21 classes, random weights, conv1_1 padded by 100)
 //    forward at 64×64 and 224×224: facts.md lists onnxruntime-node at 0.65 s / 1.8 s and
 //    onnxruntime-web at 3.1 s / 9.5 s for this network on this machine kind;
@@ -9,6 +10,12 @@ import "./v8-flags.js";
 import * as fcn from "../dist/index.js";
 
 const quick = process.argv.includes("--quick");
+const threadsAt = process.argv.indexOf("--threads");
+const threads = threadsAt >= 0 ? Number(process.argv[threadsAt + 1]) : 1;
+if (!Number.isInteger(threads) || threads < 1) throw new Error(`bench:network: --threads needs a positive integer`);
+const configs: { build: "simd" | "relaxed"; threads: number }[] = threads > 1
+  ? [{ build: "relaxed", threads: 1 }, { build: "relaxed", threads }]
+  : [{ build: "simd", threads: 1 }, { build: "relaxed", threads: 1 }];
 const reps = quick ? 1 : 3;
 const median = (v: number[]) => v.slice().sort((a, b) => a - b)[v.length >> 1];
 
@@ -25,8 +32,9 @@ function time(fn: () => void, n: number): number {
   return median(t);
 }
 
-for (const build of ["simd", "relaxed"] as const) {
-  await fcn.ready({ simd: build });
+for (const config of configs) {
+  await fcn.ready({ simd: config.build, threads: config.threads });
+  const build = config.threads > 1 ? `${config.build} ×${config.threads}` : config.build;
   for (const size of quick ? [64] : [64, 224]) {
     const spec = fcn.fcn({ variant: "8s", classes: 21, inputShape: [1, 3, size, size] });
     const net = fcn.Net.fromGraph(spec, undefined, { seed: 1 });
@@ -58,5 +66,6 @@ for (const build of ["simd", "relaxed"] as const) {
   rows.push({ build, work: `demo FCN-8s training step (${BATCH} images 64×64)`, ms, note: `${((1000 * BATCH) / ms).toFixed(1)} images/s` });
 }
 
+await fcn.dispose();
 console.log("| build | work | median | note |\n|---|---|---:|---|");
 for (const r of rows) console.log(`| ${r.build} | ${r.work} | ${r.ms >= 1000 ? `${(r.ms / 1000).toFixed(2)} s` : `${r.ms.toFixed(0)} ms`} | ${r.note} |`);

@@ -1,6 +1,9 @@
-// `npm run bench [-- --quick] [-- --filter <substring>] [-- --algorithms] [-- --list]`
+// `npm run bench [-- --quick] [-- --filter <substring>] [-- --algorithms] [-- --threads N] [-- --list]`
 // Runs every shape of bench/shapes.ts on fcn-wasm (relaxed-SIMD and SIMD128 builds) and the peers
-// (onnxruntime-web, tfjs-wasm; one thread each) in one process. Per shape: check every
+// (onnxruntime-web, tfjs-wasm; one thread each) in one process. With --threads N (N > 1): fcn-wasm
+// relaxed on 1 and on N threads and onnxruntime-web on N threads (its thread count is fixed per
+// process, so its 1-thread column is left out; tfjs-wasm runs 1 thread in Node, left out); the summary gives
+// fcn-wasm's N-vs-1 speed-up per shape and ConvTranspose against onnxruntime-web ×N. Per shape: check every
 // implementation against a float64 reference (and the peers against fcn-wasm's full output), then
 // time them with benchmark.js in interleaved rounds; report median ms, GFLOP/s and the ratio to the
 // fastest peer. Writes bench/results/latest.json and bench/results/stride-sweep.svg.
@@ -25,21 +28,33 @@ interface Options {
   filters: string[];
   algorithms: boolean;
   list: boolean;
+  threads: number;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--filter <substring>]… [--algorithms] [--list]
+const USAGE = `usage: npm run bench -- [--quick] [--filter <substring>]… [--algorithms] [--threads N] [--list]
   --quick         short run: 2 rounds, small maxTime (for a smoke test, not for numbers to keep)
   --filter <s>    only shapes whose group or name contains s (case-insensitive); repeatable (OR)
   --algorithms    also time each forced fcn-wasm ConvTranspose algorithm (relaxed build)
+  --threads N     fcn-wasm relaxed on 1 and N threads and onnxruntime-web on N threads only (no SIMD128
+                  build, no 1-thread ort, no tfjs-wasm); adds the N-vs-1 speed-up summary
   --list          print the shapes and exit`;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { quick: false, filters: [], algorithms: false, list: false };
+  const o: Options = { quick: false, filters: [], algorithms: false, list: false, threads: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") o.quick = true;
     else if (a === "--algorithms") o.algorithms = true;
     else if (a === "--list") o.list = true;
+    else if (a === "--threads" || a.startsWith("--threads=")) {
+      const v = a === "--threads" ? argv[++i] : a.slice("--threads=".length);
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 64) {
+        console.error(`bench: --threads needs an integer from 1 to 64, got ${v}\n${USAGE}`);
+        process.exit(2);
+      }
+      o.threads = n;
+    }
     else if (a === "--filter") {
       if (i + 1 >= argv.length) {
         console.error(`bench: --filter needs a value\n${USAGE}`);
@@ -261,6 +276,41 @@ function checkText(r: ImplResult): string {
   return r.check.crossCheckedWith ? `${ref} + all vs fcn` : ref;
 }
 
+/**
+ * --threads N: per shape, fcn-wasm's 1-thread median / its N-thread median; their geometric mean
+ * and minimum over the shapes of at least 0.2 GFLOP (the issue's targets: ≥ 1.75× and ≥ 1.4× for
+ * N = 2); and each ConvTranspose shape's fcn-wasm ×N against onnxruntime-web ×N.
+ */
+function threadSummary(shapeResults: ShapeResult[], T: number): { text: string; json: object } {
+  const one = "fcn-wasm relaxed", many = `fcn-wasm relaxed ×${T}`, ort = `onnxruntime-web ×${T}`;
+  const ms = (s: ShapeResult, name: string) => {
+    const r = s.results.find((x) => x.implementation === name);
+    return r?.status === "ok" ? r.medianMs! : null;
+  };
+  const lines: string[] = [`${T} threads vs 1 (fcn-wasm relaxed; speed-up = 1-thread median / ${T}-thread median):`];
+  const rows: { shape: string; gflop: number; speedup: number | null; vsOrt: number | null }[] = [];
+  for (const s of shapeResults) {
+    const a = ms(s, one), b = ms(s, many), o = ms(s, ort);
+    const speedup = a !== null && b !== null ? a / b : null;
+    const vsOrt = s.shape.kind === "convTranspose" && b !== null && o !== null ? o / b : null;
+    rows.push({ shape: s.shape.name, gflop: (2 * s.macs) / 1e9, speedup, vsOrt });
+    lines.push(`  ${s.shape.name.padEnd(40)} ${((2 * s.macs) / 1e9).toFixed(2).padStart(6)} GFLOP  ×${T}/×1 ${speedup === null ? "  n/a" : speedup.toFixed(2)}` +
+      (vsOrt === null ? "" : `   vs ${ort} ${vsOrt.toFixed(2)}×`));
+  }
+  const big = rows.filter((r) => r.gflop >= 0.2 && r.speedup !== null).map((r) => r.speedup!);
+  const geomean = big.length ? Math.exp(big.reduce((acc, v) => acc + Math.log(v), 0) / big.length) : null;
+  const min = big.length ? Math.min(...big) : null;
+  lines.push(big.length
+    ? `  over the ${big.length} shapes of ≥ 0.2 GFLOP: geomean ${geomean!.toFixed(2)}×, min ${min!.toFixed(2)}× (targets for 2 threads: ≥ 1.75×, none below 1.4×)`
+    : "  no shape of ≥ 0.2 GFLOP in this run");
+  const ct = rows.filter((r) => r.vsOrt !== null).map((r) => r.vsOrt!);
+  if (ct.length) {
+    const g = Math.exp(ct.reduce((acc, v) => acc + Math.log(v), 0) / ct.length);
+    lines.push(`  ConvTranspose, fcn-wasm ×${T} vs ${ort}: geomean ${g.toFixed(2)}×, min ${Math.min(...ct).toFixed(2)}× (target ≥ 2.5×)`);
+  }
+  return { text: lines.join("\n"), json: { threads: T, rows, geomeanAtLeast02Gflop: geomean, minAtLeast02Gflop: min } };
+}
+
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const plan = options.quick ? QUICK : FULL;
@@ -286,13 +336,15 @@ async function main(): Promise<number> {
       console.error(`bench: ${impl.name} could not load, left out: ${errorText(e)}`);
     }
   };
+  const T = options.threads;
   await tryInit(relaxed);
-  await tryInit(fcnWasm("simd"));
+  if (T > 1) await tryInit(fcnWasm("relaxed", "auto", T));
+  else await tryInit(fcnWasm("simd"));
   if (options.algorithms && impls.includes(relaxed)) {
-    for (const algorithm of ["subpixel", "gemm-col2im", "depthwise"]) impls.push(fcnWasm("relaxed", algorithm));
+    for (const algorithm of ["subpixel", "gemm-col2im", "depthwise"]) impls.push(fcnWasm("relaxed", algorithm, T));
   }
-  await tryInit(onnxruntimeWeb());
-  await tryInit(tfjsWasm());
+  await tryInit(onnxruntimeWeb(T));
+  if (T === 1) await tryInit(tfjsWasm()); // a threads run compares fcn-wasm with itself and ort ×N
 
   const shapeResults: ShapeResult[] = [];
   for (const [i, shape] of shapes.entries()) shapeResults.push(await runShape(shape, i, shapes.length, impls, plan));
@@ -309,11 +361,14 @@ async function main(): Promise<number> {
     platform: `${os.platform()} ${os.arch()}`,
     cpu: os.cpus()[0]?.model ?? "unknown",
     cores: os.cpus().length,
-    threads: 1,
+    threads: T,
   };
-  console.log(`fcn-wasm benchmark: ${machine.node}, ${machine.cpu} (${machine.cores} cores), every implementation on 1 thread; ${options.quick ? "--quick" : "full"} run, ${plan.rounds} interleaved rounds, median of all samples; ${elapsed.toFixed(0)} s.`);
+  const threadNote = T > 1 ? `fcn-wasm on 1 and ${T} threads, onnxruntime-web on ${T}` : "every implementation on 1 thread";
+  console.log(`fcn-wasm benchmark: ${machine.node}, ${machine.cpu} (${machine.cores} cores), ${threadNote}; ${options.quick ? "--quick" : "full"} run, ${plan.rounds} interleaved rounds, median of all samples; ${elapsed.toFixed(0)} s.`);
   console.log(`GFLOP/s = 2·MACs / median time; vs best peer = fastest peer's median / this median (> 1: faster). check: float64 naive reference at all output elements or a seeded sample; "+ all vs fcn": every element also compared with the first fcn-wasm output.\n`);
   console.log(formatTable(rows));
+  const threadsSummary = T > 1 ? threadSummary(shapeResults, T) : null;
+  if (threadsSummary) console.log(`\n${threadsSummary.text}`);
 
   // JSON.
   const dir = fileURLToPath(new URL("./results/", import.meta.url));
@@ -321,7 +376,8 @@ async function main(): Promise<number> {
   const json = {
     date: new Date().toISOString(),
     machine,
-    run: { quick: options.quick, filters: options.filters, algorithms: options.algorithms, plan, elapsedSeconds: elapsed },
+    run: { quick: options.quick, filters: options.filters, algorithms: options.algorithms, threads: T, plan, elapsedSeconds: elapsed },
+    ...(threadsSummary ? { threads: threadsSummary.json } : {}),
     implementations: Object.fromEntries(impls.map((i) => [i.name, { peer: i.peer, ...i.describe() }])),
     units: { medianMs: "ms per call", gflops: "2·MACs / median time", vsBestPeer: "fastest peer's median / this median" },
     shapes: shapeResults.map(({ shape, macs: m, results }) => ({ ...shape, macs: m, results })),

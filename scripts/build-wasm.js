@@ -1,6 +1,8 @@
-// Compiles assembly/index.ts into the two shipped builds (design.md §3):
-//   dist/wasm/fcn-wasm.simd.wasm     SIMD128
-//   dist/wasm/fcn-wasm.relaxed.wasm  SIMD128 + relaxed SIMD (fused multiply-add in GEMM)
+// Compiles assembly/index.ts into the shipped builds (design.md §3):
+//   dist/wasm/fcn-wasm.simd.wasm             SIMD128
+//   dist/wasm/fcn-wasm.relaxed.wasm          SIMD128 + relaxed SIMD (fused multiply-add in GEMM)
+//   dist/wasm/fcn-wasm.{simd,relaxed}-threads.wasm  the same on a shared imported memory (the
+//     worker pool: every worker instantiates it on one WebAssembly.Memory; no allocator runs)
 // Every flag is given here: asc would otherwise pick up a stray ./asconfig.json.
 import { main } from "assemblyscript/asc";
 import { mkdirSync } from "node:fs";
@@ -12,9 +14,12 @@ const common = [
   "--importMemory", "--initialMemory", "1",
   "--enable", "simd",
 ];
+const threads = ["--enable", "threads", "--sharedMemory", "--maximumMemory", "65536"];
 const builds = {
   simd: [],
   relaxed: ["--enable", "relaxed-simd"],
+  "simd-threads": threads,
+  "relaxed-threads": ["--enable", "relaxed-simd", ...threads],
 };
 mkdirSync("dist/wasm", { recursive: true });
 for (const [name, extra] of Object.entries(builds)) {

@@ -23,3 +23,10 @@ export class OutOfMemoryError extends FcnWasmError {}
 
 /** An op was called before `await ready()` finished, or was given something already disposed (a resident tensor). */
 export class NotReadyError extends FcnWasmError {}
+
+/**
+ * A worker of the thread pool threw, died or did not finish during a call. The call's result is
+ * lost; the pool replaces the worker (its share runs on the calling thread until the new one is
+ * up), so the next call works.
+ */
+export class PoolError extends FcnWasmError {}

@@ -1,11 +1,11 @@
 // fcn-wasm: WebAssembly SIMD kernels for fully convolutional networks, with ONNX semantics.
 // `await ready()` once, then every op is synchronous. Tensors are row-major float32, NCHW.
-export { ready, isReady } from "./runtime/runtime.js";
+export { ready, isReady, dispose } from "./runtime/runtime.js";
 export type { ReadyOptions, RuntimeInfo, BuildName } from "./runtime/runtime.js";
 export { tensor } from "./tensor.js";
 export type { Tensor } from "./tensor.js";
 export { resident, ResidentTensor } from "./resident.js";
-export { FcnWasmError, ShapeError, AttributeError, UnsupportedError, OutOfMemoryError, NotReadyError } from "./errors.js";
+export { FcnWasmError, ShapeError, AttributeError, UnsupportedError, OutOfMemoryError, NotReadyError, PoolError } from "./errors.js";
 export type {
   AutoPad, Ints, ConvAttrs, ConvTransposeAttrs, MaxPoolAttrs, Im2colAttrs, Col2imAttrs, GemmAttrs, CropAttrs,
 } from "./attrs.js";

@@ -2,6 +2,7 @@
 // kind of error; ops that need more than wasm32's 4 GiB throw OutOfMemoryError quickly; ready()
 // options; inputs are never mutated; results never alias wasm memory; the arena does not leak.
 // Everything is observed through the public API only (plus process.memoryUsage() for memory).
+import { availableParallelism } from "node:os";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
@@ -396,9 +397,9 @@ describe("ready()", () => {
     await expect(p).rejects.toThrow(/simd/);
     await expect(p).rejects.toThrow(/bogus/);
   });
-  it.each([2, 4, 16])("{ threads: %i } rejects with UnsupportedError", async (n) => {
+  it.each([65, 1000])("{ threads: %i } (more than 64) rejects with AttributeError naming the value", async (n) => {
     const p = fcn.ready({ threads: n });
-    await expect(p).rejects.toThrow(fcn.UnsupportedError);
+    await expect(p).rejects.toThrow(fcn.AttributeError);
     await expect(p).rejects.toThrow(/threads/);
     await expect(p).rejects.toThrow(new RegExp(`\\b${n}\\b`));
   });
@@ -407,9 +408,9 @@ describe("ready()", () => {
     await expect(p).rejects.toThrow(fcn.AttributeError);
     await expect(p).rejects.toThrow(/threads/);
   });
-  it("{ threads: 'auto' } resolves with one thread and says why", async () => {
+  it("{ threads: 'auto' } resolves with the host's core count and says why", async () => {
     const info = await fcn.ready({ threads: "auto" });
-    expect(info.threads).toBe(1);
+    expect(info.threads).toBe(Math.min(availableParallelism(), 64));
     expect(typeof info.threadsReason).toBe("string");
     expect(info.threadsReason.length).toBeGreaterThan(0);
     battery();
@@ -475,7 +476,7 @@ describe("ready()", () => {
   });
   it("after every rejected ready() the runtime loaded before keeps working", async () => {
     await fcn.ready({ simd: "simd" });
-    for (const options of [{ threads: 2 }, { simd: "bogus" }, { unknownOption: 1 }, { threads: 0 }]) {
+    for (const options of [{ threads: 65 }, { simd: "bogus" }, { unknownOption: 1 }, { threads: 0 }]) {
       await expect(F.ready(options)).rejects.toBeInstanceOf(fcn.FcnWasmError);
       expect(fcn.isReady()).toBe(true);
       battery();

@@ -1,8 +1,8 @@
 // fcn-wasm itself, from the built package (dist/). One Implementation per build (relaxed SIMD,
-// SIMD128), and optionally one per forced ConvTranspose algorithm (`--algorithms`).
-// Weights (W, and B when there is one) are resident tensors (`fcn.resident`), as the peers keep
-// theirs: onnxruntime-web holds them as initializers and tfjs as tensors inside its wasm heap. The
-// input is copied in and the output copied out on every call, as for the peers.
+// SIMD128) and thread count (`--threads`), and optionally one per forced ConvTranspose algorithm
+// (`--algorithms`). Weights (W, and B when there is one) are resident tensors (`fcn.resident`),
+// as the peers keep theirs: onnxruntime-web holds them as initializers and tfjs as tensors inside
+// its wasm heap. The input is copied in and the output copied out on every call, as for the peers.
 import * as fcn from "../../dist/index.js";
 import type { Tensor } from "../../dist/index.js";
 import type { BenchShape } from "../shapes.js";
@@ -18,23 +18,26 @@ type ConvTransposeWithOptions = (x: Tensor, w: Tensor, b: Tensor | null, attrs: 
  * @param build which kernel build `ready({ simd })` loads
  * @param algorithm force this ConvTranspose algorithm ('auto' lets the cost model choose);
  *   non-ConvTranspose shapes are n/a for a forced algorithm
+ * @param threads `ready({ threads })`: more than 1 loads the build's -threads variant and a pool
  */
-export function fcnWasm(build: FcnBuild, algorithm = "auto"): Implementation {
+export function fcnWasm(build: FcnBuild, algorithm = "auto", threads = 1): Implementation {
   let info: fcn.RuntimeInfo | null = null;
   /** Re-make each prepared shape's resident weights when activate() loaded a new runtime. */
   const refreshers = new Set<() => void>();
-  const name = algorithm === "auto" ? `fcn-wasm ${build}` : `fcn-wasm ${build} ${algorithm}`;
+  const name = (algorithm === "auto" ? `fcn-wasm ${build}` : `fcn-wasm ${build} ${algorithm}`) + (threads > 1 ? ` ×${threads}` : "");
+  const want = threads > 1 ? `${build}-threads` : build;
   return {
     name,
     peer: false,
     async init() {
-      info = await fcn.ready({ simd: build });
+      info = await fcn.ready({ simd: build, threads });
     },
     async activate() {
-      // ready() with other options loads that build anew; with the same ones it is a no-op.
+      // ready() with other options loads that build anew (and starts or ends the worker pool);
+      // with the same ones it is a no-op.
       const before = info;
-      info = await fcn.ready({ simd: build });
-      if (info.build !== build) throw new Error(`${name}: ready() loaded the ${info.build} build`);
+      info = await fcn.ready({ simd: build, threads });
+      if (info.build !== want || info.threads !== threads) throw new Error(`${name}: ready() loaded the ${info.build} build with ${info.threads} threads`);
       if (info !== before) for (const refresh of refreshers) refresh();
     },
     async prepare(shape: BenchShape, data): Promise<Prepared | NotApplicable> {

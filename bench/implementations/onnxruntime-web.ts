@@ -1,4 +1,4 @@
-// Peer: onnxruntime-web (wasm execution provider, one thread). Each shape becomes a one-node ONNX
+// Peer: onnxruntime-web (wasm execution provider, one thread, or `threads` with --threads). Each shape becomes a one-node ONNX
 // model (bench/onnx-model.ts) with the weights as initializers; the timed call is session.run on
 // the input, which also copies the output back into a JS Float32Array.
 import * as ort from "onnxruntime-web";
@@ -21,13 +21,14 @@ export function onnxModelOf(shape: BenchShape, data: BenchData): OneNodeModel {
   return { opType: shape.kind === "conv" ? "Conv" : "ConvTranspose", nodeInputs: data.b ? ["X", "W", "B"] : ["X", "W"], attributes, ...io };
 }
 
-export function onnxruntimeWeb(): Implementation {
+/** @param threads ort.env.wasm.numThreads: fixed for the process by the first session. */
+export function onnxruntimeWeb(threads = 1): Implementation {
   return {
-    name: "onnxruntime-web",
+    name: threads > 1 ? `onnxruntime-web ×${threads}` : "onnxruntime-web",
     peer: true,
     async init() {
       // Must be set before the first session: it picks the wasm build and its thread pool.
-      ort.env.wasm.numThreads = 1;
+      ort.env.wasm.numThreads = threads;
       ort.env.wasm.proxy = false;
       ort.env.logLevel = "error";
     },

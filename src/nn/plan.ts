@@ -17,8 +17,7 @@ import { type ConvGeometry, resolveConv, resolveConvTranspose, resolveMaxPool } 
 import { convForward } from "../ops/conv.js";
 import { chooseAlgorithm, runTransposed } from "../ops/conv-transpose/algorithm.js";
 import { resolveCrop } from "../ops/crop.js";
-import { windowParams } from "../runtime/params.js";
-import { channelSums, product, withArena } from "../ops/run.js";
+import { channelSums, product, runWindowKernel, withArena } from "../ops/run.js";
 import { weightGradient } from "../ops/weight-gradient.js";
 import { softmax, softmaxBackward } from "./loss.js";
 import { type GraphSpec, type LayerSpec, splitParamAttrs } from "./graph.js";
@@ -181,10 +180,12 @@ export class NetPlan {
       case "MaxPool": {
         const { window } = resolveMaxPool(x.shape, layer.attrs);
         const planes = x.shape[0] * x.shape[1];
+        const inPlane = product(window.image), outPlane = product(window.grid);
         return {
           layer,
-          forward: () => rt.kernels.f32_max_pool__fast(windowParams(rt.params, window, planes, x.ptr, y.ptr)),
-          backward: () => this.toInput(inputName, (dx) => rt.kernels.f32_max_pool_backward__fast(windowParams(rt.params, window, planes, x.ptr, dx, dy().ptr))),
+          forward: () => withArena(() => runWindowKernel(rt, "f32_max_pool__fast", window, planes, x.ptr, inPlane, y.ptr, outPlane)),
+          backward: () => this.toInput(inputName, (dx) => withArena(() =>
+            runWindowKernel(rt, "f32_max_pool_backward__fast", window, planes, x.ptr, inPlane, dx, inPlane, dy().ptr, outPlane))),
         };
       }
       case "Crop": {

@@ -5,8 +5,7 @@ import { type Col2imAttrs, checkAttrNames, readInts, required, show } from "../a
 import { AttributeError, ShapeError } from "../errors.js";
 import { checkSpatialRank, resolveWindow } from "../shape.js";
 import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
-import { windowParams } from "../runtime/params.js";
-import { product, withArena } from "./run.js";
+import { product, runWindowKernel, withArena } from "./run.js";
 
 /**
  * Folds columns back into an image (overlap-add).
@@ -41,7 +40,7 @@ export function col2im(cols: Tensor, attrs: Col2imAttrs): Tensor {
   return withArena((rt) => {
     const pc = rt.arena.put(cols.data, "col2im(cols)");
     const py = rt.arena.alloc(outSize * 4, "col2im output");
-    rt.kernels.f32_col2im__fast(windowParams(rt.params, window, N * C, pc, py));
+    runWindowKernel(rt, "f32_col2im__fast", window, N * C, pc, taps * L, py, product(image));
     return tensor(rt.arena.take(py, outSize), [N, C, ...image]);
   });
 }

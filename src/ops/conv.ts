@@ -8,8 +8,8 @@ import { type ConvGeometry, resolveConv } from "../shape.js";
 import { band, bandRows, gridRowsCols } from "./im2col-bands.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
 import type { Runtime } from "../runtime/runtime.js";
-import { windowParams } from "../runtime/params.js";
-import { channelSums, checkSameShape, gemmWorkspace, product, runGemm, operand, withArena } from "./run.js";
+import { gemmParams, windowParams } from "../runtime/params.js";
+import { type Task, channelSums, checkSameShape, gemmWorkspace, operand, pieces, product, ranges, runTasks, threadsFor, withArena } from "./run.js";
 import { weightGradient } from "./weight-gradient.js";
 import { chooseAlgorithm as chooseTransposedAlgorithm, runTransposed } from "./conv-transpose/algorithm.js";
 
@@ -60,29 +60,53 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   // The column buffer is built one band of output rows at a time, sized to stay in cache
   // between im2col writing it and the GEMM packing it (1-D: the band is the whole output).
   const [outH, outW] = gridRowsCols(window);
-  const rowsPerBand = pointwise ? outH : bandRows(window, K);
-  const pcols = pointwise ? 0 : rt.arena.alloc(K * rowsPerBand * outW * 4, "conv im2col buffer");
-  const work = gemmWorkspace(rt, Mg, rowsPerBand * outW, K, "conv");
-  for (let n = 0; n < N; n++) {
-    for (let gi = 0; gi < group; gi++) {
-      const xg = px + (n * C + gi * Cg) * inPlane * 4;
-      const yg = py + (n * M + gi * Mg) * outPlane * 4;
-      for (let oh0 = 0; oh0 < outH; oh0 += rowsPerBand) {
-        const rows = Math.min(rowsPerBand, outH - oh0);
-        let cols = xg;
-        if (!pointwise) {
-          rt.kernels.f32_im2col__fast(windowParams(rt.params, band(window, oh0, rows), Cg, xg, pcols));
-          cols = pcols;
-        }
-        runGemm(rt, {
-          M: Mg, N: rows * outW, K,
-          a: pw + gi * Mg * K * 4, lda: K, transA: false,
-          b: cols + (pointwise ? oh0 * outW * 4 : 0), ldb: pointwise ? outPlane : rows * outW, transB: false,
-          c: yg + oh0 * outW * 4, ldc: outPlane, alpha: 1, beta: 0, work,
-        });
-      }
-    }
+  const T = threadsFor(rt, { macs: N * M * outPlane * K });
+  let rowsPerBand = pointwise ? outH : bandRows(window, K);
+  // A unit is one band of one image and group: im2col of the band, then its GEMM for channels
+  // [m0, m1) of the group. Threads take pieces of whole units (each with its own column buffer and
+  // packing space); with too few units, the bands are made thinner for threads (nothing is done
+  // twice but packing the weights once more per band). Where rows cannot be split (1-D), each
+  // piece takes output channels of every unit and builds the columns itself.
+  // Thinner bands repack the group's weights (Mg·K floats) once more per extra band; the channel
+  // split instead rebuilds and repacks each band's columns (K·outPlane floats) in T − 1 more
+  // pieces: take the cheaper (512 channels at 14×14: channels; 256 at 28×28: bands).
+  let channelSplit = false;
+  if (T > 1 && N * group * Math.ceil(outH / rowsPerBand) < 4 * T) {
+    const thin = Math.max(1, Math.min(rowsPerBand, Math.ceil(outH / Math.ceil(pieces(T) / (N * group)))));
+    const extraBands = Math.ceil(outH / thin) - Math.ceil(outH / rowsPerBand);
+    // (the channel split also packs the columns in every piece: twice the columns' size, once for 1×1)
+    if (extraBands * Mg > (T - 1) * outPlane * (pointwise ? 1 : 2)) channelSplit = true;
+    else rowsPerBand = thin;
   }
+  const bands = Math.ceil(outH / rowsPerBand);
+  const units = N * group * bands;
+  const unit = (r: Runtime, u: number, m0: number, m1: number, pcols: number, work: number) => {
+    const oh0 = (u % bands) * rowsPerBand, gi = Math.floor(u / bands) % group, n = Math.floor(u / (bands * group));
+    const rows = Math.min(rowsPerBand, outH - oh0);
+    const xg = px + (n * C + gi * Cg) * inPlane * 4;
+    const yg = py + (n * M + gi * Mg + m0) * outPlane * 4;
+    let cols = xg;
+    if (!pointwise) {
+      r.kernels.f32_im2col__fast(windowParams(r.params, band(window, oh0, rows), Cg, xg, pcols));
+      cols = pcols;
+    }
+    r.kernels.f32_gemm__simd(gemmParams(r.params, {
+      M: m1 - m0, N: rows * outW, K,
+      a: pw + (gi * Mg + m0) * K * 4, lda: K, transA: false,
+      b: cols + (pointwise ? oh0 * outW * 4 : 0), ldb: pointwise ? outPlane : rows * outW, transB: false,
+      c: yg + oh0 * outW * 4, ldc: outPlane, alpha: 1, beta: 0, work,
+    }));
+  };
+  const lane = (u0: number, u1: number, m0: number, m1: number): Task => (r) => {
+    const pcols = pointwise ? 0 : r.arena.alloc(K * rowsPerBand * outW * 4, "conv im2col buffer");
+    const work = gemmWorkspace(r, m1 - m0, rowsPerBand * outW, K, "conv");
+    for (let u = u0; u < u1; u++) unit(r, u, m0, m1, pcols, work);
+  };
+  let tasks: Task[];
+  if (T === 1) tasks = [lane(0, units, 0, Mg)];
+  else if (!channelSplit && units >= 2 * T) tasks = ranges(units, pieces(T)).map(([u0, u1]) => lane(u0, u1, 0, Mg));
+  else tasks = ranges(Mg, T, 8).map(([m0, m1]) => lane(0, units, m0, m1));
+  runTasks(rt, tasks);
   if (pb !== 0) rt.kernels.f32_bias_add__simd(py, pb, N, M, outPlane);
 }
 

@@ -5,8 +5,7 @@
 import { type Im2colAttrs, checkAttrNames } from "../attrs.js";
 import { checkSpatialRank, resolveWindow } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
-import { windowParams } from "../runtime/params.js";
-import { product, withArena } from "./run.js";
+import { product, runWindowKernel, withArena } from "./run.js";
 
 /**
  * Extracts sliding windows as columns.
@@ -24,7 +23,7 @@ export function im2col(x: Tensor, attrs: Im2colAttrs): Tensor {
   return withArena((rt) => {
     const px = rt.arena.put(x.data, "im2col(x)");
     const py = rt.arena.alloc(N * rows * L * 4, "im2col output");
-    rt.kernels.f32_im2col__fast(windowParams(rt.params, window, N * C, px, py));
+    runWindowKernel(rt, "f32_im2col__fast", window, N * C, px, product(window.image), py, product(window.kernel) * L);
     return tensor(rt.arena.take(py, N * rows * L), [N, rows, L]);
   });
 }

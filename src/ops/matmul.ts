@@ -4,7 +4,7 @@
 import { ShapeError } from "../errors.js";
 import { broadcastShapes, broadcastStrides, forEachOuter } from "../broadcast.js";
 import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
-import { gemmWorkspace, product, runGemm, operand, withArena } from "./run.js";
+import { type Task, gemmWorkspace, operand, pieces, product, ranges, runGemm, runTasks, threadsFor, withArena } from "./run.js";
 
 /**
  * ONNX MatMul (opset 22): matrix product over the last two axes, batch axes broadcast.
@@ -32,15 +32,23 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const pa = operand(rt, a, "matmul(a)");
     const pb = operand(rt, b, "matmul(b)");
     const py = rt.arena.alloc(count * M * N * 4, "matmul output");
-    const work = gemmWorkspace(rt, M, N, K, "matmul");
-    forEachOuter(batch, 0, sa, sb, (oa, ob, n) => {
-      runGemm(rt, {
-        M, N, K,
-        a: pa + oa * 4, lda: K, transA: false,
-        b: pb + ob * 4, ldb: N, transB: false,
-        c: py + n * M * N * 4, ldc: N, alpha: 1, beta: 0, work,
-      });
-    });
+    const entries: [number, number, number][] = [];
+    forEachOuter(batch, 0, sa, sb, (oa, ob, n) => entries.push([oa, ob, n]));
+    // Threads take whole batch entries when there are enough, else split each entry's GEMM.
+    const lane = (e0: number, e1: number): Task => (r) => {
+      const work = gemmWorkspace(r, M, N, K, "matmul");
+      for (let e = e0; e < e1; e++) {
+        const [oa, ob, n] = entries[e];
+        runGemm(r, {
+          M, N, K,
+          a: pa + oa * 4, lda: K, transA: false,
+          b: pb + ob * 4, ldb: N, transB: false,
+          c: py + n * M * N * 4, ldc: N, alpha: 1, beta: 0, work,
+        });
+      }
+    };
+    const T = threadsFor(rt, { macs: count * M * N * K });
+    runTasks(rt, T > 1 && count >= T ? ranges(count, pieces(T)).map(([e0, e1]) => lane(e0, e1)) : [lane(0, count)]);
     return tensor(rt.arena.take(py, count * M * N), outShape);
   });
 }

@@ -4,8 +4,7 @@
 import type { MaxPoolAttrs } from "../attrs.js";
 import { resolveMaxPool } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
-import { windowParams } from "../runtime/params.js";
-import { checkSameShape, product, withArena } from "./run.js";
+import { checkSameShape, product, runWindowKernel, withArena } from "./run.js";
 
 /**
  * ONNX MaxPool (opset 22) on rank-1 or rank-2 spatial input; padding never wins the max.
@@ -21,7 +20,7 @@ export function maxPool(x: Tensor, attrs: MaxPoolAttrs): Tensor {
   return withArena((rt) => {
     const px = rt.arena.put(x.data, "maxPool(x)");
     const py = rt.arena.alloc(outSize * 4, "maxPool output");
-    rt.kernels.f32_max_pool__fast(windowParams(rt.params, window, planes, px, py));
+    runWindowKernel(rt, "f32_max_pool__fast", window, planes, px, product(window.image), py, product(window.grid));
     return tensor(rt.arena.take(py, outSize), outShape);
   });
 }
@@ -45,7 +44,7 @@ export function maxPoolBackward(dy: Tensor, x: Tensor, attrs: MaxPoolAttrs): Ten
     const px = rt.arena.put(x.data, "maxPoolBackward(x)");
     const pdy = rt.arena.put(dy.data, "maxPoolBackward(dy)");
     const pdx = rt.arena.alloc(inSize * 4, "maxPoolBackward dx");
-    rt.kernels.f32_max_pool_backward__fast(windowParams(rt.params, window, planes, px, pdx, pdy));
+    runWindowKernel(rt, "f32_max_pool_backward__fast", window, planes, px, product(window.image), pdx, product(window.image), pdy, product(window.grid));
     return tensor(rt.arena.take(pdx, inSize), xShape.slice());
   });
 }

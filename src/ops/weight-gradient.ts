@@ -6,9 +6,9 @@
 //   dW_g += A_g[:, band] · im2col_band(S_g)ᵀ   (GEMM with beta = 1 after the first band).
 import type { Runtime } from "../runtime/runtime.js";
 import type { Window } from "../shape.js";
-import { windowParams } from "../runtime/params.js";
+import { gemmParams, windowParams } from "../runtime/params.js";
 import { band, bandRows, gridRowsCols } from "./im2col-bands.js";
-import { gemmWorkspace, product, runGemm } from "./run.js";
+import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "./run.js";
 
 export interface WeightGradientCall {
   window: Window;
@@ -24,10 +24,16 @@ export interface WeightGradientCall {
   dw: number;
 }
 
-/** dW for every group; borrows one band of columns and a GEMM workspace from the arena. */
+/**
+ * dW for every group; each lane borrows one band of columns and a GEMM workspace from the arena.
+ * Threads split dW's columns by channel of S (a lane builds only its channels' rows of each band:
+ * the im2col rows of channels [c0, c1) are rows c0·∏k… of the band) or, with fewer channels than
+ * threads, dW's rows; never the sum over positions and images, which runs in the same order on
+ * every thread count.
+ */
 export function weightGradient(rt: Runtime, c: WeightGradientCall): void {
-  const positions = product(c.window.grid), imagePlane = product(c.window.image);
-  const K = c.sChannels * product(c.window.kernel);
+  const positions = product(c.window.grid), imagePlane = product(c.window.image), taps = product(c.window.kernel);
+  const K = c.sChannels * taps;
   const sImage = c.group * c.sChannels * imagePlane, aImage = c.group * c.rows * positions;
   if (c.N === 0 || positions === 0) {
     // Nothing to sum (no images, or the window fits nowhere): dW is 0, not whatever the arena held.
@@ -37,22 +43,32 @@ export function weightGradient(rt: Runtime, c: WeightGradientCall): void {
   }
   const [gridH, gridW] = gridRowsCols(c.window);
   const rowsPerBand = bandRows(c.window, K);
-  const cols = rt.arena.alloc(K * rowsPerBand * gridW * 4, "weight gradient im2col band");
-  const work = gemmWorkspace(rt, c.rows, K, rowsPerBand * gridW, "weight gradient");
-  for (let n = 0; n < c.N; n++) {
-    for (let gi = 0; gi < c.group; gi++) {
-      const s = c.s + (n * sImage + gi * c.sChannels * imagePlane) * 4;
-      const a = c.a + (n * aImage + gi * c.rows * positions) * 4;
-      for (let oh0 = 0; oh0 < gridH; oh0 += rowsPerBand) {
-        const rows = Math.min(rowsPerBand, gridH - oh0), width = rows * gridW;
-        rt.kernels.f32_im2col__fast(windowParams(rt.params, band(c.window, oh0, rows), c.sChannels, s, cols));
-        runGemm(rt, {
-          M: c.rows, N: K, K: width,
-          a: a + oh0 * gridW * 4, lda: positions, transA: false,
-          b: cols, ldb: width, transB: true,
-          c: c.dw + gi * c.rows * K * 4, ldc: K, alpha: 1, beta: n === 0 && oh0 === 0 ? 0 : 1, work,
-        });
+  // Channels [c0, c1) of S and rows [r0, r1) of A and dW.
+  const lane = (c0: number, c1: number, r0: number, r1: number): Task => (r) => {
+    const Kl = (c1 - c0) * taps;
+    const cols = r.arena.alloc(Kl * rowsPerBand * gridW * 4, "weight gradient im2col band");
+    const work = gemmWorkspace(r, r1 - r0, Kl, rowsPerBand * gridW, "weight gradient");
+    for (let n = 0; n < c.N; n++) {
+      for (let gi = 0; gi < c.group; gi++) {
+        const s = c.s + (n * sImage + (gi * c.sChannels + c0) * imagePlane) * 4;
+        const a = c.a + (n * aImage + (gi * c.rows + r0) * positions) * 4;
+        for (let oh0 = 0; oh0 < gridH; oh0 += rowsPerBand) {
+          const rows = Math.min(rowsPerBand, gridH - oh0), width = rows * gridW;
+          r.kernels.f32_im2col__fast(windowParams(r.params, band(c.window, oh0, rows), c1 - c0, s, cols));
+          r.kernels.f32_gemm__simd(gemmParams(r.params, {
+            M: r1 - r0, N: Kl, K: width,
+            a: a + oh0 * gridW * 4, lda: positions, transA: false,
+            b: cols, ldb: width, transB: true,
+            c: c.dw + (gi * c.rows * K + r0 * K + c0 * taps) * 4, ldc: K, alpha: 1, beta: n === 0 && oh0 === 0 ? 0 : 1, work,
+          }));
+        }
       }
     }
-  }
+  };
+  const T = threadsFor(rt, { macs: c.N * c.group * c.rows * K * positions });
+  let tasks: Task[];
+  if (T === 1) tasks = [lane(0, c.sChannels, 0, c.rows)];
+  else if (c.sChannels >= 2 * T) tasks = ranges(c.sChannels, pieces(T), Math.max(1, Math.ceil(16 / taps))).map(([c0, c1]) => lane(c0, c1, 0, c.rows));
+  else tasks = ranges(c.rows, T, 4).map(([r0, r1]) => lane(0, c.sChannels, r0, r1));
+  runTasks(rt, tasks);
 }

@@ -13,7 +13,13 @@ const PARAM_WORDS = 64;
 /** The arena starts on the second page. */
 export const ARENA_BASE = 65536;
 
-export class ParamBlock {
+/** Where kernel parameter blocks go: the fixed block (one thread), or a block per call (record.ts). */
+export interface ParamWriter {
+  /** Writes `ints` (and f32 values at the slots in `floats`) and returns the block's address. */
+  write(ints: readonly number[], floats?: Readonly<Record<number, number>>): number;
+}
+
+export class ParamBlock implements ParamWriter {
   constructor(private memory: WebAssembly.Memory) {}
 
   /** Writes `ints` (and f32 values at the slots in `floats`) and returns the block's address. */
@@ -36,7 +42,7 @@ export interface GemmCall {
   work: number;
 }
 
-export function gemmParams(block: ParamBlock, g: GemmCall): number {
+export function gemmParams(block: ParamWriter, g: GemmCall): number {
   const ints = new Array<number>(14).fill(0);
   ints[GEMM.M] = g.M; ints[GEMM.N] = g.N; ints[GEMM.K] = g.K;
   ints[GEMM.A] = g.a; ints[GEMM.LDA] = g.lda; ints[GEMM.TRANS_A] = g.transA ? 1 : 0;
@@ -49,7 +55,7 @@ export function gemmParams(block: ParamBlock, g: GemmCall): number {
  * Window geometry for a 1-D or 2-D window over `channels` planes, from `src` to `dst` (`grad`:
  * dL/dy for maxPool backward). A 1-D window runs as 2-D with H = KH = 1.
  */
-export function windowParams(block: ParamBlock, w: Window, channels: number, src: number, dst: number, grad = 0): number {
+export function windowParams(block: ParamWriter, w: Window, channels: number, src: number, dst: number, grad = 0): number {
   const { H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW } = planar(w);
   return block.write([channels, H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW, src, dst, grad]);
 }
@@ -77,7 +83,7 @@ export interface TransposedCall {
   x: number; w: number; bias: number; y: number;
 }
 
-export function transposedParams(block: ParamBlock, t: TransposedCall): number {
+export function transposedParams(block: ParamWriter, t: TransposedCall): number {
   return block.write([t.C, t.mult, t.H, t.W, t.KH, t.KW, t.SH, t.SW, t.PT, t.PL, t.DH, t.DW, t.OH, t.OW, t.x, t.w, t.bias, t.y]);
 }
 
@@ -87,7 +93,7 @@ export interface InterleaveCall {
   U0H: number; U0W: number; NUH: number; NUW: number; phases: number; bias: number; y: number;
 }
 
-export function interleaveParams(block: ParamBlock, t: InterleaveCall): number {
+export function interleaveParams(block: ParamWriter, t: InterleaveCall): number {
   return block.write([t.M, t.OH, t.OW, t.SH, t.SW, t.PT, t.PL, t.U0H, t.U0W, t.NUH, t.NUW, t.phases, t.bias, t.y]);
 }
 
@@ -102,6 +108,6 @@ export interface PackCall {
   w: number; out: number;
 }
 
-export function packParams(block: ParamBlock, t: PackCall): number {
+export function packParams(block: ParamWriter, t: PackCall): number {
   return block.write([t.G, t.CG, t.MG, t.KH, t.KW, t.SH, t.SW, t.TH, t.TW, t.w, t.out]);
 }

@@ -1,17 +1,23 @@
 // The runtime: loads the build the host supports, owns the WebAssembly.Memory (imported by the
-// module, so TS plans all of it), the workspace arena and the parameter block. `ready()` sets it
-// up once; ops reach it through `runtime()`.
+// module, so TS plans all of it), the workspace arena, the parameter block and, with threads > 1,
+// the worker pool (pool.ts) on a shared memory and the *-threads build. `ready()` sets it up
+// once; ops reach it through `runtime()`.
 import { AttributeError, NotReadyError, UnsupportedError } from "../errors.js";
 import { Arena } from "./arena.js";
 import { hasRelaxedSimd, hasSimd, hasWebAssembly } from "./features.js";
 import { type Kernels, KERNEL_NAMES } from "./kernels.js";
-import { ARENA_BASE, PARAMS_PTR, ParamBlock } from "./params.js";
+import { ARENA_BASE, PARAMS_PTR, ParamBlock, type ParamWriter } from "./params.js";
+import { MAX_WORKERS } from "./control.js";
+import { Pool } from "./pool.js";
 import { checkAttrNames, show } from "../attrs.js";
 
-export type BuildName = "simd" | "relaxed";
+export type BuildName = "simd" | "relaxed" | "simd-threads" | "relaxed-threads";
 
 export interface ReadyOptions {
-  /** Worker threads. Only 1 is implemented so far; 'auto' runs 1 and says why in RuntimeInfo. */
+  /**
+   * Threads that run the ops: 1 (default), a number up to 64, or 'auto' (the host's cores).
+   * Node: worker_threads over one shared memory. Browsers: one thread for now (RuntimeInfo says why).
+   */
   threads?: number | "auto";
   /**
    * Override where the kernel module comes from (for unusual bundlers): its bytes, or a URL of a
@@ -23,9 +29,9 @@ export interface ReadyOptions {
 }
 
 export interface RuntimeInfo {
-  /** Which build runs: 'simd', 'relaxed', or 'custom' when `wasm` was given. */
+  /** Which build runs: 'simd', 'relaxed' (or their '-threads' builds), or 'custom' when `wasm` was given. */
   build: BuildName | "custom";
-  /** Threads in use (always 1 for now). */
+  /** Threads in use: the calling thread plus threads − 1 pool workers. */
   threads: number;
   /** Why that many threads. */
   threadsReason: string;
@@ -37,8 +43,10 @@ export interface Runtime {
   kernels: Kernels;
   memory: WebAssembly.Memory;
   arena: Arena;
-  params: ParamBlock;
+  params: ParamWriter;
   info: RuntimeInfo;
+  /** The worker pool when threads > 1 (null: everything runs on the calling thread). */
+  pool: Pool | null;
 }
 
 let current: Runtime | null = null;
@@ -57,9 +65,11 @@ export function isReady(): boolean {
 
 function wasmUrl(build: BuildName): URL {
   // Spelled out per build so bundlers (Vite, webpack 5) see each `new URL('…', import.meta.url)`.
-  return build === "relaxed"
-    ? new URL("../wasm/fcn-wasm.relaxed.wasm", import.meta.url)
-    : new URL("../wasm/fcn-wasm.simd.wasm", import.meta.url);
+  if (build === "relaxed") return new URL("../wasm/fcn-wasm.relaxed.wasm", import.meta.url);
+  if (build === "simd") return new URL("../wasm/fcn-wasm.simd.wasm", import.meta.url);
+  // The -threads builds run only in Node (the pool is worker_threads): the name is computed, so
+  // bundlers do not copy them into web apps (a template literal would be a glob to Vite).
+  return new URL("../wasm/fcn-wasm." + build + ".wasm", import.meta.url);
 }
 
 async function readBytes(source: URL): Promise<BufferSource> {
@@ -73,7 +83,7 @@ async function readBytes(source: URL): Promise<BufferSource> {
   return response.arrayBuffer();
 }
 
-function chooseBuild(simd: ReadyOptions["simd"], features: RuntimeInfo["features"]): BuildName {
+function chooseBuild(simd: ReadyOptions["simd"], features: RuntimeInfo["features"]): "simd" | "relaxed" {
   if (!features.simd) {
     throw new UnsupportedError("ready(): this host's WebAssembly has no SIMD128 (fixed-width SIMD), which fcn-wasm needs: use Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89 or Safari ≥ 16.4");
   }
@@ -87,13 +97,44 @@ function chooseBuild(simd: ReadyOptions["simd"], features: RuntimeInfo["features
   return features.relaxedSimd ? "relaxed" : "simd";
 }
 
-function readThreads(threads: ReadyOptions["threads"]): { threads: number; threadsReason: string } {
-  if (threads === undefined || threads === 1) return { threads: 1, threadsReason: "one thread requested (the default)" };
-  if (threads === "auto") return { threads: 1, threadsReason: "'auto': the worker pool is not built yet, so one thread runs" };
-  if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1) {
-    throw new AttributeError(`ready(options.threads): expected a positive integer or 'auto', got ${show(threads)}`);
+/** Most threads ready() accepts: the calling thread plus MAX_WORKERS workers. */
+export const MAX_THREADS = MAX_WORKERS + 1;
+
+/** Whether this is Node (worker_threads, Atomics.wait on the main thread). */
+function isNode(): boolean {
+  return typeof process === "object" && typeof process.versions?.node === "string";
+}
+
+async function hostCores(): Promise<number> {
+  if (isNode()) {
+    const os = await import(/* webpackIgnore: true */ /* @vite-ignore */ "node:os");
+    return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
   }
-  throw new UnsupportedError(`ready(options.threads): ${threads} threads requested, but the worker pool is not implemented yet; use 1 or 'auto'`);
+  return typeof navigator === "object" && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 1;
+}
+
+async function readThreads(threads: ReadyOptions["threads"]): Promise<{ threads: number; threadsReason: string }> {
+  if (threads === undefined || threads === 1) return { threads: 1, threadsReason: "one thread requested (the default)" };
+  let wanted: number;
+  let why: string;
+  if (threads === "auto") {
+    wanted = Math.min(await hostCores(), MAX_THREADS);
+    why = `'auto': ${wanted} core${wanted === 1 ? "" : "s"} on this host`;
+  } else {
+    if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+      throw new AttributeError(`ready(options.threads): expected an integer from 1 to ${MAX_THREADS} or 'auto', got ${show(threads)}`);
+    }
+    wanted = threads;
+    why = `${threads} threads requested`;
+  }
+  if (wanted === 1) return { threads: 1, threadsReason: why };
+  if (!isNode()) {
+    return { threads: 1, threadsReason: `${why}, but one thread runs: the browser worker pool is not built yet (Node only so far)` };
+  }
+  if (typeof SharedArrayBuffer !== "function" || typeof Atomics !== "object") {
+    return { threads: 1, threadsReason: `${why}, but one thread runs: this host has no SharedArrayBuffer/Atomics` };
+  }
+  return { threads: wanted, threadsReason: `${why}: the calling thread and ${wanted - 1} worker_threads on one shared memory` };
 }
 
 async function load(options: ReadyOptions): Promise<RuntimeInfo> {
@@ -103,8 +144,10 @@ async function load(options: ReadyOptions): Promise<RuntimeInfo> {
   if (simd !== "auto" && simd !== "simd" && simd !== "relaxed") {
     throw new AttributeError(`ready(options.simd): expected 'auto', 'relaxed' or 'simd', got ${show(simd)}`);
   }
-  const threadInfo = readThreads(options.threads);
-  const build = chooseBuild(simd, features);
+  const threadInfo = await readThreads(options.threads);
+  const shared = threadInfo.threads > 1;
+  const base = chooseBuild(simd, features);
+  const build: BuildName = shared ? `${base}-threads` : base;
   let bytes: BufferSource;
   const source = options.wasm;
   if (source === undefined) {
@@ -123,12 +166,15 @@ async function load(options: ReadyOptions): Promise<RuntimeInfo> {
     throw new AttributeError(`ready(options.wasm): expected bytes (ArrayBuffer or a typed array), a URL or a string, got ${typeof source}`);
   }
 
-  const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536 });
+  // Threads: a shared memory with a maximum (both required by the *-threads builds' import).
+  const memory = new WebAssembly.Memory(shared ? { initial: 2, maximum: 65536, shared: true } : { initial: 2, maximum: 65536 });
   let instance: WebAssembly.Instance;
+  let module: WebAssembly.Module;
   try {
-    ({ instance } = await WebAssembly.instantiate(bytes, { env: { memory } }));
+    ({ instance, module } = await WebAssembly.instantiate(bytes, { env: { memory } }));
   } catch (e) {
-    throw new UnsupportedError(`ready(${source === undefined ? "" : "options.wasm"}): the kernel module did not compile or instantiate here: ${(e as Error).message}`);
+    const hint = shared && source !== undefined ? " (with threads > 1 it must be a -threads build, on a shared memory)" : "";
+    throw new UnsupportedError(`ready(${source === undefined ? "" : "options.wasm"}): the kernel module did not compile or instantiate here${hint}: ${(e as Error).message}`);
   }
   const exports = instance.exports as unknown as Kernels;
   const missing = KERNEL_NAMES.filter((name) => typeof exports[name] !== "function");
@@ -138,8 +184,22 @@ async function load(options: ReadyOptions): Promise<RuntimeInfo> {
   }
   const info: RuntimeInfo = { build: options.wasm === undefined ? build : "custom", ...threadInfo, features };
   const arena = new Arena(memory, ARENA_BASE);
-  current = { kernels: committing(exports, arena), memory, arena, params: new ParamBlock(memory), info };
+  const pool = shared ? await Pool.create(threadInfo.threads, memory, module) : null;
+  const previous = current;
+  current = { kernels: committing(exports, arena), memory, arena, params: new ParamBlock(memory), info, pool };
+  if (previous !== null && previous.pool !== null) void previous.pool.dispose();
   return info;
+}
+
+/**
+ * Ends the worker pool's threads (so a Node process can exit) and unloads the runtime: ops throw
+ * NotReadyError until the next `ready()`. Resolves once the workers have exited.
+ */
+export async function dispose(): Promise<void> {
+  const rt = current;
+  current = null;
+  pending = null;
+  if (rt !== null && rt.pool !== null) await rt.pool.dispose();
 }
 
 /** The kernels, each committing the arena first: memory grows only once a call's reservations all fit. */

@@ -167,9 +167,10 @@ describe.skipIf(SKIP)("browser: the packed package in Vite and webpack 5 apps (D
     }
   }
 
-  it("the tarball holds the entry, its types, both .wasm builds and nothing else of the repo", () => {
+  it("the tarball holds the entry, its types, the four .wasm builds and nothing else of the repo", () => {
     const paths = packed.files.map((f) => f.path);
-    for (const p of ["package.json", "README.md", "dist/index.js", "dist/index.d.ts", "dist/runtime/runtime.js", "dist/wasm/fcn-wasm.simd.wasm", "dist/wasm/fcn-wasm.relaxed.wasm"]) {
+    for (const p of ["package.json", "README.md", "dist/index.js", "dist/index.d.ts", "dist/runtime/runtime.js", "dist/wasm/fcn-wasm.simd.wasm", "dist/wasm/fcn-wasm.relaxed.wasm",
+    "dist/wasm/fcn-wasm.simd-threads.wasm", "dist/wasm/fcn-wasm.relaxed-threads.wasm", "dist/runtime/worker.js"]) {
       expect(paths, p).toContain(p);
     }
     expect(paths.filter((p) => !/^(package\.json|README\.md|dist\/.*\.(js|d\.ts|wasm))$/.test(p)), "unexpected files").toEqual([]);
@@ -181,7 +182,7 @@ describe.skipIf(SKIP)("browser: the packed package in Vite and webpack 5 apps (D
     console.log(table("packed .wasm", wasm));
     console.log(table("packed JS", { rows: [{ file: `dist/**/*.js (${js.rows.length} files)`, ...js.total }], total: js.total }));
     for (const [name, dir] of Object.entries(out)) console.log(table(`${name} app (built)`, sizes(dir, /\.(js|wasm)$/)));
-    expect(wasm.rows.length).toBe(2);
+    expect(wasm.rows.length).toBe(4); // simd, relaxed and their -threads builds (Node's pool)
     for (const r of wasm.rows) expect(r.raw, r.file).toBeLessThanOrEqual(WASM_LIMIT);
   });
 

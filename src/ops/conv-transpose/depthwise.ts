@@ -3,7 +3,7 @@
 // row is built in L1 from the input rows that reach it and written once.
 import type { Runtime } from "../../runtime/runtime.js";
 import { planar, transposedParams } from "../../runtime/params.js";
-import { product } from "../run.js";
+import { type Task, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 import type { TransposedBuffers } from "./buffers.js";
 
 export function convTransposeDepthwise(rt: Runtime, t: TransposedBuffers): void {
@@ -11,11 +11,17 @@ export function convTransposeDepthwise(rt: Runtime, t: TransposedBuffers): void 
   const mult = M / group;
   // The transposed convolution's input is the window grid and its output the image.
   const { H: OH, W: OW, OH: H, OW: W, KH, KW, SH, SW, PT, PL, DH, DW } = planar(window);
-  const inImage = C * product(window.grid), outImage = M * product(window.image);
-  for (let n = 0; n < N; n++) {
-    rt.kernels.f32_conv_transpose_depthwise__simd(transposedParams(rt.params, {
-      C, mult, H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW,
-      x: t.x + n * inImage * 4, w: t.w, bias: t.b, y: t.y + n * outImage * 4,
-    }));
-  }
+  const inPlane = product(window.grid), outPlane = product(window.image);
+  // Threads take input channels [c0, c1) (with their mult output planes) of every image.
+  const lane = (c0: number, c1: number): Task => (r) => {
+    for (let n = 0; n < N; n++) {
+      r.kernels.f32_conv_transpose_depthwise__simd(transposedParams(r.params, {
+        C: c1 - c0, mult, H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW,
+        x: t.x + (n * C + c0) * inPlane * 4, w: t.w + c0 * mult * KH * KW * 4, bias: t.b === 0 ? 0 : t.b + c0 * mult * 4,
+        y: t.y + (n * M + c0 * mult) * outPlane * 4,
+      }));
+    }
+  };
+  const T = threadsFor(rt, { bytes: N * M * outPlane * 4 });
+  runTasks(rt, T === 1 ? [lane(0, C)] : ranges(C, pieces(T)).map(([c0, c1]) => lane(c0, c1)));
 }

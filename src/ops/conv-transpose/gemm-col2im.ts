@@ -4,8 +4,8 @@
 // negative derived pads. Extra workspace: the column buffer, M/g·∏k·∏in floats.
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
-import { windowParams } from "../../runtime/params.js";
-import { gemmWorkspace, product, runGemm } from "../run.js";
+import { gemmParams, windowParams } from "../../runtime/params.js";
+import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 import type { TransposedBuffers } from "./buffers.js";
 
 /** Extra bytes this path borrows beyond x, w, b and y: the column buffer (GEMM packing aside). */
@@ -17,19 +17,30 @@ export function convTransposeGemmCol2im(rt: Runtime, t: TransposedBuffers): void
   const { N, C, M, group, window } = t.g;
   const Cg = C / group, Mg = M / group;
   const inPlane = product(window.grid), outPlane = product(window.image);
-  const rows = Mg * product(window.kernel);
-  const cols = rt.arena.alloc(rows * inPlane * 4, "convTranspose column buffer");
-  const work = gemmWorkspace(rt, rows, inPlane, Cg, "convTranspose");
-  for (let n = 0; n < N; n++) {
-    for (let gi = 0; gi < group; gi++) {
-      runGemm(rt, {
-        M: rows, N: inPlane, K: Cg,
-        a: t.w + gi * Cg * rows * 4, lda: rows, transA: true,
+  const taps = product(window.kernel), rows = Mg * taps;
+  // Output channels [m0, m1) of units [u0, u1) (unit = image·group + group index): the GEMM's rows
+  // of those channels (m·∏k…) and col2im of their planes; each lane has its own column buffer.
+  const lane = (u0: number, u1: number, m0: number, m1: number): Task => (r) => {
+    const lrows = (m1 - m0) * taps;
+    const cols = r.arena.alloc(lrows * inPlane * 4, "convTranspose column buffer");
+    const work = gemmWorkspace(r, lrows, inPlane, Cg, "convTranspose");
+    for (let u = u0; u < u1; u++) {
+      const n = Math.floor(u / group), gi = u % group;
+      r.kernels.f32_gemm__simd(gemmParams(r.params, {
+        M: lrows, N: inPlane, K: Cg,
+        a: t.w + (gi * Cg * rows + m0 * taps) * 4, lda: rows, transA: true,
         b: t.x + (n * C + gi * Cg) * inPlane * 4, ldb: inPlane, transB: false,
         c: cols, ldc: inPlane, alpha: 1, beta: 0, work,
-      });
-      rt.kernels.f32_col2im__fast(windowParams(rt.params, window, Mg, cols, t.y + (n * M + gi * Mg) * outPlane * 4));
+      }));
+      r.kernels.f32_col2im__fast(windowParams(r.params, window, m1 - m0, cols, t.y + (n * M + gi * Mg + m0) * outPlane * 4));
     }
-  }
+  };
+  const units = N * group;
+  const T = threadsFor(rt, { macs: units * rows * inPlane * Cg });
+  let tasks: Task[];
+  if (T === 1) tasks = [lane(0, units, 0, Mg)];
+  else if (Mg >= T) tasks = ranges(Mg, pieces(T)).map(([m0, m1]) => lane(0, units, m0, m1));
+  else tasks = ranges(units, pieces(T)).map(([u0, u1]) => lane(u0, u1, 0, Mg));
+  runTasks(rt, tasks);
   if (t.b !== 0) rt.kernels.f32_bias_add__simd(t.y, t.b, N, M, outPlane);
 }

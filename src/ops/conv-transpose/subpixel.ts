@@ -14,9 +14,10 @@
 // Stride 1 is the special case where P is y: then it runs as conv (banded im2col, no P).
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry, Window } from "../../shape.js";
-import { asPlanar, interleaveParams, packParams, planar, windowParams } from "../../runtime/params.js";
-import { gemmWorkspace, runGemm } from "../run.js";
+import { asPlanar, gemmParams, interleaveParams, packParams, planar, windowParams } from "../../runtime/params.js";
+import { type Task, gemmWorkspace, pieces, ranges, runTasks, threadsFor } from "../run.js";
 import { convColumnBytes, convForward } from "../conv.js";
+import { band } from "../im2col-bands.js";
 import type { TransposedBuffers } from "./buffers.js";
 
 interface AxisPlan {
@@ -120,24 +121,53 @@ export function convTransposeSubpixel(rt: Runtime, t: TransposedBuffers): void {
     convForward(rt, phaseConv(t.g, h, v), t.x, wsub, t.b, t.y);
     return;
   }
-  const cols = rt.arena.alloc(K * cells * 4, "convTranspose sub-pixel input columns");
-  const phases = rt.arena.alloc(rows * cells * 4, "convTranspose sub-pixel phase outputs");
-  const work = gemmWorkspace(rt, rows, cells, K, "convTranspose");
   const cellWin = cellWindow(t.g, h, v);
-  for (let n = 0; n < N; n++) {
-    for (let gi = 0; gi < group; gi++) {
-      rt.kernels.f32_im2col__fast(windowParams(rt.params, cellWin, Cg, t.x + (n * C + gi * Cg) * inPlane * 4, cols));
-      runGemm(rt, {
-        M: rows, N: cells, K,
-        a: wsub + gi * rows * K * 4, lda: K, transA: false,
-        b: cols, ldb: cells, transB: false,
-        c: phases, ldc: cells, alpha: 1, beta: 0, work,
-      });
-      rt.kernels.f32_subpixel_interleave__fast(interleaveParams(rt.params, {
-        M: Mg, OH: h.out, OW: v.out, SH: h.s, SW: v.s, PT: h.p, PL: v.p,
-        U0H: h.u0, U0W: v.u0, NUH: h.cells, NUW: v.cells,
-        phases, bias: t.b === 0 ? 0 : t.b + gi * Mg * 4, y: t.y + (n * M + gi * Mg) * outPlane * 4,
+  const phasesPer = h.s * v.s;
+  // Threads take pieces of (unit, band of cell rows), unit = image·group + group index: a band's
+  // input columns (im2col of those cell rows), all phase rows of the GEMM over its cells, and the
+  // interleave of the output rows those cells reach (disjoint between bands). Nothing is done
+  // twice; bands only when there are fewer units than pieces.
+  const units = N * group;
+  const T = threadsFor(rt, { macs: units * rows * K * cells });
+  // Bands repack the phase weights (rows·K floats) once more per extra band; splitting output
+  // channels instead rebuilds and repacks the input columns (K·cells) in every extra piece: take
+  // the cheaper (k4 s2 64→32 at 64²: bands; k64 s32, 32 768 phase rows: channels).
+  let perBand = h.cells;
+  let channels: [number, number][] = [[0, Mg]];
+  if (T > 1 && units < pieces(T)) {
+    const thin = Math.ceil(h.cells / Math.ceil(pieces(T) / units));
+    const extraBands = Math.ceil(h.cells / thin) - 1;
+    const split = ranges(Mg, pieces(T));
+    if (split.length > 1 && extraBands * rows > (split.length - 1) * cells * 2) channels = split;
+    else perBand = thin;
+  }
+  const bands = Math.ceil(h.cells / perBand);
+  // Piece q covers unit ⌊q / (bands·parts)⌋, band ⌊q / parts⌋ mod bands and channel part q mod parts.
+  const parts = channels.length;
+  const piece = (q0: number, q1: number): Task => (r) => {
+    const width = perBand * v.cells, most = Math.max(...channels.map(([m0, m1]) => m1 - m0)) * phasesPer;
+    const cols = r.arena.alloc(K * width * 4, "convTranspose sub-pixel input columns");
+    const phases = r.arena.alloc(most * width * 4, "convTranspose sub-pixel phase outputs");
+    const work = gemmWorkspace(r, most, width, K, "convTranspose");
+    for (let q = q0; q < q1; q++) {
+      const u = Math.floor(q / (bands * parts)), a0 = (Math.floor(q / parts) % bands) * perBand, nr = Math.min(perBand, h.cells - a0);
+      const [m0, m1] = channels[q % parts];
+      const n = Math.floor(u / group), gi = u % group, bandCells = nr * v.cells;
+      r.kernels.f32_im2col__fast(windowParams(r.params, band(cellWin, a0, nr), Cg, t.x + (n * C + gi * Cg) * inPlane * 4, cols));
+      r.kernels.f32_gemm__simd(gemmParams(r.params, {
+        M: (m1 - m0) * phasesPer, N: bandCells, K,
+        a: wsub + (gi * rows + m0 * phasesPer) * K * 4, lda: K, transA: false,
+        b: cols, ldb: bandCells, transB: false,
+        c: phases, ldc: bandCells, alpha: 1, beta: 0, work,
+      }));
+      r.kernels.f32_subpixel_interleave__fast(interleaveParams(r.params, {
+        M: m1 - m0, OH: h.out, OW: v.out, SH: h.s, SW: v.s, PT: h.p, PL: v.p,
+        U0H: h.u0 + a0, U0W: v.u0, NUH: nr, NUW: v.cells,
+        phases, bias: t.b === 0 ? 0 : t.b + (gi * Mg + m0) * 4, y: t.y + (n * M + gi * Mg + m0) * outPlane * 4,
       }));
     }
-  }
+  };
+  const total = units * bands * parts;
+  const tasks = T === 1 ? [piece(0, total)] : ranges(total, pieces(T)).map(([q0, q1]) => piece(q0, q1));
+  runTasks(rt, tasks);
 }

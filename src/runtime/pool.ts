@@ -1,0 +1,238 @@
+// The worker pool (Node worker_threads) over one shared WebAssembly.Memory. A call's work is a
+// table of pieces (programs of kernel calls in the arena, control.ts); the call wakes the workers
+// through their control slots, claims pieces itself like they do, then blocks in Atomics.wait
+// until every worker is done, so ops stay synchronous.
+// A worker that throws, exits or overruns the time limit makes the call throw PoolError; a dead
+// or hung worker is replaced (the replacement starts in the background; until it is up the others
+// take its pieces), so no call hangs and the next one works.
+import type { MessagePort, Worker } from "node:worker_threads";
+import { PoolError } from "../errors.js";
+import {
+  CLAIM, DEAD, DONE, GO, PROGRAM, SLOTS, READY, SLOT_WORDS, STATUS, STATUS_EXITED, STATUS_OK, STATUS_THREW, WORDS, slotIndex,
+} from "./control.js";
+
+type WorkerThreads = typeof import("node:worker_threads");
+
+interface Member {
+  worker: Worker;
+  port: MessagePort;
+  /** Control slot (a fresh one per worker, so a dying worker never writes into its successor's). */
+  slot: number;
+  /** Sequence number of the last program sent. */
+  seq: number;
+}
+
+/** How long a worker may take over one program before it counts as hung (ms). */
+let timeoutMs = 120_000;
+
+/** For tests: sets the hang limit (ms); returns the previous one. */
+export function setPoolTimeout(ms: number): number {
+  const old = timeoutMs;
+  timeoutMs = ms;
+  return old;
+}
+
+export class Pool {
+  private readonly members: (Member | null)[] = [];
+  private readonly slotBusy = new Array<boolean>(SLOTS).fill(false);
+  private readonly ctl: Int32Array;
+  private disposed = false;
+  /** Calls that ran on more than one lane (for tests and benchmarks). */
+  dispatches = 0;
+
+  private constructor(private readonly wt: WorkerThreads, private readonly memory: WebAssembly.Memory,
+    private readonly module: WebAssembly.Module, readonly threads: number) {
+    this.ctl = new Int32Array(memory.buffer, 0, 16384);
+  }
+
+  /** Starts `threads − 1` workers and resolves once each has instantiated the module. */
+  static async create(threads: number, memory: WebAssembly.Memory, module: WebAssembly.Module): Promise<Pool> {
+    const wt = await import(/* webpackIgnore: true */ /* @vite-ignore */ "node:worker_threads");
+    const pool = new Pool(wt, memory, module, threads);
+    const started: Promise<void>[] = [];
+    for (let i = 0; i < threads - 1; i++) {
+      const m = pool.spawn();
+      pool.members.push(m);
+      started.push(new Promise<void>((resolve, reject) => {
+        const deadline = Date.now() + timeoutMs;
+        const poll = () => {
+          if (Atomics.load(pool.ctl, slotIndex(m.slot, READY)) === 1) resolve();
+          else if (Date.now() > deadline) reject(new PoolError(`ready(): a pool worker did not start within ${timeoutMs} ms`));
+          else setTimeout(poll, 2);
+        };
+        m.worker.once("error", (e) => reject(new PoolError(`ready(): a pool worker failed to start: ${e.message}`)));
+        m.worker.once("exit", (code) => reject(new PoolError(`ready(): a pool worker exited (code ${code}) while starting`)));
+        poll();
+      }));
+    }
+    try {
+      await Promise.all(started);
+    } catch (e) {
+      await pool.dispose();
+      throw e;
+    }
+    return pool;
+  }
+
+  private spawn(): Member {
+    const slot = this.slotBusy.indexOf(false);
+    if (slot < 0) throw new PoolError("the worker pool has no free control slot");
+    this.slotBusy[slot] = true;
+    this.ctl.fill(0, slotIndex(slot, 0), slotIndex(slot, 0) + SLOT_WORDS);
+    const { port1, port2 } = new this.wt.MessageChannel();
+    // Node only, so the script's name is computed: bundlers would otherwise copy or bundle it
+    // for the web (it imports node:worker_threads). Not a template literal: a glob to Vite.
+    const script = "./" + ["worker", "js"].join(".");
+    const worker = new this.wt.Worker(new URL(script, import.meta.url), {
+      workerData: { memory: this.memory, module: this.module, slot, port: port2 },
+      transferList: [port2],
+      execArgv: [], // the parent's flags (--input-type, test runners' loaders) need not suit a worker
+    });
+    worker.unref(); // an idle pool never keeps a Node process alive
+    port1.unref();
+    const member: Member = { worker, port: port1, slot, seq: 0 };
+    worker.on("error", () => {}); // surfaced through the control slot (DEAD) instead
+    worker.once("exit", () => {
+      // A worker that had started and died between calls is replaced now; one that never
+      // started is not (a replacement would fail the same way): its pieces go to the others.
+      const started = Atomics.load(this.ctl, slotIndex(slot, READY)) === 1;
+      this.slotBusy[slot] = false;
+      port1.close();
+      const i = this.members.indexOf(member);
+      if (i >= 0) {
+        this.members[i] = null;
+        if (started && !this.disposed) this.members[i] = this.trySpawn();
+      }
+    });
+    return member;
+  }
+
+  /** A new worker, or null (no free slot: the others take its pieces). */
+  private trySpawn(): Member | null {
+    try {
+      return this.spawn();
+    } catch {
+      return null;
+    }
+  }
+
+  /** Ends `m` and starts a replacement in its place (its exit handler frees the slot later). */
+  private replace(i: number): void {
+    const m = this.members[i];
+    if (m === null) return;
+    this.members[i] = this.disposed ? null : this.trySpawn();
+    void m.worker.terminate();
+  }
+
+  private word(m: Member, word: number): number {
+    return Atomics.load(this.ctl, slotIndex(m.slot, word));
+  }
+
+  /**
+   * Runs the `count` pieces listed in the table at byte offset `table` (control.ts): the workers
+   * that are up and this thread (`runHere(i)` runs piece i here; null: workers only) claim them
+   * until none is left. Throws the first error (PoolError for a worker's) after every worker has
+   * stopped, so none still writes into the caller's memory.
+   */
+  run(table: number, count: number, runHere: ((piece: number) => void) | null): void {
+    if (this.disposed) throw new PoolError("the worker pool has been disposed; call ready() again");
+    this.dispatches++;
+    Atomics.store(this.ctl, CLAIM, 0);
+    const sent: number[] = [];
+    const helpers = runHere === null ? count : count - 1;
+    for (let i = 0; i < this.members.length && sent.length < helpers; i++) {
+      const m = this.members[i];
+      if (m === null) continue;
+      if (this.word(m, DEAD) === 1) {
+        this.replace(i);
+        continue;
+      }
+      if (this.word(m, READY) !== 1) continue;
+      Atomics.store(this.ctl, slotIndex(m.slot, PROGRAM), table | 0);
+      Atomics.store(this.ctl, slotIndex(m.slot, WORDS), count);
+      m.seq++;
+      Atomics.store(this.ctl, slotIndex(m.slot, GO), m.seq);
+      Atomics.notify(this.ctl, slotIndex(m.slot, GO));
+      sent.push(i);
+    }
+    let error: unknown = null;
+    if (runHere !== null || sent.length === 0) {
+      try {
+        for (;;) {
+          const i = Atomics.add(this.ctl, CLAIM, 1);
+          if (i >= count) break;
+          if (runHere === null) throw new PoolError("no pool worker is up to run this");
+          runHere(i);
+        }
+      } catch (e) {
+        error = e;
+        Atomics.store(this.ctl, CLAIM, count); // the workers take nothing more
+      }
+    }
+    for (const i of sent) {
+      const e = this.finish(i);
+      if (error === null) error = e;
+    }
+    if (error !== null) throw error;
+  }
+
+  /** Waits for member i's current program; returns null or the PoolError to throw. */
+  private finish(i: number): PoolError | null {
+    const m = this.members[i] as Member;
+    const done = slotIndex(m.slot, DONE);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (Atomics.load(this.ctl, done) === m.seq) break;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.replace(i);
+        return new PoolError(`a pool worker did not finish its share within ${timeoutMs} ms; it was ended and is being replaced`);
+      }
+      Atomics.wait(this.ctl, done, m.seq - 1, Math.min(left, 1000));
+    }
+    const status = this.word(m, STATUS);
+    if (status === STATUS_OK) return null;
+    if (status === STATUS_THREW) {
+      const message = this.wt.receiveMessageOnPort(m.port)?.message as string | undefined;
+      return new PoolError(`a pool worker threw: ${message ?? "(no message)"}`);
+    }
+    if (status === STATUS_EXITED || this.word(m, DEAD) === 1) {
+      this.replace(i);
+      return new PoolError("a pool worker exited during the call; it is being replaced");
+    }
+    return new PoolError(`a pool worker reported an unknown status ${status}`);
+  }
+
+  /**
+   * For tests of error handling: every worker runs the pseudo-kernel `fault` (control.ts
+   * FAULT_THROW, FAULT_EXIT or FAULT_HANG) as its program at byte offset `ptr` (2 words, free).
+   */
+  fault(fault: number, ptr: number): void {
+    // The program [fault, 0] at ptr, and a table of one piece per worker at ptr + 16.
+    const words = new Float64Array(this.memory.buffer, ptr, 2 + 2 * this.members.length);
+    words.set([fault, 0]);
+    for (let i = 0; i < this.members.length; i++) words.set([ptr, 2], 2 + 2 * i);
+    this.run(ptr + 16, this.members.length, null);
+  }
+
+  /** Workers currently up (for tests). */
+  liveWorkers(): number {
+    return this.members.filter((m) => m !== null && this.word(m, READY) === 1 && this.word(m, DEAD) === 0).length;
+  }
+
+  /** Ends every worker; resolves once they have exited. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const ending: Promise<unknown>[] = [];
+    for (let i = 0; i < this.members.length; i++) {
+      const m = this.members[i];
+      if (m === null) continue;
+      this.members[i] = null;
+      Atomics.store(this.ctl, slotIndex(m.slot, GO), -1);
+      Atomics.notify(this.ctl, slotIndex(m.slot, GO));
+      ending.push(m.worker.terminate());
+    }
+    await Promise.all(ending);
+  }
+}

@@ -1,0 +1,61 @@
+// Recording a lane's kernel calls for the worker pool: a Runtime whose kernels append
+// [kernel index, argc, args…] to a program instead of running, and whose parameter blocks each
+// get their own arena block (the fixed block at PARAMS_PTR serves one thread only). Code that
+// runs ops on a Runtime (conv's bands, GEMM panels…) records unchanged: it allocates its own
+// workspace from the arena as usual, and memory is committed once, before the programs run.
+import type { Runtime } from "./runtime.js";
+import { type Kernels, KERNEL_NAMES } from "./kernels.js";
+import type { ParamWriter } from "./params.js";
+
+/** Kernels that compute a value instead of writing memory run at once, also while recording. */
+const PURE: ReadonlySet<string> = new Set(["heap_base", "f32_gemm_workspace_bytes"]);
+
+export class Recording {
+  /** The program: float64 words [kernel index, argc, args…]… */
+  readonly calls: number[] = [];
+  /** The runtime to record through (no pool: nested splits run inline in this lane). */
+  readonly rt: Runtime;
+  private readonly blocks: { ptr: number; ints: number[]; floats: Record<number, number> }[] = [];
+
+  constructor(private readonly base: Runtime) {
+    const kernels: Record<string, unknown> = {};
+    KERNEL_NAMES.forEach((name, index) => {
+      kernels[name] = PURE.has(name) ? base.kernels[name] : (...args: number[]) => {
+        this.calls.push(index, args.length, ...args);
+      };
+    });
+    const params: ParamWriter = {
+      write: (ints, floats = {}) => {
+        const words = Math.max(ints.length, ...Object.keys(floats).map((k) => Number(k) + 1));
+        const ptr = base.arena.alloc(words * 4, "thread pool parameter block");
+        this.blocks.push({ ptr, ints: ints.slice(), floats: { ...floats } });
+        return ptr;
+      },
+    };
+    this.rt = { ...base, kernels: kernels as unknown as Kernels, params, pool: null };
+  }
+
+  /** Writes the recorded parameter blocks; call after the arena has committed. */
+  writeBlocks(): void {
+    const buffer = this.base.memory.buffer;
+    for (const { ptr, ints, floats } of this.blocks) {
+      const words = Math.max(ints.length, ...Object.keys(floats).map((k) => Number(k) + 1));
+      const i32 = new Int32Array(buffer, ptr, words), f32 = new Float32Array(buffer, ptr, words);
+      for (let i = 0; i < ints.length; i++) i32[i] = ints[i];
+      for (const [slot, v] of Object.entries(floats)) f32[Number(slot)] = v;
+    }
+  }
+}
+
+/** Runs a program (as the pool's workers do) on this thread's kernels. */
+export function replay(rt: Runtime, ptr: number, words: number): void {
+  const p = new Float64Array(rt.memory.buffer, ptr, words);
+  const args: number[] = [];
+  for (let i = 0; i < words;) {
+    const fn = p[i], argc = p[i + 1];
+    args.length = argc;
+    for (let j = 0; j < argc; j++) args[j] = p[i + 2 + j];
+    i += 2 + argc;
+    (rt.kernels[KERNEL_NAMES[fn]] as (...a: number[]) => unknown)(...args);
+  }
+}
