@@ -103,8 +103,8 @@ export function fmt(v) {
   return a >= 10 ? v.toFixed(0) : a >= 1 ? v.toFixed(1) : v.toFixed(2).replace(/^(-?)0\./, "$1.");
 }
 
-/** An RGB image [3, H, W] with values in [lo, hi] as a canvas scaled by `scale` (nearest, pixelated). */
-export function imageCanvas(data, height, width, scale, { lo = 0, hi = 1, label } = {}) {
+/** A width×height canvas shown `scale` times larger (nearest, pixelated), and image data to fill. */
+function pixelCanvas(height, width, scale, label) {
   const c = document.createElement("canvas");
   c.width = width;
   c.height = height;
@@ -114,7 +114,12 @@ export function imageCanvas(data, height, width, scale, { lo = 0, hi = 1, label 
   c.setAttribute("role", "img");
   if (label) c.setAttribute("aria-label", label);
   const ctx = c.getContext("2d");
-  const img = ctx.createImageData(width, height);
+  return { c, ctx, img: ctx.createImageData(width, height) };
+}
+
+/** An RGB image [3, H, W] with values in [lo, hi] as a canvas scaled by `scale` (nearest, pixelated). */
+export function imageCanvas(data, height, width, scale, { lo = 0, hi = 1, label } = {}) {
+  const { c, ctx, img } = pixelCanvas(height, width, scale, label);
   const plane = width * height;
   for (let p = 0; p < plane; p++) {
     for (let ch = 0; ch < 3; ch++) img.data[4 * p + ch] = Math.round(255 * Math.max(0, Math.min(1, (data[ch * plane + p] - lo) / (hi - lo))));
@@ -126,16 +131,7 @@ export function imageCanvas(data, height, width, scale, { lo = 0, hi = 1, label 
 
 /** A label map [H, W] (class per pixel, 255 = ignore) as a pixelated canvas. */
 export function labelCanvas(labels, height, width, scale, colors, label) {
-  const c = document.createElement("canvas");
-  c.width = width;
-  c.height = height;
-  c.style.width = `${width * scale}px`;
-  c.style.height = `${height * scale}px`;
-  c.className = "pixelated";
-  c.setAttribute("role", "img");
-  if (label) c.setAttribute("aria-label", label);
-  const ctx = c.getContext("2d");
-  const img = ctx.createImageData(width, height);
+  const { c, ctx, img } = pixelCanvas(height, width, scale, label);
   for (let p = 0; p < width * height; p++) {
     const col = labels[p] === 255 ? [224, 224, 192] : colors[labels[p]] ?? [0, 0, 0]; // 255 = ignore: VOC's light grey
     img.data.set([col[0], col[1], col[2], 255], 4 * p);

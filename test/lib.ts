@@ -53,3 +53,14 @@ export function expectClose(got: { data: ArrayLike<number>; shape: readonly numb
     if (!ok) throw new Error(`${context}: element ${i} is ${g}, expected ${w} (|diff| ${Math.abs(g - w)} > ${atol} + ${rtol}·|want|)`);
   }
 }
+
+/** Throws unless the two tensors have the same shape and the very same float32 bits everywhere. */
+export function expectSameBits(a: { data: Float32Array; shape: readonly number[] }, b: { data: Float32Array; shape: readonly number[] }, what: string): void {
+  if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
+    throw new Error(`${what}: shape [${a.shape.join(", ")}], expected [${b.shape.join(", ")}]`);
+  }
+  const ua = new Uint32Array(a.data.buffer, a.data.byteOffset, a.data.length);
+  const ub = new Uint32Array(b.data.buffer, b.data.byteOffset, b.data.length);
+  const i = ua.findIndex((v, j) => v !== ub[j]);
+  if (i !== -1) throw new Error(`${what}: first differing element ${i} (${a.data[i]} vs ${b.data[i]})`);
+}

@@ -5,7 +5,7 @@
 // several optimiser steps, and backward after an inference run. Also the resident zone of the arena: gaps reused, the tail given back, nothing leaked when
 // planning fails.
 import { beforeAll, describe, expect, it } from "vitest";
-import { BUILDS, fcn, randArray, rng, useBuild } from "./lib.js";
+import { BUILDS, fcn, randArray, rng, useBuild, expectSameBits } from "./lib.js";
 import type { GraphSpec, Net as NetType, Tensor } from "../dist/index.js";
 import { runtime } from "../dist/runtime/runtime.js";
 import { Arena } from "../dist/runtime/arena.js";
@@ -38,14 +38,6 @@ function pair(spec: GraphSpec, seed: number): [NetType, NetType] {
   const planned = Net.fromGraph(spec, undefined, { seed });
   const copying = Net.fromGraph(spec, undefined, { seed, resident: false });
   return [planned, copying];
-}
-
-function expectSameBits(a: Tensor, b: Tensor, what: string): void {
-  expect(a.shape, what).toEqual(b.shape);
-  const ua = new Uint32Array(a.data.buffer, a.data.byteOffset, a.data.length);
-  const ub = new Uint32Array(b.data.buffer, b.data.byteOffset, b.data.length);
-  const i = ua.findIndex((v, j) => v !== ub[j]);
-  expect(i, `${what}: first differing element ${i} (${a.data[i]} vs ${b.data[i]})`).toBe(-1);
 }
 
 function expectSameRun(planned: NetType, copying: NetType, x: Tensor, what: string): void {

@@ -4,21 +4,13 @@
 // in every other op through their `.data` copy, never alias or change the caller's array, refuse
 // use after dispose() with a typed error, and give their memory back.
 import { beforeAll, describe, expect, it } from "vitest";
-import { BUILDS, fcn, randArray, randInt, rng, useBuild } from "./lib.js";
+import { BUILDS, fcn, randArray, randInt, rng, useBuild, expectSameBits } from "./lib.js";
 import type { Tensor } from "../dist/index.js";
 import { runtime } from "../dist/runtime/runtime.js";
 import { residentHandle } from "../dist/tensor.js";
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const residentBytes = () => runtime().arena.residentBytes();
-
-function expectSameBits(a: Tensor, b: Tensor, what: string): void {
-  expect(a.shape, what).toEqual(b.shape);
-  const ua = new Uint32Array(a.data.buffer, a.data.byteOffset, a.data.length);
-  const ub = new Uint32Array(b.data.buffer, b.data.byteOffset, b.data.length);
-  const i = ua.findIndex((v, j) => v !== ub[j]);
-  expect(i, `${what}: first differing element ${i} (${a.data[i]} vs ${b.data[i]})`).toBe(-1);
-}
 
 /** Each subset of `ts` made resident (by bit mask), the rest left plain. */
 function residentSubsets(ts: (Tensor | null)[]): { mask: number; args: (Tensor | null)[]; free: () => void }[] {
