@@ -1,0 +1,91 @@
+// The async forms (issue 4): convAsync, convTransposeAsync, gemmAsync, matmulAsync and
+// Net.runAsync give bit-identical results to the synchronous ops, on one thread and on a 2-thread
+// pool (Node); they give the event loop a turn (a setImmediate queued before them runs first; a
+// Net yields between layers); a net refuses run() while its runAsync() is in progress; dispose()
+// while a runAsync() runs rejects it with NotReadyError.
+// This file switches ready()'s threads; vitest runs each test file in its own process.
+import { afterAll, describe, expect, it } from "vitest";
+import { fcn, randArray, rng } from "./lib.js";
+import type { Tensor } from "../dist/index.js";
+
+const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+const rand = (r: () => number, shape: number[]): Tensor => fcn.tensor(randArray(r, size(shape)), shape);
+
+function bits(t: Tensor): number[] {
+  return Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
+}
+
+function net(resident: boolean) {
+  const spec = fcn.fcn({ variant: "8s", classes: 3, widths: [4, 6, 8, 8, 8], fc: 12, learnUpsampling: true, inputShape: [1, 3, 48, 40] });
+  return fcn.Net.fromGraph(spec, undefined, { resident });
+}
+
+afterAll(async () => {
+  await fcn.dispose();
+});
+
+describe.each([1, 2])("async forms on %i thread(s)", (threads) => {
+  it("ready", async () => {
+    const info = await fcn.ready({ threads });
+    expect(info.threads).toBe(threads);
+  });
+
+  it("convAsync, convTransposeAsync, gemmAsync, matmulAsync: bit-identical to the sync ops", async () => {
+    const r = rng(5);
+    const x = rand(r, [2, 32, 40, 40]), w = rand(r, [48, 32, 3, 3]), b = rand(r, [48]);
+    const xt = rand(r, [1, 64, 16, 16]), wt = rand(r, [64, 32, 4, 4]);
+    const a = rand(r, [200, 300]), bb = rand(r, [300, 260]);
+    expect(bits(await fcn.convAsync(x, w, b, { pads: 1, strides: 2 }))).toEqual(bits(fcn.conv(x, w, b, { pads: 1, strides: 2 })));
+    expect(bits(await fcn.convTransposeAsync(xt, wt, null, { strides: 2, pads: 1 }))).toEqual(bits(fcn.convTranspose(xt, wt, null, { strides: 2, pads: 1 })));
+    expect(bits(await fcn.gemmAsync(a, bb, null, { alpha: 0.5 }))).toEqual(bits(fcn.gemm(a, bb, null, { alpha: 0.5 })));
+    expect(bits(await fcn.matmulAsync(a, bb))).toEqual(bits(fcn.matmul(a, bb)));
+  });
+
+  it("the async forms reject with the sync op's error", async () => {
+    const x = fcn.tensor(new Float32Array(8), [1, 2, 2, 2]), w = fcn.tensor(new Float32Array(9), [1, 1, 3, 3]);
+    await expect(fcn.convAsync(x, w)).rejects.toBeInstanceOf(fcn.ShapeError);
+  });
+
+  it("they give the event loop a turn before the op", async () => {
+    const order: string[] = [];
+    setImmediate(() => order.push("immediate"));
+    const r = rng(6);
+    await fcn.gemmAsync(rand(r, [4, 4]), rand(r, [4, 4])).then(() => order.push("gemm"));
+    expect(order).toEqual(["immediate", "gemm"]);
+  });
+
+  for (const resident of [true, false]) {
+    it(`Net.runAsync (resident ${resident}): bit-identical to run(), yields between layers, and blocks run() meanwhile`, async () => {
+      const n = net(resident);
+      const x = rand(rng(31), [1, 3, 48, 40]);
+      const want = bits(n.run(x));
+      let turns = 0;
+      let ticking = true;
+      const tick = () => {
+        turns++;
+        if (ticking) setImmediate(tick);
+      };
+      setImmediate(tick);
+      const pending = n.runAsync(x);
+      expect(() => n.run(x)).toThrow(fcn.UnsupportedError);
+      expect(() => n.run(x)).toThrow(/runAsync\(\) of this net is still running/);
+      const got = await pending;
+      ticking = false;
+      expect(bits(got)).toEqual(want);
+      expect(turns, "event-loop turns during runAsync").toBeGreaterThan(5);
+      expect(bits(n.run(x))).toEqual(want); // free again
+      n.dispose();
+    });
+  }
+});
+
+describe("Net.runAsync and dispose()", () => {
+  it("dispose() of the runtime while a runAsync() runs rejects it with NotReadyError", async () => {
+    await fcn.ready({ threads: 2 });
+    const n = net(true);
+    const x = rand(rng(32), [1, 3, 48, 40]);
+    const rejected = expect(n.runAsync(x)).rejects.toBeInstanceOf(fcn.NotReadyError);
+    await fcn.dispose();
+    await rejected;
+  });
+});
