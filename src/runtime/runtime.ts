@@ -139,7 +139,7 @@ async function readThreads(threads: ReadyOptions["threads"]): Promise<{ threads:
     if (typeof (globalThis as { Worker?: unknown }).Worker !== "function") {
       return { threads: 1, threadsReason: `${why}, but one thread runs: this context cannot start Web Workers` };
     }
-    return { threads: wanted, threadsReason: `${why}: the calling thread and ${wanted - 1} module Web Workers on one shared memory` };
+    return { threads: wanted, threadsReason: `${why}: the calling thread and ${wanted - 1} module Web Worker${wanted === 2 ? "" : "s"} on one shared memory` };
   }
   if (typeof SharedArrayBuffer !== "function" || typeof Atomics !== "object") {
     return { threads: 1, threadsReason: `${why}, but one thread runs: this host has no SharedArrayBuffer/Atomics` };
