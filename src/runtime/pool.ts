@@ -7,7 +7,7 @@
 // A worker that throws, exits or overruns the time limit makes the call throw PoolError; a dead
 // or hung worker is replaced (the replacement starts in the background; until it is up the others
 // take its pieces), so no call hangs and the next one works.
-import type { MessagePort, Worker } from "node:worker_threads";
+import type { MessagePort, Worker as NodeWorker } from "node:worker_threads";
 import { PoolError } from "../errors.js";
 import {
   CLAIM, DEAD, DONE, GO, PROGRAM, SLOTS, READY, SLOT_WORDS, STATUS, STATUS_EXITED, STATUS_OK, STATUS_THREW, WORDS, slotIndex,
@@ -24,7 +24,7 @@ interface WebWorker {
 
 interface Member {
   /** Node: a worker_threads Worker and the port its error messages come on. */
-  worker: Worker | null;
+  worker: NodeWorker | null;
   port: MessagePort | null;
   /** Browsers: a module Web Worker. */
   web: WebWorker | null;
@@ -137,12 +137,15 @@ export class Pool {
    * fails) is marked dead in its slot here, so the next call replaces it instead of waiting.
    */
   private spawnWeb(slot: number): Member {
-    const Ctor = (globalThis as unknown as { Worker?: new (url: URL, options: { type: "module" }) => WebWorker }).Worker;
-    if (typeof Ctor !== "function") {
+    if (typeof Worker !== "function") {
       this.slotBusy[slot] = false;
       throw new PoolError("this host has no Web Workers");
     }
-    const web = new Ctor(new URL("./worker-web.js", import.meta.url), { type: "module" });
+    // Exactly this shape (the global `Worker`, a literal URL, type 'module'): it is what Vite and
+    // webpack 5 recognise to bundle the script and its imports as a worker entry. Any other (an
+    // alias of Worker) makes the URL a plain asset: Vite inlines it as a data: URL, webpack copies
+    // it without its imports, and the worker fails to start.
+    const web: WebWorker = new Worker(new URL("./worker-web.js", import.meta.url), { type: "module" });
     const member: Member = { worker: null, port: null, web, slot, seq: 0 };
     web.addEventListener("error", () => {
       Atomics.store(this.ctl, slotIndex(slot, DEAD), 1);
