@@ -1,12 +1,17 @@
 // The async forms (issue 4): convAsync, convTransposeAsync, gemmAsync, matmulAsync and
 // Net.runAsync give bit-identical results to the synchronous ops, on one thread and on a 2-thread
-// pool (Node); they give the event loop a turn (a setImmediate queued before them runs first; a
-// Net yields between layers); a net refuses run() while its runAsync() is in progress; dispose()
-// while a runAsync() runs rejects it with NotReadyError.
+// pool (Node); they give the event loop a turn (a Net between layers). On a pool an async op is
+// one program on a worker: the event loop turns while it runs, sync ops meanwhile run on the
+// calling thread, concurrent async calls queue; a worker that throws, exits or hangs rejects the
+// call with PoolError and the pool recovers. A net refuses run() while its runAsync() is in
+// progress; dispose() while a runAsync() runs rejects it with NotReadyError.
 // This file switches ready()'s threads; vitest runs each test file in its own process.
 import { afterAll, describe, expect, it } from "vitest";
 import { fcn, randArray, rng } from "./lib.js";
 import type { Tensor } from "../dist/index.js";
+import { runtime } from "../dist/runtime/runtime.js";
+import { setPoolTimeout } from "../dist/runtime/pool.js";
+import { FAULT_EXIT, FAULT_HANG, FAULT_THROW } from "../dist/runtime/control.js";
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const rand = (r: () => number, shape: number[]): Tensor => fcn.tensor(randArray(r, size(shape)), shape);
@@ -77,6 +82,79 @@ describe.each([1, 2])("async forms on %i thread(s)", (threads) => {
       n.dispose();
     });
   }
+});
+
+describe("async ops on a 2-thread pool run on a worker, the calling thread free", () => {
+  const r = rng(9);
+  const x = rand(r, [1, 64, 96, 96]), w = rand(r, [64, 64, 3, 3]);
+  const a = rand(r, [200, 300]), bb = rand(r, [300, 260]);
+  let wantConv: number[], wantGemm: number[];
+
+  it("ready", async () => {
+    await fcn.ready({ threads: 2 });
+    wantConv = bits(fcn.conv(x, w, null, { pads: 1 }));
+    wantGemm = bits(fcn.gemm(a, bb));
+  });
+
+  it("each async op is one program on a worker; the event loop turns while it runs", async () => {
+    const pool = runtime().pool!;
+    const before = pool.asyncDispatches;
+    let turns = 0, ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const y = await fcn.convAsync(x, w, null, { pads: 1 });
+    ticking = false;
+    expect(bits(y)).toEqual(wantConv);
+    expect(pool.asyncDispatches - before).toBe(1);
+    expect(turns, "event-loop turns during a ~0.3 GFLOP convAsync").toBeGreaterThan(2);
+  });
+
+  it("sync ops while an async op runs (on this thread alone) and concurrent async ops are right", async () => {
+    const pending = Promise.all([fcn.convAsync(x, w, null, { pads: 1 }), fcn.gemmAsync(a, bb), fcn.convAsync(x, w, null, { pads: 1 })]);
+    await new Promise((res) => setImmediate(res));
+    await new Promise((res) => setImmediate(res));
+    expect(runtime().pool!.busy).toBe(true);
+    expect(bits(fcn.gemm(a, bb))).toEqual(wantGemm);
+    expect(bits(fcn.conv(x, w, null, { pads: 1 }))).toEqual(wantConv);
+    const [y1, g, y2] = await pending;
+    expect([bits(y1), bits(g), bits(y2)]).toEqual([wantConv, wantGemm, wantConv]);
+    expect(runtime().pool!.busy).toBe(false);
+  });
+
+  it("a worker that throws, exits or hangs during an async program rejects it with PoolError; the pool recovers", async () => {
+    const rt = runtime();
+    const pool = rt.pool!;
+    const asyncFault = (kind: number) => pool.exclusive(async () => {
+      const ptr = rt.arena.allocResident(64, "test fault program");
+      try {
+        new Float64Array(rt.memory.buffer, ptr, 4).set([kind, 0, ptr, 2]);
+        return await pool.runAsync(ptr + 16, 1);
+      } finally {
+        rt.arena.freeResident(ptr);
+      }
+    });
+    const waitForWorker = async () => {
+      for (let i = 0; i < 500 && pool.liveWorkers() < 1; i++) await new Promise((res) => setTimeout(res, 10));
+      expect(pool.liveWorkers()).toBe(1);
+    };
+    await expect(asyncFault(FAULT_THROW)).rejects.toThrow(/^a pool worker threw: fault injected/);
+    expect(bits(await fcn.convAsync(x, w, null, { pads: 1 }))).toEqual(wantConv);
+    await expect(asyncFault(FAULT_EXIT)).rejects.toThrow(/exited during the call/);
+    await waitForWorker();
+    expect(bits(await fcn.gemmAsync(a, bb))).toEqual(wantGemm);
+    const old = setPoolTimeout(300);
+    try {
+      await expect(asyncFault(FAULT_HANG)).rejects.toThrow(fcn.PoolError);
+    } finally {
+      setPoolTimeout(old);
+    }
+    await waitForWorker();
+    expect(bits(await fcn.convAsync(x, w, null, { pads: 1 }))).toEqual(wantConv);
+    expect(bits(fcn.conv(x, w, null, { pads: 1 }))).toEqual(wantConv);
+  });
 });
 
 describe("Net.runAsync and dispose()", () => {

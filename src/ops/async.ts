@@ -1,15 +1,70 @@
-// The async forms of the heavy ops (issue 4). A browser page's main thread must stay responsive:
-// these give the host's event loop a turn before the op starts, then run it on the pool like the
-// synchronous op (bit-identical results) and resolve with its result. What they do not do yet is
-// run the op itself off the calling thread: while the op runs (on the pool, the calling thread
-// working too) that thread is busy, as with the synchronous op. Net.runAsync yields between layers,
-// so a whole network keeps a page responsive at the granularity of one layer.
+// The async forms of the heavy ops (issue 4): a page's main thread must not block on a long op.
+// With a worker pool (threads > 1) an async op records all of its kernel calls as one program
+// (its inputs copied in, its workspace and output reserved, exactly as the synchronous op plans
+// them: the same calls in the same order, so the result is bit-identical), hands the program to
+// one pool worker and awaits it with Atomics.waitAsync (polling where that is missing): the
+// calling thread stays free while the op runs, the result's data is copied out when the worker is
+// done. Async calls run one at a time, in order; synchronous ops called meanwhile run on the
+// calling thread alone (the workers are busy). Without a pool they give the event loop a turn and
+// run the synchronous op (so they block for its duration, as on one thread they must).
 import type { Tensor } from "../tensor.js";
 import type { ConvAttrs, ConvTransposeAttrs, GemmAttrs } from "../attrs.js";
 import { conv } from "./conv.js";
 import { convTranspose, type ConvTransposeOptions } from "./conv-transpose.js";
 import { gemm } from "./gemm.js";
 import { matmul } from "./matmul.js";
+import { NotReadyError } from "../errors.js";
+import { runtime, withRuntime } from "../runtime/runtime.js";
+import type { Arena } from "../runtime/arena.js";
+import { Recording, replay } from "../runtime/record.js";
+
+/**
+ * Runs the synchronous op `op` as one program on a pool worker (see the top of this file), or on
+ * this thread after a turn of the event loop when there is no pool.
+ */
+export async function onPool<T>(op: () => T): Promise<T> {
+  await yieldToHost();
+  const rt = runtime();
+  const pool = rt.pool;
+  if (pool === null) return op();
+  return pool.exclusive(async () => {
+    if (runtime() !== rt) throw new NotReadyError("an async op: ready() or dispose() was called before it ran; call it again");
+    const arena = rt.arena;
+    const start = arena.mark();
+    // The op's arena, with its results read later and its release deferred to the end.
+    const fills: { ptr: number; out: Float32Array }[] = [];
+    const deferred = new Proxy(arena, {
+      get(target, prop) {
+        if (prop === "take") {
+          return (ptr: number, length: number) => {
+            const out = new Float32Array(length);
+            fills.push({ ptr, out });
+            return out;
+          };
+        }
+        if (prop === "release") return () => {};
+        const v = Reflect.get(target, prop) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    }) as Arena;
+    try {
+      const rec = new Recording({ ...rt, arena: deferred });
+      const result = withRuntime(rec.rt, op);
+      const words = rec.calls.length;
+      const program = arena.alloc(words * 8, "async op program");
+      const table = arena.alloc(16, "async op piece table");
+      arena.commit();
+      rec.writeBlocks();
+      new Float64Array(rt.memory.buffer, program, words).set(rec.calls);
+      new Float64Array(rt.memory.buffer, table, 2).set([program, words]);
+      if (!(await pool.runAsync(table, 1))) replay(rt, program, words); // no worker up: run it here
+      for (const { ptr, out } of fills) out.set(arena.f32(ptr, out.length));
+      return result;
+    } finally {
+      arena.release(start);
+    }
+  });
+}
 
 /**
  * Resolves after the host's event loop has had a turn (pending input, timers and rendering in a
@@ -33,26 +88,22 @@ export function yieldToHost(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** conv(), after giving the event loop a turn: see the comment at the top of this file. */
+/** conv() on a pool worker, the calling thread free meanwhile (see the top of this file). */
 export async function convAsync(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvAttrs): Promise<Tensor> {
-  await yieldToHost();
-  return conv(x, w, b, attrs);
+  return onPool(() => conv(x, w, b, attrs));
 }
 
-/** convTranspose(), after giving the event loop a turn. */
+/** convTranspose() on a pool worker (see the top of this file). */
 export async function convTransposeAsync(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvTransposeAttrs, options?: ConvTransposeOptions): Promise<Tensor> {
-  await yieldToHost();
-  return convTranspose(x, w, b, attrs, options);
+  return onPool(() => convTranspose(x, w, b, attrs, options));
 }
 
-/** gemm(), after giving the event loop a turn. */
+/** gemm() on a pool worker (see the top of this file). */
 export async function gemmAsync(a: Tensor, b: Tensor, c?: Tensor | null, attrs?: GemmAttrs): Promise<Tensor> {
-  await yieldToHost();
-  return gemm(a, b, c, attrs);
+  return onPool(() => gemm(a, b, c, attrs));
 }
 
-/** matmul(), after giving the event loop a turn. */
+/** matmul() on a pool worker (see the top of this file). */
 export async function matmulAsync(a: Tensor, b: Tensor): Promise<Tensor> {
-  await yieldToHost();
-  return matmul(a, b);
+  return onPool(() => matmul(a, b));
 }

@@ -51,6 +51,12 @@ export class Pool {
   private disposed = false;
   /** Calls that ran on more than one lane (for tests and benchmarks). */
   dispatches = 0;
+  /** Async programs handed to a worker (for tests). */
+  asyncDispatches = 0;
+  /** True while an async program runs on a worker: sync ops meanwhile run on the calling thread. */
+  busy = false;
+  /** The tail of the queue of async calls (one runs at a time). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   /** Whether this thread may block in Atomics.wait (not a page's main thread): else it spins. */
   private readonly canWait: boolean;
@@ -175,8 +181,8 @@ export class Pool {
 
   /** Ends `m` and starts a replacement in its place (its exit handler frees the slot later). */
   private replace(i: number): void {
-    const m = this.members[i];
-    if (m === null) return;
+    const m = i < 0 ? null : this.members[i];
+    if (m == null) return;
     this.members[i] = this.disposed ? null : this.trySpawn();
     void this.end(m);
   }
@@ -247,6 +253,11 @@ export class Pool {
       }
       if (this.canWait) Atomics.wait(this.ctl, done, m.seq - 1, Math.min(left, 1000));
     }
+    return this.status(i, m);
+  }
+
+  /** Member i's (m's) outcome after its DONE word matched: null or the PoolError to throw. */
+  private status(i: number, m: Member): PoolError | null {
     const status = this.word(m, STATUS);
     if (status === STATUS_OK) return null;
     if (status === STATUS_THREW) {
@@ -258,6 +269,72 @@ export class Pool {
       return new PoolError("a pool worker exited during the call; it is being replaced");
     }
     return new PoolError(`a pool worker reported an unknown status ${status}`);
+  }
+
+  /**
+   * Runs `body` after every async call queued before it has settled (async calls hold arena
+   * blocks until they resolve, so they run one at a time, in order).
+   */
+  exclusive<T>(body: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(body, body);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Hands the `count` pieces of the table at `table` to one worker and resolves when it is done,
+   * without blocking this thread (Atomics.waitAsync, else polling). Resolves false when no worker
+   * is up (the caller runs the pieces itself); rejects with PoolError when the worker throws,
+   * exits or overruns the time limit (it is then replaced). Call inside exclusive().
+   */
+  async runAsync(table: number, count: number): Promise<boolean> {
+    if (this.disposed) throw new PoolError("the worker pool has been disposed; call ready() again");
+    let i = -1;
+    for (let j = 0; j < this.members.length && i < 0; j++) {
+      const m = this.members[j];
+      if (m === null) continue;
+      if (this.word(m, DEAD) === 1) this.replace(j);
+      else if (this.word(m, READY) === 1) i = j;
+    }
+    if (i < 0) return false;
+    const m = this.members[i] as Member;
+    this.busy = true;
+    this.asyncDispatches++;
+    try {
+      Atomics.store(this.ctl, CLAIM, 0);
+      Atomics.store(this.ctl, slotIndex(m.slot, PROGRAM), table | 0);
+      Atomics.store(this.ctl, slotIndex(m.slot, WORDS), count);
+      m.seq++;
+      Atomics.store(this.ctl, slotIndex(m.slot, GO), m.seq);
+      Atomics.notify(this.ctl, slotIndex(m.slot, GO));
+      const done = slotIndex(m.slot, DONE);
+      const deadline = Date.now() + timeoutMs;
+      const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+      for (;;) {
+        if (Atomics.load(this.ctl, done) === m.seq) break;
+        if (this.disposed) throw new PoolError("the worker pool was disposed while an async call ran");
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          if (this.members[i] === m) this.replace(i);
+          else void this.end(m);
+          throw new PoolError(`a pool worker did not finish its share within ${timeoutMs} ms; it was ended and is being replaced`);
+        }
+        const wait = Math.min(left, 50);
+        if (typeof waitAsync === "function") {
+          const r = waitAsync(this.ctl, done, m.seq - 1, wait);
+          if (r.async) await r.value;
+        } else {
+          await new Promise((res) => setTimeout(res, 1));
+        }
+      }
+      // Node replaces an exited worker from its exit handler; find m's place again.
+      const at = this.members.indexOf(m);
+      const e = this.status(at, m);
+      if (e !== null) throw e;
+      return true;
+    } finally {
+      this.busy = false;
+    }
   }
 
   /**
@@ -293,6 +370,10 @@ export class Pool {
     await Promise.all(ending);
   }
 }
+
+/** Atomics.waitAsync (ES2024; Chrome ≥ 87, Node ≥ 16), typed here for the ES2022 lib. */
+type WaitAsync = (a: Int32Array, index: number, value: number, timeout?: number) =>
+  { async: false; value: "not-equal" | "timed-out" } | { async: true; value: Promise<"ok" | "timed-out"> };
 
 /** Whether Atomics.wait may block here (it throws on a browser page's main thread). */
 function canAtomicsWait(): boolean {

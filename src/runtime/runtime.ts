@@ -59,6 +59,20 @@ export function runtime(): Runtime {
   return current;
 }
 
+/**
+ * Runs `body` with `runtime()` answering `rt` (the async forms run an op's code on a recording
+ * runtime, ops/async.ts), then restores the current runtime.
+ */
+export function withRuntime<T>(rt: Runtime, body: () => T): T {
+  const previous = current;
+  current = rt;
+  try {
+    return body();
+  } finally {
+    current = previous;
+  }
+}
+
 /** True once `ready()` has resolved. */
 export function isReady(): boolean {
   return current !== null;

@@ -76,6 +76,27 @@ async function main() {
     result.async[name] = same(bits(await async_()), want[name]);
   }
   result.dispatches = (pool?.dispatches ?? 0) - before;
+  result.asyncDispatches = pool?.asyncDispatches ?? 0;
+
+  // A long convAsync: the page's event loop turns while it runs (on a worker, with a pool).
+  {
+    const xl = rand(r, [1, 64, 128, 128]), wl = rand(r, [64, 64, 3, 3]);
+    const wantLong = bits(fcn.conv(xl, wl, null, { pads: 1 }));
+    let ticks = 0, running = true, last = performance.now(), maxGap = 0;
+    const tick = () => {
+      ticks++;
+      const now = performance.now();
+      maxGap = Math.max(maxGap, now - last);
+      last = now;
+      if (running) setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    const t0 = performance.now();
+    const y = await fcn.convAsync(xl, wl, null, { pads: 1 });
+    result.longConv = { ms: performance.now() - t0, ticks, longestGapMs: 0, same: same(bits(y), wantLong) };
+    running = false;
+    result.longConv.longestGapMs = maxGap;
+  }
 
   // Net.runAsync: bit-identical, and the page's event loop turns while it runs.
   const net = fcn.Net.fromGraph(spec);
