@@ -1,12 +1,14 @@
 // The async forms of the heavy ops (issue 4): a page's main thread must not block on a long op.
-// With a worker pool (threads > 1) an async op records all of its kernel calls as one program
-// (its inputs copied in, its workspace and output reserved, exactly as the synchronous op plans
-// them: the same calls in the same order, so the result is bit-identical), hands the program to
-// one pool worker and awaits it with Atomics.waitAsync (polling where that is missing): the
-// calling thread stays free while the op runs, the result's data is copied out when the worker is
-// done. Async calls run one at a time, in order; synchronous ops called meanwhile run on the
-// calling thread alone (the workers are busy). Without a pool they give the event loop a turn and
-// run the synchronous op (so they block for its duration, as on one thread they must).
+// With a worker pool (threads > 1) an async op plans its memory exactly as the synchronous op
+// (inputs copied in, workspace and output reserved) and records all of its kernel calls instead
+// of running them: the same calls in the same order, in stages — each split the sync op would
+// hand to the pool (its pieces), and the calls between splits (one piece). Then it runs the stages
+// in order on the pool's workers, awaiting each with Atomics.waitAsync (polling where missing):
+// the calling thread stays free, the workers split the work as for the sync op (the calling
+// thread runs no piece), and the result is bit-identical. The result's data is copied out when
+// the last stage is done. Async calls run one at a time, in order; synchronous ops called
+// meanwhile run on the calling thread alone (the workers are busy). Without a pool they give the
+// event loop a turn and run the synchronous op (so they block for its duration, as one thread must).
 import type { Tensor } from "../tensor.js";
 import type { ConvAttrs, ConvTransposeAttrs, GemmAttrs } from "../attrs.js";
 import { conv } from "./conv.js";
@@ -17,6 +19,7 @@ import { NotReadyError } from "../errors.js";
 import { runtime, withRuntime } from "../runtime/runtime.js";
 import type { Arena } from "../runtime/arena.js";
 import { Recording, replay } from "../runtime/record.js";
+import type { Pool } from "../runtime/pool.js";
 
 /**
  * Runs the synchronous op `op` as one program on a pool worker (see the top of this file), or on
@@ -48,16 +51,45 @@ export async function onPool<T>(op: () => T): Promise<T> {
       },
     }) as Arena;
     try {
-      const rec = new Recording({ ...rt, arena: deferred });
+      // The op's kernel calls, recorded in stages: runs of calls made on the op's own thread
+      // (one piece each) and the splits it hands to the pool (runTasks records their pieces and
+      // table at once; the stand-in pool keeps them as a stage instead of running them).
+      const stages: { table: number; count: number }[] = [];
+      const serial: number[][] = [];
+      const cut = () => {
+        if (rec.calls.length === 0) return;
+        serial.push(rec.calls.splice(0));
+        stages.push({ table: -serial.length, count: 1 }); // its table is written below
+      };
+      const standIn = {
+        threads: pool.threads,
+        busy: false,
+        run: (table: number, count: number) => {
+          cut();
+          stages.push({ table, count });
+        },
+      } as unknown as Pool;
+      const rec: Recording = new Recording({ ...rt, arena: deferred }, standIn);
       const result = withRuntime(rec.rt, op);
-      const words = rec.calls.length;
-      const program = arena.alloc(words * 8, "async op program");
-      const table = arena.alloc(16, "async op piece table");
+      cut();
+      const programs = serial.map((calls) => ({
+        calls,
+        ptr: arena.alloc(calls.length * 8, "async op program"),
+        table: arena.alloc(16, "async op piece table"),
+      }));
       arena.commit();
       rec.writeBlocks();
-      new Float64Array(rt.memory.buffer, program, words).set(rec.calls);
-      new Float64Array(rt.memory.buffer, table, 2).set([program, words]);
-      if (!(await pool.runAsync(table, 1))) replay(rt, program, words); // no worker up: run it here
+      for (const p of programs) {
+        new Float64Array(rt.memory.buffer, p.ptr, p.calls.length).set(p.calls);
+        new Float64Array(rt.memory.buffer, p.table, 2).set([p.ptr, p.calls.length]);
+      }
+      for (const stage of stages) {
+        const table = stage.table < 0 ? programs[-stage.table - 1].table : stage.table;
+        if (await pool.runAsync(table, stage.count)) continue;
+        // No worker is up: run the stage's pieces here.
+        const t = new Float64Array(rt.memory.buffer, table, 2 * stage.count).slice();
+        for (let i = 0; i < stage.count; i++) replay(rt, t[2 * i], t[2 * i + 1]);
+      }
       for (const { ptr, out } of fills) out.set(arena.f32(ptr, out.length));
       return result;
     } finally {

@@ -51,8 +51,9 @@ export class Pool {
   private disposed = false;
   /** Calls that ran on more than one lane (for tests and benchmarks). */
   dispatches = 0;
-  /** Async programs handed to a worker (for tests). */
+  /** Async stages handed to workers, and those that went to more than one (for tests). */
   asyncDispatches = 0;
+  asyncSplits = 0;
   /** True while an async program runs on a worker: sync ops meanwhile run on the calling thread. */
   busy = false;
   /** The tail of the queue of async calls (one runs at a time). */
@@ -282,59 +283,72 @@ export class Pool {
   }
 
   /**
-   * Hands the `count` pieces of the table at `table` to one worker and resolves when it is done,
-   * without blocking this thread (Atomics.waitAsync, else polling). Resolves false when no worker
-   * is up (the caller runs the pieces itself); rejects with PoolError when the worker throws,
-   * exits or overruns the time limit (it is then replaced). Call inside exclusive().
+   * Hands the `count` pieces of the table at `table` to the workers that are up (as many as
+   * there are pieces; they claim pieces as in run()) and resolves when all are done, without
+   * blocking this thread (Atomics.waitAsync, else polling). Resolves false when no worker is up
+   * (the caller runs the pieces itself); rejects with PoolError when a worker throws, exits or
+   * overruns the time limit (it is then replaced), after every worker sent has stopped. Call
+   * inside exclusive().
    */
   async runAsync(table: number, count: number): Promise<boolean> {
     if (this.disposed) throw new PoolError("the worker pool has been disposed; call ready() again");
-    let i = -1;
-    for (let j = 0; j < this.members.length && i < 0; j++) {
+    const sent: Member[] = [];
+    for (let j = 0; j < this.members.length && sent.length < count; j++) {
       const m = this.members[j];
       if (m === null) continue;
       if (this.word(m, DEAD) === 1) this.replace(j);
-      else if (this.word(m, READY) === 1) i = j;
+      else if (this.word(m, READY) === 1) sent.push(m);
     }
-    if (i < 0) return false;
-    const m = this.members[i] as Member;
+    if (sent.length === 0) return false;
     this.busy = true;
     this.asyncDispatches++;
+    if (sent.length > 1) this.asyncSplits++;
     try {
       Atomics.store(this.ctl, CLAIM, 0);
-      Atomics.store(this.ctl, slotIndex(m.slot, PROGRAM), table | 0);
-      Atomics.store(this.ctl, slotIndex(m.slot, WORDS), count);
-      m.seq++;
-      Atomics.store(this.ctl, slotIndex(m.slot, GO), m.seq);
-      Atomics.notify(this.ctl, slotIndex(m.slot, GO));
-      const done = slotIndex(m.slot, DONE);
-      const deadline = Date.now() + timeoutMs;
-      const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
-      for (;;) {
-        if (Atomics.load(this.ctl, done) === m.seq) break;
-        if (this.disposed) throw new PoolError("the worker pool was disposed while an async call ran");
-        const left = deadline - Date.now();
-        if (left <= 0) {
-          if (this.members[i] === m) this.replace(i);
-          else void this.end(m);
-          throw new PoolError(`a pool worker did not finish its share within ${timeoutMs} ms; it was ended and is being replaced`);
-        }
-        const wait = Math.min(left, 50);
-        if (typeof waitAsync === "function") {
-          const r = waitAsync(this.ctl, done, m.seq - 1, wait);
-          if (r.async) await r.value;
-        } else {
-          await new Promise((res) => setTimeout(res, 1));
-        }
+      for (const m of sent) {
+        Atomics.store(this.ctl, slotIndex(m.slot, PROGRAM), table | 0);
+        Atomics.store(this.ctl, slotIndex(m.slot, WORDS), count);
+        m.seq++;
+        Atomics.store(this.ctl, slotIndex(m.slot, GO), m.seq);
+        Atomics.notify(this.ctl, slotIndex(m.slot, GO));
       }
-      // Node replaces an exited worker from its exit handler; find m's place again.
-      const at = this.members.indexOf(m);
-      const e = this.status(at, m);
-      if (e !== null) throw e;
+      const deadline = Date.now() + timeoutMs;
+      let error: PoolError | null = null;
+      for (const m of sent) {
+        const e = await this.finishAsync(m, deadline);
+        if (error === null) error = e;
+      }
+      if (error !== null) throw error;
       return true;
     } finally {
       this.busy = false;
     }
+  }
+
+  /** Awaits m's current program; returns null or the PoolError to throw. */
+  private async finishAsync(m: Member, deadline: number): Promise<PoolError | null> {
+    const done = slotIndex(m.slot, DONE);
+    const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+    for (;;) {
+      if (Atomics.load(this.ctl, done) === m.seq) break;
+      if (this.disposed) return new PoolError("the worker pool was disposed while an async call ran");
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const i = this.members.indexOf(m);
+        if (i >= 0) this.replace(i);
+        else void this.end(m);
+        return new PoolError(`a pool worker did not finish its share within ${timeoutMs} ms; it was ended and is being replaced`);
+      }
+      const wait = Math.min(left, 50);
+      if (typeof waitAsync === "function") {
+        const r = waitAsync(this.ctl, done, m.seq - 1, wait);
+        if (r.async) await r.value;
+      } else {
+        await new Promise((res) => setTimeout(res, 1));
+      }
+    }
+    // Node replaces an exited worker from its exit handler; find m's place again.
+    return this.status(this.members.indexOf(m), m);
   }
 
   /**

@@ -94,7 +94,7 @@ describe.skipIf(SKIP)("browser: threads (Web Worker pool) in Debian Chromium", (
 
   it("an async op runs on a worker: the page's event loop turns while a long convAsync runs", () => {
     const { result } = isolated;
-    expect(result.asyncDispatches, "async programs handed to a worker").toBe(4);
+    expect(result.asyncDispatches, "async stages handed to the worker").toBeGreaterThanOrEqual(4);
     const c = result.longConv;
     console.log(`convAsync 64→64 3×3 on 128×128: ${c.ms.toFixed(1)} ms; ${c.ticks} setTimeout turns meanwhile (longest gap ${c.longestGapMs.toFixed(1)} ms)`);
     expect(c.same).toBe(true);
