@@ -4,7 +4,8 @@
 // sync ops (from the page's main thread), the async forms and Net.runAsync give results
 // bit-identical to one thread's, the sync ops are split, an async op runs on the worker while the
 // page's event loop turns, and it turns between layers of Net.runAsync, a worker that throws, exits or hangs surfaces as PoolError and is replaced, and
-// dispose() ends the workers. Without the headers the page gets one thread and the reason.
+// dispose() ends the workers. Inside a Web Worker of the page's own the pool works too. Without
+// the headers the page gets one thread and the reason.
 //
 // Skipped (loudly) only when there is no Chromium and CI is not set, as bundlers.test.ts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -34,6 +35,7 @@ describe.skipIf(SKIP)("browser: threads (Web Worker pool) in Debian Chromium", (
   const servers: any[] = [];
   let isolated: any = null;
   let plain: any = null;
+  let inWorker: any = null;
   let setupError: unknown = null;
 
   // As in bundlers.test.ts: a failing beforeAll would leave its tests "skipped"; keep the error
@@ -53,6 +55,9 @@ describe.skipIf(SKIP)("browser: threads (Web Worker pool) in Debian Chromium", (
       };
       isolated = await open({ isolated: true });
       plain = await open({});
+      const server = await serve(REPO, { isolated: true });
+      servers.push(server);
+      inWorker = await loadApp(browser.context, server.url("/test/browser/threads/worker.html"), { timeout: 90_000 });
     } catch (e) {
       setupError = e;
     }
@@ -127,6 +132,15 @@ describe.skipIf(SKIP)("browser: threads (Web Worker pool) in Debian Chromium", (
     expect(await page.evaluate(() => (window as any).fcnDispose())).toBe("disposed");
     for (let i = 0; i < 100 && page.workers().length > 0; i++) await sleep(50);
     expect(page.workers().map((w: any) => w.url())).toEqual([]);
+  });
+
+  it("inside a Web Worker of the page's own: a nested pool worker, sync ops split (Atomics.wait) and bit-identical", () => {
+    expectClean(inWorker);
+    const { result } = inWorker;
+    expect(result.crossOriginIsolated).toBe(true);
+    expect(result.info.threads).toBe(2);
+    expect(result.dispatches).toBeGreaterThanOrEqual(1);
+    expect([result.sync, result.async]).toEqual([true, true]);
   });
 
   it("without COOP/COEP: one thread, the reason in RuntimeInfo, the same results, no worker", () => {
