@@ -1,5 +1,5 @@
 // fcn-wasm: WebAssembly SIMD kernels for fully convolutional networks, with ONNX semantics.
-// `await ready()` once, then every op is synchronous. Tensors are row-major float32, NCHW.
+// `await ready()` once, then every op is synchronous (the *Async forms and Net.runAsync yield to the event loop). Tensors are row-major float32, NCHW.
 export { ready, isReady, dispose } from "./runtime/runtime.js";
 export type { ReadyOptions, RuntimeInfo, BuildName } from "./runtime/runtime.js";
 export { tensor } from "./tensor.js";
@@ -20,6 +20,7 @@ export { col2im } from "./ops/col2im.js";
 export { relu, reluBackward } from "./ops/relu.js";
 export { add, addBackward } from "./ops/add.js";
 export { crop, cropBackward } from "./ops/crop.js";
+export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/async.js";
 export { explain } from "./explain/index.js";
 export type {
   Explain, ExplainGeometry, AdjointConv, ScatterView, ScatterStamp, StampTap, ZeroInsertionView, ZeroInsertionMultiplies,

@@ -8,7 +8,8 @@
 // run() and backward() work on a resident NetPlan (plan.ts): every blob, and when training every
 // gradient, in wasm memory for the input shape; `resident: false` runs op by op through the public
 // ops, which the tests hold the plan to, bit for bit.
-import { AttributeError, ShapeError } from "../errors.js";
+import { AttributeError, NotReadyError, ShapeError, UnsupportedError } from "../errors.js";
+import { yieldToHost } from "../ops/async.js";
 import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
 import { runtime } from "../runtime/runtime.js";
 import { conv, convGradients } from "../ops/conv.js";
@@ -142,25 +143,75 @@ export class Net {
    * resident plan made for x's shape on first use (a training plan once `training` is set).
    */
   run(input: Tensor): Tensor {
-    if (this.resident) return this.runPlanned(input);
+    this.idle("run()");
+    if (this.resident) {
+      const plan = this.prepare(input, "Net.run(x)");
+      plan.run(input, this.training, this.timings);
+      this.planRan = true;
+      return plan.blob(this.spec.output) as Tensor;
+    }
     this.planRan = false;
     const blobs = new Map<string, Tensor>([[this.spec.input.name, input]]);
     const saved = new Map<string, Saved>();
     this.timings.clear();
-    for (const layer of this.spec.layers) {
-      const t0 = performance.now();
-      const inputs = layer.inputs.map((name) => blobs.get(name) as Tensor);
-      const { output, mask } = this.forward(layer, inputs);
-      blobs.set(layer.name, output);
-      saved.set(layer.name, { inputs, output, mask });
-      this.timings.set(layer.name, performance.now() - t0);
-    }
+    for (const layer of this.spec.layers) this.runLayer(layer, blobs, saved);
     this.saved = saved;
     return blobs.get(this.spec.output) as Tensor;
   }
 
-  private runPlanned(input: Tensor): Tensor {
-    const shape = checkTensor(input, "Net.run(x)");
+  /**
+   * run(x), giving the host's event loop a turn before each layer: in a browser page the page
+   * stays responsive between layers (each layer still keeps its thread busy while it runs, on the
+   * pool with threads > 1). Bit-identical to run(x). The net takes no other run(), runAsync() or
+   * backward() until it resolves; dispose() or a new ready() meanwhile rejects it (NotReadyError).
+   */
+  async runAsync(input: Tensor): Promise<Tensor> {
+    this.idle("runAsync()");
+    this.busy = true;
+    try {
+      if (this.resident) {
+        await yieldToHost();
+        const plan = this.prepare(input, "Net.runAsync(x)");
+        await plan.runAsync(input, this.training, this.timings, yieldToHost);
+        this.planRan = true;
+        return plan.blob(this.spec.output) as Tensor;
+      }
+      this.planRan = false;
+      const rt = runtime();
+      const blobs = new Map<string, Tensor>([[this.spec.input.name, input]]);
+      const saved = new Map<string, Saved>();
+      this.timings.clear();
+      for (const layer of this.spec.layers) {
+        await yieldToHost();
+        if (runtime() !== rt) throw new NotReadyError("Net.runAsync: ready() or dispose() was called while it ran; run the net again");
+        this.runLayer(layer, blobs, saved);
+      }
+      this.saved = saved;
+      return blobs.get(this.spec.output) as Tensor;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Whether a runAsync() is in progress (it owns the net's plan until it resolves). */
+  private busy = false;
+
+  private idle(what: string): void {
+    if (this.busy) throw new UnsupportedError(`Net.${what}: a runAsync() of this net is still running; await it first`);
+  }
+
+  private runLayer(layer: LayerSpec, blobs: Map<string, Tensor>, saved: Map<string, Saved>): void {
+    const t0 = performance.now();
+    const inputs = layer.inputs.map((name) => blobs.get(name) as Tensor);
+    const { output, mask } = this.forward(layer, inputs);
+    blobs.set(layer.name, output);
+    saved.set(layer.name, { inputs, output, mask });
+    this.timings.set(layer.name, performance.now() - t0);
+  }
+
+  /** The resident plan for this input's shape (a new one when the shape or runtime changed). */
+  private prepare(input: Tensor, what: string): NetPlan {
+    const shape = checkTensor(input, what);
     let plan = this.plan;
     const stale = plan === null || plan.rt !== runtime() || (this.training && !plan.training) ||
       plan.inputShape.length !== shape.length || plan.inputShape.some((d, i) => d !== shape[i]);
@@ -170,7 +221,7 @@ export class Net {
       for (const [name, want] of parameters) {
         const have = (this.params.get(name) as Tensor).shape;
         if (have.length !== want.length || have.some((d, i) => d !== want[i])) {
-          throw new ShapeError(`Net.run(x): an input of shape ${describeShape(shape)} needs parameter "${name}" to be ${describeShape(want)}, but the net's is ${describeShape(have)} (made for input ${describeShape(this.spec.input.shape)})`);
+          throw new ShapeError(`${what}: an input of shape ${describeShape(shape)} needs parameter "${name}" to be ${describeShape(want)}, but the net's is ${describeShape(have)} (made for input ${describeShape(this.spec.input.shape)})`);
         }
       }
       plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.cropOffsets, random: this.random }, shape, this.training);
@@ -180,10 +231,7 @@ export class Net {
     this.timings.clear();
     this.saved = null;
     this.planRan = false;
-    plan = plan as NetPlan;
-    plan.run(input, this.training, this.timings);
-    this.planRan = true;
-    return plan.blob(this.spec.output) as Tensor;
+    return plan as NetPlan;
   }
 
   /**
@@ -252,6 +300,7 @@ export class Net {
    * dLoss/dParameter for every trainable parameter.
    */
   backward(dOut: Tensor): Map<string, Tensor> {
+    this.idle("backward()");
     if (this.planRan && this.plan !== null && this.plan.training) {
       const want = (this.plan.blobShape(this.spec.output) as number[]);
       const shape = checkTensor(dOut, "Net.backward(dOut)");

@@ -279,15 +279,35 @@ export class NetPlan {
    * dropout on (a training plan only).
    */
   run(input: Tensor, training: boolean, timings: Map<string, number>): void {
-    this.live("run()");
-    for (const [name, block] of this.params) this.write(block, this.source.params.get(name) as Tensor);
-    this.write(this.blobs.get(this.source.spec.input.name) as Block, input);
-    this.dropoutOn = training && this.training;
+    this.start(input, training);
     for (const { layer, forward } of this.steps) {
       const t0 = performance.now();
       forward(this.dropoutOn);
       timings.set(layer.name, performance.now() - t0);
     }
+  }
+
+  /**
+   * run(), awaiting `pause()` before each layer (so a page's event loop runs between layers).
+   * Throws NotReadyError if the plan is disposed or the runtime replaced meanwhile.
+   */
+  async runAsync(input: Tensor, training: boolean, timings: Map<string, number>, pause: () => Promise<void>): Promise<void> {
+    this.start(input, training);
+    for (const { layer, forward } of this.steps) {
+      await pause();
+      this.live("runAsync()");
+      if (runtime() !== this.rt) throw new NotReadyError("Net.runAsync: ready() or dispose() was called while it ran; run the net again");
+      const t0 = performance.now();
+      forward(this.dropoutOn);
+      timings.set(layer.name, performance.now() - t0);
+    }
+  }
+
+  private start(input: Tensor, training: boolean): void {
+    this.live("run()");
+    for (const [name, block] of this.params) this.write(block, this.source.params.get(name) as Tensor);
+    this.write(this.blobs.get(this.source.spec.input.name) as Block, input);
+    this.dropoutOn = training && this.training;
   }
 
   /**

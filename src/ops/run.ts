@@ -28,7 +28,7 @@ export const splitThresholds = { macs: MIN_SPLIT_MACS, bytes: MIN_SPLIT_BYTES };
  */
 export function threadsFor(rt: Runtime, work: { macs?: number; bytes?: number }): number {
   const pool = rt.pool;
-  if (pool === null) return 1;
+  if (pool === null || pool.busy) return 1; // busy: an async call has the workers
   const byMacs = work.macs === undefined ? Infinity : Math.floor(work.macs / splitThresholds.macs);
   const byBytes = work.bytes === undefined ? Infinity : Math.floor(work.bytes / splitThresholds.bytes);
   return Math.max(1, Math.min(pool.threads, byMacs, byBytes));
@@ -67,7 +67,7 @@ export function ranges(n: number, parts: number, align = 1): [number, number][] 
  */
 export function runTasks(rt: Runtime, tasks: readonly Task[]): void {
   const pool = rt.pool;
-  if (pool === null || tasks.length < 2) {
+  if (pool === null || pool.busy || tasks.length < 2) {
     for (const t of tasks) t(rt);
     return;
   }
@@ -151,7 +151,7 @@ export function gemmWorkspace(rt: Runtime, M: number, N: number, K: number, what
 
 /** C[M×N] = alpha·op(A)·op(B) + beta·C with the fast kernel, split over the pool when it pays. */
 export function runGemm(rt: Runtime, call: GemmCall): void {
-  if (rt.pool === null) rt.kernels.f32_gemm__simd(gemmParams(rt.params, call));
+  if (rt.pool === null || rt.pool.busy) rt.kernels.f32_gemm__simd(gemmParams(rt.params, call));
   else runTasks(rt, gemmTasks(rt, call));
 }
 

@@ -1,11 +1,13 @@
-// The worker pool (Node worker_threads) over one shared WebAssembly.Memory. A call's work is a
-// table of pieces (programs of kernel calls in the arena, control.ts); the call wakes the workers
-// through their control slots, claims pieces itself like they do, then blocks in Atomics.wait
-// until every worker is done, so ops stay synchronous.
+// The worker pool (Node worker_threads, or module Web Workers in a crossOriginIsolated browser
+// context) over one shared WebAssembly.Memory. A call's work is a table of pieces (programs of
+// kernel calls in the arena, control.ts); the call wakes the workers through their control slots,
+// claims pieces itself like they do, then blocks in Atomics.wait until every worker is done, so
+// ops stay synchronous. A page's main thread may not Atomics.wait: there the call spins on the
+// control words instead (it blocks all the same; the async forms, ops/async.ts, yield between ops).
 // A worker that throws, exits or overruns the time limit makes the call throw PoolError; a dead
 // or hung worker is replaced (the replacement starts in the background; until it is up the others
 // take its pieces), so no call hangs and the next one works.
-import type { MessagePort, Worker } from "node:worker_threads";
+import type { MessagePort, Worker as NodeWorker } from "node:worker_threads";
 import { PoolError } from "../errors.js";
 import {
   CLAIM, DEAD, DONE, GO, PROGRAM, SLOTS, READY, SLOT_WORDS, STATUS, STATUS_EXITED, STATUS_OK, STATUS_THREW, WORDS, slotIndex,
@@ -13,9 +15,19 @@ import {
 
 type WorkerThreads = typeof import("node:worker_threads");
 
+/** A browser's Worker, as far as the pool uses it (lib "DOM" types it for pages only). */
+interface WebWorker {
+  postMessage(message: unknown): void;
+  terminate(): void;
+  addEventListener(type: "error", listener: (e: { message?: string }) => void): void;
+}
+
 interface Member {
-  worker: Worker;
-  port: MessagePort;
+  /** Node: a worker_threads Worker and the port its error messages come on. */
+  worker: NodeWorker | null;
+  port: MessagePort | null;
+  /** Browsers: a module Web Worker. */
+  web: WebWorker | null;
   /** Control slot (a fresh one per worker, so a dying worker never writes into its successor's). */
   slot: number;
   /** Sequence number of the last program sent. */
@@ -39,15 +51,29 @@ export class Pool {
   private disposed = false;
   /** Calls that ran on more than one lane (for tests and benchmarks). */
   dispatches = 0;
+  /** Async stages handed to workers, and those that went to more than one (for tests). */
+  asyncDispatches = 0;
+  asyncSplits = 0;
+  /** True while an async program runs on a worker: sync ops meanwhile run on the calling thread. */
+  busy = false;
+  /** The tail of the queue of async calls (one runs at a time). */
+  private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly wt: WorkerThreads, private readonly memory: WebAssembly.Memory,
+  /** Whether this thread may block in Atomics.wait (not a page's main thread): else it spins. */
+  private readonly canWait: boolean;
+
+  private constructor(private readonly wt: WorkerThreads | null, private readonly memory: WebAssembly.Memory,
     private readonly module: WebAssembly.Module, readonly threads: number) {
     this.ctl = new Int32Array(memory.buffer, 0, 16384);
+    this.canWait = canAtomicsWait();
   }
 
-  /** Starts `threads − 1` workers and resolves once each has instantiated the module. */
-  static async create(threads: number, memory: WebAssembly.Memory, module: WebAssembly.Module): Promise<Pool> {
-    const wt = await import(/* webpackIgnore: true */ /* @vite-ignore */ "node:worker_threads");
+  /**
+   * Starts `threads − 1` workers (worker_threads in Node, module Web Workers elsewhere) and
+   * resolves once each has instantiated the module.
+   */
+  static async create(threads: number, memory: WebAssembly.Memory, module: WebAssembly.Module, host: "node" | "web" = "node"): Promise<Pool> {
+    const wt = host === "node" ? await import(/* webpackIgnore: true */ /* @vite-ignore */ "node:worker_threads") : null;
     const pool = new Pool(wt, memory, module, threads);
     const started: Promise<void>[] = [];
     for (let i = 0; i < threads - 1; i++) {
@@ -60,8 +86,12 @@ export class Pool {
           else if (Date.now() > deadline) reject(new PoolError(`ready(): a pool worker did not start within ${timeoutMs} ms`));
           else setTimeout(poll, 2);
         };
-        m.worker.once("error", (e) => reject(new PoolError(`ready(): a pool worker failed to start: ${e.message}`)));
-        m.worker.once("exit", (code) => reject(new PoolError(`ready(): a pool worker exited (code ${code}) while starting`)));
+        if (m.worker !== null) {
+          m.worker.once("error", (e) => reject(new PoolError(`ready(): a pool worker failed to start: ${e.message}`)));
+          m.worker.once("exit", (code) => reject(new PoolError(`ready(): a pool worker exited (code ${code}) while starting`)));
+        } else {
+          (m.web as WebWorker).addEventListener("error", (e) => reject(new PoolError(`ready(): a pool worker failed to start: ${e.message ?? "(no message: see the console)"}`)));
+        }
         poll();
       }));
     }
@@ -79,6 +109,7 @@ export class Pool {
     if (slot < 0) throw new PoolError("the worker pool has no free control slot");
     this.slotBusy[slot] = true;
     this.ctl.fill(0, slotIndex(slot, 0), slotIndex(slot, 0) + SLOT_WORDS);
+    if (this.wt === null) return this.spawnWeb(slot);
     const { port1, port2 } = new this.wt.MessageChannel();
     // Node only, so the script's name is computed: bundlers would otherwise copy or bundle it
     // for the web (it imports node:worker_threads). Not a template literal: a glob to Vite.
@@ -90,7 +121,7 @@ export class Pool {
     });
     worker.unref(); // an idle pool never keeps a Node process alive
     port1.unref();
-    const member: Member = { worker, port: port1, slot, seq: 0 };
+    const member: Member = { worker, port: port1, web: null, slot, seq: 0 };
     worker.on("error", () => {}); // surfaced through the control slot (DEAD) instead
     worker.once("exit", () => {
       // A worker that had started and died between calls is replaced now; one that never
@@ -107,6 +138,39 @@ export class Pool {
     return member;
   }
 
+  /**
+   * A module Web Worker on `slot`. The URL is spelled out so bundlers (Vite, webpack 5) emit the
+   * worker script as they do the .wasm files. A worker that dies outside a program (its script
+   * fails) is marked dead in its slot here, so the next call replaces it instead of waiting.
+   */
+  private spawnWeb(slot: number): Member {
+    if (typeof Worker !== "function") {
+      this.slotBusy[slot] = false;
+      throw new PoolError("this host has no Web Workers");
+    }
+    // Exactly this shape (the global `Worker`, a literal URL, type 'module'): it is what Vite and
+    // webpack 5 recognise to bundle the script and its imports as a worker entry. Any other (an
+    // alias of Worker) makes the URL a plain asset: Vite inlines it as a data: URL, webpack copies
+    // it without its imports, and the worker fails to start.
+    const web: WebWorker = new Worker(new URL("./worker-web.js", import.meta.url), { type: "module" });
+    const member: Member = { worker: null, port: null, web, slot, seq: 0 };
+    web.addEventListener("error", () => {
+      Atomics.store(this.ctl, slotIndex(slot, DEAD), 1);
+      Atomics.store(this.ctl, slotIndex(slot, STATUS), STATUS_EXITED);
+      Atomics.store(this.ctl, slotIndex(slot, DONE), member.seq);
+    });
+    web.postMessage({ memory: this.memory, module: this.module, slot });
+    return member;
+  }
+
+  /** Ends a worker; for a Web Worker also frees its slot (no exit event follows). */
+  private end(m: Member): Promise<unknown> {
+    if (m.worker !== null) return m.worker.terminate();
+    (m.web as WebWorker).terminate();
+    this.slotBusy[m.slot] = false;
+    return Promise.resolve();
+  }
+
   /** A new worker, or null (no free slot: the others take its pieces). */
   private trySpawn(): Member | null {
     try {
@@ -118,10 +182,10 @@ export class Pool {
 
   /** Ends `m` and starts a replacement in its place (its exit handler frees the slot later). */
   private replace(i: number): void {
-    const m = this.members[i];
-    if (m === null) return;
+    const m = i < 0 ? null : this.members[i];
+    if (m == null) return;
     this.members[i] = this.disposed ? null : this.trySpawn();
-    void m.worker.terminate();
+    void this.end(m);
   }
 
   private word(m: Member, word: number): number {
@@ -188,12 +252,17 @@ export class Pool {
         this.replace(i);
         return new PoolError(`a pool worker did not finish its share within ${timeoutMs} ms; it was ended and is being replaced`);
       }
-      Atomics.wait(this.ctl, done, m.seq - 1, Math.min(left, 1000));
+      if (this.canWait) Atomics.wait(this.ctl, done, m.seq - 1, Math.min(left, 1000));
     }
+    return this.status(i, m);
+  }
+
+  /** Member i's (m's) outcome after its DONE word matched: null or the PoolError to throw. */
+  private status(i: number, m: Member): PoolError | null {
     const status = this.word(m, STATUS);
     if (status === STATUS_OK) return null;
     if (status === STATUS_THREW) {
-      const message = this.wt.receiveMessageOnPort(m.port)?.message as string | undefined;
+      const message = this.wt !== null && m.port !== null ? this.wt.receiveMessageOnPort(m.port)?.message as string | undefined : "(its message is in the worker's console)";
       return new PoolError(`a pool worker threw: ${message ?? "(no message)"}`);
     }
     if (status === STATUS_EXITED || this.word(m, DEAD) === 1) {
@@ -201,6 +270,85 @@ export class Pool {
       return new PoolError("a pool worker exited during the call; it is being replaced");
     }
     return new PoolError(`a pool worker reported an unknown status ${status}`);
+  }
+
+  /**
+   * Runs `body` after every async call queued before it has settled (async calls hold arena
+   * blocks until they resolve, so they run one at a time, in order).
+   */
+  exclusive<T>(body: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(body, body);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Hands the `count` pieces of the table at `table` to the workers that are up (as many as
+   * there are pieces; they claim pieces as in run()) and resolves when all are done, without
+   * blocking this thread (Atomics.waitAsync, else polling). Resolves false when no worker is up
+   * (the caller runs the pieces itself); rejects with PoolError when a worker throws, exits or
+   * overruns the time limit (it is then replaced), after every worker sent has stopped. Call
+   * inside exclusive().
+   */
+  async runAsync(table: number, count: number): Promise<boolean> {
+    if (this.disposed) throw new PoolError("the worker pool has been disposed; call ready() again");
+    const sent: Member[] = [];
+    for (let j = 0; j < this.members.length && sent.length < count; j++) {
+      const m = this.members[j];
+      if (m === null) continue;
+      if (this.word(m, DEAD) === 1) this.replace(j);
+      else if (this.word(m, READY) === 1) sent.push(m);
+    }
+    if (sent.length === 0) return false;
+    this.busy = true;
+    this.asyncDispatches++;
+    if (sent.length > 1) this.asyncSplits++;
+    try {
+      Atomics.store(this.ctl, CLAIM, 0);
+      for (const m of sent) {
+        Atomics.store(this.ctl, slotIndex(m.slot, PROGRAM), table | 0);
+        Atomics.store(this.ctl, slotIndex(m.slot, WORDS), count);
+        m.seq++;
+        Atomics.store(this.ctl, slotIndex(m.slot, GO), m.seq);
+        Atomics.notify(this.ctl, slotIndex(m.slot, GO));
+      }
+      const deadline = Date.now() + timeoutMs;
+      let error: PoolError | null = null;
+      for (const m of sent) {
+        const e = await this.finishAsync(m, deadline);
+        if (error === null) error = e;
+      }
+      if (error !== null) throw error;
+      return true;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Awaits m's current program; returns null or the PoolError to throw. */
+  private async finishAsync(m: Member, deadline: number): Promise<PoolError | null> {
+    const done = slotIndex(m.slot, DONE);
+    const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+    for (;;) {
+      if (Atomics.load(this.ctl, done) === m.seq) break;
+      if (this.disposed) return new PoolError("the worker pool was disposed while an async call ran");
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const i = this.members.indexOf(m);
+        if (i >= 0) this.replace(i);
+        else void this.end(m);
+        return new PoolError(`a pool worker did not finish its share within ${timeoutMs} ms; it was ended and is being replaced`);
+      }
+      const wait = Math.min(left, 50);
+      if (typeof waitAsync === "function") {
+        const r = waitAsync(this.ctl, done, m.seq - 1, wait);
+        if (r.async) await r.value;
+      } else {
+        await new Promise((res) => setTimeout(res, 1));
+      }
+    }
+    // Node replaces an exited worker from its exit handler; find m's place again.
+    return this.status(this.members.indexOf(m), m);
   }
 
   /**
@@ -231,8 +379,22 @@ export class Pool {
       this.members[i] = null;
       Atomics.store(this.ctl, slotIndex(m.slot, GO), -1);
       Atomics.notify(this.ctl, slotIndex(m.slot, GO));
-      ending.push(m.worker.terminate());
+      ending.push(this.end(m));
     }
     await Promise.all(ending);
+  }
+}
+
+/** Atomics.waitAsync (ES2024; Chrome ≥ 87, Node ≥ 16), typed here for the ES2022 lib. */
+type WaitAsync = (a: Int32Array, index: number, value: number, timeout?: number) =>
+  { async: false; value: "not-equal" | "timed-out" } | { async: true; value: Promise<"ok" | "timed-out"> };
+
+/** Whether Atomics.wait may block here (it throws on a browser page's main thread). */
+function canAtomicsWait(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

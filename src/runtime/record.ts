@@ -17,7 +17,8 @@ export class Recording {
   readonly rt: Runtime;
   private readonly blocks: { ptr: number; ints: number[]; floats: Record<number, number> }[] = [];
 
-  constructor(private readonly base: Runtime) {
+  /** `pool`: what the recording runtime's ops split over (null: nested splits run inline). */
+  constructor(private readonly base: Runtime, pool: Runtime["pool"] = null) {
     const kernels: Record<string, unknown> = {};
     KERNEL_NAMES.forEach((name, index) => {
       kernels[name] = PURE.has(name) ? base.kernels[name] : (...args: number[]) => {
@@ -32,7 +33,7 @@ export class Recording {
         return ptr;
       },
     };
-    this.rt = { ...base, kernels: kernels as unknown as Kernels, params, pool: null };
+    this.rt = { ...base, kernels: kernels as unknown as Kernels, params, pool };
   }
 
   /** Writes the recorded parameter blocks; call after the arena has committed. */

@@ -16,7 +16,8 @@ export type BuildName = "simd" | "relaxed" | "simd-threads" | "relaxed-threads";
 export interface ReadyOptions {
   /**
    * Threads that run the ops: 1 (default), a number up to 64, or 'auto' (the host's cores).
-   * Node: worker_threads over one shared memory. Browsers: one thread for now (RuntimeInfo says why).
+   * Node: worker_threads over one shared memory. Browsers: module Web Workers where the context is
+   * crossOriginIsolated (COOP/COEP headers), else one thread (RuntimeInfo says why).
    */
   threads?: number | "auto";
   /**
@@ -58,6 +59,20 @@ export function runtime(): Runtime {
   return current;
 }
 
+/**
+ * Runs `body` with `runtime()` answering `rt` (the async forms run an op's code on a recording
+ * runtime, ops/async.ts), then restores the current runtime.
+ */
+export function withRuntime<T>(rt: Runtime, body: () => T): T {
+  const previous = current;
+  current = rt;
+  try {
+    return body();
+  } finally {
+    current = previous;
+  }
+}
+
 /** True once `ready()` has resolved. */
 export function isReady(): boolean {
   return current !== null;
@@ -67,9 +82,9 @@ function wasmUrl(build: BuildName): URL {
   // Spelled out per build so bundlers (Vite, webpack 5) see each `new URL('…', import.meta.url)`.
   if (build === "relaxed") return new URL("../wasm/fcn-wasm.relaxed.wasm", import.meta.url);
   if (build === "simd") return new URL("../wasm/fcn-wasm.simd.wasm", import.meta.url);
-  // The -threads builds run only in Node (the pool is worker_threads): the name is computed, so
-  // bundlers do not copy them into web apps (a template literal would be a glob to Vite).
-  return new URL("../wasm/fcn-wasm." + build + ".wasm", import.meta.url);
+  // The -threads builds (Node's pool, and browsers' in crossOriginIsolated contexts).
+  if (build === "relaxed-threads") return new URL("../wasm/fcn-wasm.relaxed-threads.wasm", import.meta.url);
+  return new URL("../wasm/fcn-wasm.simd-threads.wasm", import.meta.url);
 }
 
 async function readBytes(source: URL): Promise<BufferSource> {
@@ -129,7 +144,16 @@ async function readThreads(threads: ReadyOptions["threads"]): Promise<{ threads:
   }
   if (wanted === 1) return { threads: 1, threadsReason: why };
   if (!isNode()) {
-    return { threads: 1, threadsReason: `${why}, but one thread runs: the browser worker pool is not built yet (Node only so far)` };
+    if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) {
+      return { threads: 1, threadsReason: `${why}, but one thread runs: this page is not crossOriginIsolated (serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), so it cannot share memory with workers` };
+    }
+    if (typeof SharedArrayBuffer !== "function" || typeof Atomics !== "object") {
+      return { threads: 1, threadsReason: `${why}, but one thread runs: this browser has no SharedArrayBuffer/Atomics` };
+    }
+    if (typeof (globalThis as { Worker?: unknown }).Worker !== "function") {
+      return { threads: 1, threadsReason: `${why}, but one thread runs: this context cannot start Web Workers` };
+    }
+    return { threads: wanted, threadsReason: `${why}: the calling thread and ${wanted - 1} module Web Worker${wanted === 2 ? "" : "s"} on one shared memory` };
   }
   if (typeof SharedArrayBuffer !== "function" || typeof Atomics !== "object") {
     return { threads: 1, threadsReason: `${why}, but one thread runs: this host has no SharedArrayBuffer/Atomics` };
@@ -184,7 +208,7 @@ async function load(options: ReadyOptions): Promise<RuntimeInfo> {
   }
   const info: RuntimeInfo = { build: options.wasm === undefined ? build : "custom", ...threadInfo, features };
   const arena = new Arena(memory, ARENA_BASE);
-  const pool = shared ? await Pool.create(threadInfo.threads, memory, module) : null;
+  const pool = shared ? await Pool.create(threadInfo.threads, memory, module, isNode() ? "node" : "web") : null;
   const previous = current;
   current = { kernels: committing(exports, arena), memory, arena, params: new ParamBlock(memory), info, pool };
   if (previous !== null && previous.pool !== null) void previous.pool.dispose();

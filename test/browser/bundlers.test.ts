@@ -259,6 +259,25 @@ describe.skipIf(SKIP)("browser: the packed package in Vite and webpack 5 apps (D
     await r.page.close();
   });
 
+  for (const bundler of ["vite", "webpack"] as const) {
+    it(`${bundler === "vite" ? "Vite" : "webpack 5"}: ready({ threads: 2 }) in a COOP/COEP page starts the Web Worker pool from the bundle`, async () => {
+      const r = await open(out[bundler], "/?threads=2", { isolated: true });
+      expectClean(r);
+      expect(r.result.crossOriginIsolated).toBe(true);
+      expect(r.result.info.threads).toBe(2);
+      expect(r.result.info.build).toBe("relaxed-threads");
+      expect(r.result.info.threadsReason).toMatch(/1 module Web Worker on one shared memory/);
+      expect(wasmFetches(r)).toHaveLength(1);
+      if (bundler === "vite") expect(wasmFetches(r)[0]).toMatch(/fcn-wasm\.relaxed-threads.*\.wasm$/); // webpack names assets by hash
+      // The bundler emitted the worker script (it resolves like the .wasm) and the page runs it.
+      const workers = r.page.workers().map((w: any) => w.url());
+      expect(workers).toHaveLength(1);
+      expect(workers[0].startsWith(r.server.origin)).toBe(true);
+      expectCases(r.result);
+      await r.page.close();
+    });
+  }
+
   it("Vite: works under CSP script-src 'self' 'wasm-unsafe-eval' (which does block inline script)", async () => {
     const r = await open(out.vite, "/", { csp: true });
     expectClean(r);
