@@ -5,6 +5,7 @@
 // workspace from the arena as usual, and memory is committed once, before the programs run.
 import type { Runtime } from "./runtime.js";
 import { type Kernels, KERNEL_NAMES } from "./kernels.js";
+import { runProgram } from "./serve.js";
 import type { ParamWriter } from "./params.js";
 
 /** Kernels that compute a value instead of writing memory run at once, also while recording. */
@@ -50,13 +51,6 @@ export class Recording {
 
 /** Runs a program (as the pool's workers do) on this thread's kernels. */
 export function replay(rt: Runtime, ptr: number, words: number): void {
-  const p = new Float64Array(rt.memory.buffer, ptr, words);
-  const args: number[] = [];
-  for (let i = 0; i < words;) {
-    const fn = p[i], argc = p[i + 1];
-    args.length = argc;
-    for (let j = 0; j < argc; j++) args[j] = p[i + 2 + j];
-    i += 2 + argc;
-    (rt.kernels[KERNEL_NAMES[fn]] as (...a: number[]) => unknown)(...args);
-  }
+  const kernels = KERNEL_NAMES.map((name) => rt.kernels[name] as (...a: number[]) => unknown);
+  runProgram(rt.memory, ptr, words, kernels, () => { throw new Error("replay: a fault code in a program run on the calling thread"); });
 }
