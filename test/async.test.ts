@@ -126,6 +126,21 @@ describe("async ops on a 2-thread pool run on a worker, the calling thread free"
     expect(runtime().pool!.busy).toBe(false);
   });
 
+  it("a sync convTranspose with a new resident weight while an async op runs packs its phase weights for that call", async () => {
+    const r = rng(33);
+    const xt = rand(r, [1, 64, 16, 16]), wt = rand(r, [64, 32, 4, 4]);
+    const want = bits(fcn.convTranspose(xt, wt, null, { strides: 2, pads: 1 }, { algorithm: "subpixel" }));
+    const rw = fcn.resident(wt);
+    const pending = fcn.gemmAsync(a, bb);
+    await new Promise((res) => setImmediate(res));
+    expect(runtime().pool!.busy).toBe(true);
+    expect(bits(fcn.convTranspose(xt, rw, null, { strides: 2, pads: 1 }, { algorithm: "subpixel" }))).toEqual(want);
+    expect(bits(await pending)).toEqual(wantGemm);
+    // between ops again: now the phase weights are kept, and the answer is the same
+    expect(bits(fcn.convTranspose(xt, rw, null, { strides: 2, pads: 1 }, { algorithm: "subpixel" }))).toEqual(want);
+    rw.dispose();
+  });
+
   it("a worker that throws, exits or hangs during an async program rejects it with PoolError; the pool recovers", async () => {
     const rt = runtime();
     const pool = rt.pool!;
@@ -195,6 +210,36 @@ describe("async ops on 3 threads: split over the workers, in stages, bit-identic
     } finally {
       Object.assign(splitThresholds, saved);
     }
+  });
+});
+
+describe("ready() and dispose() while a ready() is still loading", () => {
+  it("dispose() wins over a ready() it overtook: no runtime, no workers", async () => {
+    const p = fcn.ready({ threads: 2 });
+    await fcn.dispose();
+    await expect(p).rejects.toBeInstanceOf(fcn.NotReadyError);
+    expect(fcn.isReady()).toBe(false);
+  });
+
+  it("the last ready() wins over an earlier one still loading", async () => {
+    const first = fcn.ready({ threads: 2 });
+    const second = fcn.ready({ threads: 1 });
+    await expect(first).rejects.toBeInstanceOf(fcn.NotReadyError);
+    expect((await second).threads).toBe(1);
+    expect(runtime().info.threads).toBe(1);
+    expect(runtime().pool).toBeNull();
+  });
+
+  it("Net.backward after a new ready() asks for a new run()", async () => {
+    await fcn.ready({ threads: 2 });
+    const n = net(true);
+    n.training = true;
+    const x = rand(rng(34), [1, 3, 48, 40]);
+    const y = n.run(x);
+    await fcn.ready({ threads: 1 });
+    expect(() => n.backward(fcn.tensor(new Float32Array(size(y.shape)), y.shape.slice()))).toThrow(fcn.NotReadyError);
+    n.run(x);
+    expect(n.backward(fcn.tensor(new Float32Array(size(y.shape)), y.shape.slice())).size).toBeGreaterThan(0);
   });
 });
 

@@ -274,4 +274,23 @@ describe("threads: process exit", () => {
     expect(child.status).toBe(0);
     expect(child.stdout.trim()).toBe("2 72");
   });
+
+  it("a Node script that awaits an async op on the pool gets its result before it exits", () => {
+    const index = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+    // Nothing else keeps the event loop alive while the op runs on a worker.
+    const script = `
+      const fcn = await import(${JSON.stringify(index)});
+      await fcn.ready({ threads: 2 });
+      const a = fcn.tensor(new Float32Array(256 * 256).fill(0.5), [256, 256]);
+      const y = await fcn.gemmAsync(a, a);
+      const x = fcn.tensor(new Float32Array(64 * 32 * 32).fill(0.5), [1, 64, 32, 32]);
+      const w = fcn.tensor(new Float32Array(64 * 64 * 9).fill(0.25), [64, 64, 3, 3]);
+      const z = await fcn.convAsync(x, w, null, { pads: 1 });
+      console.log(y.data[0], z.data[500]);`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000 });
+    expect(child.error, String(child.error)).toBeUndefined();
+    expect(child.stderr).toBe("");
+    expect(child.status).toBe(0);
+    expect(child.stdout.trim()).toBe("64 72");
+  });
 });

@@ -301,6 +301,9 @@ export class Net {
    */
   backward(dOut: Tensor): Map<string, Tensor> {
     this.idle("backward()");
+    if (this.planRan && this.plan !== null && this.plan.rt !== runtime()) {
+      throw new NotReadyError("Net.backward: ready() loaded a new runtime since the last run(); run() again first");
+    }
     if (this.planRan && this.plan !== null && this.plan.training) {
       const want = (this.plan.blobShape(this.spec.output) as number[]);
       const shape = checkTensor(dOut, "Net.backward(dOut)");

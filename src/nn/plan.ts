@@ -183,8 +183,8 @@ export class NetPlan {
         const inPlane = product(window.image), outPlane = product(window.grid);
         return {
           layer,
-          forward: () => withArena(() => runWindowKernel(rt, "f32_max_pool__fast", window, planes, x.ptr, inPlane, y.ptr, outPlane)),
-          backward: () => this.toInput(inputName, (dx) => withArena(() =>
+          forward: () => withArena(rt, () => runWindowKernel(rt, "f32_max_pool__fast", window, planes, x.ptr, inPlane, y.ptr, outPlane)),
+          backward: () => this.toInput(inputName, (dx) => withArena(rt, () =>
             runWindowKernel(rt, "f32_max_pool_backward__fast", window, planes, x.ptr, inPlane, dx, inPlane, dy().ptr, outPlane))),
         };
       }

@@ -71,7 +71,13 @@ function residentPhaseWeights(w: Tensor, g: ConvGeometry): number {
   const rt = runtime();
   const pw = handle.pointer(rt, "convTranspose(w)");
   if (pw === null) return 0;
-  return handle.derived(rt, phaseWeightKey(g), phaseWeightBytes(g), (out) => packPhaseWeights(rt, g, pw, out)) ?? 0;
+  try {
+    return handle.derived(rt, phaseWeightKey(g), phaseWeightBytes(g), (out) => packPhaseWeights(rt, g, pw, out)) ?? 0;
+  } catch (e) {
+    // Resident memory cannot be reserved while an async op holds the arena: pack for this call only.
+    if (e instanceof UnsupportedError) return 0;
+    throw e;
+  }
 }
 
 /**

@@ -314,9 +314,16 @@ export class Pool {
       }
       const deadline = Date.now() + timeoutMs;
       let error: PoolError | null = null;
-      for (const m of sent) {
-        const e = await this.finishAsync(m, deadline);
-        if (error === null) error = e;
+      // A pending Atomics.waitAsync does not keep Node's event loop alive (and the workers are
+      // unref'd): without this timer a script awaiting an async op would exit in the middle of it.
+      const keepAlive = setInterval(() => {}, 60_000);
+      try {
+        for (const m of sent) {
+          const e = await this.finishAsync(m, deadline);
+          if (error === null) error = e;
+        }
+      } finally {
+        clearInterval(keepAlive);
       }
       if (error !== null) throw error;
       return true;

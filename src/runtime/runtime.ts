@@ -52,6 +52,8 @@ export interface Runtime {
 
 let current: Runtime | null = null;
 let pending: { key: string; promise: Promise<RuntimeInfo> } | null = null;
+/** Counts ready() and dispose() calls: a load installs its runtime only if none came after it. */
+let generation = 0;
 
 /** The loaded runtime; throws NotReadyError before `await ready()`. */
 export function runtime(): Runtime {
@@ -161,7 +163,7 @@ async function readThreads(threads: ReadyOptions["threads"]): Promise<{ threads:
   return { threads: wanted, threadsReason: `${why}: the calling thread and ${wanted - 1} worker_threads on one shared memory` };
 }
 
-async function load(options: ReadyOptions): Promise<RuntimeInfo> {
+async function load(options: ReadyOptions, gen: number): Promise<RuntimeInfo> {
   if (!hasWebAssembly()) throw new UnsupportedError("ready(): this host has no WebAssembly");
   const features = { simd: hasSimd(), relaxedSimd: hasRelaxedSimd() };
   const simd = options.simd ?? "auto";
@@ -209,6 +211,11 @@ async function load(options: ReadyOptions): Promise<RuntimeInfo> {
   const info: RuntimeInfo = { build: options.wasm === undefined ? build : "custom", ...threadInfo, features };
   const arena = new Arena(memory, ARENA_BASE);
   const pool = shared ? await Pool.create(threadInfo.threads, memory, module, isNode() ? "node" : "web") : null;
+  if (gen !== generation) {
+    // A later ready() or dispose() was called while this one loaded: that one decides.
+    if (pool !== null) await pool.dispose();
+    throw new NotReadyError("ready(): a later ready() or dispose() was called before this one finished loading; await that one");
+  }
   const previous = current;
   current = { kernels: committing(exports, arena), memory, arena, params: new ParamBlock(memory), info, pool };
   if (previous !== null && previous.pool !== null) void previous.pool.dispose();
@@ -223,6 +230,7 @@ export async function dispose(): Promise<void> {
   const rt = current;
   current = null;
   pending = null;
+  generation++;
   if (rt !== null && rt.pool !== null) await rt.pool.dispose();
 }
 
@@ -252,7 +260,7 @@ export function ready(options: ReadyOptions | null = {}): Promise<RuntimeInfo> {
   }
   const key = JSON.stringify({ threads: options.threads, simd: options.simd, wasm: options.wasm === undefined ? null : typeof options.wasm === "string" || options.wasm instanceof URL ? String(options.wasm) : Math.random() });
   if (pending !== null && pending.key === key) return pending.promise;
-  const promise = load(options);
+  const promise = load(options, ++generation);
   pending = { key, promise };
   promise.catch(() => {
     if (pending?.promise === promise) pending = null;
