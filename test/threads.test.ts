@@ -109,7 +109,8 @@ function tinyCases(): Case[] {
     cases.push([`convTranspose depthwise C${3 + i}`, () => fcn.convTranspose(xd, wd, null, { group: 3 + i, strides: s })]);
     cases.push([`maxPool k${k + 1}`, () => fcn.maxPool(xd, { kernelShape: k + 1, strides: s })]);
     cases.push([`im2col k${k}`, () => fcn.im2col(xd, { kernelShape: k, strides: s })]);
-    cases.push([`gemm ${5 + i}×${3 + i}·${3 + i}×${9 + 2 * i}`, () => fcn.gemm(rand(rng(i), [5 + i, 3 + i]), rand(rng(i + 9), [3 + i, 9 + 2 * i]))]);
+    // N wide enough for column panels on 3 threads (4·16 columns each at least), ragged at the end
+    cases.push([`gemm ${5 + i}×${3 + i}·${3 + i}×${197 + 2 * i}`, () => fcn.gemm(rand(rng(i), [5 + i, 3 + i]), rand(rng(i + 9), [3 + i, 197 + 2 * i]))]);
   }
   return cases;
 }
@@ -166,7 +167,17 @@ describe("threads: results identical to one thread", () => {
       splitThresholds.macs = 1;
       splitThresholds.bytes = 1;
       try {
-        tiny.forEach(([name, f], i) => expectSameBits(flat(f()), want.tiny[i], `${name}, ${threads} threads`));
+        // Some tiny cases cannot split at all (one output channel and one image); every kind of
+        // op must split in some of its cases, or the forced thresholds test nothing.
+        const pool = runtime().pool!;
+        const kind = (name: string) => name.split(" ").slice(0, name.startsWith("convTranspose ") ? 2 : 1).join(" ");
+        const split = new Map<string, boolean>();
+        tiny.forEach(([name, f], i) => {
+          const before = pool.dispatches;
+          expectSameBits(flat(f()), want.tiny[i], `${name}, ${threads} threads`);
+          split.set(kind(name), (split.get(kind(name)) ?? false) || pool.dispatches > before);
+        });
+        expect([...split].filter(([, s]) => !s).map(([k]) => k), "kinds of tiny op that never split with the thresholds at 1").toEqual([]);
         net.forEach(([name, f], i) => expectSameBits(flat(f()), want.net[i], `${name}, ${threads} threads, forced splits`));
       } finally {
         Object.assign(splitThresholds, saved);
