@@ -11,28 +11,21 @@ import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM helpers without type declarations
-import { findChromium, launchChromium, loadApp } from "../../scripts/browser/chromium.js";
+import { launchChromium, loadApp } from "../../scripts/browser/chromium.js";
 // @ts-expect-error: plain ESM helpers without type declarations
 import { REPO, createApp, pack } from "../../scripts/browser/consumer.js";
 // @ts-expect-error: plain ESM helpers without type declarations
 import { serve } from "../../scripts/browser/server.js";
 // @ts-expect-error: plain ESM helpers without type declarations
 import { WASM_LIMIT, sizes, table } from "../../scripts/browser/sizes.js";
+import { requireChromium, setupSuite, skipWithoutChromium } from "./suite.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Loaded = Awaited<ReturnType<typeof loadApp>> & { server: any };
 
-const CHROMIUM = findChromium() as string | null;
-const IN_CI = Boolean(process.env.CI) && process.env.CI !== "false" && process.env.CI !== "0";
-const SKIP = CHROMIUM === null && !IN_CI;
-if (SKIP) {
-  console.warn(
-    "\n*** test/browser SKIPPED: no Chromium binary (install Debian's `chromium`, or set CHROMIUM_PATH). " +
-      "Under CI=true this is a failure, not a skip. ***\n",
-  );
-}
+const SKIP = skipWithoutChromium("test/browser");
 
 // The loader reads a file: URL through `import("node:fs/promises")`. webpack 5 (target web)
 // cannot bundle a `node:` import unless it is marked `/* webpackIgnore: true */`. Until the
@@ -75,25 +68,10 @@ describe.skipIf(SKIP)("browser: the packed package in Vite and webpack 5 apps (D
   let browser: { context: any; version: string | null; close: () => Promise<void> } | null = null;
   const servers: { close: () => Promise<void> }[] = [];
 
-  // A failing beforeAll leaves its tests "skipped" in vitest's JSON report, which scripts/test.js
-  // would not count as failures: setup errors are kept and thrown by each test instead.
-  let setupError: unknown = null;
-  beforeEach(() => {
-    if (setupError !== null) throw setupError;
-  });
-
-  beforeAll(async () => {
-    try {
-      await setup();
-    } catch (e) {
-      setupError = e;
-    }
-  }, 180_000);
+  setupSuite(setup, 180_000);
 
   async function setup(): Promise<void> {
-    if (CHROMIUM === null) {
-      throw new Error("CI is set but no Chromium binary was found: .ci/run must install Debian's `chromium` (apt-get install -y chromium)");
-    }
+    const chromium = requireChromium();
     const t0 = Date.now();
     tmp = mkdtempSync(join(tmpdir(), "fcn-wasm-browser-"));
     packed = pack(join(tmp, "pack"));
@@ -126,7 +104,7 @@ describe.skipIf(SKIP)("browser: the packed package in Vite and webpack 5 apps (D
       out.webpack = await build("webpack", webpackApp, join(tmp, "out/webpack"));
     }
     const t1 = Date.now();
-    browser = await launchChromium(CHROMIUM);
+    browser = await launchChromium(chromium);
     console.log(`browser test setup: pack + 3 builds ${t1 - t0} ms, Chromium ${browser!.version} started in ${Date.now() - t1} ms`);
   }
 

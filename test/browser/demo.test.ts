@@ -8,22 +8,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM helpers without type declarations
-import { findChromium, launchChromium, loadApp } from "../../scripts/browser/chromium.js";
+import { launchChromium, loadApp } from "../../scripts/browser/chromium.js";
 // @ts-expect-error: plain ESM helpers without type declarations
 import { startDemo } from "../../scripts/demo.js";
+import { requireChromium, setupSuite, skipWithoutChromium } from "./suite.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const CHROMIUM = findChromium() as string | null;
-const IN_CI = Boolean(process.env.CI) && process.env.CI !== "false" && process.env.CI !== "0";
-const SKIP = CHROMIUM === null && !IN_CI;
-if (SKIP) {
-  console.warn(
-    "\n*** test/browser/demo SKIPPED: no Chromium binary (install Debian's `chromium`, or set CHROMIUM_PATH). " +
-      "Under CI=true this is a failure, not a skip. ***\n",
-  );
-}
+const SKIP = skipWithoutChromium("test/browser/demo");
 
 describe.skipIf(SKIP)("browser: the demo page (npm run demo) in Debian Chromium", () => {
   let server: any = null;
@@ -31,27 +24,16 @@ describe.skipIf(SKIP)("browser: the demo page (npm run demo) in Debian Chromium"
   let loaded: any = null;
   let page: any = null;
   let tmp = "";
-  let setupError: unknown = null;
 
-  // As in bundlers.test.ts: a failing beforeAll would leave its tests "skipped"; keep the error
-  // and throw it from each test instead.
-  beforeEach(() => {
-    if (setupError !== null) throw setupError;
-  });
-
-  beforeAll(async () => {
-    try {
-      if (CHROMIUM === null) throw new Error("CI is set but no Chromium binary was found: install Debian's `chromium`");
-      tmp = mkdtempSync(join(tmpdir(), "fcn-wasm-demo-"));
-      server = await startDemo({ port: 0 });
-      browser = await launchChromium(CHROMIUM);
-      const t0 = Date.now();
-      loaded = await loadApp(browser.context, server.url("/"));
-      page = loaded.page;
-      console.log(`demo page ready in ${Date.now() - t0} ms (Chromium ${browser.version})`);
-    } catch (e) {
-      setupError = e;
-    }
+  setupSuite(async () => {
+    const chromium = requireChromium();
+    tmp = mkdtempSync(join(tmpdir(), "fcn-wasm-demo-"));
+    server = await startDemo({ port: 0 });
+    browser = await launchChromium(chromium);
+    const t0 = Date.now();
+    loaded = await loadApp(browser.context, server.url("/"));
+    page = loaded.page;
+    console.log(`demo page ready in ${Date.now() - t0} ms (Chromium ${browser.version})`);
   }, 60_000);
 
   afterAll(async () => {

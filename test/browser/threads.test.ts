@@ -8,24 +8,17 @@
 // the headers the page gets one thread and the reason.
 //
 // Skipped (loudly) only when there is no Chromium and CI is not set, as bundlers.test.ts.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM helpers without type declarations
-import { findChromium, launchChromium, loadApp } from "../../scripts/browser/chromium.js";
+import { launchChromium, loadApp } from "../../scripts/browser/chromium.js";
 // @ts-expect-error: plain ESM helpers without type declarations
 import { REPO } from "../../scripts/browser/consumer.js";
 // @ts-expect-error: plain ESM helpers without type declarations
 import { serve } from "../../scripts/browser/server.js";
+import { requireChromium, setupSuite, skipWithoutChromium } from "./suite.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const CHROMIUM = findChromium() as string | null;
-const IN_CI = Boolean(process.env.CI) && process.env.CI !== "false" && process.env.CI !== "0";
-const SKIP = CHROMIUM === null && !IN_CI;
-if (SKIP) {
-  console.warn(
-    "\n*** test/browser/threads SKIPPED: no Chromium binary (install Debian's `chromium`, or set CHROMIUM_PATH). " +
-      "Under CI=true this is a failure, not a skip. ***\n",
-  );
-}
+const SKIP = skipWithoutChromium("test/browser/threads");
 
 const PAGE = "/test/browser/threads/index.html?threads=2";
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
@@ -36,31 +29,19 @@ describe.skipIf(SKIP)("browser: threads (Web Worker pool) in Debian Chromium", (
   let isolated: any = null;
   let plain: any = null;
   let inWorker: any = null;
-  let setupError: unknown = null;
 
-  // As in bundlers.test.ts: a failing beforeAll would leave its tests "skipped"; keep the error
-  // and throw it from each test instead.
-  beforeEach(() => {
-    if (setupError !== null) throw setupError;
-  });
-
-  beforeAll(async () => {
-    try {
-      if (CHROMIUM === null) throw new Error("CI is set but no Chromium binary was found: install Debian's `chromium`");
-      browser = await launchChromium(CHROMIUM);
-      const open = async (opts: Record<string, unknown>) => {
-        const server = await serve(REPO, opts);
-        servers.push(server);
-        return loadApp(browser.context, server.url(PAGE), { timeout: 90_000 });
-      };
-      isolated = await open({ isolated: true });
-      plain = await open({});
-      const server = await serve(REPO, { isolated: true });
+  setupSuite(async () => {
+    browser = await launchChromium(requireChromium());
+    const open = async (opts: Record<string, unknown>) => {
+      const server = await serve(REPO, opts);
       servers.push(server);
-      inWorker = await loadApp(browser.context, server.url("/test/browser/threads/worker.html"), { timeout: 90_000 });
-    } catch (e) {
-      setupError = e;
-    }
+      return loadApp(browser.context, server.url(PAGE), { timeout: 90_000 });
+    };
+    isolated = await open({ isolated: true });
+    plain = await open({});
+    const server = await serve(REPO, { isolated: true });
+    servers.push(server);
+    inWorker = await loadApp(browser.context, server.url("/test/browser/threads/worker.html"), { timeout: 90_000 });
   }, 200_000);
 
   afterAll(async () => {

@@ -25,6 +25,25 @@ const rand = (r, shape) => fcn.tensor(Float32Array.from({ length: shape.reduce((
 const bits = (t) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
 const same = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
 
+/** Counts turns of the event loop (setTimeout 0) and the longest gap between two, until stop(). */
+function watchEventLoop() {
+  let ticks = 0, running = true, last = performance.now(), maxGap = 0;
+  const tick = () => {
+    ticks++;
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+    if (running) setTimeout(tick, 0);
+  };
+  setTimeout(tick, 0);
+  return {
+    stop() {
+      running = false;
+      return { ticks, maxGap };
+    },
+  };
+}
+
 const r = rng(7);
 const x = rand(r, [2, 32, 40, 40]), w = rand(r, [48, 32, 3, 3]), b = rand(r, [48]);
 const xt = rand(r, [1, 64, 16, 16]), wt = rand(r, [64, 32, 4, 4]);
@@ -82,35 +101,19 @@ async function main() {
   {
     const xl = rand(r, [1, 64, 128, 128]), wl = rand(r, [64, 64, 3, 3]);
     const wantLong = bits(fcn.conv(xl, wl, null, { pads: 1 }));
-    let ticks = 0, running = true, last = performance.now(), maxGap = 0;
-    const tick = () => {
-      ticks++;
-      const now = performance.now();
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-      if (running) setTimeout(tick, 0);
-    };
-    setTimeout(tick, 0);
+    const loop = watchEventLoop();
     const t0 = performance.now();
     const y = await fcn.convAsync(xl, wl, null, { pads: 1 });
-    result.longConv = { ms: performance.now() - t0, ticks, longestGapMs: 0, same: same(bits(y), wantLong) };
-    running = false;
-    result.longConv.longestGapMs = maxGap;
+    const ms = performance.now() - t0;
+    const { ticks, maxGap } = loop.stop();
+    result.longConv = { ms, ticks, longestGapMs: maxGap, same: same(bits(y), wantLong) };
   }
 
   // Net.runAsync: bit-identical, and the page's event loop turns while it runs.
   const net = fcn.Net.fromGraph(spec);
   result.netSync = same(bits(net.run(netX)), want.net);
-  let ticks = 0, running = true, last = performance.now(), maxGap = 0;
-  const tick = () => {
-    ticks++;
-    const now = performance.now();
-    maxGap = Math.max(maxGap, now - last);
-    last = now;
-    if (running) setTimeout(tick, 0);
-  };
-  setTimeout(tick, 0);
-  let frames = 0;
+  const loop = watchEventLoop();
+  let frames = 0, running = true;
   const frame = () => {
     frames++;
     if (running) requestAnimationFrame(frame);
@@ -120,6 +123,7 @@ async function main() {
   const y = await net.runAsync(netX);
   result.runAsyncMs = performance.now() - t0;
   running = false;
+  const { ticks, maxGap } = loop.stop();
   result.netAsync = same(bits(y), want.net);
   result.ticksDuringRunAsync = ticks;
   result.longestTickGapMs = maxGap;
