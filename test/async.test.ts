@@ -13,7 +13,7 @@ import type { Tensor } from "../dist/index.js";
 import { runtime } from "../dist/runtime/runtime.js";
 import { setPoolTimeout } from "../dist/runtime/pool.js";
 import { splitThresholds } from "../dist/ops/run.js";
-import { FAULT_EXIT, FAULT_GATE, FAULT_HANG, FAULT_THROW } from "../dist/runtime/control.js";
+import { FAULT_EXIT, FAULT_HANG, FAULT_THROW } from "../dist/runtime/control.js";
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const rand = (r: () => number, shape: number[]): Tensor => fcn.tensor(randArray(r, size(shape)), shape);
@@ -28,43 +28,19 @@ function net(resident: boolean) {
 }
 
 /**
- * Holds the pool as an async op does (an arena block on the stack, a program running on a worker)
- * until open() is called: the program waits on a gate word (FAULT_GATE). Resolves once the
- * program has been handed to a worker, so `pool.busy` stays true until open().
+ * Holds the pool as an async op does (a block on the arena's stack, a program running on a worker)
+ * until open() (Pool.hold); resolves once a worker has the program, so `pool.busy` stays true.
  */
 async function holdPool(): Promise<{ open: () => void; done: Promise<boolean> }> {
   const rt = runtime();
-  const pool = rt.pool!;
-  let dispatched!: () => void;
-  const handedOver = new Promise<void>((res) => (dispatched = res));
-  let gateIndex = 0;
-  const done = pool.exclusive(async () => {
-    const mark = rt.arena.mark();
-    // [FAULT_GATE, 1, gate word index] at ptr, the piece table [ptr, 3] at ptr + 32, the gate word at ptr + 48
-    const ptr = rt.arena.alloc(64, "test gate program");
-    try {
-      rt.arena.commit();
-      gateIndex = (ptr + 48) / 4;
-      Atomics.store(new Int32Array(rt.memory.buffer), gateIndex, 0);
-      new Float64Array(rt.memory.buffer, ptr, 6).set([FAULT_GATE, 1, gateIndex, 0, ptr, 3]);
-      const running = pool.runAsync(ptr + 32, 1);
-      dispatched();
-      if (!(await running)) throw new Error("holdPool: no worker was up to hold");
-      return true;
-    } finally {
-      rt.arena.release(mark);
-    }
-  });
-  await handedOver;
-  if (!pool.busy) throw new Error("holdPool: the gate program was not handed to a worker");
-  return {
-    open: () => {
-      const gate = new Int32Array(rt.memory.buffer);
-      Atomics.store(gate, gateIndex, 1);
-      Atomics.notify(gate, gateIndex);
-    },
-    done,
-  };
+  const mark = rt.arena.mark();
+  const ptr = rt.arena.alloc(64, "test gate program");
+  rt.arena.commit();
+  const held = rt.pool!.hold(ptr);
+  const done = held.done.finally(() => rt.arena.release(mark));
+  await held.started;
+  expect(rt.pool!.busy, "the gate program is on a worker").toBe(true);
+  return { open: held.open, done };
 }
 
 afterAll(async () => {

@@ -78,23 +78,18 @@ describe.skipIf(SKIP)("browser: threads (Web Worker pool) in Debian Chromium", (
     expect(result.netAsync).toBe(true);
   });
 
-  it("an async op runs on a worker: the page's event loop turns while a long convAsync runs", () => {
+  it("an async op runs on a worker: the page's event loop turns while a worker runs an async program", () => {
     const { result } = isolated;
     expect(result.asyncDispatches, "async stages handed to the worker").toBeGreaterThanOrEqual(4);
-    const c = result.longConv;
-    console.log(`convAsync 64→64 3×3 on 128×128: ${c.ms.toFixed(1)} ms; ${c.ticks} setTimeout turns meanwhile (longest gap ${c.longestGapMs.toFixed(1)} ms)`);
-    expect(c.same).toBe(true);
-    expect(c.ticks).toBeGreaterThanOrEqual(5);
-    expect(c.longestGapMs).toBeLessThan(c.ms / 2);
+    expect(result.held, "10 setTimeout turns while a gate program held the worker").toEqual({ busyTurns: 10, ran: true, busyAfter: false });
+    expect(result.longConv.same, "a long convAsync on the worker, bit-identical").toBe(true);
   });
 
   it("the page's event loop turns during Net.runAsync (it yields before every layer)", () => {
     const { result } = isolated;
-    console.log(`Net.runAsync: ${result.layers} layers in ${result.runAsyncMs.toFixed(1)} ms (run(): ${result.runSyncMs.toFixed(1)} ms); ` +
-      `${result.ticksDuringRunAsync} setTimeout turns (longest gap ${result.longestTickGapMs.toFixed(1)} ms), ${result.framesDuringRunAsync} animation frames meanwhile`);
-    expect(result.ticksDuringRunAsync).toBeGreaterThanOrEqual(5);
-    // The page waits for one layer at most, not for the whole network.
-    expect(result.longestTickGapMs).toBeLessThan(result.runAsyncMs / 2);
+    console.log(`Net.runAsync: ${result.layers} layers in ${result.runAsyncMs.toFixed(1)} ms; ${result.turnsDuringRunAsync} message turns meanwhile`);
+    // A runAsync that blocked would leave one or two turns; it yields once per layer.
+    expect(result.turnsDuringRunAsync).toBeGreaterThanOrEqual(result.layers / 2);
   });
 
   it("a worker that throws, exits or hangs surfaces as PoolError on the call; the pool recovers", () => {
