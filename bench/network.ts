@@ -1,8 +1,7 @@
 // `npm run bench:network [-- --quick] [-- --threads N]`: whole networks on fcn-wasm (1 thread,
 // both builds; with --threads N, the relaxed build on 1 and on N threads).
 //  - FCN-8s with VGG16 widths (fc6/fc7 4096, 21 classes, random weights, conv1_1 padded by 100)
-//    forward at 64×64 and 224×224: facts.md lists onnxruntime-node at 0.65 s / 1.8 s and
-//    onnxruntime-web at 3.1 s / 9.5 s for this network on this machine kind;
+//    forward at 64×64 and 224×224 (fcn-wasm alone: no peer runs here, so no ratio to one);
 //  - one training step (forward, cross-entropy, backward, Adam) of the small demo FCN-8s
 //    (scripts/lib/fcn-setup.js) on 4 generated 64×64 images, as images/s.
 // The output of the VGG16 forward is checked to be finite and of the input's size before timing.
