@@ -3,7 +3,7 @@
 //  - FCN-8s with VGG16 widths (fc6/fc7 4096, 21 classes, random weights, conv1_1 padded by 100)
 //    forward at 64×64 and 224×224 (fcn-wasm alone: no peer runs here, so no ratio to one);
 //  - one training step (forward, cross-entropy, backward, Adam) of the small demo FCN-8s
-//    (scripts/lib/fcn-setup.js) on 4 generated 64×64 images, as images/s.
+//    (weights/fcn8s-synthetic.js) on 4 generated 64×64 images, as images/s.
 // The output of the VGG16 forward is checked to be finite and of the input's size before timing.
 import "./v8-flags.js";
 import * as fcn from "../dist/index.js";
@@ -56,7 +56,7 @@ for (const config of configs) {
     rows.push({ build, work: `FCN-8s VGG16 forward ${size}×${size}, op by op`, ms: median(copied), note: `every layer copies in and out: ${(median(copied) / ms).toFixed(2)}× the plan's time` });
     net.dispose();
   }
-  const { demoSpec, trainStep, BATCH } = await import("../scripts/lib/fcn-setup.js");
+  const { demoSpec, trainStep, BATCH } = await import("../weights/fcn8s-synthetic.js");
   const small = fcn.Net.fromGraph(demoSpec("fixed"), undefined, { seed: 1 });
   const adam = new fcn.Adam({ lr: 1e-3 });
   let start = 0;

@@ -7,7 +7,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import * as fcn from "../dist/index.js";
-import { BATCH, demoSpec, evaluate, progress, trainStep } from "./lib/fcn-setup.js";
+import { BATCH, demoSpec, evaluate, trainStep } from "../weights/fcn8s-synthetic.js";
+import { progress } from "./lib/progress.js";
 import { parseTrainOptions } from "./lib/train-options.js";
 
 let options;

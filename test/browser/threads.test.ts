@@ -10,11 +10,11 @@
 // Skipped (loudly) only when there is no Chromium and CI is not set, as bundlers.test.ts.
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM helpers without type declarations
-import { launchChromium, loadApp } from "../../scripts/browser/chromium.js";
+import { launchChromium, loadApp } from "../../scripts/lib/chromium.js";
 // @ts-expect-error: plain ESM helpers without type declarations
-import { REPO } from "../../scripts/browser/consumer.js";
+import { REPO } from "./harness/consumer.js";
 // @ts-expect-error: plain ESM helpers without type declarations
-import { serve } from "../../scripts/browser/server.js";
+import { serve } from "../../scripts/lib/static-server.js";
 import { requireChromium, setupSuite, skipWithoutChromium } from "./suite.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
