@@ -6,20 +6,16 @@
 // #output[data-result] (or data-error). window.fcnDispose() ends the pool afterwards.
 import * as fcn from "/dist/index.js";
 import { runtime } from "/dist/runtime/runtime.js";
+import { mulberry32 } from "/dist/random.js";
 import { setPoolTimeout } from "/dist/runtime/pool.js";
 import { FAULT_EXIT, FAULT_HANG, FAULT_THROW } from "/dist/runtime/control.js";
 
 const threads = Number(new URLSearchParams(location.search).get("threads") ?? "2");
 
+/** The package's seeded generator, centred: floats in [−0.5, 0.5). */
 function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const next = mulberry32(seed);
+  return () => next() - 0.5;
 }
 const rand = (r, shape) => fcn.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, r), shape);
 const bits = (t) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
