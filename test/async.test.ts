@@ -1,4 +1,4 @@
-// The async forms (issue 4): convAsync, convTransposeAsync, gemmAsync, matmulAsync and
+// The async forms (README "Threads: async forms"): convAsync, convTransposeAsync, gemmAsync, matmulAsync and
 // Net.runAsync give bit-identical results to the synchronous ops, on one thread and on a 2-thread
 // pool (Node); they give the event loop a turn (a Net between layers). On a pool an async op runs
 // in stages on the workers (split on 3 threads, every algorithm, at lowered thresholds too): the

@@ -1,4 +1,4 @@
-// Error handling of the public API (README "Errors", design.md §4): every bad input gets a typed
+// Error handling of the public API (README "Errors"): every bad input gets a typed
 // error, thrown synchronously before any work, whose message names the argument, what was expected
 // and what was given. Each case asserts the class (and that it extends FcnWasmError and Error, with
 // `name` set to the class name) and regexes for the argument and the given value.

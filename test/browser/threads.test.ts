@@ -1,4 +1,4 @@
-// Threads in a browser (issue 4), in Debian's Chromium through playwright-core: the page
+// Threads in a browser (README "Threads in browsers"), in Debian's Chromium through playwright-core: the page
 // test/browser/threads/ (served from the repository root, importing dist/ as built) with COOP/COEP
 // headers is crossOriginIsolated and ready({ threads: 2 }) runs a pool of one module Web Worker:
 // sync ops (from the page's main thread), the async forms and Net.runAsync give results
