@@ -1,6 +1,7 @@
 // Test helpers for NaN and ±∞: put a few of them at seeded random places of an operand, and
 // compare a result with a float64 reference the IEEE way (NaN exactly where the reference has NaN,
 // ±∞ exactly where it has the same infinity, finite values within tolerance).
+import { expectClose } from "./lib.js";
 
 /** The special values the tests place: NaN, +∞, −∞. */
 export const SPECIALS: readonly number[] = [NaN, Infinity, -Infinity];
@@ -26,17 +27,12 @@ export function countSpecials(a: ArrayLike<number>): number {
  */
 export function expectIeee(got: { data: ArrayLike<number>; shape: readonly number[] }, want: { data: ArrayLike<number>; shape: readonly number[] },
   context: string, atol = 1e-5, rtol = 1e-4): void {
-  if (got.shape.length !== want.shape.length || got.shape.some((d, i) => d !== want.shape[i])) {
-    throw new Error(`${context}: shape [${got.shape.join(", ")}], expected [${want.shape.join(", ")}]`);
-  }
-  if (got.data.length !== want.data.length) throw new Error(`${context}: ${got.data.length} elements, expected ${want.data.length}`);
+  const wanted = `${countSpecials(want.data)} of ${want.data.length} wanted non-finite`;
+  // shapes, NaN where want is NaN, finite values within tolerance (a non-finite got fails there)
+  expectClose(got, want, `${context} (${wanted})`, atol, rtol);
+  // what expectClose lets through: an infinity of the wrong sign, or a finite value, where want is ±∞
   for (let i = 0; i < want.data.length; i++) {
     const g = got.data[i], w = want.data[i];
-    let problem = "";
-    if (Number.isNaN(w)) problem = Number.isNaN(g) ? "" : "expected NaN";
-    else if (!Number.isFinite(w)) problem = g === w ? "" : `expected ${w}`;
-    else if (!Number.isFinite(g)) problem = "expected a finite value";
-    else if (Math.abs(g - w) > atol + rtol * Math.abs(w)) problem = `|diff| ${Math.abs(g - w)} > ${atol} + ${rtol}·|want|`;
-    if (problem !== "") throw new Error(`${context}: element ${i} is ${g}, want ${w} (${problem}; ${countSpecials(want.data)} of ${want.data.length} wanted non-finite)`);
+    if (!Number.isNaN(w) && !Number.isFinite(w) && g !== w) throw new Error(`${context}: element ${i} is ${g}, expected ${w} (${wanted})`);
   }
 }
