@@ -24,6 +24,8 @@ export class ResidentTensor implements Tensor {
   readonly shape: readonly number[];
   #block: Block | null;
   readonly #size: number;
+  /** Whether the values are all finite, once a scan has told (convTranspose asks: ops/finite.ts). */
+  #finite: boolean | undefined;
   declare readonly [RESIDENT]: ResidentHandle;
 
   /** Use `resident(t)`. */
@@ -37,6 +39,7 @@ export class ResidentTensor implements Tensor {
       check: (name) => void this.#live(name),
       pointer: (rt, name) => this.#pointer(rt, name),
       derived: (rt, key, bytes, make) => this.#derived(rt, key, bytes, make),
+      finite: (scan) => (this.#finite ??= scan()),
     };
     Object.defineProperty(this, RESIDENT, { value: handle, enumerable: false });
   }
