@@ -13,12 +13,12 @@
 import { NotReadyError } from "../errors.js";
 import { type Runtime, runtime } from "../runtime/runtime.js";
 import { type Tensor, tensor } from "../tensor.js";
-import { type ConvGeometry, resolveConv, resolveConvTranspose, resolveMaxPool } from "../shape.js";
-import { convForward } from "../ops/conv.js";
+import { resolveConv, resolveConvTranspose, resolveMaxPool } from "../shape.js";
+import { convForward } from "../ops/conv-engine/forward.js";
 import { chooseAlgorithm, runTransposed } from "../ops/conv-transpose/algorithm.js";
+import { planConvGradients, runConvGradients } from "../ops/conv-gradients.js";
 import { resolveCrop } from "../ops/crop.js";
-import { channelSums, product, runWindowKernel, withArena } from "../ops/run.js";
-import { weightGradient } from "../ops/weight-gradient.js";
+import { product, runWindowKernel, withArena } from "../ops/run.js";
 import { softmax, softmaxBackward } from "./loss.js";
 import { type GraphSpec, type LayerSpec, splitParamAttrs } from "./graph.js";
 
@@ -149,25 +149,14 @@ export class NetPlan {
           if (isConv) convForward(rt, g, x.ptr, w.ptr, b?.ptr ?? 0, y.ptr);
           else runTransposed(rt, algorithm!, { g, x: x.ptr, w: w.ptr, b: b?.ptr ?? 0, y: y.ptr });
         });
-        // The adjoint of each: conv's dx is a transposed convolution of dy, convTranspose's a conv.
-        const adjoint: ConvGeometry = { N: g.N, C: g.M, M: g.C, group: g.group, window: g.window, outShape: x.shape.slice() };
-        const adjointAlgorithm = isConv ? chooseAlgorithm(adjoint) : null;
-        const Cg = g.C / g.group, Mg = g.M / g.group;
+        const gradients = planConvGradients(layer.op, g);
         const backward = () => withArena(rt, () => {
-          const d = dy();
-          if (this.wantsGrad(inputName)) {
-            const t = this.gradTarget(inputName);
-            if (isConv) runTransposed(rt, adjointAlgorithm!, { g: adjoint, x: d.ptr, w: w.ptr, b: 0, y: t.ptr });
-            else convForward(rt, adjoint, d.ptr, w.ptr, 0, t.ptr);
-            t.done();
-          }
-          const dw = this.paramGrads.get(wName);
-          if (dw === undefined) return;
-          // conv: dw_g = dy_g · im2col(x_g)ᵀ; convTranspose: dw_g = x_g · im2col(dy_g)ᵀ (weight-gradient.ts)
-          if (isConv) weightGradient(rt, { window: g.window, N: g.N, group: g.group, a: d.ptr, rows: Mg, s: x.ptr, sChannels: Cg, dw: dw.ptr });
-          else weightGradient(rt, { window: g.window, N: g.N, group: g.group, a: x.ptr, rows: Cg, s: d.ptr, sChannels: Mg, dw: dw.ptr });
-          const db = this.paramGrads.get(bName);
-          if (db !== undefined) rt.arena.f32(db.ptr, db.size).set(channelSums(rt.arena.f32(d.ptr, d.size), g.N, g.M, d.size / (g.N * g.M)));
+          const t = this.wantsGrad(inputName) ? this.gradTarget(inputName) : null;
+          runConvGradients(rt, gradients, {
+            dy: dy().ptr, x: x.ptr, w: w.ptr, dx: t?.ptr ?? 0,
+            dw: this.paramGrads.get(wName)?.ptr ?? 0, db: this.paramGrads.get(bName)?.ptr ?? 0,
+          });
+          t?.done();
         });
         return { layer, forward, backward };
       }

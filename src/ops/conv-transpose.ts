@@ -2,7 +2,7 @@
 // x [N, C, in…], w [C, M/group, k…] (+ b [M]) → y [N, M, out…] with
 // out = s·(in − 1) + outputPadding + d·(k − 1) + 1 − padBegin − padEnd (shape.ts resolveConvTranspose).
 // Three algorithms compute the same numbers (conv-transpose/*.ts); conv-transpose/algorithm.ts
-// holds the cost model that picks one. Backward below.
+// holds the cost model that picks one. Its backward is the one both conv ops share (conv-gradients.ts).
 import type { ConvTransposeAttrs } from "../attrs.js";
 import { checkAttrNames, show } from "../attrs.js";
 import { AttributeError, UnsupportedError } from "../errors.js";
@@ -10,10 +10,9 @@ import { type ConvGeometry, resolveConvTranspose } from "../shape.js";
 import { type Tensor, checkTensor, residentHandle, tensor } from "../tensor.js";
 import { runtime } from "../runtime/runtime.js";
 import { packPhaseWeights, phaseWeightBytes, phaseWeightKey } from "./conv-transpose/subpixel.js";
-import { channelSums, checkSameShape, product, operand, withArena } from "./run.js";
-import { weightGradient } from "./weight-gradient.js";
+import { checkSameShape, product, operand, withArena } from "./run.js";
 import { operandFinite } from "./finite.js";
-import { type WantedGradients, convForward } from "./conv.js";
+import { type WantedGradients, gradientTensors } from "./conv-gradients.js";
 import { type ConvTransposeAlgorithm, algorithmApplies, chooseAlgorithm, runTransposed, workspaceBytes } from "./conv-transpose/algorithm.js";
 
 export type { ConvTransposeAlgorithm };
@@ -139,24 +138,5 @@ export function convTransposeGradients(dy: Tensor, x: Tensor, w: Tensor, attrs: 
   const wShape = checkTensor(w, "convTransposeBackward(w)");
   const g = resolveConvTranspose(xShape, wShape, null, attrs, "convTransposeBackward");
   checkSameShape(dyShape, g.outShape, "convTransposeBackward(dy)", "convTranspose's output");
-  const { N, C, M, group, window } = g;
-  const Cg = C / group, Mg = M / group;
-  const inPlane = product(window.grid), outPlane = product(window.image), rows = Mg * product(window.kernel);
-  // dx = conv(dy) over the same window: conv weights [C, M/g, k] are w as it is.
-  const forward: ConvGeometry = { N, C: M, M: C, group, window, outShape: xShape.slice() };
-  return withArena((rt) => {
-    const pdy = operand(rt, dy, "convTransposeBackward(dy)");
-    const px = want.dw ? operand(rt, x, "convTransposeBackward(x)") : 0;
-    const pw = want.dx ? operand(rt, w, "convTransposeBackward(w)") : 0;
-    const pdx = want.dx ? rt.arena.alloc(N * C * inPlane * 4, "convTransposeBackward dx") : 0;
-    const pdw = want.dw ? rt.arena.alloc(C * rows * 4, "convTransposeBackward dw") : 0;
-    if (want.dx) convForward(rt, forward, pdy, pw, 0, pdx);
-    // dw_g [C/g, M/g·∏k] = x_g [C/g, ∏in] · im2col(dy_g)ᵀ, summed over images
-    if (want.dw) weightGradient(rt, { window, N, group, a: px, rows: Cg, s: pdy, sChannels: Mg, dw: pdw });
-    return {
-      dx: want.dx ? tensor(rt.arena.take(pdx, N * C * inPlane), xShape.slice()) : null,
-      dw: want.dw ? tensor(rt.arena.take(pdw, C * rows), wShape.slice()) : null,
-      db: tensor(channelSums(dy.data, N, M, outPlane), [M]),
-    };
-  });
+  return gradientTensors("convTransposeBackward", "ConvTranspose", g, { dy, x, w }, want);
 }

@@ -1,5 +1,5 @@
 // The cost model that picks one of the three transposed-convolution algorithms (they compute the
-// same numbers), and the dispatch to it. Used by convTranspose, by convBackward (whose dx is a
+// same numbers), and the dispatch to it. Used by convTranspose, by the conv gradients (conv's dx is a
 // transposed convolution) and by Net plans. The dispatch keeps NaN and ±∞ where the definition
 // puts them: sub-pixel gives way to GEMM + col2im when its extra products would invent a NaN.
 import type { Runtime } from "../../runtime/runtime.js";

@@ -16,8 +16,8 @@ import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry, Window } from "../../shape.js";
 import { asPlanar, gemmParams, interleaveParams, packParams, planar, windowParams } from "../../runtime/params.js";
 import { type Task, gemmWorkspace, pieces, ranges, runTasks, threadsFor } from "../run.js";
-import { convColumnBytes, convForward } from "../conv.js";
-import { band } from "../im2col-bands.js";
+import { convColumnBytes, convForward } from "../conv-engine/forward.js";
+import { band } from "../conv-engine/bands.js";
 import type { TransposedBuffers } from "./buffers.js";
 
 interface AxisPlan {

@@ -1,7 +1,7 @@
 // Column buffers in bands: im2col of a whole image can be tens of MB (K = C·∏k rows of every
 // output position), far out of cache between im2col writing it and the GEMM packing it. Conv and
 // the weight gradient therefore build it one band of output rows at a time.
-import type { Window } from "../shape.js";
+import type { Window } from "../../shape.js";
 
 /** Target size of one band of the im2col buffer: about an L2 cache's worth (Zen 3: 512 KB). */
 const BAND_BYTES = 1 << 19;

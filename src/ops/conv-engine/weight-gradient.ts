@@ -1,14 +1,14 @@
-// The weight gradient of a windowed op, shared by convBackward and convTransposeBackward:
+// The weight gradient of a windowed op, for the backward of conv and convTranspose (../conv-gradients.ts):
 // per image and group, dW_g += A_g [rows, P] · im2col(S_g)ᵀ [P, K], where the window slides over
 // S (conv: S = x, A = dy; convTransposeBackward: S = dy, A = x) and P counts its positions.
-// The sum over P runs one band of window rows at a time (im2col-bands.ts), so the column buffer
+// The sum over P runs one band of window rows at a time (bands.ts), so the column buffer
 // stays in cache instead of holding all K·P columns of an image:
 //   dW_g += A_g[:, band] · im2col_band(S_g)ᵀ   (GEMM with beta = 1 after the first band).
-import type { Runtime } from "../runtime/runtime.js";
-import type { Window } from "../shape.js";
-import { gemmParams, windowParams } from "../runtime/params.js";
-import { band, bandRows, gridRowsCols } from "./im2col-bands.js";
-import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "./run.js";
+import type { Runtime } from "../../runtime/runtime.js";
+import type { Window } from "../../shape.js";
+import { gemmParams, windowParams } from "../../runtime/params.js";
+import { band, bandRows, gridRowsCols } from "./bands.js";
+import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 
 export interface WeightGradientCall {
   window: Window;
