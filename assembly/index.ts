@@ -1,5 +1,5 @@
 // The module's exports: every kernel and its reference. Numbers in, memory writes out; the TS
-// runtime (src/runtime/) owns the imported memory and fills the parameter blocks (params.ts).
+// runtime (src/runtime/) owns the imported memory; the ops fill the parameter blocks (params.ts).
 export { f32_gemm__simd, f32_gemm_workspace_bytes } from "./gemm/gemm";
 export { f32_gemm__ref } from "./gemm/gemm-ref";
 export { f32_im2col__fast } from "./im2col/im2col";

@@ -1,5 +1,5 @@
 // Parameter blocks: a kernel with a long argument list takes one pointer to a block of 32-bit
-// words that the TS side fills (src/runtime/params.ts mirrors these slot numbers; keep the two
+// words that the TS side fills (src/ops/params.ts mirrors these slot numbers; keep the two
 // in step). Integers are i32, scale factors f32, pointers byte offsets into linear memory.
 
 /** Reads i32 slot `slot` of the block at `p`. */

@@ -5,7 +5,7 @@
 import { type Runtime, runtime } from "../runtime/runtime.js";
 import { ShapeError } from "../errors.js";
 import { type Tensor, describeShape, residentHandle } from "../tensor.js";
-import { type GemmCall, gemmParams, windowParams } from "../runtime/params.js";
+import { type GemmCall, gemmParams, windowParams } from "./params.js";
 import type { Window } from "../shape.js";
 import { Recording, replay } from "../runtime/record.js";
 

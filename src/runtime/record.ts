@@ -6,7 +6,7 @@
 import type { Runtime } from "./runtime.js";
 import { type Kernels, KERNEL_NAMES } from "./kernels.js";
 import { runProgram } from "./serve.js";
-import type { ParamWriter } from "./params.js";
+import type { ParamWriter } from "./param-block.js";
 
 /**
  * Kernels that compute a value instead of writing memory run at once, also while recording (the

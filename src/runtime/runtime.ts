@@ -6,7 +6,7 @@ import { AttributeError, NotReadyError, UnsupportedError } from "../errors.js";
 import { Arena } from "./arena.js";
 import { hasRelaxedSimd, hasSimd, hasWebAssembly } from "./features.js";
 import { type Kernels, KERNEL_NAMES } from "./kernels.js";
-import { ARENA_BASE, PARAMS_PTR, ParamBlock, type ParamWriter } from "./params.js";
+import { ARENA_BASE, PARAMS_PTR, ParamBlock, type ParamWriter } from "./param-block.js";
 import { MAX_WORKERS } from "./control.js";
 import { Pool } from "./pool.js";
 import { checkAttrNames, show } from "../attrs.js";

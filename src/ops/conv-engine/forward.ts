@@ -5,7 +5,7 @@
 // ops: conv runs on it, convTranspose's stride-1 sub-pixel path and the gradient of convTranspose too.
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
-import { gemmParams, windowParams } from "../../runtime/params.js";
+import { gemmParams, windowParams } from "../params.js";
 import { band, bandRows, gridRowsCols } from "./bands.js";
 import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 

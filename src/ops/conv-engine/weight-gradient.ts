@@ -6,7 +6,7 @@
 //   dW_g += A_g[:, band] · im2col_band(S_g)ᵀ   (GEMM with beta = 1 after the first band).
 import type { Runtime } from "../../runtime/runtime.js";
 import type { Window } from "../../shape.js";
-import { gemmParams, windowParams } from "../../runtime/params.js";
+import { gemmParams, windowParams } from "../params.js";
 import { band, bandRows, gridRowsCols } from "./bands.js";
 import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 

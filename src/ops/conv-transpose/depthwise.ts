@@ -2,7 +2,7 @@
 // upsampling is this case with group = C = M. One direct kernel pass, no workspace: each output
 // row is built in L1 from the input rows that reach it and written once.
 import type { Runtime } from "../../runtime/runtime.js";
-import { planar, transposedParams } from "../../runtime/params.js";
+import { planar, transposedParams } from "../params.js";
 import { type Task, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 import type { TransposedBuffers } from "./buffers.js";
 

@@ -4,7 +4,7 @@
 // negative derived pads. Extra workspace: the column buffer, M/g·∏k·∏in floats.
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
-import { gemmParams, windowParams } from "../../runtime/params.js";
+import { gemmParams, windowParams } from "../params.js";
 import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 import type { TransposedBuffers } from "./buffers.js";
 

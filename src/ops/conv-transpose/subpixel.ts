@@ -14,7 +14,7 @@
 // Stride 1 is the special case where P is y: then it runs as conv (banded im2col, no P).
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry, Window } from "../../shape.js";
-import { asPlanar, gemmParams, interleaveParams, packParams, planar, windowParams } from "../../runtime/params.js";
+import { asPlanar, gemmParams, interleaveParams, packParams, planar, windowParams } from "../params.js";
 import { type Task, gemmWorkspace, pieces, ranges, runTasks, threadsFor } from "../run.js";
 import { convColumnBytes, convForward } from "../conv-engine/forward.js";
 import { band } from "../conv-engine/bands.js";

@@ -1,36 +1,13 @@
-// Parameter blocks (the TS half of assembly/params.ts: keep the slot numbers in step). A block
-// is written at a fixed offset below the arena, then its address is passed to the kernel.
+// Kernel parameter blocks, the TS half of assembly/params.ts (keep the slot numbers in step): what
+// each word of a block means, and the writers the ops call. A writer fills a block through the
+// runtime's ParamWriter and returns the address to pass to the kernel.
 import type { Window } from "../shape.js";
+import type { ParamWriter } from "../runtime/param-block.js";
 
 export const GEMM = {
   M: 0, N: 1, K: 2, A: 3, LDA: 4, TRANS_A: 5, B: 6, LDB: 7, TRANS_B: 8, C: 9, LDC: 10,
   ALPHA: 11, BETA: 12, WORK: 13,
 } as const;
-
-/** Byte offset of the parameter block (inside the first page, above the module's static data). */
-export const PARAMS_PTR = 1024;
-const PARAM_WORDS = 64;
-/** The arena starts on the second page. */
-export const ARENA_BASE = 65536;
-
-/** Where kernel parameter blocks go: the fixed block (one thread), or a block per call (record.ts). */
-export interface ParamWriter {
-  /** Writes `ints` (and f32 values at the slots in `floats`) and returns the block's address. */
-  write(ints: readonly number[], floats?: Readonly<Record<number, number>>): number;
-}
-
-export class ParamBlock implements ParamWriter {
-  constructor(private memory: WebAssembly.Memory) {}
-
-  /** Writes `ints` (and f32 values at the slots in `floats`) and returns the block's address. */
-  write(ints: readonly number[], floats: Readonly<Record<number, number>> = {}): number {
-    const i32 = new Int32Array(this.memory.buffer, PARAMS_PTR, PARAM_WORDS);
-    const f32 = new Float32Array(this.memory.buffer, PARAMS_PTR, PARAM_WORDS);
-    for (let i = 0; i < ints.length; i++) i32[i] = ints[i];
-    for (const [slot, v] of Object.entries(floats)) f32[Number(slot)] = v;
-    return PARAMS_PTR;
-  }
-}
 
 /** GEMM operands: C[M×N] = alpha·op(A)·op(B) + beta·C; pointers are byte offsets, strides in elements. */
 export interface GemmCall {
