@@ -6,8 +6,8 @@ import { f32_conv_transpose_depthwise__simd } from "../conv-transpose/depthwise"
 import { f32_conv_transpose_depthwise__ref } from "../conv-transpose/depthwise-ref";
 import { f32_subpixel_interleave__fast } from "../conv-transpose/subpixel";
 import { f32_subpixel_interleave__ref } from "../conv-transpose/subpixel-ref";
-import { CT_Y, SP_Y } from "../params";
-import { randomBuffer, filledBuffer, guardsIntact, firstMismatch, at, block, reseed } from "./helpers";
+import { InterleaveParams, TransposedParams } from "../params";
+import { randomBuffer, filledBuffer, guardsIntact, firstMismatch, at, newBlock, reseed } from "./helpers";
 
 /** Output size of a transposed convolution along one axis (no output padding). */
 function outSize(n: i32, k: i32, s: i32, d: i32, pb: i32, pe: i32): i32 {
@@ -22,13 +22,13 @@ function depthwise(C: i32, MULT: i32, H: i32, W: i32, KH: i32, KW: i32, SH: i32,
   const x = randomBuffer(C * H * W), w = randomBuffer(C * MULT * KH * KW);
   const b: usize = withBias ? randomBuffer(C * MULT) : 0;
   const yFast = filledBuffer(n, 777), yRef = filledBuffer(n, -777);
-  const words = new StaticArray<i32>(18);
-  words[0] = C; words[1] = MULT; words[2] = H; words[3] = W; words[4] = KH; words[5] = KW;
-  words[6] = SH; words[7] = SW; words[8] = PT; words[9] = PL; words[10] = DH; words[11] = DW;
-  words[12] = OH; words[13] = OW; words[14] = <i32>x; words[15] = <i32>w; words[16] = <i32>b; words[17] = <i32>yFast;
-  const p = block(words);
+  const t = newBlock<TransposedParams>();
+  t.C = C; t.mult = MULT; t.H = H; t.W = W; t.KH = KH; t.KW = KW;
+  t.SH = SH; t.SW = SW; t.PT = PT; t.PL = PL; t.DH = DH; t.DW = DW;
+  t.OH = OH; t.OW = OW; t.x = x; t.w = w; t.bias = b; t.y = yFast;
+  const p = changetype<usize>(t);
   f32_conv_transpose_depthwise__simd(p);
-  store<i32>(p + (<usize>CT_Y << 2), <i32>yRef);
+  t.y = yRef;
   f32_conv_transpose_depthwise__ref(p);
   const bad = firstMismatch(yFast, yRef, n, 1e-5, 1e-4);
   let problem = "";
@@ -47,12 +47,12 @@ function interleave(M: i32, OH: i32, OW: i32, SH: i32, SW: i32, PT: i32, PL: i32
   const b: usize = withBias ? randomBuffer(M) : 0;
   const n = M * OH * OW;
   const yFast = filledBuffer(n, 777), yRef = filledBuffer(n, -777);
-  const words = new StaticArray<i32>(14);
-  words[0] = M; words[1] = OH; words[2] = OW; words[3] = SH; words[4] = SW; words[5] = PT; words[6] = PL;
-  words[7] = U0H; words[8] = U0W; words[9] = NUH; words[10] = NUW; words[11] = <i32>phases; words[12] = <i32>b; words[13] = <i32>yFast;
-  const p = block(words);
+  const t = newBlock<InterleaveParams>();
+  t.M = M; t.OH = OH; t.OW = OW; t.SH = SH; t.SW = SW; t.PT = PT; t.PL = PL;
+  t.U0H = U0H; t.U0W = U0W; t.NUH = NUH; t.NUW = NUW; t.phases = phases; t.bias = b; t.y = yFast;
+  const p = changetype<usize>(t);
   f32_subpixel_interleave__fast(p);
-  store<i32>(p + (<usize>SP_Y << 2), <i32>yRef);
+  t.y = yRef;
   f32_subpixel_interleave__ref(p);
   const bad = firstMismatch(yFast, yRef, n, 0, 0);
   let problem = "";

@@ -4,11 +4,8 @@
 // needed), transposes, alpha and beta (0 ignores NaN in C). Guards after C must stay intact.
 import { f32_gemm__simd, f32_gemm_workspace_bytes } from "../gemm/gemm";
 import { f32_gemm__ref } from "../gemm/gemm-ref";
-import {
-  GEMM_M, GEMM_N, GEMM_K, GEMM_A, GEMM_LDA, GEMM_TRANS_A, GEMM_B, GEMM_LDB, GEMM_TRANS_B, GEMM_C,
-  GEMM_LDC, GEMM_ALPHA, GEMM_BETA, GEMM_WORK,
-} from "../params";
-import { randomBuffer, copyBuffer, guardsIntact, firstMismatch, at, block, setReal, reseed } from "./helpers";
+import { GemmParams } from "../params";
+import { randomBuffer, copyBuffer, guardsIntact, firstMismatch, at, newBlock, reseed } from "./helpers";
 
 /** Runs both kernels on one problem and returns a description of the first disagreement, or "". */
 function check(M: i32, N: i32, K: i32, transA: bool, transB: bool, padA: i32, padB: i32, padC: i32, alpha: f32, beta: f32): string {
@@ -21,16 +18,14 @@ function check(M: i32, N: i32, K: i32, transA: bool, transB: bool, padA: i32, pa
   const cFast = randomBuffer(M * ldc);
   const cRef = copyBuffer(cFast, M * ldc);
   const work = heap.alloc(<usize>f32_gemm_workspace_bytes(M, N, K));
-  const words = new StaticArray<i32>(14);
-  words[GEMM_M] = M; words[GEMM_N] = N; words[GEMM_K] = K;
-  words[GEMM_A] = <i32>a; words[GEMM_LDA] = lda; words[GEMM_TRANS_A] = transA ? 1 : 0;
-  words[GEMM_B] = <i32>b; words[GEMM_LDB] = ldb; words[GEMM_TRANS_B] = transB ? 1 : 0;
-  words[GEMM_C] = <i32>cFast; words[GEMM_LDC] = ldc; words[GEMM_WORK] = <i32>work;
-  const p = block(words);
-  setReal(p, GEMM_ALPHA, alpha);
-  setReal(p, GEMM_BETA, beta);
+  const g = newBlock<GemmParams>();
+  g.M = M; g.N = N; g.K = K;
+  g.a = a; g.lda = lda; g.transA = transA ? 1 : 0;
+  g.b = b; g.ldb = ldb; g.transB = transB ? 1 : 0;
+  g.c = cFast; g.ldc = ldc; g.alpha = alpha; g.beta = beta; g.work = work;
+  const p = changetype<usize>(g);
   f32_gemm__simd(p);
-  store<i32>(p + (<usize>GEMM_C << 2), <i32>cRef);
+  g.c = cRef;
   f32_gemm__ref(p);
   let problem = "";
   const bad = firstMismatch(cFast, cRef, M * ldc, 1e-5 * <f32>K + 1e-5, 1e-4);

@@ -1,9 +1,6 @@
 // Spec helpers: buffers in the test runtime's heap, deterministic fill, guard words after each
 // output (a kernel that writes past its output is caught), and a tolerance compare.
-import {
-  GEO_C, GEO_H, GEO_W, GEO_KH, GEO_KW, GEO_SH, GEO_SW, GEO_PT, GEO_PL, GEO_DH, GEO_DW, GEO_OH, GEO_OW,
-  GEO_SRC, GEO_DST,
-} from "../params";
+import { WindowParams } from "../params";
 
 /** A guard value no kernel computes from our inputs. */
 export const GUARD: f32 = -12345.5;
@@ -67,15 +64,11 @@ export function at(p: usize, i: i32): f32 {
   return load<f32>(p + (<usize>i << 2));
 }
 
-/** Writes i32 words into a params block of 64 words and returns it. */
-export function block(words: StaticArray<i32>): usize {
-  const p = heap.alloc(256);
-  for (let i = 0; i < words.length; i++) store<i32>(p + (<usize>i << 2), words[i]);
-  return p;
-}
-
-export function setReal(p: usize, slot: i32, v: f32): void {
-  store<f32>(p + (<usize>slot << 2), v);
+/** A zeroed parameter block of class T (params.ts) in the heap; free it with heap.free(changetype<usize>(b)). */
+export function newBlock<T>(): T {
+  const p = heap.alloc(offsetof<T>());
+  memory.fill(p, 0, offsetof<T>());
+  return changetype<T>(p);
 }
 
 /** Index of the first element whose bit pattern differs (NaN payloads and −0 count), or −1. */
@@ -110,7 +103,7 @@ export function windows(L: i32, K: i32, S: i32, D: i32, P0: i32, P1: i32, ceil: 
   return n;
 }
 
-/** A 2-D window geometry (the GEO_* block of params.ts) with its end pads, for specs. */
+/** A 2-D window geometry (WindowParams in params.ts) with its end pads, for specs. */
 export class Geometry {
   OH: i32;
   OW: i32;
@@ -123,14 +116,14 @@ export class Geometry {
     this.OW = windows(W, KW, SW, DW, PL, PR, ceil);
   }
 
-  /** The GEO_* block reading `src` and writing `dst` (free it with heap.free). */
+  /** The WindowParams block reading `src` and writing `dst` (free it with heap.free). */
   block(src: usize, dst: usize): usize {
-    const w = new StaticArray<i32>(15);
-    w[GEO_C] = this.C; w[GEO_H] = this.H; w[GEO_W] = this.W; w[GEO_KH] = this.KH; w[GEO_KW] = this.KW;
-    w[GEO_SH] = this.SH; w[GEO_SW] = this.SW; w[GEO_PT] = this.PT; w[GEO_PL] = this.PL;
-    w[GEO_DH] = this.DH; w[GEO_DW] = this.DW; w[GEO_OH] = this.OH; w[GEO_OW] = this.OW;
-    w[GEO_SRC] = <i32>src; w[GEO_DST] = <i32>dst;
-    return block(w);
+    const b = newBlock<WindowParams>();
+    b.C = this.C; b.H = this.H; b.W = this.W; b.KH = this.KH; b.KW = this.KW;
+    b.SH = this.SH; b.SW = this.SW; b.PT = this.PT; b.PL = this.PL;
+    b.DH = this.DH; b.DW = this.DW; b.OH = this.OH; b.OW = this.OW;
+    b.src = src; b.dst = dst;
+    return changetype<usize>(b);
   }
 
   toString(): string {

@@ -8,7 +8,7 @@ import { f32_im2col__fast } from "../im2col/im2col";
 import { f32_im2col__ref } from "../im2col/im2col-ref";
 import { f32_col2im__fast } from "../im2col/col2im";
 import { f32_col2im__ref } from "../im2col/col2im-ref";
-import { GEO_DST } from "../params";
+import { WindowParams } from "../params";
 import {
   Geometry, randomBuffer, filledBuffer, copyBuffer, guardsIntact, firstMismatch, firstBitMismatch, unchanged,
   at, reseed,
@@ -29,7 +29,7 @@ function im2col(g: Geometry): string {
   const got = filledBuffer(n, 777), want = filledBuffer(n, -777);
   const p = g.block(x, got);
   f32_im2col__fast(p);
-  store<i32>(p + (<usize>GEO_DST << 2), <i32>want);
+  changetype<WindowParams>(p).dst = want;
   f32_im2col__ref(p);
   let problem = "";
   const bad = firstBitMismatch(got, want, n);
@@ -54,7 +54,7 @@ function col2im(g: Geometry): string {
   const got = filledBuffer(nx, 777), want = filledBuffer(nx, -777);
   const p = g.block(cols, got);
   f32_col2im__fast(p);
-  store<i32>(p + (<usize>GEO_DST << 2), <i32>want);
+  changetype<WindowParams>(p).dst = want;
   f32_col2im__ref(p);
   let problem = "";
   const bad = firstMismatch(got, want, nx, 1e-6 * <f32>(g.KH * g.KW), 1e-6);

@@ -3,7 +3,7 @@
 // padding, dilations, ceil grids hanging past the end, and windows wholly in padding (no argmax).
 import { f32_max_pool_backward__fast } from "../pool/max-pool-backward";
 import { f32_max_pool_backward__ref } from "../pool/max-pool-backward-ref";
-import { GEO_DST, GEO_GRAD } from "../params";
+import { WindowParams } from "../params";
 import { Geometry, randomBuffer, filledBuffer, copyBuffer, guardsIntact, firstMismatch, at, reseed } from "./helpers";
 
 function check(g: Geometry, mode: i32): string {
@@ -22,9 +22,9 @@ function check(g: Geometry, mode: i32): string {
   const xCopy = copyBuffer(x, n), dyCopy = copyBuffer(dy, m);
   const dxFast = filledBuffer(n, 777), dxRef = filledBuffer(n, -777);
   const p = g.block(x, dxFast);
-  store<i32>(p + (<usize>GEO_GRAD << 2), <i32>dy);
+  changetype<WindowParams>(p).grad = dy;
   f32_max_pool_backward__fast(p);
-  store<i32>(p + (<usize>GEO_DST << 2), <i32>dxRef);
+  changetype<WindowParams>(p).dst = dxRef;
   f32_max_pool_backward__ref(p);
   let problem = "";
   const bad = firstMismatch(dxFast, dxRef, n, 1e-6, 1e-6);

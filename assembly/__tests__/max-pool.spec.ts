@@ -5,7 +5,7 @@
 // the input must stay intact.
 import { f32_max_pool__fast } from "../pool/max-pool";
 import { f32_max_pool__ref } from "../pool/max-pool-ref";
-import { GEO_DST } from "../params";
+import { WindowParams } from "../params";
 import {
   Geometry, randomBuffer, filledBuffer, copyBuffer, guardsIntact, firstBitMismatch, unchanged, at, hexAt, reseed,
 } from "./helpers";
@@ -35,7 +35,7 @@ function pool(g: Geometry, fill: i32): string {
   const got = filledBuffer(n, 777), want = filledBuffer(n, -777);
   const p = g.block(x, got);
   f32_max_pool__fast(p);
-  store<i32>(p + (<usize>GEO_DST << 2), <i32>want);
+  changetype<WindowParams>(p).dst = want;
   f32_max_pool__ref(p);
   let problem = "";
   const bad = firstBitMismatch(got, want, n);

@@ -1,7 +1,7 @@
 // Depthwise transposed convolution (C/group = 1: FCN's fixed bilinear upsampling, any channel
 // multiplier). Every input channel c feeds output channels c·MULT … c·MULT + MULT − 1 alone:
 // y[m, oh, ow] = bias[m] + Σ x[c, ih, iw]·w[c, m − c·MULT, kh, kw] over oh = ih·SH − PT + kh·DH,
-// ow = iw·SW − PL + kw·DW. Block: CT_* in params.ts.
+// ow = iw·SW − PL + kw·DW. Block: TransposedParams in params.ts.
 // One output row at a time: it is set to the bias, then every (input row, kernel row) pair that
 // reaches it scatters a 1-D transposed convolution into it while it sits in L1, so each output row
 // goes to memory once. The 1-D scatter runs four kernel taps per v128. When SW is a multiple of 4
@@ -9,10 +9,7 @@
 // pixels are visited in ⌈4/SW⌉ interleaved passes so that consecutive vector stores never partly
 // overlap (a partly overlapping store-then-load defeats forwarding).
 // Reference with the same ABI: depthwise-ref.ts.
-import {
-  word, ptr, CT_C, CT_MULT, CT_H, CT_W, CT_KH, CT_KW, CT_SH, CT_SW, CT_PT, CT_PL, CT_DH, CT_DW,
-  CT_OH, CT_OW, CT_X, CT_WEIGHTS, CT_BIAS, CT_Y,
-} from "../params";
+import { TransposedParams } from "../params";
 
 /** yrow[iw·S − P + kw·D] += xrow[iw]·wrow[kw] for every iw < W, kw < K that lands in [0, OW). */
 @inline function scatterRow(yrow: usize, xrow: usize, wrow: usize, W: i32, K: i32, S: i32, P: i32, D: i32, OW: i32): void {
@@ -97,20 +94,20 @@ import {
 }
 
 export function f32_conv_transpose_depthwise__simd(p: usize): void {
-  const C = word(p, CT_C), MULT = word(p, CT_MULT), H = word(p, CT_H), W = word(p, CT_W);
-  const KH = word(p, CT_KH), KW = word(p, CT_KW), SH = word(p, CT_SH), SW = word(p, CT_SW);
-  const PT = word(p, CT_PT), PL = word(p, CT_PL), DH = word(p, CT_DH), DW = word(p, CT_DW);
-  const OH = word(p, CT_OH), OW = word(p, CT_OW);
-  const x = ptr(p, CT_X), w = ptr(p, CT_WEIGHTS), bias = ptr(p, CT_BIAS), y = ptr(p, CT_Y);
+  const t = changetype<TransposedParams>(p);
+  // What the loop over output rows reads: locals, so the block is not reloaded per row.
+  const H = t.H, W = t.W, KH = t.KH, KW = t.KW, SH = t.SH, SW = t.SW;
+  const PT = t.PT, PL = t.PL, DH = t.DH, DW = t.DW, OH = t.OH, OW = t.OW;
+  const MULT = t.mult, bias = t.bias;
   const rowBytes = <usize>OW << 2;
-  for (let c = 0; c < C; c++) {
-    const xplane = x + (<usize>(c * H * W) << 2);
+  for (let c = 0; c < t.C; c++) {
+    const xplane = t.x + (<usize>(c * H * W) << 2);
     for (let mm = 0; mm < MULT; mm++) {
       const m = c * MULT + mm;
-      const wk = w + (<usize>(m * KH * KW) << 2);
+      const wk = t.w + (<usize>(m * KH * KW) << 2);
       const b: f32 = bias != 0 ? load<f32>(bias + (<usize>m << 2)) : 0;
       const bv = f32x4.splat(b);
-      let yrow = y + (<usize>(m * OH) << 2) * <usize>OW;
+      let yrow = t.y + (<usize>(m * OH) << 2) * <usize>OW;
       for (let oh = 0; oh < OH; oh++) {
         let j = 0;
         for (; j + 4 <= OW; j += 4) v128.store(yrow + (<usize>j << 2), bv);

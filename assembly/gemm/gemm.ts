@@ -3,11 +3,8 @@
 // NR-wide panels ([KC][NR], zero-padded); for each MC-row block, A is packed (times alpha) into
 // MR-tall panels ([KC][MR], zero-padded); a 4×8 SIMD microkernel keeps 8 v128 accumulators in
 // registers and adds its tile into C. Reference with the same ABI: gemm-ref.ts.
-// Workspace (params GEMM_WORK): f32_gemm_workspace_bytes(M, N, K) bytes, 16-byte aligned.
-import {
-  word, real, ptr, GEMM_M, GEMM_N, GEMM_K, GEMM_A, GEMM_LDA, GEMM_TRANS_A, GEMM_B, GEMM_LDB,
-  GEMM_TRANS_B, GEMM_C, GEMM_LDC, GEMM_ALPHA, GEMM_BETA, GEMM_WORK,
-} from "../params";
+// Workspace (GemmParams.work): f32_gemm_workspace_bytes(M, N, K) bytes, 16-byte aligned.
+import { GemmParams } from "../params";
 
 const MR: i32 = 4; // microkernel rows (A broadcast by load32_splat)
 const NR: i32 = 8; // microkernel columns (two v128 of B)
@@ -217,14 +214,13 @@ function packB(dst: usize, b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j
   }
 }
 
-/** GEMM over the params block at `p` (slots GEMM_* in params.ts). */
+/** GEMM over the block at `p` (GemmParams in params.ts). */
 export function f32_gemm__simd(p: usize): void {
-  const M = word(p, GEMM_M), N = word(p, GEMM_N), K = word(p, GEMM_K);
-  const a = ptr(p, GEMM_A), lda = word(p, GEMM_LDA), transA = word(p, GEMM_TRANS_A) != 0;
-  const b = ptr(p, GEMM_B), ldb = word(p, GEMM_LDB), transB = word(p, GEMM_TRANS_B) != 0;
-  const c = ptr(p, GEMM_C), ldc = word(p, GEMM_LDC);
-  const alpha = real(p, GEMM_ALPHA), beta = real(p, GEMM_BETA);
-  const work = ptr(p, GEMM_WORK);
+  const g = changetype<GemmParams>(p);
+  // What the blocked loops read: locals, so the block is not reloaded per tile.
+  const M = g.M, N = g.N, K = g.K, a = g.a, lda = g.lda, transA = g.transA != 0;
+  const b = g.b, ldb = g.ldb, transB = g.transB != 0, c = g.c, ldc = g.ldc, alpha = g.alpha;
+  const beta = g.beta, work = g.work;
   if (M <= 0 || N <= 0) return;
   // beta = 0: the first depth slice overwrites C (C is never read, so NaN in it cannot leak).
   // Otherwise C is scaled once and every slice accumulates into it.

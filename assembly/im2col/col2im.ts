@@ -3,28 +3,24 @@
 // ih = oh·SH − PT + kh·DH and iw = ow·SW − PL + kw·DW; entries landing in the padding are dropped.
 // It overwrites the whole image (zero, then overlap-add). It is also the scatter half of a
 // transposed convolution. Reference with the same ABI: col2im-ref.ts.
-import {
-  word, ptr, GEO_C, GEO_H, GEO_W, GEO_KH, GEO_KW, GEO_SH, GEO_SW, GEO_PT, GEO_PL, GEO_DH, GEO_DW,
-  GEO_OH, GEO_OW, GEO_SRC, GEO_DST,
-} from "../params";
+import { WindowParams } from "../params";
 import { firstInside, endInside } from "./window";
 
 export function f32_col2im__fast(p: usize): void {
-  const C = word(p, GEO_C), H = word(p, GEO_H), W = word(p, GEO_W);
-  const KH = word(p, GEO_KH), KW = word(p, GEO_KW), SH = word(p, GEO_SH), SW = word(p, GEO_SW);
-  const PT = word(p, GEO_PT), PL = word(p, GEO_PL), DH = word(p, GEO_DH), DW = word(p, GEO_DW);
-  const OH = word(p, GEO_OH), OW = word(p, GEO_OW);
-  let col = ptr(p, GEO_SRC);
-  const x = ptr(p, GEO_DST);
-  memory.fill(x, 0, <usize>(C * H * W) << 2);
+  const g = changetype<WindowParams>(p);
+  // What the loops over output rows read: locals, so the block is not reloaded per row.
+  const SW = g.SW, W = g.W, OW = g.OW, SH = g.SH;
+  let col = g.src;
+  const planeFloats = g.H * W;
+  memory.fill(g.dst, 0, <usize>(g.C * planeFloats) << 2);
   const owBytes = <usize>OW << 2;
-  for (let c = 0; c < C; c++) {
-    const plane = x + (<usize>(c * H * W) << 2);
-    for (let kh = 0; kh < KH; kh++) {
-      const shiftH = kh * DH - PT;
-      const ohLo = firstInside(shiftH, SH), ohHi = endInside(shiftH, SH, H, OH);
-      for (let kw = 0; kw < KW; kw++) {
-        const shiftW = kw * DW - PL;
+  for (let c = 0; c < g.C; c++) {
+    const plane = g.dst + (<usize>(c * planeFloats) << 2);
+    for (let kh = 0; kh < g.KH; kh++) {
+      const shiftH = kh * g.DH - g.PT;
+      const ohLo = firstInside(shiftH, SH), ohHi = endInside(shiftH, SH, g.H, g.OH);
+      for (let kw = 0; kw < g.KW; kw++) {
+        const shiftW = kw * g.DW - g.PL;
         const lo = firstInside(shiftW, SW), hi = endInside(shiftW, SW, W, OW);
         if (lo < hi) {
           for (let oh = ohLo; oh < ohHi; oh++) {
@@ -51,7 +47,7 @@ export function f32_col2im__fast(p: usize): void {
             }
           }
         }
-        col += <usize>OH * owBytes;
+        col += <usize>g.OH * owBytes;
       }
     }
   }

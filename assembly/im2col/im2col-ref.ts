@@ -1,21 +1,15 @@
 // Reference im2col with the ABI of f32_im2col__fast: one bounds test per element.
-import {
-  word, ptr, GEO_C, GEO_H, GEO_W, GEO_KH, GEO_KW, GEO_SH, GEO_SW, GEO_PT, GEO_PL, GEO_DH, GEO_DW,
-  GEO_OH, GEO_OW, GEO_SRC, GEO_DST,
-} from "../params";
+import { WindowParams } from "../params";
 
 export function f32_im2col__ref(p: usize): void {
-  const C = word(p, GEO_C), H = word(p, GEO_H), W = word(p, GEO_W);
-  const KH = word(p, GEO_KH), KW = word(p, GEO_KW), SH = word(p, GEO_SH), SW = word(p, GEO_SW);
-  const PT = word(p, GEO_PT), PL = word(p, GEO_PL), DH = word(p, GEO_DH), DW = word(p, GEO_DW);
-  const OH = word(p, GEO_OH), OW = word(p, GEO_OW);
-  const x = ptr(p, GEO_SRC), cols = ptr(p, GEO_DST);
-  for (let c = 0; c < C; c++) for (let kh = 0; kh < KH; kh++) for (let kw = 0; kw < KW; kw++) {
-    const row = (c * KH + kh) * KW + kw;
-    for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
-      const ih = oh * SH - PT + kh * DH, iw = ow * SW - PL + kw * DW;
-      const v: f32 = ih >= 0 && ih < H && iw >= 0 && iw < W ? load<f32>(x + (<usize>((c * H + ih) * W + iw) << 2)) : 0;
-      store<f32>(cols + (<usize>(row * OH * OW + oh * OW + ow) << 2), v);
+  const g = changetype<WindowParams>(p);
+  const x = g.src, cols = g.dst;
+  for (let c = 0; c < g.C; c++) for (let kh = 0; kh < g.KH; kh++) for (let kw = 0; kw < g.KW; kw++) {
+    const row = (c * g.KH + kh) * g.KW + kw;
+    for (let oh = 0; oh < g.OH; oh++) for (let ow = 0; ow < g.OW; ow++) {
+      const ih = oh * g.SH - g.PT + kh * g.DH, iw = ow * g.SW - g.PL + kw * g.DW;
+      const v: f32 = ih >= 0 && ih < g.H && iw >= 0 && iw < g.W ? load<f32>(x + (<usize>((c * g.H + ih) * g.W + iw) << 2)) : 0;
+      store<f32>(cols + (<usize>(row * g.OH * g.OW + oh * g.OW + ow) << 2), v);
     }
   }
 }

@@ -1,27 +1,23 @@
 // Max pooling backward: dx[c, ih, iw] = Σ dy[c, oh, ow] over the windows whose maximum is (ih, iw).
 // A window's maximum is its first tap (kh-major, then kw) holding the largest value inside the
 // image, NaN counting as largest (as the forward's f32.max propagates it); padding never wins.
-// dx is zeroed, then each window adds its dy to its argmax. Geometry: GEO_* in params.ts, with
-// GEO_SRC = x, GEO_GRAD = dy, GEO_DST = dx. Reference with the same ABI: max-pool-backward-ref.ts.
-import {
-  word, ptr, GEO_C, GEO_H, GEO_W, GEO_KH, GEO_KW, GEO_SH, GEO_SW, GEO_PT, GEO_PL, GEO_DH, GEO_DW,
-  GEO_OH, GEO_OW, GEO_SRC, GEO_DST, GEO_GRAD,
-} from "../params";
+// dx is zeroed, then each window adds its dy to its argmax. Geometry: WindowParams in params.ts,
+// with src = x, grad = dy, dst = dx. Reference with the same ABI: max-pool-backward-ref.ts.
+import { WindowParams } from "../params";
 import { firstInside, endInside } from "../im2col/window";
 
 export function f32_max_pool_backward__fast(p: usize): void {
-  const C = word(p, GEO_C), H = word(p, GEO_H), W = word(p, GEO_W);
-  const KH = word(p, GEO_KH), KW = word(p, GEO_KW), SH = word(p, GEO_SH), SW = word(p, GEO_SW);
-  const PT = word(p, GEO_PT), PL = word(p, GEO_PL), DH = word(p, GEO_DH), DW = word(p, GEO_DW);
-  const OH = word(p, GEO_OH), OW = word(p, GEO_OW);
-  const x = ptr(p, GEO_SRC), dx = ptr(p, GEO_DST);
-  let dy = ptr(p, GEO_GRAD);
-  memory.fill(dx, 0, <usize>(C * H * W) << 2);
-  for (let c = 0; c < C; c++) {
-    const plane = <usize>(c * H * W) << 2;
-    for (let oh = 0; oh < OH; oh++) {
-      const baseH = oh * SH - PT;
-      const khLo = firstInside(baseH, DH), khHi = endInside(baseH, DH, H, KH);
+  const g = changetype<WindowParams>(p);
+  // What the loop over windows reads: locals, so the block is not reloaded per window.
+  const x = g.src, dx = g.dst, planeFloats = g.H * g.W;
+  const W = g.W, KW = g.KW, SW = g.SW, PL = g.PL, DH = g.DH, DW = g.DW, OW = g.OW;
+  let dy = g.grad;
+  memory.fill(dx, 0, <usize>(g.C * planeFloats) << 2);
+  for (let c = 0; c < g.C; c++) {
+    const plane = <usize>(c * planeFloats) << 2;
+    for (let oh = 0; oh < g.OH; oh++) {
+      const baseH = oh * g.SH - g.PT;
+      const khLo = firstInside(baseH, DH), khHi = endInside(baseH, DH, g.H, g.KH);
       for (let ow = 0; ow < OW; ow++) {
         const baseW = ow * SW - PL;
         const kwLo = firstInside(baseW, DW), kwHi = endInside(baseW, DW, W, KW);

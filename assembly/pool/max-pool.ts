@@ -3,24 +3,19 @@
 // Padding never wins (as if it held −∞); a window with no tap inside the image yields −∞.
 // Fast kernel: the valid tap ranges of each window are computed once per window, so the inner
 // loops carry no bounds test. Reference with the same ABI: max-pool-ref.ts.
-import {
-  word, ptr, GEO_C, GEO_H, GEO_W, GEO_KH, GEO_KW, GEO_SH, GEO_SW, GEO_PT, GEO_PL, GEO_DH, GEO_DW,
-  GEO_OH, GEO_OW, GEO_SRC, GEO_DST,
-} from "../params";
+import { WindowParams } from "../params";
 import { firstInside, endInside } from "../im2col/window";
 
 export function f32_max_pool__fast(p: usize): void {
-  const C = word(p, GEO_C), H = word(p, GEO_H), W = word(p, GEO_W);
-  const KH = word(p, GEO_KH), KW = word(p, GEO_KW), SH = word(p, GEO_SH), SW = word(p, GEO_SW);
-  const PT = word(p, GEO_PT), PL = word(p, GEO_PL), DH = word(p, GEO_DH), DW = word(p, GEO_DW);
-  const OH = word(p, GEO_OH), OW = word(p, GEO_OW);
-  const x = ptr(p, GEO_SRC);
-  let y = ptr(p, GEO_DST);
-  for (let c = 0; c < C; c++) {
-    const plane = x + (<usize>(c * H * W) << 2);
-    for (let oh = 0; oh < OH; oh++) {
+  const g = changetype<WindowParams>(p);
+  // What the loop over output pixels reads: locals, so the block is not reloaded per pixel.
+  const H = g.H, W = g.W, KH = g.KH, KW = g.KW, SW = g.SW, PL = g.PL, DH = g.DH, DW = g.DW, OW = g.OW;
+  let y = g.dst;
+  for (let c = 0; c < g.C; c++) {
+    const plane = g.src + (<usize>(c * H * W) << 2);
+    for (let oh = 0; oh < g.OH; oh++) {
       // taps kh with 0 ≤ oh·SH − PT + kh·DH < H: the window axis read "kh-major" (stride DH).
-      const baseH = oh * SH - PT;
+      const baseH = oh * g.SH - g.PT;
       const khLo = firstInside(baseH, DH), khHi = endInside(baseH, DH, H, KH);
       for (let ow = 0; ow < OW; ow++) {
         const baseW = ow * SW - PL;

@@ -1,40 +1,81 @@
-// Kernel parameter blocks, the TS half of assembly/params.ts (keep the slot numbers in step): what
-// each word of a block means, and the writers the ops call. A writer fills a block through the
-// runtime's ParamWriter and returns the address to pass to the kernel.
+// Kernel parameter blocks, the TS half of assembly/params.ts: one table per block (field name →
+// kind, in the declaration order of the AssemblyScript class of the same name; every field is one
+// 32-bit word), and writeBlock, which fills a block by field name through the runtime's ParamWriter
+// and returns the address to pass to the kernel. test/params-layout.test.ts compiles the classes
+// and checks that they and these tables agree (names, offsets, sizes, kinds).
 import type { Window } from "../shape.js";
 import type { ParamWriter } from "../runtime/param-block.js";
 
-export const GEMM = {
-  M: 0, N: 1, K: 2, A: 3, LDA: 4, TRANS_A: 5, B: 6, LDB: 7, TRANS_B: 8, C: 9, LDC: 10,
-  ALPHA: 11, BETA: 12, WORK: 13,
-} as const;
+/** A field's kind: integer (AS i32), float (f32) or pointer (usize: a byte offset). */
+export type FieldKind = "i32" | "f32" | "ptr";
+/** A block's fields in word order. */
+export type BlockTable = Readonly<Record<string, FieldKind>>;
+/** The values to write, by field name. */
+export type BlockValues<T extends BlockTable> = { readonly [F in keyof T]: number };
 
-/** GEMM operands: C[M×N] = alpha·op(A)·op(B) + beta·C; pointers are byte offsets, strides in elements. */
-export interface GemmCall {
-  M: number; N: number; K: number;
-  a: number; lda: number; transA: boolean;
-  b: number; ldb: number; transB: boolean;
-  c: number; ldc: number;
-  alpha: number; beta: number;
-  work: number;
+/** GemmParams: C[M×N] = alpha·op(A)·op(B) + beta·C; pointers are byte offsets, strides in elements. */
+export const GEMM_PARAMS = {
+  M: "i32", N: "i32", K: "i32", a: "ptr", lda: "i32", transA: "i32", b: "ptr", ldb: "i32", transB: "i32",
+  c: "ptr", ldc: "i32", alpha: "f32", beta: "f32", work: "ptr",
+} as const satisfies BlockTable;
+
+/** WindowParams: im2col, col2im, maxPool and its backward (2-D; 1-D runs with H = KH = 1). */
+export const WINDOW_PARAMS = {
+  C: "i32", H: "i32", W: "i32", KH: "i32", KW: "i32", SH: "i32", SW: "i32", PT: "i32", PL: "i32",
+  DH: "i32", DW: "i32", OH: "i32", OW: "i32", src: "ptr", dst: "ptr", grad: "ptr",
+} as const satisfies BlockTable;
+
+/** TransposedParams: the depthwise transposed convolution. */
+export const TRANSPOSED_PARAMS = {
+  C: "i32", mult: "i32", H: "i32", W: "i32", OH: "i32", OW: "i32", KH: "i32", KW: "i32", SH: "i32", SW: "i32",
+  PT: "i32", PL: "i32", DH: "i32", DW: "i32", x: "ptr", w: "ptr", bias: "ptr", y: "ptr",
+} as const satisfies BlockTable;
+
+/** InterleaveParams: sub-pixel phase outputs → output pixels. */
+export const INTERLEAVE_PARAMS = {
+  M: "i32", OH: "i32", OW: "i32", SH: "i32", SW: "i32", PT: "i32", PL: "i32",
+  U0H: "i32", U0W: "i32", NUH: "i32", NUW: "i32", phases: "ptr", bias: "ptr", y: "ptr",
+} as const satisfies BlockTable;
+
+/** PackParams: sub-pixel phase weights from ONNX ConvTranspose weights. */
+export const PACK_PARAMS = {
+  G: "i32", CG: "i32", MG: "i32", KH: "i32", KW: "i32", SH: "i32", SW: "i32", TH: "i32", TW: "i32", w: "ptr", out: "ptr",
+} as const satisfies BlockTable;
+
+/** Every block, by the name of its AssemblyScript class. */
+export const PARAM_BLOCKS: Readonly<Record<string, BlockTable>> = {
+  GemmParams: GEMM_PARAMS, WindowParams: WINDOW_PARAMS, TransposedParams: TRANSPOSED_PARAMS,
+  InterleaveParams: INTERLEAVE_PARAMS, PackParams: PACK_PARAMS,
+};
+
+/** Writes one block: field i of the table is word i (floats as f32 bits); returns its address. */
+export function writeBlock<T extends BlockTable>(writer: ParamWriter, table: T, values: BlockValues<T>): number {
+  const ints: number[] = [];
+  const floats: Record<number, number> = {};
+  for (const field in table) {
+    if (table[field] === "f32") {
+      floats[ints.length] = values[field];
+      ints.push(0);
+    } else {
+      ints.push(values[field]);
+    }
+  }
+  return writer.write(ints, floats);
 }
 
-export function gemmParams(block: ParamWriter, g: GemmCall): number {
-  const ints = new Array<number>(14).fill(0);
-  ints[GEMM.M] = g.M; ints[GEMM.N] = g.N; ints[GEMM.K] = g.K;
-  ints[GEMM.A] = g.a; ints[GEMM.LDA] = g.lda; ints[GEMM.TRANS_A] = g.transA ? 1 : 0;
-  ints[GEMM.B] = g.b; ints[GEMM.LDB] = g.ldb; ints[GEMM.TRANS_B] = g.transB ? 1 : 0;
-  ints[GEMM.C] = g.c; ints[GEMM.LDC] = g.ldc; ints[GEMM.WORK] = g.work;
-  return block.write(ints, { [GEMM.ALPHA]: g.alpha, [GEMM.BETA]: g.beta });
+/** GEMM operands (GEMM_PARAMS with the transposes as booleans). */
+export type GemmCall = Omit<BlockValues<typeof GEMM_PARAMS>, "transA" | "transB"> & { transA: boolean; transB: boolean };
+
+export function gemmParams(writer: ParamWriter, g: GemmCall): number {
+  return writeBlock(writer, GEMM_PARAMS, { ...g, transA: g.transA ? 1 : 0, transB: g.transB ? 1 : 0 });
 }
 
 /**
  * Window geometry for a 1-D or 2-D window over `channels` planes, from `src` to `dst` (`grad`:
  * dL/dy for maxPool backward). A 1-D window runs as 2-D with H = KH = 1.
  */
-export function windowParams(block: ParamWriter, w: Window, channels: number, src: number, dst: number, grad = 0): number {
-  const { H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW } = planar(w);
-  return block.write([channels, H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW, src, dst, grad]);
+export function windowParams(writer: ParamWriter, w: Window, channels: number, src: number, dst: number, grad = 0): number {
+  return writeBlock(writer, WINDOW_PARAMS, { C: channels, ...planar(w), src, dst, grad });
 }
 
 /** A window as the kernels see it: 2-D, image H×W, grid OH×OW (1-D: H = KH = OH = 1, no H padding). */
@@ -53,38 +94,7 @@ export function planar(w: Window): PlanarWindow {
   return { H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW };
 }
 
-/** Transposed-convolution block (assembly/params.ts CT_*). */
-export interface TransposedCall {
-  C: number; mult: number; H: number; W: number; KH: number; KW: number; SH: number; SW: number;
-  PT: number; PL: number; DH: number; DW: number; OH: number; OW: number;
-  x: number; w: number; bias: number; y: number;
-}
-
-export function transposedParams(block: ParamWriter, t: TransposedCall): number {
-  return block.write([t.C, t.mult, t.H, t.W, t.KH, t.KW, t.SH, t.SW, t.PT, t.PL, t.DH, t.DW, t.OH, t.OW, t.x, t.w, t.bias, t.y]);
-}
-
-/** Sub-pixel interleave block (assembly/params.ts SP_*). */
-export interface InterleaveCall {
-  M: number; OH: number; OW: number; SH: number; SW: number; PT: number; PL: number;
-  U0H: number; U0W: number; NUH: number; NUW: number; phases: number; bias: number; y: number;
-}
-
-export function interleaveParams(block: ParamWriter, t: InterleaveCall): number {
-  return block.write([t.M, t.OH, t.OW, t.SH, t.SW, t.PT, t.PL, t.U0H, t.U0W, t.NUH, t.NUW, t.phases, t.bias, t.y]);
-}
-
 /** A window's axes as 2-D (H, W) pairs: a 1-D window is H = 1 with `one` on the H axis. */
 export function asPlanar(values: readonly number[], one: number): [number, number] {
   return values.length === 2 ? [values[0], values[1]] : [one, values[0]];
-}
-
-/** Sub-pixel weight packing block (assembly/params.ts SPW_*). */
-export interface PackCall {
-  G: number; CG: number; MG: number; KH: number; KW: number; SH: number; SW: number; TH: number; TW: number;
-  w: number; out: number;
-}
-
-export function packParams(block: ParamWriter, t: PackCall): number {
-  return block.write([t.G, t.CG, t.MG, t.KH, t.KW, t.SH, t.SW, t.TH, t.TW, t.w, t.out]);
 }

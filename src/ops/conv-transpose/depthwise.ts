@@ -2,7 +2,7 @@
 // upsampling is this case with group = C = M. One direct kernel pass, no workspace: each output
 // row is built in L1 from the input rows that reach it and written once.
 import type { Runtime } from "../../runtime/runtime.js";
-import { planar, transposedParams } from "../params.js";
+import { TRANSPOSED_PARAMS, planar, writeBlock } from "../params.js";
 import { type Task, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 import type { TransposedBuffers } from "./buffers.js";
 
@@ -15,7 +15,7 @@ export function convTransposeDepthwise(rt: Runtime, t: TransposedBuffers): void 
   // Threads take input channels [c0, c1) (with their mult output planes) of every image.
   const lane = (c0: number, c1: number): Task => (r) => {
     for (let n = 0; n < N; n++) {
-      r.kernels.f32_conv_transpose_depthwise__simd(transposedParams(r.params, {
+      r.kernels.f32_conv_transpose_depthwise__simd(writeBlock(r.params, TRANSPOSED_PARAMS, {
         C: c1 - c0, mult, H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW,
         x: t.x + (n * C + c0) * inPlane * 4, w: t.w + c0 * mult * KH * KW * 4, bias: t.b === 0 ? 0 : t.b + c0 * mult * 4,
         y: t.y + (n * M + c0 * mult) * outPlane * 4,

@@ -14,7 +14,7 @@
 // Stride 1 is the special case where P is y: then it runs as conv (banded im2col, no P).
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry, Window } from "../../shape.js";
-import { asPlanar, gemmParams, interleaveParams, packParams, planar, windowParams } from "../params.js";
+import { INTERLEAVE_PARAMS, PACK_PARAMS, asPlanar, gemmParams, planar, windowParams, writeBlock } from "../params.js";
 import { type Task, gemmWorkspace, pieces, ranges, runTasks, threadsFor } from "../run.js";
 import { convColumnBytes, convForward } from "../conv-engine/forward.js";
 import { band } from "../conv-engine/bands.js";
@@ -100,7 +100,7 @@ export function phaseWeightBytes(g: ConvGeometry): number {
 /** Packs W_sub from w [C, M/g, k…] (byte offsets); it depends on w, the group, k and s only. */
 export function packPhaseWeights(rt: Runtime, g: ConvGeometry, w: number, out: number): void {
   const [h, v] = plan(g);
-  rt.kernels.f32_subpixel_pack_weights(packParams(rt.params, {
+  rt.kernels.f32_subpixel_pack_weights(writeBlock(rt.params, PACK_PARAMS, {
     G: g.group, CG: g.C / g.group, MG: g.M / g.group, KH: h.k, KW: v.k, SH: h.s, SW: v.s, TH: h.taps, TW: v.taps, w, out,
   }));
 }
@@ -165,7 +165,7 @@ export function convTransposeSubpixel(rt: Runtime, t: TransposedBuffers): void {
         b: cols, ldb: bandCells, transB: false,
         c: phases, ldc: bandCells, alpha: 1, beta: 0, work,
       }));
-      r.kernels.f32_subpixel_interleave__fast(interleaveParams(r.params, {
+      r.kernels.f32_subpixel_interleave__fast(writeBlock(r.params, INTERLEAVE_PARAMS, {
         M: m1 - m0, OH: h.out, OW: v.out, SH: h.s, SW: v.s, PT: h.p, PL: v.p,
         U0H: h.u0 + a0, U0W: v.u0, NUH: nr, NUW: v.cells,
         phases, bias: t.b === 0 ? 0 : t.b + (gi * Mg + m0) * 4, y: t.y + (n * M + gi * Mg + m0) * outPlane * 4,
