@@ -1,25 +1,19 @@
-// The module's exports: every kernel and its reference. Numbers in, memory writes out; the TS
-// runtime (src/runtime/) owns the imported memory; the ops fill the parameter blocks (params.ts).
+// The shipped module's exports: exactly the kernels the TS calls (src/runtime/kernels.ts lists
+// them, and test/kernel-exports.test.ts checks every build against that list). Numbers in, memory
+// writes out; the TS runtime owns the imported memory and the ops fill the parameter blocks
+// (params.ts). The references (*-ref.ts) are not exported: only the kernel specs compile them.
+// Names: f32_<op>[_<part>]__<instruction set>, the op shared by a family (conv_transpose_…).
 export { f32_gemm__simd, f32_gemm_workspace_bytes } from "./gemm/gemm";
-export { f32_gemm__ref } from "./gemm/gemm-ref";
-export { f32_im2col__fast } from "./im2col/im2col";
-export { f32_im2col__ref } from "./im2col/im2col-ref";
-export { f32_col2im__fast } from "./im2col/col2im";
-export { f32_col2im__ref } from "./im2col/col2im-ref";
-export { f32_max_pool__fast } from "./pool/max-pool";
-export { f32_max_pool__ref } from "./pool/max-pool-ref";
-export { f32_relu__simd, f32_add__simd, f32_bias_add__simd, f32_crop__simd, f32_relu_backward__simd, f32_uncrop__simd } from "./eltwise/eltwise";
-export { f32_relu__ref, f32_add__ref, f32_bias_add__ref, f32_crop__ref, f32_relu_backward__ref, f32_uncrop__ref } from "./eltwise/eltwise-ref";
+export { f32_im2col__scalar } from "./im2col/im2col";
+export { f32_col2im__simd } from "./im2col/col2im";
+export { f32_max_pool__scalar } from "./pool/max-pool";
+export { f32_max_pool_backward__scalar } from "./pool/max-pool-backward";
+export { f32_conv_transpose_depthwise__simd } from "./conv-transpose/depthwise";
+export { f32_conv_transpose_subpixel_interleave__simd, f32_conv_transpose_subpixel_pack_weights__scalar } from "./conv-transpose/subpixel";
+export { f32_relu__simd, f32_add__simd, f32_bias_add__simd, f32_crop__scalar, f32_relu_backward__simd, f32_uncrop__scalar } from "./eltwise/eltwise";
+export { f32_all_finite__simd } from "./eltwise/all-finite";
 
 /** First byte past the module's static data: the TS arena starts above it. */
 export function heap_base(): usize {
   return __heap_base;
 }
-export { f32_conv_transpose_depthwise__simd } from "./conv-transpose/depthwise";
-export { f32_conv_transpose_depthwise__ref } from "./conv-transpose/depthwise-ref";
-export { f32_subpixel_interleave__fast, f32_subpixel_pack_weights } from "./conv-transpose/subpixel";
-export { f32_subpixel_interleave__ref } from "./conv-transpose/subpixel-ref";
-export { f32_max_pool_backward__fast } from "./pool/max-pool-backward";
-export { f32_max_pool_backward__ref } from "./pool/max-pool-backward-ref";
-export { f32_all_finite__simd } from "./eltwise/all-finite";
-export { f32_all_finite__ref } from "./eltwise/all-finite-ref";

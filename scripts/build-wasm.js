@@ -11,7 +11,8 @@ const common = [
   "assembly/index.ts",
   "-O3", "--noAssert",
   "--runtime", "stub",
-  "--importMemory", "--initialMemory", "1",
+  // The memory is the runtime's (imported) and the exports are the kernels only (src/runtime/kernels.ts).
+  "--importMemory", "--noExportMemory", "--initialMemory", "1",
   "--enable", "simd",
 ];
 const threads = ["--enable", "threads", "--sharedMemory", "--maximumMemory", "65536"];

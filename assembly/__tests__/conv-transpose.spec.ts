@@ -1,13 +1,14 @@
 // The transposed-convolution kernels against their references: the depthwise kernel over strides
 // (multiples of 4 and not), kernels smaller and larger than the stride, dilations, pads (also
 // negative), multipliers and bias; the sub-pixel interleave over strides 1, 2, 3, 4, 8, offsets
-// and edge cells. Guards after every output must stay intact.
+// and edge cells; the sub-pixel weight packing over kernels below, at and past multiples of the
+// stride and groups. Guards after every output must stay intact.
 import { f32_conv_transpose_depthwise__simd } from "../conv-transpose/depthwise";
 import { f32_conv_transpose_depthwise__ref } from "../conv-transpose/depthwise-ref";
-import { f32_subpixel_interleave__fast } from "../conv-transpose/subpixel";
-import { f32_subpixel_interleave__ref } from "../conv-transpose/subpixel-ref";
-import { InterleaveParams, TransposedParams } from "../params";
-import { randomBuffer, filledBuffer, guardsIntact, firstMismatch, at, newBlock, reseed } from "./helpers";
+import { f32_conv_transpose_subpixel_interleave__simd, f32_conv_transpose_subpixel_pack_weights__scalar } from "../conv-transpose/subpixel";
+import { f32_conv_transpose_subpixel_interleave__ref, f32_conv_transpose_subpixel_pack_weights__ref } from "../conv-transpose/subpixel-ref";
+import { InterleaveParams, PackParams, TransposedParams } from "../params";
+import { randomBuffer, filledBuffer, guardsIntact, firstBitMismatch, firstMismatch, at, newBlock, reseed } from "./helpers";
 
 /** Output size of a transposed convolution along one axis (no output padding). */
 function outSize(n: i32, k: i32, s: i32, d: i32, pb: i32, pe: i32): i32 {
@@ -51,14 +52,36 @@ function interleave(M: i32, OH: i32, OW: i32, SH: i32, SW: i32, PT: i32, PL: i32
   t.M = M; t.OH = OH; t.OW = OW; t.SH = SH; t.SW = SW; t.PT = PT; t.PL = PL;
   t.U0H = U0H; t.U0W = U0W; t.NUH = NUH; t.NUW = NUW; t.phases = phases; t.bias = b; t.y = yFast;
   const p = changetype<usize>(t);
-  f32_subpixel_interleave__fast(p);
+  f32_conv_transpose_subpixel_interleave__simd(p);
   t.y = yRef;
-  f32_subpixel_interleave__ref(p);
+  f32_conv_transpose_subpixel_interleave__ref(p);
   const bad = firstMismatch(yFast, yRef, n, 0, 0);
   let problem = "";
   if (bad >= 0) problem = `M=${M} out=${OH}x${OW} s=${SH},${SW} p=${PT},${PL}: y[${bad}] = ${at(yFast, bad)}, reference ${at(yRef, bad)}`;
   else if (!guardsIntact(yFast, n)) problem = `M=${M} out=${OH}x${OW} s=${SH},${SW}: wrote past the output`;
   heap.free(phases); if (b != 0) heap.free(b); heap.free(yFast); heap.free(yRef); heap.free(p);
+  return problem;
+}
+
+/** Packs w [G·CG, MG, KH, KW] with both kernels: a copy, so bit for bit, and nothing past the end. */
+function pack(G: i32, CG: i32, MG: i32, KH: i32, KW: i32, SH: i32, SW: i32): string {
+  reseed(<u32>(G * 97 + CG * 31 + MG * 17 + KH * 7 + KW * 5 + SH * 3 + SW));
+  const TH = (KH + SH - 1) / SH, TW = (KW + SW - 1) / SW;
+  const n = G * MG * SH * SW * CG * TH * TW;
+  const w = randomBuffer(G * CG * MG * KH * KW);
+  const outFast = filledBuffer(n, 777), outRef = filledBuffer(n, -777);
+  const k = newBlock<PackParams>();
+  k.G = G; k.CG = CG; k.MG = MG; k.KH = KH; k.KW = KW; k.SH = SH; k.SW = SW; k.TH = TH; k.TW = TW;
+  k.w = w; k.out = outFast;
+  const p = changetype<usize>(k);
+  f32_conv_transpose_subpixel_pack_weights__scalar(p);
+  k.out = outRef;
+  f32_conv_transpose_subpixel_pack_weights__ref(p);
+  const bad = firstBitMismatch(outFast, outRef, n);
+  let problem = "";
+  if (bad >= 0) problem = `G=${G} CG=${CG} MG=${MG} k=${KH}x${KW} s=${SH},${SW}: W_sub[${bad}] = ${at(outFast, bad)}, reference ${at(outRef, bad)}`;
+  else if (!guardsIntact(outFast, n)) problem = `G=${G} CG=${CG} MG=${MG} k=${KH}x${KW} s=${SH},${SW}: wrote past W_sub`;
+  heap.free(w); heap.free(outFast); heap.free(outRef); heap.free(p);
   return problem;
 }
 
@@ -89,7 +112,7 @@ describe("f32_conv_transpose_depthwise__simd", () => {
   });
 });
 
-describe("f32_subpixel_interleave__fast", () => {
+describe("f32_conv_transpose_subpixel_interleave__simd", () => {
   it("strides 1, 2, 3, 4, 8 over output widths and offsets", () => {
     const strides: StaticArray<i32> = [1, 2, 3, 4, 8];
     for (let i = 0; i < strides.length; i++) {
@@ -102,5 +125,16 @@ describe("f32_subpixel_interleave__fast", () => {
   it("different strides per axis, no bias", () => {
     expect(interleave(3, 11, 29, 3, 4, 1, 5, false)).toBe("");
     expect(interleave(1, 7, 64, 2, 8, 0, 3, false)).toBe("");
+  });
+});
+
+describe("f32_conv_transpose_subpixel_pack_weights__scalar", () => {
+  it("k a multiple of s, k not a multiple of s (zero taps), k < s, k = 1", () => {
+    for (let s = 1; s <= 4; s++) for (let kk = 1; kk <= 9; kk++) expect(pack(1, 2, 3, kk, kk, s, s)).toBe("");
+  });
+  it("groups, channel counts, different kernels and strides per axis, 1-D (KH = SH = 1)", () => {
+    expect(pack(3, 2, 4, 4, 6, 2, 3)).toBe("");
+    expect(pack(2, 5, 1, 3, 16, 1, 8)).toBe("");
+    expect(pack(4, 1, 1, 1, 7, 1, 2)).toBe("");
   });
 });

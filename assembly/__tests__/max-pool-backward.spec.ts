@@ -1,7 +1,7 @@
-// f32_max_pool_backward__fast against its reference: overlapping windows (stride < kernel) that
+// f32_max_pool_backward__scalar against its reference: overlapping windows (stride < kernel) that
 // add into the same dx, ties (first tap wins), NaN (counts as largest), all-negative inputs with
 // padding, dilations, ceil grids hanging past the end, and windows wholly in padding (no argmax).
-import { f32_max_pool_backward__fast } from "../pool/max-pool-backward";
+import { f32_max_pool_backward__scalar } from "../pool/max-pool-backward";
 import { f32_max_pool_backward__ref } from "../pool/max-pool-backward-ref";
 import { WindowParams } from "../params";
 import { Geometry, randomBuffer, filledBuffer, copyBuffer, guardsIntact, firstMismatch, at, reseed } from "./helpers";
@@ -23,7 +23,7 @@ function check(g: Geometry, mode: i32): string {
   const dxFast = filledBuffer(n, 777), dxRef = filledBuffer(n, -777);
   const p = g.block(x, dxFast);
   changetype<WindowParams>(p).grad = dy;
-  f32_max_pool_backward__fast(p);
+  f32_max_pool_backward__scalar(p);
   changetype<WindowParams>(p).dst = dxRef;
   f32_max_pool_backward__ref(p);
   let problem = "";
@@ -36,7 +36,7 @@ function check(g: Geometry, mode: i32): string {
   return problem;
 }
 
-describe("f32_max_pool_backward__fast", () => {
+describe("f32_max_pool_backward__scalar", () => {
   it("overlapping and disjoint windows, ties, negatives, NaN", () => {
     for (let mode = 0; mode < 4; mode++) for (let k = 1; k <= 4; k++) for (let s = 1; s <= 3; s++) for (let pad = 0; pad < k; pad++) {
       expect(check(new Geometry(2, 7, 9, k, k, s, s, pad, pad, pad, pad, 1, 1), mode)).toBe("");

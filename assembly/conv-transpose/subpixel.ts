@@ -1,14 +1,13 @@
 // Sub-pixel (polyphase) transposed convolution, the two data-movement steps around its GEMM
 // (src/ops/conv-transpose/subpixel.ts explains the whole path):
-//  - f32_subpixel_pack_weights: the s_H·s_W phase kernels of ⌈k/s⌉ taps each, as GEMM rows;
-//  - f32_subpixel_interleave__fast: phase outputs → output pixels, every output written once.
+//  - f32_conv_transpose_subpixel_pack_weights__scalar: the s_H·s_W phase kernels of ⌈k/s⌉ taps each, as GEMM rows;
+//  - f32_conv_transpose_subpixel_interleave__simd: phase outputs → output pixels, every output written once.
 // Output pixel (oh, ow) belongs to phase (rH, rW) = ((oh + PT) mod SH, (ow + PL) mod SW) and cell
 // (a, b) = (⌊(oh + PT)/SH⌋ − U0H, ⌊(ow + PL)/SW⌋ − U0W). Blocks: InterleaveParams and PackParams in params.ts.
-// Reference of the interleave with the same ABI: subpixel-ref.ts. The packing is checked through
-// the convTranspose tests that force the sub-pixel path against the other paths and references.
+// References with the same ABIs: subpixel-ref.ts.
 import { InterleaveParams, PackParams } from "../params";
 
-export function f32_subpixel_pack_weights(p: usize): void {
+export function f32_conv_transpose_subpixel_pack_weights__scalar(p: usize): void {
   const k = changetype<PackParams>(p);
   // What the loops over taps read: locals, so the block is not reloaded per tap.
   const CG = k.CG, MG = k.MG, KH = k.KH, KW = k.KW, SH = k.SH, SW = k.SW, TH = k.TH, TW = k.TW;
@@ -91,7 +90,7 @@ export function f32_subpixel_pack_weights(p: usize): void {
   }
 }
 
-export function f32_subpixel_interleave__fast(p: usize): void {
+export function f32_conv_transpose_subpixel_interleave__simd(p: usize): void {
   const t = changetype<InterleaveParams>(p);
   // What the loop over output rows reads: locals, so the block is not reloaded per row.
   const OH = t.OH, OW = t.OW, SH = t.SH, SW = t.SW, PT = t.PT, U0H = t.U0H, NUH = t.NUH, NUW = t.NUW;

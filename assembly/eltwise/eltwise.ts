@@ -71,7 +71,7 @@ export function f32_bias_add__simd(y: usize, bias: usize, N: i32, C: i32, plane:
  * Crop of planes [C, H, W] to [C, OH, OW] starting at (top, left):
  * y[c, i, j] = x[c, top + i, left + j]. One row copy at a time.
  */
-export function f32_crop__simd(x: usize, y: usize, C: i32, H: i32, W: i32, top: i32, left: i32, OH: i32, OW: i32): void {
+export function f32_crop__scalar(x: usize, y: usize, C: i32, H: i32, W: i32, top: i32, left: i32, OH: i32, OW: i32): void {
   const rowBytes = <usize>OW << 2;
   let q = y;
   for (let c = 0; c < C; c++) {
@@ -100,7 +100,7 @@ export function f32_relu_backward__simd(x: usize, dy: usize, dx: usize, n: i32):
  * The adjoint of crop: dx [C, H, W] is zero except the window at (top, left), which receives
  * dy [C, OH, OW]: dx[c, top + i, left + j] = dy[c, i, j].
  */
-export function f32_uncrop__simd(dy: usize, dx: usize, C: i32, H: i32, W: i32, top: i32, left: i32, OH: i32, OW: i32): void {
+export function f32_uncrop__scalar(dy: usize, dx: usize, C: i32, H: i32, W: i32, top: i32, left: i32, OH: i32, OW: i32): void {
   memory.fill(dx, 0, <usize>(C * H * W) << 2);
   const rowBytes = <usize>OW << 2;
   let q = dy;

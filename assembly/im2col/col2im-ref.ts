@@ -1,4 +1,4 @@
-// Reference col2im with the ABI of f32_col2im__fast: zero the image, then add every column entry
+// Reference col2im with the ABI of f32_col2im__simd: zero the image, then add every column entry
 // whose pixel lies inside it, testing bounds per element.
 import { WindowParams } from "../params";
 

@@ -6,7 +6,7 @@
 import { WindowParams } from "../params";
 import { firstInside, endInside } from "./window";
 
-export function f32_col2im__fast(p: usize): void {
+export function f32_col2im__simd(p: usize): void {
   const g = changetype<WindowParams>(p);
   // What the loops over output rows read: locals, so the block is not reloaded per row.
   const SW = g.SW, W = g.W, OW = g.OW, SH = g.SH;

@@ -1,4 +1,4 @@
-// Reference im2col with the ABI of f32_im2col__fast: one bounds test per element.
+// Reference im2col with the ABI of f32_im2col__scalar: one bounds test per element.
 import { WindowParams } from "../params";
 
 export function f32_im2col__ref(p: usize): void {

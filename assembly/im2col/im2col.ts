@@ -6,7 +6,7 @@
 import { WindowParams } from "../params";
 import { firstInside, endInside } from "./window";
 
-export function f32_im2col__fast(p: usize): void {
+export function f32_im2col__scalar(p: usize): void {
   const g = changetype<WindowParams>(p);
   // What the loops over output rows read: locals, so the block is not reloaded per row.
   const H = g.H, W = g.W, SH = g.SH, SW = g.SW, OH = g.OH, OW = g.OW;

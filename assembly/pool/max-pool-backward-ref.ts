@@ -1,4 +1,4 @@
-// Reference max pooling backward with the ABI of f32_max_pool_backward__fast: every tap of every
+// Reference max pooling backward with the ABI of f32_max_pool_backward__scalar: every tap of every
 // window with a bounds test, the argmax rule spelled out.
 import { WindowParams } from "../params";
 

@@ -6,7 +6,7 @@
 import { WindowParams } from "../params";
 import { firstInside, endInside } from "../im2col/window";
 
-export function f32_max_pool_backward__fast(p: usize): void {
+export function f32_max_pool_backward__scalar(p: usize): void {
   const g = changetype<WindowParams>(p);
   // What the loop over windows reads: locals, so the block is not reloaded per window.
   const x = g.src, dx = g.dst, planeFloats = g.H * g.W;

@@ -6,7 +6,7 @@
 import { WindowParams } from "../params";
 import { firstInside, endInside } from "../im2col/window";
 
-export function f32_max_pool__fast(p: usize): void {
+export function f32_max_pool__scalar(p: usize): void {
   const g = changetype<WindowParams>(p);
   // What the loop over output pixels reads: locals, so the block is not reloaded per pixel.
   const H = g.H, W = g.W, KH = g.KH, KW = g.KW, SW = g.SW, PL = g.PL, DH = g.DH, DW = g.DW, OW = g.OW;

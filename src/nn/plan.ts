@@ -172,9 +172,9 @@ export class NetPlan {
         const inPlane = product(window.image), outPlane = product(window.grid);
         return {
           layer,
-          forward: () => withArena(rt, () => runWindowKernel(rt, "f32_max_pool__fast", window, planes, x.ptr, inPlane, y.ptr, outPlane)),
+          forward: () => withArena(rt, () => runWindowKernel(rt, "f32_max_pool__scalar", window, planes, x.ptr, inPlane, y.ptr, outPlane)),
           backward: () => this.toInput(inputName, (dx) => withArena(rt, () =>
-            runWindowKernel(rt, "f32_max_pool_backward__fast", window, planes, x.ptr, inPlane, dx, inPlane, dy().ptr, outPlane))),
+            runWindowKernel(rt, "f32_max_pool_backward__scalar", window, planes, x.ptr, inPlane, dx, inPlane, dy().ptr, outPlane))),
         };
       }
       case "Crop": {
@@ -182,8 +182,8 @@ export class NetPlan {
         const c = resolveCrop(x.shape, { offsets: this.source.cropOffsets.get(layer.name) as number[], shape: like.shape.slice(2) }, "crop");
         return {
           layer,
-          forward: () => rt.kernels.f32_crop__simd(x.ptr, y.ptr, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW),
-          backward: () => this.toInput(inputName, (dx) => rt.kernels.f32_uncrop__simd(dy().ptr, dx, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW)),
+          forward: () => rt.kernels.f32_crop__scalar(x.ptr, y.ptr, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW),
+          backward: () => this.toInput(inputName, (dx) => rt.kernels.f32_uncrop__scalar(dy().ptr, dx, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW)),
         };
       }
       case "Add": {

@@ -40,7 +40,7 @@ export function col2im(cols: Tensor, attrs: Col2imAttrs): Tensor {
   return withArena((rt) => {
     const pc = rt.arena.put(cols.data, "col2im(cols)");
     const py = rt.arena.alloc(outSize * 4, "col2im output");
-    runWindowKernel(rt, "f32_col2im__fast", window, N * C, pc, taps * L, py, product(image));
+    runWindowKernel(rt, "f32_col2im__simd", window, N * C, pc, taps * L, py, product(image));
     return tensor(rt.arena.take(py, outSize), [N, C, ...image]);
   });
 }

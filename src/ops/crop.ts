@@ -19,7 +19,7 @@ export function crop(x: Tensor, attrs: CropAttrs): Tensor {
   return withArena((rt) => {
     const px = rt.arena.put(x.data, "crop(x)");
     const py = rt.arena.alloc(c.outSize * 4, "crop output");
-    rt.kernels.f32_crop__simd(px, py, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW);
+    rt.kernels.f32_crop__scalar(px, py, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW);
     return tensor(rt.arena.take(py, c.outSize), c.outShape);
   });
 }
@@ -37,7 +37,7 @@ export function cropBackward(dy: Tensor, xShape: readonly number[], attrs: CropA
   return withArena((rt) => {
     const pdy = rt.arena.put(dy.data, "cropBackward(dy)");
     const pdx = rt.arena.alloc(inSize * 4, "cropBackward dx");
-    rt.kernels.f32_uncrop__simd(pdy, pdx, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW);
+    rt.kernels.f32_uncrop__scalar(pdy, pdx, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW);
     return tensor(rt.arena.take(pdx, inSize), xShape.slice());
   });
 }

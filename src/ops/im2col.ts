@@ -23,7 +23,7 @@ export function im2col(x: Tensor, attrs: Im2colAttrs): Tensor {
   return withArena((rt) => {
     const px = rt.arena.put(x.data, "im2col(x)");
     const py = rt.arena.alloc(N * rows * L * 4, "im2col output");
-    runWindowKernel(rt, "f32_im2col__fast", window, N * C, px, product(window.image), py, product(window.kernel) * L);
+    runWindowKernel(rt, "f32_im2col__scalar", window, N * C, px, product(window.image), py, product(window.kernel) * L);
     return tensor(rt.arena.take(py, N * rows * L), [N, rows, L]);
   });
 }

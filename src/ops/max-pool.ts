@@ -20,7 +20,7 @@ export function maxPool(x: Tensor, attrs: MaxPoolAttrs): Tensor {
   return withArena((rt) => {
     const px = rt.arena.put(x.data, "maxPool(x)");
     const py = rt.arena.alloc(outSize * 4, "maxPool output");
-    runWindowKernel(rt, "f32_max_pool__fast", window, planes, px, product(window.image), py, product(window.grid));
+    runWindowKernel(rt, "f32_max_pool__scalar", window, planes, px, product(window.image), py, product(window.grid));
     return tensor(rt.arena.take(py, outSize), outShape);
   });
 }
@@ -44,7 +44,7 @@ export function maxPoolBackward(dy: Tensor, x: Tensor, attrs: MaxPoolAttrs): Ten
     const px = rt.arena.put(x.data, "maxPoolBackward(x)");
     const pdy = rt.arena.put(dy.data, "maxPoolBackward(dy)");
     const pdx = rt.arena.alloc(inSize * 4, "maxPoolBackward dx");
-    runWindowKernel(rt, "f32_max_pool_backward__fast", window, planes, px, product(window.image), pdx, product(window.image), pdy, product(window.grid));
+    runWindowKernel(rt, "f32_max_pool_backward__scalar", window, planes, px, product(window.image), pdx, product(window.image), pdy, product(window.grid));
     return tensor(rt.arena.take(pdx, inSize), xShape.slice());
   });
 }

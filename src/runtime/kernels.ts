@@ -1,50 +1,46 @@
-// The exports of one instantiated kernel module (assembly/index.ts), typed. Numbers only:
-// pointers are byte offsets into the shared linear memory, sizes are element counts.
+// The one list of the kernel module's exports (assembly/index.ts): each kernel's name and its
+// parameters, all numbers (pointers are byte offsets into the shared linear memory, sizes element
+// counts). It types the TS side, orders the pool's programs (a kernel's index in it), and is what
+// ready() checks a loaded module against; test/kernel-exports.test.ts checks every build equals it.
 
-export interface Kernels {
-  heap_base(): number;
-  f32_gemm__simd(params: number): void;
-  f32_gemm__ref(params: number): void;
-  f32_gemm_workspace_bytes(M: number, N: number, K: number): number;
-  f32_im2col__fast(params: number): void;
-  f32_im2col__ref(params: number): void;
-  f32_col2im__fast(params: number): void;
-  f32_col2im__ref(params: number): void;
-  f32_max_pool__fast(params: number): void;
-  f32_max_pool__ref(params: number): void;
-  f32_relu__simd(x: number, y: number, n: number): void;
-  f32_relu__ref(x: number, y: number, n: number): void;
-  f32_add__simd(a: number, aStep: number, b: number, bStep: number, y: number, n: number): void;
-  f32_add__ref(a: number, aStep: number, b: number, bStep: number, y: number, n: number): void;
-  f32_bias_add__simd(y: number, bias: number, N: number, C: number, plane: number): void;
-  f32_bias_add__ref(y: number, bias: number, N: number, C: number, plane: number): void;
-  f32_crop__simd(x: number, y: number, C: number, H: number, W: number, top: number, left: number, OH: number, OW: number): void;
-  f32_crop__ref(x: number, y: number, C: number, H: number, W: number, top: number, left: number, OH: number, OW: number): void;
-  f32_conv_transpose_depthwise__simd(params: number): void;
-  f32_conv_transpose_depthwise__ref(params: number): void;
-  f32_subpixel_interleave__fast(params: number): void;
-  f32_subpixel_interleave__ref(params: number): void;
-  f32_subpixel_pack_weights(params: number): void;
-  f32_max_pool_backward__fast(params: number): void;
-  f32_max_pool_backward__ref(params: number): void;
-  f32_relu_backward__simd(x: number, dy: number, dx: number, n: number): void;
-  f32_relu_backward__ref(x: number, dy: number, dx: number, n: number): void;
-  f32_uncrop__simd(dy: number, dx: number, C: number, H: number, W: number, top: number, left: number, OH: number, OW: number): void;
-  f32_uncrop__ref(dy: number, dx: number, C: number, H: number, W: number, top: number, left: number, OH: number, OW: number): void;
+/** Name → parameter names, in the order of assembly/index.ts. */
+export const KERNELS = {
+  heap_base: [],
+  f32_gemm__simd: ["params"],
+  f32_gemm_workspace_bytes: ["M", "N", "K"],
+  f32_im2col__scalar: ["params"],
+  f32_col2im__simd: ["params"],
+  f32_max_pool__scalar: ["params"],
+  f32_max_pool_backward__scalar: ["params"],
+  f32_conv_transpose_depthwise__simd: ["params"],
+  f32_conv_transpose_subpixel_interleave__simd: ["params"],
+  f32_conv_transpose_subpixel_pack_weights__scalar: ["params"],
+  f32_relu__simd: ["x", "y", "n"],
+  f32_add__simd: ["a", "aStep", "b", "bStep", "y", "n"],
+  f32_bias_add__simd: ["y", "bias", "N", "C", "plane"],
+  f32_crop__scalar: ["x", "y", "C", "H", "W", "top", "left", "OH", "OW"],
+  f32_relu_backward__simd: ["x", "dy", "dx", "n"],
+  f32_uncrop__scalar: ["dy", "dx", "C", "H", "W", "top", "left", "OH", "OW"],
   /** 1 if the n floats at x are all finite (no NaN, ±∞), else 0. */
-  f32_all_finite__simd(x: number, n: number): number;
-  f32_all_finite__ref(x: number, n: number): number;
-}
+  f32_all_finite__simd: ["x", "n"],
+} as const;
 
-/** Names every build must export; checked at load so a stale .wasm fails loudly, not later. */
-export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
-  "heap_base", "f32_gemm__simd", "f32_gemm__ref", "f32_gemm_workspace_bytes",
-  "f32_im2col__fast", "f32_im2col__ref", "f32_col2im__fast", "f32_col2im__ref",
-  "f32_max_pool__fast", "f32_max_pool__ref", "f32_relu__simd", "f32_relu__ref",
-  "f32_add__simd", "f32_add__ref", "f32_bias_add__simd", "f32_bias_add__ref",
-  "f32_crop__simd", "f32_crop__ref", "f32_conv_transpose_depthwise__simd", "f32_conv_transpose_depthwise__ref",
-  "f32_subpixel_interleave__fast", "f32_subpixel_interleave__ref", "f32_subpixel_pack_weights",
-  "f32_max_pool_backward__fast", "f32_max_pool_backward__ref",
-  "f32_relu_backward__simd", "f32_relu_backward__ref", "f32_uncrop__simd", "f32_uncrop__ref",
-  "f32_all_finite__simd", "f32_all_finite__ref",
-];
+export type KernelName = keyof typeof KERNELS;
+
+/**
+ * The kernels that return a value instead of writing memory (the rest return nothing): they run
+ * at once, also while a piece of work is recorded for the pool (record.ts).
+ */
+export const VALUE_KERNELS: ReadonlySet<KernelName> = new Set<KernelName>(["heap_base", "f32_gemm_workspace_bytes", "f32_all_finite__simd"]);
+type ValueKernel = "heap_base" | "f32_gemm_workspace_bytes" | "f32_all_finite__simd";
+
+/** A kernel's parameters as a tuple of numbers. */
+type NumberArgs<T extends readonly string[]> = { -readonly [I in keyof T]: number };
+
+/** The exports of one instantiated kernel module, typed from KERNELS. */
+export type Kernels = {
+  [K in KernelName]: (...args: NumberArgs<(typeof KERNELS)[K]>) => K extends ValueKernel ? number : void;
+};
+
+/** Every name in KERNELS, in order. */
+export const KERNEL_NAMES = Object.keys(KERNELS) as readonly KernelName[];

@@ -4,15 +4,10 @@
 // runs ops on a Runtime (conv's bands, GEMM panels…) records unchanged: it allocates its own
 // workspace from the arena as usual, and memory is committed once, before the programs run.
 import type { Runtime } from "./runtime.js";
-import { type Kernels, KERNEL_NAMES } from "./kernels.js";
+import { type Kernels, KERNEL_NAMES, VALUE_KERNELS } from "./kernels.js";
 import { runProgram } from "./serve.js";
 import type { ParamWriter } from "./param-block.js";
 
-/**
- * Kernels that compute a value instead of writing memory run at once, also while recording (the
- * finite scan reads operands already copied in: the kernels commit the arena first).
- */
-const PURE: ReadonlySet<string> = new Set(["heap_base", "f32_gemm_workspace_bytes", "f32_all_finite__simd", "f32_all_finite__ref"]);
 
 export class Recording {
   /** The program: float64 words [kernel index, argc, args…]… */
@@ -25,7 +20,9 @@ export class Recording {
   constructor(private readonly base: Runtime, pool: Runtime["pool"] = null) {
     const kernels: Record<string, unknown> = {};
     KERNEL_NAMES.forEach((name, index) => {
-      kernels[name] = PURE.has(name) ? base.kernels[name] : (...args: number[]) => {
+      // A kernel that returns a value runs at once, also while recording (the finite scan reads
+      // operands already copied in: the kernels commit the arena first).
+      kernels[name] = VALUE_KERNELS.has(name) ? base.kernels[name] : (...args: number[]) => {
         this.calls.push(index, args.length, ...args);
       };
     });

@@ -59,7 +59,7 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
     const yg = py + (n * M + gi * Mg + m0) * outPlane * 4;
     let cols = xg;
     if (!pointwise) {
-      r.kernels.f32_im2col__fast(windowParams(r.params, band(window, oh0, rows), Cg, xg, pcols));
+      r.kernels.f32_im2col__scalar(windowParams(r.params, band(window, oh0, rows), Cg, xg, pcols));
       cols = pcols;
     }
     r.kernels.f32_gemm__simd(gemmParams(r.params, {

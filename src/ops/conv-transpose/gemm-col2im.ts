@@ -32,7 +32,7 @@ export function convTransposeGemmCol2im(rt: Runtime, t: TransposedBuffers): void
         b: t.x + (n * C + gi * Cg) * inPlane * 4, ldb: inPlane, transB: false,
         c: cols, ldc: inPlane, alpha: 1, beta: 0, work,
       }));
-      r.kernels.f32_col2im__fast(windowParams(r.params, window, m1 - m0, cols, t.y + (n * M + gi * Mg + m0) * outPlane * 4));
+      r.kernels.f32_col2im__simd(windowParams(r.params, window, m1 - m0, cols, t.y + (n * M + gi * Mg + m0) * outPlane * 4));
     }
   };
   const units = N * group;

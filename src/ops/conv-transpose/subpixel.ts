@@ -9,7 +9,7 @@
 //   y_g = interleave(P) + b                          (every output written once).
 // W_sub[(m, rH, rW), (c, kh', kw')] = w[c, m, rH + (T_H−1−kh')·s_H, rW + (T_W−1−kw')·s_W], zero past
 // the kernel (phases of a k not divisible by s have fewer taps; those zeros are the only waste);
-// packed by the f32_subpixel_pack_weights kernel.
+// packed by the f32_conv_transpose_subpixel_pack_weights__scalar kernel.
 // Extra workspace: W_sub, cols (T_H·T_W times the input) and P (about the output's size).
 // Stride 1 is the special case where P is y: then it runs as conv (banded im2col, no P).
 import type { Runtime } from "../../runtime/runtime.js";
@@ -100,7 +100,7 @@ export function phaseWeightBytes(g: ConvGeometry): number {
 /** Packs W_sub from w [C, M/g, k…] (byte offsets); it depends on w, the group, k and s only. */
 export function packPhaseWeights(rt: Runtime, g: ConvGeometry, w: number, out: number): void {
   const [h, v] = plan(g);
-  rt.kernels.f32_subpixel_pack_weights(writeBlock(rt.params, PACK_PARAMS, {
+  rt.kernels.f32_conv_transpose_subpixel_pack_weights__scalar(writeBlock(rt.params, PACK_PARAMS, {
     G: g.group, CG: g.C / g.group, MG: g.M / g.group, KH: h.k, KW: v.k, SH: h.s, SW: v.s, TH: h.taps, TW: v.taps, w, out,
   }));
 }
@@ -158,14 +158,14 @@ export function convTransposeSubpixel(rt: Runtime, t: TransposedBuffers): void {
       const u = Math.floor(q / (bands * parts)), a0 = (Math.floor(q / parts) % bands) * perBand, nr = Math.min(perBand, h.cells - a0);
       const [m0, m1] = channels[q % parts];
       const n = Math.floor(u / group), gi = u % group, bandCells = nr * v.cells;
-      r.kernels.f32_im2col__fast(windowParams(r.params, band(cellWin, a0, nr), Cg, t.x + (n * C + gi * Cg) * inPlane * 4, cols));
+      r.kernels.f32_im2col__scalar(windowParams(r.params, band(cellWin, a0, nr), Cg, t.x + (n * C + gi * Cg) * inPlane * 4, cols));
       r.kernels.f32_gemm__simd(gemmParams(r.params, {
         M: (m1 - m0) * phasesPer, N: bandCells, K,
         a: wsub + (gi * rows + m0 * phasesPer) * K * 4, lda: K, transA: false,
         b: cols, ldb: bandCells, transB: false,
         c: phases, ldc: bandCells, alpha: 1, beta: 0, work,
       }));
-      r.kernels.f32_subpixel_interleave__fast(writeBlock(r.params, INTERLEAVE_PARAMS, {
+      r.kernels.f32_conv_transpose_subpixel_interleave__simd(writeBlock(r.params, INTERLEAVE_PARAMS, {
         M: m1 - m0, OH: h.out, OW: v.out, SH: h.s, SW: v.s, PT: h.p, PL: v.p,
         U0H: h.u0 + a0, U0W: v.u0, NUH: nr, NUW: v.cells,
         phases, bias: t.b === 0 ? 0 : t.b + (gi * Mg + m0) * 4, y: t.y + (n * M + gi * Mg + m0) * outPlane * 4,
