@@ -10,6 +10,7 @@
 // ops, which the tests hold the plan to, bit for bit.
 import { AttributeError, NotReadyError, ShapeError, UnsupportedError } from "../errors.js";
 import { yieldToHost } from "../ops/async.js";
+import { snapshotTensor } from "../ops/snapshot.js";
 import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
 import { runtime } from "../runtime/runtime.js";
 import { conv, convGradients } from "../ops/conv.js";
@@ -162,11 +163,12 @@ export class Net {
   /**
    * run(x), giving the host's event loop a turn before each layer: in a browser page the page
    * stays responsive between layers (each layer still keeps its thread busy while it runs, on the
-   * pool with threads > 1). Bit-identical to run(x). The net takes no other run(), runAsync() or
+   * pool with threads > 1). Bit-identical to run(x); x is copied in the call. The net takes no other run(), runAsync() or
    * backward() until it resolves; dispose() or a new ready() meanwhile rejects it (NotReadyError).
    */
   async runAsync(input: Tensor): Promise<Tensor> {
     this.idle("runAsync()");
+    input = snapshotTensor(input); // it is read after the call returns: take it now
     this.busy = true;
     try {
       if (this.resident) {
