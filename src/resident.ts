@@ -7,6 +7,7 @@
 import { NotReadyError } from "./errors.js";
 import { type Runtime, runtime } from "./runtime/runtime.js";
 import { RESIDENT, type ResidentHandle, type Tensor, checkTensor } from "./tensor.js";
+import { type DisposeMethod, disposableWithUsing } from "./disposable.js";
 
 /** The values' block, and the blocks of forms derived from them (packed weights), by key. */
 interface Block { rt: Runtime; ptr: number; derived: Map<string, number> }
@@ -25,6 +26,8 @@ export class ResidentTensor implements Tensor {
   #block: Block | null;
   readonly #size: number;
   declare readonly [RESIDENT]: ResidentHandle;
+  /** dispose(), for `using t = resident(x)` (present where the runtime has Symbol.dispose). */
+  declare [Symbol.dispose]: DisposeMethod;
 
   /** Use `resident(t)`. */
   private constructor(shape: readonly number[], block: Block, size: number) {
@@ -105,6 +108,8 @@ export class ResidentTensor implements Tensor {
     return block.rt === rt ? block.ptr : null;
   }
 }
+
+disposableWithUsing(ResidentTensor);
 
 /**
  * Copies `t` into wasm memory once and returns a tensor that stays there: pass it as the weights

@@ -11,6 +11,7 @@
 import { AttributeError, NotReadyError, ShapeError, UnsupportedError } from "../errors.js";
 import { yieldToHost } from "../ops/async.js";
 import { snapshotTensor } from "../ops/snapshot.js";
+import { type DisposeMethod, disposableWithUsing } from "../disposable.js";
 import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
 import { runtime } from "../runtime/runtime.js";
 import { conv, convGradients } from "../ops/conv.js";
@@ -85,6 +86,8 @@ export class Net {
   /** The plan for the last input shape, and whether the last run used it. */
   private plan: NetPlan | null = null;
   private planRan = false;
+  /** dispose(), for `using net = Net.fromGraph(spec)` (present where the runtime has Symbol.dispose). */
+  declare [Symbol.dispose]: DisposeMethod;
 
   private constructor(spec: GraphSpec, weights: Map<string, Tensor>, options: NetOptions) {
     const analysis = analyzeGraph(spec);
@@ -383,6 +386,8 @@ export class Net {
     return this.cropOffsets.get(layer.name) as number[];
   }
 }
+
+disposableWithUsing(Net);
 
 function scaled(x: Tensor, scale: number): Tensor {
   const xd = x.data;
