@@ -22,7 +22,7 @@ import { add } from "../ops/add.js";
 import { crop, cropBackward } from "../ops/crop.js";
 import { softmax, softmaxBackward } from "./loss.js";
 import { bilinearWeights, bilinearWeightsDense } from "./bilinear.js";
-import { mulberry32 } from "../random.js";
+import { RandomStream } from "../random.js";
 import { type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, splitParamAttrs, validateGraph } from "./graph.js";
 import { NetPlan } from "./plan.js";
 
@@ -80,7 +80,11 @@ export class Net {
   private readonly params = new Map<string, Tensor>();
   private readonly frozen = new Set<string>();
   private readonly cropOffsets: Map<string, number[]>;
+  /** Weight initialisation, then dropout masks; it seeks back when a run is replayed. */
+  private readonly stream: RandomStream;
   private readonly random: () => number;
+  /** The stream's draws before the last planned run (where a replay starts). */
+  private drawsBeforeRun = 0;
   private saved: Map<string, Saved> | null = null;
   private readonly resident: boolean;
   /** The plan for the last input shape, and whether the last run used it. */
@@ -93,7 +97,9 @@ export class Net {
     const analysis = analyzeGraph(spec);
     this.spec = spec;
     this.cropOffsets = analysis.cropOffsets;
-    this.random = mulberry32(options.seed ?? 1);
+    const stream = new RandomStream(options.seed ?? 1);
+    this.stream = stream;
+    this.random = () => stream.next(); // not a method of the Net: the plan keeps it, not the Net
     this.resident = options.resident ?? true;
     for (const name of weights.keys()) {
       if (!analysis.parameters.has(name)) throw new ShapeError(`Net.fromGraph(weights): "${name}" is not a parameter of this graph (it has ${[...analysis.parameters.keys()].join(", ") || "none"})`);
@@ -150,6 +156,7 @@ export class Net {
     this.idle("run()");
     if (this.resident) {
       const plan = this.prepare(input, "Net.run(x)");
+      this.drawsBeforeRun = this.stream.draws;
       plan.run(input, this.training, this.timings);
       this.planRan = true;
       return plan.blob(this.spec.output) as Tensor;
@@ -177,9 +184,10 @@ export class Net {
       if (this.resident) {
         await yieldToHost();
         const plan = this.prepare(input, "Net.runAsync(x)");
+        this.drawsBeforeRun = this.stream.draws;
         await plan.runAsync(input, this.training, this.timings, yieldToHost);
         this.planRan = true;
-        return plan.blob(this.spec.output) as Tensor;
+        return this.ranPlan().blob(this.spec.output) as Tensor;
       }
       this.planRan = false;
       const rt = runtime();
@@ -218,25 +226,50 @@ export class Net {
   private prepare(input: Tensor, what: string): NetPlan {
     const shape = checkTensor(input, what);
     let plan = this.plan;
-    const stale = plan === null || plan.rt !== runtime() || (this.training && !plan.training) ||
+    const stale = plan === null || plan.evicted || plan.rt !== runtime() || (this.training && !plan.training) ||
       plan.inputShape.length !== shape.length || plan.inputShape.some((d, i) => d !== shape[i]);
     if (stale) {
       this.dispose();
-      const { shapes, parameters } = analyzeGraph(this.spec, shape); // named errors for a wrong input
-      for (const [name, want] of parameters) {
-        const have = (this.params.get(name) as Tensor).shape;
-        if (have.length !== want.length || have.some((d, i) => d !== want[i])) {
-          throw new ShapeError(`${what}: an input of shape ${describeShape(shape)} needs parameter "${name}" to be ${describeShape(want)}, but the net's is ${describeShape(have)} (made for input ${describeShape(this.spec.input.shape)})`);
-        }
-      }
-      plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.cropOffsets, random: this.random }, shape, this.training);
-      this.plan = plan;
-      plans.register(this, plan, plan);
+      plan = this.newPlan(shape, this.training, what);
     }
     this.timings.clear();
     this.saved = null;
     this.planRan = false;
     return plan as NetPlan;
+  }
+
+  /** Lays out a plan for input `shape` (the net's current plan; the caller disposed the old one). */
+  private newPlan(shape: readonly number[], training: boolean, what: string): NetPlan {
+    const { shapes, parameters } = analyzeGraph(this.spec, shape); // named errors for a wrong input
+    for (const [name, want] of parameters) {
+      const have = (this.params.get(name) as Tensor).shape;
+      if (have.length !== want.length || have.some((d, i) => d !== want[i])) {
+        throw new ShapeError(`${what}: an input of shape ${describeShape(shape)} needs parameter "${name}" to be ${describeShape(want)}, but the net's is ${describeShape(have)} (made for input ${describeShape(this.spec.input.shape)})`);
+      }
+    }
+    const plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.cropOffsets, random: this.random }, shape, training);
+    this.plan = plan;
+    plans.register(this, plan, plan);
+    return plan;
+  }
+
+  /**
+   * The plan of the last run. If the arena evicted it since (runtime/eviction.ts), a new one
+   * replays that run: the same input, the same dropout draws (the stream seeks back), on the
+   * parameters as they are now (the same unless they were changed between run() and this call).
+   */
+  private ranPlan(): NetPlan {
+    const plan = this.plan as NetPlan;
+    if (!plan.evicted) return plan;
+    const replay = plan.replay as { input: Tensor; dropout: boolean };
+    const after = this.stream.draws;
+    this.dispose();
+    const fresh = this.newPlan(plan.inputShape, plan.training, "Net: replaying the last run");
+    this.stream.seek(this.drawsBeforeRun);
+    fresh.run(replay.input, replay.dropout, new Map());
+    this.stream.seek(after);
+    this.planRan = true;
+    return fresh;
   }
 
   /**
@@ -256,11 +289,11 @@ export class Net {
   /** What backward needs of the last run, read out of the plan on first use after a planned run. */
   private lastRun(): Map<string, Saved> | null {
     if (this.saved === null && this.planRan && this.plan !== null) {
-      const plan = this.plan;
+      const plan = () => this.ranPlan(); // the lazy reads below may come after an eviction
       const copies = new Map<string, Tensor>();
       const blob = (name: string) => {
         let t = copies.get(name);
-        if (t === undefined) copies.set(name, (t = plan.blob(name) as Tensor));
+        if (t === undefined) copies.set(name, (t = plan().blob(name) as Tensor));
         return t;
       };
       this.saved = new Map(this.spec.layers.map((layer) => [layer.name, {
@@ -310,12 +343,13 @@ export class Net {
       throw new NotReadyError("Net.backward: ready() loaded a new runtime since the last run(); run() again first");
     }
     if (this.planRan && this.plan !== null && this.plan.training) {
-      const want = (this.plan.blobShape(this.spec.output) as number[]);
+      const plan = this.ranPlan();
+      const want = (plan.blobShape(this.spec.output) as number[]);
       const shape = checkTensor(dOut, "Net.backward(dOut)");
       if (shape.length !== want.length || shape.some((d, i) => d !== want[i])) {
         throw new ShapeError(`Net.backward(dOut): expected the output's shape ${describeShape(want)}, got ${describeShape(shape)}`);
       }
-      return this.plan.backward(dOut);
+      return plan.backward(dOut);
     }
     const saved = this.lastRun();
     if (saved === null) throw new ShapeError("Net.backward: call run() first; backward uses what the last run kept");
