@@ -21,3 +21,5 @@ export { f32_subpixel_interleave__fast, f32_subpixel_pack_weights } from "./conv
 export { f32_subpixel_interleave__ref } from "./conv-transpose/subpixel-ref";
 export { f32_max_pool_backward__fast } from "./pool/max-pool-backward";
 export { f32_max_pool_backward__ref } from "./pool/max-pool-backward-ref";
+export { f32_all_finite__simd } from "./eltwise/all-finite";
+export { f32_all_finite__ref } from "./eltwise/all-finite-ref";

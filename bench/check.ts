@@ -18,17 +18,10 @@ function product(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
 
-/** mulberry32: a small seeded PRNG with uniform output in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The package's seeded generator (Mulberry32, uniform in [0, 1)), the one the tests use too. */
+import { mulberry32 as prng } from "../dist/random.js";
+
+export { prng };
 
 function hash(text: string): number {
   let h = 2166136261;

@@ -1,10 +1,9 @@
 // `npm run bench:network [-- --quick] [-- --threads N]`: whole networks on fcn-wasm (1 thread,
 // both builds; with --threads N, the relaxed build on 1 and on N threads).
 //  - FCN-8s with VGG16 widths (fc6/fc7 4096, 21 classes, random weights, conv1_1 padded by 100)
-//    forward at 64×64 and 224×224: facts.md lists onnxruntime-node at 0.65 s / 1.8 s and
-//    onnxruntime-web at 3.1 s / 9.5 s for this network on this machine kind;
+//    forward at 64×64 and 224×224 (fcn-wasm alone: no peer runs here, so no ratio to one);
 //  - one training step (forward, cross-entropy, backward, Adam) of the small demo FCN-8s
-//    (scripts/lib/fcn-setup.js) on 4 generated 64×64 images, as images/s.
+//    (weights/fcn8s-synthetic.js) on 4 generated 64×64 images, as images/s.
 // The output of the VGG16 forward is checked to be finite and of the input's size before timing.
 import "./v8-flags.js";
 import * as fcn from "../dist/index.js";
@@ -57,7 +56,7 @@ for (const config of configs) {
     rows.push({ build, work: `FCN-8s VGG16 forward ${size}×${size}, op by op`, ms: median(copied), note: `every layer copies in and out: ${(median(copied) / ms).toFixed(2)}× the plan's time` });
     net.dispose();
   }
-  const { demoSpec, trainStep, BATCH } = await import("../scripts/lib/fcn-setup.js");
+  const { demoSpec, trainStep, BATCH } = await import("../weights/fcn8s-synthetic.js");
   const small = fcn.Net.fromGraph(demoSpec("fixed"), undefined, { seed: 1 });
   const adam = new fcn.Adam({ lr: 1e-3 });
   let start = 0;

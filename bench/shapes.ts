@@ -1,5 +1,6 @@
 // The single list of benchmark shapes: real FCN and decoder layer shapes, GEMMs and a stride sweep.
-// Benchmarks (bench/run.ts) and tests import it; it depends on nothing (no Node, no dist/).
+// Benchmarks (bench/run.ts) and test/bench-shapes.test.ts import it; it depends on nothing (no
+// Node, no dist/).
 // Contract: batch N, activations NCHW, Conv weights [M, C/group, kH, kW], ConvTranspose weights
 // [C, M/group, kH, kW], GEMM A [M, K] · B [K, N]; pads are symmetric [top, left] = [bottom, right].
 

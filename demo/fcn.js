@@ -8,8 +8,8 @@
 // Before training both nets compute the same thing: the dense kernel is the bilinear filter on
 // its diagonal (input class c → output class c) and zero elsewhere.
 import { Adam, Net, argmaxChannels, loadSafetensors } from "../dist/index.js";
-import { syntheticBatch, SYNTHETIC_CLASS_NAMES } from "../dist/nn/synthetic.js";
-import { BATCH, CLASSES, DATA, HELD_OUT, SIZE, demoSpec, trainStep } from "../scripts/lib/fcn-setup.js";
+import { syntheticBatch, SYNTHETIC_CLASS_NAMES } from "../dist/index.js";
+import { BATCH, CLASSES, DATA, HELD_OUT, SIZE, demoSpec, trainStep } from "../weights/fcn8s-synthetic.js";
 import { canvas, diverging, drawGrid, fmt, h, heatmap, imageCanvas, labelCanvas } from "./draw.js";
 
 const WEIGHTS_URL = new URL("../weights/fcn8s-synthetic.safetensors", import.meta.url);

@@ -1,4 +1,4 @@
-// Compiles assembly/index.ts into the shipped builds (design.md §3):
+// Compiles assembly/index.ts into the four shipped builds, one of which ready() loads per host:
 //   dist/wasm/fcn-wasm.simd.wasm             SIMD128
 //   dist/wasm/fcn-wasm.relaxed.wasm          SIMD128 + relaxed SIMD (fused multiply-add in GEMM)
 //   dist/wasm/fcn-wasm.{simd,relaxed}-threads.wasm  the same on a shared imported memory (the

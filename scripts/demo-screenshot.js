@@ -4,7 +4,7 @@
 //   node scripts/demo-screenshot.js [OUT]
 import { statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { launchChromium, loadApp } from "./browser/chromium.js";
+import { launchChromium, loadApp } from "./lib/chromium.js";
 import { startDemo } from "./demo.js";
 
 const LIMIT = 200 * 1024;

@@ -1,22 +1,22 @@
 // `npm run demo`: serves the interactive page (demo/) on 127.0.0.1, port from $PORT (default
 // 5173). The page is plain ES modules importing the built package, so only these folders are
-// served: demo/ at /, dist/ (run `npm run build` first), weights/ (the trained FCN-8s) and
-// scripts/lib/ (the demo model's spec, shared with `npm run train` / `npm start`).
+// served: demo/ at /, dist/ (run `npm run build` first) and weights/ (the trained FCN-8s and its
+// recipe, fcn8s-synthetic.js, shared with `npm run train` / `npm start`).
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { serve } from "./browser/server.js";
+import { serve } from "./lib/static-server.js";
 
 const repo = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
 /**
  * Starts the demo server; resolves to `{ origin, url(path), requests, close() }` (see
- * scripts/browser/server.js). `port` 0 picks a free one.
+ * scripts/lib/static-server.js). `port` 0 picks a free one.
  */
 export function startDemo({ port = defaultPort() } = {}) {
   if (!existsSync(repo("dist/index.js"))) throw new Error("dist/ is not built: run `npm run build` first");
   return serve(repo("demo"), {
     port,
-    alias: { "/dist/": repo("dist"), "/weights/": repo("weights"), "/scripts/lib/": repo("scripts/lib") },
+    alias: { "/dist/": repo("dist"), "/weights/": repo("weights") },
   });
 }
 

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as fcn from "../dist/index.js";
 import { syntheticSample } from "../dist/nn/synthetic.js";
-import { CLASSES, DATA, HELD_OUT, SIZE, demoSpec, evaluate } from "./lib/fcn-setup.js";
+import { CLASSES, DATA, HELD_OUT, SIZE, demoSpec, evaluate } from "../weights/fcn8s-synthetic.js";
 import { encodePng, imageToRgba, labelsToRgba, montage } from "./lib/png.js";
 
 const weightsPath = fileURLToPath(new URL("../weights/fcn8s-synthetic.safetensors", import.meta.url));

@@ -1,21 +1,24 @@
 // `npm run train`: trains the small FCN-8s on generated images with a progress bar, saves the
-// weights as safetensors and reports pixel accuracy and mean IoU on held-out images.
-//   npm run train -- --steps 400 --out weights/fcn8s-synthetic.safetensors
+// weights as safetensors (out/fcn8s-synthetic.safetensors unless --out says otherwise; an existing
+// file only with --force) and reports pixel accuracy and mean IoU on held-out images.
+//   npm run train -- --steps 400
+//   npm run train -- --out weights/fcn8s-synthetic.safetensors --force   (replace the shipped model)
 //   npm run train -- --experiment   (fixed bilinear vs learned bilinear-init vs learned random-init)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import * as fcn from "../dist/index.js";
-import { BATCH, demoSpec, evaluate, progress, trainStep } from "./lib/fcn-setup.js";
+import { BATCH, demoSpec, evaluate, trainStep } from "../weights/fcn8s-synthetic.js";
+import { progress } from "./lib/progress.js";
+import { parseTrainOptions } from "./lib/train-options.js";
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const steps = Number(option("steps", 400));
-const out = option("out", "weights/fcn8s-synthetic.safetensors");
-const lr = Number(option("lr", 2e-3));
-const evalImages = Number(option("eval", 64));
+let options;
+try {
+  options = parseTrainOptions(process.argv.slice(2));
+} catch (e) {
+  console.error(`npm run train: ${e.message}`);
+  process.exit(2);
+}
+const { steps, out, lr, eval: evalImages } = options;
 
 await fcn.ready();
 
@@ -33,7 +36,7 @@ function train(upsampling, label) {
   return { net, loss, seconds, imagesPerSecond: (steps * BATCH) / seconds, ...evaluate(net, evalImages) };
 }
 
-if (args.includes("--experiment")) {
+if (options.experiment) {
   console.log(`FCN-8s (widths small), ${steps} Adam steps of ${BATCH} images, evaluated on ${evalImages} held-out images`);
   const rows = [];
   for (const [mode, name] of [["fixed", "fixed bilinear (FCN's default)"], ["bilinear", "learned, bilinear init"], ["random", "learned, random init"]]) {
@@ -45,7 +48,9 @@ if (args.includes("--experiment")) {
 } else {
   const r = train("fixed", "");
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, fcn.saveSafetensors(Object.fromEntries(r.net.parameters()), { model: "fcn8s-synthetic", steps: String(steps) }));
+  // "wx": a file that appeared while training is not replaced either, unless --force
+  const bytes = fcn.saveSafetensors(Object.fromEntries(r.net.parameters()), { model: "fcn8s-synthetic", steps: String(steps) });
+  writeFileSync(out, bytes, { flag: options.force ? "w" : "wx" });
   console.log(`trained ${steps} steps (${r.imagesPerSecond.toFixed(1)} images/s); held-out pixel accuracy ${(100 * r.pixelAccuracy).toFixed(1)}%, mean IoU ${(100 * r.meanIoU).toFixed(1)}%`);
   console.log(`weights: ${out}`);
 }

@@ -25,6 +25,8 @@ export class ResidentTensor implements Tensor {
   readonly shape: readonly number[];
   #block: Block | null;
   readonly #size: number;
+  /** Whether the values are all finite, once a scan has told (convTranspose asks: ops/finite.ts). */
+  #finite: boolean | undefined;
   declare readonly [RESIDENT]: ResidentHandle;
   /** dispose(), for `using t = resident(x)` (present where the runtime has Symbol.dispose). */
   declare [Symbol.dispose]: DisposeMethod;
@@ -40,6 +42,7 @@ export class ResidentTensor implements Tensor {
       check: (name) => void this.#live(name),
       pointer: (rt, name) => this.#pointer(rt, name),
       derived: (rt, key, bytes, make) => this.#derived(rt, key, bytes, make),
+      finite: (scan) => (this.#finite ??= scan()),
     };
     Object.defineProperty(this, RESIDENT, { value: handle, enumerable: false });
   }

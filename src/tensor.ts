@@ -26,6 +26,8 @@ export interface ResidentHandle {
    * runtime's memory. Call between op calls (it may reserve resident memory).
    */
   derived(rt: Runtime, key: string, bytes: number, make: (ptr: number) => void): number | null;
+  /** Whether the values are all finite: `scan()` answers on first use, then the answer is kept (the values never change). */
+  finite(scan: () => boolean): boolean;
 }
 
 /** The resident handle of `t`, if it has one. */

@@ -1,4 +1,4 @@
-// ONNX's own backend node tests (../shared/onnx-conformance, see its README): every case runs
+// ONNX's own backend node tests (test/fixtures/onnx-conformance, see its README): every case runs
 // through the public API. 1-D and 2-D cases must pass; 3-D cases must pass or throw
 // UnsupportedError (spatial rank 3 is not implemented yet).
 import { readFileSync } from "node:fs";
@@ -14,7 +14,7 @@ interface Case {
   tolerance: { rtol: number; atol: number };
 }
 
-const folder = fileURLToPath(new URL("../../shared/onnx-conformance/", import.meta.url));
+const folder = fileURLToPath(new URL("./fixtures/onnx-conformance/", import.meta.url));
 const suite = JSON.parse(readFileSync(folder + "cases.json", "utf8")) as { cases: Case[] };
 const bin = readFileSync(folder + "cases.bin");
 

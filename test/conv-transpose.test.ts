@@ -135,7 +135,7 @@ function atolFor(wShape: readonly number[], bias: boolean): number {
 }
 
 describe("convTranspose random cases (generator)", () => {
-  it("cover every feature the brief lists", () => {
+  it("cover every ONNX attribute and shape family", () => {
     const geo = cases.map((c) => ({ c, g: convTransposeGeometry(c.xShape, c.wShape, c.attrs) }));
     type E = (typeof geo)[number];
     const some = (f: (e: E) => boolean): number => geo.filter(f).length;

@@ -111,7 +111,7 @@ function run(c: Case): fcn.Tensor {
 }
 
 describe("conv random cases (generator)", () => {
-  it("cover every feature the brief lists", () => {
+  it("cover every ONNX attribute and shape family", () => {
     const geo = cases.map((c) => ({ c, g: convGeometry(c.xShape, c.wShape, c.attrs) }));
     const some = (f: (e: (typeof geo)[number]) => boolean): number => geo.filter(f).length;
     const axes = (e: (typeof geo)[number]): number[] => e.g.input.map((_, a) => a);

@@ -13,17 +13,11 @@ export async function useBuild(build: BuildName): Promise<void> {
   if (info.build !== build) throw new Error(`asked for the ${build} build, got ${info.build}`);
 }
 
-/** Mulberry32: a small seeded generator, so every random case can be replayed from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/**
+ * The package's seeded generator (Mulberry32, floats in [0, 1)), so every random case can be
+ * replayed from its seed; benches and the browser tests use the same one.
+ */
+export { mulberry32 as rng } from "../dist/random.js";
 
 /** Integer in [lo, hi]. */
 export function randInt(r: () => number, lo: number, hi: number): number {

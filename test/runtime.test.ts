@@ -1,4 +1,4 @@
-// Robustness of the runtime (README "Errors", design.md §4): the module keeps working after every
+// Robustness of the runtime (README "Errors"): the module keeps working after every
 // kind of error; ops that need more than wasm32's 4 GiB throw OutOfMemoryError quickly; ready()
 // options; inputs are never mutated; results never alias wasm memory; the arena does not leak.
 // Everything is observed through the public API only (plus process.memoryUsage() for memory).

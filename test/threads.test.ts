@@ -1,4 +1,4 @@
-// The worker pool (issue 4): every op gives bit-identical results with 1, 2 and 3 threads, at
+// The worker pool (README "Threads"): every op gives bit-identical results with 1, 2 and 3 threads, at
 // real sizes (the default split thresholds) and at tiny sizes with the thresholds lowered so every
 // split and its tails run; Net (resident plan) forward and backward too. The pool survives a
 // worker that throws, exits or hangs (PoolError on the call, the next call right), and a Node

@@ -66,7 +66,7 @@ const IM2COL_CASES = [...windowCases("im2col", 1, 1000, 30), ...windowCases("im2
 const COL2IM_CASES = [...windowCases("col2im", 1, 3000, 30), ...windowCases("col2im", 2, 4000, 50)];
 const ADJOINT_CASES = [...windowCases("adjoint", 1, 5000, 15), ...windowCases("adjoint", 2, 6000, 30)];
 
-// The generators must reach what the brief asks for, or the random tests prove less than they say.
+// The generators must reach every attribute and shape family, or the random tests prove less than they say.
 function coverage(cases: WindowCase[]): Record<string, boolean> {
   const attr = (v: unknown, n: number): number[] => (typeof v === "number" ? new Array<number>(n).fill(v) : ((v as number[] | undefined) ?? []));
   return {
@@ -355,7 +355,7 @@ describe.each(BUILDS)("window ops (%s build)", (build) => {
     // ONNX MaxPool (opset 22) text: with auto_pad VALID and ceil_mode enabled,
     // out = ceil((in − ((k − 1)·d + 1) + 1) / s), which equals the floor-mode size; ONNX's reference
     // implementation (onnx/reference/ops/op_pool_common.py, get_output_shape_auto_pad) also ignores
-    // ceil_mode under VALID. design.md: "VALID with ceilMode … follow the spec". Every case below is
+    // ceil_mode under VALID. Where the ONNX text and onnxruntime disagree, we follow the text. Every case below is
     // one where (in − span) is not a multiple of s, so reading VALID as "pads 0, then the NOTSET ceil
     // rule" gives one window more (the last one running past the end of the input).
     it.each([

@@ -12,6 +12,7 @@ import { runtime } from "../runtime/runtime.js";
 import { packPhaseWeights, phaseWeightBytes, phaseWeightKey } from "./conv-transpose/subpixel.js";
 import { channelSums, checkSameShape, product, operand, withArena } from "./run.js";
 import { weightGradient } from "./weight-gradient.js";
+import { operandFinite } from "./finite.js";
 import { type WantedGradients, convForward } from "./conv.js";
 import { type ConvTransposeAlgorithm, algorithmApplies, chooseAlgorithm, runTransposed, workspaceBytes } from "./conv-transpose/algorithm.js";
 
@@ -99,13 +100,17 @@ export function convTranspose(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: C
   // A resident w keeps its sub-pixel phase weights: packed on its first such call, then reused.
   const phaseWeights = algorithm === "subpixel" ? residentPhaseWeights(w, g) : 0;
   return withArena((rt) => {
+    const px = operand(rt, x, "convTranspose(x)"), pw = operand(rt, w, "convTranspose(w)");
     const buffers = {
       g,
       phaseWeights,
-      x: operand(rt, x, "convTranspose(x)"),
-      w: operand(rt, w, "convTranspose(w)"),
+      x: px,
+      w: pw,
       b: b == null ? 0 : operand(rt, b, "convTranspose(b)"),
       y: rt.arena.alloc(outSize * 4, "convTranspose output"),
+      // a forced or chosen sub-pixel path gives way to GEMM + col2im for a NaN or ±∞ (algorithm.ts exactAlgorithm)
+      xFinite: operandFinite(rt, x, px),
+      wFinite: operandFinite(rt, w, pw),
     };
     runTransposed(rt, algorithm, buffers);
     return tensor(rt.arena.take(buffers.y, outSize), g.outShape);

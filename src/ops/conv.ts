@@ -11,6 +11,7 @@ import type { Runtime } from "../runtime/runtime.js";
 import { gemmParams, windowParams } from "../runtime/params.js";
 import { type Task, channelSums, checkSameShape, gemmWorkspace, operand, pieces, product, ranges, runTasks, threadsFor, withArena } from "./run.js";
 import { weightGradient } from "./weight-gradient.js";
+import { operandFinite } from "./finite.js";
 import { chooseAlgorithm as chooseTransposedAlgorithm, runTransposed } from "./conv-transpose/algorithm.js";
 
 /** Bytes of im2col buffer convForward borrows for this geometry (GEMM packing aside). */
@@ -147,7 +148,7 @@ export function convGradients(dy: Tensor, x: Tensor, w: Tensor, attrs: ConvAttrs
     const pw = want.dx ? operand(rt, w, "convBackward(w)") : 0;
     const pdx = want.dx ? rt.arena.alloc(N * C * inPlane * 4, "convBackward dx") : 0;
     const pdw = want.dw ? rt.arena.alloc(M * K * 4, "convBackward dw") : 0;
-    if (want.dx) runTransposed(rt, algorithm, { g: transposed, x: pdy, w: pw, b: 0, y: pdx });
+    if (want.dx) runTransposed(rt, algorithm, { g: transposed, x: pdy, w: pw, b: 0, y: pdx, wFinite: operandFinite(rt, w, pw) });
     // dw_g [M/g, C/g·∏k] = dy_g [M/g, ∏out] · im2col(x_g)ᵀ, summed over images
     if (want.dw) weightGradient(rt, { window, N, group, a: pdy, rows: Mg, s: px, sChannels: Cg, dw: pdw });
     return {

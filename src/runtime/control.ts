@@ -35,6 +35,8 @@ export const STATUS_EXITED = 2;
 export const FAULT_THROW = -1;
 export const FAULT_EXIT = -2;
 export const FAULT_HANG = -3;
+/** [FAULT_GATE, 1, i]: waits until Int32 word i of the memory is non-zero (tests hold a worker busy for as long as they need). */
+export const FAULT_GATE = -4;
 
 /** Int32 index of the claim counter: the next piece to take (its own line, after the slots). */
 export const CLAIM = CONTROL_PTR / 4 + SLOTS * SLOT_WORDS;

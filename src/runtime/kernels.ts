@@ -31,6 +31,9 @@ export interface Kernels {
   f32_relu_backward__ref(x: number, dy: number, dx: number, n: number): void;
   f32_uncrop__simd(dy: number, dx: number, C: number, H: number, W: number, top: number, left: number, OH: number, OW: number): void;
   f32_uncrop__ref(dy: number, dx: number, C: number, H: number, W: number, top: number, left: number, OH: number, OW: number): void;
+  /** 1 if the n floats at x are all finite (no NaN, ±∞), else 0. */
+  f32_all_finite__simd(x: number, n: number): number;
+  f32_all_finite__ref(x: number, n: number): number;
 }
 
 /** Names every build must export; checked at load so a stale .wasm fails loudly, not later. */
@@ -43,4 +46,5 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   "f32_subpixel_interleave__fast", "f32_subpixel_interleave__ref", "f32_subpixel_pack_weights",
   "f32_max_pool_backward__fast", "f32_max_pool_backward__ref",
   "f32_relu_backward__simd", "f32_relu_backward__ref", "f32_uncrop__simd", "f32_uncrop__ref",
+  "f32_all_finite__simd", "f32_all_finite__ref",
 ];

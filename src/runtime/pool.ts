@@ -10,7 +10,7 @@
 import type { MessagePort, Worker as NodeWorker } from "node:worker_threads";
 import { PoolError } from "../errors.js";
 import {
-  CLAIM, DEAD, DONE, GO, PROGRAM, SLOTS, READY, SLOT_WORDS, STATUS, STATUS_EXITED, STATUS_OK, STATUS_THREW, WORDS, slotIndex,
+  CLAIM, DEAD, DONE, FAULT_GATE, GO, PROGRAM, SLOTS, READY, SLOT_WORDS, STATUS, STATUS_EXITED, STATUS_OK, STATUS_THREW, WORDS, slotIndex,
 } from "./control.js";
 
 type WorkerThreads = typeof import("node:worker_threads");
@@ -368,6 +368,33 @@ export class Pool {
     words.set([fault, 0]);
     for (let i = 0; i < this.members.length; i++) words.set([ptr, 2], 2 + 2 * i);
     this.run(ptr + 16, this.members.length, null);
+  }
+
+  /**
+   * For tests that need the pool busy for as long as they choose (never for as long as some op
+   * happens to take): queued like an async call, one worker runs [FAULT_GATE] until `open()`.
+   * `ptr` is 64 free bytes: the program at ptr, its piece table at ptr + 32, the gate word at
+   * ptr + 48. `started` resolves once the worker has the program (`busy` is then true), `done`
+   * when it has finished after open() (false if no worker was up: then nothing was held).
+   */
+  hold(ptr: number): { started: Promise<void>; done: Promise<boolean>; open: () => void } {
+    const gate = (ptr + 48) / 4;
+    let handedOver!: () => void;
+    const started = new Promise<void>((resolve) => (handedOver = resolve));
+    const done = this.exclusive(async () => {
+      Atomics.store(new Int32Array(this.memory.buffer), gate, 0);
+      new Float64Array(this.memory.buffer, ptr, 6).set([FAULT_GATE, 1, gate, 0, ptr, 3]);
+      const running = this.runAsync(ptr + 32, 1);
+      handedOver();
+      return running;
+    });
+    done.catch(() => handedOver());
+    const open = () => {
+      const words = new Int32Array(this.memory.buffer); // the arena may have grown: a fresh view
+      Atomics.store(words, gate, 1);
+      Atomics.notify(words, gate);
+    };
+    return { started, done, open };
   }
 
   /** Workers currently up (for tests). */

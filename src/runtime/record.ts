@@ -8,8 +8,11 @@ import { type Kernels, KERNEL_NAMES } from "./kernels.js";
 import { runProgram } from "./serve.js";
 import type { ParamWriter } from "./params.js";
 
-/** Kernels that compute a value instead of writing memory run at once, also while recording. */
-const PURE: ReadonlySet<string> = new Set(["heap_base", "f32_gemm_workspace_bytes"]);
+/**
+ * Kernels that compute a value instead of writing memory run at once, also while recording (the
+ * finite scan reads operands already copied in: the kernels commit the arena first).
+ */
+const PURE: ReadonlySet<string> = new Set(["heap_base", "f32_gemm_workspace_bytes", "f32_all_finite__simd", "f32_all_finite__ref"]);
 
 export class Recording {
   /** The program: float64 words [kernel index, argc, args…]… */

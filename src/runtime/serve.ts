@@ -4,7 +4,7 @@
 // the shared counter until none is left, runs each, and reports. It never allocates in wasm
 // memory: the main thread planned every byte.
 import {
-  CLAIM, DEAD, DONE, FAULT_EXIT, FAULT_HANG, FAULT_THROW, GO, PROGRAM, READY, STATUS, STATUS_EXITED, STATUS_OK, STATUS_THREW,
+  CLAIM, DEAD, DONE, FAULT_EXIT, FAULT_GATE, FAULT_HANG, FAULT_THROW, GO, PROGRAM, READY, STATUS, STATUS_EXITED, STATUS_OK, STATUS_THREW,
   WORDS, slotIndex,
 } from "./control.js";
 
@@ -12,7 +12,8 @@ type Kernel = (...args: number[]) => unknown;
 
 /**
  * Runs the program at byte offset `ptr` (`words` float64 words) with `kernels` (by index). The
- * fault codes (tests inject them) throw (naming `who`), call `exit`, or spin for ever.
+ * fault codes (tests inject them) throw (naming `who`), call `exit`, spin for ever, or wait for a
+ * gate word to open.
  */
 export function runProgram(memory: WebAssembly.Memory, ptr: number, words: number, kernels: readonly Kernel[], exit: () => never, who = "this thread"): void {
   // A fresh view: the memory may have grown since the last program.
@@ -27,6 +28,10 @@ export function runProgram(memory: WebAssembly.Memory, ptr: number, words: numbe
     else if (fn === FAULT_THROW) throw new Error(`fault injected in ${who}`);
     else if (fn === FAULT_EXIT) exit();
     else if (fn === FAULT_HANG) for (;;);
+    else if (fn === FAULT_GATE) {
+      const gate = new Int32Array(memory.buffer);
+      while (Atomics.load(gate, args[0]) === 0) Atomics.wait(gate, args[0], 0, 100);
+    }
   }
 }
 

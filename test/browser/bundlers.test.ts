@@ -13,13 +13,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM helpers without type declarations
-import { launchChromium, loadApp } from "../../scripts/browser/chromium.js";
+import { launchChromium, loadApp } from "../../scripts/lib/chromium.js";
 // @ts-expect-error: plain ESM helpers without type declarations
-import { REPO, createApp, pack } from "../../scripts/browser/consumer.js";
+import { REPO, createApp, pack } from "./harness/consumer.js";
 // @ts-expect-error: plain ESM helpers without type declarations
-import { serve } from "../../scripts/browser/server.js";
+import { serve } from "../../scripts/lib/static-server.js";
 // @ts-expect-error: plain ESM helpers without type declarations
-import { WASM_LIMIT, sizes, table } from "../../scripts/browser/sizes.js";
+import { WASM_LIMIT, sizes, table } from "./harness/sizes.js";
 import { requireChromium, setupSuite, skipWithoutChromium } from "./suite.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -36,13 +36,13 @@ const LOADER_IMPORT = /import\(\s*["']node:fs\/promises["']\s*\)/;
 const LOADER_WEBPACK_SAFE = !LOADER_IMPORT.test(LOADER_SOURCE);
 const LOADER_FIX = 'import(/* webpackIgnore: true */ /* @vite-ignore */ "node:fs/promises")';
 
-/** `node scripts/browser/consumer.js build BUNDLER APP OUT`; resolves to OUT, echoing the bundler's warnings. */
+/** `node test/browser/harness/consumer.js build BUNDLER APP OUT`; resolves to OUT, echoing the bundler's warnings. */
 function build(bundler: "vite" | "webpack", app: string, outDir: string): Promise<string> {
   return new Promise((resolve, reject) => {
     // Without vitest's NODE_ENV=test, which would make Vite build in a development flavour.
     const env = { ...process.env };
     delete env.NODE_ENV;
-    execFile(process.execPath, [join(REPO, "scripts/browser/consumer.js"), "build", bundler, app, outDir], { encoding: "utf8", env }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(REPO, "test/browser/harness/consumer.js"), "build", bundler, app, outDir], { encoding: "utf8", env }, (err, stdout, stderr) => {
       if (stderr.trim()) console.warn(`${bundler} build of ${app}:\n${stderr.trim()}`);
       if (err) reject(new Error(`${bundler} build of ${app} failed: ${stderr || err.message}`));
       else resolve(outDir);

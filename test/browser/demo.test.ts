@@ -5,18 +5,21 @@
 // "Train 5 steps" changes the learned upsampling filters; screenshots have content.
 //
 // Skipped (loudly) only when there is no Chromium and CI is not set, as test/browser/bundlers.test.ts.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM helpers without type declarations
-import { launchChromium, loadApp } from "../../scripts/browser/chromium.js";
+import { launchChromium, loadApp } from "../../scripts/lib/chromium.js";
 // @ts-expect-error: plain ESM helpers without type declarations
 import { startDemo } from "../../scripts/demo.js";
 import { requireChromium, setupSuite, skipWithoutChromium } from "./suite.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const SKIP = skipWithoutChromium("test/browser/demo");
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const DEMO = join(REPO, "demo");
 
 describe.skipIf(SKIP)("browser: the demo page (npm run demo) in Debian Chromium", () => {
   let server: any = null;
@@ -83,13 +86,23 @@ describe.skipIf(SKIP)("browser: the demo page (npm run demo) in Debian Chromium"
     expect(loaded.result.info.build).toMatch(/simd|relaxed/);
   });
 
-  it("the server maps only demo/, dist/, weights/ and scripts/lib/ of the repository", async () => {
+  it("the server maps only demo/, dist/ and weights/ of the repository", async () => {
     const status = async (path: string) => (await fetch(server.url(path))).status;
     expect(await status("/")).toBe(200);
     expect(await status("/dist/index.js")).toBe(200);
     expect(await status("/weights/fcn8s-synthetic.safetensors")).toBe(200);
-    expect(await status("/scripts/lib/fcn-setup.js")).toBe(200);
-    for (const p of ["/package.json", "/src/index.ts", "/scripts/demo.js", "/../package.json"]) expect(await status(p), p).toBe(404);
+    expect(await status("/weights/fcn8s-synthetic.js")).toBe(200);
+    for (const p of ["/package.json", "/src/index.ts", "/scripts/demo.js", "/scripts/lib/progress.js", "/../package.json"]) expect(await status(p), p).toBe(404);
+  });
+
+  it("the page and the model's recipe import the package's public API only (dist/index.js)", () => {
+    const files = [...readdirSync(DEMO, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js")).map((f) => join(DEMO, f)), join(REPO, "weights/fcn8s-synthetic.js")];
+    for (const file of files) {
+      for (const [, from] of readFileSync(file, "utf8").matchAll(/^import\b[^;]*?from\s+"([^"]+)"/gms)) {
+        if (from.includes("dist/")) expect(from, `${file} imports ${from}`).toMatch(/^(\.\.\/)+dist\/index\.js$/);
+        else expect(from, `${file} imports ${from}`).toMatch(/^\.{1,2}\//);
+      }
+    }
   });
 
   it("is readable at 1280 px: no horizontal scrolling, every view panel drawn", async () => {

@@ -2,7 +2,7 @@
 // a failure under CI), and a suite setup whose failure fails every test of the suite.
 import { beforeAll, beforeEach } from "vitest";
 // @ts-expect-error: plain ESM helpers without type declarations
-import { findChromium } from "../../scripts/browser/chromium.js";
+import { findChromium } from "../../scripts/lib/chromium.js";
 
 export const CHROMIUM = findChromium() as string | null;
 const IN_CI = Boolean(process.env.CI) && process.env.CI !== "false" && process.env.CI !== "0";

@@ -1,4 +1,4 @@
-// Threads in a browser (issue 4), in Debian's Chromium through playwright-core: the page
+// Threads in a browser (README "Threads in browsers"), in Debian's Chromium through playwright-core: the page
 // test/browser/threads/ (served from the repository root, importing dist/ as built) with COOP/COEP
 // headers is crossOriginIsolated and ready({ threads: 2 }) runs a pool of one module Web Worker:
 // sync ops (from the page's main thread), the async forms and Net.runAsync give results
@@ -10,11 +10,11 @@
 // Skipped (loudly) only when there is no Chromium and CI is not set, as bundlers.test.ts.
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM helpers without type declarations
-import { launchChromium, loadApp } from "../../scripts/browser/chromium.js";
+import { launchChromium, loadApp } from "../../scripts/lib/chromium.js";
 // @ts-expect-error: plain ESM helpers without type declarations
-import { REPO } from "../../scripts/browser/consumer.js";
+import { REPO } from "./harness/consumer.js";
 // @ts-expect-error: plain ESM helpers without type declarations
-import { serve } from "../../scripts/browser/server.js";
+import { serve } from "../../scripts/lib/static-server.js";
 import { requireChromium, setupSuite, skipWithoutChromium } from "./suite.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -78,23 +78,18 @@ describe.skipIf(SKIP)("browser: threads (Web Worker pool) in Debian Chromium", (
     expect(result.netAsync).toBe(true);
   });
 
-  it("an async op runs on a worker: the page's event loop turns while a long convAsync runs", () => {
+  it("an async op runs on a worker: the page's event loop turns while a worker runs an async program", () => {
     const { result } = isolated;
     expect(result.asyncDispatches, "async stages handed to the worker").toBeGreaterThanOrEqual(4);
-    const c = result.longConv;
-    console.log(`convAsync 64→64 3×3 on 128×128: ${c.ms.toFixed(1)} ms; ${c.ticks} setTimeout turns meanwhile (longest gap ${c.longestGapMs.toFixed(1)} ms)`);
-    expect(c.same).toBe(true);
-    expect(c.ticks).toBeGreaterThanOrEqual(5);
-    expect(c.longestGapMs).toBeLessThan(c.ms / 2);
+    expect(result.held, "10 setTimeout turns while a gate program held the worker").toEqual({ busyTurns: 10, ran: true, busyAfter: false });
+    expect(result.longConv.same, "a long convAsync on the worker, bit-identical").toBe(true);
   });
 
   it("the page's event loop turns during Net.runAsync (it yields before every layer)", () => {
     const { result } = isolated;
-    console.log(`Net.runAsync: ${result.layers} layers in ${result.runAsyncMs.toFixed(1)} ms (run(): ${result.runSyncMs.toFixed(1)} ms); ` +
-      `${result.ticksDuringRunAsync} setTimeout turns (longest gap ${result.longestTickGapMs.toFixed(1)} ms), ${result.framesDuringRunAsync} animation frames meanwhile`);
-    expect(result.ticksDuringRunAsync).toBeGreaterThanOrEqual(5);
-    // The page waits for one layer at most, not for the whole network.
-    expect(result.longestTickGapMs).toBeLessThan(result.runAsyncMs / 2);
+    console.log(`Net.runAsync: ${result.layers} layers in ${result.runAsyncMs.toFixed(1)} ms; ${result.turnsDuringRunAsync} message turns meanwhile`);
+    // A runAsync that blocked would leave one or two turns; it yields once per layer.
+    expect(result.turnsDuringRunAsync).toBeGreaterThanOrEqual(result.layers / 2);
   });
 
   it("a worker that throws, exits or hangs surfaces as PoolError on the call; the pool recovers", () => {

@@ -166,7 +166,9 @@ function checkLengths(x: ArrayLike<number>, xShape: readonly number[], w: ArrayL
 
 /**
  * ONNX Conv: y[n, m, oh, ow] = b[m] + Σ_{c in m's group} Σ_{kh, kw} x[n, c, ih, iw] · w[m, c_local, kh, kw]
- * with ih = oh·sH − padTop + kh·dH, iw = ow·sW − padLeft + kw·dW (taps outside the input read 0).
+ * with ih = oh·sH − padTop + kh·dH, iw = ow·sW − padLeft + kw·dW. Taps outside the input read the
+ * padding's 0, which takes part in the sum (0·w: ONNX pads the input with zeros, PyTorch agrees), so
+ * a NaN or ±∞ weight makes every output whose window crosses the padding at that tap NaN.
  */
 export function convRef(x: ArrayLike<number>, xShape: readonly number[], w: ArrayLike<number>, wShape: readonly number[],
   b: ArrayLike<number> | null, attrs: RefConvAttrs = {}): RefTensor {
@@ -186,11 +188,10 @@ export function convRef(x: ArrayLike<number>, xShape: readonly number[], w: Arra
             const c = gi * Cg + cl;
             for (let kh = 0; kh < KH; kh++) {
               const ih = oh * sH - pT + kh * dH; // ih = oh·s − pBegin + kh·d
-              if (ih < 0 || ih >= H) continue;
               for (let kw = 0; kw < KW; kw++) {
                 const iw = ow * sW - pL + kw * dW; // iw = ow·s − pBegin + kw·d
-                if (iw < 0 || iw >= W) continue;
-                acc += x[((n * C + c) * H + ih) * W + iw] * w[((m * Cg + cl) * KH + kh) * KW + kw];
+                const inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+                acc += (inside ? x[((n * C + c) * H + ih) * W + iw] : 0) * w[((m * Cg + cl) * KH + kh) * KW + kw];
               }
             }
           }
@@ -207,6 +208,8 @@ export function convRef(x: ArrayLike<number>, xShape: readonly number[], w: Arra
  * over the taps where (oh + padTop − kh·dH) is divisible by sH with ih = (oh + padTop − kh·dH) / sH in [0, H),
  * and likewise iw = (ow + padLeft − kw·dW) / sW in [0, W). m_local = m mod M/group.
  * (Scatter reading: input pixel (ih, iw) stamps w·x at output (ih·sH − padTop + kh·dH, iw·sW − padLeft + kw·dW).)
+ * Only those terms: ConvTranspose has no padding values (its pads crop the output), so a NaN or ±∞
+ * reaches exactly the outputs whose sum holds a term with it.
  */
 export function convTransposeRef(x: ArrayLike<number>, xShape: readonly number[], w: ArrayLike<number>, wShape: readonly number[],
   b: ArrayLike<number> | null, attrs: RefConvAttrs = {}): RefTensor {

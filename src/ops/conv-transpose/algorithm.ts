@@ -1,12 +1,15 @@
 // The cost model that picks one of the three transposed-convolution algorithms (they compute the
-// same numbers), and the dispatch to it. Used by convTranspose and by convBackward (whose dx is a
-// transposed convolution).
+// same numbers), and the dispatch to it. Used by convTranspose, by convBackward (whose dx is a
+// transposed convolution) and by Net plans. The dispatch keeps NaN and ±∞ where the definition
+// puts them: sub-pixel gives way to GEMM + col2im when its extra products would invent a NaN.
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
 import type { TransposedBuffers } from "./buffers.js";
 import { convTransposeDepthwise } from "./depthwise.js";
 import { convTransposeGemmCol2im, gemmCol2imWorkspaceBytes } from "./gemm-col2im.js";
-import { convTransposeSubpixel, subpixelApplies, subpixelWaste, subpixelWorkspaceBytes } from "./subpixel.js";
+import { convTransposeSubpixel, subpixelApplies, subpixelHasZeroTaps, subpixelWaste, subpixelWorkspaceBytes } from "./subpixel.js";
+import { allFinite } from "../finite.js";
+import { product } from "../run.js";
 
 export type ConvTransposeAlgorithm = "subpixel" | "gemm-col2im" | "depthwise";
 
@@ -44,7 +47,27 @@ export function workspaceBytes(g: ConvGeometry, algorithm: ConvTransposeAlgorith
   return gemmCol2imWorkspaceBytes(g);
 }
 
-export function runTransposed(rt: Runtime, algorithm: ConvTransposeAlgorithm, t: TransposedBuffers): void {
+/**
+ * The algorithm that gives the definition's IEEE answer, y = b + Σ x·w over exactly the terms with
+ * o = s·i + d·k − p: `algorithm` itself, except sub-pixel when its extra products would meet a
+ * NaN or ±∞. It multiplies the border cells (the zero padding of the low-resolution input) by w,
+ * and x by the zero taps of phases with fewer than ⌈k/s⌉ taps (s not dividing k); those products
+ * are no terms of the sum, and 0·NaN = 0·∞ = NaN. So it runs only when w is finite, and x too
+ * where a phase has zero taps; otherwise GEMM + col2im, whose every product that reaches y is a
+ * term. Depthwise and GEMM + col2im are exact as they are. Costs a scan of w (and maybe x).
+ */
+export function exactAlgorithm(rt: Runtime, algorithm: ConvTransposeAlgorithm, t: TransposedBuffers): ConvTransposeAlgorithm {
+  if (algorithm !== "subpixel") return algorithm;
+  const { N, C, M, group, window } = t.g;
+  const wFinite = t.wFinite ?? (() => allFinite(rt, t.w, C * (M / group) * product(window.kernel)));
+  const xFinite = t.xFinite ?? (() => allFinite(rt, t.x, N * C * product(window.grid)));
+  if (!wFinite() || (subpixelHasZeroTaps(t.g) && !xFinite())) return "gemm-col2im";
+  return algorithm;
+}
+
+/** Runs the transposed convolution with `algorithm`, or GEMM + col2im where only that is exact (exactAlgorithm). */
+export function runTransposed(rt: Runtime, wanted: ConvTransposeAlgorithm, t: TransposedBuffers): void {
+  const algorithm = exactAlgorithm(rt, wanted, t);
   if (algorithm === "depthwise") convTransposeDepthwise(rt, t);
   else if (algorithm === "subpixel") convTransposeSubpixel(rt, t);
   else convTransposeGemmCol2im(rt, t);

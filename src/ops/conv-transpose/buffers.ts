@@ -14,4 +14,7 @@ export interface TransposedBuffers {
   b: number;
   /** y [N, M, out…] */
   y: number;
+  /** Whether x / w hold only finite values (ops/finite.ts operandFinite: a resident operand's kept answer); default: scan them. */
+  xFinite?: () => boolean;
+  wFinite?: () => boolean;
 }

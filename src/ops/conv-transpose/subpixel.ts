@@ -46,6 +46,11 @@ export function subpixelApplies(g: ConvGeometry): boolean {
   return g.window.dilations.every((d) => d === 1) && g.window.padsBegin.every((p) => p >= 0);
 }
 
+/** Whether some phase kernel has zero taps (s does not divide k on an axis): those multiply x by 0. */
+export function subpixelHasZeroTaps(g: ConvGeometry): boolean {
+  return plan(g).some((a) => a.taps * a.s !== a.k);
+}
+
 /**
  * MACs this path spends per useful MAC: per axis ⌈k/s⌉·s / k (zero taps when s does not divide k)
  * times cells / in (the phase convolutions also cover the cells at the border, ⌈k/s⌉ − 1 more).

@@ -1,5 +1,5 @@
-// Types of fcn-setup.js (the demo model's setup, shared by the scripts and bench/network.ts).
-import type { Adam, GraphSpec, Net, SGD } from "../../dist/index.js";
+// Types of fcn8s-synthetic.js (the demo model's recipe, shared by the scripts, the demo page and bench/network.ts).
+import type { Adam, GraphSpec, Net, SGD } from "../dist/index.js";
 
 export const SIZE: number;
 export const CLASSES: number;
@@ -11,4 +11,3 @@ export const DATA: { size: number; classes: number };
 export function demoSpec(upsampling?: "fixed" | "bilinear" | "random"): GraphSpec;
 export function trainStep(net: Net, optimizer: Adam | SGD, start: number, count: number): number;
 export function evaluate(net: Net, count: number, batch?: number): { pixelAccuracy: number; meanIoU: number };
-export function progress(step: number, steps: number, loss: number, imagesPerSecond: number, label?: string): void;

@@ -3,15 +3,15 @@
 // app's node_modules/fcn-wasm, then bundled by Vite or webpack 5 with no plugin and no path setting.
 // Vite and webpack come from this repository's node_modules, so no registry is needed.
 //
-//   node scripts/browser/consumer.js pack DEST_DIR            → prints the tarball's path
-//   node scripts/browser/consumer.js app SRC_DIR APP_DIR TGZ  → copies the app, unpacks the tarball
-//   node scripts/browser/consumer.js build vite|webpack APP_DIR OUT_DIR
+//   node test/browser/harness/consumer.js pack DEST_DIR            → prints the tarball's path
+//   node test/browser/harness/consumer.js app SRC_DIR APP_DIR TGZ  → copies the app, unpacks the tarball
+//   node test/browser/harness/consumer.js build vite|webpack APP_DIR OUT_DIR
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 /**
  * The npm that came with this Node. Not a bare "npm": under npx/npm scripts PATH starts with

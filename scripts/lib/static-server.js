@@ -1,5 +1,5 @@
 // A tiny static file server for the browser tests (and for trying a built app by hand):
-//   node scripts/browser/server.js DIR [PORT] [--isolated] [--csp]
+//   node scripts/lib/static-server.js DIR [PORT] [--isolated] [--csp]
 // Serves DIR on 127.0.0.1 with the right MIME types (application/wasm matters: without it
 // WebAssembly.instantiateStreaming refuses the file). Options add response headers to every
 // answer: `isolated` adds COOP/COEP (so the page is crossOriginIsolated), `csp` adds a strict

@@ -1,5 +1,5 @@
 // Raw and gzip sizes of what the package ships (each .wasm, all JS) and of built apps.
-//   node scripts/browser/sizes.js [BUILT_APP_DIR …]
+//   node test/browser/harness/sizes.js [BUILT_APP_DIR …]
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";

@@ -1,7 +1,9 @@
-// The small FCN-8s that `npm run train` trains and `npm start` runs: its graph, its data and how
-// a batch flows through a training step. Shared by scripts/train.js and scripts/start.js.
-import * as fcn from "../../dist/index.js";
-import { syntheticBatch } from "../../dist/nn/synthetic.js";
+// The recipe of the model beside it (fcn8s-synthetic.safetensors): the small FCN-8s that
+// `npm run train` trains, `npm start` runs and the demo page loads; its graph, its data and how a
+// batch flows through a training step. It uses the package's public API only, so the demo page
+// imports it as it is (the demo server maps weights/ and dist/ side by side).
+import * as fcn from "../dist/index.js";
+import { syntheticBatch } from "../dist/index.js";
 
 /** Image side, classes (background + shapes) and the scaled-down VGG16 widths of the demo model. */
 export const SIZE = 64;
@@ -49,15 +51,6 @@ export function evaluate(net, count, batch = 4) {
     for (let j = 0; j < m.length; j++) confusion[j] += m[j];
   }
   return { pixelAccuracy: fcn.pixelAccuracy(confusion, CLASSES), meanIoU: fcn.meanIoU(confusion, CLASSES) };
-}
-
-/** A one-line progress bar on stderr: step, loss, images/s, ETA. */
-export function progress(step, steps, loss, imagesPerSecond, label = "") {
-  const width = 24, done = Math.round((width * step) / steps);
-  const eta = imagesPerSecond > 0 ? Math.max(0, ((steps - step) * BATCH) / imagesPerSecond) : 0;
-  const line = `${label}[${"#".repeat(done)}${".".repeat(width - done)}] step ${step}/${steps}  loss ${loss.toFixed(4)}  ${imagesPerSecond.toFixed(1)} img/s  ETA ${eta.toFixed(0)} s`;
-  if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
-  else if (step === steps || step % Math.max(1, Math.floor(steps / 10)) === 0) process.stderr.write(`${line}\n`);
 }
 
 /** Images per training step. */
