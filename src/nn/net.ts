@@ -23,6 +23,7 @@ import { bilinearWeights, bilinearWeightsDense } from "./bilinear.js";
 import { mulberry32 } from "../random.js";
 import { type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, splitParamAttrs, validateGraph } from "./graph.js";
 import { NetPlan } from "./plan.js";
+import { readNetOptions, readWeights } from "./net-arguments.js";
 
 export interface NetOptions {
   /** Seed of the weight initialisers and of dropout masks. Default 1. */
@@ -120,12 +121,13 @@ export class Net {
   /**
    * Builds a Net from a GraphSpec. `weights` (a Map or a record, e.g. from loadSafetensors) may
    * supply any parameter `<layer>.weight` / `<layer>.bias`; the rest are initialised. A name that
-   * is no parameter of the graph, or a shape that differs, is a ShapeError.
+   * is no parameter of the graph, or a shape that differs, is a ShapeError; so is a weight that is
+   * no well-formed Tensor. `weights` of another kind, or unknown or mistyped options, are
+   * AttributeErrors (net-arguments.ts).
    */
-  static fromGraph(spec: GraphSpec, weights?: Map<string, Tensor> | Record<string, Tensor>, options: NetOptions = {}): Net {
+  static fromGraph(spec: GraphSpec, weights?: Map<string, Tensor> | Record<string, Tensor>, options?: NetOptions): Net {
     validateGraph(spec);
-    const map = weights === undefined ? new Map<string, Tensor>() : weights instanceof Map ? weights : new Map(Object.entries(weights));
-    return new Net(spec, map, options);
+    return new Net(spec, readWeights(weights), readNetOptions(options));
   }
 
   /** Every parameter by name (live tensors: optimisers update their data in place). */
