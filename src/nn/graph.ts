@@ -232,7 +232,8 @@ export function validateGraph(spec: unknown): asserts spec is GraphSpec {
   }
 }
 
-function checkInputShape(shape: unknown, name: string): number[] {
+/** Checks an input shape for the graph: [N, C, H, W] or [N, C, L] of positive integers; `name` names the argument. */
+export function checkInputShape(shape: unknown, name: string): number[] {
   if (!Array.isArray(shape)) throw new ShapeError(`${name}: expected [N, C, H, W] (or [N, C, L]), got ${shape === undefined ? "nothing" : kind(shape)}`);
   // Array.from reads a sparse array's holes as undefined (forEach would skip them)
   Array.from(shape as unknown[]).forEach((d, i) => {

@@ -21,7 +21,7 @@ import { crop, cropBackward } from "../ops/crop.js";
 import { softmax, softmaxBackward } from "./loss.js";
 import { bilinearWeights, bilinearWeightsDense } from "./bilinear.js";
 import { mulberry32 } from "../random.js";
-import { type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, splitParamAttrs, validateGraph } from "./graph.js";
+import { type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, checkInputShape, splitParamAttrs, validateGraph } from "./graph.js";
 import { NetPlan } from "./plan.js";
 import { readNetOptions, readWeights } from "./net-arguments.js";
 
@@ -153,6 +153,7 @@ export class Net {
       return plan.blob(this.spec.output) as Tensor;
     }
     this.planRan = false;
+    this.analyzeInput(checkTensor(input, "Net.run(x)"), "Net.run(x)"); // errors name x, not a layer's op
     const blobs = new Map<string, Tensor>([[this.spec.input.name, input]]);
     const saved = new Map<string, Saved>();
     this.timings.clear();
@@ -179,6 +180,7 @@ export class Net {
         return plan.blob(this.spec.output) as Tensor;
       }
       this.planRan = false;
+      this.analyzeInput(checkTensor(input, "Net.runAsync(x)"), "Net.runAsync(x)");
       const rt = runtime();
       const blobs = new Map<string, Tensor>([[this.spec.input.name, input]]);
       const saved = new Map<string, Saved>();
@@ -211,6 +213,21 @@ export class Net {
     this.timings.set(layer.name, performance.now() - t0);
   }
 
+  /**
+   * Every blob's shape for an input of `shape`, with errors that name the input as `what`
+   * (Net.run(x)…): a shape the graph cannot take, or one its parameters were not made for.
+   */
+  private analyzeInput(shape: readonly number[], what: string): Map<string, number[]> {
+    const { shapes, parameters } = analyzeGraph(this.spec, checkInputShape(shape, what));
+    for (const [name, want] of parameters) {
+      const have = (this.params.get(name) as Tensor).shape;
+      if (have.length !== want.length || have.some((d, i) => d !== want[i])) {
+        throw new ShapeError(`${what}: an input of shape ${describeShape(shape)} needs parameter "${name}" to be ${describeShape(want)}, but the net's is ${describeShape(have)} (made for input ${describeShape(this.spec.input.shape)})`);
+      }
+    }
+    return shapes;
+  }
+
   /** The resident plan for this input's shape (a new one when the shape or runtime changed). */
   private prepare(input: Tensor, what: string): NetPlan {
     const shape = checkTensor(input, what);
@@ -219,13 +236,7 @@ export class Net {
       plan.inputShape.length !== shape.length || plan.inputShape.some((d, i) => d !== shape[i]);
     if (stale) {
       this.dispose();
-      const { shapes, parameters } = analyzeGraph(this.spec, shape); // named errors for a wrong input
-      for (const [name, want] of parameters) {
-        const have = (this.params.get(name) as Tensor).shape;
-        if (have.length !== want.length || have.some((d, i) => d !== want[i])) {
-          throw new ShapeError(`${what}: an input of shape ${describeShape(shape)} needs parameter "${name}" to be ${describeShape(want)}, but the net's is ${describeShape(have)} (made for input ${describeShape(this.spec.input.shape)})`);
-        }
-      }
+      const shapes = this.analyzeInput(shape, what);
       plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.cropOffsets, random: this.random }, shape, this.training);
       this.plan = plan;
       plans.register(this, plan, plan);
