@@ -77,11 +77,13 @@ export function checkDims(shape: unknown, name: string): number[] {
 }
 
 /**
- * Throws ShapeError when an op's result would have a dimension beyond 2³¹ − 1 (possible with
- * zero-element inputs, whose dimensions nothing else bounds: im2col's C·∏k rows, a transposed
- * convolution's s·(in − 1) + …). `op` names the op and its argument, e.g. "im2col(x)".
+ * Throws ShapeError when an op's empty result would have a dimension beyond 2³¹ − 1 (zero-element
+ * inputs, whose dimensions nothing else bounds: im2col's C·∏k rows, a transposed convolution's
+ * s·(in − 1) + …). A result with elements and such a dimension needs over 4 GiB: the arena's
+ * OutOfMemoryError says so. `op` names the op and its argument, e.g. "im2col(x)".
  */
 export function checkResultDims(dims: readonly number[], op: string): void {
+  if (!dims.includes(0)) return;
   const i = dims.findIndex((d) => d > INT_MAX);
   if (i >= 0) throw new ShapeError(`${op}: the result's dimension ${i} would be ${dims[i]} (result ${describeShape(dims)}), beyond 2³¹ − 1, the largest size the kernels take`);
 }
