@@ -23,8 +23,9 @@ import { crop, cropBackward } from "../ops/crop.js";
 import { softmax, softmaxBackward } from "./loss.js";
 import { bilinearWeights, bilinearWeightsDense } from "./bilinear.js";
 import { RandomStream } from "../random.js";
-import { type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, splitParamAttrs, validateGraph } from "./graph.js";
+import { type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, checkInputShape, splitParamAttrs, validateGraph } from "./graph.js";
 import { NetPlan } from "./plan.js";
+import { readNetOptions, readWeights } from "./net-arguments.js";
 
 export interface NetOptions {
   /** Seed of the weight initialisers and of dropout masks. Default 1. */
@@ -130,12 +131,13 @@ export class Net {
   /**
    * Builds a Net from a GraphSpec. `weights` (a Map or a record, e.g. from loadSafetensors) may
    * supply any parameter `<layer>.weight` / `<layer>.bias`; the rest are initialised. A name that
-   * is no parameter of the graph, or a shape that differs, is a ShapeError.
+   * is no parameter of the graph, or a shape that differs, is a ShapeError; so is a weight that is
+   * no well-formed Tensor. `weights` of another kind, or unknown or mistyped options, are
+   * AttributeErrors (net-arguments.ts).
    */
-  static fromGraph(spec: GraphSpec, weights?: Map<string, Tensor> | Record<string, Tensor>, options: NetOptions = {}): Net {
+  static fromGraph(spec: GraphSpec, weights?: Map<string, Tensor> | Record<string, Tensor>, options?: NetOptions): Net {
     validateGraph(spec);
-    const map = weights === undefined ? new Map<string, Tensor>() : weights instanceof Map ? weights : new Map(Object.entries(weights));
-    return new Net(spec, map, options);
+    return new Net(spec, readWeights(weights), readNetOptions(options));
   }
 
   /** Every parameter by name (live tensors: optimisers update their data in place). */
@@ -162,6 +164,7 @@ export class Net {
       return plan.blob(this.spec.output) as Tensor;
     }
     this.planRan = false;
+    this.analyzeInput(checkTensor(input, "Net.run(x)"), "Net.run(x)"); // errors name x, not a layer's op
     const blobs = new Map<string, Tensor>([[this.spec.input.name, input]]);
     const saved = new Map<string, Saved>();
     this.timings.clear();
@@ -190,6 +193,7 @@ export class Net {
         return this.ranPlan().blob(this.spec.output) as Tensor;
       }
       this.planRan = false;
+      this.analyzeInput(checkTensor(input, "Net.runAsync(x)"), "Net.runAsync(x)");
       const rt = runtime();
       const blobs = new Map<string, Tensor>([[this.spec.input.name, input]]);
       const saved = new Map<string, Saved>();
@@ -222,6 +226,21 @@ export class Net {
     this.timings.set(layer.name, performance.now() - t0);
   }
 
+  /**
+   * Every blob's shape for an input of `shape`, with errors that name the input as `what`
+   * (Net.run(x)…): a shape the graph cannot take, or one its parameters were not made for.
+   */
+  private analyzeInput(shape: readonly number[], what: string): Map<string, number[]> {
+    const { shapes, parameters } = analyzeGraph(this.spec, checkInputShape(shape, what));
+    for (const [name, want] of parameters) {
+      const have = (this.params.get(name) as Tensor).shape;
+      if (have.length !== want.length || have.some((d, i) => d !== want[i])) {
+        throw new ShapeError(`${what}: an input of shape ${describeShape(shape)} needs parameter "${name}" to be ${describeShape(want)}, but the net's is ${describeShape(have)} (made for input ${describeShape(this.spec.input.shape)})`);
+      }
+    }
+    return shapes;
+  }
+
   /** The resident plan for this input's shape (a new one when the shape or runtime changed). */
   private prepare(input: Tensor, what: string): NetPlan {
     const shape = checkTensor(input, what);
@@ -240,13 +259,7 @@ export class Net {
 
   /** Lays out a plan for input `shape` (the net's current plan; the caller disposed the old one). */
   private newPlan(shape: readonly number[], training: boolean, what: string): NetPlan {
-    const { shapes, parameters } = analyzeGraph(this.spec, shape); // named errors for a wrong input
-    for (const [name, want] of parameters) {
-      const have = (this.params.get(name) as Tensor).shape;
-      if (have.length !== want.length || have.some((d, i) => d !== want[i])) {
-        throw new ShapeError(`${what}: an input of shape ${describeShape(shape)} needs parameter "${name}" to be ${describeShape(want)}, but the net's is ${describeShape(have)} (made for input ${describeShape(this.spec.input.shape)})`);
-      }
-    }
+    const shapes = this.analyzeInput(shape, what); // named errors for a wrong input
     const plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.cropOffsets, random: this.random }, shape, training);
     this.plan = plan;
     plans.register(this, plan, plan);
