@@ -1,6 +1,6 @@
 // `npm run soak`: many mixed calls in one process — ops, async ops, resident tensors disposed and
 // forgotten, Net cycles (run, backward, dispose), forgotten Nets, Net.runAsync, erroring calls —
-// printing RSS and WebAssembly memory as it goes, to show that memory stays bounded (issue 12).
+// printing RSS and WebAssembly memory as it goes, to show that memory stays bounded (README "Memory").
 //   npm run soak -- --calls 5000 --threads 2 --budget 64   (budget in MiB; fcn-wasm's default is 1024)
 // The mix is seeded (the same calls every run). It never forces a garbage collection: forgotten
 // Nets are bounded by the resident budget (their plans are evicted), not by the GC.

@@ -1,4 +1,4 @@
-// The async forms take their operands at call time (issue 12, defect 6): changing x.data, w.data,
+// The async forms take their operands at call time (README "Threads: async forms"): changing x.data, w.data,
 // b.data, a shape array or an attribute array after the call, before awaiting, changes nothing —
 // the result equals the sync op on the values the call was given, bit for bit. Checked for
 // convAsync, convTransposeAsync, gemmAsync, matmulAsync and Net.runAsync's input, on one thread

@@ -1,4 +1,4 @@
-// Bounded memory (issue 12, defect 7): Net plans are derived state, evicted least recently used
+// Bounded memory (README "Memory"): Net plans are derived state, evicted least recently used
 // first when the resident zone would pass its budget (setResidentBudget), so nets dropped without
 // dispose() keep the WebAssembly memory bounded even if the garbage collector never runs. An
 // evicted net runs again bit-identically; one evicted between run() and backward() or blob()

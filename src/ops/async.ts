@@ -1,4 +1,4 @@
-// The async forms of the heavy ops (issue 4): a page's main thread must not block on a long op.
+// The async forms of the heavy ops (README "Threads: async forms"): a page's main thread must not block on a long op.
 // With a worker pool (threads > 1) an async op plans its memory exactly as the synchronous op
 // (inputs copied in, workspace and output reserved) and records all of its kernel calls instead
 // of running them: the same calls in the same order, in stages — each split the sync op would

@@ -1,4 +1,4 @@
-// Operands taken at call time (issue 12, defect 6): an async form runs its op later (after a turn
+// Operands taken at call time (README "Threads: async forms"): an async form runs its op later (after a turn
 // of the event loop, or when the pool is free), so it must not read the caller's arrays then. It
 // copies every tensor's data and shape, and every attribute object, synchronously in the call;
 // what the caller changes afterwards (before the promise settles) changes nothing. A resident

@@ -1,4 +1,4 @@
-// Derived resident state that can be dropped under memory pressure (issue 12, defect 7). A Net's
+// Derived resident state that can be dropped under memory pressure (README "Memory"). A Net's
 // plan (nn/plan.ts) holds only copies of what its Net owns (parameters, copied in on every run)
 // and blocks it can lay out again, so it may be evicted: its blocks go back to the resident zone
 // and the Net plans again at its next use. Each arena keeps its evictable holders in least-recently-

@@ -1,4 +1,4 @@
-// Robustness (issue 12): every public op and Net.fromGraph, given a malformed argument of any kind
+// Robustness (README "Errors"): every public op and Net.fromGraph, given a malformed argument of any kind
 // in any position, throws a typed FcnWasmError (never a TypeError, never a silent accept) whose
 // message names that argument, changes none of its inputs, and answers the next valid call as the
 // references do. A well-formed tensor of a random wrong shape gets a typed error or the
@@ -58,7 +58,7 @@ const dimsSlot = (op: Op, i: number, arg: string): Slot => ({
   label: arg, names: [`${op}(${arg}`], reshape: "dims",
   bad: (call) => badShape(call.args[i] as number[]), place: (call, v) => at(call, i, v),
 });
-/** A weight whose spatial axis is 0 (issue 12, defect 2): a well-formed tensor no convolution accepts. */
+/** A weight whose spatial axis is 0: a well-formed tensor no convolution accepts. */
 const zeroKernelSlot = (op: Op, i: number, dims = false): Slot => ({
   label: "w with a zero-size kernel axis", names: [`${op}(w`],
   bad: (call) => {
@@ -260,7 +260,7 @@ describe.each(BUILDS)("robustness: malformed arguments (%s build)", (build) => {
 
   // -------------------------------------------------------------------------------------------
   // The issue's own examples, each once (the properties above find them too, among others)
-  describe("issue 12's examples", () => {
+  describe("defects a robustness probe once found", () => {
     const x = () => T([1, 1, 3, 2], 1);
     const F = fcn as Any;
     it("2: a weight with a zero-size kernel axis is a ShapeError naming w", () => {

@@ -1,4 +1,4 @@
-// Robustness (issue 12): random valid calls of every public op and of Net.fromGraph(…).run agree
+// Robustness (README "Errors"): random valid calls of every public op and of Net.fromGraph(…).run agree
 // with the independent references in test/ref/ on both builds, and leave their inputs unchanged.
 // fast-check prints the seed and path of a failure: FC_SEED=… FC_PATH=… replays it, FC_NUM_RUNS=…
 // runs more cases.
