@@ -2,6 +2,7 @@
 // into plain per-axis integer arrays. A number where an array is expected means "the same on every
 // axis". Unknown names are errors, so a typo is never ignored.
 import { AttributeError } from "./errors.js";
+import { isPlainObject, kindOf } from "./values.js";
 
 export type AutoPad = "NOTSET" | "SAME_UPPER" | "SAME_LOWER" | "VALID";
 /** One integer per spatial axis, or one number for all of them. */
@@ -74,9 +75,9 @@ export interface CropAttrs {
 /** Throws AttributeError unless `attrs` is undefined or a plain object whose keys are all in `allowed`. */
 export function checkAttrNames(attrs: unknown, allowed: readonly string[], op: string, kind: "attrs" | "options" = "attrs"): Record<string, unknown> {
   if (attrs === undefined || attrs === null) return {};
-  const proto = typeof attrs === "object" ? Object.getPrototypeOf(attrs) : undefined;
-  if (typeof attrs !== "object" || (proto !== Object.prototype && proto !== null)) {
-    const what = Array.isArray(attrs) ? "an array" : typeof attrs === "object" ? `a ${(attrs as object).constructor?.name ?? "non-plain object"}` : typeof attrs;
+  if (!isPlainObject(attrs)) {
+    // the type as well, so "got 2" reads as a number and "got an array of 2" as an array
+    const what = typeof attrs === "object" ? kindOf(attrs) : `${typeof attrs} ${kindOf(attrs)}`;
     throw new AttributeError(`${op}(${kind}): expected a plain object of ${kind === "attrs" ? "attributes" : "options"}, got ${what}`);
   }
   for (const key of Object.keys(attrs)) {
@@ -90,34 +91,40 @@ export function checkAttrNames(attrs: unknown, allowed: readonly string[], op: s
 /** A value as a message shows it: strings quoted (so "true" and true read differently), arrays bracketed. */
 export function show(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(show).join(", ")}]`;
+  // Array.from reads holes as undefined (map would keep them, and "[, ]" reads as nothing)
+  if (Array.isArray(v)) return `[${Array.from(v, show).join(", ")}]`;
   return String(v);
 }
 
 /** Attribute integers go to the kernels as int32. */
-const INT_MAX = 2 ** 31 - 1;
+export const INT_MAX = 2 ** 31 - 1;
 
 /**
  * Reads an integer-per-axis attribute: undefined → `fallback`, a number → repeated `count` times,
- * an array → must have exactly `count` entries. Every entry must be a finite integer ≥ `min`.
+ * an array → must have exactly `count` entries. Every entry must be a finite integer ≥ `min`;
+ * a hole in a sparse array (`new Array(2)`) is read as undefined, so it is an error too.
  */
 export function readInts(value: unknown, count: number, name: string, min: number, fallback: number): number[] {
-  let list: unknown[];
+  let list: readonly unknown[];
   if (value === undefined) return new Array<number>(count).fill(fallback);
   if (typeof value === "number") list = new Array<unknown>(count).fill(value);
   else if (Array.isArray(value)) list = value;
-  else throw new AttributeError(`${name}: expected a number or an array of ${count} integers, got ${show(value)}`);
+  else throw new AttributeError(`${name}: expected a number or an array of ${count} integers, got ${typeof value === "object" ? kindOf(value) : show(value)}`);
   if (list.length !== count) {
     throw new AttributeError(`${name}: expected ${count} value${count === 1 ? "" : "s"}, got ${list.length} (${show(value)})`);
   }
-  return list.map((v, i) => {
+  // an index loop, not map: map skips holes and would hand them on as holes
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const v = list[i];
     if (typeof v !== "number" || !Number.isFinite(v) || !Number.isInteger(v)) {
-      throw new AttributeError(`${name}[${i}]: expected a finite integer, got ${show(v)}`);
+      throw new AttributeError(`${name}[${i}]: expected a finite integer, got ${i in list ? show(v) : "a hole (a sparse array)"}`);
     }
     if (v < min) throw new AttributeError(`${name}[${i}]: expected an integer ≥ ${min}, got ${v}`);
     if (v > INT_MAX) throw new AttributeError(`${name}[${i}]: expected an integer ≤ ${INT_MAX}, got ${v}`);
-    return v;
-  });
+    out.push(v);
+  }
+  return out;
 }
 
 /** Reads `pads` for `rank` axes (ONNX order: begins then ends) into [begins, ends]. */

@@ -5,6 +5,9 @@ export type { ReadyOptions, RuntimeInfo, BuildName } from "./runtime/runtime.js"
 export { tensor } from "./tensor.js";
 export type { Tensor } from "./tensor.js";
 export { resident, ResidentTensor } from "./resident.js";
+export { setResidentBudget, DEFAULT_RESIDENT_BUDGET } from "./runtime/eviction.js";
+export { memoryInfo } from "./memory.js";
+export type { MemoryInfo } from "./memory.js";
 export { FcnWasmError, ShapeError, AttributeError, UnsupportedError, OutOfMemoryError, NotReadyError, PoolError } from "./errors.js";
 export type {
   AutoPad, Ints, ConvAttrs, ConvTransposeAttrs, MaxPoolAttrs, Im2colAttrs, Col2imAttrs, GemmAttrs, CropAttrs,

@@ -7,6 +7,7 @@
 import { NotReadyError } from "./errors.js";
 import { type Runtime, runtime } from "./runtime/runtime.js";
 import { RESIDENT, type ResidentHandle, type Tensor, checkTensor } from "./tensor.js";
+import { type DisposeMethod, disposableWithUsing } from "./disposable.js";
 
 /** The values' block, and the blocks of forms derived from them (packed weights), by key. */
 interface Block { rt: Runtime; ptr: number; derived: Map<string, number> }
@@ -27,6 +28,8 @@ export class ResidentTensor implements Tensor {
   /** Whether the values are all finite, once a scan has told (convTranspose asks: ops/finite.ts). */
   #finite: boolean | undefined;
   declare readonly [RESIDENT]: ResidentHandle;
+  /** dispose(), for `using t = resident(x)` (present where the runtime has Symbol.dispose). */
+  declare [Symbol.dispose]: DisposeMethod;
 
   /** Use `resident(t)`. */
   private constructor(shape: readonly number[], block: Block, size: number) {
@@ -108,6 +111,8 @@ export class ResidentTensor implements Tensor {
     return block.rt === rt ? block.ptr : null;
   }
 }
+
+disposableWithUsing(ResidentTensor);
 
 /**
  * Copies `t` into wasm memory once and returns a tensor that stays there: pass it as the weights

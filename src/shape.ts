@@ -5,7 +5,7 @@ import {
   readAutoPad, readFlag, readInts, readPads, readPositiveInt, checkAttrNames, required, show,
 } from "./attrs.js";
 import { AttributeError, ShapeError, UnsupportedError } from "./errors.js";
-import { describeShape } from "./tensor.js";
+import { checkResultDims, describeShape } from "./tensor.js";
 
 /** A resolved sliding window over `rank` spatial axes; every array has one entry per axis. */
 export interface Window {
@@ -101,7 +101,15 @@ function forwardPads(pads: unknown, autoPad: AutoPad, image: readonly number[], 
   return readPads(pads, rank, `${op}(attrs.pads)`);
 }
 
+/**
+ * The kernel size: the weight's spatial shape, which must be ≥ 1 on every axis (as kernelShape
+ * must: a zero-size kernel would make every output the bias), and equal to kernelShape if given.
+ */
 function kernelFromWeights(value: unknown, wSpatial: readonly number[], op: string): number[] {
+  const empty = wSpatial.indexOf(0);
+  if (empty >= 0) {
+    throw new ShapeError(`${op}(w): expected a kernel of size ≥ 1 on every spatial axis, got size 0 on axis ${empty} (w.shape[${empty + 2}])`);
+  }
   const k = readInts(value, wSpatial.length, `${op}(attrs.kernelShape)`, 1, 1);
   if (value !== undefined && k.some((v, i) => v !== wSpatial[i])) {
     throw new ShapeError(`${op}(attrs.kernelShape): expected the weight's spatial shape [${wSpatial.join(", ")}], got [${k.join(", ")}]`);
@@ -143,6 +151,7 @@ export function resolveConv(x: readonly number[], w: readonly number[], b: reado
         `${op}: output axis ${i} would be empty: input ${image[i]} + pads ${padsBegin[i]}+${padsEnd[i]} is smaller than the dilated kernel ${span(kernel[i], dilations[i])}`);
     }
   });
+  checkResultDims([N, M, ...grid], `${op}(x)`);
   return {
     N, C, M, group,
     window: { rank, image, kernel, strides, dilations, padsBegin, padsEnd, grid },
@@ -214,6 +223,7 @@ export function resolveConvTranspose(x: readonly number[], w: readonly number[],
   image.forEach((o, i) => {
     if (o < 1) throw new ShapeError(`${op}: output axis ${i} would be empty: ${full[i]} before padding, pads ${padsBegin[i]}+${padsEnd[i]}`);
   });
+  checkResultDims([N, M, ...image], `${op}(x)`);
   return {
     N, C, M, group,
     window: { rank, image, kernel, strides, dilations, padsBegin, padsEnd, grid },
@@ -254,6 +264,7 @@ export function resolveMaxPool(x: readonly number[], attrs: MaxPoolAttrs | undef
       throw new AttributeError(`${op}(attrs.pads): window ${lonely} of axis ${i} would see only padding (input ${image[i]}, pads ${padsBegin[i]}+${padsEnd[i]}, kernel ${kernel[i]}, dilation ${dilations[i]}, stride ${strides[i]}); its maximum would be undefined`);
     }
   });
+  checkResultDims([x[0], x[1], ...grid], `${op}(x)`);
   return { window: { rank, image, kernel, strides, dilations, padsBegin, padsEnd, grid }, outShape: [x[0], x[1], ...grid] };
 }
 

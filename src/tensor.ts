@@ -1,5 +1,7 @@
 // Tensor: a row-major float32 array and its shape (activations NCHW, weights in ONNX layouts).
+import { INT_MAX } from "./attrs.js";
 import { ShapeError } from "./errors.js";
+import { isFloat32Array, kindOf } from "./values.js";
 import type { Runtime } from "./runtime/runtime.js";
 
 /** A dense float32 tensor, row-major. Ops never modify a tensor they are given. */
@@ -56,14 +58,36 @@ export function describeShape(shape: readonly number[]): string {
   return shape.length === 0 ? "scalar []" : `[${shape.join(", ")}]`;
 }
 
-function checkShape(shape: unknown, name: string): number[] {
-  if (!Array.isArray(shape)) throw new ShapeError(`${name}: expected an array of dimensions, got ${typeof shape}`);
-  shape.forEach((d, i) => {
+/**
+ * Checks a shape argument (a tensor's, or a bare shape like cropBackward's xShape) and returns a
+ * copy: an array of integers from 0 to 2³¹ − 1 (the kernels take int32 sizes; a tensor with data
+ * cannot be larger anyway, but a zero-element one could claim any size). `name` names the argument.
+ */
+export function checkDims(shape: unknown, name: string): number[] {
+  if (!Array.isArray(shape)) throw new ShapeError(`${name}: expected an array of dimensions, got ${typeof shape === "object" ? kindOf(shape) : `${typeof shape} ${kindOf(shape)}`}`);
+  // an index loop, not forEach: forEach skips the holes of a sparse array
+  const dims: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
     if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`${name}[${i}]: expected a non-negative integer dimension, got ${typeof d === "string" ? JSON.stringify(d) : String(d)}`);
+      throw new ShapeError(`${name}[${i}]: expected a non-negative integer dimension, got ${i in shape ? kindOf(d) : "a hole (a sparse array)"}`);
     }
-  });
-  return shape.slice() as number[];
+    if (d > INT_MAX) throw new ShapeError(`${name}[${i}]: expected a dimension ≤ ${INT_MAX} (2³¹ − 1), got ${d}`);
+    dims.push(d);
+  }
+  return dims;
+}
+
+/**
+ * Throws ShapeError when an op's empty result would have a dimension beyond 2³¹ − 1 (zero-element
+ * inputs, whose dimensions nothing else bounds: im2col's C·∏k rows, a transposed convolution's
+ * s·(in − 1) + …). A result with elements and such a dimension needs over 4 GiB: the arena's
+ * OutOfMemoryError says so. `op` names the op and its argument, e.g. "im2col(x)".
+ */
+export function checkResultDims(dims: readonly number[], op: string): void {
+  if (!dims.includes(0)) return;
+  const i = dims.findIndex((d) => d > INT_MAX);
+  if (i >= 0) throw new ShapeError(`${op}: the result's dimension ${i} would be ${dims[i]} (result ${describeShape(dims)}), beyond 2³¹ − 1, the largest size the kernels take`);
 }
 
 /**
@@ -71,11 +95,12 @@ function checkShape(shape: unknown, name: string): number[] {
  * copied into a new Float32Array. Throws ShapeError when `data.length` is not the product of `shape`.
  */
 export function tensor(data: Float32Array | ArrayLike<number>, shape: number[]): Tensor {
-  const dims = checkShape(shape, "tensor(shape)");
+  const dims = checkDims(shape, "tensor(shape)");
   if (data === null || typeof data !== "object" || typeof (data as ArrayLike<number>).length !== "number") {
     throw new ShapeError(`tensor(data): expected a Float32Array or an array of numbers, got ${data === null ? "null" : typeof data}`);
   }
-  if (!(data instanceof Float32Array)) {
+  const same = isFloat32Array(data); // of any realm: used as it is
+  if (!same) {
     const list = data as ArrayLike<unknown>;
     for (let i = 0; i < list.length; i++) {
       if (typeof list[i] !== "number") {
@@ -83,7 +108,7 @@ export function tensor(data: Float32Array | ArrayLike<number>, shape: number[]):
       }
     }
   }
-  const values = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
+  const values = same ? data : Float32Array.from(data as ArrayLike<number>);
   const n = sizeOf(dims);
   if (values.length !== n) {
     throw new ShapeError(`tensor(data): expected ${n} elements for shape ${describeShape(dims)}, got ${values.length}`);
@@ -101,15 +126,17 @@ export function checkTensor(t: unknown, name: string): readonly number[] {
   if (handle !== undefined) {
     // Its values stay in wasm memory: check the shape against its size without copying them out.
     handle.check(name);
-    const dims = checkShape((t as Tensor).shape, `${name}.shape`);
+    const dims = checkDims((t as Tensor).shape, `${name}.shape`);
     if (sizeOf(dims) !== handle.size) throw new ShapeError(`${name}: resident tensor of ${handle.size} elements has shape ${describeShape(dims)}`);
     return dims;
   }
   const { data, shape } = t as Tensor;
-  if (!(data instanceof Float32Array)) {
-    throw new ShapeError(`${name}.data: expected a Float32Array, got ${data === null ? "null" : (data as object)?.constructor?.name ?? typeof data}`);
+  if (!isFloat32Array(data)) {
+    // a class name bare ("got Float64Array"), as a Float32Array is named in the same message
+    const what = data !== null && typeof data === "object" ? (data as object).constructor?.name ?? kindOf(data) : kindOf(data);
+    throw new ShapeError(`${name}.data: expected a Float32Array, got ${what}`);
   }
-  const dims = checkShape(shape, `${name}.shape`);
+  const dims = checkDims(shape, `${name}.shape`);
   const n = sizeOf(dims);
   if (data.length !== n) {
     throw new ShapeError(`${name}: data has ${data.length} elements but shape ${describeShape(dims)} needs ${n}`);

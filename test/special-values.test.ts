@@ -1,4 +1,4 @@
-// NaN and ±∞ land exactly where each op's defining sum puts them (issue 12, defect 1): a few of
+// NaN and ±∞ land exactly where each op's defining sum puts them (README "How transposed convolution runs"): a few of
 // them at seeded random places of x, w and b, over random shapes, against float64 references that
 // compute exactly the definition's terms (ref/conv.ts, ref/conv-gradients.ts, ref/matrix.ts,
 // ref/window-ops.ts, ref/eltwise.ts). convTranspose on every algorithm that applies (forced and

@@ -6,10 +6,11 @@
 // layers, so a graph is a DAG in topological order by construction (no cycles are possible).
 // Parameters are named `<layer>.weight` and `<layer>.bias` (PyTorch's naming).
 import type { ConvAttrs, ConvTransposeAttrs, Ints, MaxPoolAttrs } from "../attrs.js";
-import { readInts, show } from "../attrs.js";
+import { INT_MAX, readInts, show } from "../attrs.js";
 import { AttributeError, FcnWasmError, ShapeError } from "../errors.js";
 import { resolveConv, resolveConvTranspose, resolveMaxPool, type Window } from "../shape.js";
 import { describeShape } from "../tensor.js";
+import { isPlainObject } from "../values.js";
 import {
   type AxisMap, IDENTITY, compose, cropMap, cropOffsetFromMap, relativeMap, toNumber, transposedWindowMap, windowMap,
 } from "./coord-map.js";
@@ -104,12 +105,6 @@ const INPUT_COUNT: Record<OpName, number> = {
 const INPUT_ROLES: Partial<Record<OpName, string>> = { Add: "[a, b]", Crop: "[x, like]" };
 const INITS: readonly WeightInit[] = ["he", "xavier", "zeros", "bilinear"];
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
 function kind(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
@@ -170,7 +165,8 @@ function checkLayerAttrs(op: OpName, attrs: unknown, at: string): void {
   } else if (op === "Crop") {
     if (a.offsets !== undefined) {
       const list = typeof a.offsets === "number" ? [a.offsets] : a.offsets;
-      if (!Array.isArray(list) || list.some((v) => typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
+      // Array.from reads a sparse array's holes as undefined (some() would skip them)
+      if (!Array.isArray(list) || Array.from(list).some((v) => typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
         throw new AttributeError(`${at}: attrs.offsets: expected a non-negative integer or an array of them (one per spatial axis), got ${show(a.offsets)}`);
       }
     }
@@ -236,10 +232,12 @@ export function validateGraph(spec: unknown): asserts spec is GraphSpec {
   }
 }
 
-function checkInputShape(shape: unknown, name: string): number[] {
+/** Checks an input shape for the graph: [N, C, H, W] or [N, C, L] of positive integers; `name` names the argument. */
+export function checkInputShape(shape: unknown, name: string): number[] {
   if (!Array.isArray(shape)) throw new ShapeError(`${name}: expected [N, C, H, W] (or [N, C, L]), got ${shape === undefined ? "nothing" : kind(shape)}`);
-  shape.forEach((d: unknown, i: number) => {
-    if (typeof d !== "number" || !Number.isInteger(d) || d < 1) throw new ShapeError(`${name}[${i}]: expected a positive integer, got ${show(d)}`);
+  // Array.from reads a sparse array's holes as undefined (forEach would skip them)
+  Array.from(shape as unknown[]).forEach((d, i) => {
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 1 || d > INT_MAX) throw new ShapeError(`${name}[${i}]: expected a positive integer (at most ${INT_MAX}), got ${show(d)}`);
   });
   if (shape.length < 3) throw new ShapeError(`${name}: expected [N, C, H, W] (or [N, C, L]), got ${describeShape(shape as number[])}`);
   return shape.slice() as number[];

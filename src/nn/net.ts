@@ -10,6 +10,8 @@
 // ops, which the tests hold the plan to, bit for bit.
 import { AttributeError, NotReadyError, ShapeError, UnsupportedError } from "../errors.js";
 import { yieldToHost } from "../ops/async.js";
+import { snapshotTensor } from "../ops/snapshot.js";
+import { type DisposeMethod, disposableWithUsing } from "../disposable.js";
 import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
 import { runtime } from "../runtime/runtime.js";
 import { conv, convGradients } from "../ops/conv.js";
@@ -20,9 +22,10 @@ import { add } from "../ops/add.js";
 import { crop, cropBackward } from "../ops/crop.js";
 import { softmax, softmaxBackward } from "./loss.js";
 import { bilinearWeights, bilinearWeightsDense } from "./bilinear.js";
-import { mulberry32 } from "../random.js";
-import { type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, splitParamAttrs, validateGraph } from "./graph.js";
+import { RandomStream } from "../random.js";
+import { type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, checkInputShape, splitParamAttrs, validateGraph } from "./graph.js";
 import { NetPlan } from "./plan.js";
+import { readNetOptions, readWeights } from "./net-arguments.js";
 
 export interface NetOptions {
   /** Seed of the weight initialisers and of dropout masks. Default 1. */
@@ -78,18 +81,26 @@ export class Net {
   private readonly params = new Map<string, Tensor>();
   private readonly frozen = new Set<string>();
   private readonly cropOffsets: Map<string, number[]>;
+  /** Weight initialisation, then dropout masks; it seeks back when a run is replayed. */
+  private readonly stream: RandomStream;
   private readonly random: () => number;
+  /** The stream's draws before the last planned run (where a replay starts). */
+  private drawsBeforeRun = 0;
   private saved: Map<string, Saved> | null = null;
   private readonly resident: boolean;
   /** The plan for the last input shape, and whether the last run used it. */
   private plan: NetPlan | null = null;
   private planRan = false;
+  /** dispose(), for `using net = Net.fromGraph(spec)` (present where the runtime has Symbol.dispose). */
+  declare [Symbol.dispose]: DisposeMethod;
 
   private constructor(spec: GraphSpec, weights: Map<string, Tensor>, options: NetOptions) {
     const analysis = analyzeGraph(spec);
     this.spec = spec;
     this.cropOffsets = analysis.cropOffsets;
-    this.random = mulberry32(options.seed ?? 1);
+    const stream = new RandomStream(options.seed ?? 1);
+    this.stream = stream;
+    this.random = () => stream.next(); // not a method of the Net: the plan keeps it, not the Net
     this.resident = options.resident ?? true;
     for (const name of weights.keys()) {
       if (!analysis.parameters.has(name)) throw new ShapeError(`Net.fromGraph(weights): "${name}" is not a parameter of this graph (it has ${[...analysis.parameters.keys()].join(", ") || "none"})`);
@@ -120,12 +131,13 @@ export class Net {
   /**
    * Builds a Net from a GraphSpec. `weights` (a Map or a record, e.g. from loadSafetensors) may
    * supply any parameter `<layer>.weight` / `<layer>.bias`; the rest are initialised. A name that
-   * is no parameter of the graph, or a shape that differs, is a ShapeError.
+   * is no parameter of the graph, or a shape that differs, is a ShapeError; so is a weight that is
+   * no well-formed Tensor. `weights` of another kind, or unknown or mistyped options, are
+   * AttributeErrors (net-arguments.ts).
    */
-  static fromGraph(spec: GraphSpec, weights?: Map<string, Tensor> | Record<string, Tensor>, options: NetOptions = {}): Net {
+  static fromGraph(spec: GraphSpec, weights?: Map<string, Tensor> | Record<string, Tensor>, options?: NetOptions): Net {
     validateGraph(spec);
-    const map = weights === undefined ? new Map<string, Tensor>() : weights instanceof Map ? weights : new Map(Object.entries(weights));
-    return new Net(spec, map, options);
+    return new Net(spec, readWeights(weights), readNetOptions(options));
   }
 
   /** Every parameter by name (live tensors: optimisers update their data in place). */
@@ -146,11 +158,13 @@ export class Net {
     this.idle("run()");
     if (this.resident) {
       const plan = this.prepare(input, "Net.run(x)");
+      this.drawsBeforeRun = this.stream.draws;
       plan.run(input, this.training, this.timings);
       this.planRan = true;
       return plan.blob(this.spec.output) as Tensor;
     }
     this.planRan = false;
+    this.analyzeInput(checkTensor(input, "Net.run(x)"), "Net.run(x)"); // errors name x, not a layer's op
     const blobs = new Map<string, Tensor>([[this.spec.input.name, input]]);
     const saved = new Map<string, Saved>();
     this.timings.clear();
@@ -162,21 +176,24 @@ export class Net {
   /**
    * run(x), giving the host's event loop a turn before each layer: in a browser page the page
    * stays responsive between layers (each layer still keeps its thread busy while it runs, on the
-   * pool with threads > 1). Bit-identical to run(x). The net takes no other run(), runAsync() or
+   * pool with threads > 1). Bit-identical to run(x); x is copied in the call. The net takes no other run(), runAsync() or
    * backward() until it resolves; dispose() or a new ready() meanwhile rejects it (NotReadyError).
    */
   async runAsync(input: Tensor): Promise<Tensor> {
     this.idle("runAsync()");
+    input = snapshotTensor(input); // it is read after the call returns: take it now
     this.busy = true;
     try {
       if (this.resident) {
         await yieldToHost();
         const plan = this.prepare(input, "Net.runAsync(x)");
+        this.drawsBeforeRun = this.stream.draws;
         await plan.runAsync(input, this.training, this.timings, yieldToHost);
         this.planRan = true;
-        return plan.blob(this.spec.output) as Tensor;
+        return this.ranPlan().blob(this.spec.output) as Tensor;
       }
       this.planRan = false;
+      this.analyzeInput(checkTensor(input, "Net.runAsync(x)"), "Net.runAsync(x)");
       const rt = runtime();
       const blobs = new Map<string, Tensor>([[this.spec.input.name, input]]);
       const saved = new Map<string, Saved>();
@@ -209,29 +226,63 @@ export class Net {
     this.timings.set(layer.name, performance.now() - t0);
   }
 
+  /**
+   * Every blob's shape for an input of `shape`, with errors that name the input as `what`
+   * (Net.run(x)…): a shape the graph cannot take, or one its parameters were not made for.
+   */
+  private analyzeInput(shape: readonly number[], what: string): Map<string, number[]> {
+    const { shapes, parameters } = analyzeGraph(this.spec, checkInputShape(shape, what));
+    for (const [name, want] of parameters) {
+      const have = (this.params.get(name) as Tensor).shape;
+      if (have.length !== want.length || have.some((d, i) => d !== want[i])) {
+        throw new ShapeError(`${what}: an input of shape ${describeShape(shape)} needs parameter "${name}" to be ${describeShape(want)}, but the net's is ${describeShape(have)} (made for input ${describeShape(this.spec.input.shape)})`);
+      }
+    }
+    return shapes;
+  }
+
   /** The resident plan for this input's shape (a new one when the shape or runtime changed). */
   private prepare(input: Tensor, what: string): NetPlan {
     const shape = checkTensor(input, what);
     let plan = this.plan;
-    const stale = plan === null || plan.rt !== runtime() || (this.training && !plan.training) ||
+    const stale = plan === null || plan.evicted || plan.rt !== runtime() || (this.training && !plan.training) ||
       plan.inputShape.length !== shape.length || plan.inputShape.some((d, i) => d !== shape[i]);
     if (stale) {
       this.dispose();
-      const { shapes, parameters } = analyzeGraph(this.spec, shape); // named errors for a wrong input
-      for (const [name, want] of parameters) {
-        const have = (this.params.get(name) as Tensor).shape;
-        if (have.length !== want.length || have.some((d, i) => d !== want[i])) {
-          throw new ShapeError(`${what}: an input of shape ${describeShape(shape)} needs parameter "${name}" to be ${describeShape(want)}, but the net's is ${describeShape(have)} (made for input ${describeShape(this.spec.input.shape)})`);
-        }
-      }
-      plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.cropOffsets, random: this.random }, shape, this.training);
-      this.plan = plan;
-      plans.register(this, plan, plan);
+      plan = this.newPlan(shape, this.training, what);
     }
     this.timings.clear();
     this.saved = null;
     this.planRan = false;
     return plan as NetPlan;
+  }
+
+  /** Lays out a plan for input `shape` (the net's current plan; the caller disposed the old one). */
+  private newPlan(shape: readonly number[], training: boolean, what: string): NetPlan {
+    const shapes = this.analyzeInput(shape, what); // named errors for a wrong input
+    const plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.cropOffsets, random: this.random }, shape, training);
+    this.plan = plan;
+    plans.register(this, plan, plan);
+    return plan;
+  }
+
+  /**
+   * The plan of the last run. If the arena evicted it since (runtime/eviction.ts), a new one
+   * replays that run: the same input, the same dropout draws (the stream seeks back), on the
+   * parameters as they are now (the same unless they were changed between run() and this call).
+   */
+  private ranPlan(): NetPlan {
+    const plan = this.plan as NetPlan;
+    if (!plan.evicted) return plan;
+    const replay = plan.replay as { input: Tensor; dropout: boolean };
+    const after = this.stream.draws;
+    this.dispose();
+    const fresh = this.newPlan(plan.inputShape, plan.training, "Net: replaying the last run");
+    this.stream.seek(this.drawsBeforeRun);
+    fresh.run(replay.input, replay.dropout, new Map());
+    this.stream.seek(after);
+    this.planRan = true;
+    return fresh;
   }
 
   /**
@@ -251,11 +302,11 @@ export class Net {
   /** What backward needs of the last run, read out of the plan on first use after a planned run. */
   private lastRun(): Map<string, Saved> | null {
     if (this.saved === null && this.planRan && this.plan !== null) {
-      const plan = this.plan;
+      const plan = () => this.ranPlan(); // the lazy reads below may come after an eviction
       const copies = new Map<string, Tensor>();
       const blob = (name: string) => {
         let t = copies.get(name);
-        if (t === undefined) copies.set(name, (t = plan.blob(name) as Tensor));
+        if (t === undefined) copies.set(name, (t = plan().blob(name) as Tensor));
         return t;
       };
       this.saved = new Map(this.spec.layers.map((layer) => [layer.name, {
@@ -305,12 +356,13 @@ export class Net {
       throw new NotReadyError("Net.backward: ready() loaded a new runtime since the last run(); run() again first");
     }
     if (this.planRan && this.plan !== null && this.plan.training) {
-      const want = (this.plan.blobShape(this.spec.output) as number[]);
+      const plan = this.ranPlan();
+      const want = (plan.blobShape(this.spec.output) as number[]);
       const shape = checkTensor(dOut, "Net.backward(dOut)");
       if (shape.length !== want.length || shape.some((d, i) => d !== want[i])) {
         throw new ShapeError(`Net.backward(dOut): expected the output's shape ${describeShape(want)}, got ${describeShape(shape)}`);
       }
-      return this.plan.backward(dOut);
+      return plan.backward(dOut);
     }
     const saved = this.lastRun();
     if (saved === null) throw new ShapeError("Net.backward: call run() first; backward uses what the last run kept");
@@ -381,6 +433,8 @@ export class Net {
     return this.cropOffsets.get(layer.name) as number[];
   }
 }
+
+disposableWithUsing(Net);
 
 function scaled(x: Tensor, scale: number): Tensor {
   const xd = x.data;

@@ -10,8 +10,12 @@
 // a scratch block that is then added in (the order of the op-by-op path, so both agree).
 // Scratch (im2col bands, GEMM packing, sub-pixel phases) comes from the arena's stack above the
 // resident zone; it reaches its high-water mark on the first run and is reused.
+// A plan is derived state (the Net owns the parameters): under memory pressure the arena may
+// evict it (runtime/eviction.ts). It keeps a copy of its last input then, so that its Net can
+// replay the run when backward() or blob() needs what the run left in the blocks.
 import { NotReadyError } from "../errors.js";
 import { type Runtime, runtime } from "../runtime/runtime.js";
+import type { Evictable } from "../runtime/eviction.js";
 import { type Tensor, tensor } from "../tensor.js";
 import { resolveConv, resolveConvTranspose, resolveMaxPool } from "../shape.js";
 import { convForward } from "../ops/conv-engine/forward.js";
@@ -45,7 +49,7 @@ interface Step {
   backward: () => void;
 }
 
-export class NetPlan {
+export class NetPlan implements Evictable {
   readonly rt: Runtime;
   readonly inputShape: number[];
   /** Whether the plan holds gradients (backward) and dropout masks. */
@@ -68,6 +72,12 @@ export class NetPlan {
   private disposed = false;
   /** Whether the last run had dropout on (its masks are what backward must use). */
   private dropoutOn = false;
+  /** Whether a run has filled the blocks. */
+  private ran = false;
+  /** True once the arena evicted the plan: its Net plans anew at its next use. */
+  evicted = false;
+  /** After an eviction: what the last run was given, to replay it (null: it never ran). */
+  replay: { input: Tensor; dropout: boolean } | null = null;
 
   constructor(private readonly source: PlanSource, inputShape: readonly number[], training: boolean) {
     this.rt = runtime();
@@ -110,6 +120,7 @@ export class NetPlan {
       throw e;
     }
     this.bytes = bytes;
+    this.rt.arena.evictable.add(this);
   }
 
   /** The block a gradient contribution to `blob` goes to, and what to do once it is written. */
@@ -252,6 +263,7 @@ export class NetPlan {
   /** Every use after dispose() is an error: the blocks may already hold another plan's data. */
   private live(what: string): void {
     if (this.disposed) throw new NotReadyError(`Net plan: ${what} after dispose(); run() the net again to plan anew`);
+    this.rt.arena.evictable.touch(this);
   }
 
   private read(b: Block): Tensor {
@@ -282,13 +294,19 @@ export class NetPlan {
    */
   async runAsync(input: Tensor, training: boolean, timings: Map<string, number>, pause: () => Promise<void>): Promise<void> {
     this.start(input, training);
-    for (const { layer, forward } of this.steps) {
-      await pause();
-      this.live("runAsync()");
-      if (runtime() !== this.rt) throw new NotReadyError("Net.runAsync: ready() or dispose() was called while it ran; run the net again");
-      const t0 = performance.now();
-      forward(this.dropoutOn);
-      timings.set(layer.name, performance.now() - t0);
+    // Other code runs between layers (and may reserve resident memory): not evicted meanwhile.
+    this.rt.arena.evictable.pin(this, 1);
+    try {
+      for (const { layer, forward } of this.steps) {
+        await pause();
+        this.live("runAsync()");
+        if (runtime() !== this.rt) throw new NotReadyError("Net.runAsync: ready() or dispose() was called while it ran; run the net again");
+        const t0 = performance.now();
+        forward(this.dropoutOn);
+        timings.set(layer.name, performance.now() - t0);
+      }
+    } finally {
+      this.rt.arena.evictable.pin(this, -1);
     }
   }
 
@@ -297,6 +315,7 @@ export class NetPlan {
     for (const [name, block] of this.params) this.write(block, this.source.params.get(name) as Tensor);
     this.write(this.blobs.get(this.source.spec.input.name) as Block, input);
     this.dropoutOn = training && this.training;
+    this.ran = true;
   }
 
   /**
@@ -334,10 +353,22 @@ export class NetPlan {
     return b === undefined ? undefined : this.read(b);
   }
 
+  /**
+   * Called by the arena under memory pressure: keeps a copy of the last run's input (for its Net
+   * to replay the run if it needs the blocks), then gives the memory back.
+   */
+  evict(): void {
+    if (this.disposed) return;
+    if (this.ran) this.replay = { input: this.read(this.blobs.get(this.source.spec.input.name) as Block), dropout: this.dropoutOn };
+    this.dispose();
+    this.evicted = true;
+  }
+
   /** Gives the resident memory back (idempotent). */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.rt.arena.evictable.remove(this);
     for (const ptr of this.owned) this.rt.arena.freeResident(ptr);
     this.owned.length = 0;
   }

@@ -2,7 +2,7 @@
 // output or are broadcast the same way are merged into one run, so equal shapes are one kernel call.
 // Its backward sums dy over the axes each operand was broadcast along.
 import { broadcastShapes, broadcastStrides, forEachOuter } from "../broadcast.js";
-import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
+import { type Tensor, checkDims, checkTensor, describeShape, tensor } from "../tensor.js";
 import { ShapeError } from "../errors.js";
 import { product, withArena } from "./run.js";
 
@@ -44,7 +44,8 @@ export function add(a: Tensor, b: Tensor): Tensor {
  */
 export function addBackward(dy: Tensor, aShape: readonly number[], bShape: readonly number[]): { da: Tensor; db: Tensor } {
   const dyShape = checkTensor(dy, "addBackward(dy)");
-  const out = broadcastShapes(aShape, bShape, "addBackward");
+  const sa = checkDims(aShape, "addBackward(aShape)"), sb = checkDims(bShape, "addBackward(bShape)");
+  const out = broadcastShapes(sa, sb, "addBackward");
   if (out.length !== dyShape.length || out.some((d, i) => d !== dyShape[i])) {
     throw new ShapeError(`addBackward(dy): expected ${describeShape(out)} (add's output), got ${describeShape(dyShape)}`);
   }
@@ -55,5 +56,5 @@ export function addBackward(dy: Tensor, aShape: readonly number[], bShape: reado
     forEachOuter(out, 0, strides, strides, (offset, _o, n) => { acc[offset] += g[n]; });
     return tensor(Float32Array.from(acc), shape.slice());
   };
-  return { da: reduce(aShape), db: reduce(bShape) };
+  return { da: reduce(sa), db: reduce(sb) };
 }

@@ -1,4 +1,4 @@
-// The async forms of the heavy ops (issue 4): a page's main thread must not block on a long op.
+// The async forms of the heavy ops (README "Threads: async forms"): a page's main thread must not block on a long op.
 // With a worker pool (threads > 1) an async op plans its memory exactly as the synchronous op
 // (inputs copied in, workspace and output reserved) and records all of its kernel calls instead
 // of running them: the same calls in the same order, in stages — each split the sync op would
@@ -9,12 +9,15 @@
 // the last stage is done. Async calls run one at a time, in order; synchronous ops called
 // meanwhile run on the calling thread alone (the workers are busy). Without a pool they give the
 // event loop a turn and run the synchronous op (so they block for its duration, as one thread must).
+// Either way the op runs after the call has returned, so each form copies its operands and
+// attributes in the call (snapshot.ts): the caller may reuse its arrays at once.
 import type { Tensor } from "../tensor.js";
 import type { ConvAttrs, ConvTransposeAttrs, GemmAttrs } from "../attrs.js";
 import { conv } from "./conv.js";
 import { convTranspose, type ConvTransposeOptions } from "./conv-transpose.js";
 import { gemm } from "./gemm.js";
 import { matmul } from "./matmul.js";
+import { snapshotAttrs, snapshotTensor } from "./snapshot.js";
 import { NotReadyError } from "../errors.js";
 import { runtime, withRuntime } from "../runtime/runtime.js";
 import type { Arena } from "../runtime/arena.js";
@@ -120,22 +123,26 @@ export function yieldToHost(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** conv() on a pool worker, the calling thread free meanwhile (see the top of this file). */
+/** conv() on a pool worker (see the top of this file); x, w, b and attrs are copied in the call. */
 export async function convAsync(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvAttrs): Promise<Tensor> {
-  return onPool(() => conv(x, w, b, attrs));
+  const [xs, ws, bs, at] = [snapshotTensor(x), snapshotTensor(w), snapshotTensor(b), snapshotAttrs(attrs)];
+  return onPool(() => conv(xs, ws, bs, at));
 }
 
-/** convTranspose() on a pool worker (see the top of this file). */
+/** convTranspose() on a pool worker (see the top of this file); its arguments are copied in the call. */
 export async function convTransposeAsync(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvTransposeAttrs, options?: ConvTransposeOptions): Promise<Tensor> {
-  return onPool(() => convTranspose(x, w, b, attrs, options));
+  const [xs, ws, bs, at, os] = [snapshotTensor(x), snapshotTensor(w), snapshotTensor(b), snapshotAttrs(attrs), snapshotAttrs(options)];
+  return onPool(() => convTranspose(xs, ws, bs, at, os));
 }
 
-/** gemm() on a pool worker (see the top of this file). */
+/** gemm() on a pool worker (see the top of this file); its arguments are copied in the call. */
 export async function gemmAsync(a: Tensor, b: Tensor, c?: Tensor | null, attrs?: GemmAttrs): Promise<Tensor> {
-  return onPool(() => gemm(a, b, c, attrs));
+  const [as, bs, cs, at] = [snapshotTensor(a), snapshotTensor(b), snapshotTensor(c), snapshotAttrs(attrs)];
+  return onPool(() => gemm(as, bs, cs, at));
 }
 
-/** matmul() on a pool worker (see the top of this file). */
+/** matmul() on a pool worker (see the top of this file); a and b are copied in the call. */
 export async function matmulAsync(a: Tensor, b: Tensor): Promise<Tensor> {
-  return onPool(() => matmul(a, b));
+  const [as, bs] = [snapshotTensor(a), snapshotTensor(b)];
+  return onPool(() => matmul(as, bs));
 }

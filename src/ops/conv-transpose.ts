@@ -7,7 +7,7 @@ import type { ConvTransposeAttrs } from "../attrs.js";
 import { checkAttrNames, show } from "../attrs.js";
 import { AttributeError, UnsupportedError } from "../errors.js";
 import { type ConvGeometry, resolveConvTranspose } from "../shape.js";
-import { type Tensor, checkTensor, residentHandle, tensor } from "../tensor.js";
+import { type Tensor, checkDims, checkTensor, residentHandle, tensor } from "../tensor.js";
 import { runtime } from "../runtime/runtime.js";
 import { packPhaseWeights, phaseWeightBytes, phaseWeightKey } from "./conv-transpose/subpixel.js";
 import { checkSameShape, product, operand, withArena } from "./run.js";
@@ -34,7 +34,7 @@ export interface ConvTransposePlan {
  * col2im a column buffer of M/g·∏k·∏in floats.
  */
 export function convTransposePlan(xShape: readonly number[], wShape: readonly number[], attrs?: ConvTransposeAttrs): ConvTransposePlan {
-  const g = resolveConvTranspose(xShape.slice(), wShape.slice(), null, attrs, "convTransposePlan");
+  const g = resolveConvTranspose(checkDims(xShape, "convTransposePlan(xShape)"), checkDims(wShape, "convTransposePlan(wShape)"), null, attrs, "convTransposePlan");
   const algorithm = chooseAlgorithm(g);
   return { algorithm, workspaceBytes: workspaceBytes(g, algorithm), outShape: g.outShape };
 }

@@ -4,7 +4,7 @@
 import { type CropAttrs, checkAttrNames, readInts, required } from "../attrs.js";
 import { ShapeError } from "../errors.js";
 import { checkSpatialRank } from "../shape.js";
-import { type Tensor, checkTensor, tensor } from "../tensor.js";
+import { type Tensor, checkDims, checkTensor, tensor } from "../tensor.js";
 import { checkSameShape, product, withArena } from "./run.js";
 
 /**
@@ -31,14 +31,15 @@ export function crop(x: Tensor, attrs: CropAttrs): Tensor {
  */
 export function cropBackward(dy: Tensor, xShape: readonly number[], attrs: CropAttrs): Tensor {
   const dyShape = checkTensor(dy, "cropBackward(dy)");
-  const c = resolveCrop(xShape, attrs, "cropBackward");
+  const inShape = checkDims(xShape, "cropBackward(xShape)");
+  const c = resolveCrop(inShape, attrs, "cropBackward");
   checkSameShape(dyShape, c.outShape, "cropBackward(dy)", "crop's output");
-  const inSize = product(xShape);
+  const inSize = product(inShape);
   return withArena((rt) => {
     const pdy = rt.arena.put(dy.data, "cropBackward(dy)");
     const pdx = rt.arena.alloc(inSize * 4, "cropBackward dx");
     rt.kernels.f32_uncrop__scalar(pdy, pdx, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW);
-    return tensor(rt.arena.take(pdx, inSize), xShape.slice());
+    return tensor(rt.arena.take(pdx, inSize), inShape);
   });
 }
 

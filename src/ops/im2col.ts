@@ -4,7 +4,7 @@
 // kernel call covers all N·C planes.
 import { type Im2colAttrs, checkAttrNames } from "../attrs.js";
 import { checkSpatialRank, resolveWindow } from "../shape.js";
-import { type Tensor, checkTensor, tensor } from "../tensor.js";
+import { type Tensor, checkResultDims, checkTensor, tensor } from "../tensor.js";
 import { product, runWindowKernel, withArena } from "./run.js";
 
 /**
@@ -20,6 +20,7 @@ export function im2col(x: Tensor, attrs: Im2colAttrs): Tensor {
   const [N, C] = xShape;
   const window = resolveWindow(xShape.slice(2), a, "im2col");
   const rows = C * product(window.kernel), L = product(window.grid);
+  checkResultDims([N, rows, L], "im2col(x)");
   return withArena((rt) => {
     const px = rt.arena.put(x.data, "im2col(x)");
     const py = rt.arena.alloc(N * rows * L * 4, "im2col output");

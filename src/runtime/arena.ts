@@ -9,7 +9,10 @@
 // Below the stack sits the resident zone: long-lived blocks (a Net's weights and activations)
 // that outlive op calls. It is a first-fit free list; it extends (moving the stack's base up)
 // only between ops, when the stack is empty, and gives its tail back when the tail is freed.
+// Blocks that can be rebuilt (a Net's plan) are evicted, least recently used first, to keep the
+// zone within a budget (eviction.ts).
 import { OutOfMemoryError, UnsupportedError } from "../errors.js";
+import { EvictionList, residentBudget } from "./eviction.js";
 
 const PAGE = 65536;
 /** wasm32 can address 4 GiB: 65536 pages. */
@@ -26,26 +29,52 @@ export class Arena {
   private readonly resident = new Map<number, number>();
   private free: { ptr: number; bytes: number }[] = [];
 
-  constructor(readonly memory: WebAssembly.Memory, zoneStart: number) {
+  /** Holders of derived resident blocks (Net plans), evicted least recently used first. */
+  readonly evictable = new EvictionList();
+
+  constructor(readonly memory: WebAssembly.Memory, private readonly zoneStart: number) {
     this.top = zoneStart;
     this.base = zoneStart;
   }
 
   /**
    * Reserves a long-lived block of `bytes` (64-byte aligned) that op calls never touch, and
-   * grows the memory to cover it. Must be called between ops (the stack empty).
+   * grows the memory to cover it: first fit in a free gap, else the zone extends. Before the zone
+   * extends past the budget (eviction.ts), or when the memory cannot grow, or while an op holds
+   * the stack (the zone cannot extend then), it evicts the least recently used plans until a gap
+   * fits; the zone extends past the budget only when nothing is left to evict. Extending must
+   * happen between ops (the stack empty).
    */
   allocResident(bytes: number, what: string): number {
     const size = Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
-    const gap = this.free.findIndex((f) => f.bytes >= size);
-    if (gap >= 0) {
-      const f = this.free[gap];
-      if (f.bytes === size) this.free.splice(gap, 1);
-      else this.free[gap] = { ptr: f.ptr + size, bytes: f.bytes - size };
-      this.resident.set(f.ptr, size);
-      return f.ptr;
+    for (;;) {
+      const ptr = this.fromGap(size);
+      if (ptr !== null) return ptr;
+      const stackInUse = this.top !== this.base;
+      if ((stackInUse || this.zoneBytes() + size > residentBudget()) && this.evictable.evictOne()) continue;
+      if (stackInUse) throw new UnsupportedError(`${what}: resident memory can only be reserved between op calls`);
+      try {
+        return this.extend(size, what);
+      } catch (e) {
+        if (e instanceof OutOfMemoryError && this.evictable.evictOne()) continue;
+        throw e;
+      }
     }
-    if (this.top !== this.base) throw new UnsupportedError(`${what}: resident memory can only be reserved between op calls`);
+  }
+
+  /** First fit of `size` bytes in the zone's free gaps, or null. */
+  private fromGap(size: number): number | null {
+    const gap = this.free.findIndex((f) => f.bytes >= size);
+    if (gap < 0) return null;
+    const f = this.free[gap];
+    if (f.bytes === size) this.free.splice(gap, 1);
+    else this.free[gap] = { ptr: f.ptr + size, bytes: f.bytes - size };
+    this.resident.set(f.ptr, size);
+    return f.ptr;
+  }
+
+  /** Extends the zone by `size` bytes at its end (the stack empty) and grows the memory to cover it. */
+  private extend(size: number, what: string): number {
     const before = this.top;
     const ptr = this.alloc(size, what); // checks the 4 GiB limit and moves top
     try {
@@ -79,6 +108,11 @@ export class Arena {
       this.base = tail.ptr;
       this.top = tail.ptr;
     }
+  }
+
+  /** The zone's extent in bytes: resident blocks and the free gaps between them. */
+  zoneBytes(): number {
+    return this.base - this.zoneStart;
   }
 
   /** Bytes held by resident blocks (for tests and reports). */

@@ -70,7 +70,7 @@ export function matmulRef(a: Arr, b: Arr): Ref {
   for (let t = 0; t < rank; t++) {
     const da = ab[ab.length - rank + t] ?? 1, db = bb[bb.length - rank + t] ?? 1;
     if (da !== db && da !== 1 && db !== 1) throw new Error(`reference: batch axes ${da} and ${db} do not broadcast`);
-    batch.push(Math.max(da, db));
+    batch.push(da === 1 ? db : da); // not max(da, db): a batch axis of 0 broadcast with 1 stays 0 (numpy)
   }
   const count = batch.reduce((p, v) => p * v, 1);
   /** Flat index of batch entry `idx` (a multi-index into `batch`) in an operand with batch axes `own`. */

@@ -1,0 +1,28 @@
+// Operands taken at call time (README "Threads: async forms"): an async form runs its op later (after a turn
+// of the event loop, or when the pool is free), so it must not read the caller's arrays then. It
+// copies every tensor's data and shape, and every attribute object, synchronously in the call;
+// what the caller changes afterwards (before the promise settles) changes nothing. A resident
+// tensor is kept as it is (its values cannot change); anything that is no tensor is passed
+// through unchanged, so the op still rejects with its own typed error.
+import { type Tensor, residentHandle } from "../tensor.js";
+
+/** A copy of `t`'s data and shape now (t itself if it is resident, or not a tensor at all). */
+export function snapshotTensor<T extends Tensor | null | undefined>(t: T): T {
+  if (t === null || typeof t !== "object" || residentHandle(t) !== undefined) return t;
+  const { data, shape } = t; // read each once: they may be getters
+  // Only a Float32Array is a tensor's data; anything else goes to the op as it is, for its error.
+  return { data: data instanceof Float32Array ? data.slice() : data, shape: copyValue(shape) } as T;
+}
+
+/** A deep copy of an attribute object (arrays and plain objects; other values as they are). */
+export function snapshotAttrs<T>(attrs: T): T {
+  return copyValue(attrs);
+}
+
+function copyValue<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(copyValue) as T;
+  if (v === null || typeof v !== "object" || Object.getPrototypeOf(v) !== Object.prototype) return v;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(v)) out[key] = copyValue(value);
+  return out as T;
+}
