@@ -42,6 +42,7 @@ export interface GradientBuffers {
   wFinite?: () => boolean;
 }
 
+/** The backward of a layer of `op` with geometry `g` (as resolveConv / resolveConvTranspose give it). */
 export function planConvGradients(op: ConvOp, g: ConvGeometry): ConvGradientPlan {
   const { N, C, M, group, window } = g;
   const xSpatial = op === "Conv" ? window.image : window.grid;

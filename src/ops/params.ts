@@ -66,6 +66,7 @@ export function writeBlock<T extends BlockTable>(writer: ParamWriter, table: T, 
 /** GEMM operands (GEMM_PARAMS with the transposes as booleans). */
 export type GemmCall = Omit<BlockValues<typeof GEMM_PARAMS>, "transA" | "transB"> & { transA: boolean; transB: boolean };
 
+/** Writes the GemmParams block of one GEMM call. */
 export function gemmParams(writer: ParamWriter, g: GemmCall): number {
   return writeBlock(writer, GEMM_PARAMS, { ...g, transA: g.transA ? 1 : 0, transB: g.transB ? 1 : 0 });
 }

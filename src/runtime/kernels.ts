@@ -31,8 +31,9 @@ export type KernelName = keyof typeof KERNELS;
  * The kernels that return a value instead of writing memory (the rest return nothing): they run
  * at once, also while a piece of work is recorded for the pool (record.ts).
  */
-export const VALUE_KERNELS: ReadonlySet<KernelName> = new Set<KernelName>(["heap_base", "f32_gemm_workspace_bytes", "f32_all_finite__simd"]);
-type ValueKernel = "heap_base" | "f32_gemm_workspace_bytes" | "f32_all_finite__simd";
+const VALUE_KERNEL_NAMES = ["heap_base", "f32_gemm_workspace_bytes", "f32_all_finite__simd"] as const satisfies readonly KernelName[];
+type ValueKernel = (typeof VALUE_KERNEL_NAMES)[number];
+export const VALUE_KERNELS: ReadonlySet<KernelName> = new Set<KernelName>(VALUE_KERNEL_NAMES);
 
 /** A kernel's parameters as a tuple of numbers. */
 type NumberArgs<T extends readonly string[]> = { -readonly [I in keyof T]: number };
