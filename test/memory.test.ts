@@ -212,4 +212,19 @@ describe("the arena evicts when the memory cannot grow", () => {
     expect(evictions).toBe(2);
     arena.release(mark);
   });
+
+  it("a tail block freed while an op held the stack goes back once the stack is empty", () => {
+    const arena = new Arena(new WebAssembly.Memory({ initial: 4 }), 1024);
+    const first = arena.allocResident(10_000, "first");
+    const tail = arena.allocResident(10_000, "tail");
+    const zone = arena.zoneBytes();
+    const mark = arena.mark();
+    arena.alloc(64, "an op's buffer");
+    arena.freeResident(tail); // the stack is in use: the zone keeps its extent for now
+    expect(arena.zoneBytes()).toBe(zone);
+    arena.release(mark);
+    expect(arena.zoneBytes(), "the zone ends after the first block again").toBe(zone - 10_048);
+    expect(arena.allocResident(20_000, "larger")).toBe(tail); // extends from there, no gap left behind
+    expect(first).toBeLessThan(tail);
+  });
 });

@@ -105,9 +105,14 @@ export class Arena {
       else merged.push({ ...f });
     }
     this.free = merged;
-    const tail = merged[merged.length - 1];
+    this.trimTail();
+  }
+
+  /** With the stack empty, a free gap at the zone's end goes back to the stack (the zone shrinks). */
+  private trimTail(): void {
+    const tail = this.free[this.free.length - 1];
     if (tail !== undefined && tail.ptr + tail.bytes === this.base && this.top === this.base) {
-      merged.pop();
+      this.free.pop();
       this.base = tail.ptr;
       this.top = tail.ptr;
     }
@@ -140,6 +145,7 @@ export class Arena {
   release(mark: number): void {
     this.top = mark;
     this.pending = this.pending.filter((p) => p.ptr < mark);
+    this.trimTail(); // a tail block freed while the stack was in use
   }
 
   /**
