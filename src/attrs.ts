@@ -2,7 +2,7 @@
 // into plain per-axis integer arrays. A number where an array is expected means "the same on every
 // axis". Unknown names are errors, so a typo is never ignored.
 import { AttributeError } from "./errors.js";
-import { isPlainObject, kindOf } from "./values.js";
+import { isPlainObject, kindOf, kindWithType } from "./values.js";
 
 export type AutoPad = "NOTSET" | "SAME_UPPER" | "SAME_LOWER" | "VALID";
 /** One integer per spatial axis, or one number for all of them. */
@@ -77,8 +77,7 @@ export function checkAttrNames(attrs: unknown, allowed: readonly string[], op: s
   if (attrs === undefined || attrs === null) return {};
   if (!isPlainObject(attrs)) {
     // the type as well, so "got 2" reads as a number and "got an array of 2" as an array
-    const what = typeof attrs === "object" ? kindOf(attrs) : `${typeof attrs} ${kindOf(attrs)}`;
-    throw new AttributeError(`${op}(${kind}): expected a plain object of ${kind === "attrs" ? "attributes" : "options"}, got ${what}`);
+    throw new AttributeError(`${op}(${kind}): expected a plain object of ${kind === "attrs" ? "attributes" : "options"}, got ${kindWithType(attrs)}`);
   }
   for (const key of Object.keys(attrs)) {
     if (!allowed.includes(key)) {
@@ -88,12 +87,17 @@ export function checkAttrNames(attrs: unknown, allowed: readonly string[], op: s
   return attrs as Record<string, unknown>;
 }
 
-/** A value as a message shows it: strings quoted (so "true" and true read differently), arrays bracketed. */
+/**
+ * A value as a message shows it: strings quoted (so "true" and true read differently), arrays
+ * bracketed, numbers, booleans, null and undefined as written, anything else by its kind ("a
+ * Map", "the bigint 2n"): String() of an object may throw (no toString) or say nothing useful.
+ */
 export function show(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);
   // Array.from reads holes as undefined (map would keep them, and "[, ]" reads as nothing)
   if (Array.isArray(v)) return `[${Array.from(v, show).join(", ")}]`;
-  return String(v);
+  if (v === null || v === undefined || typeof v === "number" || typeof v === "boolean") return String(v);
+  return kindOf(v);
 }
 
 /** Attribute integers go to the kernels as int32. */
@@ -109,7 +113,7 @@ export function readInts(value: unknown, count: number, name: string, min: numbe
   if (value === undefined) return new Array<number>(count).fill(fallback);
   if (typeof value === "number") list = new Array<unknown>(count).fill(value);
   else if (Array.isArray(value)) list = value;
-  else throw new AttributeError(`${name}: expected a number or an array of ${count} integers, got ${typeof value === "object" ? kindOf(value) : show(value)}`);
+  else throw new AttributeError(`${name}: expected a number or an array of ${count} integers, got ${value !== null && typeof value === "object" ? kindOf(value) : show(value)}`);
   if (list.length !== count) {
     throw new AttributeError(`${name}: expected ${count} value${count === 1 ? "" : "s"}, got ${list.length} (${show(value)})`);
   }

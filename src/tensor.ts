@@ -1,7 +1,7 @@
 // Tensor: a row-major float32 array and its shape (activations NCHW, weights in ONNX layouts).
 import { INT_MAX } from "./attrs.js";
 import { ShapeError } from "./errors.js";
-import { isFloat32Array, kindOf } from "./values.js";
+import { isFloat32Array, kindOf, kindWithType } from "./values.js";
 import type { Runtime } from "./runtime/runtime.js";
 
 /** A dense float32 tensor, row-major. Ops never modify a tensor they are given. */
@@ -64,7 +64,7 @@ export function describeShape(shape: readonly number[]): string {
  * cannot be larger anyway, but a zero-element one could claim any size). `name` names the argument.
  */
 export function checkDims(shape: unknown, name: string): number[] {
-  if (!Array.isArray(shape)) throw new ShapeError(`${name}: expected an array of dimensions, got ${typeof shape === "object" ? kindOf(shape) : `${typeof shape} ${kindOf(shape)}`}`);
+  if (!Array.isArray(shape)) throw new ShapeError(`${name}: expected an array of dimensions, got ${kindWithType(shape)}`);
   // an index loop, not forEach: forEach skips the holes of a sparse array
   const dims: number[] = [];
   for (let i = 0; i < shape.length; i++) {

@@ -20,6 +20,19 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === null || (Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(v) === "[object Object]");
 }
 
+/** True for a Map of any realm. */
+export function isMap(v: unknown): v is Map<unknown, unknown> {
+  return v instanceof Map || Object.prototype.toString.call(v) === "[object Map]";
+}
+
+/**
+ * kindOf with the type spelled out for primitives ("number 5", "string \"x\"") and as it is for
+ * objects ("a Map"), so "got 2" never reads as a count.
+ */
+export function kindWithType(v: unknown): string {
+  return v !== null && typeof v === "object" ? kindOf(v) : `${typeof v} ${kindOf(v)}`;
+}
+
 /** "a Map", "an Int8Array": the indefinite article for a name. */
 function withArticle(name: string): string {
   return `${/^[aeiou]/i.test(name) ? "an" : "a"} ${name}`;

@@ -4,6 +4,7 @@
 // convAsync, convTransposeAsync, gemmAsync, matmulAsync and Net.runAsync's input, on one thread
 // and on a 2-thread pool. The changes are made synchronously right after the call, so they always
 // come before the op runs (which is at least one event-loop turn later): no timing involved.
+import vm from "node:vm";
 import { afterAll, describe, expect, it } from "vitest";
 import { fcn, randArray, rng, expectSameBits } from "./lib.js";
 import type { GraphSpec, Tensor } from "../dist/index.js";
@@ -104,15 +105,47 @@ describe.each([1, 2])("async operands are taken at call time, %i thread(s)", (th
     });
   }
 
-  it("a resident operand is used as it is, and a bad operand still rejects with the op's typed error", async () => {
+  it("a resident operand may be disposed right after the call, and a bad operand still rejects with the op's typed error", async () => {
     const r = rng(6);
     const x = mutable(r, [1, 2, 5, 5]), w = fcn.resident(fcn.tensor(randArray(r, 3 * 2 * 9), [3, 2, 3, 3]));
     const want = fcn.conv(copy(x), fcn.tensor(w.data, [3, 2, 3, 3]));
     const pending = fcn.convAsync(x, w);
     x.data.fill(0);
-    expectSameBits(await pending, want, "convAsync with a resident weight");
-    w.dispose();
+    w.dispose(); // as leaving a `using` block would
+    expectSameBits(await pending, want, "convAsync with a resident weight disposed after the call");
+    await expect(fcn.convAsync(copy(x), w)).rejects.toBeInstanceOf(fcn.NotReadyError);
     await expect(fcn.convAsync({ data: [1, 2] as unknown as Float32Array, shape: [2] }, copy(x))).rejects.toThrow(/conv\(x\)\.data: expected a Float32Array, got Array/);
     await expect(fcn.convAsync(null as unknown as Tensor, copy(x))).rejects.toBeInstanceOf(fcn.ShapeError);
+  });
+
+  it("operands from another realm, null-prototype attributes and Float32Array subclasses are copied too", async () => {
+    const r = rng(7);
+    const values = randArray(r, 12);
+    const foreign = vm.runInNewContext("new Float32Array(12)") as Float32Array;
+    foreign.set(values);
+    const a = { data: foreign, shape: [3, 4] }, id = fcn.tensor(Float32Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 1 : 0)), [4, 4]);
+    const pendingForeign = fcn.matmulAsync(a, id);
+    foreign.fill(100);
+    expectSameBits(await pendingForeign, fcn.tensor(values, [3, 4]), "matmulAsync of another realm's Float32Array");
+
+    class Tagged extends Float32Array {
+      constructor(n: number, readonly tag: string) {
+        super(n);
+        this.tag = tag.toUpperCase(); // slice() would call this with (n) alone
+      }
+    }
+    const tagged = new Tagged(12, "t");
+    tagged.set(values);
+    const pendingTagged = fcn.matmulAsync({ data: tagged, shape: [3, 4] }, id);
+    tagged.fill(0);
+    expectSameBits(await pendingTagged, fcn.tensor(values, [3, 4]), "matmulAsync of a Float32Array subclass");
+
+    const x = mutable(r, [1, 1, 5, 5]), w = mutable(r, [1, 1, 3, 3]);
+    const want = fcn.conv(copy(x), copy(w), null, { strides: [2, 2] });
+    for (const attrs of [Object.assign(Object.create(null), { strides: [2, 2] }), vm.runInNewContext("({ strides: [2, 2] })")]) {
+      const pending = fcn.convAsync(copy(x), copy(w), null, attrs);
+      attrs.strides[0] = 1;
+      expectSameBits(await pending, want, "convAsync with attributes of another prototype or realm");
+    }
   });
 });

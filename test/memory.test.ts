@@ -117,6 +117,26 @@ describe("resident memory stays within the budget", () => {
     net.dispose();
   });
 
+  it("blob() after an eviction and an optimiser step is a NotReadyError, never the blobs of other parameters", () => {
+    const r = rng(11);
+    const net = Net.fromGraph(small, undefined, { seed: 7 });
+    net.training = true;
+    const x = input(r, small);
+    const y = net.run(x);
+    const want = net.blob("c2") as Tensor;
+    const grads = net.backward(fcn.tensor(randArray(r, size(y.shape)), y.shape.slice()));
+    new fcn.SGD({ lr: 0.5 }).step(net.parameters(), grads);
+    forgetNets(20, 700);
+    expect(evicted(net)).toBe(true);
+    expectSameBits(net.blob("c2") as Tensor, want, "a blob read before the eviction is kept"); // copied out on first read
+    expect(() => net.blob("c1")).toThrow(fcn.NotReadyError);
+    expect(() => net.blob("c1")).toThrow(/parameters have changed since that run/);
+    const again = net.run(x); // a new run on the new parameters works, and differs
+    expect(Array.from(again.data)).not.toEqual(Array.from(y.data));
+    expect(Array.from((net.blob("c2") as Tensor).data)).not.toEqual(Array.from(want.data));
+    net.dispose();
+  });
+
   it("training with dropout, evicted between every run() and backward(): gradients equal a never-evicted twin's", () => {
     const r = rng(9);
     const evictedNet = Net.fromGraph(dropout, undefined, { seed: 3 });
@@ -176,5 +196,35 @@ describe("the arena evicts when the memory cannot grow", () => {
     expect(ptr).toBe(held);
     expect(() => arena.allocResident(100_000, "one more")).toThrow(fcn.OutOfMemoryError); // nothing left to evict
     expect(memory.buffer.byteLength).toBe(2 * 65536);
+  });
+
+  it("while an op holds the stack, a reservation no eviction could serve evicts nothing before its error", () => {
+    const memory = new WebAssembly.Memory({ initial: 4 });
+    const arena = new Arena(memory, 1024);
+    const blocks = [0, 1, 2].map(() => arena.allocResident(10_000, "plan block"));
+    let evictions = 0;
+    for (const ptr of blocks) arena.evictable.add({ bytes: 10_000, evict: () => { evictions++; arena.freeResident(ptr); } });
+    const mark = arena.mark();
+    arena.alloc(64, "an op's buffer"); // the stack is in use: the zone cannot extend
+    expect(() => arena.allocResident(100_000, "too large for every gap")).toThrow(fcn.UnsupportedError);
+    expect(evictions, "evicting 30 000 bytes could never give 100 000").toBe(0);
+    expect(arena.allocResident(15_000, "fits once two neighbours go")).toBe(blocks[0]);
+    expect(evictions).toBe(2);
+    arena.release(mark);
+  });
+
+  it("a tail block freed while an op held the stack goes back once the stack is empty", () => {
+    const arena = new Arena(new WebAssembly.Memory({ initial: 4 }), 1024);
+    const first = arena.allocResident(10_000, "first");
+    const tail = arena.allocResident(10_000, "tail");
+    const zone = arena.zoneBytes();
+    const mark = arena.mark();
+    arena.alloc(64, "an op's buffer");
+    arena.freeResident(tail); // the stack is in use: the zone keeps its extent for now
+    expect(arena.zoneBytes()).toBe(zone);
+    arena.release(mark);
+    expect(arena.zoneBytes(), "the zone ends after the first block again").toBe(zone - 10_048);
+    expect(arena.allocResident(20_000, "larger")).toBe(tail); // extends from there, no gap left behind
+    expect(first).toBeLessThan(tail);
   });
 });

@@ -4,7 +4,7 @@
 import { checkAttrNames, show } from "../attrs.js";
 import { AttributeError } from "../errors.js";
 import { type Tensor, checkTensor } from "../tensor.js";
-import { isPlainObject, kindOf } from "../values.js";
+import { isMap, isPlainObject, kindOf, kindWithType } from "../values.js";
 
 /**
  * `weights` as a Map of checked tensors: undefined or null → none; a Map or a plain object of
@@ -14,10 +14,10 @@ import { isPlainObject, kindOf } from "../values.js";
 export function readWeights(weights: unknown): Map<string, Tensor> {
   if (weights === undefined || weights === null) return new Map();
   let entries: [unknown, unknown][];
-  if (weights instanceof Map) entries = [...weights];
+  if (isMap(weights)) entries = [...weights];
   else if (isPlainObject(weights)) entries = Object.entries(weights);
   else {
-    throw new AttributeError(`Net.fromGraph(weights): expected a Map or a plain object of Tensors by parameter name (e.g. loadSafetensors' result), got ${typeof weights === "object" ? kindOf(weights) : `${typeof weights} ${kindOf(weights)}`}`);
+    throw new AttributeError(`Net.fromGraph(weights): expected a Map or a plain object of Tensors by parameter name (e.g. loadSafetensors' result), got ${kindWithType(weights)}`);
   }
   const map = new Map<string, Tensor>();
   for (const [name, t] of entries) {

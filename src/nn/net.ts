@@ -24,6 +24,7 @@ import { softmax, softmaxBackward } from "./loss.js";
 import { bilinearWeights, bilinearWeightsDense } from "./bilinear.js";
 import { RandomStream } from "../random.js";
 import { type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, checkInputShape, splitParamAttrs, validateGraph } from "./graph.js";
+import { floatsChecksum } from "./checksum.js";
 import { NetPlan } from "./plan.js";
 import { readNetOptions, readWeights } from "./net-arguments.js";
 
@@ -190,7 +191,7 @@ export class Net {
         this.drawsBeforeRun = this.stream.draws;
         await plan.runAsync(input, this.training, this.timings, yieldToHost);
         this.planRan = true;
-        return this.ranPlan().blob(this.spec.output) as Tensor;
+        return this.ranPlan("Net.runAsync").blob(this.spec.output) as Tensor;
       }
       this.planRan = false;
       this.analyzeInput(checkTensor(input, "Net.runAsync(x)"), "Net.runAsync(x)");
@@ -268,13 +269,17 @@ export class Net {
 
   /**
    * The plan of the last run. If the arena evicted it since (runtime/eviction.ts), a new one
-   * replays that run: the same input, the same dropout draws (the stream seeks back), on the
-   * parameters as they are now (the same unless they were changed between run() and this call).
+   * replays that run: the same input, the same dropout draws (the stream seeks back), on the same
+   * parameters; if they have changed since that run (an optimiser step), a replay would give other
+   * numbers than the run did, so it is a NotReadyError asking for a new run() instead.
    */
-  private ranPlan(): NetPlan {
+  private ranPlan(what: string): NetPlan {
     const plan = this.plan as NetPlan;
     if (!plan.evicted) return plan;
-    const replay = plan.replay as { input: Tensor; dropout: boolean };
+    const replay = plan.replay as NonNullable<NetPlan["replay"]>;
+    if (floatsChecksum([...this.params.values()].map((t) => t.data)) !== replay.params) {
+      throw new NotReadyError(`${what}: the memory holding the last run was reclaimed (README "Memory") and the parameters have changed since that run, so it cannot be recomputed; run() the net again`);
+    }
     const after = this.stream.draws;
     this.dispose();
     const fresh = this.newPlan(plan.inputShape, plan.training, "Net: replaying the last run");
@@ -302,7 +307,7 @@ export class Net {
   /** What backward needs of the last run, read out of the plan on first use after a planned run. */
   private lastRun(): Map<string, Saved> | null {
     if (this.saved === null && this.planRan && this.plan !== null) {
-      const plan = () => this.ranPlan(); // the lazy reads below may come after an eviction
+      const plan = () => this.ranPlan("Net: reading the last run"); // the lazy reads below may come after an eviction
       const copies = new Map<string, Tensor>();
       const blob = (name: string) => {
         let t = copies.get(name);
@@ -356,7 +361,7 @@ export class Net {
       throw new NotReadyError("Net.backward: ready() loaded a new runtime since the last run(); run() again first");
     }
     if (this.planRan && this.plan !== null && this.plan.training) {
-      const plan = this.ranPlan();
+      const plan = this.ranPlan("Net.backward");
       const want = (plan.blobShape(this.spec.output) as number[]);
       const shape = checkTensor(dOut, "Net.backward(dOut)");
       if (shape.length !== want.length || shape.some((d, i) => d !== want[i])) {

@@ -15,6 +15,7 @@
 // replay the run when backward() or blob() needs what the run left in the blocks.
 import { NotReadyError } from "../errors.js";
 import { type Runtime, runtime } from "../runtime/runtime.js";
+import { floatsChecksum } from "./checksum.js";
 import type { Evictable } from "../runtime/eviction.js";
 import { type Tensor, tensor } from "../tensor.js";
 import { resolveConv, resolveConvTranspose, resolveMaxPool } from "../shape.js";
@@ -76,8 +77,11 @@ export class NetPlan implements Evictable {
   private ran = false;
   /** True once the arena evicted the plan: its Net plans anew at its next use. */
   evicted = false;
-  /** After an eviction: what the last run was given, to replay it (null: it never ran). */
-  replay: { input: Tensor; dropout: boolean } | null = null;
+  /**
+   * After an eviction: what the last run was given, to replay it (null: it never ran), and the
+   * fingerprint of the parameters it ran on (a replay on other parameters would give other numbers).
+   */
+  replay: { input: Tensor; dropout: boolean; params: number } | null = null;
 
   constructor(private readonly source: PlanSource, inputShape: readonly number[], training: boolean) {
     this.rt = runtime();
@@ -359,7 +363,11 @@ export class NetPlan implements Evictable {
    */
   evict(): void {
     if (this.disposed) return;
-    if (this.ran) this.replay = { input: this.read(this.blobs.get(this.source.spec.input.name) as Block), dropout: this.dropoutOn };
+    if (this.ran) {
+      const input = this.read(this.blobs.get(this.source.spec.input.name) as Block);
+      const params = floatsChecksum([...this.params.values()].map((b) => this.rt.arena.f32(b.ptr, b.size)));
+      this.replay = { input, dropout: this.dropoutOn, params };
+    }
     this.dispose();
     this.evicted = true;
   }

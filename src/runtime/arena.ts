@@ -51,7 +51,10 @@ export class Arena {
       const ptr = this.fromGap(size);
       if (ptr !== null) return ptr;
       const stackInUse = this.top !== this.base;
-      if ((stackInUse || this.zoneBytes() + size > residentBudget()) && this.evictable.evictOne()) continue;
+      // With the stack in use only a gap can serve: evict only if that could make one big enough
+      // (else every plan would be evicted for nothing before the same error).
+      const worthEvicting = !stackInUse || this.freeBytes() + this.evictable.evictableBytes() >= size;
+      if (worthEvicting && (stackInUse || this.zoneBytes() + size > residentBudget()) && this.evictable.evictOne()) continue;
       if (stackInUse) throw new UnsupportedError(`${what}: resident memory can only be reserved between op calls`);
       try {
         return this.extend(size, what);
@@ -102,9 +105,14 @@ export class Arena {
       else merged.push({ ...f });
     }
     this.free = merged;
-    const tail = merged[merged.length - 1];
+    this.trimTail();
+  }
+
+  /** With the stack empty, a free gap at the zone's end goes back to the stack (the zone shrinks). */
+  private trimTail(): void {
+    const tail = this.free[this.free.length - 1];
     if (tail !== undefined && tail.ptr + tail.bytes === this.base && this.top === this.base) {
-      merged.pop();
+      this.free.pop();
       this.base = tail.ptr;
       this.top = tail.ptr;
     }
@@ -113,6 +121,13 @@ export class Arena {
   /** The zone's extent in bytes: resident blocks and the free gaps between them. */
   zoneBytes(): number {
     return this.base - this.zoneStart;
+  }
+
+  /** Bytes in the zone's free gaps. */
+  private freeBytes(): number {
+    let n = 0;
+    for (const f of this.free) n += f.bytes;
+    return n;
   }
 
   /** Bytes held by resident blocks (for tests and reports). */
@@ -130,6 +145,7 @@ export class Arena {
   release(mark: number): void {
     this.top = mark;
     this.pending = this.pending.filter((p) => p.ptr < mark);
+    this.trimTail(); // a tail block freed while the stack was in use
   }
 
   /**

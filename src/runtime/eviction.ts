@@ -83,6 +83,13 @@ export class EvictionList {
     return false;
   }
 
+  /** Bytes the unpinned holders hold: the most that evicting can give back now. */
+  evictableBytes(): number {
+    let bytes = 0;
+    for (const [e, pins] of this.entries) if (pins === 0) bytes += e.bytes;
+    return bytes;
+  }
+
   /** How many holders, and the bytes they hold. */
   held(): { count: number; bytes: number } {
     let bytes = 0;

@@ -241,7 +241,9 @@ function withEntry(list: readonly unknown[], i: number, value: unknown): unknown
 const sparse = (n: number) => new Array(n);
 
 /** Entries no dimension or integer attribute accepts (`min`: the smallest valid value). */
-const badEntry = (min: number) => fc.constantFrom<unknown>(min - 1, -1, 1.5, NaN, Infinity, -Infinity, 2 ** 31, 2 ** 53, 1e300, "2", "", null, undefined, true, [], {}, HOLE);
+/** Objects String() cannot print (no toString) and a bigint: a message must still name them. */
+const unprintable = (): unknown[] => [Object.create(null), 2n];
+const badEntry = (min: number) => fc.constantFrom<unknown>(min - 1, -1, 1.5, NaN, Infinity, -Infinity, 2 ** 31, 2 ** 53, 1e300, "2", "", null, undefined, true, [], {}, HOLE, ...unprintable());
 
 /** Values of the wrong kind for anything that wants an array of numbers. */
 const notAnArray = fc.constantFrom<unknown>(null, "1,2", "", true, {}, new Map(), Symbol("s"), () => 1, new Float32Array(2));
@@ -278,13 +280,13 @@ export function badInts(count: number, min: number, lengths = true): fc.Arbitrar
 }
 
 /** Values a true/false/0/1 flag refuses. */
-export const badFlag = fc.constantFrom<unknown>(2, -1, 0.5, NaN, "true", "1", "", null, {}, [], [1]);
+export const badFlag = fc.constantFrom<unknown>(2, -1, 0.5, NaN, "true", "1", "", null, {}, [], [1], ...unprintable());
 /** Values a finite-number attribute refuses. */
-export const badNumber = fc.constantFrom<unknown>(NaN, Infinity, -Infinity, "1", "", null, true, {}, [], [1]);
+export const badNumber = fc.constantFrom<unknown>(NaN, Infinity, -Infinity, "1", "", null, true, {}, [], [1], ...unprintable());
 /** Values a positive-integer attribute (group) refuses. */
-export const badPositiveInt = fc.constantFrom<unknown>(0, -1, 1.5, NaN, Infinity, 2 ** 31, "1", null, true, {}, [1]);
+export const badPositiveInt = fc.constantFrom<unknown>(0, -1, 1.5, NaN, Infinity, 2 ** 31, "1", null, true, {}, [1], ...unprintable());
 /** Values autoPad refuses. */
-export const badAutoPad = fc.constantFrom<unknown>("same", "SAME", "valid", "", "NOTSET ", 0, 1, null, true, {}, ["VALID"]);
+export const badAutoPad = fc.constantFrom<unknown>("same", "SAME", "valid", "", "NOTSET ", 0, 1, null, true, {}, ["VALID"], ...unprintable());
 /** Attribute / option objects of the wrong kind (null and undefined mean "none", so they are not here). */
 export const badObject = fc.constantFrom<unknown>(5, "strides", true, NaN, [], [1, 2], new Map(), new (class Attrs {})(), Object.create({ strides: 1 }), () => 1, new Float32Array(2));
 /** Names that are no attribute of any op (typos of real ones among them). */

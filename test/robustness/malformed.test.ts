@@ -306,5 +306,14 @@ describe.each(BUILDS)("robustness: malformed arguments (%s build)", (build) => {
       expect(() => F.conv(x(), T([1, 1, 1, 1], 2), null, Object.create({}))).toThrow(/got an object that is no plain object/);
       expect(() => F.conv(x(), T([1, 1, 1, 1], 2), null, new Map())).toThrow(/got a Map/);
     });
+    it("values String() cannot print are named by their kind; another realm's Map of weights is a Map", () => {
+      expect(() => F.conv(x(), T([1, 1, 1, 1], 2), null, { strides: [Object.create(null), 1] })).toThrow(/conv\(attrs\.strides\)\[0\].*got an object that is no plain object|got a plain object/);
+      expect(() => F.conv(x(), T([1, 1, 1, 1], 2), null, { kernelShape: [2n, 2n] })).toThrow(/got the bigint 2n/);
+      expect(() => F.setResidentBudget(Object.create(null))).toThrow(fcn.AttributeError);
+      const spec = { input: { name: "x", shape: [1, 1, 3, 3] }, output: "c", layers: [{ name: "c", op: "Conv", inputs: ["x"], attrs: { outChannels: 1, kernelShape: 1 } }] };
+      const weights = vm.runInNewContext("new Map()");
+      weights.set("c.weight", T([1, 1, 1, 1], 2));
+      expect(F.Net.fromGraph(spec, weights).parameters().get("c.weight").data[0]).toBeCloseTo(T([1, 1, 1, 1], 2).data[0], 6);
+    });
   });
 });
