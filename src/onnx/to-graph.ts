@@ -78,7 +78,7 @@ class Report {
   /** Throws one UnsupportedError listing everything, when there is anything. */
   throwIfAny(): void {
     if (this.byOp.size === 0 && this.general.length === 0) return;
-    const ops = [...this.byOp].map(([op, nodes]) => `${op} ×${nodes.length} (${nodes.length > 8 ? `${nodes.slice(0, 8).join("; ")}; …` : nodes.join("; ")})`);
+    const ops = [...this.byOp].map(([op, nodes]) => `${op} ×${nodes.length} (${nodes.length > 8 ? `${nodes.slice(0, 8).join("; ")}; and ${nodes.length - 8} more` : nodes.join("; ")})`);
     throw new UnsupportedError(`Net.fromOnnx: the model uses what fcn-wasm cannot run yet: ${[...this.general, ...ops].join("; ")}`);
   }
 }

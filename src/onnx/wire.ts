@@ -43,21 +43,23 @@ export class WireReader {
     throw this.fail("varint longer than 10 bytes", start);
   }
 
-  /** A signed int64 varint (two's complement over 64 bits: negative numbers take 10 bytes). */
+  /**
+   * A signed int64 varint: 64-bit two's complement (a negative number takes 10 bytes), read as two
+   * 32-bit halves so that −1 (2^64 − 1) is exact; magnitudes above 2^53 round.
+   */
   int64(): number {
     const start = this.pos;
-    let lo = 0, hi = 0; // the low 28 bits and the bits above them, exact for |v| < 2^53
-    let shift = 0;
+    let lo = 0, hi = 0; // bits 0–31 and 32–63; byte i carries bits 7i … 7i + 6
     for (let i = 0; i < 10; i++) {
       if (this.pos >= this.end) throw this.fail("truncated varint", start);
-      const b = this.bytes[this.pos++];
-      if (shift < 28) lo += (b & 0x7f) * 2 ** shift;
-      else hi += (b & 0x7f) * 2 ** (shift - 28);
-      shift += 7;
-      if (b < 0x80) {
-        // value = hi·2^28 + lo, read modulo 2^64; at or above 2^63 it is negative: value − 2^64
-        const unsigned = hi * 2 ** 28 + lo;
-        return hi >= 2 ** 35 ? -(2 ** 64 - unsigned) : unsigned;
+      const b = this.bytes[this.pos++] & 0x7f;
+      if (i < 4) lo |= b << (7 * i);
+      else if (i === 4) { lo |= b << 28; hi |= b >> 4; }
+      else hi |= b << (7 * i - 32);
+      if (this.bytes[this.pos - 1] < 0x80) {
+        lo >>>= 0; hi >>>= 0;
+        // negative: v − 2^64 = −(~v + 1) = −(~hi·2^32 + ~lo + 1)
+        return hi >= 0x80000000 ? -((~hi >>> 0) * 2 ** 32 + (~lo >>> 0) + 1) : hi * 2 ** 32 + lo;
       }
     }
     throw this.fail("varint longer than 10 bytes", start);
