@@ -30,3 +30,10 @@ export class NotReadyError extends FcnWasmError {}
  * up), so the next call works.
  */
 export class PoolError extends FcnWasmError {}
+
+/**
+ * The bytes given as an ONNX model (or TensorProto) are not one: truncated, or malformed at the
+ * wire level. The message names the protobuf message (e.g. `ModelProto.graph.node[3].attribute[1]`)
+ * and the byte offset.
+ */
+export class OnnxFormatError extends FcnWasmError {}

@@ -8,7 +8,7 @@ export { resident, ResidentTensor } from "./resident.js";
 export { setResidentBudget, DEFAULT_RESIDENT_BUDGET } from "./runtime/eviction.js";
 export { memoryInfo } from "./memory.js";
 export type { MemoryInfo } from "./memory.js";
-export { FcnWasmError, ShapeError, AttributeError, UnsupportedError, OutOfMemoryError, NotReadyError, PoolError } from "./errors.js";
+export { FcnWasmError, ShapeError, AttributeError, UnsupportedError, OutOfMemoryError, NotReadyError, PoolError, OnnxFormatError } from "./errors.js";
 export type {
   AutoPad, Ints, ConvAttrs, ConvTransposeAttrs, MaxPoolAttrs, Im2colAttrs, Col2imAttrs, GemmAttrs, CropAttrs,
 } from "./attrs.js";
@@ -46,5 +46,6 @@ export type { Optimizer } from "./nn/optim.js";
 export { argmaxChannels, confusionMatrix, pixelAccuracy, meanIoU } from "./nn/metrics.js";
 export { Net } from "./nn/net.js";
 export type { NetOptions } from "./nn/net.js";
+export type { OnnxOptions } from "./onnx/to-graph.js";
 export { syntheticSample, syntheticBatch, SYNTHETIC_CLASS_NAMES, IGNORE_LABEL } from "./nn/synthetic.js";
 export type { SyntheticOptions, SyntheticSample } from "./nn/synthetic.js";

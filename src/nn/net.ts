@@ -27,6 +27,7 @@ import { type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, checkInp
 import { floatsChecksum } from "./checksum.js";
 import { NetPlan } from "./plan.js";
 import { readNetOptions, readWeights } from "./net-arguments.js";
+import { type OnnxOptions, onnxToGraph } from "../onnx/to-graph.js";
 
 export interface NetOptions {
   /** Seed of the weight initialisers and of dropout masks. Default 1. */
@@ -139,6 +140,17 @@ export class Net {
   static fromGraph(spec: GraphSpec, weights?: Map<string, Tensor> | Record<string, Tensor>, options?: NetOptions): Net {
     validateGraph(spec);
     return new Net(spec, readWeights(weights), readNetOptions(options));
+  }
+
+  /**
+   * Builds a Net from an ONNX model (the bytes of an .onnx file) whose nodes map onto Net's layers
+   * (src/onnx/to-graph.ts): `run(x)` is the first graph input → the first graph output. Throws
+   * OnnxFormatError for bytes that are no ModelProto, UnsupportedError listing every node Net
+   * cannot run yet, AttributeError for a bad argument or a missing `options.externalData` file.
+   */
+  static fromOnnx(bytes: Uint8Array, options?: OnnxOptions): Net {
+    const { spec, weights } = onnxToGraph(bytes, options);
+    return Net.fromGraph(spec, weights);
   }
 
   /** Every parameter by name (live tensors: optimisers update their data in place). */

@@ -1,0 +1,290 @@
+// ONNX ModelProto → GraphSpec + weights, for the graphs whose nodes map onto Net's layers (Conv,
+// ConvTranspose, Relu, MaxPool, Add, Softmax over channels, Mul by a scalar as Scale). At load
+// time it also takes weights from initializers and Constant nodes, drops Identity and inference
+// Dropout, and folds BatchNormalization and constant bias Adds into the preceding conv (fold.ts).
+// Every node it cannot map is collected and reported at once in one UnsupportedError; nothing
+// touches wasm memory here, so an error leaves nothing half-built.
+import { checkAttrNames } from "../attrs.js";
+import { AttributeError, OnnxFormatError, UnsupportedError } from "../errors.js";
+import { type Tensor, tensor } from "../tensor.js";
+import { isPlainObject } from "../values.js";
+import type { GraphSpec, LayerSpec } from "../nn/graph.js";
+import { NodeAttributes, windowAttrs } from "./attributes.js";
+import { CONSTANT_OPS, type Constant, evaluateConstantNode, initializerConstants } from "./constants.js";
+import { batchNormAffine, foldAffineIntoConv } from "./fold.js";
+import { DataType, type ModelProto, type NodeProto, readModel } from "./proto.js";
+import type { ExternalData } from "./tensor-data.js";
+
+/** Options of Net.fromOnnx. */
+export interface OnnxOptions {
+  /** External data files (`data_location: EXTERNAL`) by the name their tensors' `location` gives. */
+  externalData?: Record<string, Uint8Array>;
+}
+
+/** IR versions and default-domain opsets this importer reads. */
+export const IR_VERSIONS = [3, 10], OPSETS = [6, 22];
+
+const CONV_ATTRS = ["kernel_shape", "strides", "pads", "dilations", "group", "auto_pad"];
+const CONV_TRANSPOSE_ATTRS = [...CONV_ATTRS, "output_padding", "output_shape"];
+const MAX_POOL_ATTRS = ["kernel_shape", "strides", "pads", "dilations", "auto_pad", "ceil_mode", "storage_order"];
+
+/** A conv layer's parameters while folding: ONNX layout, bias null when absent. */
+interface ConvParams { weight: Float32Array; dims: number[]; bias: Float32Array | null; group: number; transposed: boolean }
+
+/** Checks `bytes` and `options`; returns the external data record. */
+function readArguments(bytes: unknown, options: unknown): ExternalData | undefined {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new AttributeError(`Net.fromOnnx(bytes): expected a Uint8Array holding an .onnx file, got ${bytes === null ? "null" : typeof bytes === "object" ? (bytes as object).constructor?.name ?? "an object" : typeof bytes}`);
+  }
+  const o = checkAttrNames(options, ["externalData"], "Net.fromOnnx", "options");
+  const external = o.externalData;
+  if (external === undefined) return undefined;
+  if (!isPlainObject(external)) throw new AttributeError(`Net.fromOnnx(options.externalData): expected a record of file name → Uint8Array, got ${external === null ? "null" : typeof external}`);
+  for (const [name, file] of Object.entries(external)) {
+    if (!(file instanceof Uint8Array)) throw new AttributeError(`Net.fromOnnx(options.externalData["${name}"]): expected a Uint8Array, got ${file === null ? "null" : typeof file}`);
+  }
+  return external as ExternalData;
+}
+
+/** The default-domain opset; any other domain, or a version outside 6–22, is an UnsupportedError. */
+function checkVersions(model: ModelProto): number {
+  const [irLo, irHi] = IR_VERSIONS, [opLo, opHi] = OPSETS;
+  if (model.irVersion < irLo || model.irVersion > irHi) {
+    throw new UnsupportedError(`Net.fromOnnx: ModelProto.ir_version is ${model.irVersion}; fcn-wasm reads IR versions ${irLo}–${irHi}`);
+  }
+  let opset = 0;
+  for (const { domain, version } of model.opsetImport) {
+    if (domain !== "" && domain !== "ai.onnx") throw new UnsupportedError(`Net.fromOnnx: the model imports operator domain "${domain}" (version ${version}); fcn-wasm runs the default ONNX domain only`);
+    if (version < opLo || version > opHi) throw new UnsupportedError(`Net.fromOnnx: the model's default-domain opset is ${version}; fcn-wasm reads opsets ${opLo}–${opHi}`);
+    opset = version;
+  }
+  if (opset === 0) throw new UnsupportedError("Net.fromOnnx: the model imports no default-domain opset (ModelProto.opset_import)");
+  return opset;
+}
+
+/** What could not be mapped: per op type, the nodes (and why, when the op type itself is supported). */
+class Report {
+  private readonly byOp = new Map<string, string[]>();
+  readonly general: string[] = [];
+
+  node(node: NodeProto, why?: string): void {
+    const op = node.domain && node.domain !== "ai.onnx" ? `${node.domain}.${node.opType}` : node.opType;
+    const list = this.byOp.get(op) ?? [];
+    const name = node.name ? `"${node.name}"` : `output "${node.output[0] ?? "?"}"`;
+    list.push(why === undefined ? name : `${name}: ${why}`);
+    this.byOp.set(op, list);
+  }
+
+  /** Throws one UnsupportedError listing everything, when there is anything. */
+  throwIfAny(): void {
+    if (this.byOp.size === 0 && this.general.length === 0) return;
+    const ops = [...this.byOp].map(([op, nodes]) => `${op} ×${nodes.length} (${nodes.length > 8 ? `${nodes.slice(0, 8).join("; ")}; and ${nodes.length - 8} more` : nodes.join("; ")})`);
+    throw new UnsupportedError(`Net.fromOnnx: the model uses what fcn-wasm cannot run yet: ${[...this.general, ...ops].join("; ")}`);
+  }
+}
+
+/** How often each tensor name is read (node inputs and graph outputs), for the folds' single-use check. */
+function useCounts(model: ModelProto): Map<string, number> {
+  const uses = new Map<string, number>();
+  const use = (name: string): void => { if (name) uses.set(name, (uses.get(name) ?? 0) + 1); };
+  for (const node of model.graph!.node) node.input.forEach(use);
+  for (const out of model.graph!.output) use(out.name);
+  return uses;
+}
+
+/**
+ * Reads an ONNX model and maps it onto a GraphSpec and its weights (`<layer>.weight` / `.bias`;
+ * a layer is named after its ONNX output). Throws OnnxFormatError for bytes that are no
+ * ModelProto, UnsupportedError listing every node (and graph property) Net cannot run yet,
+ * AttributeError for bad arguments or a missing external data file.
+ */
+export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: GraphSpec; weights: Map<string, Tensor> } {
+  const external = readArguments(bytes, options);
+  const model = readModel(bytes);
+  const graph = model.graph;
+  if (graph === null) throw new OnnxFormatError("ModelProto: no graph (field 7) in the file");
+  const opset = checkVersions(model);
+  const report = new Report();
+  const constants = initializerConstants(graph.initializer, external);
+  const uses = useCounts(model);
+
+  // the graph input: the first one that is not an initializer (IR < 4 lists initializers as inputs too)
+  const inputs = graph.input.filter((v) => !constants.has(v.name));
+  const input = inputs[0];
+  if (input === undefined) throw new UnsupportedError("Net.fromOnnx: the graph has no input that is not an initializer; Net runs one input");
+  if (inputs.length > 1) report.general.push(`${inputs.length} graph inputs (${inputs.map((v) => `"${v.name}"`).join(", ")}): Net.run takes one (runAll is not done yet)`);
+  if (input.elemType !== DataType.FLOAT) report.general.push(`graph input "${input.name}" has element type ${input.elemType}; Net runs float32 (1)`);
+  const shape = (input.shape ?? []).map((d, i) => (typeof d === "number" && d > 0 ? d : i === 0 ? 1 : NaN)); // a symbolic batch binds to 1
+  if (input.shape === null || shape.some(Number.isNaN)) report.general.push(`graph input "${input.name}" has dynamic or unknown dims [${(input.shape ?? []).map(String).join(", ")}] (only the batch dim may be symbolic yet)`);
+  else if (shape.length !== 3 && shape.length !== 4) report.general.push(`graph input "${input.name}" is ${shape.length}-D [${shape.join(", ")}]; Net runs [N, C, L] or [N, C, H, W] (other ranks are not done yet)`);
+
+  const blobs = new Map<string, string>([[input.name, input.name]]); // ONNX tensor → Net blob
+  const producer = new Map<string, LayerSpec>();                       // Net blob → the layer writing it
+  const params = new Map<string, ConvParams>();                        // conv layer → parameters
+  const failed = new Set<string>();                                    // outputs of nodes not mapped
+  const soleConvOutputs = new Set<string>();                           // ONNX tensors a fold may absorb (a conv's only use)
+  const layers: LayerSpec[] = [];
+
+  /** The single-use conv layer writing ONNX tensor `name`, or a reason it is not one. */
+  const foldableConv = (name: string): ConvParams | string => {
+    const blob = blobs.get(name);
+    const layer = blob === undefined ? undefined : producer.get(blob);
+    const p = layer === undefined ? undefined : params.get(layer.name);
+    if (p === undefined) return "its input is not the output of a Conv or ConvTranspose";
+    if (!soleConvOutputs.has(name)) return "the conv's output is also used elsewhere, so it cannot absorb this";
+    return p;
+  };
+
+  for (const node of graph.node) {
+    if (node.domain !== "" && node.domain !== "ai.onnx") { report.node(node); node.output.forEach((o) => failed.add(o)); continue; }
+    const attrs = new NodeAttributes(node);
+    const out = node.output[0] ?? "";
+    if (CONSTANT_OPS.includes(node.opType)) {
+      const c = evaluateConstantNode(node, constants, external);
+      if (typeof c === "string") { report.node(node, c); failed.add(out); } else constants.set(out, c);
+      continue;
+    }
+    // a node downstream of one already reported: its own op type still counts, the rest would be noise
+    if (node.input.some((i) => failed.has(i))) {
+      if (!SUPPORTED.includes(node.opType)) report.node(node);
+      node.output.forEach((o) => failed.add(o));
+      continue;
+    }
+    const why = mapNode(node, attrs);
+    if (why !== undefined) { report.node(node, why || undefined); node.output.forEach((o) => failed.add(o)); }
+  }
+
+  /** Maps one node; returns undefined when done, a reason (or "" for an unsupported op type) otherwise. */
+  function mapNode(node: NodeProto, attrs: NodeAttributes): string | undefined {
+    const out = node.output[0] ?? "";
+    const x = blobs.get(node.input[0] ?? "");
+    const constant = (i: number): Constant | undefined => (node.input[i] ? constants.get(node.input[i]) : undefined);
+    const extraOutputsUsed = node.output.slice(1).some((o) => (uses.get(o) ?? 0) > 0);
+    /** A node that only passes its input on: a fold may continue through it when it is the only use. */
+    const passOn = (from: string): undefined => {
+      blobs.set(out, blobs.get(from)!);
+      if (soleConvOutputs.has(from) && uses.get(out) === 1) soleConvOutputs.add(out);
+      return undefined;
+    };
+    const push = (layer: LayerSpec): string | undefined => {
+      if (attrs.problems.length) return attrs.problems.join(", ");
+      if ((layer.op === "Conv" || layer.op === "ConvTranspose") && uses.get(out) === 1) soleConvOutputs.add(out);
+      layers.push(layer);
+      producer.set(layer.name, layer);
+      blobs.set(out, layer.name);
+      return undefined;
+    };
+    switch (node.opType) {
+      case "Identity": case "Dropout": {
+        if (x === undefined) {
+          const c = constant(0);
+          if (c === undefined) return "its input is neither an activation nor a constant";
+          constants.set(out, c);
+          return undefined;
+        }
+        if (extraOutputsUsed) return "its mask output is used (inference Dropout has none)";
+        return passOn(node.input[0]); // inference: the identity
+      }
+      case "Conv": case "ConvTranspose": {
+        const transposed = node.opType === "ConvTranspose";
+        const w = constant(1), b = constant(2);
+        if (x === undefined) return "its input X is a constant, not an activation";
+        if (w === undefined) return "its weight W is not a constant (initializer or Constant node)";
+        if (node.input[2] && b === undefined) return "its bias B is not a constant";
+        const onnx = windowAttrs(attrs, transposed ? CONV_TRANSPOSE_ATTRS : CONV_ATTRS);
+        const group = typeof onnx.group === "number" ? onnx.group : 1;
+        if (!(group >= 1) || w.dims.length < 3) return `weight dims [${w.dims.join(", ")}] or group ${group} do not describe a convolution`;
+        const outChannels = transposed ? w.dims[1] * group : w.dims[0];
+        params.set(out, { weight: w.floats(), dims: w.dims, bias: b === undefined ? null : b.floats(), group, transposed });
+        return push({
+          name: out, op: node.opType, inputs: [x],
+          attrs: { kernelShape: w.dims.slice(2), ...onnx, outChannels, bias: b !== undefined },
+        } as LayerSpec);
+      }
+      case "Relu":
+        if (x === undefined) return "its input is a constant";
+        return push({ name: out, op: "Relu", inputs: [x] });
+      case "MaxPool": {
+        if (x === undefined) return "its input is a constant";
+        if (extraOutputsUsed) return "its Indices output is used (not supported yet)";
+        return push({ name: out, op: "MaxPool", inputs: [x], attrs: windowAttrs(attrs, MAX_POOL_ATTRS) as never });
+      }
+      case "Softmax": {
+        if (x === undefined) return "its input is a constant";
+        const axis = attrs.int("axis", opset >= 13 ? -1 : 1), rank = shape.length;
+        // before opset 13 Softmax flattens the axes from `axis` on into one; from 13 it is one axis
+        if (opset < 13 || (axis !== 1 && axis !== 1 - rank)) return `softmax over ${opset < 13 ? `the flattened axes from ${axis} on (opset ${opset})` : `axis ${axis}`}; Net's Softmax is over the channel axis (axis 1, opset ≥ 13)`;
+        return push({ name: out, op: "Softmax", inputs: [x] });
+      }
+      case "BatchNormalization": {
+        if (node.input.slice(1, 5).some((_, i) => constant(i + 1) === undefined) || node.input.length < 5) return "scale, B, mean and var must be constants";
+        if (opset < 7 && attrs.int("is_test", 0) === 0) return "is_test = 0 (training mode) is not supported";
+        if (opset < 9 && attrs.int("spatial", 1) === 0) return "spatial = 0 (per-activation statistics) is not supported";
+        if (attrs.int("training_mode", 0) !== 0 || extraOutputsUsed) return "training mode (running statistics outputs) is not supported";
+        const conv = foldableConv(node.input[0]);
+        if (typeof conv === "string") return `${conv} (a BatchNormalization is folded into the conv before it; alone it is not supported yet)`;
+        const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => constant(i)!.floats());
+        const M = conv.transposed ? conv.dims[1] * conv.group : conv.dims[0];
+        if ([gamma, beta, mean, variance].some((a) => a.length !== M)) return `its parameters need ${M} channels (the conv's outputs), got ${[gamma, beta, mean, variance].map((a) => a.length).join(", ")}`;
+        const { scale, shift } = batchNormAffine(gamma, beta, mean, variance, attrs.float("epsilon", 1e-5));
+        foldInto(node.input[0], conv, scale, shift);
+        return passOn(node.input[0]);
+      }
+      case "Add": case "Mul": {
+        const [a, b] = [blobs.get(node.input[0] ?? ""), blobs.get(node.input[1] ?? "")];
+        if (a !== undefined && b !== undefined) {
+          if (node.opType === "Mul") return "a product of two activations is not supported yet";
+          return push({ name: out, op: "Add", inputs: [a, b] });
+        }
+        const side = a !== undefined ? 0 : 1;
+        const c = constant(1 - side), xb = side === 0 ? a : b;
+        if (xb === undefined || c === undefined) return "its inputs are neither activations nor constants";
+        const values = c.floats();
+        if (node.opType === "Mul") {
+          if (values.length !== 1) return "a product with a non-scalar constant is not supported yet";
+          return push({ name: out, op: "Scale", inputs: [xb], attrs: { scale: values[0] } });
+        }
+        const conv = foldableConv(node.input[side]);
+        if (typeof conv === "string") return `${conv} (a constant Add is folded into the conv's bias; alone it is not supported yet)`;
+        const M = conv.transposed ? conv.dims[1] * conv.group : conv.dims[0];
+        // a per-channel bias broadcasts as [M, 1, …, 1] (trailing-aligned, leading 1s allowed) or a scalar
+        const dims = c.dims.slice(), rank = conv.dims.length;
+        while (dims.length && dims[0] === 1 && dims.length > rank - 1) dims.shift();
+        const perChannel = dims.length === rank - 1 && dims[0] === M && dims.slice(1).every((d) => d === 1);
+        if (values.length !== 1 && !perChannel) return `constant [${c.dims.join(", ")}] is no per-channel bias of ${M} channels`;
+        const shift = values.length === 1 ? new Float64Array(M).fill(values[0]) : Float64Array.from(values);
+        foldInto(node.input[side], conv, new Float64Array(M).fill(1), shift);
+        return passOn(node.input[side]);
+      }
+      default:
+        return "";
+    }
+  }
+
+  /** Replaces the conv's parameters by those of y = scale·conv(x) + shift. */
+  function foldInto(name: string, conv: ConvParams, scale: ArrayLike<number>, shift: ArrayLike<number>): void {
+    const { weight, bias } = foldAffineIntoConv(conv.weight, conv.dims, conv.bias, conv.group, conv.transposed, scale, shift);
+    conv.weight = weight;
+    conv.bias = bias;
+    const layer = producer.get(blobs.get(name)!)!;
+    (layer.attrs as { bias?: boolean }).bias = true;
+  }
+
+  const outName = graph.output[0]?.name;
+  const output = outName === undefined ? undefined : blobs.get(outName);
+  if (outName === undefined) report.general.push("the graph has no output");
+  else if (!failed.has(outName) && (output === undefined || !producer.has(output))) {
+    report.general.push(`graph output "${outName}" is ${output === input.name ? "the graph input itself" : "not computed by any layer (a constant?)"}`);
+  }
+  report.throwIfAny();
+
+  const weights = new Map<string, Tensor>();
+  for (const [name, p] of params) {
+    weights.set(`${name}.weight`, tensor(p.weight, p.dims));
+    if (p.bias !== null) weights.set(`${name}.bias`, tensor(p.bias, [p.bias.length]));
+  }
+  return { spec: { input: { name: input.name, shape }, output: output!, layers }, weights };
+}
+
+/** The ONNX op types this importer maps (besides Constant and ConstantOfShape, evaluated at load). */
+export const SUPPORTED = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Mul", "Softmax", "BatchNormalization", "Identity", "Dropout"];

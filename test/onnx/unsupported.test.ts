@@ -1,0 +1,72 @@
+// What Net.fromOnnx cannot run yet is reported at once: one UnsupportedError listing every
+// unsupported op type with its count and node names (a zoo ResNet-50 and a small built model),
+// and nothing is left in wasm memory by a model that fails to load.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fcn, useBuild } from "../lib.js";
+import { attr, model, node, tensorProto, valueInfo } from "./proto-writer.js";
+const { Net, UnsupportedError, memoryInfo } = fcn;
+
+const RESNET = new Uint8Array(readFileSync(fileURLToPath(new URL("../fixtures/onnx-models/light/light_resnet50.onnx", import.meta.url))));
+
+function thrown(f: () => unknown): Error {
+  try { f(); } catch (e) { return e as Error; }
+  throw new Error("expected an error");
+}
+
+describe("ONNX unsupported-model report", () => {
+  beforeAll(() => useBuild("simd"));
+
+  it("lists every unsupported op type of a zoo ResNet-50 with counts, and none of those it maps", () => {
+    const e = thrown(() => Net.fromOnnx(RESNET));
+    expect(e).toBeInstanceOf(UnsupportedError);
+    // 53 Conv + 53 BatchNormalization (folded), 49 Relu, MaxPool, Softmax and 239 ConstantOfShape weights load;
+    // the 16 residual Sums, the average pool and the classifier do not
+    expect(e.message).toMatch(/Sum ×16 \("n14"; "n24"; .*; and 8 more\)/);
+    for (const part of ["AveragePool ×1 (\"n172\")", "Reshape ×1 (\"n173\")", "Gemm ×1 (\"n174\")"]) expect(e.message).toContain(part);
+    for (const op of ["Conv", "BatchNormalization", "Relu", "MaxPool", "Softmax", "ConstantOfShape"]) expect(e.message).not.toMatch(new RegExp(`\\b${op} ×`));
+  });
+
+  it("reports every problem at once: unknown ops with counts and names, other domains, unmappable nodes", () => {
+    const bytes = model({
+      nodes: [
+        node("Conv", ["x", "w"], ["c"], [attr.ints("pads", [1, 1, 1, 1])], "conv"),
+        node("Sigmoid", ["c"], ["s1"], [], "sig_a"),
+        node("Tanh", ["s1"], ["t"], [], "tanh"),
+        node("Sigmoid", ["c"], ["s2"], [], "sig_b"),
+        node("Add", ["t", "s2"], ["sum"], [], "sum"),         // fine itself: only its inputs failed
+        node("Softmax", ["sum"], ["p"], [attr.int("axis", 2)], "soft"), // downstream of a failure: not repeated
+        node("Fancy", ["c"], ["f"], [], "fancy", "com.example"),
+        node("Softmax", ["c"], ["y"], [attr.int("axis", 3)], "soft3"),
+      ],
+      initializers: [tensorProto({ name: "w", dims: [2, 2, 3, 3], data: new Float32Array(36) })],
+      inputs: [valueInfo("x", [1, 2, 4, 4])],
+      outputs: [valueInfo("y", [1, 2, 4, 4])],
+    });
+    const e = thrown(() => Net.fromOnnx(bytes));
+    expect(e).toBeInstanceOf(UnsupportedError);
+    expect(e.message).toBe("Net.fromOnnx: the model uses what fcn-wasm cannot run yet: "
+      + "Sigmoid ×2 (\"sig_a\"; \"sig_b\"); Tanh ×1 (\"tanh\"); com.example.Fancy ×1 (\"fancy\"); "
+      + "Softmax ×1 (\"soft3\": softmax over axis 3; Net's Softmax is over the channel axis (axis 1, opset ≥ 13))");
+  });
+
+  it("leaves nothing in wasm memory when a model fails to load, and keeps working after", () => {
+    const before = memoryInfo();
+    for (let i = 0; i < 5; i++) expect(() => Net.fromOnnx(RESNET)).toThrow(UnsupportedError);
+    // mapped, then refused by Net: a weight for 3 input channels on a 2-channel input
+    const misfit = model({
+      nodes: [node("Conv", ["x", "w"], ["y"], [], "conv")],
+      initializers: [tensorProto({ name: "w", dims: [2, 3, 1, 1], data: new Float32Array(6) })],
+      inputs: [valueInfo("x", [1, 2, 4, 4])], outputs: [valueInfo("y", [1, 2, 4, 4])],
+    });
+    expect(() => Net.fromOnnx(misfit)).toThrow(fcn.ShapeError);
+    const after = memoryInfo();
+    expect(after.residentBytes).toBe(before.residentBytes);
+    expect(after.plans).toBe(before.plans);
+    const ok = model({
+      nodes: [node("Relu", ["x"], ["y"])], inputs: [valueInfo("x", [1, 1, 2, 2])], outputs: [valueInfo("y", [1, 1, 2, 2])],
+    });
+    expect(Array.from(Net.fromOnnx(ok).run(fcn.tensor([-1, 2, -3, 4], [1, 1, 2, 2])).data)).toEqual([0, 2, 0, 4]);
+  });
+});
