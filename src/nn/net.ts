@@ -28,6 +28,7 @@ import { floatsChecksum } from "./checksum.js";
 import { NetPlan } from "./plan.js";
 import { readNetOptions, readWeights } from "./net-arguments.js";
 import { type OnnxOptions, onnxToGraph } from "../onnx/to-graph.js";
+import { graphToOnnx } from "../onnx/from-graph.js";
 
 export interface NetOptions {
   /** Seed of the weight initialisers and of dropout masks. Default 1. */
@@ -151,6 +152,16 @@ export class Net {
   static fromOnnx(bytes: Uint8Array, options?: OnnxOptions): Net {
     const { spec, weights } = onnxToGraph(bytes, options);
     return Net.fromGraph(spec, weights);
+  }
+
+  /**
+   * The net as an ONNX model (the bytes of an .onnx file) for its declared input shape, with the
+   * current parameters (src/onnx/from-graph.ts): IR 8, the lowest opset that expresses it, inference
+   * form (Dropout left out). `Net.fromOnnx(net.toOnnx())` runs bit for bit like this net. Throws
+   * UnsupportedError naming a layer ONNX cannot express exactly.
+   */
+  toOnnx(): Uint8Array {
+    return graphToOnnx(this.spec, this.params);
   }
 
   /** Every parameter by name (live tensors: optimisers update their data in place). */

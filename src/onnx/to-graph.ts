@@ -12,6 +12,7 @@ import type { GraphSpec, LayerSpec } from "../nn/graph.js";
 import { NodeAttributes, windowAttrs } from "./attributes.js";
 import { CONSTANT_OPS, type Constant, evaluateConstantNode, initializerConstants } from "./constants.js";
 import { batchNormAffine, foldAffineIntoConv } from "./fold.js";
+import { sliceAsCrop } from "./slice-to-crop.js";
 import { DataType, type ModelProto, type NodeProto, readModel } from "./proto.js";
 import type { ExternalData } from "./tensor-data.js";
 
@@ -175,6 +176,11 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
       return undefined;
     };
     switch (node.opType) {
+      case "Slice": {
+        if (x === undefined) return "its input is a constant";
+        const crop = sliceAsCrop(node, attrs, opset, x, { input: { name: input.name, shape }, output: x, layers }, constant);
+        return typeof crop === "string" ? crop : push(crop);
+      }
       case "Identity": case "Dropout": {
         if (x === undefined) {
           const c = constant(0);
@@ -287,4 +293,4 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
 }
 
 /** The ONNX op types this importer maps (besides Constant and ConstantOfShape, evaluated at load). */
-export const SUPPORTED = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Mul", "Softmax", "BatchNormalization", "Identity", "Dropout"];
+export const SUPPORTED = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Mul", "Softmax", "BatchNormalization", "Identity", "Dropout", "Slice"];

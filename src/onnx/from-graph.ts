@@ -1,0 +1,177 @@
+// GraphSpec + parameters → an ONNX ModelProto (IR 8, float32 raw_data initializers), the inverse
+// of to-graph.ts. Window attributes are written resolved (explicit kernel_shape, strides, pads,
+// dilations, group; never auto_pad or output_shape), so every runtime computes the sizes we did.
+// Crop → Slice, Scale → Mul by a scalar initializer, Dropout → nothing (inference), Softmax over
+// channels → Softmax axis 1. The opset is the lowest that expresses the graph (see pickOpset).
+import { UnsupportedError } from "../errors.js";
+import { resolveConv, resolveConvTranspose, resolveMaxPool, type Window } from "../shape.js";
+import type { Tensor } from "../tensor.js";
+import { type GraphSpec, type LayerSpec, analyzeGraph, splitParamAttrs } from "../nn/graph.js";
+import { AttrType, DataType } from "./proto.js";
+import { WireWriter } from "./wire-writer.js";
+
+/** ModelProto.ir_version written (ONNX 1.10's IR; onnxruntime and every importer since 2021 read it). */
+export const EXPORT_IR_VERSION = 8;
+
+/** One ONNX node to write: op type, inputs, output, attributes (ints, floats, or an int). */
+interface OnnxNode { op: string; inputs: string[]; output: string; attrs: Record<string, number | number[]> }
+/** One initializer: float32 (raw_data) or int64 (for Slice's inputs). */
+interface Initializer { name: string; dims: number[]; floats?: Float32Array; ints?: number[] }
+
+/**
+ * The lowest default-domain opset for these layers. 7 is the floor: Add and Mul broadcast
+ * (numpy-style) from 7, and 7 is the oldest opset onnxruntime runs. MaxPool's ceil_mode and
+ * dilations arrive in 10. Softmax over the channel axis alone needs 13: before 13 Softmax
+ * flattens every axis from `axis` on into one, so axis 1 on [N, C, H, W] would normalise over
+ * C·H·W, not per pixel.
+ */
+export function pickOpset(layers: readonly LayerSpec[], windows: ReadonlyMap<string, Window>, ceil: ReadonlySet<string>): number {
+  let opset = 7;
+  for (const layer of layers) {
+    if (layer.op === "Softmax") opset = Math.max(opset, 13);
+    if (layer.op === "MaxPool" && (ceil.has(layer.name) || windows.get(layer.name)!.dilations.some((d) => d !== 1))) opset = Math.max(opset, 10);
+  }
+  return opset;
+}
+
+/** kernel_shape, strides, pads (all begins, then all ends), dilations of a resolved window. */
+function windowAttributes(w: Window, padsEnd = w.padsEnd): Record<string, number[]> {
+  return { kernel_shape: w.kernel, strides: w.strides, pads: [...w.padsBegin, ...padsEnd], dilations: w.dilations };
+}
+
+/**
+ * Writes the Net described by `spec` with parameters `params` (`<layer>.weight` / `.bias`) as an
+ * ONNX model for the spec's input shape. Throws UnsupportedError naming a layer ONNX cannot
+ * express exactly.
+ */
+export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>): Uint8Array {
+  const { shapes, cropOffsets } = analyzeGraph(spec);
+  const alias = new Map<string, string>(); // a Dropout's name → the tensor it passes on
+  const tensorOf = (blob: string): string => alias.get(blob) ?? blob;
+  const windows = new Map<string, Window>(), ceil = new Set<string>();
+  const nodes: OnnxNode[] = [];
+  const inits: Initializer[] = [];
+  const weight = (layer: string, kind: "weight" | "bias"): string => {
+    const t = params.get(`${layer}.${kind}`)!;
+    inits.push({ name: `${layer}.${kind}`, dims: t.shape.slice(), floats: t.data });
+    return `${layer}.${kind}`;
+  };
+
+  for (const layer of spec.layers) {
+    const inputs = layer.inputs.map(tensorOf);
+    const x = shapes.get(layer.inputs[0])!;
+    const node = (op: string, extra: string[] = [], attrs: OnnxNode["attrs"] = {}): void => {
+      nodes.push({ op, inputs: [...inputs, ...extra], output: layer.name, attrs });
+    };
+    switch (layer.op) {
+      case "Conv": case "ConvTranspose": {
+        const { onnx, bias } = splitParamAttrs(layer.attrs);
+        const w = params.get(`${layer.name}.weight`)!.shape;
+        const transposed = layer.op === "ConvTranspose";
+        const g = (transposed ? resolveConvTranspose : resolveConv)(x, w, null, onnx);
+        const extra = [weight(layer.name, "weight"), ...(bias ? [weight(layer.name, "bias")] : [])];
+        if (!transposed) { node("Conv", extra, { ...windowAttributes(g.window), group: g.group }); break; }
+        // a negative end pad (outputShape / SAME beyond the full size) is output padding in ONNX
+        const outputPadding = ((onnx.outputPadding ?? 0) as number | number[]);
+        const op = g.window.padsEnd.map((p, i) => (Array.isArray(outputPadding) ? outputPadding[i] : outputPadding) + Math.max(0, -p));
+        if (g.window.padsBegin.some((p) => p < 0)) {
+          throw new UnsupportedError(`net.toOnnx: layer "${layer.name}" (ConvTranspose) resolves to negative begin pads [${g.window.padsBegin.join(", ")}], which ONNX's pads cannot express`);
+        }
+        node("ConvTranspose", extra, { ...windowAttributes(g.window, g.window.padsEnd.map((p) => Math.max(0, p))), group: g.group, output_padding: op });
+        break;
+      }
+      case "MaxPool": {
+        const { window } = resolveMaxPool(x, layer.attrs);
+        windows.set(layer.name, window);
+        const ceilMode = layer.attrs.ceilMode === true || layer.attrs.ceilMode === 1;
+        const attrs: OnnxNode["attrs"] = { kernel_shape: window.kernel, strides: window.strides, pads: [...window.padsBegin, ...window.padsEnd] };
+        // VALID ignores ceilMode (the ONNX text); resolved pads are 0 then, so the floor size is written
+        if (ceilMode && layer.attrs.autoPad !== "VALID") { attrs.ceil_mode = 1; ceil.add(layer.name); }
+        if (window.dilations.some((d) => d !== 1)) attrs.dilations = window.dilations;
+        node("MaxPool", [], attrs);
+        break;
+      }
+      case "Relu": node("Relu"); break;
+      case "Add": node("Add"); break;
+      case "Softmax": node("Softmax", [], { axis: 1 }); break;
+      case "Scale":
+        inits.push({ name: `${layer.name}.scale`, dims: [], floats: Float32Array.of(layer.attrs.scale) });
+        node("Mul", [`${layer.name}.scale`]);
+        break;
+      case "Dropout": alias.set(layer.name, inputs[0]); break; // inference: the identity
+      case "Crop": {
+        const offsets = cropOffsets.get(layer.name)!, size = shapes.get(layer.name)!.slice(2);
+        const axes = offsets.map((_, i) => i + 2), ends = offsets.map((o, i) => o + size[i]);
+        nodes.push({ op: "Slice", inputs: [inputs[0]], output: layer.name, attrs: { starts: offsets, ends, axes } }); // resolved into inputs below when opset ≥ 10
+        break;
+      }
+      default:
+        throw new UnsupportedError(`net.toOnnx: layer "${(layer as LayerSpec).name}" has op ${(layer as LayerSpec).op}, which the ONNX export does not write yet`);
+    }
+  }
+  const opset = pickOpset(spec.layers, windows, ceil);
+  if (opset >= 10) {
+    // Slice-10 takes starts, ends and axes as int64 inputs instead of attributes
+    for (const n of nodes) {
+      if (n.op !== "Slice") continue;
+      for (const key of ["starts", "ends", "axes"]) {
+        const values = n.attrs[key] as number[];
+        inits.push({ name: `${n.output}.${key}`, dims: [values.length], ints: values });
+        n.inputs.push(`${n.output}.${key}`);
+      }
+      n.attrs = {};
+    }
+  }
+  // a graph output that a Dropout only passed on gets an Identity, so the output keeps its name
+  if (alias.has(spec.output)) nodes.push({ op: "Identity", inputs: [tensorOf(spec.output)], output: spec.output, attrs: {} });
+  return writeModel(spec, shapes, nodes, inits, opset);
+}
+
+function writeTensor(w: WireWriter, t: Initializer): void {
+  w.packedVarints(1, t.dims);
+  w.varint(2, t.floats ? DataType.FLOAT : DataType.INT64);
+  w.string(8, t.name);
+  if (t.floats) {
+    // raw_data is little-endian; copy so a view's offset or a big-endian host cannot matter
+    const raw = new Uint8Array(t.floats.length * 4), view = new DataView(raw.buffer);
+    t.floats.forEach((v, i) => view.setFloat32(4 * i, v, true));
+    w.bytes(9, raw);
+  } else w.packedVarints(7, t.ints!);
+}
+
+function writeValueInfo(w: WireWriter, name: string, shape: readonly number[]): void {
+  w.string(1, name);
+  w.message(2, (type) => type.message(1, (tt) => {                 // TypeProto.tensor_type
+    tt.varint(1, DataType.FLOAT);                                    // elem_type
+    tt.message(2, (s) => { for (const d of shape) s.message(1, (dim) => dim.varint(1, d)); }); // shape.dim[].dim_value
+  }));
+}
+
+function writeNode(w: WireWriter, n: OnnxNode): void {
+  for (const i of n.inputs) w.string(1, i);
+  w.string(2, n.output);
+  w.string(3, n.output); // node name = its output's name (the Net layer's)
+  w.string(4, n.op);
+  for (const [name, v] of Object.entries(n.attrs)) {
+    w.message(5, (a) => {
+      a.string(1, name);
+      if (Array.isArray(v)) { a.packedVarints(8, v); a.varint(20, AttrType.INTS); } else { a.varint(3, v); a.varint(20, AttrType.INT); }
+    });
+  }
+}
+
+/** ModelProto { ir_version, producer_name, graph, opset_import } with the spec's input and output. */
+function writeModel(spec: GraphSpec, shapes: ReadonlyMap<string, number[]>, nodes: OnnxNode[], inits: Initializer[], opset: number): Uint8Array {
+  const m = new WireWriter();
+  m.varint(1, EXPORT_IR_VERSION);
+  m.string(2, "fcn-wasm");
+  m.message(7, (g) => {
+    for (const n of nodes) g.message(1, (w) => writeNode(w, n));
+    g.string(2, "fcn-wasm");
+    for (const t of inits) g.message(5, (w) => writeTensor(w, t));
+    g.message(11, (w) => writeValueInfo(w, spec.input.name, spec.input.shape));
+    g.message(12, (w) => writeValueInfo(w, spec.output, shapes.get(spec.output)!));
+  });
+  m.message(8, (o) => { o.string(1, ""); o.varint(2, opset); });
+  return m.finish();
+}
