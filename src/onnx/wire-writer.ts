@@ -1,8 +1,8 @@
 // The protobuf wire format, write-only: the mirror of wire.ts. Fields are appended in the order
 // they are written; an embedded message is written into its own writer first and then appended
 // with its length, so no size has to be known in advance. Only what ModelProto needs: varints
-// (int64 two's complement for negatives), packed repeated int64, bytes and strings.
-import { LEN, VARINT } from "./wire.js";
+// (int64 two's complement for negatives), float32, packed repeated int64, bytes and strings.
+import { I32, LEN, VARINT } from "./wire.js";
 
 /** A growable byte buffer that appends protobuf fields. */
 export class WireWriter {
@@ -42,6 +42,15 @@ export class WireWriter {
   varint(field: number, value: number): this {
     this.tag(field, VARINT);
     this.rawVarint(value);
+    return this;
+  }
+
+  /** A float field (fixed 32-bit, little-endian). */
+  float32(field: number, value: number): this {
+    this.tag(field, I32);
+    this.reserve(4);
+    new DataView(this.buf.buffer).setFloat32(this.len, value, true);
+    this.len += 4;
     return this;
   }
 
