@@ -21,6 +21,11 @@ export { matmul } from "./ops/matmul.js";
 export { im2col } from "./ops/im2col.js";
 export { col2im } from "./ops/col2im.js";
 export { relu, reluBackward } from "./ops/relu.js";
+export {
+  sigmoid, sigmoidBackward, tanh, tanhBackward, leakyRelu, leakyReluBackward, elu, eluBackward, selu, seluBackward,
+  softplus, softplusBackward, hardSigmoid, hardSigmoidBackward, hardSwish, hardSwishBackward, clip, clipBackward,
+} from "./ops/activations.js";
+export type { LeakyReluAttrs, EluAttrs, SeluAttrs, HardSigmoidAttrs, ClipAttrs } from "./ops/activations.js";
 export { add, addBackward } from "./ops/add.js";
 export { crop, cropBackward } from "./ops/crop.js";
 export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/async.js";
