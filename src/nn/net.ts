@@ -17,6 +17,7 @@ import { runtime } from "../runtime/runtime.js";
 import { conv, convGradients } from "../ops/conv.js";
 import { convTranspose, convTransposeGradients } from "../ops/conv-transpose.js";
 import { relu, reluBackward } from "../ops/relu.js";
+import { activationBackward, activationForward } from "../ops/activations.js";
 import { maxPool, maxPoolBackward } from "../ops/max-pool.js";
 import { add } from "../ops/add.js";
 import { crop, cropBackward } from "../ops/crop.js";
@@ -350,6 +351,7 @@ export class Net {
       case "Crop": return { output: crop(x, { offsets: this.offsets(layer), shape: second.shape.slice(2) }) };
       case "Scale": return { output: scaled(x, layer.attrs.scale) };
       case "Softmax": return { output: softmax(x) };
+      default: return { output: activationForward(layer.op, x, layer.attrs) };
       case "Dropout": {
         if (!this.training) return { output: x };
         const ratio = layer.attrs?.ratio ?? 0.5;
@@ -425,6 +427,7 @@ export class Net {
         case "Crop": accumulate(layer.inputs[0], cropBackward(dy, x.shape, { offsets: this.offsets(layer), shape: s.inputs[1].shape.slice(2) })); break;
         case "Scale": accumulate(layer.inputs[0], scaled(dy, layer.attrs.scale)); break;
         case "Softmax": accumulate(layer.inputs[0], softmaxBackward(dy, s.output)); break;
+        default: accumulate(layer.inputs[0], activationBackward(layer.op, dy, x, layer.attrs)); break;
         case "Dropout": {
           if (s.mask === undefined) { accumulate(layer.inputs[0], dy); break; }
           const dx = new Float32Array(g.length);

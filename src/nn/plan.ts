@@ -25,6 +25,7 @@ import { planConvGradients, runConvGradients } from "../ops/conv-gradients.js";
 import { resolveCrop } from "../ops/crop.js";
 import { product, runWindowKernel, withArena } from "../ops/run.js";
 import { softmax, softmaxBackward } from "./loss.js";
+import { activation, mapActivation, mapActivationBackward } from "../ops/activations.js";
 import { type GraphSpec, type LayerSpec, splitParamAttrs } from "./graph.js";
 
 interface Block {
@@ -228,6 +229,16 @@ export class NetPlan implements Evictable {
             rt.arena.f32(dx, x.size).set(g);
           }),
         };
+      default: {
+        // an activation: the loops of its op function, on views of the resident blocks
+        const p = activation(layer.op, layer.attrs, layer.op);
+        const view = (ptr: number) => rt.arena.f32(ptr, x.size);
+        return {
+          layer,
+          forward: () => mapActivation(p, view(x.ptr), view(y.ptr)),
+          backward: () => this.toInput(inputName, (dx) => mapActivationBackward(p, view(x.ptr), view(dy().ptr), view(dx))),
+        };
+      }
       case "Dropout": {
         if (!this.training) return { layer, forward: none, backward: none }; // y aliases x
         const ratio = layer.attrs?.ratio ?? 0.5;

@@ -31,6 +31,9 @@ export interface Pointwise {
 /** ONNX Selu's default alpha and gamma (the float32 values the operator text gives). */
 export const SELU_ALPHA = 1.67326319217681884765625, SELU_GAMMA = 1.05070102214813232421875;
 
+/** Every op of this file. */
+export const ACTIVATION_OPS: readonly ActivationOp[] = ["Sigmoid", "Tanh", "LeakyRelu", "Elu", "Selu", "Softplus", "HardSigmoid", "HardSwish", "Clip"];
+
 /** The attribute names each op takes (none for the others). */
 export const ACTIVATION_ATTRS: Record<ActivationOp, readonly string[]> = {
   Sigmoid: [], Tanh: [], LeakyRelu: ["alpha"], Elu: ["alpha"], Selu: ["alpha", "gamma"], Softplus: [],
@@ -106,6 +109,19 @@ export function mapActivation(p: Pointwise, x: Float32Array, y: Float32Array): v
 /** dx[i] = dy[i]·f′(x[i]) rounded to float32; dx may be dy. */
 export function mapActivationBackward(p: Pointwise, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
   for (let i = 0; i < x.length; i++) dx[i] = dy[i] * p.df(x[i]);
+}
+
+/** The op's function name ("leakyRelu" for LeakyRelu), as errors name it. */
+const functionName = (op: ActivationOp): string => op[0].toLowerCase() + op.slice(1);
+
+/** The activation `op` (its ONNX name) on x, as its own function computes it: Net's op-by-op layers. */
+export function activationForward(op: ActivationOp, x: Tensor, attrs?: unknown): Tensor {
+  return forward(op, functionName(op), x, attrs);
+}
+
+/** The gradient of activation `op` at x, as its backward function computes it. */
+export function activationBackward(op: ActivationOp, dy: Tensor, x: Tensor, attrs?: unknown): Tensor {
+  return backward(op, functionName(op), dy, x, attrs);
 }
 
 function forward(op: ActivationOp, name: string, x: Tensor, attrs: unknown): Tensor {
