@@ -38,7 +38,7 @@ export { validateGraph, inferShapes, analyzeGraph, parameterShapes, cropOffset, 
 export type {
   GraphSpec, GraphInput, LayerSpec, OpName, WeightInit, ParamAttrs, ConvLayerAttrs, ConvTransposeLayerAttrs, CropLayerAttrs,
   DropoutLayerAttrs, ScaleLayerAttrs, GraphAnalysis, ConvLayer, ConvTransposeLayer, MaxPoolLayer, ReluLayer, AddLayer, CropLayer,
-  DropoutLayer, ScaleLayer, SoftmaxLayer,
+  DropoutLayer, ScaleLayer, SoftmaxLayer, ActivationLayer,
 } from "./nn/graph.js";
 export { bilinearKernel, bilinearWeights, bilinearWeightsDense, bilinearUpsampling } from "./nn/bilinear.js";
 export { loadSafetensors, saveSafetensors, safetensorsMetadata } from "./nn/safetensors.js";

@@ -102,6 +102,8 @@ describe.each(BUILDS)("activations (%s build)", (build) => {
     expect(Array.from(fcn.elu(x, { alpha: 2 }).data)).toEqual([-2, Infinity]);
     expect(Array.from(fcn.leakyRelu(x).data)).toEqual([-Infinity, Infinity]);
     expect(Array.from(fcn.clip(x, { min: -1, max: 1 }).data)).toEqual([-1, 1]);
+    expect(Array.from(fcn.clip(x).data)).toEqual([-3.4028234663852886e38, 3.4028234663852886e38]); // ONNX's default bounds
+    expect(Array.from(fcn.clip(x, { min: -Infinity, max: Infinity }).data)).toEqual([-Infinity, Infinity]);
     expect(Array.from(fcn.sigmoidBackward(fcn.tensor([1, 1], [2]), x).data)).toEqual([0, 0]);
     expect(Array.from(fcn.softplus(fcn.tensor([100], [1])).data)).toEqual([100]); // no overflow to ∞
   });

@@ -1,5 +1,6 @@
 // ONNX ModelProto → GraphSpec + weights, for the graphs whose nodes map onto Net's layers (Conv,
-// ConvTranspose, Relu, MaxPool, Add, Softmax over channels, Mul by a scalar as Scale). At load
+// ConvTranspose, Relu, MaxPool, Add, Softmax over channels, Mul by a scalar as Scale, the unary
+// activations of src/ops/activations.ts). At load
 // time it also takes weights from initializers and Constant nodes, drops Identity and inference
 // Dropout, and folds BatchNormalization and constant bias Adds into the preceding conv (fold.ts).
 // Every node it cannot map is collected and reported at once in one UnsupportedError; nothing
@@ -8,10 +9,11 @@ import { checkAttrNames } from "../attrs.js";
 import { AttributeError, OnnxFormatError, UnsupportedError } from "../errors.js";
 import { type Tensor, tensor } from "../tensor.js";
 import { isPlainObject } from "../values.js";
-import type { GraphSpec, LayerSpec } from "../nn/graph.js";
+import type { ActivationLayer, GraphSpec, LayerSpec } from "../nn/graph.js";
 import { NodeAttributes, windowAttrs } from "./attributes.js";
 import { CONSTANT_OPS, type Constant, evaluateConstantNode, initializerConstants } from "./constants.js";
 import { batchNormAffine, foldAffineIntoConv } from "./fold.js";
+import { activationLayerAttrs } from "./activation-attrs.js";
 import { DataType, type ModelProto, type NodeProto, readModel } from "./proto.js";
 import type { ExternalData } from "./tensor-data.js";
 
@@ -216,6 +218,12 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         if (opset < 13 || (axis !== 1 && axis !== 1 - rank)) return `softmax over ${opset < 13 ? `the flattened axes from ${axis} on (opset ${opset})` : `axis ${axis}`}; Net's Softmax is over the channel axis (axis 1, opset ≥ 13)`;
         return push({ name: out, op: "Softmax", inputs: [x] });
       }
+      case "Sigmoid": case "Tanh": case "LeakyRelu": case "Elu": case "Selu": case "Softplus": case "HardSigmoid": case "HardSwish": case "Clip": {
+        if (x === undefined) return "its input is a constant";
+        const a = activationLayerAttrs(node, attrs, opset, constant);
+        if (typeof a === "string") return a;
+        return push({ name: out, op: node.opType, inputs: [x], ...(a === null ? {} : { attrs: a }) } as ActivationLayer);
+      }
       case "BatchNormalization": {
         if (node.input.slice(1, 5).some((_, i) => constant(i + 1) === undefined) || node.input.length < 5) return "scale, B, mean and var must be constants";
         if (opset < 7 && attrs.int("is_test", 0) === 0) return "is_test = 0 (training mode) is not supported";
@@ -287,4 +295,7 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
 }
 
 /** The ONNX op types this importer maps (besides Constant and ConstantOfShape, evaluated at load). */
-export const SUPPORTED = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Mul", "Softmax", "BatchNormalization", "Identity", "Dropout"];
+export const SUPPORTED = [
+  "Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Mul", "Softmax", "BatchNormalization", "Identity", "Dropout",
+  "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Selu", "Softplus", "HardSigmoid", "HardSwish", "Clip",
+];

@@ -19,7 +19,11 @@ export interface EluAttrs { alpha?: number }
 export interface SeluAttrs { alpha?: number; gamma?: number }
 /** HardSigmoid: y = max(0, min(1, alpha·x + beta)) (defaults 0.2, 0.5). */
 export interface HardSigmoidAttrs { alpha?: number; beta?: number }
-/** Clip: y = min(max(x, min), max) (defaults −∞, +∞; min > max gives max everywhere, as ONNX). */
+/**
+ * Clip: y = min(max(x, min), max). Defaults are ONNX's, the lowest and the largest float32
+ * (±3.4028234663852886e38, so ±∞ clip to them); ±Infinity is a bound too. min > max gives max
+ * everywhere, as ONNX.
+ */
 export interface ClipAttrs { min?: number; max?: number }
 
 /** A pointwise function and its derivative, in float64. */
@@ -27,6 +31,9 @@ export interface Pointwise {
   f: (x: number) => number;
   df: (x: number) => number;
 }
+
+/** The largest float32: ONNX Clip's default bounds are ∓ this (numeric_limits<float>::lowest/max). */
+export const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** ONNX Selu's default alpha and gamma (the float32 values the operator text gives). */
 export const SELU_ALPHA = 1.67326319217681884765625, SELU_GAMMA = 1.05070102214813232421875;
@@ -87,7 +94,7 @@ export function activation(op: ActivationOp, attrs: unknown, name: string): Poin
         df: (x) => (x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : Number.isNaN(x) ? NaN : 1),
       };
     case "Clip": {
-      const lo = readBound(a.min, `${name}(attrs.min)`, -Infinity), hi = readBound(a.max, `${name}(attrs.max)`, Infinity);
+      const lo = readBound(a.min, `${name}(attrs.min)`, -FLOAT32_MAX), hi = readBound(a.max, `${name}(attrs.max)`, FLOAT32_MAX);
       // Math.max/min keep NaN; the gradient passes where x lies in [min, max] (PyTorch's clamp)
       return { f: (x) => Math.min(Math.max(x, lo), hi), df: (x) => (x >= lo && x <= hi ? 1 : Number.isNaN(x) ? NaN : 0) };
     }
@@ -184,7 +191,7 @@ export function hardSwish(x: Tensor): Tensor { return forward("HardSwish", "hard
 /** Gradient of hardSwish: 0 below −3, x/3 + 1/2 on [−3, 3], 1 above (PyTorch's). */
 export function hardSwishBackward(dy: Tensor, x: Tensor): Tensor { return backward("HardSwish", "hardSwish", dy, x, undefined); }
 
-/** ONNX Clip: y = min(max(x, min), max) (bounds default to ±∞; the bounds are numbers here, not inputs). */
+/** ONNX Clip: y = min(max(x, min), max) (bounds default to ∓3.4028234663852886e38 as ONNX's; numbers here, not inputs). */
 export function clip(x: Tensor, attrs?: ClipAttrs): Tensor { return forward("Clip", "clip", x, attrs); }
 /** Gradient of clip: dx = dy where min ≤ x ≤ max, else 0. */
 export function clipBackward(dy: Tensor, x: Tensor, attrs?: ClipAttrs): Tensor { return backward("Clip", "clip", dy, x, attrs); }

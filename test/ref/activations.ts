@@ -58,7 +58,8 @@ export function activationRef(op: string, attrs: Record<string, number> = {}): A
         df: (x) => (x < -3 ? 0 : x > 3 ? 1 : x / 3 + 0.5),
       };
     case "Clip": {
-      const lo = attrs.min ?? -Infinity, hi = attrs.max ?? Infinity;
+      // ONNX's defaults: numeric_limits<float>::lowest() and max()
+      const lo = attrs.min ?? -3.4028234663852886e38, hi = attrs.max ?? 3.4028234663852886e38;
       return { f: (x) => (Number.isNaN(x) ? NaN : x < lo ? (lo > hi ? hi : lo) : x > hi ? hi : x), df: (x) => (x >= lo && x <= hi ? 1 : 0) };
     }
   }
