@@ -4,10 +4,14 @@
 // path bit for bit (outputs, blobs, gradients), and bad layer attributes are named errors.
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, expectSameBits, fcn, randArray, rng, useBuild } from "./lib.js";
-import type { GraphSpec, Tensor } from "../dist/index.js";
+import type { GraphSpec, LayerSpec, Tensor } from "../dist/index.js";
 const { Net, AttributeError } = fcn;
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+/** An activation layer reading `input`. */
+const act = (name: string, op: string, input: string, attrs?: Record<string, number>): LayerSpec =>
+  ({ name, op, inputs: [input], ...(attrs ? { attrs } : {}) }) as LayerSpec;
 
 /** conv → every activation in turn (non-default attributes where an op has some) → conv. */
 const chain: GraphSpec = {
@@ -15,18 +19,18 @@ const chain: GraphSpec = {
   output: "out",
   layers: [
     { name: "c1", op: "Conv", inputs: ["x"], attrs: { outChannels: 3, kernelShape: 3, pads: 1, init: "xavier" } },
-    { name: "sig", op: "Sigmoid", inputs: ["c1"] },
+    act("sig", "Sigmoid", "c1"),
     { name: "c2", op: "Conv", inputs: ["sig"], attrs: { outChannels: 3, kernelShape: 1, init: "xavier" } },
-    { name: "th", op: "Tanh", inputs: ["c2"] },
-    { name: "lr", op: "LeakyRelu", inputs: ["th"], attrs: { alpha: 0.2 } },
-    { name: "el", op: "Elu", inputs: ["lr"], attrs: { alpha: 0.7 } },
-    { name: "se", op: "Selu", inputs: ["el"] },
-    { name: "sp", op: "Softplus", inputs: ["se"] },
+    act("th", "Tanh", "c2"),
+    act("lr", "LeakyRelu", "th", { alpha: 0.2 }),
+    act("el", "Elu", "lr", { alpha: 0.7 }),
+    act("se", "Selu", "el"),
+    act("sp", "Softplus", "se"),
     { name: "c3", op: "Conv", inputs: ["sp"], attrs: { outChannels: 3, kernelShape: 1, init: "xavier" } },
-    { name: "hs", op: "HardSigmoid", inputs: ["c3"], attrs: { alpha: 0.3, beta: 0.4 } },
-    { name: "hw", op: "HardSwish", inputs: ["c3"] },
+    act("hs", "HardSigmoid", "c3", { alpha: 0.3, beta: 0.4 }),
+    act("hw", "HardSwish", "c3"),
     { name: "sum", op: "Add", inputs: ["hs", "hw"] },
-    { name: "cl", op: "Clip", inputs: ["sum"], attrs: { min: -0.5, max: 2 } },
+    act("cl", "Clip", "sum", { min: -0.5, max: 2 }),
     { name: "out", op: "Conv", inputs: ["cl"], attrs: { outChannels: 2, kernelShape: 1, init: "xavier" } },
   ],
 };
