@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, expectSameBits, fcn, randArray, rng, useBuild } from "./lib.js";
 import type { GraphSpec, LayerSpec, Tensor } from "../dist/index.js";
+import { expectFiniteDifferences } from "./net-finite-differences.js";
 const { Net, AttributeError } = fcn;
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -42,30 +43,9 @@ describe("Net activation layers", () => {
     const r = rng(31);
     const net = Net.fromGraph(chain, undefined, { seed: 2 });
     const x = fcn.tensor(randArray(r, size(chain.input.shape)).map((v) => 3 * v), chain.input.shape);
-    const y = net.run(x);
-    const dir = fcn.tensor(randArray(r, y.data.length), y.shape.slice());
-    const grads = net.backward(dir);
-    const params = net.parameters();
-    const loss = (): number => {
-      const out = Net.fromGraph(chain, params, { resident: false }).run(x).data;
-      let s = 0;
-      for (let i = 0; i < out.length; i++) s += out[i] * dir.data[i];
-      return s;
-    };
-    expect([...grads.keys()].sort()).toEqual([...params.keys()].sort());
-    for (const [name, g] of grads) {
-      const w = params.get(name)!;
-      for (let t = 0; t < 5; t++) {
-        const i = Math.floor(r() * w.data.length);
-        const keep = w.data[i];
-        const h = 1e-2;
-        w.data[i] = keep + h; const plus = loss();
-        w.data[i] = keep - h; const minus = loss();
-        w.data[i] = keep;
-        const fd = (plus - minus) / (2 * h);
-        expect(Math.abs(fd - g.data[i]), `${name}[${i}]: finite difference ${fd}, backward ${g.data[i]}`).toBeLessThan(2e-3 + 2e-2 * Math.abs(fd));
-      }
-    }
+    const dir = fcn.tensor(randArray(r, 2 * 2 * 20), [2, 2, 5, 4]);
+    const grads = expectFiniteDifferences(chain, net, x, dir, (n) => Array.from({ length: 5 }, () => Math.floor(r() * n)));
+    expect([...grads.keys()].sort()).toEqual([...net.parameters().keys()].sort());
   });
 
   it("a bad activation attribute is an AttributeError naming the layer and the attribute", () => {
