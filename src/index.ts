@@ -26,6 +26,7 @@ export {
   softplus, softplusBackward, hardSigmoid, hardSigmoidBackward, hardSwish, hardSwishBackward, clip, clipBackward,
 } from "./ops/activations.js";
 export type { LeakyReluAttrs, EluAttrs, SeluAttrs, HardSigmoidAttrs, ClipAttrs } from "./ops/activations.js";
+export { prelu, preluBackward } from "./ops/prelu.js";
 export { add, addBackward } from "./ops/add.js";
 export { crop, cropBackward } from "./ops/crop.js";
 export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/async.js";
@@ -38,7 +39,7 @@ export { validateGraph, inferShapes, analyzeGraph, parameterShapes, cropOffset, 
 export type {
   GraphSpec, GraphInput, LayerSpec, OpName, WeightInit, ParamAttrs, ConvLayerAttrs, ConvTransposeLayerAttrs, CropLayerAttrs,
   DropoutLayerAttrs, ScaleLayerAttrs, GraphAnalysis, ConvLayer, ConvTransposeLayer, MaxPoolLayer, ReluLayer, AddLayer, CropLayer,
-  DropoutLayer, ScaleLayer, SoftmaxLayer, ActivationLayer,
+  DropoutLayer, ScaleLayer, SoftmaxLayer, ActivationLayer, PreluLayer, PreluLayerAttrs,
 } from "./nn/graph.js";
 export { bilinearKernel, bilinearWeights, bilinearWeightsDense, bilinearUpsampling } from "./nn/bilinear.js";
 export { loadSafetensors, saveSafetensors, safetensorsMetadata } from "./nn/safetensors.js";

@@ -26,6 +26,7 @@ import { resolveCrop } from "../ops/crop.js";
 import { product, runWindowKernel, withArena } from "../ops/run.js";
 import { softmax, softmaxBackward } from "./loss.js";
 import { activation, mapActivation, mapActivationBackward } from "../ops/activations.js";
+import { preluBackwardInto, preluInto, resolvePrelu } from "../ops/prelu.js";
 import { type GraphSpec, type LayerSpec, splitParamAttrs } from "./graph.js";
 
 interface Block {
@@ -229,6 +230,25 @@ export class NetPlan implements Evictable {
             rt.arena.f32(dx, x.size).set(g);
           }),
         };
+      case "PRelu": {
+        const wName = `${layer.name}.weight`;
+        const w = this.params.get(wName) as Block;
+        const g = resolvePrelu(x.shape, w.shape, "prelu");
+        const view = (ptr: number, size = x.size) => rt.arena.f32(ptr, size);
+        const scratch = new Float32Array(w.size); // the slope gradient of a frozen slope goes nowhere
+        return {
+          layer,
+          forward: () => preluInto(g, view(x.ptr), view(w.ptr, w.size), view(y.ptr)),
+          backward: () => {
+            const dw = this.paramGrads.get(wName);
+            // dx is computed even for the graph input (then into the scratch block), as the slope needs the same pass
+            const t = this.wantsGrad(inputName) ? this.gradTarget(inputName) : null;
+            const dx = t === null ? new Float32Array(x.size) : view(t.ptr);
+            preluBackwardInto(g, view(x.ptr), view(w.ptr, w.size), view(dy().ptr), dx, dw === undefined ? scratch : view(dw.ptr, dw.size));
+            t?.done();
+          },
+        };
+      }
       default: {
         // an activation: the loops of its op function, on views of the resident blocks
         const p = activation(layer.op, layer.attrs, layer.op);

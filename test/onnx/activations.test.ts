@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fcn, randArray, rng, useBuild } from "../lib.js";
 import { expectIeee, sprinkle } from "../special.js";
 import { activationRef } from "../ref/activations.js";
+import { preluRef } from "../ref/prelu.js";
 import { attr, model, node, tensorProto, valueInfo } from "./proto-writer.js";
 const { Net, UnsupportedError } = fcn;
 
@@ -63,5 +64,33 @@ describe("ONNX activation nodes", () => {
     expect(() => Net.fromOnnx(computed)).toThrow(/Clip ×1 \("act": its min input "m" is not a constant/);
     expect(() => Net.fromOnnx(activationModel("Clip", 11, { min: 0 }))).toThrow(/Clip ×1 \("act": attribute min is not supported here/);
     expect(() => Net.fromOnnx(activationModel("LeakyRelu", 13, { beta: 0 }))).toThrow(/LeakyRelu ×1 \("act": attribute beta is not supported here/);
+  });
+
+  /** x → PRelu(x, slope) → y with the slope an initializer of `dims`. */
+  const preluModel = (opset: number, dims: number[], slope: number[]) => model({
+    opset,
+    nodes: [node("PRelu", ["x", "slope"], ["y"], [], "act")],
+    initializers: [tensorProto({ name: "slope", dims, data: slope })],
+    inputs: [valueInfo("x", SHAPE)],
+    outputs: [valueInfo("y", SHAPE)],
+  });
+
+  it("PRelu: a slope per channel ([C] at opset 6, [C, 1, 1] or [1, C, 1, 1] from 7) or one shared value", () => {
+    const r = rng(42);
+    const x = sprinkle(r, randArray(r, 24), 3);
+    for (const [opset, dims, slope] of [[6, [2], [0.5, -2]], [9, [2, 1, 1], [0.25, 3]], [16, [1, 2, 1, 1], [-1, 0.125]], [7, [1], [0.3]], [22, [], [0.3]]] as [number, number[], number[]][]) {
+      const y = Net.fromOnnx(preluModel(opset, dims, slope)).run(fcn.tensor(x, SHAPE));
+      expectIeee(y, { data: preluRef(x, SHAPE, slope.map(f32)), shape: SHAPE }, `PRelu opset ${opset} slope ${JSON.stringify(dims)}`, 1e-7, 1e-6);
+    }
+  });
+
+  it("PRelu: a [C] slope from opset 7 (numpy broadcasting: per last axis), or a computed slope, is an UnsupportedError naming the node", () => {
+    expect(() => Net.fromOnnx(preluModel(9, [4], [1, 2, 3, 4]))).toThrow(/PRelu ×1 \("act": slope \[4\] is neither one value nor one per channel/);
+    const computed = model({
+      nodes: [node("Relu", ["x"], ["s"], [], "relu"), node("PRelu", ["x", "s"], ["y"], [], "act")],
+      inputs: [valueInfo("x", SHAPE)], outputs: [valueInfo("y", SHAPE)],
+    });
+    expect(() => Net.fromOnnx(computed)).toThrow(UnsupportedError);
+    expect(() => Net.fromOnnx(computed)).toThrow(/PRelu ×1 \("act": its slope is not a constant/);
   });
 });
