@@ -21,6 +21,12 @@ export { matmul } from "./ops/matmul.js";
 export { im2col } from "./ops/im2col.js";
 export { col2im } from "./ops/col2im.js";
 export { relu, reluBackward } from "./ops/relu.js";
+export {
+  sigmoid, sigmoidBackward, tanh, tanhBackward, leakyRelu, leakyReluBackward, elu, eluBackward, selu, seluBackward,
+  softplus, softplusBackward, hardSigmoid, hardSigmoidBackward, hardSwish, hardSwishBackward, clip, clipBackward,
+} from "./ops/activations.js";
+export type { LeakyReluAttrs, EluAttrs, SeluAttrs, HardSigmoidAttrs, ClipAttrs } from "./ops/activations.js";
+export { prelu, preluBackward } from "./ops/prelu.js";
 export { add, addBackward } from "./ops/add.js";
 export { crop, cropBackward } from "./ops/crop.js";
 export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/async.js";
@@ -33,7 +39,7 @@ export { validateGraph, inferShapes, analyzeGraph, parameterShapes, cropOffset, 
 export type {
   GraphSpec, GraphInput, LayerSpec, OpName, WeightInit, ParamAttrs, ConvLayerAttrs, ConvTransposeLayerAttrs, CropLayerAttrs,
   DropoutLayerAttrs, ScaleLayerAttrs, GraphAnalysis, ConvLayer, ConvTransposeLayer, MaxPoolLayer, ReluLayer, AddLayer, CropLayer,
-  DropoutLayer, ScaleLayer, SoftmaxLayer,
+  DropoutLayer, ScaleLayer, SoftmaxLayer, ActivationLayer, PreluLayer, PreluLayerAttrs,
 } from "./nn/graph.js";
 export { bilinearKernel, bilinearWeights, bilinearWeightsDense, bilinearUpsampling } from "./nn/bilinear.js";
 export { loadSafetensors, saveSafetensors, safetensorsMetadata } from "./nn/safetensors.js";

@@ -269,7 +269,7 @@ describe("validateGraph", () => {
     }
   });
   const errors: [string, () => unknown, RegExp][] = [
-    ["an unknown op", () => edit((s) => { s.layers[1].op = "Sigmoid"; }), /layer "r1" \(Sigmoid\): unknown op "Sigmoid"; expected one of Conv, ConvTranspose/],
+    ["an unknown op", () => edit((s) => { s.layers[1].op = "Gelu"; }), /layer "r1" \(Gelu\): unknown op "Gelu"; expected one of Conv, ConvTranspose/],
     ["duplicate layer names", () => edit((s) => { s.layers[2].name = "r1"; s.layers[3].inputs = ["r1"]; }), /layer "r1" \(MaxPool\): duplicate layer name \(also layers\[1\]\)/],
     ["a layer named like the graph input", () => edit((s) => { s.layers[0].name = "data"; }), /layer "data" \(Conv\): the name "data" is already the graph input's/],
     ["an input naming a later layer (a cycle)", () => edit((s) => { s.layers[0].inputs = ["pool"]; }), /layer "conv1" \(Conv\): input "pool" is layers\[2\], which does not come earlier.*cannot have cycles/],

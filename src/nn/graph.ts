@@ -11,6 +11,7 @@ import { AttributeError, FcnWasmError, ShapeError } from "../errors.js";
 import { resolveConv, resolveConvTranspose, resolveMaxPool, type Window } from "../shape.js";
 import { describeShape } from "../tensor.js";
 import { isPlainObject } from "../values.js";
+import { ACTIVATION_ATTRS, ACTIVATION_OPS, type ActivationOp, type ClipAttrs, type EluAttrs, type HardSigmoidAttrs, type LeakyReluAttrs, type SeluAttrs, activation } from "../ops/activations.js";
 import {
   type AxisMap, IDENTITY, compose, cropMap, cropOffsetFromMap, relativeMap, toNumber, transposedWindowMap, windowMap,
 } from "./coord-map.js";
@@ -18,10 +19,10 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Types
 
-export type OpName = "Conv" | "ConvTranspose" | "Relu" | "MaxPool" | "Add" | "Crop" | "Dropout" | "Scale" | "Softmax";
+export type OpName = "Conv" | "ConvTranspose" | "Relu" | "MaxPool" | "Add" | "Crop" | "Dropout" | "Scale" | "Softmax" | "PRelu" | ActivationOp;
 
 /** Every op a GraphSpec layer may use. */
-export const OPS: readonly OpName[] = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Crop", "Dropout", "Scale", "Softmax"];
+export const OPS: readonly OpName[] = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Crop", "Dropout", "Scale", "Softmax", "PRelu", ...ACTIVATION_OPS];
 
 /**
  * How Net initialises a parameter that no weights file supplies (biases always start at 0):
@@ -75,7 +76,23 @@ export interface ScaleLayer { name: string; op: "Scale"; inputs: [string]; attrs
 /** Softmax over the channel axis (axis 1). */
 export interface SoftmaxLayer { name: string; op: "Softmax"; inputs: [string]; attrs?: NoAttrs }
 
-export type LayerSpec = ConvLayer | ConvTransposeLayer | MaxPoolLayer | ReluLayer | AddLayer | CropLayer | DropoutLayer | ScaleLayer | SoftmaxLayer;
+/**
+ * An element-wise activation (src/ops/activations.ts) with the attributes of its op function:
+ * LeakyRelu/Elu { alpha }, Selu { alpha, gamma }, HardSigmoid { alpha, beta }, Clip { min, max }.
+ */
+export interface ActivationLayer {
+  name: string; op: ActivationOp; inputs: [string];
+  attrs?: LeakyReluAttrs | EluAttrs | SeluAttrs | HardSigmoidAttrs | ClipAttrs;
+}
+
+/**
+ * PRelu layer: y = x ≥ 0 ? x : slope·x with a learned slope `<layer>.weight`, one per channel [C]
+ * (or one shared [1] when `shared`), initialised to 0.25 as PyTorch's PReLU.
+ */
+export interface PreluLayerAttrs { shared?: boolean; trainable?: boolean }
+export interface PreluLayer { name: string; op: "PRelu"; inputs: [string]; attrs?: PreluLayerAttrs }
+
+export type LayerSpec = PreluLayer | ConvLayer | ConvTransposeLayer | MaxPoolLayer | ReluLayer | AddLayer | CropLayer | DropoutLayer | ScaleLayer | SoftmaxLayer | ActivationLayer;
 
 /** The graph input: its name and shape [N, C, H, W] (or [N, C, L]). */
 export interface GraphInput { name: string; shape: number[] }
@@ -98,9 +115,12 @@ const ATTRS: Record<OpName, readonly string[]> = {
   Dropout: ["ratio"],
   Scale: ["scale"],
   Softmax: [],
+  PRelu: ["shared", "trainable"],
+  ...ACTIVATION_ATTRS,
 };
 const INPUT_COUNT: Record<OpName, number> = {
-  Conv: 1, ConvTranspose: 1, MaxPool: 1, Relu: 1, Add: 2, Crop: 2, Dropout: 1, Scale: 1, Softmax: 1,
+  Conv: 1, ConvTranspose: 1, MaxPool: 1, Relu: 1, Add: 2, Crop: 2, Dropout: 1, Scale: 1, Softmax: 1, PRelu: 1,
+  ...Object.fromEntries(ACTIVATION_OPS.map((op) => [op, 1])) as Record<ActivationOp, number>,
 };
 const INPUT_ROLES: Partial<Record<OpName, string>> = { Add: "[a, b]", Crop: "[x, like]" };
 const INITS: readonly WeightInit[] = ["he", "xavier", "zeros", "bilinear"];
@@ -161,6 +181,16 @@ function checkLayerAttrs(op: OpName, attrs: unknown, at: string): void {
   } else if (op === "Scale") {
     if (typeof a.scale !== "number" || !Number.isFinite(a.scale)) {
       throw new AttributeError(`${at}: attrs.scale: expected a finite number, got ${a.scale === undefined ? "nothing" : show(a.scale)}`);
+    }
+  } else if (op === "PRelu") {
+    for (const flag of ["shared", "trainable"] as const) {
+      if (a[flag] !== undefined && typeof a[flag] !== "boolean") throw new AttributeError(`${at}: attrs.${flag}: expected true or false, got ${show(a[flag])}`);
+    }
+  } else if (ACTIVATION_OPS.includes(op as ActivationOp)) {
+    try {
+      activation(op as ActivationOp, a, op); // reads and checks the values (finite alpha, numeric bounds)
+    } catch (e) {
+      namedError(e, at);
     }
   } else if (op === "Crop") {
     if (a.offsets !== undefined) {
@@ -372,7 +402,11 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
           map = offsets.map((o, i) => compose(cropMap(o), xMap[i]));
           break;
         }
-        case "Relu": case "Dropout": case "Scale": case "Softmax":
+        case "PRelu":
+          parameters.set(`${layer.name}.weight`, [layer.attrs?.shared ? 1 : x[1]]);
+          out = x.slice();
+          break;
+        default: // Relu, Dropout, Scale, Softmax and the activations keep the shape
           out = x.slice();
           break;
       }

@@ -17,6 +17,8 @@ import { runtime } from "../runtime/runtime.js";
 import { conv, convGradients } from "../ops/conv.js";
 import { convTranspose, convTransposeGradients } from "../ops/conv-transpose.js";
 import { relu, reluBackward } from "../ops/relu.js";
+import { activationBackward, activationForward } from "../ops/activations.js";
+import { prelu, preluBackward } from "../ops/prelu.js";
 import { maxPool, maxPoolBackward } from "../ops/max-pool.js";
 import { add } from "../ops/add.js";
 import { crop, cropBackward } from "../ops/crop.js";
@@ -109,8 +111,8 @@ export class Net {
       if (!analysis.parameters.has(name)) throw new ShapeError(`Net.fromGraph(weights): "${name}" is not a parameter of this graph (it has ${[...analysis.parameters.keys()].join(", ") || "none"})`);
     }
     for (const layer of spec.layers) {
-      if (layer.op !== "Conv" && layer.op !== "ConvTranspose") continue;
-      const init = layer.attrs.init ?? "he";
+      if (layer.op !== "Conv" && layer.op !== "ConvTranspose" && layer.op !== "PRelu") continue;
+      const init = layer.op === "PRelu" ? null : layer.attrs.init ?? "he";
       for (const kind of ["weight", "bias"] as const) {
         const name = `${layer.name}.${kind}`;
         const shape = analysis.parameters.get(name);
@@ -123,10 +125,11 @@ export class Net {
           }
           data = Float32Array.from(given.data); // own copy: training updates it in place
         } else {
-          data = kind === "bias" ? new Float32Array(shape[0]) : initialWeight(init, shape, layer, this.random);
+          // PRelu's slope starts at 0.25, PyTorch's PReLU default
+          data = kind === "bias" ? new Float32Array(shape[0]) : init === null ? new Float32Array(shape[0]).fill(0.25) : initialWeight(init, shape, layer, this.random);
         }
         this.params.set(name, tensor(data, shape));
-        if (layer.attrs.trainable === false) this.frozen.add(name);
+        if (layer.attrs?.trainable === false) this.frozen.add(name);
       }
     }
   }
@@ -361,6 +364,8 @@ export class Net {
       case "Crop": return { output: crop(x, { offsets: this.offsets(layer), shape: second.shape.slice(2) }) };
       case "Scale": return { output: scaled(x, layer.attrs.scale) };
       case "Softmax": return { output: softmax(x) };
+      case "PRelu": return { output: prelu(x, this.param(layer, "weight")) };
+      default: return { output: activationForward(layer.op, x, layer.attrs) };
       case "Dropout": {
         if (!this.training) return { output: x };
         const ratio = layer.attrs?.ratio ?? 0.5;
@@ -436,6 +441,13 @@ export class Net {
         case "Crop": accumulate(layer.inputs[0], cropBackward(dy, x.shape, { offsets: this.offsets(layer), shape: s.inputs[1].shape.slice(2) })); break;
         case "Scale": accumulate(layer.inputs[0], scaled(dy, layer.attrs.scale)); break;
         case "Softmax": accumulate(layer.inputs[0], softmaxBackward(dy, s.output)); break;
+        case "PRelu": {
+          const { dx, dslope } = preluBackward(dy, x, this.param(layer, "weight"));
+          accumulate(layer.inputs[0], dx);
+          if (!this.frozen.has(`${layer.name}.weight`)) paramGrads.set(`${layer.name}.weight`, dslope);
+          break;
+        }
+        default: accumulate(layer.inputs[0], activationBackward(layer.op, dy, x, layer.attrs)); break;
         case "Dropout": {
           if (s.mask === undefined) { accumulate(layer.inputs[0], dy); break; }
           const dx = new Float32Array(g.length);

@@ -25,6 +25,8 @@ import { planConvGradients, runConvGradients } from "../ops/conv-gradients.js";
 import { resolveCrop } from "../ops/crop.js";
 import { product, runWindowKernel, withArena } from "../ops/run.js";
 import { softmax, softmaxBackward } from "./loss.js";
+import { activation, mapActivation, mapActivationBackward } from "../ops/activations.js";
+import { preluBackwardInto, preluInto, resolvePrelu } from "../ops/prelu.js";
 import { type GraphSpec, type LayerSpec, splitParamAttrs } from "./graph.js";
 
 interface Block {
@@ -228,6 +230,35 @@ export class NetPlan implements Evictable {
             rt.arena.f32(dx, x.size).set(g);
           }),
         };
+      case "PRelu": {
+        const wName = `${layer.name}.weight`;
+        const w = this.params.get(wName) as Block;
+        const g = resolvePrelu(x.shape, w.shape, "prelu");
+        const view = (ptr: number, size = x.size) => rt.arena.f32(ptr, size);
+        const scratch = new Float32Array(w.size); // the slope gradient of a frozen slope goes nowhere
+        return {
+          layer,
+          forward: () => preluInto(g, view(x.ptr), view(w.ptr, w.size), view(y.ptr)),
+          backward: () => {
+            const dw = this.paramGrads.get(wName);
+            // dx is computed even for the graph input (then into the scratch block), as the slope needs the same pass
+            const t = this.wantsGrad(inputName) ? this.gradTarget(inputName) : null;
+            const dx = t === null ? new Float32Array(x.size) : view(t.ptr);
+            preluBackwardInto(g, view(x.ptr), view(w.ptr, w.size), view(dy().ptr), dx, dw === undefined ? scratch : view(dw.ptr, dw.size));
+            t?.done();
+          },
+        };
+      }
+      default: {
+        // an activation: the loops of its op function, on views of the resident blocks
+        const p = activation(layer.op, layer.attrs, layer.op);
+        const view = (ptr: number) => rt.arena.f32(ptr, x.size);
+        return {
+          layer,
+          forward: () => mapActivation(p, view(x.ptr), view(y.ptr)),
+          backward: () => this.toInput(inputName, (dx) => mapActivationBackward(p, view(x.ptr), view(dy().ptr), view(dx))),
+        };
+      }
       case "Dropout": {
         if (!this.training) return { layer, forward: none, backward: none }; // y aliases x
         const ratio = layer.attrs?.ratio ?? 0.5;

@@ -1,5 +1,6 @@
 // ONNX ModelProto → GraphSpec + weights, for the graphs whose nodes map onto Net's layers (Conv,
-// ConvTranspose, Relu, MaxPool, Add, Softmax over channels, Mul by a scalar as Scale). At load
+// ConvTranspose, Relu, MaxPool, Add, Softmax over channels, Mul by a scalar as Scale, the unary
+// activations of src/ops/activations.ts, PRelu with a constant per-channel or shared slope). At load
 // time it also takes weights from initializers and Constant nodes, drops Identity and inference
 // Dropout, and folds BatchNormalization and constant bias Adds into the preceding conv (fold.ts).
 // Every node it cannot map is collected and reported at once in one UnsupportedError; nothing
@@ -8,11 +9,12 @@ import { checkAttrNames } from "../attrs.js";
 import { AttributeError, OnnxFormatError, UnsupportedError } from "../errors.js";
 import { type Tensor, tensor } from "../tensor.js";
 import { isPlainObject } from "../values.js";
-import type { GraphSpec, LayerSpec } from "../nn/graph.js";
+import type { ActivationLayer, GraphSpec, LayerSpec } from "../nn/graph.js";
 import { NodeAttributes, windowAttrs } from "./attributes.js";
 import { CONSTANT_OPS, type Constant, evaluateConstantNode, initializerConstants } from "./constants.js";
 import { batchNormAffine, foldAffineIntoConv } from "./fold.js";
 import { sliceAsCrop } from "./slice-to-crop.js";
+import { activationLayerAttrs } from "./activation-attrs.js";
 import { DataType, type ModelProto, type NodeProto, readModel } from "./proto.js";
 import type { ExternalData } from "./tensor-data.js";
 
@@ -122,6 +124,7 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
   const blobs = new Map<string, string>([[input.name, input.name]]); // ONNX tensor → Net blob
   const producer = new Map<string, LayerSpec>();                       // Net blob → the layer writing it
   const params = new Map<string, ConvParams>();                        // conv layer → parameters
+  const slopes = new Map<string, Float32Array>();                      // PRelu layer → its slope
   const failed = new Set<string>();                                    // outputs of nodes not mapped
   const soleConvOutputs = new Set<string>();                           // ONNX tensors a fold may absorb (a conv's only use)
   const layers: LayerSpec[] = [];
@@ -222,6 +225,26 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         if (opset < 13 || (axis !== 1 && axis !== 1 - rank)) return `softmax over ${opset < 13 ? `the flattened axes from ${axis} on (opset ${opset})` : `axis ${axis}`}; Net's Softmax is over the channel axis (axis 1, opset ≥ 13)`;
         return push({ name: out, op: "Softmax", inputs: [x] });
       }
+      case "Sigmoid": case "Tanh": case "LeakyRelu": case "Elu": case "Selu": case "Softplus": case "HardSigmoid": case "HardSwish": case "Clip": {
+        if (x === undefined) return "its input is a constant";
+        const a = activationLayerAttrs(node, attrs, opset, constant);
+        if (typeof a === "string") return a;
+        return push({ name: out, op: node.opType, inputs: [x], ...(a === null ? {} : { attrs: a }) } as ActivationLayer);
+      }
+      case "PRelu": {
+        if (x === undefined) return "its input is a constant";
+        const c = constant(1);
+        if (c === undefined) return "its slope is not a constant";
+        const values = c.floats(), dims = c.dims, rank = shape.length;
+        // opset 6: a slope of C values is per channel; from 7 it broadcasts numpy-style, so per
+        // channel is [C, 1, …] (rank − 1 axes, leading 1s allowed)
+        const trimmed = dims.slice();
+        while (trimmed.length > rank - 1 && trimmed[0] === 1) trimmed.shift();
+        const perChannel = opset < 7 ? dims.length === 1 : trimmed.length === rank - 1 && trimmed.slice(1).every((d) => d === 1);
+        if (values.length !== 1 && !perChannel) return `slope [${dims.join(", ")}] is neither one value nor one per channel ([C, 1, …] at opset ${opset})`;
+        slopes.set(out, values);
+        return push({ name: out, op: "PRelu", inputs: [x], ...(values.length === 1 ? { attrs: { shared: true } } : {}) });
+      }
       case "BatchNormalization": {
         if (node.input.slice(1, 5).some((_, i) => constant(i + 1) === undefined) || node.input.length < 5) return "scale, B, mean and var must be constants";
         if (opset < 7 && attrs.int("is_test", 0) === 0) return "is_test = 0 (training mode) is not supported";
@@ -289,8 +312,12 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
     weights.set(`${name}.weight`, tensor(p.weight, p.dims));
     if (p.bias !== null) weights.set(`${name}.bias`, tensor(p.bias, [p.bias.length]));
   }
+  for (const [name, slope] of slopes) weights.set(`${name}.weight`, tensor(slope, [slope.length]));
   return { spec: { input: { name: input.name, shape }, output: output!, layers }, weights };
 }
 
 /** The ONNX op types this importer maps (besides Constant and ConstantOfShape, evaluated at load). */
-export const SUPPORTED = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Mul", "Softmax", "BatchNormalization", "Identity", "Dropout", "Slice"];
+export const SUPPORTED = [
+  "Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Mul", "Softmax", "BatchNormalization", "Identity", "Dropout", "Slice",
+  "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Selu", "Softplus", "HardSigmoid", "HardSwish", "Clip", "PRelu",
+];

@@ -32,9 +32,9 @@ describe("ONNX unsupported-model report", () => {
     const bytes = model({
       nodes: [
         node("Conv", ["x", "w"], ["c"], [attr.ints("pads", [1, 1, 1, 1])], "conv"),
-        node("Sigmoid", ["c"], ["s1"], [], "sig_a"),
-        node("Tanh", ["s1"], ["t"], [], "tanh"),
-        node("Sigmoid", ["c"], ["s2"], [], "sig_b"),
+        node("Erf", ["c"], ["s1"], [], "erf_a"),
+        node("Sin", ["s1"], ["t"], [], "sin"),
+        node("Erf", ["c"], ["s2"], [], "erf_b"),
         node("Add", ["t", "s2"], ["sum"], [], "sum"),         // fine itself: only its inputs failed
         node("Softmax", ["sum"], ["p"], [attr.int("axis", 2)], "soft"), // downstream of a failure: not repeated
         node("Fancy", ["c"], ["f"], [], "fancy", "com.example"),
@@ -47,7 +47,7 @@ describe("ONNX unsupported-model report", () => {
     const e = thrown(() => Net.fromOnnx(bytes));
     expect(e).toBeInstanceOf(UnsupportedError);
     expect(e.message).toBe("Net.fromOnnx: the model uses what fcn-wasm cannot run yet: "
-      + "Sigmoid ×2 (\"sig_a\"; \"sig_b\"); Tanh ×1 (\"tanh\"); com.example.Fancy ×1 (\"fancy\"); "
+      + "Erf ×2 (\"erf_a\"; \"erf_b\"); Sin ×1 (\"sin\"); com.example.Fancy ×1 (\"fancy\"); "
       + "Softmax ×1 (\"soft3\": softmax over axis 3; Net's Softmax is over the channel axis (axis 1, opset ≥ 13))");
   });
 

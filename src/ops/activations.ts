@@ -1,0 +1,197 @@
+// The unary activations of ONNX with their derivatives: Sigmoid, Tanh, LeakyRelu, Elu, Selu,
+// Softplus, HardSigmoid, HardSwish, Clip. Each is a pair of float64 formulas (y = f(x), dy/dx =
+// f′(x)) applied element by element in JS and rounded once to float32; Net's op-by-op path and
+// its resident plan call the same `mapActivation` / `mapActivationBackward`, so they agree bit
+// for bit. Attribute defaults are ONNX's. Backward takes x (the forward's input), for every op.
+import { checkAttrNames, readNumber } from "../attrs.js";
+import { AttributeError } from "../errors.js";
+import { type Tensor, checkTensor, tensor } from "../tensor.js";
+import { checkSameShape } from "./run.js";
+
+/** The activation ops of this file, by their ONNX names. */
+export type ActivationOp = "Sigmoid" | "Tanh" | "LeakyRelu" | "Elu" | "Selu" | "Softplus" | "HardSigmoid" | "HardSwish" | "Clip";
+
+/** LeakyRelu: y = x for x ≥ 0, alpha·x below (default alpha 0.01). */
+export interface LeakyReluAttrs { alpha?: number }
+/** Elu: y = x for x > 0, alpha·(eˣ − 1) otherwise (default alpha 1). */
+export interface EluAttrs { alpha?: number }
+/** Selu: y = gamma·x for x > 0, gamma·alpha·(eˣ − 1) otherwise (ONNX's defaults, ≈ 1.6733 and ≈ 1.0507). */
+export interface SeluAttrs { alpha?: number; gamma?: number }
+/** HardSigmoid: y = max(0, min(1, alpha·x + beta)) (defaults 0.2, 0.5). */
+export interface HardSigmoidAttrs { alpha?: number; beta?: number }
+/**
+ * Clip: y = min(max(x, min), max). Defaults are ONNX's, the lowest and the largest float32
+ * (±3.4028234663852886e38, so ±∞ clip to them); ±Infinity is a bound too. min > max gives max
+ * everywhere, as ONNX.
+ */
+export interface ClipAttrs { min?: number; max?: number }
+
+/** A pointwise function and its derivative, in float64. */
+export interface Pointwise {
+  f: (x: number) => number;
+  df: (x: number) => number;
+}
+
+/** The largest float32: ONNX Clip's default bounds are ∓ this (numeric_limits<float>::lowest/max). */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** ONNX Selu's default alpha and gamma (the float32 values the operator text gives). */
+export const SELU_ALPHA = 1.67326319217681884765625, SELU_GAMMA = 1.05070102214813232421875;
+
+/** Every op of this file. */
+export const ACTIVATION_OPS: readonly ActivationOp[] = ["Sigmoid", "Tanh", "LeakyRelu", "Elu", "Selu", "Softplus", "HardSigmoid", "HardSwish", "Clip"];
+
+/** The attribute names each op takes (none for the others). */
+export const ACTIVATION_ATTRS: Record<ActivationOp, readonly string[]> = {
+  Sigmoid: [], Tanh: [], LeakyRelu: ["alpha"], Elu: ["alpha"], Selu: ["alpha", "gamma"], Softplus: [],
+  HardSigmoid: ["alpha", "beta"], HardSwish: [], Clip: ["min", "max"],
+};
+
+/** σ(x) = 1 / (1 + e⁻ˣ); σ(−∞) = 0, σ(+∞) = 1. */
+function sigmoid64(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/**
+ * The formulas of `op` with its attributes read and checked (finite numbers; Clip's bounds may be
+ * ±∞). `name` is the function named in errors, e.g. "leakyRelu".
+ */
+export function activation(op: ActivationOp, attrs: unknown, name: string): Pointwise {
+  const a = checkAttrNames(attrs, ACTIVATION_ATTRS[op], name);
+  const num = (key: string, fallback: number) => readNumber(a[key], `${name}(attrs.${key})`, fallback);
+  switch (op) {
+    case "Sigmoid":
+      return { f: sigmoid64, df: (x) => { const s = sigmoid64(x); return s * (1 - s); } };
+    case "Tanh":
+      return { f: Math.tanh, df: (x) => { const t = Math.tanh(x); return 1 - t * t; } };
+    case "LeakyRelu": {
+      const alpha = num("alpha", 0.01);
+      // f′ at 0 is alpha (PyTorch: slope 1 only where x > 0)
+      return { f: (x) => (x < 0 ? alpha * x : x), df: (x) => (x > 0 ? 1 : alpha) };
+    }
+    case "Elu": {
+      const alpha = num("alpha", 1);
+      return { f: (x) => (x > 0 ? x : alpha * Math.expm1(x)), df: (x) => (x > 0 ? 1 : alpha * Math.exp(x)) };
+    }
+    case "Selu": {
+      const alpha = num("alpha", SELU_ALPHA), gamma = num("gamma", SELU_GAMMA);
+      return { f: (x) => (x > 0 ? gamma * x : gamma * alpha * Math.expm1(x)), df: (x) => (x > 0 ? gamma : gamma * alpha * Math.exp(x)) };
+    }
+    case "Softplus":
+      // ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|): no overflow for large x; f′ = σ(x)
+      return { f: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), df: sigmoid64 };
+    case "HardSigmoid": {
+      const alpha = num("alpha", 0.2), beta = num("beta", 0.5);
+      return {
+        f: (x) => Math.max(0, Math.min(1, alpha * x + beta)),
+        df: (x) => { const t = alpha * x + beta; return t > 0 && t < 1 ? alpha : Number.isNaN(t) ? NaN : 0; },
+      };
+    }
+    case "HardSwish":
+      // x·HardSigmoid(x; 1/6, 1/2), piecewise so that −∞ gives 0 (not −∞·0 = NaN); f′ as PyTorch
+      return {
+        f: (x) => (x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6),
+        df: (x) => (x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : Number.isNaN(x) ? NaN : 1),
+      };
+    case "Clip": {
+      const lo = readBound(a.min, `${name}(attrs.min)`, -FLOAT32_MAX), hi = readBound(a.max, `${name}(attrs.max)`, FLOAT32_MAX);
+      // Math.max/min keep NaN; the gradient passes where x lies in [min, max] (PyTorch's clamp)
+      return { f: (x) => Math.min(Math.max(x, lo), hi), df: (x) => (x >= lo && x <= hi ? 1 : Number.isNaN(x) ? NaN : 0) };
+    }
+  }
+}
+
+/** A Clip bound: any number but NaN (±∞ means no bound). */
+function readBound(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || Number.isNaN(value)) throw new AttributeError(`${name}: expected a number (±Infinity for none), got ${String(value)}`);
+  return value;
+}
+
+/** y[i] = f(x[i]) rounded to float32; y may be x. */
+export function mapActivation(p: Pointwise, x: Float32Array, y: Float32Array): void {
+  for (let i = 0; i < x.length; i++) y[i] = p.f(x[i]);
+}
+
+/** dx[i] = dy[i]·f′(x[i]) rounded to float32; dx may be dy. */
+export function mapActivationBackward(p: Pointwise, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+  for (let i = 0; i < x.length; i++) dx[i] = dy[i] * p.df(x[i]);
+}
+
+/** The op's function name ("leakyRelu" for LeakyRelu), as errors name it. */
+const functionName = (op: ActivationOp): string => op[0].toLowerCase() + op.slice(1);
+
+/** The activation `op` (its ONNX name) on x, as its own function computes it: Net's op-by-op layers. */
+export function activationForward(op: ActivationOp, x: Tensor, attrs?: unknown): Tensor {
+  return forward(op, functionName(op), x, attrs);
+}
+
+/** The gradient of activation `op` at x, as its backward function computes it. */
+export function activationBackward(op: ActivationOp, dy: Tensor, x: Tensor, attrs?: unknown): Tensor {
+  return backward(op, functionName(op), dy, x, attrs);
+}
+
+function forward(op: ActivationOp, name: string, x: Tensor, attrs: unknown): Tensor {
+  const shape = checkTensor(x, `${name}(x)`);
+  const p = activation(op, attrs, name);
+  const xd = x.data; // one read: a resident tensor's data is a copy per read
+  const y = new Float32Array(xd.length);
+  mapActivation(p, xd, y);
+  return tensor(y, shape.slice());
+}
+
+function backward(op: ActivationOp, name: string, dy: Tensor, x: Tensor, attrs: unknown): Tensor {
+  const dyShape = checkTensor(dy, `${name}Backward(dy)`);
+  const xShape = checkTensor(x, `${name}Backward(x)`);
+  checkSameShape(dyShape, xShape, `${name}Backward(dy)`, "x's shape");
+  const p = activation(op, attrs, `${name}Backward`);
+  const xd = x.data, dyd = dy.data;
+  const dx = new Float32Array(xd.length);
+  mapActivationBackward(p, xd, dyd, dx);
+  return tensor(dx, xShape.slice());
+}
+
+/** ONNX Sigmoid: y = 1 / (1 + e⁻ˣ) element-wise, any shape. */
+export function sigmoid(x: Tensor): Tensor { return forward("Sigmoid", "sigmoid", x, undefined); }
+/** Gradient of sigmoid: dx = dy·σ(x)·(1 − σ(x)); dy has x's shape. */
+export function sigmoidBackward(dy: Tensor, x: Tensor): Tensor { return backward("Sigmoid", "sigmoid", dy, x, undefined); }
+
+/** ONNX Tanh: y = tanh(x) element-wise. */
+export function tanh(x: Tensor): Tensor { return forward("Tanh", "tanh", x, undefined); }
+/** Gradient of tanh: dx = dy·(1 − tanh²(x)). */
+export function tanhBackward(dy: Tensor, x: Tensor): Tensor { return backward("Tanh", "tanh", dy, x, undefined); }
+
+/** ONNX LeakyRelu: y = x for x ≥ 0, alpha·x below (alpha default 0.01). */
+export function leakyRelu(x: Tensor, attrs?: LeakyReluAttrs): Tensor { return forward("LeakyRelu", "leakyRelu", x, attrs); }
+/** Gradient of leakyRelu: dx = dy where x > 0, alpha·dy elsewhere. */
+export function leakyReluBackward(dy: Tensor, x: Tensor, attrs?: LeakyReluAttrs): Tensor { return backward("LeakyRelu", "leakyRelu", dy, x, attrs); }
+
+/** ONNX Elu: y = x for x > 0, alpha·(eˣ − 1) otherwise (alpha default 1). */
+export function elu(x: Tensor, attrs?: EluAttrs): Tensor { return forward("Elu", "elu", x, attrs); }
+/** Gradient of elu: dx = dy where x > 0, dy·alpha·eˣ elsewhere. */
+export function eluBackward(dy: Tensor, x: Tensor, attrs?: EluAttrs): Tensor { return backward("Elu", "elu", dy, x, attrs); }
+
+/** ONNX Selu: y = gamma·x for x > 0, gamma·alpha·(eˣ − 1) otherwise. */
+export function selu(x: Tensor, attrs?: SeluAttrs): Tensor { return forward("Selu", "selu", x, attrs); }
+/** Gradient of selu: dx = gamma·dy where x > 0, dy·gamma·alpha·eˣ elsewhere. */
+export function seluBackward(dy: Tensor, x: Tensor, attrs?: SeluAttrs): Tensor { return backward("Selu", "selu", dy, x, attrs); }
+
+/** ONNX Softplus: y = ln(1 + eˣ) (computed without overflow for large x). */
+export function softplus(x: Tensor): Tensor { return forward("Softplus", "softplus", x, undefined); }
+/** Gradient of softplus: dx = dy·σ(x). */
+export function softplusBackward(dy: Tensor, x: Tensor): Tensor { return backward("Softplus", "softplus", dy, x, undefined); }
+
+/** ONNX HardSigmoid: y = max(0, min(1, alpha·x + beta)) (defaults 0.2, 0.5). */
+export function hardSigmoid(x: Tensor, attrs?: HardSigmoidAttrs): Tensor { return forward("HardSigmoid", "hardSigmoid", x, attrs); }
+/** Gradient of hardSigmoid: dx = alpha·dy where 0 < alpha·x + beta < 1, else 0. */
+export function hardSigmoidBackward(dy: Tensor, x: Tensor, attrs?: HardSigmoidAttrs): Tensor { return backward("HardSigmoid", "hardSigmoid", dy, x, attrs); }
+
+/** ONNX HardSwish: y = x·max(0, min(1, x/6 + 1/2)). */
+export function hardSwish(x: Tensor): Tensor { return forward("HardSwish", "hardSwish", x, undefined); }
+/** Gradient of hardSwish: 0 below −3, x/3 + 1/2 on [−3, 3], 1 above (PyTorch's). */
+export function hardSwishBackward(dy: Tensor, x: Tensor): Tensor { return backward("HardSwish", "hardSwish", dy, x, undefined); }
+
+/** ONNX Clip: y = min(max(x, min), max) (bounds default to ∓3.4028234663852886e38 as ONNX's; numbers here, not inputs). */
+export function clip(x: Tensor, attrs?: ClipAttrs): Tensor { return forward("Clip", "clip", x, attrs); }
+/** Gradient of clip: dx = dy where min ≤ x ≤ max, else 0. */
+export function clipBackward(dy: Tensor, x: Tensor, attrs?: ClipAttrs): Tensor { return backward("Clip", "clip", dy, x, attrs); }

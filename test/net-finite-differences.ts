@@ -1,0 +1,35 @@
+// A test helper: a Net's parameter gradients against central finite differences of the loss
+// ⟨run(x), dir⟩, rebuilding the net op by op (no dropout) for each perturbed parameter.
+import { expect } from "vitest";
+import { fcn } from "./lib.js";
+import type { GraphSpec, Tensor } from "../dist/index.js";
+
+/**
+ * Runs `spec` on x with `params` (the net's live parameters), back-propagates `dir`, and checks
+ * `pick(n)` entries of every gradient named in `names` (default: every one) against
+ * (L(w + h) − L(w − h)) / 2h. Returns the gradients.
+ */
+export function expectFiniteDifferences(spec: GraphSpec, net: InstanceType<typeof fcn.Net>, x: Tensor, dir: Tensor,
+  pick: (n: number) => number[], names?: string[], h = 1e-2): Map<string, Tensor> {
+  net.run(x);
+  const grads = net.backward(dir);
+  const params = net.parameters();
+  const loss = (): number => {
+    const out = fcn.Net.fromGraph(spec, params, { resident: false }).run(x).data;
+    let s = 0;
+    for (let i = 0; i < out.length; i++) s += out[i] * dir.data[i];
+    return s;
+  };
+  for (const name of names ?? [...grads.keys()]) {
+    const w = params.get(name)!, g = grads.get(name)!;
+    for (const i of pick(w.data.length)) {
+      const keep = w.data[i];
+      w.data[i] = keep + h; const plus = loss();
+      w.data[i] = keep - h; const minus = loss();
+      w.data[i] = keep;
+      const fd = (plus - minus) / (2 * h);
+      expect(Math.abs(fd - g.data[i]), `${name}[${i}]: finite difference ${fd}, backward ${g.data[i]}`).toBeLessThan(2e-3 + 2e-2 * Math.abs(fd));
+    }
+  }
+  return grads;
+}
