@@ -67,7 +67,7 @@ function fault(kind) {
 }
 
 async function waitForWorkers(n) {
-  for (let i = 0; i < 500 && runtime().pool.liveWorkers() < n; i++) await new Promise((res) => setTimeout(res, 10));
+  for (const until = Date.now() + 60_000; runtime().pool.liveWorkers() < n && Date.now() < until;) await new Promise((res) => setTimeout(res, 10));
   return runtime().pool.liveWorkers();
 }
 
