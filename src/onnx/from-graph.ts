@@ -14,7 +14,9 @@ import { WireWriter } from "./wire-writer.js";
 export const EXPORT_IR_VERSION = 8;
 
 /** One ONNX node to write: op type, inputs, output, attributes (ints, floats, or an int). */
-interface OnnxNode { op: string; inputs: string[]; output: string; attrs: Record<string, number | number[]> }
+/** A float attribute (a bare number is written as an int). */
+interface Float { float: number }
+interface OnnxNode { op: string; inputs: string[]; output: string; attrs: Record<string, number | number[] | Float> }
 /** One initializer: float32 (raw_data) or int64 (for Slice's inputs). */
 interface Initializer { name: string; dims: number[]; floats?: Float32Array; ints?: number[] }
 
@@ -29,6 +31,7 @@ export function pickOpset(layers: readonly LayerSpec[], windows: ReadonlyMap<str
   let opset = 7;
   for (const layer of layers) {
     if (layer.op === "Softmax") opset = Math.max(opset, 13);
+    if (layer.op === "HardSwish") opset = Math.max(opset, 14); // HardSwish first appears in opset 14
     if (layer.op === "MaxPool" && (ceil.has(layer.name) || windows.get(layer.name)!.dilations.some((d) => d !== 1))) opset = Math.max(opset, 10);
   }
   return opset;
@@ -92,6 +95,23 @@ export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>
         break;
       }
       case "Relu": node("Relu"); break;
+      case "Sigmoid": case "Tanh": case "Softplus": case "HardSwish": node(layer.op); break;
+      case "LeakyRelu": case "Elu": case "Selu": case "HardSigmoid": case "Clip": {
+        // the attributes given (absent ones are ONNX's defaults, which are the op's); Clip's bounds
+        // become inputs below when the opset is 11 or more
+        const attrs: OnnxNode["attrs"] = {};
+        for (const [key, v] of Object.entries(layer.attrs ?? {})) if (typeof v === "number") attrs[key] = { float: v };
+        node(layer.op, [], attrs);
+        break;
+      }
+      case "PRelu": {
+        // the slope [C] (or [1]) broadcasts from the right in ONNX (opset ≥ 7): as [C, 1, …] it meets the channel axis
+        const slope = params.get(`${layer.name}.weight`)!;
+        const dims = slope.shape[0] === 1 ? [1] : [slope.shape[0], ...x.slice(2).map(() => 1)];
+        inits.push({ name: `${layer.name}.weight`, dims, floats: slope.data });
+        node("PRelu", [`${layer.name}.weight`]);
+        break;
+      }
       case "Add": node("Add"); break;
       case "Softmax": node("Softmax", [], { axis: 1 }); break;
       case "Scale":
@@ -119,6 +139,20 @@ export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>
         inits.push({ name: `${n.output}.${key}`, dims: [values.length], ints: values });
         n.inputs.push(`${n.output}.${key}`);
       }
+      n.attrs = {};
+    }
+  }
+  if (opset >= 11) {
+    // Clip-11 takes min and max as optional scalar inputs instead of attributes ("" skips one)
+    for (const n of nodes) {
+      if (n.op !== "Clip") continue;
+      const bounds = (["min", "max"] as const).map((key) => (n.attrs[key] as Float | undefined)?.float);
+      bounds.forEach((v, i) => {
+        if (v === undefined) return;
+        inits.push({ name: `${n.output}.${i === 0 ? "min" : "max"}`, dims: [], floats: Float32Array.of(v) });
+      });
+      if (bounds[0] !== undefined || bounds[1] !== undefined) n.inputs.push(bounds[0] === undefined ? "" : `${n.output}.min`);
+      if (bounds[1] !== undefined) n.inputs.push(`${n.output}.max`);
       n.attrs = {};
     }
   }
@@ -155,7 +189,9 @@ function writeNode(w: WireWriter, n: OnnxNode): void {
   for (const [name, v] of Object.entries(n.attrs)) {
     w.message(5, (a) => {
       a.string(1, name);
-      if (Array.isArray(v)) { a.packedVarints(8, v); a.varint(20, AttrType.INTS); } else { a.varint(3, v); a.varint(20, AttrType.INT); }
+      if (Array.isArray(v)) { a.packedVarints(8, v); a.varint(20, AttrType.INTS); }
+      else if (typeof v === "object") { a.float32(2, v.float); a.varint(20, AttrType.FLOAT); }
+      else { a.varint(3, v); a.varint(20, AttrType.INT); }
     });
   }
 }

@@ -71,6 +71,41 @@ export const CASES: ExportCase[] = [
       ],
     } as GraphSpec,
   },
+  {
+    // float attributes are float32 in ONNX: these values are exact in float32, so the round trip stays bit for bit
+    name: "every activation and PRelu per channel (HardSwish needs opset 14: Clip's bounds become inputs)", opset: 14,
+    spec: {
+      input: { name: "x", shape: [2, 3, 9, 8] },
+      output: "pr",
+      layers: [
+        conv("c1", "x", 4),
+        { name: "sg", op: "Sigmoid", inputs: ["c1"] },
+        conv("c2", "sg", 4),
+        { name: "th", op: "Tanh", inputs: ["c2"] },
+        { name: "lr", op: "LeakyRelu", inputs: ["th"], attrs: { alpha: 0.125 } },
+        { name: "el", op: "Elu", inputs: ["lr"], attrs: { alpha: 0.5 } },
+        { name: "se", op: "Selu", inputs: ["el"] },
+        { name: "sp", op: "Softplus", inputs: ["se"] },
+        { name: "hs", op: "HardSigmoid", inputs: ["sp"], attrs: { alpha: 0.25, beta: 0.375 } },
+        { name: "hw", op: "HardSwish", inputs: ["hs"] },
+        conv("c3", "hw", 4),
+        { name: "cl", op: "Clip", inputs: ["c3"], attrs: { max: 0.75 } },
+        { name: "pr", op: "PRelu", inputs: ["cl"] },
+      ],
+    } as GraphSpec,
+  },
+  {
+    name: "Clip with attribute bounds (opset 7) and a shared PRelu slope, 1-D", opset: 7,
+    spec: {
+      input: { name: "s", shape: [2, 3, 11] },
+      output: "pr",
+      layers: [
+        { name: "c", op: "Conv", inputs: ["s"], attrs: { kernelShape: [3], outChannels: 3 } },
+        { name: "cl", op: "Clip", inputs: ["c"], attrs: { min: -0.5, max: 6 } },
+        { name: "pr", op: "PRelu", inputs: ["cl"], attrs: { shared: true } },
+      ],
+    } as GraphSpec,
+  },
 ];
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
