@@ -27,6 +27,7 @@ export {
 } from "./ops/activations.js";
 export type { LeakyReluAttrs, EluAttrs, SeluAttrs, HardSigmoidAttrs, ClipAttrs } from "./ops/activations.js";
 export { prelu, preluBackward } from "./ops/prelu.js";
+export { globalAveragePool, globalAveragePoolBackward } from "./ops/global-pool.js";
 export { add, addBackward } from "./ops/add.js";
 export { crop, cropBackward } from "./ops/crop.js";
 export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/async.js";

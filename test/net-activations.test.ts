@@ -3,9 +3,10 @@
 // gradients checked against central finite differences, its resident plan must equal the op-by-op
 // path bit for bit (outputs, blobs, gradients), and bad layer attributes are named errors.
 import { beforeAll, describe, expect, it } from "vitest";
-import { BUILDS, expectSameBits, fcn, randArray, rng, useBuild } from "./lib.js";
-import type { GraphSpec, LayerSpec, Tensor } from "../dist/index.js";
+import { BUILDS, fcn, randArray, rng, useBuild } from "./lib.js";
+import type { GraphSpec, LayerSpec } from "../dist/index.js";
 import { expectFiniteDifferences } from "./net-finite-differences.js";
+import { expectPlanMatchesOpByOp } from "./net-plan-parity.js";
 const { Net, AttributeError } = fcn;
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -61,19 +62,6 @@ describe.each(BUILDS)("Net activation layers, resident plan (%s build)", (build)
   beforeAll(() => useBuild(build));
 
   it("equals the op-by-op path bit for bit: outputs, every blob and every gradient, training", () => {
-    const r = rng(32);
-    const planned = Net.fromGraph(chain, undefined, { seed: 6 });
-    const copying = Net.fromGraph(chain, undefined, { seed: 6, resident: false });
-    planned.training = copying.training = true;
-    for (let t = 0; t < 2; t++) {
-      const x = fcn.tensor(randArray(r, size(chain.input.shape)).map((v) => 4 * v), chain.input.shape);
-      expectSameBits(planned.run(x), copying.run(x), `run ${t}: output`);
-      for (const layer of chain.layers) expectSameBits(planned.blob(layer.name) as Tensor, copying.blob(layer.name) as Tensor, `run ${t}: blob ${layer.name}`);
-      const dOut = fcn.tensor(randArray(r, 2 * 2 * 20), [2, 2, 5, 4]);
-      const a = planned.backward(dOut), b = copying.backward(dOut);
-      expect([...a.keys()]).toEqual([...b.keys()]);
-      for (const [name, g] of a) expectSameBits(g, b.get(name) as Tensor, `run ${t}: gradient ${name}`);
-    }
-    planned.dispose();
+    expectPlanMatchesOpByOp(chain, 6, rng(32), [2, 2, 5, 4], 4);
   });
 });

@@ -11,6 +11,7 @@ import { AttributeError, FcnWasmError, ShapeError } from "../errors.js";
 import { resolveConv, resolveConvTranspose, resolveMaxPool, type Window } from "../shape.js";
 import { describeShape } from "../tensor.js";
 import { isPlainObject } from "../values.js";
+import { resolveGlobalPool } from "../ops/global-pool.js";
 import { ACTIVATION_ATTRS, ACTIVATION_OPS, type ActivationOp, type ClipAttrs, type EluAttrs, type HardSigmoidAttrs, type LeakyReluAttrs, type SeluAttrs, activation } from "../ops/activations.js";
 import {
   type AxisMap, IDENTITY, compose, cropMap, cropOffsetFromMap, relativeMap, toNumber, transposedWindowMap, windowMap,
@@ -19,10 +20,10 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Types
 
-export type OpName = "Conv" | "ConvTranspose" | "Relu" | "MaxPool" | "Add" | "Crop" | "Dropout" | "Scale" | "Softmax" | "PRelu" | ActivationOp;
+export type OpName = "Conv" | "ConvTranspose" | "Relu" | "MaxPool" | "Add" | "Crop" | "Dropout" | "Scale" | "Softmax" | "PRelu" | "GlobalAveragePool" | ActivationOp;
 
 /** Every op a GraphSpec layer may use. */
-export const OPS: readonly OpName[] = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Crop", "Dropout", "Scale", "Softmax", "PRelu", ...ACTIVATION_OPS];
+export const OPS: readonly OpName[] = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Crop", "Dropout", "Scale", "Softmax", "PRelu", "GlobalAveragePool", ...ACTIVATION_OPS];
 
 /**
  * How Net initialises a parameter that no weights file supplies (biases always start at 0):
@@ -92,7 +93,10 @@ export interface ActivationLayer {
 export interface PreluLayerAttrs { shared?: boolean; trainable?: boolean }
 export interface PreluLayer { name: string; op: "PRelu"; inputs: [string]; attrs?: PreluLayerAttrs }
 
-export type LayerSpec = PreluLayer | ConvLayer | ConvTransposeLayer | MaxPoolLayer | ReluLayer | AddLayer | CropLayer | DropoutLayer | ScaleLayer | SoftmaxLayer | ActivationLayer;
+/** The mean of each channel's plane: [N, C, H, W] → [N, C, 1, 1] (ONNX GlobalAveragePool). */
+export interface GlobalAveragePoolLayer { name: string; op: "GlobalAveragePool"; inputs: [string]; attrs?: NoAttrs }
+
+export type LayerSpec = GlobalAveragePoolLayer | PreluLayer | ConvLayer | ConvTransposeLayer | MaxPoolLayer | ReluLayer | AddLayer | CropLayer | DropoutLayer | ScaleLayer | SoftmaxLayer | ActivationLayer;
 
 /** The graph input: its name and shape [N, C, H, W] (or [N, C, L]). */
 export interface GraphInput { name: string; shape: number[] }
@@ -116,10 +120,11 @@ const ATTRS: Record<OpName, readonly string[]> = {
   Scale: ["scale"],
   Softmax: [],
   PRelu: ["shared", "trainable"],
+  GlobalAveragePool: [],
   ...ACTIVATION_ATTRS,
 };
 const INPUT_COUNT: Record<OpName, number> = {
-  Conv: 1, ConvTranspose: 1, MaxPool: 1, Relu: 1, Add: 2, Crop: 2, Dropout: 1, Scale: 1, Softmax: 1, PRelu: 1,
+  Conv: 1, ConvTranspose: 1, MaxPool: 1, Relu: 1, Add: 2, Crop: 2, Dropout: 1, Scale: 1, Softmax: 1, PRelu: 1, GlobalAveragePool: 1,
   ...Object.fromEntries(ACTIVATION_OPS.map((op) => [op, 1])) as Record<ActivationOp, number>,
 };
 const INPUT_ROLES: Partial<Record<OpName, string>> = { Add: "[a, b]", Crop: "[x, like]" };
@@ -400,6 +405,12 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
           cropOffsets.set(layer.name, offsets);
           out = [x[0], x[1], ...like.slice(2)];
           map = offsets.map((o, i) => compose(cropMap(o), xMap[i]));
+          break;
+        }
+        case "GlobalAveragePool": {
+          out = resolveGlobalPool(x, "globalAveragePool").outShape;
+          // one window covering the whole plane: the output pixel sits at the plane's centre
+          map = x.slice(2).map((n, i) => compose(windowMap({ kernel: n, stride: 1, dilation: 1, padBegin: 0 }), xMap[i]));
           break;
         }
         case "PRelu":

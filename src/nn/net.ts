@@ -19,6 +19,7 @@ import { convTranspose, convTransposeGradients } from "../ops/conv-transpose.js"
 import { relu, reluBackward } from "../ops/relu.js";
 import { activationBackward, activationForward } from "../ops/activations.js";
 import { prelu, preluBackward } from "../ops/prelu.js";
+import { globalAveragePool, globalAveragePoolBackward } from "../ops/global-pool.js";
 import { maxPool, maxPoolBackward } from "../ops/max-pool.js";
 import { add } from "../ops/add.js";
 import { crop, cropBackward } from "../ops/crop.js";
@@ -365,6 +366,7 @@ export class Net {
       case "Scale": return { output: scaled(x, layer.attrs.scale) };
       case "Softmax": return { output: softmax(x) };
       case "PRelu": return { output: prelu(x, this.param(layer, "weight")) };
+      case "GlobalAveragePool": return { output: globalAveragePool(x) };
       default: return { output: activationForward(layer.op, x, layer.attrs) };
       case "Dropout": {
         if (!this.training) return { output: x };
@@ -441,6 +443,7 @@ export class Net {
         case "Crop": accumulate(layer.inputs[0], cropBackward(dy, x.shape, { offsets: this.offsets(layer), shape: s.inputs[1].shape.slice(2) })); break;
         case "Scale": accumulate(layer.inputs[0], scaled(dy, layer.attrs.scale)); break;
         case "Softmax": accumulate(layer.inputs[0], softmaxBackward(dy, s.output)); break;
+        case "GlobalAveragePool": accumulate(layer.inputs[0], globalAveragePoolBackward(dy, x)); break;
         case "PRelu": {
           const { dx, dslope } = preluBackward(dy, x, this.param(layer, "weight"));
           accumulate(layer.inputs[0], dx);

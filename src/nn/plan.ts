@@ -27,6 +27,7 @@ import { product, runWindowKernel, withArena } from "../ops/run.js";
 import { softmax, softmaxBackward } from "./loss.js";
 import { activation, mapActivation, mapActivationBackward } from "../ops/activations.js";
 import { preluBackwardInto, preluInto, resolvePrelu } from "../ops/prelu.js";
+import { globalAveragePoolBackwardInto, globalAveragePoolInto, resolveGlobalPool } from "../ops/global-pool.js";
 import { type GraphSpec, type LayerSpec, splitParamAttrs } from "./graph.js";
 
 interface Block {
@@ -230,6 +231,16 @@ export class NetPlan implements Evictable {
             rt.arena.f32(dx, x.size).set(g);
           }),
         };
+      case "GlobalAveragePool": {
+        // the loops of globalAveragePool, on views of the resident blocks
+        const g = resolveGlobalPool(x.shape, "globalAveragePool");
+        const view = (ptr: number, size: number) => rt.arena.f32(ptr, size);
+        return {
+          layer,
+          forward: () => globalAveragePoolInto(g, view(x.ptr, x.size), view(y.ptr, y.size)),
+          backward: () => this.toInput(inputName, (dx) => globalAveragePoolBackwardInto(g, view(dy().ptr, y.size), view(dx, x.size))),
+        };
+      }
       case "PRelu": {
         const wName = `${layer.name}.weight`;
         const w = this.params.get(wName) as Block;

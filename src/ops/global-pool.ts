@@ -1,0 +1,59 @@
+// GlobalAveragePool: ONNX's pooling over every spatial position of a plane, x [N, C, …] → y
+// [N, C, 1, …]. The loops work on plain Float32Arrays (`globalAveragePoolInto`, …) so that Net's
+// op-by-op path and its resident plan run the very same arithmetic. A JS loop for this slice
+// (one pass over x; no wasm kernel yet).
+import { checkSpatialRank } from "../shape.js";
+import { type Tensor, checkTensor, tensor } from "../tensor.js";
+import { checkSameShape } from "./run.js";
+
+/** The layout of a global pooling call: `planes` = N·C planes of `plane` elements each. */
+export interface GlobalPoolGeometry { planes: number; plane: number; outShape: number[] }
+
+/** Checks x [N, C, L] or [N, C, H, W] and gives the planes and the output shape [N, C, 1, …]. */
+export function resolveGlobalPool(xShape: readonly number[], op: string): GlobalPoolGeometry {
+  checkSpatialRank(xShape.length - 2, op, "x");
+  const plane = xShape.slice(2).reduce((a, b) => a * b, 1);
+  return { planes: xShape[0] * xShape[1], plane, outShape: [xShape[0], xShape[1], ...xShape.slice(2).map(() => 1)] };
+}
+
+/** y[p] = (Σ_i x[p, i]) / plane, summed in float64; NaN or ±∞ in a plane carry into its mean. */
+export function globalAveragePoolInto(g: GlobalPoolGeometry, x: Float32Array, y: Float32Array): void {
+  for (let p = 0; p < g.planes; p++) {
+    let sum = 0;
+    for (let i = p * g.plane; i < (p + 1) * g.plane; i++) sum += x[i];
+    y[p] = sum / g.plane;
+  }
+}
+
+/** dx[p, i] = dy[p] / plane: every position had the same weight 1/plane in the mean. */
+export function globalAveragePoolBackwardInto(g: GlobalPoolGeometry, dy: Float32Array, dx: Float32Array): void {
+  for (let p = 0; p < g.planes; p++) dx.fill(dy[p] / g.plane, p * g.plane, (p + 1) * g.plane);
+}
+
+/**
+ * ONNX GlobalAveragePool (opsets 1–22) on rank-1 or rank-2 spatial input.
+ * @param x input [N, C, H, W] (or [N, C, L])
+ * @returns y [N, C, 1, 1] (or [N, C, 1]), the mean of each plane
+ */
+export function globalAveragePool(x: Tensor): Tensor {
+  const g = resolveGlobalPool(checkTensor(x, "globalAveragePool(x)"), "globalAveragePool");
+  const y = new Float32Array(g.planes);
+  globalAveragePoolInto(g, x.data, y);
+  return tensor(y, g.outShape);
+}
+
+/**
+ * Gradient of globalAveragePool with respect to x.
+ * @param dy [N, C, 1, 1] (or [N, C, 1]), the shape globalAveragePool(x) returns
+ * @param x the forward input (only its shape is read)
+ * @returns dx of x's shape, dy / (H·W) at every position
+ */
+export function globalAveragePoolBackward(dy: Tensor, x: Tensor): Tensor {
+  const dyShape = checkTensor(dy, "globalAveragePoolBackward(dy)");
+  const xShape = checkTensor(x, "globalAveragePoolBackward(x)");
+  const g = resolveGlobalPool(xShape, "globalAveragePoolBackward");
+  checkSameShape(dyShape, g.outShape, "globalAveragePoolBackward(dy)", "globalAveragePool's output");
+  const dx = new Float32Array(g.planes * g.plane);
+  globalAveragePoolBackwardInto(g, dy.data, dx);
+  return tensor(dx, xShape.slice());
+}
