@@ -32,8 +32,8 @@ export interface ConvTransposeAttrs extends ConvAttrs {
   outputShape?: Ints;
 }
 
-/** ONNX MaxPool attributes. */
-export interface MaxPoolAttrs {
+/** The window attributes MaxPool and AveragePool share. */
+export interface PoolAttrs {
   kernelShape: Ints;
   strides?: Ints;
   pads?: Ints;
@@ -41,8 +41,18 @@ export interface MaxPoolAttrs {
   autoPad?: AutoPad;
   /** Round the output size up; a window that would start inside the end padding is dropped. */
   ceilMode?: boolean | 0 | 1;
+}
+
+/** ONNX MaxPool attributes. */
+export interface MaxPoolAttrs extends PoolAttrs {
   /** Accepted for ONNX compatibility; it only affects the Indices output, which fcn-wasm does not return. */
   storageOrder?: 0 | 1;
+}
+
+/** ONNX AveragePool attributes (dilations from opset 19, ceilMode from 10). */
+export interface AveragePoolAttrs extends PoolAttrs {
+  /** Divide by every tap inside the padded input (true), or only by those on the input (default). */
+  countIncludePad?: boolean | 0 | 1;
 }
 
 /** im2col attributes (the window of a convolution). */

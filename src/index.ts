@@ -10,7 +10,7 @@ export { memoryInfo } from "./memory.js";
 export type { MemoryInfo } from "./memory.js";
 export { FcnWasmError, ShapeError, AttributeError, UnsupportedError, OutOfMemoryError, NotReadyError, PoolError, OnnxFormatError } from "./errors.js";
 export type {
-  AutoPad, Ints, ConvAttrs, ConvTransposeAttrs, MaxPoolAttrs, Im2colAttrs, Col2imAttrs, GemmAttrs, CropAttrs,
+  AutoPad, Ints, ConvAttrs, ConvTransposeAttrs, MaxPoolAttrs, AveragePoolAttrs, Im2colAttrs, Col2imAttrs, GemmAttrs, CropAttrs,
 } from "./attrs.js";
 export { conv, convBackward } from "./ops/conv.js";
 export { convTranspose, convTransposeBackward, convTransposePlan } from "./ops/conv-transpose.js";
@@ -28,6 +28,7 @@ export {
 export type { LeakyReluAttrs, EluAttrs, SeluAttrs, HardSigmoidAttrs, ClipAttrs } from "./ops/activations.js";
 export { prelu, preluBackward } from "./ops/prelu.js";
 export { globalAveragePool, globalAveragePoolBackward } from "./ops/global-pool.js";
+export { averagePool, averagePoolBackward } from "./ops/average-pool.js";
 export { add, addBackward } from "./ops/add.js";
 export { crop, cropBackward } from "./ops/crop.js";
 export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/async.js";
@@ -40,7 +41,7 @@ export { validateGraph, inferShapes, analyzeGraph, parameterShapes, cropOffset, 
 export type {
   GraphSpec, GraphInput, LayerSpec, OpName, WeightInit, ParamAttrs, ConvLayerAttrs, ConvTransposeLayerAttrs, CropLayerAttrs,
   DropoutLayerAttrs, ScaleLayerAttrs, GraphAnalysis, ConvLayer, ConvTransposeLayer, MaxPoolLayer, ReluLayer, AddLayer, CropLayer,
-  DropoutLayer, ScaleLayer, SoftmaxLayer, ActivationLayer, PreluLayer, PreluLayerAttrs,
+  DropoutLayer, ScaleLayer, SoftmaxLayer, ActivationLayer, PreluLayer, PreluLayerAttrs, GlobalAveragePoolLayer, AveragePoolLayer,
 } from "./nn/graph.js";
 export { bilinearKernel, bilinearWeights, bilinearWeightsDense, bilinearUpsampling } from "./nn/bilinear.js";
 export { loadSafetensors, saveSafetensors, safetensorsMetadata } from "./nn/safetensors.js";

@@ -1,7 +1,7 @@
 // Shape math, done once in TS before any kernel runs: attribute resolution and output sizes for
 // the windowed ops (ONNX opset 22; PyTorch agrees where both define a case).
 import {
-  type AutoPad, type ConvAttrs, type ConvTransposeAttrs, type MaxPoolAttrs,
+  type AutoPad, type AveragePoolAttrs, type ConvAttrs, type ConvTransposeAttrs, type MaxPoolAttrs,
   readAutoPad, readFlag, readInts, readPads, readPositiveInt, checkAttrNames, required, show,
 } from "./attrs.js";
 import { AttributeError, ShapeError, UnsupportedError } from "./errors.js";
@@ -232,6 +232,7 @@ export function resolveConvTranspose(x: readonly number[], w: readonly number[],
 }
 
 const MAX_POOL_ATTRS = ["kernelShape", "strides", "pads", "dilations", "autoPad", "ceilMode", "storageOrder"] as const;
+const AVERAGE_POOL_ATTRS = ["kernelShape", "strides", "pads", "dilations", "autoPad", "ceilMode", "countIncludePad"] as const;
 
 /**
  * Resolves MaxPool: x [N, C, in…] → [N, C, out…]. NOTSET: out = ⌊(in + pads − d·(k−1) − 1) / s⌋ + 1
@@ -241,6 +242,25 @@ const MAX_POOL_ATTRS = ["kernelShape", "strides", "pads", "dilations", "autoPad"
  */
 export function resolveMaxPool(x: readonly number[], attrs: MaxPoolAttrs | undefined, op = "maxPool"): { window: Window; outShape: number[] } {
   const a = checkAttrNames(attrs, MAX_POOL_ATTRS, op);
+  if (a.storageOrder !== undefined && a.storageOrder !== 0 && a.storageOrder !== 1) {
+    throw new AttributeError(`${op}(attrs.storageOrder): expected 0 or 1, got ${show(a.storageOrder)}`);
+  }
+  return resolvePoolWindow(x, a, op, "maximum");
+}
+
+/**
+ * Resolves AveragePool with MaxPool's rules (output sizes, ceilMode, VALID, a padding-only window
+ * is an error: its average is undefined, and PyTorch refuses such pads too) and reads
+ * countIncludePad (default false).
+ */
+export function resolveAveragePool(x: readonly number[], attrs: AveragePoolAttrs | undefined, op = "averagePool"): { window: Window; outShape: number[]; countIncludePad: boolean } {
+  const a = checkAttrNames(attrs, AVERAGE_POOL_ATTRS, op);
+  const countIncludePad = readFlag(a.countIncludePad, `${op}(attrs.countIncludePad)`);
+  return { ...resolvePoolWindow(x, a, op, "average"), countIncludePad };
+}
+
+/** The window and output shape of a pooling op; `what` names the statistic a padding-only window lacks. */
+function resolvePoolWindow(x: readonly number[], a: Record<string, unknown>, op: string, what: string): { window: Window; outShape: number[] } {
   const rank = x.length - 2;
   checkSpatialRank(rank, op, "x");
   required(a.kernelShape, `${op}(attrs.kernelShape)`);
@@ -248,9 +268,6 @@ export function resolveMaxPool(x: readonly number[], attrs: MaxPoolAttrs | undef
   const strides = readInts(a.strides, rank, `${op}(attrs.strides)`, 1, 1);
   const dilations = readInts(a.dilations, rank, `${op}(attrs.dilations)`, 1, 1);
   const ceilMode = readFlag(a.ceilMode, `${op}(attrs.ceilMode)`);
-  if (a.storageOrder !== undefined && a.storageOrder !== 0 && a.storageOrder !== 1) {
-    throw new AttributeError(`${op}(attrs.storageOrder): expected 0 or 1, got ${show(a.storageOrder)}`);
-  }
   const autoPad = readAutoPad(a.autoPad, a.pads, op);
   const image = x.slice(2);
   const [padsBegin, padsEnd] = forwardPads(a.pads, autoPad, image, kernel, strides, dilations, op);
@@ -261,7 +278,7 @@ export function resolveMaxPool(x: readonly number[], attrs: MaxPoolAttrs | undef
     if (g < 1) throw new ShapeError(`${op}: output axis ${i} would be empty: input ${image[i]} + pads ${padsBegin[i]}+${padsEnd[i]} is smaller than the dilated kernel ${span(kernel[i], dilations[i])}`);
     const lonely = paddingOnlyWindow(image[i], kernel[i], strides[i], dilations[i], padsBegin[i], g);
     if (lonely >= 0) {
-      throw new AttributeError(`${op}(attrs.pads): window ${lonely} of axis ${i} would see only padding (input ${image[i]}, pads ${padsBegin[i]}+${padsEnd[i]}, kernel ${kernel[i]}, dilation ${dilations[i]}, stride ${strides[i]}); its maximum would be undefined`);
+      throw new AttributeError(`${op}(attrs.pads): window ${lonely} of axis ${i} would see only padding (input ${image[i]}, pads ${padsBegin[i]}+${padsEnd[i]}, kernel ${kernel[i]}, dilation ${dilations[i]}, stride ${strides[i]}); its ${what} would be undefined`);
     }
   });
   checkResultDims([x[0], x[1], ...grid], `${op}(x)`);

@@ -1,7 +1,7 @@
 // A test helper: a Net's parameter gradients against central finite differences of the loss
 // ⟨run(x), dir⟩, rebuilding the net op by op (no dropout) for each perturbed parameter.
 import { expect } from "vitest";
-import { fcn } from "./lib.js";
+import { fcn, randArray } from "./lib.js";
 import type { GraphSpec, Tensor } from "../dist/index.js";
 
 /**
@@ -32,4 +32,18 @@ export function expectFiniteDifferences(spec: GraphSpec, net: InstanceType<typeo
     }
   }
   return grads;
+}
+
+/**
+ * Builds `spec` from `seed`, checks its output shape is `outShape`, and checks five random entries
+ * of every parameter's gradient (each parameter must get one) against finite differences.
+ */
+export function expectEveryParameterGradient(spec: GraphSpec, seed: number, r: () => number, outShape: number[]): void {
+  const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+  const net = fcn.Net.fromGraph(spec, undefined, { seed });
+  const x = fcn.tensor(randArray(r, size(spec.input.shape)), spec.input.shape);
+  expect(net.run(x).shape).toEqual(outShape);
+  const dir = fcn.tensor(randArray(r, size(outShape)), outShape);
+  const grads = expectFiniteDifferences(spec, net, x, dir, (n) => Array.from({ length: 5 }, () => Math.floor(r() * n)));
+  expect([...grads.keys()].sort()).toEqual([...net.parameters().keys()].sort());
 }

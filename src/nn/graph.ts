@@ -5,10 +5,10 @@
 // A layer's output is named by the layer's name; `inputs` name the graph input or EARLIER
 // layers, so a graph is a DAG in topological order by construction (no cycles are possible).
 // Parameters are named `<layer>.weight` and `<layer>.bias` (PyTorch's naming).
-import type { ConvAttrs, ConvTransposeAttrs, Ints, MaxPoolAttrs } from "../attrs.js";
+import type { AveragePoolAttrs, ConvAttrs, ConvTransposeAttrs, Ints, MaxPoolAttrs } from "../attrs.js";
 import { INT_MAX, readInts, show } from "../attrs.js";
 import { AttributeError, FcnWasmError, ShapeError } from "../errors.js";
-import { resolveConv, resolveConvTranspose, resolveMaxPool, type Window } from "../shape.js";
+import { resolveAveragePool, resolveConv, resolveConvTranspose, resolveMaxPool, type Window } from "../shape.js";
 import { describeShape } from "../tensor.js";
 import { isPlainObject } from "../values.js";
 import { resolveGlobalPool } from "../ops/global-pool.js";
@@ -20,10 +20,10 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Types
 
-export type OpName = "Conv" | "ConvTranspose" | "Relu" | "MaxPool" | "Add" | "Crop" | "Dropout" | "Scale" | "Softmax" | "PRelu" | "GlobalAveragePool" | ActivationOp;
+export type OpName = "Conv" | "ConvTranspose" | "Relu" | "MaxPool" | "Add" | "Crop" | "Dropout" | "Scale" | "Softmax" | "PRelu" | "GlobalAveragePool" | "AveragePool" | ActivationOp;
 
 /** Every op a GraphSpec layer may use. */
-export const OPS: readonly OpName[] = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Crop", "Dropout", "Scale", "Softmax", "PRelu", "GlobalAveragePool", ...ACTIVATION_OPS];
+export const OPS: readonly OpName[] = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Crop", "Dropout", "Scale", "Softmax", "PRelu", "GlobalAveragePool", "AveragePool", ...ACTIVATION_OPS];
 
 /**
  * How Net initialises a parameter that no weights file supplies (biases always start at 0):
@@ -96,7 +96,10 @@ export interface PreluLayer { name: string; op: "PRelu"; inputs: [string]; attrs
 /** The mean of each channel's plane: [N, C, H, W] → [N, C, 1, 1] (ONNX GlobalAveragePool). */
 export interface GlobalAveragePoolLayer { name: string; op: "GlobalAveragePool"; inputs: [string]; attrs?: NoAttrs }
 
-export type LayerSpec = GlobalAveragePoolLayer | PreluLayer | ConvLayer | ConvTransposeLayer | MaxPoolLayer | ReluLayer | AddLayer | CropLayer | DropoutLayer | ScaleLayer | SoftmaxLayer | ActivationLayer;
+/** The mean over each window (ONNX AveragePool's attributes, countIncludePad among them). */
+export interface AveragePoolLayer { name: string; op: "AveragePool"; inputs: [string]; attrs: AveragePoolAttrs }
+
+export type LayerSpec = AveragePoolLayer | GlobalAveragePoolLayer | PreluLayer | ConvLayer | ConvTransposeLayer | MaxPoolLayer | ReluLayer | AddLayer | CropLayer | DropoutLayer | ScaleLayer | SoftmaxLayer | ActivationLayer;
 
 /** The graph input: its name and shape [N, C, H, W] (or [N, C, L]). */
 export interface GraphInput { name: string; shape: number[] }
@@ -121,10 +124,11 @@ const ATTRS: Record<OpName, readonly string[]> = {
   Softmax: [],
   PRelu: ["shared", "trainable"],
   GlobalAveragePool: [],
+  AveragePool: ["kernelShape", "strides", "pads", "dilations", "autoPad", "ceilMode", "countIncludePad"],
   ...ACTIVATION_ATTRS,
 };
 const INPUT_COUNT: Record<OpName, number> = {
-  Conv: 1, ConvTranspose: 1, MaxPool: 1, Relu: 1, Add: 2, Crop: 2, Dropout: 1, Scale: 1, Softmax: 1, PRelu: 1, GlobalAveragePool: 1,
+  Conv: 1, ConvTranspose: 1, MaxPool: 1, Relu: 1, Add: 2, Crop: 2, Dropout: 1, Scale: 1, Softmax: 1, PRelu: 1, GlobalAveragePool: 1, AveragePool: 1,
   ...Object.fromEntries(ACTIVATION_OPS.map((op) => [op, 1])) as Record<ActivationOp, number>,
 };
 const INPUT_ROLES: Partial<Record<OpName, string>> = { Add: "[a, b]", Crop: "[x, like]" };
@@ -153,7 +157,7 @@ function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], wha
 function checkLayerAttrs(op: OpName, attrs: unknown, at: string): void {
   if (attrs === undefined) {
     if (op === "Conv" || op === "ConvTranspose") throw new AttributeError(`${at}: attrs required (outChannels and kernelShape at least)`);
-    if (op === "MaxPool") throw new AttributeError(`${at}: attrs required (kernelShape at least)`);
+    if (op === "MaxPool" || op === "AveragePool") throw new AttributeError(`${at}: attrs required (kernelShape at least)`);
     if (op === "Scale") throw new AttributeError(`${at}: attrs required ({ scale: number })`);
     return;
   }
@@ -177,7 +181,7 @@ function checkLayerAttrs(op: OpName, attrs: unknown, at: string): void {
     if (a.init !== undefined && !INITS.includes(a.init as WeightInit)) {
       throw new AttributeError(`${at}: attrs.init: expected one of ${INITS.join(", ")}, got ${show(a.init)}`);
     }
-  } else if (op === "MaxPool") {
+  } else if (op === "MaxPool" || op === "AveragePool") {
     if (a.kernelShape === undefined) throw new AttributeError(`${at}: attrs.kernelShape: required, got nothing`);
   } else if (op === "Dropout") {
     if (a.ratio !== undefined && (typeof a.ratio !== "number" || !(a.ratio >= 0 && a.ratio < 1))) {
@@ -372,8 +376,8 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
           map = layerWindowMaps(g.window, true).map((m, i) => compose(m, xMap[i]));
           break;
         }
-        case "MaxPool": {
-          const g = resolveMaxPool(x, layer.attrs, "maxPool");
+        case "MaxPool": case "AveragePool": {
+          const g = layer.op === "MaxPool" ? resolveMaxPool(x, layer.attrs, "maxPool") : resolveAveragePool(x, layer.attrs, "averagePool");
           out = g.outShape;
           map = layerWindowMaps(g.window, false).map((m, i) => compose(m, xMap[i]));
           break;

@@ -28,6 +28,7 @@ import { softmax, softmaxBackward } from "./loss.js";
 import { activation, mapActivation, mapActivationBackward } from "../ops/activations.js";
 import { preluBackwardInto, preluInto, resolvePrelu } from "../ops/prelu.js";
 import { globalAveragePoolBackwardInto, globalAveragePoolInto, resolveGlobalPool } from "../ops/global-pool.js";
+import { averagePoolBackwardInto, averagePoolInto, resolveAveragePoolGeometry } from "../ops/average-pool.js";
 import { type GraphSpec, type LayerSpec, splitParamAttrs } from "./graph.js";
 
 interface Block {
@@ -231,14 +232,23 @@ export class NetPlan implements Evictable {
             rt.arena.f32(dx, x.size).set(g);
           }),
         };
-      case "GlobalAveragePool": {
-        // the loops of globalAveragePool, on views of the resident blocks
-        const g = resolveGlobalPool(x.shape, "globalAveragePool");
+      case "GlobalAveragePool":
+      case "AveragePool": {
+        // the loops of the op functions, on views of the resident blocks
+        type Loop = (from: Float32Array, to: Float32Array) => void;
+        let into: { forward: Loop; backward: Loop };
+        if (layer.op === "AveragePool") {
+          const { g } = resolveAveragePoolGeometry(x.shape, layer.attrs, "averagePool");
+          into = { forward: (a, b) => averagePoolInto(g, a, b), backward: (a, b) => averagePoolBackwardInto(g, a, b) };
+        } else {
+          const g = resolveGlobalPool(x.shape, "globalAveragePool");
+          into = { forward: (a, b) => globalAveragePoolInto(g, a, b), backward: (a, b) => globalAveragePoolBackwardInto(g, a, b) };
+        }
         const view = (ptr: number, size: number) => rt.arena.f32(ptr, size);
         return {
           layer,
-          forward: () => globalAveragePoolInto(g, view(x.ptr, x.size), view(y.ptr, y.size)),
-          backward: () => this.toInput(inputName, (dx) => globalAveragePoolBackwardInto(g, view(dy().ptr, y.size), view(dx, x.size))),
+          forward: () => into.forward(view(x.ptr, x.size), view(y.ptr, y.size)),
+          backward: () => this.toInput(inputName, (dx) => into.backward(view(dy().ptr, y.size), view(dx, x.size))),
         };
       }
       case "PRelu": {

@@ -69,8 +69,8 @@ export function windowAttrs(attrs: NodeAttributes, allowed: readonly string[]): 
       const v = attrs.string(name);
       if (v !== undefined && !AUTO_PADS.includes(v)) attrs.problems.push(`attribute auto_pad: expected one of ${AUTO_PADS.join(", ")}, got "${v}"`);
       else if (v !== undefined) out.autoPad = v;
-    } else if (name === "group" || name === "ceil_mode" || name === "storage_order") {
-      out[key] = name === "ceil_mode" ? attrs.int(name, 0) !== 0 : attrs.int(name, 0);
+    } else if (name === "group" || name === "ceil_mode" || name === "count_include_pad" || name === "storage_order") {
+      out[key] = name === "ceil_mode" || name === "count_include_pad" ? attrs.int(name, 0) !== 0 : attrs.int(name, 0);
     } else {
       const v = attrs.ints(name);
       if (v !== undefined) out[key] = v;

@@ -4,9 +4,10 @@
 // Crop → Slice, Scale → Mul by a scalar initializer, Dropout → nothing (inference), Softmax over
 // channels → Softmax axis 1. The opset is the lowest that expresses the graph (see pickOpset).
 import { UnsupportedError } from "../errors.js";
-import { resolveConv, resolveConvTranspose, resolveMaxPool, type Window } from "../shape.js";
+import { readFlag } from "../attrs.js";
+import { resolveAveragePool, resolveConv, resolveConvTranspose, resolveMaxPool, type Window } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { type GraphSpec, type LayerSpec, analyzeGraph, splitParamAttrs } from "../nn/graph.js";
+import { type AveragePoolLayer, type GraphSpec, type LayerSpec, analyzeGraph, splitParamAttrs } from "../nn/graph.js";
 import { AttrType, DataType } from "./proto.js";
 import { WireWriter } from "./wire-writer.js";
 
@@ -23,7 +24,7 @@ interface Initializer { name: string; dims: number[]; floats?: Float32Array; int
 /**
  * The lowest default-domain opset for these layers. 7 is the floor: Add and Mul broadcast
  * (numpy-style) from 7, and 7 is the oldest opset onnxruntime runs. MaxPool's ceil_mode and
- * dilations arrive in 10. Softmax over the channel axis alone needs 13: before 13 Softmax
+ * dilations arrive in 10, AveragePool's ceil_mode in 10 and its dilations in 19. Softmax over the channel axis alone needs 13: before 13 Softmax
  * flattens every axis from `axis` on into one, so axis 1 on [N, C, H, W] would normalise over
  * C·H·W, not per pixel.
  */
@@ -32,7 +33,10 @@ export function pickOpset(layers: readonly LayerSpec[], windows: ReadonlyMap<str
   for (const layer of layers) {
     if (layer.op === "Softmax") opset = Math.max(opset, 13);
     if (layer.op === "HardSwish") opset = Math.max(opset, 14); // HardSwish first appears in opset 14
-    if (layer.op === "MaxPool" && (ceil.has(layer.name) || windows.get(layer.name)!.dilations.some((d) => d !== 1))) opset = Math.max(opset, 10);
+    const dilated = windows.get(layer.name)?.dilations.some((d) => d !== 1) === true;
+    if (layer.op === "MaxPool" && (ceil.has(layer.name) || dilated)) opset = Math.max(opset, 10);
+    // AveragePool has ceil_mode from opset 10 and dilations only from 19
+    if (layer.op === "AveragePool") opset = Math.max(opset, dilated ? 19 : ceil.has(layer.name) ? 10 : 7);
   }
   return opset;
 }
@@ -83,15 +87,17 @@ export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>
         node("ConvTranspose", extra, { ...windowAttributes(g.window, g.window.padsEnd.map((p) => Math.max(0, p))), group: g.group, output_padding: op });
         break;
       }
-      case "MaxPool": {
-        const { window } = resolveMaxPool(x, layer.attrs);
+      case "MaxPool": case "AveragePool": {
+        const isMax = layer.op === "MaxPool";
+        const { window } = isMax ? resolveMaxPool(x, layer.attrs) : resolveAveragePool(x, layer.attrs);
         windows.set(layer.name, window);
         const ceilMode = layer.attrs.ceilMode === true || layer.attrs.ceilMode === 1;
         const attrs: OnnxNode["attrs"] = { kernel_shape: window.kernel, strides: window.strides, pads: [...window.padsBegin, ...window.padsEnd] };
         // VALID ignores ceilMode (the ONNX text); resolved pads are 0 then, so the floor size is written
         if (ceilMode && layer.attrs.autoPad !== "VALID") { attrs.ceil_mode = 1; ceil.add(layer.name); }
         if (window.dilations.some((d) => d !== 1)) attrs.dilations = window.dilations;
-        node("MaxPool", [], attrs);
+        if (!isMax && readFlag((layer as AveragePoolLayer).attrs.countIncludePad, "countIncludePad")) attrs.count_include_pad = 1;
+        node(layer.op, [], attrs);
         break;
       }
       case "Relu": case "GlobalAveragePool": node(layer.op); break;

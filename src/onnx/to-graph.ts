@@ -1,7 +1,7 @@
 // ONNX ModelProto → GraphSpec + weights, for the graphs whose nodes map onto Net's layers (Conv,
-// ConvTranspose, Relu, MaxPool, GlobalAveragePool, Add, Softmax over channels, Mul by a scalar as
-// Scale, the unary activations of src/ops/activations.ts, PRelu with a constant per-channel or
-// shared slope). At load time it also takes weights from initializers and Constant nodes, drops
+// ConvTranspose, Relu, MaxPool, AveragePool, GlobalAveragePool, Add, Softmax over channels, Mul by
+// a scalar as Scale, the unary activations of src/ops/activations.ts, PRelu with a constant
+// per-channel or shared slope). At load time it also takes weights from initializers and Constant nodes, drops
 // Identity and inference Dropout, and folds BatchNormalization and constant bias Adds into the
 // preceding conv (fold.ts).
 // Every node it cannot map is collected and reported at once in one UnsupportedError; nothing
@@ -31,6 +31,7 @@ export const IR_VERSIONS = [3, 10], OPSETS = [6, 22];
 const CONV_ATTRS = ["kernel_shape", "strides", "pads", "dilations", "group", "auto_pad"];
 const CONV_TRANSPOSE_ATTRS = [...CONV_ATTRS, "output_padding", "output_shape"];
 const MAX_POOL_ATTRS = ["kernel_shape", "strides", "pads", "dilations", "auto_pad", "ceil_mode", "storage_order"];
+const AVERAGE_POOL_ATTRS = ["kernel_shape", "strides", "pads", "auto_pad", "count_include_pad", "ceil_mode", "dilations"];
 
 /** A conv layer's parameters while folding: ONNX layout, bias null when absent. */
 interface ConvParams { weight: Float32Array; dims: number[]; bias: Float32Array | null; group: number; transposed: boolean }
@@ -219,6 +220,12 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         if (extraOutputsUsed) return "its Indices output is used (not supported yet)";
         return push({ name: out, op: "MaxPool", inputs: [x], attrs: windowAttrs(attrs, MAX_POOL_ATTRS) as never });
       }
+      case "AveragePool": {
+        if (x === undefined) return "its input is a constant";
+        // ceil_mode arrives in opset 10 and dilations in 19: earlier, they are no attributes of the op
+        const known = AVERAGE_POOL_ATTRS.slice(0, opset >= 19 ? 7 : opset >= 10 ? 6 : 5);
+        return push({ name: out, op: "AveragePool", inputs: [x], attrs: windowAttrs(attrs, known) as never });
+      }
       case "Softmax": {
         if (x === undefined) return "its input is a constant";
         const axis = attrs.int("axis", opset >= 13 ? -1 : 1), rank = shape.length;
@@ -320,5 +327,5 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
 /** The ONNX op types this importer maps (besides Constant and ConstantOfShape, evaluated at load). */
 export const SUPPORTED = [
   "Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Mul", "Softmax", "BatchNormalization", "Identity", "Dropout", "Slice",
-  "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Selu", "Softplus", "HardSigmoid", "HardSwish", "Clip", "PRelu", "GlobalAveragePool",
+  "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Selu", "Softplus", "HardSigmoid", "HardSwish", "Clip", "PRelu", "GlobalAveragePool", "AveragePool",
 ];

@@ -113,6 +113,24 @@ export const CASES: ExportCase[] = [
       layers: [conv("c", "x", 4), { name: "gap", op: "GlobalAveragePool", inputs: ["c"] }, conv("logits", "gap", 3, { kernelShape: 1, pads: 0 })],
     } as GraphSpec,
   },
+  {
+    // the last ceil windows reach past the padded end: onnxruntime checks which taps count_include_pad counts
+    name: "AveragePool with pads, counting them, and ceil_mode (opset 10), then a SAME_LOWER one, 1-D too", opset: 10,
+    spec: {
+      input: { name: "x", shape: [2, 3, 10, 9] }, output: "a2",
+      layers: [
+        { name: "a1", op: "AveragePool", inputs: ["x"], attrs: { kernelShape: 3, strides: 2, pads: [1, 1, 0, 1], ceilMode: 1, countIncludePad: 1 } },
+        { name: "a2", op: "AveragePool", inputs: ["a1"], attrs: { kernelShape: [2, 3], autoPad: "SAME_LOWER", ceilMode: true } },
+      ],
+    } as GraphSpec,
+  },
+  {
+    name: "a dilated AveragePool needs opset 19", opset: 19,
+    spec: {
+      input: { name: "s", shape: [1, 2, 17] }, output: "a",
+      layers: [{ name: "a", op: "AveragePool", inputs: ["s"], attrs: { kernelShape: 3, dilations: 2, strides: 3, pads: [2, 1], countIncludePad: true } }],
+    } as GraphSpec,
+  },
 ];
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
