@@ -27,7 +27,7 @@ export {
 } from "./ops/activations.js";
 export type { LeakyReluAttrs, EluAttrs, SeluAttrs, HardSigmoidAttrs, ClipAttrs } from "./ops/activations.js";
 export { prelu, preluBackward } from "./ops/prelu.js";
-export { globalAveragePool, globalAveragePoolBackward } from "./ops/global-pool.js";
+export { globalAveragePool, globalAveragePoolBackward, globalMaxPool, globalMaxPoolBackward } from "./ops/global-pool.js";
 export { averagePool, averagePoolBackward } from "./ops/average-pool.js";
 export { add, addBackward } from "./ops/add.js";
 export { crop, cropBackward } from "./ops/crop.js";
@@ -41,7 +41,7 @@ export { validateGraph, inferShapes, analyzeGraph, parameterShapes, cropOffset, 
 export type {
   GraphSpec, GraphInput, LayerSpec, OpName, WeightInit, ParamAttrs, ConvLayerAttrs, ConvTransposeLayerAttrs, CropLayerAttrs,
   DropoutLayerAttrs, ScaleLayerAttrs, GraphAnalysis, ConvLayer, ConvTransposeLayer, MaxPoolLayer, ReluLayer, AddLayer, CropLayer,
-  DropoutLayer, ScaleLayer, SoftmaxLayer, ActivationLayer, PreluLayer, PreluLayerAttrs, GlobalAveragePoolLayer, AveragePoolLayer,
+  DropoutLayer, ScaleLayer, SoftmaxLayer, ActivationLayer, PreluLayer, PreluLayerAttrs, GlobalAveragePoolLayer, GlobalMaxPoolLayer, AveragePoolLayer,
 } from "./nn/graph.js";
 export { bilinearKernel, bilinearWeights, bilinearWeightsDense, bilinearUpsampling } from "./nn/bilinear.js";
 export { loadSafetensors, saveSafetensors, safetensorsMetadata } from "./nn/safetensors.js";

@@ -20,10 +20,10 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Types
 
-export type OpName = "Conv" | "ConvTranspose" | "Relu" | "MaxPool" | "Add" | "Crop" | "Dropout" | "Scale" | "Softmax" | "PRelu" | "GlobalAveragePool" | "AveragePool" | ActivationOp;
+export type OpName = "Conv" | "ConvTranspose" | "Relu" | "MaxPool" | "Add" | "Crop" | "Dropout" | "Scale" | "Softmax" | "PRelu" | "GlobalAveragePool" | "GlobalMaxPool" | "AveragePool" | ActivationOp;
 
 /** Every op a GraphSpec layer may use. */
-export const OPS: readonly OpName[] = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Crop", "Dropout", "Scale", "Softmax", "PRelu", "GlobalAveragePool", "AveragePool", ...ACTIVATION_OPS];
+export const OPS: readonly OpName[] = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Crop", "Dropout", "Scale", "Softmax", "PRelu", "GlobalAveragePool", "GlobalMaxPool", "AveragePool", ...ACTIVATION_OPS];
 
 /**
  * How Net initialises a parameter that no weights file supplies (biases always start at 0):
@@ -95,11 +95,13 @@ export interface PreluLayer { name: string; op: "PRelu"; inputs: [string]; attrs
 
 /** The mean of each channel's plane: [N, C, H, W] → [N, C, 1, 1] (ONNX GlobalAveragePool). */
 export interface GlobalAveragePoolLayer { name: string; op: "GlobalAveragePool"; inputs: [string]; attrs?: NoAttrs }
+/** The maximum of each channel's plane: [N, C, H, W] → [N, C, 1, 1] (ONNX GlobalMaxPool). */
+export interface GlobalMaxPoolLayer { name: string; op: "GlobalMaxPool"; inputs: [string]; attrs?: NoAttrs }
 
 /** The mean over each window (ONNX AveragePool's attributes, countIncludePad among them). */
 export interface AveragePoolLayer { name: string; op: "AveragePool"; inputs: [string]; attrs: AveragePoolAttrs }
 
-export type LayerSpec = AveragePoolLayer | GlobalAveragePoolLayer | PreluLayer | ConvLayer | ConvTransposeLayer | MaxPoolLayer | ReluLayer | AddLayer | CropLayer | DropoutLayer | ScaleLayer | SoftmaxLayer | ActivationLayer;
+export type LayerSpec = AveragePoolLayer | GlobalAveragePoolLayer | GlobalMaxPoolLayer | PreluLayer | ConvLayer | ConvTransposeLayer | MaxPoolLayer | ReluLayer | AddLayer | CropLayer | DropoutLayer | ScaleLayer | SoftmaxLayer | ActivationLayer;
 
 /** The graph input: its name and shape [N, C, H, W] (or [N, C, L]). */
 export interface GraphInput { name: string; shape: number[] }
@@ -124,11 +126,12 @@ const ATTRS: Record<OpName, readonly string[]> = {
   Softmax: [],
   PRelu: ["shared", "trainable"],
   GlobalAveragePool: [],
+  GlobalMaxPool: [],
   AveragePool: ["kernelShape", "strides", "pads", "dilations", "autoPad", "ceilMode", "countIncludePad"],
   ...ACTIVATION_ATTRS,
 };
 const INPUT_COUNT: Record<OpName, number> = {
-  Conv: 1, ConvTranspose: 1, MaxPool: 1, Relu: 1, Add: 2, Crop: 2, Dropout: 1, Scale: 1, Softmax: 1, PRelu: 1, GlobalAveragePool: 1, AveragePool: 1,
+  Conv: 1, ConvTranspose: 1, MaxPool: 1, Relu: 1, Add: 2, Crop: 2, Dropout: 1, Scale: 1, Softmax: 1, PRelu: 1, GlobalAveragePool: 1, GlobalMaxPool: 1, AveragePool: 1,
   ...Object.fromEntries(ACTIVATION_OPS.map((op) => [op, 1])) as Record<ActivationOp, number>,
 };
 const INPUT_ROLES: Partial<Record<OpName, string>> = { Add: "[a, b]", Crop: "[x, like]" };
@@ -411,8 +414,8 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
           map = offsets.map((o, i) => compose(cropMap(o), xMap[i]));
           break;
         }
-        case "GlobalAveragePool": {
-          out = resolveGlobalPool(x, "globalAveragePool").outShape;
+        case "GlobalAveragePool": case "GlobalMaxPool": {
+          out = resolveGlobalPool(x, layer.op === "GlobalMaxPool" ? "globalMaxPool" : "globalAveragePool").outShape;
           // one window covering the whole plane: the output pixel sits at the plane's centre
           map = x.slice(2).map((n, i) => compose(windowMap({ kernel: n, stride: 1, dilation: 1, padBegin: 0 }), xMap[i]));
           break;

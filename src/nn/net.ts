@@ -19,7 +19,7 @@ import { convTranspose, convTransposeGradients } from "../ops/conv-transpose.js"
 import { relu, reluBackward } from "../ops/relu.js";
 import { activationBackward, activationForward } from "../ops/activations.js";
 import { prelu, preluBackward } from "../ops/prelu.js";
-import { globalAveragePool, globalAveragePoolBackward } from "../ops/global-pool.js";
+import { globalAveragePool, globalAveragePoolBackward, globalMaxPool, globalMaxPoolBackward } from "../ops/global-pool.js";
 import { averagePool, averagePoolBackward } from "../ops/average-pool.js";
 import { maxPool, maxPoolBackward } from "../ops/max-pool.js";
 import { add } from "../ops/add.js";
@@ -368,6 +368,7 @@ export class Net {
       case "Softmax": return { output: softmax(x) };
       case "PRelu": return { output: prelu(x, this.param(layer, "weight")) };
       case "GlobalAveragePool": return { output: globalAveragePool(x) };
+      case "GlobalMaxPool": return { output: globalMaxPool(x) };
       case "AveragePool": return { output: averagePool(x, layer.attrs) };
       default: return { output: activationForward(layer.op, x, layer.attrs) };
       case "Dropout": {
@@ -446,6 +447,7 @@ export class Net {
         case "Scale": accumulate(layer.inputs[0], scaled(dy, layer.attrs.scale)); break;
         case "Softmax": accumulate(layer.inputs[0], softmaxBackward(dy, s.output)); break;
         case "GlobalAveragePool": accumulate(layer.inputs[0], globalAveragePoolBackward(dy, x)); break;
+        case "GlobalMaxPool": accumulate(layer.inputs[0], globalMaxPoolBackward(dy, x)); break;
         case "AveragePool": accumulate(layer.inputs[0], averagePoolBackward(dy, x, layer.attrs)); break;
         case "PRelu": {
           const { dx, dslope } = preluBackward(dy, x, this.param(layer, "weight"));

@@ -27,7 +27,7 @@ import { product, runWindowKernel, withArena } from "../ops/run.js";
 import { softmax, softmaxBackward } from "./loss.js";
 import { activation, mapActivation, mapActivationBackward } from "../ops/activations.js";
 import { preluBackwardInto, preluInto, resolvePrelu } from "../ops/prelu.js";
-import { globalAveragePoolBackwardInto, globalAveragePoolInto, resolveGlobalPool } from "../ops/global-pool.js";
+import { globalAveragePoolBackwardInto, globalAveragePoolInto, globalMaxPoolBackwardInto, globalMaxPoolInto, resolveGlobalPool } from "../ops/global-pool.js";
 import { averagePoolBackwardInto, averagePoolInto, resolveAveragePoolGeometry } from "../ops/average-pool.js";
 import { type GraphSpec, type LayerSpec, splitParamAttrs } from "./graph.js";
 
@@ -233,18 +233,22 @@ export class NetPlan implements Evictable {
           }),
         };
       case "GlobalAveragePool":
+      case "GlobalMaxPool":
       case "AveragePool": {
         // the loops of the op functions, on views of the resident blocks
+        const view = (ptr: number, size: number) => rt.arena.f32(ptr, size);
         type Loop = (from: Float32Array, to: Float32Array) => void;
         let into: { forward: Loop; backward: Loop };
         if (layer.op === "AveragePool") {
           const { g } = resolveAveragePoolGeometry(x.shape, layer.attrs, "averagePool");
           into = { forward: (a, b) => averagePoolInto(g, a, b), backward: (a, b) => averagePoolBackwardInto(g, a, b) };
+        } else if (layer.op === "GlobalMaxPool") {
+          const g = resolveGlobalPool(x.shape, "globalMaxPool");
+          into = { forward: (a, b) => globalMaxPoolInto(g, a, b), backward: (a, b) => globalMaxPoolBackwardInto(g, view(x.ptr, x.size), a, b) };
         } else {
           const g = resolveGlobalPool(x.shape, "globalAveragePool");
           into = { forward: (a, b) => globalAveragePoolInto(g, a, b), backward: (a, b) => globalAveragePoolBackwardInto(g, a, b) };
         }
-        const view = (ptr: number, size: number) => rt.arena.f32(ptr, size);
         return {
           layer,
           forward: () => into.forward(view(x.ptr, x.size), view(y.ptr, y.size)),

@@ -100,7 +100,7 @@ export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>
         node(layer.op, [], attrs);
         break;
       }
-      case "Relu": case "GlobalAveragePool": node(layer.op); break;
+      case "Relu": case "GlobalAveragePool": case "GlobalMaxPool": node(layer.op); break;
       case "Sigmoid": case "Tanh": case "Softplus": case "HardSwish": node(layer.op); break;
       case "LeakyRelu": case "Elu": case "Selu": case "HardSigmoid": case "Clip": {
         // the attributes given (absent ones are ONNX's defaults, which are the op's); Clip's bounds

@@ -1,9 +1,9 @@
 // ONNX ModelProto → GraphSpec + weights, for the graphs whose nodes map onto Net's layers (Conv,
-// ConvTranspose, Relu, MaxPool, AveragePool, GlobalAveragePool, Add, Softmax over channels, Mul by
-// a scalar as Scale, the unary activations of src/ops/activations.ts, PRelu with a constant
-// per-channel or shared slope). At load time it also takes weights from initializers and Constant nodes, drops
-// Identity and inference Dropout, and folds BatchNormalization and constant bias Adds into the
-// preceding conv (fold.ts).
+// ConvTranspose, Relu, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Softmax over
+// channels, Mul by a scalar as Scale, the unary activations of src/ops/activations.ts, PRelu with
+// a constant per-channel or shared slope). At load time it also takes weights from initializers
+// and Constant nodes, drops Identity and inference Dropout, and folds BatchNormalization and
+// constant bias Adds into the preceding conv (fold.ts).
 // Every node it cannot map is collected and reported at once in one UnsupportedError; nothing
 // touches wasm memory here, so an error leaves nothing half-built.
 import { checkAttrNames } from "../attrs.js";
@@ -212,7 +212,7 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
           attrs: { kernelShape: w.dims.slice(2), ...onnx, outChannels, bias: b !== undefined },
         } as LayerSpec);
       }
-      case "Relu": case "GlobalAveragePool":
+      case "Relu": case "GlobalAveragePool": case "GlobalMaxPool":
         if (x === undefined) return "its input is a constant";
         return push({ name: out, op: node.opType, inputs: [x] } as LayerSpec);
       case "MaxPool": {
@@ -327,5 +327,5 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
 /** The ONNX op types this importer maps (besides Constant and ConstantOfShape, evaluated at load). */
 export const SUPPORTED = [
   "Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Mul", "Softmax", "BatchNormalization", "Identity", "Dropout", "Slice",
-  "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Selu", "Softplus", "HardSigmoid", "HardSwish", "Clip", "PRelu", "GlobalAveragePool", "AveragePool",
+  "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Selu", "Softplus", "HardSigmoid", "HardSwish", "Clip", "PRelu", "GlobalAveragePool", "GlobalMaxPool", "AveragePool",
 ];

@@ -1,7 +1,7 @@
-// GlobalAveragePool: ONNX's pooling over every spatial position of a plane, x [N, C, …] → y
-// [N, C, 1, …]. The loops work on plain Float32Arrays (`globalAveragePoolInto`, …) so that Net's
-// op-by-op path and its resident plan run the very same arithmetic. A JS loop for this slice
-// (one pass over x; no wasm kernel yet).
+// GlobalAveragePool and GlobalMaxPool: ONNX's pooling over every spatial position of a plane,
+// x [N, C, …] → y [N, C, 1, …]. The loops work on plain Float32Arrays (`globalAveragePoolInto`, …)
+// so that Net's op-by-op path and its resident plan run the very same arithmetic. A JS loop for
+// this slice (one pass over x; no wasm kernel yet).
 import { checkSpatialRank } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
 import { checkSameShape } from "./run.js";
@@ -30,16 +30,53 @@ export function globalAveragePoolBackwardInto(g: GlobalPoolGeometry, dy: Float32
   for (let p = 0; p < g.planes; p++) dx.fill(dy[p] / g.plane, p * g.plane, (p + 1) * g.plane);
 }
 
+/** The first position of each plane holding its maximum (NaN counts as largest, as in maxPool). */
+function argmax(g: GlobalPoolGeometry, x: Float32Array, p: number): number {
+  let best = p * g.plane;
+  for (let i = best + 1; i < (p + 1) * g.plane && x[best] === x[best]; i++) {
+    if (x[i] > x[best] || x[i] !== x[i]) best = i; // x !== x: NaN, which wins and ends the search
+  }
+  return best;
+}
+
+/** y[p] = max_i x[p, i]; a NaN in the plane gives NaN. */
+export function globalMaxPoolInto(g: GlobalPoolGeometry, x: Float32Array, y: Float32Array): void {
+  for (let p = 0; p < g.planes; p++) y[p] = x[argmax(g, x, p)];
+}
+
+/** dx[p, argmax] = dy[p], 0 elsewhere: the maximum alone passed to y. */
+export function globalMaxPoolBackwardInto(g: GlobalPoolGeometry, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+  dx.fill(0);
+  for (let p = 0; p < g.planes; p++) dx[argmax(g, x, p)] = dy[p];
+}
+
+/**
+ * ONNX GlobalMaxPool (opsets 1–22) on rank-1 or rank-2 spatial input.
+ * @param x input [N, C, H, W] (or [N, C, L])
+ * @returns y [N, C, 1, 1] (or [N, C, 1]), the maximum of each plane
+ */
+export function globalMaxPool(x: Tensor): Tensor {
+  return pooled(x, "globalMaxPool", globalMaxPoolInto);
+}
+
+/**
+ * Gradient of globalMaxPool with respect to x: each plane's dy goes to its maximum (the first in
+ * row-major order; NaN counts as largest).
+ * @param dy [N, C, 1, 1] (or [N, C, 1]), the shape globalMaxPool(x) returns
+ * @param x the forward input
+ * @returns dx of x's shape
+ */
+export function globalMaxPoolBackward(dy: Tensor, x: Tensor): Tensor {
+  return unpooled(dy, x, "globalMaxPool", (g, xd, dyd, dx) => globalMaxPoolBackwardInto(g, xd, dyd, dx));
+}
+
 /**
  * ONNX GlobalAveragePool (opsets 1–22) on rank-1 or rank-2 spatial input.
  * @param x input [N, C, H, W] (or [N, C, L])
  * @returns y [N, C, 1, 1] (or [N, C, 1]), the mean of each plane
  */
 export function globalAveragePool(x: Tensor): Tensor {
-  const g = resolveGlobalPool(checkTensor(x, "globalAveragePool(x)"), "globalAveragePool");
-  const y = new Float32Array(g.planes);
-  globalAveragePoolInto(g, x.data, y);
-  return tensor(y, g.outShape);
+  return pooled(x, "globalAveragePool", globalAveragePoolInto);
 }
 
 /**
@@ -49,11 +86,25 @@ export function globalAveragePool(x: Tensor): Tensor {
  * @returns dx of x's shape, dy / (H·W) at every position
  */
 export function globalAveragePoolBackward(dy: Tensor, x: Tensor): Tensor {
-  const dyShape = checkTensor(dy, "globalAveragePoolBackward(dy)");
-  const xShape = checkTensor(x, "globalAveragePoolBackward(x)");
-  const g = resolveGlobalPool(xShape, "globalAveragePoolBackward");
-  checkSameShape(dyShape, g.outShape, "globalAveragePoolBackward(dy)", "globalAveragePool's output");
+  return unpooled(dy, x, "globalAveragePool", (g, _xd, dyd, dx) => globalAveragePoolBackwardInto(g, dyd, dx));
+}
+
+/** Checks x, runs `into` over it and wraps y [N, C, 1, …]. */
+function pooled(x: Tensor, op: string, into: (g: GlobalPoolGeometry, x: Float32Array, y: Float32Array) => void): Tensor {
+  const g = resolveGlobalPool(checkTensor(x, `${op}(x)`), op);
+  const y = new Float32Array(g.planes);
+  into(g, x.data, y);
+  return tensor(y, g.outShape);
+}
+
+/** Checks dy against x's pooled shape (errors name `<op>Backward`), runs `into` and wraps dx. */
+function unpooled(dy: Tensor, x: Tensor, op: string, into: (g: GlobalPoolGeometry, x: Float32Array, dy: Float32Array, dx: Float32Array) => void): Tensor {
+  const name = `${op}Backward`;
+  const dyShape = checkTensor(dy, `${name}(dy)`);
+  const xShape = checkTensor(x, `${name}(x)`);
+  const g = resolveGlobalPool(xShape, name);
+  checkSameShape(dyShape, g.outShape, `${name}(dy)`, `${op}'s output`);
   const dx = new Float32Array(g.planes * g.plane);
-  globalAveragePoolBackwardInto(g, dy.data, dx);
+  into(g, x.data, dy.data, dx);
   return tensor(dx, xShape.slice());
 }

@@ -107,10 +107,11 @@ export const CASES: ExportCase[] = [
     } as GraphSpec,
   },
   {
-    name: "a classifier head: Conv, GlobalAveragePool, 1×1 Conv", opset: 7,
+    name: "a classifier head: Conv, GlobalAveragePool + GlobalMaxPool, 1×1 Conv", opset: 7,
     spec: {
       input: { name: "x", shape: [2, 3, 7, 6] }, output: "logits",
-      layers: [conv("c", "x", 4), { name: "gap", op: "GlobalAveragePool", inputs: ["c"] }, conv("logits", "gap", 3, { kernelShape: 1, pads: 0 })],
+      layers: [conv("c", "x", 4), { name: "gap", op: "GlobalAveragePool", inputs: ["c"] }, { name: "gmp", op: "GlobalMaxPool", inputs: ["c"] },
+        { name: "both", op: "Add", inputs: ["gap", "gmp"] }, conv("logits", "both", 3, { kernelShape: 1, pads: 0 })],
     } as GraphSpec,
   },
   {
