@@ -93,12 +93,12 @@ describe.each(BUILDS)("activations (%s build)", (build) => {
     }
   }
 
-  it("IEEE limits: σ(−∞) = 0, σ(+∞) = 1, tanh(±∞) = ±1, softplus(−∞) = 0 and (+∞) = +∞, hardSwish(−∞) = 0, elu(−∞) = −alpha", () => {
+  it("IEEE limits: σ(−∞) = 0, σ(+∞) = 1, tanh(±∞) = ±1, softplus(−∞) = 0 and (+∞) = +∞, hardSwish(−∞) = NaN (−∞·0, as ONNX's formula), elu(−∞) = −alpha", () => {
     const x = fcn.tensor([-Infinity, Infinity], [2]);
     expect(Array.from(fcn.sigmoid(x).data)).toEqual([0, 1]);
     expect(Array.from(fcn.tanh(x).data)).toEqual([-1, 1]);
     expect(Array.from(fcn.softplus(x).data)).toEqual([0, Infinity]);
-    expect(Array.from(fcn.hardSwish(x).data)).toEqual([0, Infinity]);
+    expect(Array.from(fcn.hardSwish(x).data)).toEqual([NaN, Infinity]);
     expect(Array.from(fcn.elu(x, { alpha: 2 }).data)).toEqual([-2, Infinity]);
     expect(Array.from(fcn.leakyRelu(x).data)).toEqual([-Infinity, Infinity]);
     expect(Array.from(fcn.clip(x, { min: -1, max: 1 }).data)).toEqual([-1, 1]);

@@ -98,6 +98,12 @@ export class Net {
   /** The plan for the last input shape, and whether the last run used it. */
   private plan: NetPlan | null = null;
   private planRan = false;
+  /**
+   * Set for a net read from ONNX: it runs on the model's declared channels and spatial sizes only
+   * (its Crops stand for Slices whose bounds were resolved for them; dynamic spatial dims are not
+   * done yet); the batch may differ.
+   */
+  private fixedInput = false;
   /** dispose(), for `using net = Net.fromGraph(spec)` (present where the runtime has Symbol.dispose). */
   declare [Symbol.dispose]: DisposeMethod;
 
@@ -156,7 +162,9 @@ export class Net {
    */
   static fromOnnx(bytes: Uint8Array, options?: OnnxOptions): Net {
     const { spec, weights } = onnxToGraph(bytes, options);
-    return Net.fromGraph(spec, weights);
+    const net = Net.fromGraph(spec, weights);
+    net.fixedInput = true;
+    return net;
   }
 
   /**
@@ -260,6 +268,10 @@ export class Net {
    * (Net.run(x)…): a shape the graph cannot take, or one its parameters were not made for.
    */
   private analyzeInput(shape: readonly number[], what: string): Map<string, number[]> {
+    const declared = this.spec.input.shape;
+    if (this.fixedInput && (shape.length !== declared.length || shape.some((d, i) => i > 0 && d !== declared[i]))) {
+      throw new ShapeError(`${what}: this net was read from an ONNX model whose input "${this.spec.input.name}" is ${describeShape(declared)}; it runs on those channels and sizes only, any batch (got ${describeShape(shape)})`);
+    }
     const { shapes, parameters } = analyzeGraph(this.spec, checkInputShape(shape, what));
     for (const [name, want] of parameters) {
       const have = (this.params.get(name) as Tensor).shape;
@@ -484,7 +496,9 @@ export class Net {
 
 disposableWithUsing(Net);
 
+/** x·scale with scale as float32 (what toOnnx writes for Scale and fromOnnx reads back). */
 function scaled(x: Tensor, scale: number): Tensor {
+  scale = Math.fround(scale);
   const xd = x.data;
   const y = new Float32Array(xd.length);
   for (let i = 0; i < y.length; i++) y[i] = xd[i] * scale;

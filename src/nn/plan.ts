@@ -216,7 +216,7 @@ export class NetPlan implements Evictable {
         };
       }
       case "Scale": {
-        const scale = layer.attrs.scale;
+        const scale = Math.fround(layer.attrs.scale); // a float32 factor, as ONNX's Mul constant (net.ts scaled())
         const scaled = (from: number, to: number) => {
           const f = rt.arena.f32(from, x.size), t = rt.arena.f32(to, x.size);
           for (let i = 0; i < t.length; i++) t[i] = f[i] * scale;

@@ -58,10 +58,19 @@ export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>
   const windows = new Map<string, Window>(), ceil = new Set<string>();
   const nodes: OnnxNode[] = [];
   const inits: Initializer[] = [];
+  // ONNX names every tensor once: an initializer named like a layer ("c.weight" may be a layer's
+  // name too) or the input gets a suffix
+  const taken = new Set([spec.input.name, ...spec.layers.map((l) => l.name)]);
+  const initializer = (t: Omit<Initializer, "name">, name: string): string => {
+    let unique = name;
+    for (let k = 1; taken.has(unique); k++) unique = `${name}_${k}`;
+    taken.add(unique);
+    inits.push({ name: unique, ...t });
+    return unique;
+  };
   const weight = (layer: string, kind: "weight" | "bias"): string => {
     const t = params.get(`${layer}.${kind}`)!;
-    inits.push({ name: `${layer}.${kind}`, dims: t.shape.slice(), floats: t.data });
-    return `${layer}.${kind}`;
+    return initializer({ dims: t.shape.slice(), floats: t.data }, `${layer}.${kind}`);
   };
 
   for (const layer of spec.layers) {
@@ -114,15 +123,13 @@ export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>
         // the slope [C] (or [1]) broadcasts from the right in ONNX (opset ≥ 7): as [C, 1, …] it meets the channel axis
         const slope = params.get(`${layer.name}.weight`)!;
         const dims = slope.shape[0] === 1 ? [1] : [slope.shape[0], ...x.slice(2).map(() => 1)];
-        inits.push({ name: `${layer.name}.weight`, dims, floats: slope.data });
-        node("PRelu", [`${layer.name}.weight`]);
+        node("PRelu", [initializer({ dims, floats: slope.data }, `${layer.name}.weight`)]);
         break;
       }
       case "Add": node("Add"); break;
       case "Softmax": node("Softmax", [], { axis: 1 }); break;
       case "Scale":
-        inits.push({ name: `${layer.name}.scale`, dims: [], floats: Float32Array.of(layer.attrs.scale) });
-        node("Mul", [`${layer.name}.scale`]);
+        node("Mul", [initializer({ dims: [], floats: Float32Array.of(layer.attrs.scale) }, `${layer.name}.scale`)]);
         break;
       case "Dropout": alias.set(layer.name, inputs[0]); break; // inference: the identity
       case "Crop": {
@@ -142,8 +149,7 @@ export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>
       if (n.op !== "Slice") continue;
       for (const key of ["starts", "ends", "axes"]) {
         const values = n.attrs[key] as number[];
-        inits.push({ name: `${n.output}.${key}`, dims: [values.length], ints: values });
-        n.inputs.push(`${n.output}.${key}`);
+        n.inputs.push(initializer({ dims: [values.length], ints: values }, `${n.output}.${key}`));
       }
       n.attrs = {};
     }
@@ -152,13 +158,12 @@ export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>
     // Clip-11 takes min and max as optional scalar inputs instead of attributes ("" skips one)
     for (const n of nodes) {
       if (n.op !== "Clip") continue;
-      const bounds = (["min", "max"] as const).map((key) => (n.attrs[key] as Float | undefined)?.float);
-      bounds.forEach((v, i) => {
-        if (v === undefined) return;
-        inits.push({ name: `${n.output}.${i === 0 ? "min" : "max"}`, dims: [], floats: Float32Array.of(v) });
+      const [min, max] = (["min", "max"] as const).map((key) => {
+        const v = (n.attrs[key] as Float | undefined)?.float;
+        return v === undefined ? undefined : initializer({ dims: [], floats: Float32Array.of(v) }, `${n.output}.${key}`);
       });
-      if (bounds[0] !== undefined || bounds[1] !== undefined) n.inputs.push(bounds[0] === undefined ? "" : `${n.output}.min`);
-      if (bounds[1] !== undefined) n.inputs.push(`${n.output}.max`);
+      if (min !== undefined || max !== undefined) n.inputs.push(min ?? "");
+      if (max !== undefined) n.inputs.push(max);
       n.attrs = {};
     }
   }

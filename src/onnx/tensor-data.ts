@@ -48,8 +48,10 @@ function rawBytes(t: TensorProto, external: ExternalData | undefined): Uint8Arra
     const given = external === undefined ? "no options.externalData" : `options.externalData has ${Object.keys(external).map((k) => `"${k}"`).join(", ") || "no files"}`;
     throw new AttributeError(`${t.path}: its data is in the external file "${location}"; pass its bytes as options.externalData["${location}"] (${given})`);
   }
-  const offset = Number(entry("offset") ?? 0);
-  const length = entry("length") !== undefined ? Number(entry("length")) : file.length - offset;
+  // decimal digits only: Number() would also take "", "0xc", "1.2e1" and " 12 "
+  const decimal = (v: string | undefined, fallback: number) => (v === undefined ? fallback : /^\d+$/.test(v) ? Number(v) : NaN);
+  const offset = decimal(entry("offset"), 0);
+  const length = decimal(entry("length"), file.length - offset);
   if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > file.length) {
     throw new OnnxFormatError(`${t.path}: external data offset ${entry("offset") ?? 0}, length ${entry("length") ?? "(rest)"} lies outside "${location}" (${file.length} bytes)`);
   }
@@ -93,7 +95,14 @@ export function floatData(t: TensorProto, external?: ExternalData): Float32Array
 /** An INT64 or INT32 tensor's data as numbers (shape tensors: pads, sizes, axes). */
 export function intData(t: TensorProto, external?: ExternalData): number[] {
   const type = t.dataType;
-  if (type !== DataType.INT64 && type !== DataType.INT32) throw new UnsupportedError(`${t.path}: expected an INT64 or INT32 tensor, got ${dataTypeName(type)}`);
+  if (type === DataType.BOOL) {
+    // a flag (Dropout's training_mode): one byte per value in raw_data, else in int32_data
+    const raw = rawBytes(t, external);
+    const values = raw === null ? t.int32Data.slice() : Array.from(raw);
+    checkCount(t, values.length, raw === null ? "int32_data" : "raw data");
+    return values.map((v) => (v !== 0 ? 1 : 0));
+  }
+  if (type !== DataType.INT64 && type !== DataType.INT32) throw new UnsupportedError(`${t.path}: expected an INT64, INT32 or BOOL tensor, got ${dataTypeName(type)}`);
   const raw = rawBytes(t, external);
   if (raw === null) {
     const values = type === DataType.INT64 ? t.int64Data : t.int32Data;

@@ -194,6 +194,17 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
           return undefined;
         }
         if (extraOutputsUsed) return "its mask output is used (inference Dropout has none)";
+        if (node.opType === "Dropout") {
+          // training mode drops and rescales: is_test = 0 before opset 7 (its default), a
+          // training_mode input that is not a constant false from opset 12
+          if (opset < 7 && attrs.int("is_test", 0) === 0) return "is_test = 0 (training mode) is not supported";
+          if (opset >= 12 && node.input[2]) {
+            const mode = constant(2);
+            if (mode === undefined || mode.ints().some((v) => v !== 0)) return "training_mode is not a constant false (training mode is not supported)";
+          }
+          if (opset < 12 && attrs.names().includes("training_mode")) return "attribute training_mode is not supported here";
+          if (attrs.problems.length) return attrs.problems.join(", ");
+        }
         return passOn(node.input[0]); // inference: the identity
       }
       case "Conv": case "ConvTranspose": {
@@ -203,6 +214,8 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         if (w === undefined) return "its weight W is not a constant (initializer or Constant node)";
         if (node.input[2] && b === undefined) return "its bias B is not a constant";
         const onnx = windowAttrs(attrs, transposed ? CONV_TRANSPOSE_ATTRS : CONV_ATTRS);
+        // "If output_shape is specified pads values are ignored" (ConvTranspose's text)
+        if (transposed && onnx.outputShape !== undefined) delete onnx.pads;
         const group = typeof onnx.group === "number" ? onnx.group : 1;
         if (!(group >= 1) || w.dims.length < 3) return `weight dims [${w.dims.join(", ")}] or group ${group} do not describe a convolution`;
         const outChannels = transposed ? w.dims[1] * group : w.dims[0];
@@ -244,6 +257,7 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         const c = constant(1);
         if (c === undefined) return "its slope is not a constant";
         const values = c.floats(), dims = c.dims, rank = shape.length;
+        if (dims.length > rank) return `slope [${dims.join(", ")}] has more axes than the activation (it would change the output's rank)`;
         // opset 6: a slope of C values is per channel; from 7 it broadcasts numpy-style, so per
         // channel is [C, 1, …] (rank − 1 axes, leading 1s allowed)
         const trimmed = dims.slice();
@@ -263,7 +277,10 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => constant(i)!.floats());
         const M = conv.transposed ? conv.dims[1] * conv.group : conv.dims[0];
         if ([gamma, beta, mean, variance].some((a) => a.length !== M)) return `its parameters need ${M} channels (the conv's outputs), got ${[gamma, beta, mean, variance].map((a) => a.length).join(", ")}`;
-        const { scale, shift } = batchNormAffine(gamma, beta, mean, variance, attrs.float("epsilon", 1e-5));
+        const epsilon = attrs.float("epsilon", 1e-5);
+        attrs.float("momentum", 0.9); // read, so a mistyped one is reported too
+        if (attrs.problems.length) return attrs.problems.join(", ");
+        const { scale, shift } = batchNormAffine(gamma, beta, mean, variance, epsilon);
         foldInto(node.input[0], conv, scale, shift);
         return passOn(node.input[0]);
       }
@@ -277,6 +294,8 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         const c = constant(1 - side), xb = side === 0 ? a : b;
         if (xb === undefined || c === undefined) return "its inputs are neither activations nor constants";
         const values = c.floats();
+        if (c.dims.length > shape.length) return `constant [${c.dims.join(", ")}] has more axes than the activation (it would change the output's rank)`;
+        if (attrs.names().length) return `attribute${attrs.names().length > 1 ? "s" : ""} ${attrs.names().join(", ")} not supported here`;
         if (node.opType === "Mul") {
           if (values.length !== 1) return "a product with a non-scalar constant is not supported yet";
           return push({ name: out, op: "Scale", inputs: [xb], attrs: { scale: values[0] } });

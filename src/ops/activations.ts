@@ -58,7 +58,9 @@ function sigmoid64(x: number): number {
  */
 export function activation(op: ActivationOp, attrs: unknown, name: string): Pointwise {
   const a = checkAttrNames(attrs, ACTIVATION_ATTRS[op], name);
-  const num = (key: string, fallback: number) => readNumber(a[key], `${name}(attrs.${key})`, fallback);
+  // ONNX's float attributes (and their defaults, 0.01f, 0.2f…) are float32: taken as such, an op
+  // computes what onnxruntime does, and a net written by toOnnx reads back with the same values
+  const num = (key: string, fallback: number) => Math.fround(readNumber(a[key], `${name}(attrs.${key})`, fallback));
   switch (op) {
     case "Sigmoid":
       return { f: sigmoid64, df: (x) => { const s = sigmoid64(x); return s * (1 - s); } };
@@ -88,13 +90,14 @@ export function activation(op: ActivationOp, attrs: unknown, name: string): Poin
       };
     }
     case "HardSwish":
-      // x·HardSigmoid(x; 1/6, 1/2), piecewise so that −∞ gives 0 (not −∞·0 = NaN); f′ as PyTorch
+      // x·HardSigmoid(x; 1/6, 1/2), piecewise; at −∞ it is −∞·0 = NaN as ONNX's formula (and
+      // onnxruntime, PyTorch) give; f′ as PyTorch
       return {
-        f: (x) => (x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6),
+        f: (x) => (x === -Infinity ? NaN : x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6),
         df: (x) => (x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : Number.isNaN(x) ? NaN : 1),
       };
     case "Clip": {
-      const lo = readBound(a.min, `${name}(attrs.min)`, -FLOAT32_MAX), hi = readBound(a.max, `${name}(attrs.max)`, FLOAT32_MAX);
+      const lo = Math.fround(readBound(a.min, `${name}(attrs.min)`, -FLOAT32_MAX)), hi = Math.fround(readBound(a.max, `${name}(attrs.max)`, FLOAT32_MAX));
       // Math.max/min keep NaN; the gradient passes where x lies in [min, max] (PyTorch's clamp)
       return { f: (x) => Math.min(Math.max(x, lo), hi), df: (x) => (x >= lo && x <= hi ? 1 : Number.isNaN(x) ? NaN : 0) };
     }

@@ -27,15 +27,15 @@ export function activationRef(op: string, attrs: Record<string, number> = {}): A
     case "Tanh":
       return { f: (x) => 2 * logistic(2 * x) - 1, df: (x) => 4 * logistic(2 * x) * logistic(-2 * x) };
     case "LeakyRelu": {
-      const alpha = attrs.alpha ?? 0.01;
+      const alpha = Math.fround(attrs.alpha ?? 0.01); // ONNX attributes are float32
       return { f: (x) => (x >= 0 ? x : Number.isNaN(x) ? NaN : alpha * x), df: (x) => (x > 0 ? 1 : alpha) };
     }
     case "Elu": {
-      const alpha = attrs.alpha ?? 1;
+      const alpha = Math.fround(attrs.alpha ?? 1);
       return { f: (x) => (x >= 0 ? x : x === -Infinity ? -alpha : alpha * expm1(x)), df: (x) => (x > 0 ? 1 : alpha * Math.exp(x)) };
     }
     case "Selu": {
-      const alpha = attrs.alpha ?? 1.67326319217681884765625, gamma = attrs.gamma ?? 1.05070102214813232421875;
+      const alpha = Math.fround(attrs.alpha ?? 1.67326319217681884765625), gamma = Math.fround(attrs.gamma ?? 1.05070102214813232421875);
       return {
         f: (x) => (x > 0 ? gamma * x : x === -Infinity ? -gamma * alpha : gamma * (alpha * Math.exp(x) - alpha)),
         df: (x) => (x > 0 ? gamma : gamma * alpha * Math.exp(x)),
@@ -45,7 +45,7 @@ export function activationRef(op: string, attrs: Record<string, number> = {}): A
       // ln(eˣ + 1); beyond 40 the +1 is below float64 resolution relative to eˣ
       return { f: (x) => (x > 40 ? x : Math.log(Math.exp(x) + 1)), df: logistic };
     case "HardSigmoid": {
-      const alpha = attrs.alpha ?? 0.2, beta = attrs.beta ?? 0.5;
+      const alpha = Math.fround(attrs.alpha ?? 0.2), beta = Math.fround(attrs.beta ?? 0.5);
       const t = (x: number) => alpha * x + beta;
       return {
         f: (x) => (Number.isNaN(x) ? NaN : t(x) <= 0 ? 0 : t(x) >= 1 ? 1 : t(x)),
@@ -54,12 +54,12 @@ export function activationRef(op: string, attrs: Record<string, number> = {}): A
     }
     case "HardSwish":
       return {
-        f: (x) => (Number.isNaN(x) ? NaN : x < -3 ? 0 : x > 3 ? x : x * (x / 6 + 0.5)),
+        f: (x) => (Number.isNaN(x) || x === -Infinity ? NaN : x < -3 ? 0 : x > 3 ? x : x * (x / 6 + 0.5)), // ONNX: x·max(0, min(1, x/6 + 1/2)), −∞·0 = NaN
         df: (x) => (x < -3 ? 0 : x > 3 ? 1 : x / 3 + 0.5),
       };
     case "Clip": {
       // ONNX's defaults: numeric_limits<float>::lowest() and max()
-      const lo = attrs.min ?? -3.4028234663852886e38, hi = attrs.max ?? 3.4028234663852886e38;
+      const lo = Math.fround(attrs.min ?? -3.4028234663852886e38), hi = Math.fround(attrs.max ?? 3.4028234663852886e38);
       return { f: (x) => (Number.isNaN(x) ? NaN : x < lo ? (lo > hi ? hi : lo) : x > hi ? hi : x), df: (x) => (x >= lo && x <= hi ? 1 : 0) };
     }
   }
