@@ -36,11 +36,11 @@ async function holdPool(): Promise<{ open: () => void; done: Promise<boolean> }>
   const mark = rt.arena.mark();
   const ptr = rt.arena.alloc(64, "test gate program");
   rt.arena.commit();
-  const held = rt.pool!.hold(ptr);
-  const done = held.done.finally(() => rt.arena.release(mark));
+  // the arena is given back inside the held call, before any async op queued behind it starts
+  const held = rt.pool!.hold(ptr, () => rt.arena.release(mark));
   await held.started;
   expect(rt.pool!.busy, "the gate program is on a worker").toBe(true);
-  return { open: held.open, done };
+  return { open: held.open, done: held.done };
 }
 
 afterAll(async () => {

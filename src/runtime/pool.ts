@@ -376,17 +376,23 @@ export class Pool {
    * `ptr` is 64 free bytes: the program at ptr, its piece table at ptr + 32, the gate word at
    * ptr + 48. `started` resolves once the worker has the program (`busy` is then true), `done`
    * when it has finished after open() (false if no worker was up: then nothing was held).
+   * `after` runs when the program is over, before the next queued async call starts (a test
+   * gives back arena memory there, as an async op does).
    */
-  hold(ptr: number): { started: Promise<void>; done: Promise<boolean>; open: () => void } {
+  hold(ptr: number, after: () => void = () => {}): { started: Promise<void>; done: Promise<boolean>; open: () => void } {
     const gate = (ptr + 48) / 4;
     let handedOver!: () => void;
     const started = new Promise<void>((resolve) => (handedOver = resolve));
     const done = this.exclusive(async () => {
       Atomics.store(new Int32Array(this.memory.buffer), gate, 0);
       new Float64Array(this.memory.buffer, ptr, 6).set([FAULT_GATE, 1, gate, 0, ptr, 3]);
-      const running = this.runAsync(ptr + 32, 1);
-      handedOver();
-      return running;
+      try {
+        const running = this.runAsync(ptr + 32, 1);
+        handedOver();
+        return await running;
+      } finally {
+        after();
+      }
     });
     done.catch(() => handedOver());
     const open = () => {
