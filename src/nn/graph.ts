@@ -8,11 +8,13 @@
 import type { AveragePoolAttrs, ConvAttrs, ConvTransposeAttrs, Ints, MaxPoolAttrs } from "../attrs.js";
 import { INT_MAX, readInts, show } from "../attrs.js";
 import { AttributeError, FcnWasmError, ShapeError } from "../errors.js";
-import { resolveAveragePool, resolveConv, resolveConvTranspose, resolveMaxPool, type Window } from "../shape.js";
+import { checkSpatialRank, resolveAveragePool, resolveConv, resolveConvTranspose, resolveMaxPool, type Window } from "../shape.js";
 import { describeShape } from "../tensor.js";
 import { isPlainObject } from "../values.js";
 import { resolveGlobalPool } from "../ops/global-pool.js";
 import { ACTIVATION_ATTRS, ACTIVATION_OPS, type ActivationOp, type ClipAttrs, type EluAttrs, type HardSigmoidAttrs, type LeakyReluAttrs, type SeluAttrs, activation } from "../ops/activations.js";
+import { LAYER_OPS, type LayerOpName } from "./layer-ops.js";
+import type { LayerAttrs } from "./layer-op.js";
 import {
   type AxisMap, IDENTITY, compose, cropMap, cropOffsetFromMap, relativeMap, toNumber, transposedWindowMap, windowMap,
 } from "./coord-map.js";
@@ -20,10 +22,12 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Types
 
-export type OpName = "Conv" | "ConvTranspose" | "Relu" | "MaxPool" | "Add" | "Crop" | "Dropout" | "Scale" | "Softmax" | "PRelu" | "GlobalAveragePool" | "GlobalMaxPool" | "AveragePool" | ActivationOp;
+/** The ops with their own cases in this file, net.ts and plan.ts. */
+type BuiltinOp = "Conv" | "ConvTranspose" | "Relu" | "MaxPool" | "Add" | "Crop" | "Dropout" | "Scale" | "Softmax" | "PRelu" | "GlobalAveragePool" | "GlobalMaxPool" | "AveragePool" | ActivationOp;
+export type OpName = BuiltinOp | LayerOpName;
 
-/** Every op a GraphSpec layer may use. */
-export const OPS: readonly OpName[] = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Crop", "Dropout", "Scale", "Softmax", "PRelu", "GlobalAveragePool", "GlobalMaxPool", "AveragePool", ...ACTIVATION_OPS];
+/** Every op a GraphSpec layer may use: the built-in layers, then the layer ops (layer-ops.ts). */
+export const OPS: readonly OpName[] = ["Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Crop", "Dropout", "Scale", "Softmax", "PRelu", "GlobalAveragePool", "GlobalMaxPool", "AveragePool", ...ACTIVATION_OPS, ...LAYER_OPS.keys() as Iterable<LayerOpName>];
 
 /**
  * How Net initialises a parameter that no weights file supplies (biases always start at 0):
@@ -101,7 +105,13 @@ export interface GlobalMaxPoolLayer { name: string; op: "GlobalMaxPool"; inputs:
 /** The mean over each window (ONNX AveragePool's attributes, countIncludePad among them). */
 export interface AveragePoolLayer { name: string; op: "AveragePool"; inputs: [string]; attrs: AveragePoolAttrs }
 
-export type LayerSpec = AveragePoolLayer | GlobalAveragePoolLayer | GlobalMaxPoolLayer | PreluLayer | ConvLayer | ConvTransposeLayer | MaxPoolLayer | ReluLayer | AddLayer | CropLayer | DropoutLayer | ScaleLayer | SoftmaxLayer | ActivationLayer;
+/**
+ * A layer op (src/nn/layer-ops.ts: Concat, Constant, …): `inputs` as many as the op takes, its
+ * attributes those of the op's public function (ONNX's, in camelCase).
+ */
+export interface GenericLayer { name: string; op: LayerOpName; inputs: string[]; attrs?: LayerAttrs }
+
+export type LayerSpec = GenericLayer | AveragePoolLayer | GlobalAveragePoolLayer | GlobalMaxPoolLayer | PreluLayer | ConvLayer | ConvTransposeLayer | MaxPoolLayer | ReluLayer | AddLayer | CropLayer | DropoutLayer | ScaleLayer | SoftmaxLayer | ActivationLayer;
 
 /** The graph input: its name and shape [N, C, H, W] (or [N, C, L]). */
 export interface GraphInput { name: string; shape: number[] }
@@ -114,7 +124,7 @@ export interface GraphSpec { input: GraphInput; output: string; layers: LayerSpe
 
 const WINDOW_ATTRS = ["kernelShape", "strides", "pads", "dilations", "group", "autoPad"];
 const PARAM_ATTRS = ["outChannels", "bias", "init", "trainable"];
-const ATTRS: Record<OpName, readonly string[]> = {
+const ATTRS: Record<BuiltinOp, readonly string[]> = {
   Conv: [...WINDOW_ATTRS, ...PARAM_ATTRS],
   ConvTranspose: [...WINDOW_ATTRS, "outputPadding", "outputShape", ...PARAM_ATTRS],
   MaxPool: ["kernelShape", "strides", "pads", "dilations", "autoPad", "ceilMode", "storageOrder"],
@@ -130,11 +140,11 @@ const ATTRS: Record<OpName, readonly string[]> = {
   AveragePool: ["kernelShape", "strides", "pads", "dilations", "autoPad", "ceilMode", "countIncludePad"],
   ...ACTIVATION_ATTRS,
 };
-const INPUT_COUNT: Record<OpName, number> = {
+const INPUT_COUNT: Record<BuiltinOp, number> = {
   Conv: 1, ConvTranspose: 1, MaxPool: 1, Relu: 1, Add: 2, Crop: 2, Dropout: 1, Scale: 1, Softmax: 1, PRelu: 1, GlobalAveragePool: 1, GlobalMaxPool: 1, AveragePool: 1,
   ...Object.fromEntries(ACTIVATION_OPS.map((op) => [op, 1])) as Record<ActivationOp, number>,
 };
-const INPUT_ROLES: Partial<Record<OpName, string>> = { Add: "[a, b]", Crop: "[x, like]" };
+const INPUT_ROLES: Partial<Record<BuiltinOp, string>> = { Add: "[a, b]", Crop: "[x, like]" };
 const INITS: readonly WeightInit[] = ["he", "xavier", "zeros", "bilinear"];
 
 function kind(v: unknown): string {
@@ -157,7 +167,23 @@ function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], wha
   }
 }
 
+/** Checks a layer op's attributes: names against its list, then its own check. */
+function checkLayerOpAttrs(op: LayerOpName, attrs: unknown, at: string): void {
+  const def = LAYER_OPS.get(op)!;
+  if (attrs !== undefined && !isPlainObject(attrs)) throw new AttributeError(`${at}: attrs: expected a plain object, got ${kind(attrs)}`);
+  const a = (attrs ?? {}) as LayerAttrs;
+  for (const key of Object.keys(a)) {
+    if (!def.attrs.includes(key)) throw new AttributeError(`${at}: attrs.${key}: unknown attribute; ${def.attrs.length ? `expected one of ${def.attrs.join(", ")}` : `${op} takes none`}`);
+  }
+  try {
+    def.check?.(a);
+  } catch (e) {
+    namedError(e, at);
+  }
+}
+
 function checkLayerAttrs(op: OpName, attrs: unknown, at: string): void {
+  if (LAYER_OPS.has(op)) return checkLayerOpAttrs(op as LayerOpName, attrs, at);
   if (attrs === undefined) {
     if (op === "Conv" || op === "ConvTranspose") throw new AttributeError(`${at}: attrs required (outChannels and kernelShape at least)`);
     if (op === "MaxPool" || op === "AveragePool") throw new AttributeError(`${at}: attrs required (kernelShape at least)`);
@@ -165,7 +191,7 @@ function checkLayerAttrs(op: OpName, attrs: unknown, at: string): void {
     return;
   }
   if (!isPlainObject(attrs)) throw new AttributeError(`${at}: attrs: expected a plain object, got ${kind(attrs)}`);
-  const allowed = ATTRS[op];
+  const allowed = ATTRS[op as BuiltinOp];
   for (const key of Object.keys(attrs)) {
     if (!allowed.includes(key)) {
       throw new AttributeError(`${at}: attrs.${key}: unknown attribute; ${allowed.length ? `expected one of ${allowed.join(", ")}` : `${op} takes none`}`);
@@ -252,10 +278,14 @@ export function validateGraph(spec: unknown): asserts spec is GraphSpec {
     }
     const op = layer.op as OpName;
     const inputs = layer.inputs;
-    const count = INPUT_COUNT[op];
-    if (!Array.isArray(inputs)) throw new AttributeError(`${at}: inputs: expected an array of ${count} name${count > 1 ? "s" : ""}, got ${inputs === undefined ? "nothing" : kind(inputs)}`);
-    if (inputs.length !== count) {
-      throw new AttributeError(`${at}: expected ${count} input${count > 1 ? `s ${INPUT_ROLES[op]}` : ""}, got ${inputs.length}${inputs.length ? ` (${inputs.map(kind).join(", ")})` : ""}`);
+    const def = LAYER_OPS.get(op);
+    const [min, max] = def === undefined ? [INPUT_COUNT[op as BuiltinOp], INPUT_COUNT[op as BuiltinOp]] : typeof def.inputs === "number" ? [def.inputs, def.inputs] : def.inputs;
+    const count = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+    const plural = max !== 1;
+    if (!Array.isArray(inputs)) throw new AttributeError(`${at}: inputs: expected an array of ${count} name${plural ? "s" : ""}, got ${inputs === undefined ? "nothing" : kind(inputs)}`);
+    if (inputs.length < min || inputs.length > max) {
+      const roles = def === undefined ? INPUT_ROLES[op as BuiltinOp] : def.roles;
+      throw new AttributeError(`${at}: expected ${count} input${plural ? `s${roles ? ` ${roles}` : ""}` : ""}, got ${inputs.length}${inputs.length ? ` (${inputs.map(kind).join(", ")})` : ""}`);
     }
     inputs.forEach((name: unknown, j: number) => {
       if (typeof name !== "string") throw new AttributeError(`${at}: inputs[${j}]: expected a layer name, got ${kind(name)}`);
@@ -274,14 +304,17 @@ export function validateGraph(spec: unknown): asserts spec is GraphSpec {
   }
 }
 
-/** Checks an input shape for the graph: [N, C, H, W] or [N, C, L] of positive integers; `name` names the argument. */
+/**
+ * Checks an input shape for the graph: positive integers (the layers check their own ranks: Conv
+ * wants [N, C, L] or [N, C, H, W], a Gemm [M, K]…); `name` names the argument.
+ */
 export function checkInputShape(shape: unknown, name: string): number[] {
-  if (!Array.isArray(shape)) throw new ShapeError(`${name}: expected [N, C, H, W] (or [N, C, L]), got ${shape === undefined ? "nothing" : kind(shape)}`);
+  if (!Array.isArray(shape)) throw new ShapeError(`${name}: expected [N, C, H, W] (or [N, C, L], or the dims the first layer takes), got ${shape === undefined ? "nothing" : kind(shape)}`);
   // Array.from reads a sparse array's holes as undefined (forEach would skip them)
   Array.from(shape as unknown[]).forEach((d, i) => {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 1 || d > INT_MAX) throw new ShapeError(`${name}[${i}]: expected a positive integer (at most ${INT_MAX}), got ${show(d)}`);
   });
-  if (shape.length < 3) throw new ShapeError(`${name}: expected [N, C, H, W] (or [N, C, L]), got ${describeShape(shape as number[])}`);
+  if (shape.length < 1) throw new ShapeError(`${name}: expected [N, C, H, W] (or [N, C, L], or the dims the first layer takes), got ${describeShape(shape as number[])}`);
   return shape.slice() as number[];
 }
 
@@ -300,7 +333,8 @@ export interface GraphAnalysis {
    * The coordinate map of every blob relative to the graph input, one per spatial axis:
    * blob coordinate = scale·input coordinate + shift (Caffe's convention, exact fractions).
    * An Add takes its first input's map (Caffe's walk likewise assumes the branches agree; in a
-   * well-formed FCN they do, which is what the Crops before each Add ensure).
+   * well-formed FCN they do, which is what the Crops before each Add ensure). A blob whose
+   * spatial grid is no longer its input's (a Reshape, a Flatten, a constant) has none.
    */
   coordinateMaps: Map<string, AxisMap[]>;
 }
@@ -338,7 +372,7 @@ export function splitParamAttrs(attrs: ConvLayerAttrs | ConvTransposeLayerAttrs)
 export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): GraphAnalysis {
   validateGraph(spec);
   const x0 = inputShape === undefined ? spec.input.shape.slice() : checkInputShape(inputShape, "inferShapes(inputShape)");
-  const rank = x0.length - 2;
+  const rank = Math.max(0, x0.length - 2);
   const shapes = new Map<string, number[]>([[spec.input.name, x0]]);
   const maps = new Map<string, AxisMap[]>([[spec.input.name, new Array<AxisMap>(rank).fill(IDENTITY)]]);
   const parameters = new Map<string, number[]>();
@@ -347,13 +381,26 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
   spec.layers.forEach((layer, index) => {
     const at = where(layer, index);
     const x = shapes.get(layer.inputs[0])!;
-    const xMap = maps.get(layer.inputs[0])!;
+    // a blob with no coordinate map (after a Reshape…) gives its consumers none either
+    const xMap = maps.get(layer.inputs[0]) ?? [];
+    const mapped = maps.has(layer.inputs[0]);
     let out: number[];
-    let map: AxisMap[] = xMap;
+    let map: AxisMap[] | undefined = mapped ? xMap : undefined;
     try {
-      switch (layer.op) {
+      const def = LAYER_OPS.get(layer.op);
+      if (def !== undefined) {
+        const a = (layer.attrs ?? {}) as LayerAttrs;
+        const ins = layer.inputs.map((n) => shapes.get(n)!);
+        out = def.shape(ins, a);
+        for (const [kind, shape] of Object.entries(def.params?.(a) ?? {})) parameters.set(`${layer.name}.${kind}`, shape);
+        const keeps = ins.length > 0 && mapped && (def.keepsCoordinates !== undefined
+          ? def.keepsCoordinates(ins, out, a)
+          : out.length === ins[0].length && out.slice(2).every((d, i) => d === ins[0][i + 2]));
+        map = keeps ? xMap : undefined;
+      } else switch (layer.op) {
         case "Conv": {
           const { onnx, outChannels, bias } = splitParamAttrs(layer.attrs);
+          checkSpatialRank(x.length - 2, layer.op === "Conv" ? "conv" : "convTranspose", `input "${layer.inputs[0]}" ${describeShape(x)}`);
           const group = typeof onnx.group === "number" ? onnx.group : 1;
           const kernel = readInts(onnx.kernelShape, x.length - 2, "attrs.kernelShape", 1, 1);
           const w = [outChannels, Math.max(1, Math.floor(x[1] / group)), ...kernel];
@@ -361,11 +408,12 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
           parameters.set(`${layer.name}.weight`, w);
           if (bias) parameters.set(`${layer.name}.bias`, [outChannels]);
           out = g.outShape;
-          map = layerWindowMaps(g.window, false).map((m, i) => compose(m, xMap[i]));
+          map = mapped ? layerWindowMaps(g.window, false).map((m, i) => compose(m, xMap[i])) : undefined;
           break;
         }
         case "ConvTranspose": {
           const { onnx, outChannels, bias } = splitParamAttrs(layer.attrs);
+          checkSpatialRank(x.length - 2, layer.op === "Conv" ? "conv" : "convTranspose", `input "${layer.inputs[0]}" ${describeShape(x)}`);
           const group = typeof onnx.group === "number" ? onnx.group : 1;
           if (Number.isInteger(group) && group >= 1 && outChannels % group !== 0) {
             throw new ShapeError(`attrs.outChannels ${outChannels} must be divisible by group ${group}`);
@@ -376,13 +424,13 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
           parameters.set(`${layer.name}.weight`, w);
           if (bias) parameters.set(`${layer.name}.bias`, [outChannels]);
           out = g.outShape;
-          map = layerWindowMaps(g.window, true).map((m, i) => compose(m, xMap[i]));
+          map = mapped ? layerWindowMaps(g.window, true).map((m, i) => compose(m, xMap[i])) : undefined;
           break;
         }
         case "MaxPool": case "AveragePool": {
           const g = layer.op === "MaxPool" ? resolveMaxPool(x, layer.attrs, "maxPool") : resolveAveragePool(x, layer.attrs, "averagePool");
           out = g.outShape;
-          map = layerWindowMaps(g.window, false).map((m, i) => compose(m, xMap[i]));
+          map = mapped ? layerWindowMaps(g.window, false).map((m, i) => compose(m, xMap[i])) : undefined;
           break;
         }
         case "Add": {
@@ -400,6 +448,9 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
             throw new ShapeError(`x "${xName}" ${describeShape(x)} and like "${likeName}" ${describeShape(like)} must have the same rank`);
           }
           const given = layer.attrs?.offsets;
+          if (given === undefined && (!mapped || !maps.has(likeName))) {
+            throw new ShapeError(`attrs.offsets: needed here: "${mapped ? likeName : xName}" comes from a layer that changes the spatial grid in a way coordinate maps do not follow (a Reshape, a Flatten…), so the offsets cannot be computed`);
+          }
           const offsets = given !== undefined
             ? readInts(given, x.length - 2, "attrs.offsets", 0, 0)
             : xMap.map((m, i) => cropOffsetFromMap(relativeMap(m, maps.get(likeName)![i]), i,
@@ -411,13 +462,13 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
           });
           cropOffsets.set(layer.name, offsets);
           out = [x[0], x[1], ...like.slice(2)];
-          map = offsets.map((o, i) => compose(cropMap(o), xMap[i]));
+          map = mapped ? offsets.map((o, i) => compose(cropMap(o), xMap[i])) : undefined;
           break;
         }
         case "GlobalAveragePool": case "GlobalMaxPool": {
           out = resolveGlobalPool(x, layer.op === "GlobalMaxPool" ? "globalMaxPool" : "globalAveragePool").outShape;
           // one window covering the whole plane: the output pixel sits at the plane's centre
-          map = x.slice(2).map((n, i) => compose(windowMap({ kernel: n, stride: 1, dilation: 1, padBegin: 0 }), xMap[i]));
+          map = mapped ? x.slice(2).map((n, i) => compose(windowMap({ kernel: n, stride: 1, dilation: 1, padBegin: 0 }), xMap[i])) : undefined;
           break;
         }
         case "PRelu":
@@ -431,8 +482,8 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
     } catch (e) {
       namedError(e, at);
     }
-    shapes.set(layer.name, out);
-    maps.set(layer.name, map);
+    shapes.set(layer.name, out!);
+    if (map !== undefined && map.length === Math.max(0, out!.length - 2)) maps.set(layer.name, map);
   });
   return { shapes, parameters, cropOffsets, coordinateMaps: maps };
 }

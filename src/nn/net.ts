@@ -17,7 +17,7 @@ import { runtime } from "../runtime/runtime.js";
 import { conv, convGradients } from "../ops/conv.js";
 import { convTranspose, convTransposeGradients } from "../ops/conv-transpose.js";
 import { relu, reluBackward } from "../ops/relu.js";
-import { activationBackward, activationForward } from "../ops/activations.js";
+import { type ActivationOp, activationBackward, activationForward } from "../ops/activations.js";
 import { prelu, preluBackward } from "../ops/prelu.js";
 import { globalAveragePool, globalAveragePoolBackward, globalMaxPool, globalMaxPoolBackward } from "../ops/global-pool.js";
 import { averagePool, averagePoolBackward } from "../ops/average-pool.js";
@@ -27,9 +27,11 @@ import { crop, cropBackward } from "../ops/crop.js";
 import { softmax, softmaxBackward } from "./loss.js";
 import { bilinearWeights, bilinearWeightsDense } from "./bilinear.js";
 import { RandomStream } from "../random.js";
-import { type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, checkInputShape, splitParamAttrs, validateGraph } from "./graph.js";
+import { type ActivationLayer, type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, checkInputShape, splitParamAttrs, validateGraph } from "./graph.js";
 import { floatsChecksum } from "./checksum.js";
 import { NetPlan } from "./plan.js";
+import { LAYER_OPS } from "./layer-ops.js";
+import type { LayerAttrs, LayerOp } from "./layer-op.js";
 import { readNetOptions, readWeights } from "./net-arguments.js";
 import { type OnnxOptions, onnxToGraph } from "../onnx/to-graph.js";
 import { graphToOnnx } from "../onnx/from-graph.js";
@@ -81,8 +83,24 @@ interface Saved {
 export class Net {
   /** The spec with every Crop's offsets filled in. */
   readonly spec: GraphSpec;
-  /** True: Dropout drops (training); false: it is the identity (inference). */
-  training = false;
+  private isTraining = false;
+
+  /**
+   * True: Dropout drops and run() keeps what backward() needs (training); false: Dropout is the
+   * identity (inference). Setting it true on a net with a layer that has no gradient (ArgMax…) is
+   * an UnsupportedError naming the layer.
+   */
+  get training(): boolean {
+    return this.isTraining;
+  }
+
+  set training(on: boolean) {
+    if (on) {
+      const stuck = this.spec.layers.find((l) => { const d = LAYER_OPS.get(l.op); return d !== undefined && d.backward === undefined; });
+      if (stuck !== undefined) throw new UnsupportedError(`Net.training: layer "${stuck.name}" (${stuck.op}) has no gradient, so this net cannot be trained`);
+    }
+    this.isTraining = on === true;
+  }
   /** Milliseconds each layer took in the last run(). */
   readonly timings = new Map<string, number>();
   private readonly params = new Map<string, Tensor>();
@@ -119,6 +137,21 @@ export class Net {
       if (!analysis.parameters.has(name)) throw new ShapeError(`Net.fromGraph(weights): "${name}" is not a parameter of this graph (it has ${[...analysis.parameters.keys()].join(", ") || "none"})`);
     }
     for (const layer of spec.layers) {
+      const def = LAYER_OPS.get(layer.op);
+      if (def?.params !== undefined) {
+        const attrs = (layer.attrs ?? {}) as LayerAttrs;
+        for (const kind of Object.keys(def.params(attrs))) {
+          const name = `${layer.name}.${kind}`, shape = analysis.parameters.get(name)!;
+          const given = weights.get(name);
+          if (given !== undefined && (given.shape.length !== shape.length || given.shape.some((d, i) => d !== shape[i]))) {
+            throw new ShapeError(`Net.fromGraph(weights): "${name}" should be ${describeShape(shape)}, got ${describeShape(given.shape)}`);
+          }
+          // own copy (training updates it in place); a layer op's parameter nobody gives starts at 0
+          this.params.set(name, tensor(given === undefined ? new Float32Array(shape.reduce((a, b) => a * b, 1)) : Float32Array.from(given.data), shape));
+          if (attrs.trainable !== undefined ? attrs.trainable === false : def.trainable !== true) this.frozen.add(name);
+        }
+        continue;
+      }
       if (layer.op !== "Conv" && layer.op !== "ConvTranspose" && layer.op !== "PRelu") continue;
       const init = layer.op === "PRelu" ? null : layer.attrs.init ?? "he";
       for (const kind of ["weight", "bias"] as const) {
@@ -362,7 +395,15 @@ export class Net {
     return this.saved;
   }
 
-  private forward(layer: LayerSpec, [x, second]: Tensor[]): { output: Tensor; mask?: Float32Array } {
+  /** A layer op's parameters by kind. */
+  private opParams(layer: LayerSpec, def: LayerOp): Record<string, Tensor> {
+    return Object.fromEntries(Object.keys(def.params?.((layer.attrs ?? {}) as LayerAttrs) ?? {}).map((kind) => [kind, this.params.get(`${layer.name}.${kind}`) as Tensor]));
+  }
+
+  private forward(layer: LayerSpec, inputs: Tensor[]): { output: Tensor; mask?: Float32Array } {
+    const [x, second] = inputs;
+    const def = LAYER_OPS.get(layer.op);
+    if (def !== undefined) return { output: def.forward(inputs, (layer.attrs ?? {}) as LayerAttrs, this.opParams(layer, def)) };
     switch (layer.op) {
       case "Conv": {
         const { onnx, bias } = splitParamAttrs(layer.attrs);
@@ -382,7 +423,7 @@ export class Net {
       case "GlobalAveragePool": return { output: globalAveragePool(x) };
       case "GlobalMaxPool": return { output: globalMaxPool(x) };
       case "AveragePool": return { output: averagePool(x, layer.attrs) };
-      default: return { output: activationForward(layer.op, x, layer.attrs) };
+      default: return { output: activationForward(layer.op as ActivationOp, x, layer.attrs as ActivationLayer["attrs"]) };
       case "Dropout": {
         if (!this.training) return { output: x };
         const ratio = layer.attrs?.ratio ?? 0.5;
@@ -437,6 +478,16 @@ export class Net {
       const s = saved.get(layer.name) as Saved;
       const dy = tensor(g, s.output.shape.slice());
       const [x] = s.inputs;
+      const def = LAYER_OPS.get(layer.op);
+      if (def !== undefined) {
+        if (def.backward === undefined) throw new UnsupportedError(`Net.backward: layer "${layer.name}" (${layer.op}) has no gradient`);
+        const r = def.backward(dy, s.inputs, s.output, (layer.attrs ?? {}) as LayerAttrs, this.opParams(layer, def));
+        r.inputs.forEach((dx, i) => { if (dx !== null) accumulate(layer.inputs[i], dx); });
+        for (const [kind, dp] of Object.entries(r.params ?? {})) {
+          if (!this.frozen.has(`${layer.name}.${kind}`)) paramGrads.set(`${layer.name}.${kind}`, dp);
+        }
+        continue;
+      }
       switch (layer.op) {
         case "Conv":
         case "ConvTranspose": {
@@ -467,7 +518,7 @@ export class Net {
           if (!this.frozen.has(`${layer.name}.weight`)) paramGrads.set(`${layer.name}.weight`, dslope);
           break;
         }
-        default: accumulate(layer.inputs[0], activationBackward(layer.op, dy, x, layer.attrs)); break;
+        default: accumulate(layer.inputs[0], activationBackward(layer.op as ActivationOp, dy, x, layer.attrs as ActivationLayer["attrs"])); break;
         case "Dropout": {
           if (s.mask === undefined) { accumulate(layer.inputs[0], dy); break; }
           const dx = new Float32Array(g.length);

@@ -25,11 +25,13 @@ import { planConvGradients, runConvGradients } from "../ops/conv-gradients.js";
 import { resolveCrop } from "../ops/crop.js";
 import { product, runWindowKernel, withArena } from "../ops/run.js";
 import { softmax, softmaxBackward } from "./loss.js";
-import { activation, mapActivation, mapActivationBackward } from "../ops/activations.js";
+import { type ActivationOp, activation, mapActivation, mapActivationBackward } from "../ops/activations.js";
 import { preluBackwardInto, preluInto, resolvePrelu } from "../ops/prelu.js";
 import { globalAveragePoolBackwardInto, globalAveragePoolInto, globalMaxPoolBackwardInto, globalMaxPoolInto, resolveGlobalPool } from "../ops/global-pool.js";
 import { averagePoolBackwardInto, averagePoolInto, resolveAveragePoolGeometry } from "../ops/average-pool.js";
 import { type GraphSpec, type LayerSpec, splitParamAttrs } from "./graph.js";
+import { LAYER_OPS } from "./layer-ops.js";
+import type { LayerAttrs, LayerOp } from "./layer-op.js";
 
 interface Block {
   ptr: number;
@@ -147,9 +149,38 @@ export class NetPlan implements Evictable {
     return this.grads.has(blob);
   }
 
+  /**
+   * A layer op (layer-op.ts) on resident blocks: its public op function on copies of the input
+   * blocks, the result written to the output block; backward likewise. The op-by-op path calls the
+   * same functions, so both agree bit for bit.
+   */
+  private opStep(layer: LayerSpec, def: LayerOp): Step {
+    const attrs = (layer.attrs ?? {}) as LayerAttrs;
+    const y = this.blobs.get(layer.name) as Block;
+    const kinds = Object.keys(def.params?.(attrs) ?? {});
+    const params = () => Object.fromEntries(kinds.map((k) => [k, this.read(this.params.get(`${layer.name}.${k}`) as Block)]));
+    const inputs = () => layer.inputs.map((name) => this.read(this.blobs.get(name) as Block));
+    return {
+      layer,
+      forward: () => this.write(y, def.forward(inputs(), attrs, params())),
+      backward: () => {
+        const r = def.backward!(this.read(this.grads.get(layer.name) as Block), inputs(), this.read(y), attrs, params());
+        r.inputs.forEach((dx, i) => {
+          if (dx !== null) this.toInput(layer.inputs[i], (to) => this.rt.arena.f32(to, dx.data.length).set(dx.data));
+        });
+        for (const [kind, dp] of Object.entries(r.params ?? {})) {
+          const g = this.paramGrads.get(`${layer.name}.${kind}`);
+          if (g !== undefined) this.rt.arena.f32(g.ptr, g.size).set(dp.data);
+        }
+      },
+    };
+  }
+
   /** The closures that run `layer` on resident blocks; geometry resolved here, once. */
   private step(layer: LayerSpec): Step {
     const rt = this.rt;
+    const def = LAYER_OPS.get(layer.op);
+    if (def !== undefined) return this.opStep(layer, def);
     const x = this.blobs.get(layer.inputs[0]) as Block;
     const y = this.blobs.get(layer.name) as Block;
     const dy = (): Block => this.grads.get(layer.name) as Block;
@@ -276,7 +307,7 @@ export class NetPlan implements Evictable {
       }
       default: {
         // an activation: the loops of its op function, on views of the resident blocks
-        const p = activation(layer.op, layer.attrs, layer.op);
+        const p = activation(layer.op as ActivationOp, layer.attrs, layer.op);
         const view = (ptr: number) => rt.arena.f32(ptr, x.size);
         return {
           layer,
@@ -393,9 +424,8 @@ export class NetPlan implements Evictable {
       const { layer, backward } = this.steps[i];
       if (!this.written.has(layer.name)) continue; // does not reach the output
       backward();
-      for (const kind of ["weight", "bias"]) {
-        const g = this.paramGrads.get(`${layer.name}.${kind}`);
-        if (g !== undefined) out.set(`${layer.name}.${kind}`, this.read(g));
+      for (const [name, g] of this.paramGrads) {
+        if (name.startsWith(`${layer.name}.`) && !name.slice(layer.name.length + 1).includes(".")) out.set(name, this.read(g));
       }
     }
     return out;

@@ -10,6 +10,8 @@ import type { Tensor } from "../tensor.js";
 import { type AveragePoolLayer, type GraphSpec, type LayerSpec, analyzeGraph, splitParamAttrs } from "../nn/graph.js";
 import { AttrType, DataType } from "./proto.js";
 import { WireWriter } from "./wire-writer.js";
+import type { ExportContext, OnnxAttrs } from "./op-mapping.js";
+import { WRITERS } from "./op-mappings.js";
 
 /** ModelProto.ir_version written (ONNX 1.10's IR; onnxruntime and every importer since 2021 read it). */
 export const EXPORT_IR_VERSION = 8;
@@ -17,7 +19,7 @@ export const EXPORT_IR_VERSION = 8;
 /** One ONNX node to write: op type, inputs, output, attributes (ints, floats, or an int). */
 /** A float attribute (a bare number is written as an int). */
 interface Float { float: number }
-interface OnnxNode { op: string; inputs: string[]; output: string; attrs: Record<string, number | number[] | Float> }
+interface OnnxNode { op: string; inputs: string[]; output: string; attrs: OnnxAttrs }
 /** One initializer: float32 (raw_data) or int64 (for Slice's inputs). */
 interface Initializer { name: string; dims: number[]; floats?: Float32Array; ints?: number[] }
 
@@ -53,123 +55,147 @@ function windowAttributes(w: Window, padsEnd = w.padsEnd): Record<string, number
  */
 export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>): Uint8Array {
   const { shapes, cropOffsets } = analyzeGraph(spec);
-  const alias = new Map<string, string>(); // a Dropout's name → the tensor it passes on
-  const tensorOf = (blob: string): string => alias.get(blob) ?? blob;
-  const windows = new Map<string, Window>(), ceil = new Set<string>();
-  const nodes: OnnxNode[] = [];
-  const inits: Initializer[] = [];
-  // ONNX names every tensor once: an initializer named like a layer ("c.weight" may be a layer's
-  // name too) or the input gets a suffix
-  const taken = new Set([spec.input.name, ...spec.layers.map((l) => l.name)]);
-  const initializer = (t: Omit<Initializer, "name">, name: string): string => {
-    let unique = name;
-    for (let k = 1; taken.has(unique); k++) unique = `${name}_${k}`;
-    taken.add(unique);
-    inits.push({ name: unique, ...t });
-    return unique;
-  };
-  const weight = (layer: string, kind: "weight" | "bias"): string => {
-    const t = params.get(`${layer}.${kind}`)!;
-    return initializer({ dims: t.shape.slice(), floats: t.data }, `${layer}.${kind}`);
-  };
-
-  for (const layer of spec.layers) {
-    const inputs = layer.inputs.map(tensorOf);
-    const x = shapes.get(layer.inputs[0])!;
-    const node = (op: string, extra: string[] = [], attrs: OnnxNode["attrs"] = {}): void => {
-      nodes.push({ op, inputs: [...inputs, ...extra], output: layer.name, attrs });
-    };
-    switch (layer.op) {
-      case "Conv": case "ConvTranspose": {
-        const { onnx, bias } = splitParamAttrs(layer.attrs);
-        const w = params.get(`${layer.name}.weight`)!.shape;
-        const transposed = layer.op === "ConvTranspose";
-        const g = (transposed ? resolveConvTranspose : resolveConv)(x, w, null, onnx);
-        const extra = [weight(layer.name, "weight"), ...(bias ? [weight(layer.name, "bias")] : [])];
-        if (!transposed) { node("Conv", extra, { ...windowAttributes(g.window), group: g.group }); break; }
-        // a negative end pad (outputShape / SAME beyond the full size) is output padding in ONNX
-        const outputPadding = ((onnx.outputPadding ?? 0) as number | number[]);
-        const op = g.window.padsEnd.map((p, i) => (Array.isArray(outputPadding) ? outputPadding[i] : outputPadding) + Math.max(0, -p));
-        if (g.window.padsBegin.some((p) => p < 0)) {
-          throw new UnsupportedError(`net.toOnnx: layer "${layer.name}" (ConvTranspose) resolves to negative begin pads [${g.window.padsBegin.join(", ")}], which ONNX's pads cannot express`);
-        }
-        node("ConvTranspose", extra, { ...windowAttributes(g.window, g.window.padsEnd.map((p) => Math.max(0, p))), group: g.group, output_padding: op });
-        break;
-      }
-      case "MaxPool": case "AveragePool": {
-        const isMax = layer.op === "MaxPool";
-        const { window } = isMax ? resolveMaxPool(x, layer.attrs) : resolveAveragePool(x, layer.attrs);
-        windows.set(layer.name, window);
-        const ceilMode = layer.attrs.ceilMode === true || layer.attrs.ceilMode === 1;
-        const attrs: OnnxNode["attrs"] = { kernel_shape: window.kernel, strides: window.strides, pads: [...window.padsBegin, ...window.padsEnd] };
-        // VALID ignores ceilMode (the ONNX text); resolved pads are 0 then, so the floor size is written
-        if (ceilMode && layer.attrs.autoPad !== "VALID") { attrs.ceil_mode = 1; ceil.add(layer.name); }
-        if (window.dilations.some((d) => d !== 1)) attrs.dilations = window.dilations;
-        if (!isMax && readFlag((layer as AveragePoolLayer).attrs.countIncludePad, "countIncludePad")) attrs.count_include_pad = 1;
-        node(layer.op, [], attrs);
-        break;
-      }
-      case "Relu": case "GlobalAveragePool": case "GlobalMaxPool": node(layer.op); break;
-      case "Sigmoid": case "Tanh": case "Softplus": case "HardSwish": node(layer.op); break;
-      case "LeakyRelu": case "Elu": case "Selu": case "HardSigmoid": case "Clip": {
-        // the attributes given (absent ones are ONNX's defaults, which are the op's); Clip's bounds
-        // become inputs below when the opset is 11 or more
-        const attrs: OnnxNode["attrs"] = {};
-        for (const [key, v] of Object.entries(layer.attrs ?? {})) if (typeof v === "number") attrs[key] = { float: v };
-        node(layer.op, [], attrs);
-        break;
-      }
-      case "PRelu": {
-        // the slope [C] (or [1]) broadcasts from the right in ONNX (opset ≥ 7): as [C, 1, …] it meets the channel axis
-        const slope = params.get(`${layer.name}.weight`)!;
-        const dims = slope.shape[0] === 1 ? [1] : [slope.shape[0], ...x.slice(2).map(() => 1)];
-        node("PRelu", [initializer({ dims, floats: slope.data }, `${layer.name}.weight`)]);
-        break;
-      }
-      case "Add": node("Add"); break;
-      case "Softmax": node("Softmax", [], { axis: 1 }); break;
-      case "Scale":
-        node("Mul", [initializer({ dims: [], floats: Float32Array.of(layer.attrs.scale) }, `${layer.name}.scale`)]);
-        break;
-      case "Dropout": alias.set(layer.name, inputs[0]); break; // inference: the identity
-      case "Crop": {
-        const offsets = cropOffsets.get(layer.name)!, size = shapes.get(layer.name)!.slice(2);
-        const axes = offsets.map((_, i) => i + 2), ends = offsets.map((o, i) => o + size[i]);
-        nodes.push({ op: "Slice", inputs: [inputs[0]], output: layer.name, attrs: { starts: offsets, ends, axes } }); // resolved into inputs below when opset ≥ 10
-        break;
-      }
-      default:
-        throw new UnsupportedError(`net.toOnnx: layer "${(layer as LayerSpec).name}" has op ${(layer as LayerSpec).op}, which the ONNX export does not write yet`);
-    }
-  }
-  const opset = pickOpset(spec.layers, windows, ceil);
-  if (opset >= 10) {
-    // Slice-10 takes starts, ends and axes as int64 inputs instead of attributes
-    for (const n of nodes) {
-      if (n.op !== "Slice") continue;
-      for (const key of ["starts", "ends", "axes"]) {
-        const values = n.attrs[key] as number[];
-        n.inputs.push(initializer({ dims: [values.length], ints: values }, `${n.output}.${key}`));
-      }
-      n.attrs = {};
-    }
-  }
-  if (opset >= 11) {
-    // Clip-11 takes min and max as optional scalar inputs instead of attributes ("" skips one)
-    for (const n of nodes) {
-      if (n.op !== "Clip") continue;
-      const [min, max] = (["min", "max"] as const).map((key) => {
-        const v = (n.attrs[key] as Float | undefined)?.float;
-        return v === undefined ? undefined : initializer({ dims: [], floats: Float32Array.of(v) }, `${n.output}.${key}`);
-      });
-      if (min !== undefined || max !== undefined) n.inputs.push(min ?? "");
-      if (max !== undefined) n.inputs.push(max);
-      n.attrs = {};
-    }
-  }
-  // a graph output that a Dropout only passed on gets an Identity, so the output keeps its name
-  if (alias.has(spec.output)) nodes.push({ op: "Identity", inputs: [tensorOf(spec.output)], output: spec.output, attrs: {} });
+  // two passes: the first finds the opset (the built-in layers' windows, the layer ops' minOpset),
+  // the second writes every node for it
+  const dry = emit(0);
+  let opset = pickOpset(spec.layers, dry.windows, dry.ceil);
+  const shapeOf = (blob: string): number[] => shapes.get(blob)!.slice();
+  for (const layer of spec.layers) opset = Math.max(opset, WRITERS.get(layer.op)?.minOpset?.(layer, shapeOf) ?? 7);
+  const { nodes, inits } = emit(opset);
   return writeModel(spec, shapes, nodes, inits, opset);
+
+  /** The nodes and initializers for `opset` (0: a dry run that only collects the windows). */
+  function emit(opset: number) {
+    const alias = new Map<string, string>(); // a Dropout's name → the tensor it passes on
+    const tensorOf = (blob: string): string => alias.get(blob) ?? blob;
+    const windows = new Map<string, Window>(), ceil = new Set<string>();
+    const nodes: OnnxNode[] = [];
+    const inits: Initializer[] = [];
+    // ONNX names every tensor once: an initializer named like a layer ("c.weight" may be a layer's
+    // name too) or the input gets a suffix
+    const taken = new Set([spec.input.name, ...spec.layers.map((l) => l.name)]);
+    const initializer = (t: Omit<Initializer, "name">, name: string): string => {
+      let unique = name;
+      for (let k = 1; taken.has(unique); k++) unique = `${name}_${k}`;
+      taken.add(unique);
+      inits.push({ name: unique, ...t });
+      return unique;
+    };
+    const exportContext: ExportContext = {
+      opset,
+      tensorOf,
+      shapeOf: (blob) => shapes.get(blob)!.slice(),
+      param: (name) => params.get(name)!,
+      initializer,
+      node: (op, inputs, output, attrs = {}) => { nodes.push({ op, inputs, output, attrs }); },
+      alias: (blob, t) => { alias.set(blob, t); },
+    };
+    const weight = (layer: string, kind: "weight" | "bias"): string => {
+      const t = params.get(`${layer}.${kind}`)!;
+      return initializer({ dims: t.shape.slice(), floats: t.data }, `${layer}.${kind}`);
+    };
+
+    for (const layer of spec.layers) {
+      const inputs = layer.inputs.map(tensorOf);
+      const x = shapes.get(layer.inputs[0])!;
+      const node = (op: string, extra: string[] = [], attrs: OnnxNode["attrs"] = {}): void => {
+        nodes.push({ op, inputs: [...inputs, ...extra], output: layer.name, attrs });
+      };
+      switch (layer.op) {
+        case "Conv": case "ConvTranspose": {
+          const { onnx, bias } = splitParamAttrs(layer.attrs);
+          const w = params.get(`${layer.name}.weight`)!.shape;
+          const transposed = layer.op === "ConvTranspose";
+          const g = (transposed ? resolveConvTranspose : resolveConv)(x, w, null, onnx);
+          const extra = [weight(layer.name, "weight"), ...(bias ? [weight(layer.name, "bias")] : [])];
+          if (!transposed) { node("Conv", extra, { ...windowAttributes(g.window), group: g.group }); break; }
+          // a negative end pad (outputShape / SAME beyond the full size) is output padding in ONNX
+          const outputPadding = ((onnx.outputPadding ?? 0) as number | number[]);
+          const op = g.window.padsEnd.map((p, i) => (Array.isArray(outputPadding) ? outputPadding[i] : outputPadding) + Math.max(0, -p));
+          if (g.window.padsBegin.some((p) => p < 0)) {
+            throw new UnsupportedError(`net.toOnnx: layer "${layer.name}" (ConvTranspose) resolves to negative begin pads [${g.window.padsBegin.join(", ")}], which ONNX's pads cannot express`);
+          }
+          node("ConvTranspose", extra, { ...windowAttributes(g.window, g.window.padsEnd.map((p) => Math.max(0, p))), group: g.group, output_padding: op });
+          break;
+        }
+        case "MaxPool": case "AveragePool": {
+          const isMax = layer.op === "MaxPool";
+          const { window } = isMax ? resolveMaxPool(x, layer.attrs) : resolveAveragePool(x, layer.attrs);
+          windows.set(layer.name, window);
+          const ceilMode = layer.attrs.ceilMode === true || layer.attrs.ceilMode === 1;
+          const attrs: OnnxNode["attrs"] = { kernel_shape: window.kernel, strides: window.strides, pads: [...window.padsBegin, ...window.padsEnd] };
+          // VALID ignores ceilMode (the ONNX text); resolved pads are 0 then, so the floor size is written
+          if (ceilMode && layer.attrs.autoPad !== "VALID") { attrs.ceil_mode = 1; ceil.add(layer.name); }
+          if (window.dilations.some((d) => d !== 1)) attrs.dilations = window.dilations;
+          if (!isMax && readFlag((layer as AveragePoolLayer).attrs.countIncludePad, "countIncludePad")) attrs.count_include_pad = 1;
+          node(layer.op, [], attrs);
+          break;
+        }
+        case "Relu": case "GlobalAveragePool": case "GlobalMaxPool": node(layer.op); break;
+        case "Sigmoid": case "Tanh": case "Softplus": case "HardSwish": node(layer.op); break;
+        case "LeakyRelu": case "Elu": case "Selu": case "HardSigmoid": case "Clip": {
+          // the attributes given (absent ones are ONNX's defaults, which are the op's); Clip's bounds
+          // become inputs below when the opset is 11 or more
+          const attrs: OnnxNode["attrs"] = {};
+          for (const [key, v] of Object.entries(layer.attrs ?? {})) if (typeof v === "number") attrs[key] = { float: v };
+          node(layer.op, [], attrs);
+          break;
+        }
+        case "PRelu": {
+          // the slope [C] (or [1]) broadcasts from the right in ONNX (opset ≥ 7): as [C, 1, …] it meets the channel axis
+          const slope = params.get(`${layer.name}.weight`)!;
+          const dims = slope.shape[0] === 1 ? [1] : [slope.shape[0], ...x.slice(2).map(() => 1)];
+          node("PRelu", [initializer({ dims, floats: slope.data }, `${layer.name}.weight`)]);
+          break;
+        }
+        case "Add": node("Add"); break;
+        case "Softmax": node("Softmax", [], { axis: 1 }); break;
+        case "Scale":
+          node("Mul", [initializer({ dims: [], floats: Float32Array.of(layer.attrs.scale) }, `${layer.name}.scale`)]);
+          break;
+        case "Dropout": alias.set(layer.name, inputs[0]); break; // inference: the identity
+        case "Crop": {
+          const offsets = cropOffsets.get(layer.name)!, size = shapes.get(layer.name)!.slice(2);
+          const axes = offsets.map((_, i) => i + 2), ends = offsets.map((o, i) => o + size[i]);
+          nodes.push({ op: "Slice", inputs: [inputs[0]], output: layer.name, attrs: { starts: offsets, ends, axes } }); // resolved into inputs below when opset ≥ 10
+          break;
+        }
+        default: {
+          const mapping = WRITERS.get(layer.op);
+          if (mapping?.write === undefined) throw new UnsupportedError(`net.toOnnx: layer "${(layer as LayerSpec).name}" has op ${(layer as LayerSpec).op}, which the ONNX export does not write yet`);
+          if (opset === 0) break; // the dry run only looks for the opset
+          mapping.write(layer, exportContext);
+        }
+      }
+    }
+    if (opset >= 10) {
+      // Slice-10 takes starts, ends and axes as int64 inputs instead of attributes
+      for (const n of nodes) {
+        if (n.op !== "Slice" || n.attrs.starts === undefined) continue; // a Crop's Slice, written with attributes above
+        for (const key of ["starts", "ends", "axes"]) {
+          const values = n.attrs[key] as number[];
+          n.inputs.push(initializer({ dims: [values.length], ints: values }, `${n.output}.${key}`));
+        }
+        n.attrs = {};
+      }
+    }
+    if (opset >= 11) {
+      // Clip-11 takes min and max as optional scalar inputs instead of attributes ("" skips one)
+      for (const n of nodes) {
+        if (n.op !== "Clip") continue;
+        const [min, max] = (["min", "max"] as const).map((key) => {
+          const v = (n.attrs[key] as Float | undefined)?.float;
+          return v === undefined ? undefined : initializer({ dims: [], floats: Float32Array.of(v) }, `${n.output}.${key}`);
+        });
+        if (min !== undefined || max !== undefined) n.inputs.push(min ?? "");
+        if (max !== undefined) n.inputs.push(max);
+        n.attrs = {};
+      }
+    }
+    // a graph output that a Dropout only passed on gets an Identity, so the output keeps its name
+    if (alias.has(spec.output)) nodes.push({ op: "Identity", inputs: [tensorOf(spec.output)], output: spec.output, attrs: {} });
+    return { nodes, inits, windows, ceil };
+  }
 }
 
 function writeTensor(w: WireWriter, t: Initializer): void {
@@ -200,9 +226,12 @@ function writeNode(w: WireWriter, n: OnnxNode): void {
   for (const [name, v] of Object.entries(n.attrs)) {
     w.message(5, (a) => {
       a.string(1, name);
+      // AttributeProto: f = 2, i = 3, s = 4, floats = 7, ints = 8, type = 20
       if (Array.isArray(v)) { a.packedVarints(8, v); a.varint(20, AttrType.INTS); }
-      else if (typeof v === "object") { a.float32(2, v.float); a.varint(20, AttrType.FLOAT); }
-      else { a.varint(3, v); a.varint(20, AttrType.INT); }
+      else if (typeof v === "number") { a.varint(3, v); a.varint(20, AttrType.INT); }
+      else if ("float" in v) { a.float32(2, v.float); a.varint(20, AttrType.FLOAT); }
+      else if ("floats" in v) { a.packedFloats(7, v.floats); a.varint(20, AttrType.FLOATS); }
+      else { a.string(4, v.string); a.varint(20, AttrType.STRING); }
     });
   }
 }

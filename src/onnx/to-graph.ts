@@ -7,7 +7,7 @@
 // Every node it cannot map is collected and reported at once in one UnsupportedError; nothing
 // touches wasm memory here, so an error leaves nothing half-built.
 import { checkAttrNames } from "../attrs.js";
-import { AttributeError, OnnxFormatError, UnsupportedError } from "../errors.js";
+import { AttributeError, FcnWasmError, OnnxFormatError, UnsupportedError } from "../errors.js";
 import { type Tensor, tensor } from "../tensor.js";
 import { isPlainObject } from "../values.js";
 import type { ActivationLayer, GraphSpec, LayerSpec } from "../nn/graph.js";
@@ -18,6 +18,9 @@ import { sliceAsCrop } from "./slice-to-crop.js";
 import { activationLayerAttrs } from "./activation-attrs.js";
 import { DataType, type ModelProto, type NodeProto, readModel } from "./proto.js";
 import type { ExternalData } from "./tensor-data.js";
+import { inferShapes } from "../nn/graph.js";
+import type { ImportContext } from "./op-mapping.js";
+import { READERS } from "./op-mappings.js";
 
 /** Options of Net.fromOnnx. */
 export interface OnnxOptions {
@@ -121,7 +124,6 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
   if (input.elemType !== DataType.FLOAT) report.general.push(`graph input "${input.name}" has element type ${input.elemType}; Net runs float32 (1)`);
   const shape = (input.shape ?? []).map((d, i) => (typeof d === "number" && d > 0 ? d : i === 0 ? 1 : NaN)); // a symbolic batch binds to 1
   if (input.shape === null || shape.some(Number.isNaN)) report.general.push(`graph input "${input.name}" has dynamic or unknown dims [${(input.shape ?? []).map(String).join(", ")}] (only the batch dim may be symbolic yet)`);
-  else if (shape.length !== 3 && shape.length !== 4) report.general.push(`graph input "${input.name}" is ${shape.length}-D [${shape.join(", ")}]; Net runs [N, C, L] or [N, C, H, W] (other ranks are not done yet)`);
 
   const blobs = new Map<string, string>([[input.name, input.name]]); // ONNX tensor → Net blob
   const producer = new Map<string, LayerSpec>();                       // Net blob → the layer writing it
@@ -130,6 +132,25 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
   const failed = new Set<string>();                                    // outputs of nodes not mapped
   const soleConvOutputs = new Set<string>();                           // ONNX tensors a fold may absorb (a conv's only use)
   const layers: LayerSpec[] = [];
+  const extraWeights = new Map<string, Tensor>();                      // parameters of layers the op mappings push
+  const constantBlobs = new Map<string, string>();                     // ONNX constant → the Constant layer made for it
+  const names = new Set<string>([input.name, ...graph.node.flatMap((n) => n.output), ...constants.keys()]);
+  const fresh = (base: string): string => {
+    let name = base;
+    for (let k = 1; names.has(name); k++) name = `${base}_${k}`;
+    names.add(name);
+    return name;
+  };
+  let shapeCache: { count: number; shapes: Map<string, number[]> } | null = null;
+  /** Every blob's shape for the declared input (computed when a mapping asks, kept until a layer is added). */
+  const shapeOf = (blob: string): number[] => {
+    if (shapeCache === null || shapeCache.count !== layers.length) {
+      shapeCache = { count: layers.length, shapes: layers.length ? inferShapes({ input: { name: input.name, shape }, output: layers[layers.length - 1].name, layers }) : new Map([[input.name, shape]]) };
+    }
+    const s = shapeCache.shapes.get(blob);
+    if (s === undefined) throw new Error(`internal: no shape for blob "${blob}"`);
+    return s.slice();
+  };
 
   /** The single-use conv layer writing ONNX tensor `name`, or a reason it is not one. */
   const foldableConv = (name: string): ConvParams | string => {
@@ -312,9 +333,49 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         foldInto(node.input[side], conv, new Float64Array(M).fill(1), shift);
         return passOn(node.input[side]);
       }
-      default:
-        return "";
+      default: {
+        const mapping = READERS.get(node.opType);
+        if (mapping?.read === undefined) return "";
+        if (attrs.problems.length) return attrs.problems.join(", ");
+        try {
+          return mapping.read(context(node, attrs));
+        } catch (e) {
+          if (e instanceof FcnWasmError) return e.message; // e.g. shapes that do not fit: reported with the node
+          throw e;
+        }
+      }
     }
+  }
+
+  /** The ImportContext an op mapping (op-mapping.ts) works through. */
+  function context(node: NodeProto, attrs: NodeAttributes): ImportContext {
+    const has = (i: number): boolean => Boolean(node.input[i]);
+    return {
+      opset, node, attrs, has, shapeOf, fresh,
+      constant: (i) => (has(i) ? constants.get(node.input[i]) : undefined),
+      activation: (i) => (has(i) ? blobs.get(node.input[i]) : undefined),
+      operand(i) {
+        if (!has(i)) return undefined;
+        const name = node.input[i];
+        const blob = blobs.get(name) ?? constantBlobs.get(name);
+        if (blob !== undefined) return blob;
+        const c = constants.get(name);
+        if (c === undefined) throw new UnsupportedError(`input "${name}" is neither an activation of the first graph input nor a constant`);
+        const layer = fresh(name);
+        layers.push({ name: layer, op: "Constant", inputs: [], attrs: { shape: c.dims.slice() } });
+        extraWeights.set(`${layer}.value`, tensor(c.floats(), c.dims.slice()));
+        constantBlobs.set(name, layer);
+        return layer;
+      },
+      push(layer, output = node.output[0]) {
+        layers.push(layer);
+        producer.set(layer.name, layer);
+        blobs.set(output, layer.name);
+      },
+      weight: (name, t) => { extraWeights.set(name, t); },
+      setConstant: (output, c) => { constants.set(output, c); },
+      alias: (output, blob) => { blobs.set(output, blob); },
+    };
   }
 
   /** Replaces the conv's parameters by those of y = scale·conv(x) + shift. */
@@ -340,11 +401,13 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
     if (p.bias !== null) weights.set(`${name}.bias`, tensor(p.bias, [p.bias.length]));
   }
   for (const [name, slope] of slopes) weights.set(`${name}.weight`, tensor(slope, [slope.length]));
+  for (const [name, t] of extraWeights) weights.set(name, t);
   return { spec: { input: { name: input.name, shape }, output: output!, layers }, weights };
 }
 
 /** The ONNX op types this importer maps (besides Constant and ConstantOfShape, evaluated at load). */
 export const SUPPORTED = [
+  ...READERS.keys(),
   "Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Mul", "Softmax", "BatchNormalization", "Identity", "Dropout", "Slice",
   "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Selu", "Softplus", "HardSigmoid", "HardSwish", "Clip", "PRelu", "GlobalAveragePool", "GlobalMaxPool", "AveragePool",
 ];

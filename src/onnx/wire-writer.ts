@@ -84,6 +84,14 @@ export class WireWriter {
     return this.bytes(field, inner.finish());
   }
 
+  /** A repeated float field, packed (one LEN field of little-endian float32s). */
+  packedFloats(field: number, values: readonly number[]): this {
+    if (values.length === 0) return this;
+    const raw = new Uint8Array(values.length * 4), view = new DataView(raw.buffer);
+    values.forEach((v, i) => view.setFloat32(4 * i, v, true));
+    return this.bytes(field, raw);
+  }
+
   /** The bytes written so far (a copy sized to fit). */
   finish(): Uint8Array {
     return this.buf.slice(0, this.len);

@@ -1,0 +1,51 @@
+// A layer op: everything Net needs to run an op that is a plain function of its inputs, so that
+// adding an ONNX operator to Net is one entry (src/nn/layers/<op>.ts) instead of a case in the
+// validator, the shape walk, the op-by-op path, the resident plan and the exporter. The built-in
+// layers (Conv, ConvTranspose, MaxPool… in graph.ts / net.ts / plan.ts) have hand-made resident
+// steps on wasm blocks; a layer op runs its public op function on copies of its input blocks in
+// both paths, so the two paths agree bit for bit by construction.
+import type { Tensor } from "../tensor.js";
+
+/** A layer's attributes as GraphSpec holds them (ONNX's, in camelCase); absent = {}. */
+export type LayerAttrs = Record<string, unknown>;
+
+/** What a layer op's backward gives: dL/dinput per input (null: none flows there), dL/dparameter by kind. */
+export interface LayerGradients {
+  inputs: (Tensor | null)[];
+  params?: Record<string, Tensor>;
+}
+
+export interface LayerOp {
+  /** The GraphSpec op name (ONNX's op type where there is one). */
+  readonly op: string;
+  /** How many inputs: exactly n, or [min, max] (max Infinity: variadic). */
+  readonly inputs: number | readonly [number, number];
+  /** The inputs' roles for messages, e.g. "[x, like]". */
+  readonly roles?: string;
+  /** The attribute names the op takes. */
+  readonly attrs: readonly string[];
+  /**
+   * Checks the attribute values (names are checked against `attrs` before), throwing
+   * AttributeError; the message need not name the layer (the caller prefixes it).
+   */
+  check?(attrs: LayerAttrs): void;
+  /** The output shape for these input shapes; ShapeError when they do not fit. */
+  shape(inputs: readonly (readonly number[])[], attrs: LayerAttrs): number[];
+  /** Shapes of the op's own parameters by kind (`<layer>.<kind>`), e.g. Constant's { value }. */
+  params?(attrs: LayerAttrs): Record<string, number[]>;
+  /** Whether its parameters take gradients by default (attrs.trainable overrides). Default false. */
+  readonly trainable?: boolean;
+  /** y = op(inputs); `params` by kind. Must not change its inputs. */
+  forward(inputs: Tensor[], attrs: LayerAttrs, params: Record<string, Tensor>): Tensor;
+  /**
+   * dL/dinputs (and dL/dparams) from dL/dy, the forward's inputs and output. Absent: the op has
+   * no gradient, and a net using it cannot train (UnsupportedError at `training = true`).
+   */
+  backward?(dy: Tensor, inputs: Tensor[], output: Tensor, attrs: LayerAttrs, params: Record<string, Tensor>): LayerGradients;
+  /**
+   * Whether the output's spatial coordinates are its first input's (Caffe's coordinate map
+   * passes through: elementwise ops, channel Concat, Pad adds a shift and says so itself).
+   * Default: when the output has the first input's rank and spatial sizes.
+   */
+  keepsCoordinates?(inputs: readonly (readonly number[])[], out: readonly number[], attrs: LayerAttrs): boolean;
+}

@@ -1,0 +1,13 @@
+// Every layer op (layer-op.ts) by its GraphSpec name. Adding an op to Net: write its public op
+// function in src/ops/, its LayerOp in src/nn/layers/, and list it here (and its ONNX mapping in
+// src/onnx/op-mappings.ts).
+import type { LayerOp } from "./layer-op.js";
+import { ConcatLayer } from "./layers/concat.js";
+import { ConstantLayer } from "./layers/constant.js";
+
+/** The GraphSpec names of the layer ops. */
+export type LayerOpName = "Concat" | "Constant";
+
+export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map(
+  [ConcatLayer, ConstantLayer].map((op) => [op.op, op]),
+);

@@ -1,0 +1,12 @@
+// Every ONNX operator mapping (op-mapping.ts), indexed by ONNX op type (import) and by Net layer
+// op (export).
+import type { OpMapping } from "./op-mapping.js";
+import { ConcatMapping, ConstantMapping } from "./ops/concat.js";
+
+const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping];
+
+/** Import: ONNX op type → its mapping. */
+export const READERS: ReadonlyMap<string, OpMapping> = new Map(MAPPINGS.flatMap((m) => (m.onnx ?? []).map((op) => [op, m] as const)));
+
+/** Export: Net layer op → its mapping. */
+export const WRITERS: ReadonlyMap<string, OpMapping> = new Map(MAPPINGS.flatMap((m) => (m.layers ?? []).map((op) => [op, m] as const)));
