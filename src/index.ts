@@ -54,6 +54,7 @@ export type { Optimizer } from "./nn/optim.js";
 export { argmaxChannels, confusionMatrix, pixelAccuracy, meanIoU } from "./nn/metrics.js";
 export { Net } from "./nn/net.js";
 export type { NetOptions } from "./nn/net.js";
+export type { NetSummary, LayerSummary } from "./nn/summary.js";
 export type { OnnxOptions } from "./onnx/to-graph.js";
 export { syntheticSample, syntheticBatch, SYNTHETIC_CLASS_NAMES, IGNORE_LABEL } from "./nn/synthetic.js";
 export type { SyntheticOptions, SyntheticSample } from "./nn/synthetic.js";

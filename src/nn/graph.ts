@@ -400,7 +400,7 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
       } else switch (layer.op) {
         case "Conv": {
           const { onnx, outChannels, bias } = splitParamAttrs(layer.attrs);
-          checkSpatialRank(x.length - 2, layer.op === "Conv" ? "conv" : "convTranspose", `input "${layer.inputs[0]}" ${describeShape(x)}`);
+          checkSpatialRank(x.length - 2, "conv", `input "${layer.inputs[0]}" ${describeShape(x)}`);
           const group = typeof onnx.group === "number" ? onnx.group : 1;
           const kernel = readInts(onnx.kernelShape, x.length - 2, "attrs.kernelShape", 1, 1);
           const w = [outChannels, Math.max(1, Math.floor(x[1] / group)), ...kernel];
@@ -413,7 +413,7 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
         }
         case "ConvTranspose": {
           const { onnx, outChannels, bias } = splitParamAttrs(layer.attrs);
-          checkSpatialRank(x.length - 2, layer.op === "Conv" ? "conv" : "convTranspose", `input "${layer.inputs[0]}" ${describeShape(x)}`);
+          checkSpatialRank(x.length - 2, "convTranspose", `input "${layer.inputs[0]}" ${describeShape(x)}`);
           const group = typeof onnx.group === "number" ? onnx.group : 1;
           if (Number.isInteger(group) && group >= 1 && outChannels % group !== 0) {
             throw new ShapeError(`attrs.outChannels ${outChannels} must be divisible by group ${group}`);

@@ -30,6 +30,7 @@ import { RandomStream } from "../random.js";
 import { type ActivationLayer, type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, checkInputShape, splitParamAttrs, validateGraph } from "./graph.js";
 import { floatsChecksum } from "./checksum.js";
 import { NetPlan } from "./plan.js";
+import { type NetSummary, summarize } from "./summary.js";
 import { LAYER_OPS } from "./layer-ops.js";
 import type { LayerAttrs, LayerOp } from "./layer-op.js";
 import { readNetOptions, readWeights } from "./net-arguments.js";
@@ -529,6 +530,18 @@ export class Net {
       }
     }
     return paramGrads;
+  }
+
+  /**
+   * Every layer with its output shape, parameter count and multiply-accumulates for `inputShape`
+   * (default: the last run's input shape, else the spec's), and the resident bytes its plan holds.
+   */
+  summary(inputShape?: readonly number[]): NetSummary {
+    const shape = inputShape === undefined ? this.plan?.inputShape ?? this.spec.input.shape : checkInputShape(inputShape, "net.summary(inputShape)");
+    const s = summarize(this.spec, this.params, shape);
+    const plan = this.plan;
+    if (plan !== null && !plan.evicted && plan.inputShape.length === shape.length && plan.inputShape.every((d, i) => d === shape[i])) s.plannedBytes = plan.bytes;
+    return s;
   }
 
   /** A layer's output from the last run() (for inspection and drawing), or undefined. */

@@ -1,0 +1,54 @@
+// net.summary(): every layer with its output shape, parameter count and multiply-accumulates, and
+// the bytes the resident plan lays out for the input shape (parameters, every layer's output,
+// and, for a training plan, every gradient) — what a user checks before running a model.
+import type { Tensor } from "../tensor.js";
+import { type GraphSpec, analyzeGraph } from "./graph.js";
+
+export interface LayerSummary {
+  name: string;
+  op: string;
+  outShape: number[];
+  /** Parameter elements of the layer (weights, biases, constants). */
+  params: number;
+  /** Multiply-accumulates of one run: the convolutions' and matrix products' (0 for the rest). */
+  macs: number;
+}
+
+export interface NetSummary {
+  layers: LayerSummary[];
+  /**
+   * Resident bytes of the plan for this input shape: the plan's own count when it is laid out (a
+   * training plan adds gradients, dropout masks and a scratch block), else the inference layout
+   * (parameters, the input, every layer's output).
+   */
+  plannedBytes: number;
+}
+
+const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, inputShape: readonly number[]): NetSummary {
+  const { shapes } = analyzeGraph(spec, inputShape);
+  let planned = size(inputShape);
+  const layers = spec.layers.map((layer): LayerSummary => {
+    const out = shapes.get(layer.name)!;
+    let count = 0;
+    for (const [name, t] of params) if (name.startsWith(`${layer.name}.`) && !name.slice(layer.name.length + 1).includes(".")) count += size(t.shape);
+    let macs = 0;
+    const x = shapes.get(layer.inputs[0]);
+    if ((layer.op === "Conv" || layer.op === "ConvTranspose") && x !== undefined) {
+      const w = params.get(`${layer.name}.weight`)!.shape;
+      // conv: every output element sums (C/group)·∏k products; convTranspose: every input element
+      // scatters (M/group)·∏k of them — w[1]·∏k in both layouts ([M, C/g, k…] and [C, M/g, k…])
+      macs = layer.op === "Conv" ? size(out) * size(w.slice(1)) : size(x) * size(w.slice(1));
+    } else if ((layer.op === "Gemm" as string || layer.op === "MatMul" as string) && layer.inputs.length >= 2) {
+      const a = shapes.get(layer.inputs[0])!;
+      const trans = (layer.attrs as { transA?: unknown } | undefined)?.transA;
+      const k = layer.op === "Gemm" as string ? (trans ? a[0] : a[1]) : a[a.length - 1];
+      macs = size(out) * k;
+    }
+    // the inference plan's blocks: the parameters and an output per layer (Dropout aliases its input)
+    planned += (layer.op === "Dropout" ? 0 : size(out)) + count;
+    return { name: layer.name, op: layer.op, outShape: out.slice(), params: count, macs };
+  });
+  return { layers, plannedBytes: 4 * planned };
+}
