@@ -2,34 +2,29 @@
 // ConvTranspose, Relu, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Softmax over
 // channels, Mul by a scalar as Scale, the unary activations of src/ops/activations.ts, PRelu with
 // a constant per-channel or shared slope). At load time it also takes weights from initializers
-// and Constant nodes, drops Identity and inference Dropout, and folds BatchNormalization and
-// constant bias Adds into the preceding conv (fold.ts).
+// and Constant nodes, evaluates every node whose inputs are constants (shape arithmetic: Shape of
+// an activation is a constant for the input shape imported at; folding/), drops Identity and
+// inference Dropout, and folds BatchNormalization and constant bias Adds into the preceding conv
+// (fold.ts). onnx-source.ts reads the file once; importOnnx maps it for one input shape.
 // Every node it cannot map is collected and reported at once in one UnsupportedError; nothing
 // touches wasm memory here, so an error leaves nothing half-built.
-import { checkAttrNames } from "../attrs.js";
-import { AttributeError, FcnWasmError, OnnxFormatError, UnsupportedError } from "../errors.js";
+import { FcnWasmError, UnsupportedError } from "../errors.js";
 import { type Tensor, tensor } from "../tensor.js";
-import { isPlainObject } from "../values.js";
 import type { ActivationLayer, GraphSpec, LayerSpec } from "../nn/graph.js";
 import { NodeAttributes, windowAttrs } from "./attributes.js";
-import { CONSTANT_OPS, type Constant, evaluateConstantNode, initializerConstants } from "./constants.js";
+import { CONSTANT_OPS, type Constant, evaluateConstantNode } from "./constants.js";
+import type { FoldContext } from "./folding/folder.js";
+import { FOLDERS, foldNode } from "./folding/folders.js";
+import { type OnnxOptions, type OnnxSource, defaultInputShape, describeDeclared, readOnnx } from "./onnx-source.js";
 import { batchNormAffine, foldAffineIntoConv } from "./fold.js";
 import { sliceAsCrop } from "./slice-to-crop.js";
 import { activationLayerAttrs } from "./activation-attrs.js";
-import { DataType, type ModelProto, type NodeProto, readModel } from "./proto.js";
-import type { ExternalData } from "./tensor-data.js";
+import { DataType, type ModelProto, type NodeProto } from "./proto.js";
 import { inferShapes } from "../nn/graph.js";
 import type { ImportContext } from "./op-mapping.js";
 import { READERS } from "./op-mappings.js";
 
-/** Options of Net.fromOnnx. */
-export interface OnnxOptions {
-  /** External data files (`data_location: EXTERNAL`) by the name their tensors' `location` gives. */
-  externalData?: Record<string, Uint8Array>;
-}
-
-/** IR versions and default-domain opsets this importer reads. */
-export const IR_VERSIONS = [3, 10], OPSETS = [6, 22];
+export { type OnnxOptions, IR_VERSIONS, OPSETS } from "./onnx-source.js";
 
 const CONV_ATTRS = ["kernel_shape", "strides", "pads", "dilations", "group", "auto_pad"];
 const CONV_TRANSPOSE_ATTRS = [...CONV_ATTRS, "output_padding", "output_shape"];
@@ -38,37 +33,6 @@ const AVERAGE_POOL_ATTRS = ["kernel_shape", "strides", "pads", "auto_pad", "coun
 
 /** A conv layer's parameters while folding: ONNX layout, bias null when absent. */
 interface ConvParams { weight: Float32Array; dims: number[]; bias: Float32Array | null; group: number; transposed: boolean }
-
-/** Checks `bytes` and `options`; returns the external data record. */
-function readArguments(bytes: unknown, options: unknown): ExternalData | undefined {
-  if (!(bytes instanceof Uint8Array)) {
-    throw new AttributeError(`Net.fromOnnx(bytes): expected a Uint8Array holding an .onnx file, got ${bytes === null ? "null" : typeof bytes === "object" ? (bytes as object).constructor?.name ?? "an object" : typeof bytes}`);
-  }
-  const o = checkAttrNames(options, ["externalData"], "Net.fromOnnx", "options");
-  const external = o.externalData;
-  if (external === undefined) return undefined;
-  if (!isPlainObject(external)) throw new AttributeError(`Net.fromOnnx(options.externalData): expected a record of file name → Uint8Array, got ${external === null ? "null" : typeof external}`);
-  for (const [name, file] of Object.entries(external)) {
-    if (!(file instanceof Uint8Array)) throw new AttributeError(`Net.fromOnnx(options.externalData["${name}"]): expected a Uint8Array, got ${file === null ? "null" : typeof file}`);
-  }
-  return external as ExternalData;
-}
-
-/** The default-domain opset; any other domain, or a version outside 6–22, is an UnsupportedError. */
-function checkVersions(model: ModelProto): number {
-  const [irLo, irHi] = IR_VERSIONS, [opLo, opHi] = OPSETS;
-  if (model.irVersion < irLo || model.irVersion > irHi) {
-    throw new UnsupportedError(`Net.fromOnnx: ModelProto.ir_version is ${model.irVersion}; fcn-wasm reads IR versions ${irLo}–${irHi}`);
-  }
-  let opset = 0;
-  for (const { domain, version } of model.opsetImport) {
-    if (domain !== "" && domain !== "ai.onnx") throw new UnsupportedError(`Net.fromOnnx: the model imports operator domain "${domain}" (version ${version}); fcn-wasm runs the default ONNX domain only`);
-    if (version < opLo || version > opHi) throw new UnsupportedError(`Net.fromOnnx: the model's default-domain opset is ${version}; fcn-wasm reads opsets ${opLo}–${opHi}`);
-    opset = version;
-  }
-  if (opset === 0) throw new UnsupportedError("Net.fromOnnx: the model imports no default-domain opset (ModelProto.opset_import)");
-  return opset;
-}
 
 /** What could not be mapped: per op type, the nodes (and why, when the op type itself is supported). */
 class Report {
@@ -102,34 +66,62 @@ function useCounts(model: ModelProto): Map<string, number> {
 
 /**
  * Reads an ONNX model and maps it onto a GraphSpec and its weights (`<layer>.weight` / `.bias`;
- * a layer is named after its ONNX output). Throws OnnxFormatError for bytes that are no
- * ModelProto, UnsupportedError listing every node (and graph property) Net cannot run yet,
- * AttributeError for bad arguments or a missing external data file.
+ * a layer is named after its ONNX output), for `options.inputShape` or the declared input shape (a
+ * dynamic batch as 1). Throws OnnxFormatError for bytes that are no ModelProto, UnsupportedError
+ * listing every node (and graph property) Net cannot run yet, AttributeError for bad arguments or
+ * a missing external data file, ShapeError for an inputShape the declared input does not take.
  */
-export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: GraphSpec; weights: Map<string, Tensor> } {
-  const external = readArguments(bytes, options);
-  const model = readModel(bytes);
-  const graph = model.graph;
-  if (graph === null) throw new OnnxFormatError("ModelProto: no graph (field 7) in the file");
-  const opset = checkVersions(model);
-  const report = new Report();
-  const constants = initializerConstants(graph.initializer, external);
-  const uses = useCounts(model);
+export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): ImportedGraph {
+  const { source, inputShape } = readOnnx(bytes, options);
+  const shape = inputShape?.slice() ?? defaultInputShape(source);
+  if (shape === null) {
+    throw new UnsupportedError(`Net.fromOnnx: graph input "${source.input.name}" has dynamic or unknown dims ${describeDeclared(source)}; give options.inputShape (Net.fromOnnx imports it at the shape of the first tensor it runs on)`);
+  }
+  return importOnnx(source, shape);
+}
 
-  // the graph input: the first one that is not an initializer (IR < 4 lists initializers as inputs too)
-  const inputs = graph.input.filter((v) => !constants.has(v.name));
-  const input = inputs[0];
-  if (input === undefined) throw new UnsupportedError("Net.fromOnnx: the graph has no input that is not an initializer; Net runs one input");
-  if (inputs.length > 1) report.general.push(`${inputs.length} graph inputs (${inputs.map((v) => `"${v.name}"`).join(", ")}): Net.run takes one (runAll is not done yet)`);
+/** An imported graph: the spec, its weights, and whether any of it was computed from the input shape. */
+export interface ImportedGraph {
+  spec: GraphSpec;
+  weights: Map<string, Tensor>;
+  /**
+   * True when the import read blob shapes that follow from the input shape (Shape of an activation
+   * folded into a constant, a Slice resolved into a Crop, a mapping asking for shapes): the graph
+   * is then right for this input shape only, and another shape needs its own import.
+   */
+  shapeDependent: boolean;
+}
+
+/** The op types an import evaluates or maps, for checking a model before it has an input shape. */
+export function knownOpTypes(): Set<string> {
+  return new Set([...SUPPORTED, ...FOLDERS.keys(), ...CONSTANT_OPS]);
+}
+
+/**
+ * Maps a parsed model (onnx-source.ts) onto a GraphSpec and weights for input `shape` (checked
+ * against the declared input by the caller). Shape arithmetic on the way is folded into constants
+ * for this shape (folding/).
+ */
+export function importOnnx(source: OnnxSource, inputShape: readonly number[]): ImportedGraph {
+  const { model, opset, external } = source;
+  const graph = model.graph!;
+  const report = new Report();
+  const constants = new Map(source.initializers);
+  const uses = useCounts(model);
+  let shapeDependent = false;
+
+  const inputs = source.inputNames;
+  const input = { name: source.input.name, elemType: source.input.elemType };
+  if (inputs.length > 1) report.general.push(`${inputs.length} graph inputs (${inputs.map((v) => `"${v}"`).join(", ")}): Net.run takes one (runAll is not done yet)`);
   if (input.elemType !== DataType.FLOAT) report.general.push(`graph input "${input.name}" has element type ${input.elemType}; Net runs float32 (1)`);
-  const shape = (input.shape ?? []).map((d, i) => (typeof d === "number" && d > 0 ? d : i === 0 ? 1 : NaN)); // a symbolic batch binds to 1
-  if (input.shape === null || shape.some(Number.isNaN)) report.general.push(`graph input "${input.name}" has dynamic or unknown dims [${(input.shape ?? []).map(String).join(", ")}] (only the batch dim may be symbolic yet)`);
+  const shape = inputShape.slice();
 
   const blobs = new Map<string, string>([[input.name, input.name]]); // ONNX tensor → Net blob
   const producer = new Map<string, LayerSpec>();                       // Net blob → the layer writing it
   const params = new Map<string, ConvParams>();                        // conv layer → parameters
   const slopes = new Map<string, Float32Array>();                      // PRelu layer → its slope
   const failed = new Set<string>();                                    // outputs of nodes not mapped
+  const unfoldedShapes = new Set<string>();                            // of those, shape arithmetic on a failed node
   const soleConvOutputs = new Set<string>();                           // ONNX tensors a fold may absorb (a conv's only use)
   const layers: LayerSpec[] = [];
   const extraWeights = new Map<string, Tensor>();                      // parameters of layers the op mappings push
@@ -144,6 +136,7 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
   let shapeCache: { count: number; shapes: Map<string, number[]> } | null = null;
   /** Every blob's shape for the declared input (computed when a mapping asks, kept until a layer is added). */
   const shapeOf = (blob: string): number[] => {
+    shapeDependent = true; // whoever asks builds something true for this input shape only
     if (shapeCache === null || shapeCache.count !== layers.length) {
       shapeCache = { count: layers.length, shapes: layers.length ? inferShapes({ input: { name: input.name, shape }, output: layers[layers.length - 1].name, layers }) : new Map([[input.name, shape]]) };
     }
@@ -167,14 +160,25 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
     const attrs = new NodeAttributes(node);
     const out = node.output[0] ?? "";
     if (CONSTANT_OPS.includes(node.opType)) {
-      const c = evaluateConstantNode(node, constants, external);
+      const c = evaluateConstantNode(node, external);
       if (typeof c === "string") { report.node(node, c); failed.add(out); } else constants.set(out, c);
       continue;
     }
     // a node downstream of one already reported: its own op type still counts, the rest would be noise
     if (node.input.some((i) => failed.has(i))) {
-      if (!SUPPORTED.includes(node.opType)) report.node(node);
+      // shape arithmetic after a failed node (Shape of it, and what computes on that) would have
+      // folded: it is not reported on its own
+      const wouldFold = FOLDERS.has(node.opType) && (node.opType === "Shape" || node.input.every((i) => !failed.has(i) || unfoldedShapes.has(i)));
+      if (wouldFold) node.output.forEach((o) => unfoldedShapes.add(o));
+      else if (!SUPPORTED.includes(node.opType)) report.node(node);
       node.output.forEach((o) => failed.add(o));
+      continue;
+    }
+    // shape arithmetic (and any other node whose inputs are all constants) evaluated now
+    const folded = foldNode(foldContext(node, attrs));
+    if (folded !== null) {
+      if (typeof folded === "string") { report.node(node, folded); node.output.forEach((o) => failed.add(o)); }
+      else folded.forEach((c, i) => constants.set(node.output[i], c));
       continue;
     }
     const why = mapNode(node, attrs);
@@ -204,6 +208,7 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
     switch (node.opType) {
       case "Slice": {
         if (x === undefined) return "its input is a constant";
+        shapeDependent = true; // its bounds are resolved for this input's sizes
         const crop = sliceAsCrop(node, attrs, opset, x, { input: { name: input.name, shape }, output: x, layers }, constant);
         return typeof crop === "string" ? crop : push(crop);
       }
@@ -347,6 +352,19 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
     }
   }
 
+  /** What a folder (folding/folder.ts) sees of the import: the constants, and the dims of activations for Shape. */
+  function foldContext(node: NodeProto, attrs: NodeAttributes): FoldContext {
+    const has = (i: number): boolean => Boolean(node.input[i]);
+    return {
+      opset, node, attrs, external, has,
+      constant: (i) => (has(i) ? constants.get(node.input[i]) : undefined),
+      activationDims(i) {
+        const blob = has(i) ? blobs.get(node.input[i]) : undefined;
+        return blob === undefined ? undefined : shapeOf(blob);
+      },
+    };
+  }
+
   /** The ImportContext an op mapping (op-mapping.ts) works through. */
   function context(node: NodeProto, attrs: NodeAttributes): ImportContext {
     const has = (i: number): boolean => Boolean(node.input[i]);
@@ -402,7 +420,7 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
   }
   for (const [name, slope] of slopes) weights.set(`${name}.weight`, tensor(slope, [slope.length]));
   for (const [name, t] of extraWeights) weights.set(name, t);
-  return { spec: { input: { name: input.name, shape }, output: output!, layers }, weights };
+  return { spec: { input: { name: input.name, shape }, output: output!, layers }, weights, shapeDependent };
 }
 
 /** The ONNX op types this importer maps (besides Constant and ConstantOfShape, evaluated at load). */
