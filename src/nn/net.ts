@@ -34,7 +34,9 @@ import { type NetSummary, summarize } from "./summary.js";
 import { LAYER_OPS } from "./layer-ops.js";
 import type { LayerAttrs, LayerOp } from "./layer-op.js";
 import { readNetOptions, readWeights } from "./net-arguments.js";
-import { type OnnxOptions, onnxToGraph } from "../onnx/to-graph.js";
+import { checkOnnxOpTypes, importOnnx } from "../onnx/to-graph.js";
+import { type OnnxOptions, defaultInputShape, readOnnx } from "../onnx/onnx-source.js";
+import { OnnxGraphs } from "./onnx-graphs.js";
 import { graphToOnnx } from "../onnx/from-graph.js";
 
 export interface NetOptions {
@@ -82,8 +84,26 @@ interface Saved {
 }
 
 export class Net {
-  /** The spec with every Crop's offsets filled in. */
-  readonly spec: GraphSpec;
+  /** The graph run now and its Crops' offsets (null: an ONNX model with dynamic dims not run yet). */
+  private graph: { spec: GraphSpec; cropOffsets: Map<string, number[]> } | null = null;
+  /** Set for a net read from ONNX: its graph per input shape (onnx-graphs.ts). */
+  private onnx: OnnxGraphs | null = null;
+
+  /**
+   * The graph spec (for a net read from ONNX, the graph of the input shape it last ran on or was
+   * bound to). An ONNX model whose input has dynamic dims has none until it runs or is given
+   * `options.inputShape`: NotReadyError.
+   */
+  get spec(): GraphSpec {
+    return this.bound("Net.spec").spec;
+  }
+
+  private bound(what: string): { spec: GraphSpec; cropOffsets: Map<string, number[]> } {
+    if (this.graph === null) {
+      throw new NotReadyError(`${what}: this net was read from an ONNX model whose input ${this.onnx!.describe()} has dynamic dims, so its graph is made for the shape of the first tensor it runs on; run() it first, or give Net.fromOnnx(bytes, { inputShape })`);
+    }
+    return this.graph;
+  }
   private isTraining = false;
 
   /**
@@ -96,8 +116,8 @@ export class Net {
   }
 
   set training(on: boolean) {
-    if (on) {
-      const stuck = this.spec.layers.find((l) => { const d = LAYER_OPS.get(l.op); return d !== undefined && d.backward === undefined; });
+    if (on && this.graph !== null) {
+      const stuck = this.graph.spec.layers.find((l) => { const d = LAYER_OPS.get(l.op); return d !== undefined && d.backward === undefined; });
       if (stuck !== undefined) throw new UnsupportedError(`Net.training: layer "${stuck.name}" (${stuck.op}) has no gradient, so this net cannot be trained`);
     }
     this.isTraining = on === true;
@@ -106,7 +126,6 @@ export class Net {
   readonly timings = new Map<string, number>();
   private readonly params = new Map<string, Tensor>();
   private readonly frozen = new Set<string>();
-  private readonly cropOffsets: Map<string, number[]>;
   /** Weight initialisation, then dropout masks; it seeks back when a run is replayed. */
   private readonly stream: RandomStream;
   private readonly random: () => number;
@@ -117,26 +136,33 @@ export class Net {
   /** The plan for the last input shape, and whether the last run used it. */
   private plan: NetPlan | null = null;
   private planRan = false;
-  /**
-   * Set for a net read from ONNX: it runs on the model's declared channels and spatial sizes only
-   * (its Crops stand for Slices whose bounds were resolved for them; dynamic spatial dims are not
-   * done yet); the batch may differ.
-   */
-  private fixedInput = false;
   /** dispose(), for `using net = Net.fromGraph(spec)` (present where the runtime has Symbol.dispose). */
   declare [Symbol.dispose]: DisposeMethod;
 
-  private constructor(spec: GraphSpec, weights: Map<string, Tensor>, options: NetOptions) {
-    const analysis = analyzeGraph(spec);
-    this.spec = spec;
-    this.cropOffsets = analysis.cropOffsets;
+  private constructor(spec: GraphSpec | null, weights: Map<string, Tensor>, options: NetOptions) {
     const stream = new RandomStream(options.seed ?? 1);
     this.stream = stream;
     this.random = () => stream.next(); // not a method of the Net: the plan keeps it, not the Net
     this.resident = options.resident ?? true;
+    if (spec !== null) this.graph = this.adopt(spec, weights, false);
+  }
+
+  /**
+   * Takes `spec` as the net's graph: its crop offsets, and its parameters from `weights` (copied)
+   * or initialised. `shared` (another input shape's graph of an ONNX model): a trainable parameter
+   * the net already has keeps its tensor, so training goes on across shapes; fixed ones (Constant
+   * layers, maybe computed from the shape) take the new values.
+   */
+  private adopt(spec: GraphSpec, weights: Map<string, Tensor>, shared: boolean): { spec: GraphSpec; cropOffsets: Map<string, number[]> } {
+    const analysis = analyzeGraph(spec);
     for (const name of weights.keys()) {
       if (!analysis.parameters.has(name)) throw new ShapeError(`Net.fromGraph(weights): "${name}" is not a parameter of this graph (it has ${[...analysis.parameters.keys()].join(", ") || "none"})`);
     }
+    const sameShape = (t: Tensor | undefined, shape: readonly number[]): boolean => t !== undefined && t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
+    const keep = (name: string, shape: readonly number[], frozen: boolean): boolean => {
+      if (frozen) this.frozen.add(name); else this.frozen.delete(name);
+      return shared && !frozen && sameShape(this.params.get(name), shape);
+    };
     for (const layer of spec.layers) {
       const def = LAYER_OPS.get(layer.op);
       if (def?.params !== undefined) {
@@ -144,12 +170,12 @@ export class Net {
         for (const kind of Object.keys(def.params(attrs))) {
           const name = `${layer.name}.${kind}`, shape = analysis.parameters.get(name)!;
           const given = weights.get(name);
-          if (given !== undefined && (given.shape.length !== shape.length || given.shape.some((d, i) => d !== shape[i]))) {
+          if (given !== undefined && !sameShape(given, shape)) {
             throw new ShapeError(`Net.fromGraph(weights): "${name}" should be ${describeShape(shape)}, got ${describeShape(given.shape)}`);
           }
+          if (keep(name, shape, attrs.trainable !== undefined ? attrs.trainable === false : def.trainable !== true)) continue;
           // own copy (training updates it in place); a layer op's parameter nobody gives starts at 0
           this.params.set(name, tensor(given === undefined ? new Float32Array(shape.reduce((a, b) => a * b, 1)) : Float32Array.from(given.data), shape));
-          if (attrs.trainable !== undefined ? attrs.trainable === false : def.trainable !== true) this.frozen.add(name);
         }
         continue;
       }
@@ -159,10 +185,11 @@ export class Net {
         const name = `${layer.name}.${kind}`;
         const shape = analysis.parameters.get(name);
         if (shape === undefined) continue;
+        if (keep(name, shape, layer.attrs?.trainable === false)) continue;
         const given = weights.get(name);
         let data: Float32Array;
         if (given !== undefined) {
-          if (given.shape.length !== shape.length || given.shape.some((d, i) => d !== shape[i])) {
+          if (!sameShape(given, shape)) {
             throw new ShapeError(`Net.fromGraph(weights): "${name}" should be ${describeShape(shape)}, got ${describeShape(given.shape)}`);
           }
           data = Float32Array.from(given.data); // own copy: training updates it in place
@@ -171,9 +198,9 @@ export class Net {
           data = kind === "bias" ? new Float32Array(shape[0]) : init === null ? new Float32Array(shape[0]).fill(0.25) : initialWeight(init, shape, layer, this.random);
         }
         this.params.set(name, tensor(data, shape));
-        if (layer.attrs?.trainable === false) this.frozen.add(name);
       }
     }
+    return { spec, cropOffsets: analysis.cropOffsets };
   }
 
   /**
@@ -195,9 +222,20 @@ export class Net {
    * cannot run yet, AttributeError for a bad argument or a missing `options.externalData` file.
    */
   static fromOnnx(bytes: Uint8Array, options?: OnnxOptions): Net {
-    const { spec, weights } = onnxToGraph(bytes, options);
+    const { source, inputShape } = readOnnx(bytes, options);
+    const shape = inputShape?.slice() ?? defaultInputShape(source);
+    const graphs = new OnnxGraphs(source);
+    if (shape === null) {
+      // dims to be bound by the first run: what needs no shape is checked now
+      checkOnnxOpTypes(source);
+      const net = new Net(null, new Map(), {});
+      net.onnx = graphs;
+      return net;
+    }
+    const { spec, weights, shapeDependent } = importOnnx(source, shape);
     const net = Net.fromGraph(spec, weights);
-    net.fixedInput = true;
+    graphs.record(shape, spec, weights, shapeDependent);
+    net.onnx = graphs;
     return net;
   }
 
@@ -208,16 +246,18 @@ export class Net {
    * UnsupportedError naming a layer ONNX cannot express exactly.
    */
   toOnnx(): Uint8Array {
-    return graphToOnnx(this.spec, this.params);
+    return graphToOnnx(this.bound("Net.toOnnx()").spec, this.params);
   }
 
   /** Every parameter by name (live tensors: optimisers update their data in place). */
   parameters(): Map<string, Tensor> {
+    this.bound("Net.parameters()");
     return new Map(this.params);
   }
 
   /** The parameters that backward returns gradients for (all but those of `trainable: false` layers). */
   trainableParameters(): Map<string, Tensor> {
+    this.bound("Net.trainableParameters()");
     return new Map([...this.params].filter(([name]) => !this.frozen.has(name)));
   }
 
@@ -302,10 +342,7 @@ export class Net {
    * (Net.run(x)…): a shape the graph cannot take, or one its parameters were not made for.
    */
   private analyzeInput(shape: readonly number[], what: string): Map<string, number[]> {
-    const declared = this.spec.input.shape;
-    if (this.fixedInput && (shape.length !== declared.length || shape.some((d, i) => i > 0 && d !== declared[i]))) {
-      throw new ShapeError(`${what}: this net was read from an ONNX model whose input "${this.spec.input.name}" is ${describeShape(declared)}; it runs on those channels and sizes only, any batch (got ${describeShape(shape)})`);
-    }
+    if (this.onnx !== null) this.bindShape(shape, what);
     const { shapes, parameters } = analyzeGraph(this.spec, checkInputShape(shape, what));
     for (const [name, want] of parameters) {
       const have = (this.params.get(name) as Tensor).shape;
@@ -314,6 +351,14 @@ export class Net {
       }
     }
     return shapes;
+  }
+
+  /** Makes the graph of an ONNX model for input `shape` the net's graph (checked and imported by onnx-graphs.ts). */
+  private bindShape(shape: readonly number[], what: string): void {
+    const graph = this.onnx!.graphFor(shape, what);
+    if (this.graph?.spec === graph.spec) return;
+    this.graph = this.adopt(graph.spec, graph.weights, true);
+    if (this.training) this.training = true; // the new graph's layers must all have gradients
   }
 
   /** The resident plan for this input's shape (a new one when the shape or runtime changed). */
@@ -335,7 +380,7 @@ export class Net {
   /** Lays out a plan for input `shape` (the net's current plan; the caller disposed the old one). */
   private newPlan(shape: readonly number[], training: boolean, what: string): NetPlan {
     const shapes = this.analyzeInput(shape, what); // named errors for a wrong input
-    const plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.cropOffsets, random: this.random }, shape, training);
+    const plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.graph!.cropOffsets, random: this.random }, shape, training);
     this.plan = plan;
     plans.register(this, plan, plan);
     return plan;
@@ -538,7 +583,9 @@ export class Net {
    */
   summary(inputShape?: readonly number[]): NetSummary {
     const shape = inputShape === undefined ? this.plan?.inputShape ?? this.spec.input.shape : checkInputShape(inputShape, "net.summary(inputShape)");
-    const s = summarize(this.spec, this.params, shape);
+    // an ONNX model's graph for that shape, without making it the one run
+    const spec = this.onnx === null || (this.graph !== null && inputShape === undefined) ? this.spec : this.onnx.graphFor(shape, "net.summary(inputShape)").spec;
+    const s = summarize(spec, this.params, shape);
     const plan = this.plan;
     if (plan !== null && !plan.evicted && plan.inputShape.length === shape.length && plan.inputShape.every((d, i) => d === shape[i])) s.plannedBytes = plan.bytes;
     return s;
@@ -554,7 +601,7 @@ export class Net {
   }
 
   private offsets(layer: LayerSpec): number[] {
-    return this.cropOffsets.get(layer.name) as number[];
+    return this.graph!.cropOffsets.get(layer.name) as number[];
   }
 }
 

@@ -92,9 +92,20 @@ export interface ImportedGraph {
   shapeDependent: boolean;
 }
 
-/** The op types an import evaluates or maps, for checking a model before it has an input shape. */
-export function knownOpTypes(): Set<string> {
-  return new Set([...SUPPORTED, ...FOLDERS.keys(), ...CONSTANT_OPS]);
+/**
+ * What can be checked of a model before it has an input shape (its input has dynamic dims): every
+ * node's op type is one the import evaluates or maps, the graph has one float input. Throws one
+ * UnsupportedError listing every problem, as an import does.
+ */
+export function checkOnnxOpTypes(source: OnnxSource): void {
+  const known = new Set<string>([...SUPPORTED, ...FOLDERS.keys(), ...CONSTANT_OPS]);
+  const report = new Report();
+  if (source.inputNames.length > 1) report.general.push(`${source.inputNames.length} graph inputs (${source.inputNames.map((v) => `"${v}"`).join(", ")}): Net.run takes one (runAll is not done yet)`);
+  if (source.input.elemType !== DataType.FLOAT) report.general.push(`graph input "${source.input.name}" has element type ${source.input.elemType}; Net runs float32 (1)`);
+  for (const node of source.model.graph!.node) {
+    if ((node.domain !== "" && node.domain !== "ai.onnx") || !known.has(node.opType)) report.node(node);
+  }
+  report.throwIfAny();
 }
 
 /**

@@ -1,0 +1,78 @@
+// The graphs of a Net read from ONNX, one per input shape. An import folds shape arithmetic for
+// one input shape (src/onnx/folding/), so a model whose graph read blob shapes (Shape → Reshape,
+// a Slice resolved into a Crop, …) is imported again for every new input shape it runs on; one
+// whose import read no shapes serves every shape its declared input takes. The parsed model is
+// kept only while another import may be needed. Every run input is first checked against the
+// declared input (rank, channels, fixed sizes; any batch) with a ShapeError naming it.
+import type { GraphSpec } from "./graph.js";
+import { LAYER_OPS } from "./layer-ops.js";
+import type { Tensor } from "../tensor.js";
+import { type OnnxSource, checkInputShape, describeDeclared } from "../onnx/onnx-source.js";
+import { importOnnx } from "../onnx/to-graph.js";
+
+/**
+ * One import: its spec, and the weights of its fixed (not trainable) layer-op parameters, such as
+ * Constant layers whose values may come from shape arithmetic; the trainable ones live in the Net
+ * and are shared by all its graphs, so training keeps working across input shapes.
+ */
+export interface ShapeGraph { spec: GraphSpec; weights: Map<string, Tensor> }
+
+/** The graph kept for a shape: its spec and the weights of its fixed layer-op parameters only. */
+function kept(spec: GraphSpec, weights: Map<string, Tensor>): ShapeGraph {
+  const fixed = new Map<string, Tensor>();
+  for (const layer of spec.layers) {
+    const def = LAYER_OPS.get(layer.op);
+    if (def?.params === undefined || def.trainable === true) continue;
+    for (const [name, t] of weights) if (name.startsWith(`${layer.name}.`)) fixed.set(name, t);
+  }
+  return { spec, weights: fixed };
+}
+
+export class OnnxGraphs {
+  /** The parsed model, or null once an import showed the graph does not depend on the input shape. */
+  private source: OnnxSource | null;
+  private readonly input: OnnxSource["input"];
+  private readonly declared: string;
+  /** Imports made so far, by input shape ("1x3x20x28"). */
+  private readonly byShape = new Map<string, ShapeGraph>();
+  /** The graph serving every shape, when the import depended on none. */
+  private any: ShapeGraph | null = null;
+
+  constructor(source: OnnxSource) {
+    this.source = source;
+    this.input = source.input;
+    this.declared = describeDeclared(source);
+  }
+
+  /** The graph input's name and declared dims, for messages: "x" [1, 3, ?, ?]. */
+  describe(): string {
+    return `"${this.input.name}" ${this.declared}`;
+  }
+
+  /**
+   * The graph for input `shape` (checked against the declared input first; errors name `what`),
+   * importing it when no earlier import serves this shape.
+   */
+  graphFor(shape: readonly number[], what: string): ShapeGraph {
+    checkInputShape({ input: this.input } as OnnxSource, shape, what);
+    if (this.any !== null) return this.any;
+    const key = shape.join("x");
+    const graph = this.byShape.get(key);
+    if (graph !== undefined) return graph;
+    // a new import: all its weights, for parameters the net may not have yet
+    const imported = importOnnx(this.source!, shape);
+    this.record(shape, imported.spec, imported.weights, imported.shapeDependent);
+    return { spec: imported.spec, weights: imported.weights };
+  }
+
+  /** Records an import made outside (Net.fromOnnx's first), as graphFor would have. */
+  record(shape: readonly number[], spec: GraphSpec, weights: Map<string, Tensor>, shapeDependent: boolean): void {
+    const graph = kept(spec, weights);
+    if (shapeDependent) this.byShape.set(shape.join("x"), graph);
+    else {
+      this.any = graph;
+      this.source = null; // no other import will be needed: let the model go
+      this.byShape.clear();
+    }
+  }
+}
