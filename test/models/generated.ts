@@ -161,6 +161,15 @@ export function espcn(opset: number, mode: "DCR" | "CRD", r = 3, h = 17, w = 19)
  * [N, C] (Shape → Slice), as the TorchScript exporter writes it (opset ≥ 11).
  */
 export function segmentationHead(opset: number, h = 20, w = 28, classes = 4): GeneratedModel {
+  const { g, logits, sizes } = segmentationSizeChain(opset, classes);
+  const empty = g.floats([0], [], "roi");
+  const y = g.op("Resize", [logits, empty, g.floats([0], [], "scales"), sizes],
+    [attr.string("mode", "linear"), attr.string("coordinate_transformation_mode", "pytorch_half_pixel")]);
+  return { name: `segmentation head (Shape→Resize) opset ${opset}`, bytes: g.model({ name: "x", dims: [1, 3, h, w] }, [{ name: y, dims: [1, classes, h, w] }]), input: { name: "x", dims: [1, 3, h, w] }, output: y, ops: ["Conv", "Relu", "Shape", "Gather", "Unsqueeze", "Slice", "Concat", "Resize"] };
+}
+
+/** The segmentation head's backbone, classifier and Resize size chain: sizes = [N, classes, H, W] of x. */
+function segmentationSizeChain(opset: number, classes: number): { g: Graph; logits: string; sizes: string } {
   const g = new Graph(14, opset);
   const f = g.op("Relu", [g.conv("x", 3, 8, 3, { stride: 2 })]);
   const f2 = g.op("Relu", [g.conv(f, 8, 8, 3, { stride: 2 })]);
@@ -169,10 +178,20 @@ export function segmentationHead(opset: number, h = 20, w = 28, classes = 4): Ge
   const hw = [2, 3].map((i) => g.unsqueeze(g.op("Gather", [shape, g.int64([i], [])], [attr.int("axis", 0)]), [0]));
   const nc = g.op("Slice", [g.op("Shape", [logits]), g.int64([0]), g.int64([2]), g.int64([0])]);
   const sizes = g.op("Concat", [nc, ...hw], [attr.int("axis", 0)]);
-  const empty = g.floats([0], [], "roi");
-  const y = g.op("Resize", [logits, empty, g.floats([0], [], "scales"), sizes],
-    [attr.string("mode", "linear"), attr.string("coordinate_transformation_mode", "pytorch_half_pixel")]);
-  return { name: `segmentation head (Shape→Resize) opset ${opset}`, bytes: g.model({ name: "x", dims: [1, 3, h, w] }, [{ name: y, dims: [1, classes, h, w] }]), input: { name: "x", dims: [1, 3, h, w] }, output: y, ops: ["Conv", "Relu", "Shape", "Gather", "Unsqueeze", "Slice", "Concat", "Resize"] };
+  return { g, logits, sizes };
+}
+
+/**
+ * The segmentation head's size chain made observable without Resize: ConstantOfShape(sizes) of
+ * 0.25 (the [N, classes, H, W] Resize would make) concatenated to x on the channels, so the output
+ * [N, 3 + classes, H, W] shows the folded sizes. `dims` may name dynamic dims (strings).
+ */
+export function segmentationSizes(opset: number, dims: (number | string)[] = [1, 3, 20, 28], classes = 4): GeneratedModel & { dims: (number | string)[] } {
+  const { g, sizes } = segmentationSizeChain(opset, classes);
+  const fill = g.op("ConstantOfShape", [sizes], [attr.tensor("value", { dims: [1], data: [0.25] })]);
+  const y = g.op("Concat", ["x", fill], [attr.int("axis", 1)]);
+  const fixed = dims.map((d) => (typeof d === "number" ? d : 1));
+  return { name: `segmentation head size chain opset ${opset}`, bytes: g.model({ name: "x", dims }, [{ name: y, dims: dims.map((d, i) => (i === 1 ? 3 + classes : d)) }]), input: { name: "x", dims: fixed }, output: y, ops: ["Conv", "Relu", "Shape", "Gather", "Unsqueeze", "Slice", "Concat", "ConstantOfShape"], dims };
 }
 
 /**

@@ -41,7 +41,7 @@ export function toType(v: number, type: number): number {
   if (type === DataType.BOOL) return v !== 0 ? 1 : 0;
   if (type === DataType.FLOAT) return Math.fround(v);
   if (isFloatType(type)) return v;
-  return Number.isFinite(v) ? Math.trunc(v) : v;
+  return Number.isFinite(v) ? Math.trunc(v) + 0 : v; // + 0: an integer has no −0
 }
 
 /** A Constant of `dims` and element type `type` whose data `compute` gives on first use (kept). */
