@@ -1,0 +1,133 @@
+// Dynamic input dims (dim_param, or dim_value 0/absent) through Net.fromOnnx: options.inputShape
+// binds them; without it the net is imported at the shape of the first tensor it runs on, and
+// again for every new shape when its import folded shapes (src/nn/onnx-graphs.ts). The same model
+// at two input sizes gives what onnxruntime-node gives at each; the trainable parameters stay the
+// same tensors across shapes; a run input of the wrong rank or channels is a ShapeError naming
+// the graph input; a net not bound yet says so (NotReadyError) instead of guessing.
+import { beforeAll, describe, expect, it } from "vitest";
+import * as ort from "onnxruntime-node";
+import { expectClose, fcn, rng, useBuild } from "../lib.js";
+import { segmentationSizes } from "../models/generated.js";
+import { attr, cat, int, len, model, msg, node, tensorProto, valueInfo } from "./proto-writer.js";
+const { Net, ShapeError, NotReadyError, UnsupportedError, AttributeError } = fcn;
+
+async function runOrt(bytes: Uint8Array, x: { data: Float32Array; shape: readonly number[] }): Promise<{ data: Float32Array; shape: number[] }> {
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  try {
+    const out = await session.run({ x: new ort.Tensor("float32", x.data.slice(), x.shape.slice()) });
+    const y = out[session.outputNames[0]];
+    return { data: y.data as Float32Array, shape: [...y.dims] };
+  } finally {
+    await session.release();
+  }
+}
+
+function randomInput(shape: number[], seed: number) {
+  const r = rng(seed);
+  return fcn.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() * 2 - 1), shape);
+}
+
+/** Conv 3×3 (2 → 3 channels, pad 1) + Relu on x [1, 2, H, W]: nothing in it reads a shape. */
+function convModel(dims: (number | string)[]): Uint8Array {
+  const w = tensorProto({ name: "w", dims: [3, 2, 3, 3], data: Array.from({ length: 54 }, (_, i) => Math.cos(i) / 3) });
+  return model({
+    opset: 13, initializers: [w],
+    nodes: [node("Conv", ["x", "w"], ["c"], [attr.ints("kernel_shape", [3, 3]), attr.ints("pads", [1, 1, 1, 1])]), node("Relu", ["c"], ["y"])],
+    inputs: [valueInfo("x", dims)], outputs: [valueInfo("y", dims.map((d, i) => (i === 1 ? 3 : d)))],
+  });
+}
+
+describe("Net.fromOnnx with dynamic input dims", () => {
+  beforeAll(() => useBuild("simd"));
+
+  it("a Shape-folding model ([N, 3, H, W]) runs at several sizes as onnxruntime-node does, one import per shape, the same parameters", async () => {
+    const m = segmentationSizes(13, ["N", 3, "H", "W"]);
+    const net = Net.fromOnnx(m.bytes);
+    const seen: Map<string, unknown>[] = [];
+    for (const [i, shape] of [[1, 3, 20, 28], [2, 3, 13, 9], [1, 3, 20, 28]].entries()) {
+      const x = randomInput(shape, 10 + i);
+      const got = net.run(x);
+      const want = await runOrt(m.bytes, x);
+      expect(got.shape).toEqual([shape[0], 7, shape[2], shape[3]]);
+      expectClose(got, want, `size chain at [${shape.join(", ")}]`, 1e-6, 1e-6);
+      expect(net.spec.input.shape).toEqual(shape);
+      seen.push(net.parameters());
+    }
+    // the conv weights are the same tensors at every shape
+    for (const [name, t] of seen[0]) if (name.endsWith(".weight")) expect(seen[1].get(name)).toBe(t);
+    for (const [name, t] of seen[1]) if (name.endsWith(".weight")) expect(seen[2].get(name)).toBe(t);
+  });
+
+  it("a model whose import reads no shapes ([1, 2, H, W]) is imported once and runs at any H, W as onnxruntime-node does", async () => {
+    const bytes = convModel([1, 2, "H", "W"]);
+    const net = Net.fromOnnx(bytes);
+    let spec: unknown;
+    for (const [i, shape] of [[1, 2, 6, 5], [1, 2, 9, 12]].entries()) {
+      const x = randomInput(shape, 20 + i);
+      const got = net.run(x);
+      expectClose(got, await runOrt(bytes, x), `conv at [${shape.join(", ")}]`, 1e-5, 1e-4);
+      if (i === 0) spec = net.spec;
+      else expect(net.spec).toBe(spec);
+    }
+  });
+
+  it("also when a dim has neither dim_value nor dim_param", async () => {
+    // ValueInfoProto with TypeProto.tensor_type {elem_type 1, shape {dim 1, dim 2, dim {}, dim 5}}
+    const dim = (d: number | null) => msg(1, ...(d === null ? [] : [int(1, d)]));
+    const xInfo = cat(len(1, "x"), msg(2, msg(1, int(1, 1), msg(2, dim(1), dim(2), dim(null), dim(5)))));
+    const w = tensorProto({ name: "w", dims: [3, 2, 3, 3], data: Array.from({ length: 54 }, (_, i) => Math.sin(i) / 3) });
+    const bytes = model({ opset: 13, initializers: [w], nodes: [node("Conv", ["x", "w"], ["y"], [attr.ints("pads", [1, 1, 1, 1])])], inputs: [xInfo], outputs: [valueInfo("y", [1, 3, "H", 5])] });
+    const net = Net.fromOnnx(bytes);
+    for (const h of [4, 9]) {
+      const x = randomInput([1, 2, h, 5], 30 + h);
+      expectClose(net.run(x), await runOrt(bytes, x), `unknown H = ${h}`, 1e-5, 1e-4);
+    }
+  });
+
+  it("options.inputShape binds the dims at load: spec, parameters and toOnnx are there before any run", async () => {
+    const m = segmentationSizes(17, ["N", 3, "H", "W"]);
+    const net = Net.fromOnnx(m.bytes, { inputShape: [1, 3, 16, 12] });
+    expect(net.spec.input.shape).toEqual([1, 3, 16, 12]);
+    expect(net.parameters().size).toBeGreaterThan(0);
+    const x = randomInput([1, 3, 16, 12], 40);
+    const got = net.run(x);
+    expectClose(got, await runOrt(m.bytes, x), "inputShape [1, 3, 16, 12]", 1e-6, 1e-6);
+    // the export is the graph for that shape; onnxruntime runs it alike
+    expectClose(await runOrt(net.toOnnx(), x), got, "toOnnx at the bound shape", 1e-6, 1e-6);
+  });
+
+  it("a shape the declared input does not take is a ShapeError naming the graph input (at load and at run)", () => {
+    const m = segmentationSizes(13, ["N", 3, "H", "W"]);
+    expect(() => Net.fromOnnx(m.bytes, { inputShape: [1, 4, 8, 8] })).toThrow(ShapeError);
+    expect(() => Net.fromOnnx(m.bytes, { inputShape: [1, 4, 8, 8] })).toThrow(/input "x" is declared \[\?, 3, \?, \?\]: axis 1 \(channels\) must be 3/);
+    expect(() => Net.fromOnnx(m.bytes, { inputShape: [3, 8, 8] })).toThrow(/input "x" has rank 4/);
+    expect(() => Net.fromOnnx(m.bytes, { inputShape: [1, 3, 0, 8] })).toThrow(AttributeError);
+    const net = Net.fromOnnx(m.bytes);
+    expect(() => net.run(randomInput([1, 2, 8, 8], 1))).toThrow(/Net\.run\(x\): the model's input "x" is declared \[\?, 3, \?, \?\]: axis 1 \(channels\) must be 3/);
+    expect(() => net.run(randomInput([3, 8, 8], 1))).toThrow(ShapeError);
+    // a fixed declared size is kept too
+    const fixed = Net.fromOnnx(convModel([1, 2, 6, "W"]));
+    expect(() => fixed.run(randomInput([1, 2, 7, 8], 1))).toThrow(/axis 2 must be 6/);
+    expect(fixed.run(randomInput([1, 2, 6, 8], 1)).shape).toEqual([1, 3, 6, 8]);
+  });
+
+  it("before its first run a net with open dims has no graph: spec, parameters and toOnnx say so; training can be switched on", () => {
+    const net = Net.fromOnnx(convModel([1, 2, "H", "W"]));
+    expect(() => net.spec).toThrow(NotReadyError);
+    expect(() => net.parameters()).toThrow(/dynamic dims.*inputShape/);
+    expect(() => net.toOnnx()).toThrow(NotReadyError);
+    net.training = true;
+    const y = net.run(randomInput([1, 2, 5, 5], 2));
+    const grads = net.backward(fcn.tensor(new Float32Array(y.data.length).fill(1), y.shape.slice()));
+    expect(grads.get("c.weight")?.shape).toEqual([3, 2, 3, 3]);
+    const w = net.parameters().get("c.weight");
+    net.run(randomInput([1, 2, 8, 6], 3));
+    expect(net.parameters().get("c.weight")).toBe(w);
+  });
+
+  it("an op Net cannot run is reported at load even before the dims are known", () => {
+    const bytes = model({ opset: 13, nodes: [node("Conv", ["x", "w"], ["c"]), node("NonMaxSuppression", ["c"], ["y"])], initializers: [tensorProto({ name: "w", dims: [3, 2, 1, 1], data: [1, 2, 3, 4, 5, 6] })], inputs: [valueInfo("x", [1, 2, "H", "W"])], outputs: [valueInfo("y", [])] });
+    expect(() => Net.fromOnnx(bytes)).toThrow(UnsupportedError);
+    expect(() => Net.fromOnnx(bytes)).toThrow(/NonMaxSuppression ×1/);
+  });
+});
