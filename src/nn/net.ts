@@ -200,6 +200,13 @@ export class Net {
         this.params.set(name, tensor(data, shape));
       }
     }
+    if (shared) {
+      // fixed parameters of another shape's graph go (their graph brings them back); trainable
+      // ones stay, with what training made of them
+      for (const name of [...this.params.keys()]) {
+        if (!analysis.parameters.has(name) && this.frozen.has(name)) { this.params.delete(name); this.frozen.delete(name); }
+      }
+    }
     return { spec, cropOffsets: analysis.cropOffsets };
   }
 
@@ -357,6 +364,7 @@ export class Net {
   private bindShape(shape: readonly number[], what: string): void {
     const graph = this.onnx!.graphFor(shape, what);
     if (this.graph?.spec === graph.spec) return;
+    validateGraph(graph.spec);
     this.graph = this.adopt(graph.spec, graph.weights, true);
     if (this.training) this.training = true; // the new graph's layers must all have gradients
   }
@@ -583,9 +591,17 @@ export class Net {
    */
   summary(inputShape?: readonly number[]): NetSummary {
     const shape = inputShape === undefined ? this.plan?.inputShape ?? this.spec.input.shape : checkInputShape(inputShape, "net.summary(inputShape)");
-    // an ONNX model's graph for that shape, without making it the one run
-    const spec = this.onnx === null || (this.graph !== null && inputShape === undefined) ? this.spec : this.onnx.graphFor(shape, "net.summary(inputShape)").spec;
-    const s = summarize(spec, this.params, shape);
+    let spec: GraphSpec, params = this.params;
+    if (this.onnx === null || inputShape === undefined) spec = this.spec;
+    else {
+      // an ONNX model's graph for that shape: a net not bound yet binds to it (it has no plan to
+      // lose); a bound one looks at it without making it the graph it runs
+      if (this.graph === null) this.bindShape(shape, "net.summary(inputShape)");
+      const graph = this.onnx.graphFor(shape, "net.summary(inputShape)");
+      spec = graph.spec;
+      params = new Map([...graph.weights, ...this.params]);
+    }
+    const s = summarize(spec, params, shape);
     const plan = this.plan;
     if (plan !== null && !plan.evicted && plan.inputShape.length === shape.length && plan.inputShape.every((d, i) => d === shape[i])) s.plannedBytes = plan.bytes;
     return s;

@@ -125,6 +125,18 @@ describe("Net.fromOnnx with dynamic input dims", () => {
     expect(net.parameters().get("c.weight")).toBe(w);
   });
 
+  it("a fixed batch of 1 still runs any batch (as before), the folded sizes following it; summary(inputShape) uses that shape's graph", () => {
+    const m = segmentationSizes(13); // declared [1, 3, 20, 28]
+    const net = Net.fromOnnx(m.bytes);
+    expect(net.run(randomInput([1, 3, 20, 28], 5)).shape).toEqual([1, 7, 20, 28]);
+    const y = net.run(randomInput([2, 3, 20, 28], 6));
+    expect(y.shape).toEqual([2, 7, 20, 28]);
+    expect(Array.from(y.data.slice(-3))).toEqual([0.25, 0.25, 0.25]); // ConstantOfShape([2, 4, 20, 28]) of 0.25
+    const open = Net.fromOnnx(segmentationSizes(13, ["N", 3, "H", "W"]).bytes);
+    const s = open.summary([1, 3, 13, 9]);
+    expect(s.layers[s.layers.length - 1].outShape).toEqual([1, 7, 13, 9]);
+  });
+
   it("an op Net cannot run is reported at load even before the dims are known", () => {
     const bytes = model({ opset: 13, nodes: [node("Conv", ["x", "w"], ["c"]), node("NonMaxSuppression", ["c"], ["y"])], initializers: [tensorProto({ name: "w", dims: [3, 2, 1, 1], data: [1, 2, 3, 4, 5, 6] })], inputs: [valueInfo("x", [1, 2, "H", "W"])], outputs: [valueInfo("y", [])] });
     expect(() => Net.fromOnnx(bytes)).toThrow(UnsupportedError);
