@@ -188,7 +188,10 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
     // shape arithmetic (and any other node whose inputs are all constants) evaluated now
     const folded = foldNode(foldContext(node, attrs));
     if (folded !== null) {
-      if (typeof folded === "string") { report.node(node, folded); node.output.forEach((o) => failed.add(o)); }
+      if (typeof folded === "string") {
+        report.node(node, folded);
+        node.output.forEach((o) => { failed.add(o); unfoldedShapes.add(o); }); // what computes on it is not reported again
+      }
       else folded.forEach((c, i) => constants.set(node.output[i], c));
       continue;
     }
@@ -434,7 +437,7 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
   return { spec: { input: { name: input.name, shape }, output: output!, layers }, weights, shapeDependent };
 }
 
-/** The ONNX op types this importer maps (besides Constant and ConstantOfShape, evaluated at load). */
+/** The ONNX op types this importer maps (besides Constant and the folders of folding/folders.ts, evaluated at load). */
 export const SUPPORTED = [
   ...READERS.keys(),
   "Conv", "ConvTranspose", "Relu", "MaxPool", "Add", "Mul", "Softmax", "BatchNormalization", "Identity", "Dropout", "Slice",

@@ -191,4 +191,19 @@ describe("shape arithmetic folded at import, against onnxruntime-node", () => {
     expect(got.shape).toEqual([1, 7, 20, 28]); // ConstantOfShape(sizes) is [1, 4, 20, 28]
     expectClose(got, want, m.name, 1e-6, 1e-6);
   });
+
+  const BAD: [string, number, (b: Builder) => string, RegExp][] = [
+    ["Gather index out of range", 13, (b) => b.op("Gather", [b.op("Shape", ["x"]), b.i64([4])]), /Gather ×1 \(output "gather_\d+": index 4 is outside \[−4, 4\)/],
+    ["Slice step 0", 13, (b) => b.slice(b.op("Shape", ["x"]), [0], [2], [0], [0]), /Slice ×1 .*a step is 0/],
+    ["Squeeze of a dim that is not 1", 13, (b) => b.squeeze(b.op("Shape", ["x"]), [0]), /Squeeze ×1 .*axis 0 has size 4, not 1/],
+    ["Reshape to a size that does not hold the data", 13, (b) => b.op("Reshape", [b.op("Shape", ["x"]), b.i64([3, -1])]), /Reshape ×1 .*shape \[3, -1\] cannot hold 4 elements/],
+    ["Concat without axis (opset ≥ 4)", 13, (b) => b.op("Concat", [b.op("Shape", ["x"]), b.i64([1])]), /Concat ×1 .*attribute axis is required/],
+    ["Add of shapes that do not broadcast", 13, (b) => b.op("Add", [b.op("Shape", ["x"]), b.i64([1, 2, 3])]), /Add ×1 .*do not broadcast/],
+  ];
+  it.each(BAD)("a fold that fails is reported with its node and why: %s", (_, opset, build, message) => {
+    const b = new Builder(opset);
+    const bytes = b.bytes(b.observe(build(b)), X);
+    expect(() => Net.fromOnnx(bytes)).toThrow(fcn.UnsupportedError);
+    expect(() => Net.fromOnnx(bytes)).toThrow(message);
+  });
 });

@@ -6,7 +6,8 @@ import { MAX_FOLD_ELEMENTS, lazyConstant, normalizeAxis, numbers, sizeOf, typeOf
 export const foldConcat: Folder = (ctx) => {
   const parts = ctx.node.input.map((_, i) => ctx.constant(i)!);
   const first = parts[0], rank = first.dims.length;
-  const given = ctx.attrs.int("axis", 1);
+  if (ctx.opset >= 4 && !ctx.attrs.has("axis")) return "attribute axis is required";
+  const given = ctx.attrs.int("axis", 1); // opset < 4: axis defaults to 1
   if (ctx.attrs.problems.length) return ctx.attrs.problems.join(", ");
   const axis = normalizeAxis(given, rank);
   if (axis === undefined) return `axis ${given} is outside rank ${rank}`;
