@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as ort from "onnxruntime-node";
 import { expectClose, fcn, rng, useBuild } from "../lib.js";
-import { segmentationSizes } from "../models/generated.js";
+import { segmentationHead, segmentationSizes } from "../models/generated.js";
 import { attr, cat, int, len, model, msg, node, tensorProto, valueInfo, type Bytes } from "./proto-writer.js";
 const { Net } = fcn;
 
@@ -190,6 +190,19 @@ describe("shape arithmetic folded at import, against onnxruntime-node", () => {
     const want = await runOrt(m.bytes, x);
     expect(got.shape).toEqual([1, 7, 20, 28]); // ConstantOfShape(sizes) is [1, 4, 20, 28]
     expectClose(got, want, m.name, 1e-6, 1e-6);
+  });
+
+  it("the generated segmentation head (Shape → Resize) lacks only Resize: its whole size chain folds", () => {
+    for (const opset of [11, 13, 17]) {
+      let message = "";
+      try {
+        Net.fromOnnx(segmentationHead(opset).bytes);
+      } catch (e) {
+        expect(e).toBeInstanceOf(fcn.UnsupportedError);
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/cannot run yet: Resize ×1 \("resize_\d+"\)$/);
+    }
   });
 
   const BAD: [string, number, (b: Builder) => string, RegExp][] = [
