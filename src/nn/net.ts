@@ -224,9 +224,13 @@ export class Net {
 
   /**
    * Builds a Net from an ONNX model (the bytes of an .onnx file) whose nodes map onto Net's layers
-   * (src/onnx/to-graph.ts): `run(x)` is the first graph input → the first graph output. Throws
-   * OnnxFormatError for bytes that are no ModelProto, UnsupportedError listing every node Net
-   * cannot run yet, AttributeError for a bad argument or a missing `options.externalData` file.
+   * (src/onnx/to-graph.ts): `run(x)` is the first graph input → the first graph output. Shape
+   * arithmetic is evaluated for one input shape: `options.inputShape`, else the declared one (a
+   * dynamic batch as 1); a model with other dynamic dims is imported at the shape of the first
+   * tensor it runs on, and again for each new shape if its import read shapes (onnx-graphs.ts).
+   * Throws OnnxFormatError for bytes that are no ModelProto, UnsupportedError listing every node
+   * Net cannot run yet, AttributeError for a bad argument or a missing `options.externalData`
+   * file, ShapeError for an inputShape the declared input does not take (so does a run).
    */
   static fromOnnx(bytes: Uint8Array, options?: OnnxOptions): Net {
     const { source, inputShape } = readOnnx(bytes, options);

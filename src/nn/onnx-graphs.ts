@@ -41,7 +41,7 @@ export class OnnxGraphs {
   constructor(source: OnnxSource) {
     this.source = source;
     this.input = source.input;
-    this.declared = describeDeclared(source);
+    this.declared = describeDeclared(source.input);
   }
 
   /** The graph input's name and declared dims, for messages: "x" [1, 3, ?, ?]. */
@@ -54,7 +54,7 @@ export class OnnxGraphs {
    * importing it when no earlier import serves this shape.
    */
   graphFor(shape: readonly number[], what: string): ShapeGraph {
-    checkInputShape({ input: this.input } as OnnxSource, shape, what);
+    checkInputShape(this.input, shape, what);
     if (this.any !== null) return this.any;
     const key = shape.join("x");
     const graph = this.byShape.get(key);

@@ -9,7 +9,7 @@ import { checkAttrNames } from "../attrs.js";
 import { isPlainObject } from "../values.js";
 import { describeShape } from "../tensor.js";
 import { type Constant, initializerConstants } from "./constants.js";
-import { DataType, type ModelProto, readModel } from "./proto.js";
+import { type ModelProto, readModel } from "./proto.js";
 import type { ExternalData } from "./tensor-data.js";
 
 /** Options of Net.fromOnnx. */
@@ -92,7 +92,7 @@ export function readOnnx(bytes: Uint8Array, options?: OnnxOptions): { source: On
   if (first === undefined) throw new UnsupportedError("Net.fromOnnx: the graph has no input that is not an initializer; Net runs one input");
   const dims = first.shape === null ? null : first.shape.map((d) => (typeof d === "number" && d > 0 ? d : null));
   const source: OnnxSource = { model, opset, external, initializers, input: { name: first.name, dims, elemType: first.elemType }, inputNames: inputs.map((v) => v.name) };
-  if (inputShape !== undefined) checkInputShape(source, inputShape, "Net.fromOnnx(options.inputShape)");
+  if (inputShape !== undefined) checkInputShape(source.input, inputShape, "Net.fromOnnx(options.inputShape)");
   return { source, inputShape };
 }
 
@@ -102,25 +102,28 @@ export function hasOpenDims(source: OnnxSource): boolean {
   return dims === null || dims.some((d, i) => d === null && i > 0);
 }
 
+/** A graph input's name, element type and declared dims (null: dynamic; null list: no shape given). */
+export type OnnxInput = OnnxSource["input"];
+
 /** The declared dims for messages: [1, 3, ?, ?]. */
-export function describeDeclared(source: OnnxSource): string {
-  return source.input.dims === null ? "of unknown rank" : `[${source.input.dims.map((d) => d ?? "?").join(", ")}]`;
+export function describeDeclared(input: OnnxInput): string {
+  return input.dims === null ? "of unknown rank" : `[${input.dims.map((d) => d ?? "?").join(", ")}]`;
 }
 
 /**
  * Checks a shape to run (or import) at against the declared input: the same rank, and the declared
  * size on every fixed axis but the batch. A ShapeError names the graph input and the axis.
  */
-export function checkInputShape(source: OnnxSource, shape: readonly number[], what: string): void {
-  const { name, dims } = source.input;
+export function checkInputShape(input: OnnxInput, shape: readonly number[], what: string): void {
+  const { name, dims } = input;
   if (dims === null) return;
   if (shape.length !== dims.length) {
-    throw new ShapeError(`${what}: the model's input "${name}" has rank ${dims.length} (declared ${describeDeclared(source)}), got ${describeShape(shape)}`);
+    throw new ShapeError(`${what}: the model's input "${name}" has rank ${dims.length} (declared ${describeDeclared(input)}), got ${describeShape(shape)}`);
   }
   for (let i = 1; i < dims.length; i++) {
     const d = dims[i];
     if (d !== null && shape[i] !== d) {
-      throw new ShapeError(`${what}: the model's input "${name}" is declared ${describeDeclared(source)}: axis ${i}${i === 1 ? " (channels)" : ""} must be ${d}, got ${describeShape(shape)}`);
+      throw new ShapeError(`${what}: the model's input "${name}" is declared ${describeDeclared(input)}: axis ${i}${i === 1 ? " (channels)" : ""} must be ${d}, got ${describeShape(shape)}`);
     }
   }
 }
@@ -131,4 +134,3 @@ export function defaultInputShape(source: OnnxSource): number[] | null {
   return source.input.dims!.map((d) => d ?? 1);
 }
 
-export { DataType };

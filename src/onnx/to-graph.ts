@@ -75,7 +75,7 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): ImportedG
   const { source, inputShape } = readOnnx(bytes, options);
   const shape = inputShape?.slice() ?? defaultInputShape(source);
   if (shape === null) {
-    throw new UnsupportedError(`Net.fromOnnx: graph input "${source.input.name}" has dynamic or unknown dims ${describeDeclared(source)}; give options.inputShape (Net.fromOnnx imports it at the shape of the first tensor it runs on)`);
+    throw new UnsupportedError(`Net.fromOnnx: graph input "${source.input.name}" has dynamic or unknown dims ${describeDeclared(source.input)}; give options.inputShape (Net.fromOnnx imports it at the shape of the first tensor it runs on)`);
   }
   return importOnnx(source, shape);
 }
