@@ -35,7 +35,7 @@ import { LAYER_OPS } from "./layer-ops.js";
 import type { LayerAttrs, LayerOp } from "./layer-op.js";
 import { readNetOptions, readWeights } from "./net-arguments.js";
 import { checkOnnxOpTypes, importOnnx } from "../onnx/to-graph.js";
-import { type OnnxOptions, defaultInputShape, readOnnx } from "../onnx/onnx-source.js";
+import { type OnnxOptions, type OnnxSource, defaultInputShape, readOnnx } from "../onnx/onnx-source.js";
 import { OnnxGraphs } from "./onnx-graphs.js";
 import { graphToOnnx } from "../onnx/from-graph.js";
 
@@ -235,18 +235,23 @@ export class Net {
   static fromOnnx(bytes: Uint8Array, options?: OnnxOptions): Net {
     const { source, inputShape } = readOnnx(bytes, options);
     const shape = inputShape?.slice() ?? defaultInputShape(source);
-    const graphs = new OnnxGraphs(source);
+    // a net that may import again later reads its own copy of the file (and of external data
+    // files): the caller may reuse its buffers
+    const own = (): OnnxSource => readOnnx(bytes.slice(), {
+      ...options,
+      ...(options?.externalData ? { externalData: Object.fromEntries(Object.entries(options.externalData).map(([name, file]) => [name, file.slice()])) } : {}),
+    }).source;
     if (shape === null) {
       // dims to be bound by the first run: what needs no shape is checked now
       checkOnnxOpTypes(source);
       const net = new Net(null, new Map(), {});
-      net.onnx = graphs;
+      net.onnx = new OnnxGraphs(own());
       return net;
     }
     const { spec, weights, shapeDependent } = importOnnx(source, shape);
     const net = Net.fromGraph(spec, weights);
-    graphs.record(shape, spec, weights, shapeDependent);
-    net.onnx = graphs;
+    net.onnx = new OnnxGraphs(shapeDependent ? own() : source);
+    net.onnx.record(shape, spec, weights, shapeDependent);
     return net;
   }
 

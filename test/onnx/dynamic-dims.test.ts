@@ -58,6 +58,15 @@ describe("Net.fromOnnx with dynamic input dims", () => {
     for (const [name, t] of seen[1]) if (name.endsWith(".weight")) expect(seen[2].get(name)).toBe(t);
   });
 
+  it("imports made later read the net's own copy of the file: the caller may reuse its buffer", async () => {
+    const m = segmentationSizes(11, ["N", 3, "H", "W"]);
+    const original = m.bytes.slice();
+    const net = Net.fromOnnx(m.bytes);
+    m.bytes.fill(0);
+    const x = randomInput([1, 3, 11, 15], 50);
+    expectClose(net.run(x), await runOrt(original, x), "after the caller's buffer was zeroed", 1e-6, 1e-6);
+  });
+
   it("a model whose import reads no shapes ([1, 2, H, W]) is imported once and runs at any H, W as onnxruntime-node does", async () => {
     const bytes = convModel([1, 2, "H", "W"]);
     const net = Net.fromOnnx(bytes);
