@@ -17,7 +17,7 @@ class Builder {
   private n = 0;
   constructor(readonly opset: number) {}
   name(base: string): string { return `${base}_${this.n++}`; }
-  i64(values: number[], dims = [values.length]): string {
+  i64(values: (number | bigint)[], dims = [values.length]): string {
     const name = this.name("i");
     this.inits.push(tensorProto({ name, dims, dataType: 7, extra: [len(9, new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer))] }));
     return name;
@@ -39,8 +39,8 @@ class Builder {
     if (axes === undefined) return this.op("Squeeze", [x]);
     return this.opset >= 13 ? this.op("Squeeze", [x, this.i64(axes)]) : this.op("Squeeze", [x], [attr.ints("axes", axes)]);
   }
-  slice(x: string, starts: number[], ends: number[], axes?: number[], steps?: number[]): string {
-    if (this.opset < 10) return this.op("Slice", [x], [attr.ints("starts", starts), attr.ints("ends", ends), ...(axes ? [attr.ints("axes", axes)] : [])]);
+  slice(x: string, starts: number[], ends: (number | bigint)[], axes?: number[], steps?: number[]): string {
+    if (this.opset < 10) return this.op("Slice", [x], [attr.ints("starts", starts), attr.ints("ends", ends.map(Number)), ...(axes ? [attr.ints("axes", axes)] : [])]);
     return this.op("Slice", [x, this.i64(starts), this.i64(ends), ...(axes ? [this.i64(axes)] : []), ...(steps ? [this.i64(steps)] : [])]);
   }
   /** y = Concat(GlobalAveragePool(x), Reshape(Cast(folded, FLOAT), [1, −1, 1, 1])) on the channels. */
@@ -94,6 +94,7 @@ const CASES: Case[] = [
   { name: "Gather on axis 1 of a 2-D table with 2-D indices", opsets: [13], want: [12, 10, 22, 20], build: (b) => b.op("Gather", [b.i64([10, 11, 12, 20, 21, 22], [2, 3]), b.i64([2, 0], [1, 2])], [attr.int("axis", 1)]) },
   { name: "Slice with attributes (opset 9), an end past the end clamps", opsets: [9], want: [2, 5, 7], build: (b) => b.slice(b.op("Shape", ["x"]), [1], [1000]) },
   { name: "Slice with inputs, a negative axis and step −1", opsets: [11, 13], want: [7, 5, 2, 1], build: (b) => b.slice(b.op("Shape", ["x"]), [-1], [-1000], [-1], [-1]) },
+  { name: "Slice to INT64_MAX (PyTorch's x[1:]) and from INT64_MIN with step −1", opsets: [11], want: [2, 5, 7, 7, 5, 2, 1], build: (b) => b.op("Concat", [b.slice(b.op("Shape", ["x"]), [1], [2n ** 63n - 1n]), b.slice(b.op("Shape", ["x"]), [-1], [-(2n ** 63n)].map(Number), [0], [-1])], [attr.int("axis", 0)]) },
   { name: "Slice of a 2-D table with steps 2", opsets: [13], want: [1, 3, 9, 11], build: (b) => b.slice(b.i64(Array.from({ length: 12 }, (_, i) => i), [3, 4]), [0, 1], [3, 4], [0, 1], [2, 2]) },
   {
     name: "Concat of constants and Shape slices", opsets: [9, 13], want: [1, 9, 5, 7, 8],
