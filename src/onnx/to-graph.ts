@@ -179,7 +179,7 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
     if (node.input.some((i) => failed.has(i))) {
       // shape arithmetic after a failed node (Shape of it, and what computes on that) would have
       // folded: it is not reported on its own
-      const wouldFold = FOLDERS.has(node.opType) && (node.opType === "Shape" || node.input.every((i) => !failed.has(i) || unfoldedShapes.has(i)));
+      const wouldFold = FOLDERS.has(node.opType) && (node.opType === "Shape" || node.opType === "Size" || node.input.every((i) => !failed.has(i) || unfoldedShapes.has(i)));
       if (wouldFold) node.output.forEach((o) => unfoldedShapes.add(o));
       else if (!SUPPORTED.includes(node.opType)) report.node(node);
       node.output.forEach((o) => failed.add(o));

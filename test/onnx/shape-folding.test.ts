@@ -149,6 +149,23 @@ const CASES: Case[] = [
     },
   },
   { name: "Equal and Where", opsets: [11, 13], want: [9, 2, 5, 7], build: (b) => { const s = b.op("Shape", ["x"]); return b.op("Where", [b.op("Equal", [s, b.i64([1])]), b.i64([9]), s]); } },
+  {
+    name: "Size of an activation, Max and Min over three inputs, Neg, Abs", opsets: [13], want: [70, 5, 3, 7, 1, 2, 3, 3, -1, -2, -5, -7, 1, 2, 5, 7],
+    build: (b) => {
+      const s = b.op("Shape", ["x"]);
+      const size = b.unsqueeze(b.op("Size", ["x"]), [0]);
+      const max = b.op("Max", [s, b.i64([3]), b.i64([0, 0, 0, 7])]), min = b.op("Min", [s, b.i64([3]), b.i64([9, 9, 9, 9])]);
+      return b.op("Concat", [size, b.slice(max, [2], [3]), b.slice(max, [0], [1]), b.slice(max, [3], [4]), min, b.op("Neg", [s]), b.op("Abs", [b.op("Neg", [s])])], [attr.int("axis", 0)]);
+    },
+  },
+  {
+    name: "Less, Greater, Not and Where; Sqrt", opsets: [13], want: [0, 9, 9, 0, 1, 1.4142135381698608, 2.2360680103302, 2.6457512378692627],
+    build: (b) => {
+      const s = b.op("Shape", ["x"]);
+      const between = b.op("Not", [b.op("Or", [b.op("Less", [s, b.i64([2])]), b.op("Greater", [s, b.i64([5])])])]);
+      return b.op("Concat", [b.op("Cast", [b.op("Where", [between, b.i64([9]), b.i64([0])])], [attr.int("to", 1)]), b.op("Sqrt", [b.op("Cast", [s], [attr.int("to", 1)])])], [attr.int("axis", 0)]);
+    },
+  },
   { name: "Identity of a Shape", opsets: [9, 13], want: [1, 2, 5, 7], build: (b) => b.op("Identity", [b.op("Shape", ["x"])]) },
 ];
 

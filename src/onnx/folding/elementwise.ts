@@ -1,7 +1,8 @@
 // Element-wise ops on constants, with ONNX's multidirectional (numpy) broadcasting: Add, Sub, Mul,
-// Div (integer Div truncates toward zero, as onnxruntime's int64 Div does), Equal (→ BOOL), Where
-// (condition ? X : Y, three-way broadcast), Floor, Ceil, and Identity. Results keep the element
-// type of the data inputs, float32-rounded for FLOAT.
+// Div (integer Div truncates toward zero, as onnxruntime's int64 Div does), Max and Min (any
+// number of inputs), Equal, Less, Greater, And, Or (→ BOOL), Not, Where (condition ? X : Y, three-way
+// broadcast), and the unary Floor, Ceil, Neg, Abs, Sqrt, Identity. Results keep the element type
+// of the data inputs, float32-rounded for FLOAT.
 import { broadcastShapes, broadcastStrides } from "../../broadcast.js";
 import { FcnWasmError } from "../../errors.js";
 import { DataType } from "../proto.js";
@@ -54,7 +55,28 @@ export const foldSub = arithmetic((a, b) => a - b);
 export const foldMul = arithmetic((a, b) => a * b);
 export const foldDiv = arithmetic((a, b, integer) => (integer ? Math.trunc(a / b) : a / b));
 
-export const foldEqual: Folder = (ctx) => broadcastMap([ctx.constant(0)!, ctx.constant(1)!], DataType.BOOL, ([a, b]) => (a === b ? 1 : 0), "Equal");
+/** A comparison: BOOL out. */
+function comparison(f: (a: number, b: number) => boolean): Folder {
+  return (ctx) => broadcastMap([ctx.constant(0)!, ctx.constant(1)!], DataType.BOOL, ([a, b]) => (f(a, b) ? 1 : 0), ctx.node.opType);
+}
+
+export const foldEqual = comparison((a, b) => a === b);
+export const foldLess = comparison((a, b) => a < b);
+export const foldGreater = comparison((a, b) => a > b);
+export const foldAnd = comparison((a, b) => a !== 0 && b !== 0);
+export const foldOr = comparison((a, b) => a !== 0 || b !== 0);
+
+/** Max or Min over every input (variadic, broadcast); a NaN wins, as in numpy's maximum. */
+function extremum(pick: (...v: number[]) => number): Folder {
+  return (ctx) => {
+    const inputs = ctx.node.input.map((_, i) => ctx.constant(i)!);
+    if (inputs.some((c) => typeOf(c) !== typeOf(inputs[0]))) return "its inputs' element types differ";
+    return broadcastMap(inputs, typeOf(inputs[0]), (v) => pick(...v), ctx.node.opType);
+  };
+}
+
+export const foldMax = extremum(Math.max);
+export const foldMin = extremum(Math.min);
 
 export const foldWhere: Folder = (ctx) => {
   const [cond, x, y] = [0, 1, 2].map((i) => ctx.constant(i)!);
@@ -70,4 +92,8 @@ function unary(f: (v: number) => number): Folder {
 
 export const foldFloor = unary(Math.floor);
 export const foldCeil = unary(Math.ceil);
+export const foldNeg = unary((v) => -v);
+export const foldAbs = unary(Math.abs);
+export const foldSqrt = unary(Math.sqrt);
+export const foldNot = unary((v) => (v !== 0 ? 0 : 1));
 export const foldIdentity: Folder = (ctx) => [reshaped(ctx.constant(0)!, ctx.constant(0)!.dims.slice())];

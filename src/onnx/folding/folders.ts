@@ -1,27 +1,29 @@
 // The load-time folders by ONNX op type: the shape arithmetic exporters write around Reshape,
 // Resize and Expand (Shape → Gather/Slice → Unsqueeze → Concat → Cast/Div/Floor…) is evaluated
 // while importing, so the mapped layers see constants. `foldNode` runs one when the node's inputs
-// are all known: every input a constant, or for Shape an activation whose dims the import knows.
+// are all known: every input a constant, or for Shape and Size an activation whose dims the import
+// knows.
 import { FcnWasmError } from "../../errors.js";
 import type { Constant } from "../constants.js";
 import type { FoldContext, Folder } from "./folder.js";
 import { foldCast } from "./cast.js";
 import { foldConcat } from "./concat.js";
 import { foldConstantOfShape } from "./constant-of-shape.js";
-import { foldAdd, foldCeil, foldDiv, foldEqual, foldFloor, foldIdentity, foldMul, foldSub, foldWhere } from "./elementwise.js";
+import { foldAbs, foldAdd, foldAnd, foldOr, foldCeil, foldDiv, foldEqual, foldFloor, foldGreater, foldIdentity, foldLess, foldMax, foldMin, foldMul, foldNeg, foldNot, foldSqrt, foldSub, foldWhere } from "./elementwise.js";
 import { foldGather } from "./gather.js";
 import { foldRange } from "./range.js";
 import { foldReshape } from "./reshape.js";
-import { foldShape } from "./shape.js";
+import { foldShape, foldSize } from "./shape.js";
 import { foldSlice } from "./slice.js";
 import { foldSqueeze, foldUnsqueeze } from "./squeeze.js";
 
 export const FOLDERS: ReadonlyMap<string, Folder> = new Map<string, Folder>([
-  ["Shape", foldShape], ["Gather", foldGather], ["Slice", foldSlice], ["Concat", foldConcat],
+  ["Shape", foldShape], ["Size", foldSize], ["Gather", foldGather], ["Slice", foldSlice], ["Concat", foldConcat],
   ["Squeeze", foldSqueeze], ["Unsqueeze", foldUnsqueeze], ["Reshape", foldReshape], ["Cast", foldCast],
   ["ConstantOfShape", foldConstantOfShape], ["Range", foldRange], ["Identity", foldIdentity],
   ["Add", foldAdd], ["Sub", foldSub], ["Mul", foldMul], ["Div", foldDiv], ["Floor", foldFloor], ["Ceil", foldCeil],
-  ["Equal", foldEqual], ["Where", foldWhere],
+  ["Max", foldMax], ["Min", foldMin], ["Neg", foldNeg], ["Abs", foldAbs], ["Sqrt", foldSqrt],
+  ["Equal", foldEqual], ["Less", foldLess], ["Greater", foldGreater], ["Not", foldNot], ["And", foldAnd], ["Or", foldOr], ["Where", foldWhere],
 ]);
 
 /**
@@ -33,7 +35,7 @@ export function foldNode(ctx: FoldContext): Constant[] | string | null {
   const folder = FOLDERS.get(ctx.node.opType);
   if (folder === undefined) return null;
   const inputs = ctx.node.input.map((_, i) => i).filter((i) => ctx.has(i));
-  const known = ctx.node.opType === "Shape" && inputs.length === 1
+  const known = (ctx.node.opType === "Shape" || ctx.node.opType === "Size") && inputs.length === 1
     ? ctx.constant(0) !== undefined || ctx.activationDims(0) !== undefined
     : inputs.length > 0 && inputs.every((i) => ctx.constant(i) !== undefined);
   if (!known) return null;
