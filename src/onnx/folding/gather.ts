@@ -2,7 +2,7 @@
 // data.dims[axis+1:], out[i…, j…, k…] = data[i…, indices[j…], k…]; a negative index counts from the
 // end of the axis, one outside [−n, n) is an error.
 import type { Folder } from "./folder.js";
-import { MAX_FOLD_ELEMENTS, isFloatType, lazyConstant, normalizeAxis, numbers, sizeOf, typeOf } from "./values.js";
+import { MAX_FOLD_ELEMENTS, lazyConstant, normalizeAxis, numbers, saysFloat, sizeOf, typeOf } from "./values.js";
 
 export const foldGather: Folder = (ctx) => {
   const data = ctx.constant(0)!, indices = ctx.constant(1)!;
@@ -10,7 +10,7 @@ export const foldGather: Folder = (ctx) => {
   const axis = normalizeAxis(ctx.attrs.int("axis", 0), rank);
   if (ctx.attrs.problems.length) return ctx.attrs.problems.join(", ");
   if (axis === undefined) return `axis ${ctx.attrs.int("axis", 0)} is outside the data's rank ${rank}`;
-  if (isFloatType(indices.dataType)) return "its indices are not integers";
+  if (saysFloat(indices)) return "its indices are not integers";
   const n = data.dims[axis];
   const picks = indices.ints().map((i) => (i < 0 ? i + n : i));
   const bad = picks.findIndex((i) => !(i >= 0 && i < n));

@@ -62,9 +62,14 @@ export function reshaped(c: Constant, dims: number[]): Constant {
   return { dims, dataType: c.dataType, floats: () => c.floats(), ints: () => c.ints() };
 }
 
+/** Whether a constant says it holds floats (one that does not say may be an index list). */
+export function saysFloat(c: Constant): boolean {
+  return c.dataType !== undefined && isFloatType(c.dataType);
+}
+
 /** A 1-D int64 list input (axes, shape, starts…) as numbers, or why it is not one. */
 export function intList(c: Constant, what: string): number[] | string {
-  if (isFloatType(c.dataType)) return `${what} is a float tensor, expected int64`;
+  if (saysFloat(c)) return `${what} is a float tensor, expected int64`;
   if (c.dims.length > 1) return `${what} has dims [${c.dims.join(", ")}], expected a 1-D list`;
   return c.ints();
 }
