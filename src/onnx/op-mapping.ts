@@ -31,7 +31,10 @@ export interface ImportContext {
   push(layer: LayerSpec, output?: string): void;
   /** Parameters of a layer pushed, by full name (`<layer>.<kind>`). */
   weight(name: string, t: Tensor): void;
-  /** ONNX tensor `output` is this constant (the node was evaluated at load). */
+  /**
+   * ONNX tensor `output` is this constant (the node was evaluated at load). Give its `dataType`
+   * (INT64 for a shape list), so the folds of shape arithmetic downstream (folding/) compute in it.
+   */
   setConstant(output: string, c: Constant): void;
   /** ONNX tensor `output` is the same as blob `blob` (the node only passes it on). */
   alias(output: string, blob: string): void;
