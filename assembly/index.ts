@@ -6,7 +6,7 @@
 export { f32_gemm__simd, f32_gemm_workspace_bytes } from "./gemm/gemm";
 export { f32_im2col__scalar } from "./im2col/im2col";
 export { f32_col2im__simd } from "./im2col/col2im";
-export { f32_max_pool__scalar } from "./pool/max-pool";
+export { f32_max_pool__simd } from "./pool/max-pool";
 export { f32_max_pool_backward__scalar } from "./pool/max-pool-backward";
 export { f32_conv_transpose_depthwise__simd } from "./conv-transpose/depthwise";
 export { f32_conv_transpose_subpixel_interleave__simd, f32_conv_transpose_subpixel_pack_weights__scalar } from "./conv-transpose/subpixel";

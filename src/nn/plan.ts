@@ -222,7 +222,7 @@ export class NetPlan implements Evictable {
         const inPlane = product(window.image), outPlane = product(window.grid);
         return {
           layer,
-          forward: () => withArena(rt, () => runWindowKernel(rt, "f32_max_pool__scalar", window, planes, x.ptr, inPlane, y.ptr, outPlane)),
+          forward: () => withArena(rt, () => runWindowKernel(rt, "f32_max_pool__simd", window, planes, x.ptr, inPlane, y.ptr, outPlane)),
           backward: () => this.toInput(inputName, (dx) => withArena(rt, () =>
             runWindowKernel(rt, "f32_max_pool_backward__scalar", window, planes, x.ptr, inPlane, dx, inPlane, dy().ptr, outPlane))),
         };

@@ -10,7 +10,7 @@ export const KERNELS = {
   f32_gemm_workspace_bytes: ["M", "N", "K"],
   f32_im2col__scalar: ["params"],
   f32_col2im__simd: ["params"],
-  f32_max_pool__scalar: ["params"],
+  f32_max_pool__simd: ["params"],
   f32_max_pool_backward__scalar: ["params"],
   f32_conv_transpose_depthwise__simd: ["params"],
   f32_conv_transpose_subpixel_interleave__simd: ["params"],
