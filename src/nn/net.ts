@@ -46,6 +46,14 @@ export interface NetOptions {
    * not copies. false runs every layer through the public ops, copying in and out.
    */
   resident?: boolean;
+  /**
+   * Which blobs an inference run leaves readable through `blob(name)`: "all" (Net.fromGraph's
+   * default) or a list of names, the graph input and output always (Net.fromOnnx's default: []).
+   * With a list, the resident plan reuses the memory of every other blob once no later layer reads
+   * it (a liveness-based memory plan: a chain holds about two activations at a time). A training
+   * run (`training = true`) keeps every blob, as backward needs them.
+   */
+  keep?: "all" | readonly string[];
 }
 
 /** Frees a collected Net's resident memory. */
@@ -114,6 +122,8 @@ export class Net {
   private drawsBeforeRun = 0;
   private saved: Map<string, Saved> | null = null;
   private readonly resident: boolean;
+  /** NetOptions.keep: the blobs an inference plan keeps ("all": no reuse). */
+  private readonly keep: ReadonlySet<string> | "all" = "all";
   /** The plan for the last input shape, and whether the last run used it. */
   private plan: NetPlan | null = null;
   private planRan = false;
@@ -134,6 +144,12 @@ export class Net {
     this.stream = stream;
     this.random = () => stream.next(); // not a method of the Net: the plan keeps it, not the Net
     this.resident = options.resident ?? true;
+    if (options.keep !== undefined && options.keep !== "all") {
+      const names = new Set([spec.input.name, ...spec.layers.map((l) => l.name)]);
+      const unknown = options.keep.filter((k) => !names.has(k));
+      if (unknown.length) throw new AttributeError(`Net options.keep: ${unknown.map((k) => `"${k}"`).join(", ")} ${unknown.length > 1 ? "are no blobs" : "is no blob"} of this graph`);
+      this.keep = new Set(options.keep);
+    }
     for (const name of weights.keys()) {
       if (!analysis.parameters.has(name)) throw new ShapeError(`Net.fromGraph(weights): "${name}" is not a parameter of this graph (it has ${[...analysis.parameters.keys()].join(", ") || "none"})`);
     }
@@ -196,7 +212,7 @@ export class Net {
    */
   static fromOnnx(bytes: Uint8Array, options?: OnnxOptions): Net {
     const { spec, weights } = onnxToGraph(bytes, options);
-    const net = Net.fromGraph(spec, weights);
+    const net = Net.fromGraph(spec, weights, { keep: options?.keep ?? [] });
     net.fixedInput = true;
     return net;
   }
@@ -335,7 +351,7 @@ export class Net {
   /** Lays out a plan for input `shape` (the net's current plan; the caller disposed the old one). */
   private newPlan(shape: readonly number[], training: boolean, what: string): NetPlan {
     const shapes = this.analyzeInput(shape, what); // named errors for a wrong input
-    const plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.cropOffsets, random: this.random }, shape, training);
+    const plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.cropOffsets, random: this.random, keep: this.keep }, shape, training);
     this.plan = plan;
     plans.register(this, plan, plan);
     return plan;
@@ -385,7 +401,13 @@ export class Net {
       const copies = new Map<string, Tensor>();
       const blob = (name: string) => {
         let t = copies.get(name);
-        if (t === undefined) copies.set(name, (t = plan().blob(name) as Tensor));
+        if (t === undefined) {
+          const p = plan();
+          if (!p.keeps(name)) {
+            throw new UnsupportedError(`Net: blob "${name}" of the last run was not kept: this net's inference plan reuses the memory of blobs no later layer reads (NetOptions.keep). Keep it with { keep: ["${name}"] } (or "all"), or set net.training = true before run() to call backward()`);
+          }
+          copies.set(name, (t = p.blob(name) as Tensor));
+        }
         return t;
       };
       this.saved = new Map(this.spec.layers.map((layer) => [layer.name, {
@@ -538,13 +560,17 @@ export class Net {
    */
   summary(inputShape?: readonly number[]): NetSummary {
     const shape = inputShape === undefined ? this.plan?.inputShape ?? this.spec.input.shape : checkInputShape(inputShape, "net.summary(inputShape)");
-    const s = summarize(this.spec, this.params, shape);
+    const s = summarize(this.spec, this.params, shape, this.training ? "all" : this.keep);
     const plan = this.plan;
     if (plan !== null && !plan.evicted && plan.inputShape.length === shape.length && plan.inputShape.every((d, i) => d === shape[i])) s.plannedBytes = plan.bytes;
     return s;
   }
 
-  /** A layer's output from the last run() (for inspection and drawing), or undefined. */
+  /**
+   * A layer's output from the last run() (for inspection and drawing), or undefined. After an
+   * inference run of a net with NetOptions.keep a list, a blob not kept is an UnsupportedError
+   * naming it (its memory went to a later layer).
+   */
   blob(name: string): Tensor | undefined {
     return this.lastRun()?.get(name)?.output;
   }

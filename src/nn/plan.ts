@@ -31,6 +31,7 @@ import { globalAveragePoolBackwardInto, globalAveragePoolInto, globalMaxPoolBack
 import { averagePoolBackwardInto, averagePoolInto, resolveAveragePoolGeometry } from "../ops/average-pool.js";
 import { type GraphSpec, type LayerSpec, splitParamAttrs } from "./graph.js";
 import { LAYER_OPS } from "./layer-ops.js";
+import { type LiveStep, planSlots } from "./liveness.js";
 import type { LayerAttrs, LayerOp } from "./layer-op.js";
 
 interface Block {
@@ -47,6 +48,14 @@ export interface PlanSource {
   frozen: ReadonlySet<string>;
   cropOffsets: Map<string, number[]>;
   random: () => number;
+  /** Blobs an inference run must leave readable besides the input and output ("all": every blob, no reuse). */
+  keep: ReadonlySet<string> | "all";
+}
+
+/** The memory plan of a compact inference plan: layers in order, inference Dropout an alias. */
+function inferenceSlots(spec: GraphSpec, shapes: Map<string, number[]>, inputShape: number[], keep: ReadonlySet<string>) {
+  const steps: LiveStep[] = spec.layers.map((l) => ({ name: l.name, inputs: l.inputs, size: product(shapes.get(l.name) as number[]), alias: l.op === "Dropout" }));
+  return planSlots(spec.input.name, product(inputShape), steps, new Set([spec.output, ...keep]));
 }
 
 /** One layer on resident blocks: its forward, and (training plans) its backward. */
@@ -79,6 +88,8 @@ export class NetPlan implements Evictable {
   private disposed = false;
   /** Whether the last run had dropout on (its masks are what backward must use). */
   private dropoutOn = false;
+  /** The blobs a run leaves readable (null: all; a compact inference plan reuses the others' blocks). */
+  private kept: ReadonlySet<string> | null = null;
   /** Whether a run has filled the blocks. */
   private ran = false;
   /** True once the arena evicted the plan: its Net plans anew at its next use. */
@@ -104,12 +115,22 @@ export class NetPlan implements Evictable {
     };
     try {
       for (const [name, t] of params) this.params.set(name, reserve(t.shape.slice(), `Net plan: parameter ${name}`));
-      this.blobs.set(spec.input.name, reserve(this.inputShape, `Net plan: input ${spec.input.name}`));
-      for (const layer of spec.layers) {
-        const shape = shapes.get(layer.name) as number[];
-        // At inference Dropout is the identity: its output aliases its input.
-        if (layer.op === "Dropout" && !training) this.blobs.set(layer.name, this.blobs.get(layer.inputs[0]) as Block);
-        else this.blobs.set(layer.name, reserve(shape, `Net plan: output of layer "${layer.name}"`));
+      if (!training && source.keep !== "all") {
+        // inference, compact: blobs whose lives do not overlap share a block (liveness.ts)
+        const { slots, slotOf } = inferenceSlots(spec, shapes, this.inputShape, source.keep);
+        const ptrs = slots.map((size, i) => reserve([size], `Net plan: activation block ${i} (${size} floats)`).ptr);
+        const at = (name: string, shape: number[]): Block => ({ ptr: ptrs[slotOf.get(name)!], shape, size: product(shape) });
+        this.blobs.set(spec.input.name, at(spec.input.name, this.inputShape));
+        for (const layer of spec.layers) this.blobs.set(layer.name, at(layer.name, shapes.get(layer.name) as number[]));
+        this.kept = new Set([spec.input.name, spec.output, ...source.keep]);
+      } else {
+        this.blobs.set(spec.input.name, reserve(this.inputShape, `Net plan: input ${spec.input.name}`));
+        for (const layer of spec.layers) {
+          const shape = shapes.get(layer.name) as number[];
+          // At inference Dropout is the identity: its output aliases its input.
+          if (layer.op === "Dropout" && !training) this.blobs.set(layer.name, this.blobs.get(layer.inputs[0]) as Block);
+          else this.blobs.set(layer.name, reserve(shape, `Net plan: output of layer "${layer.name}"`));
+        }
       }
       if (training) {
         let largest = 0;
@@ -436,11 +457,16 @@ export class NetPlan implements Evictable {
     return this.blobs.get(name)?.shape.slice();
   }
 
-  /** A copy of a blob of the last run. */
+  /** Whether blob(name) holds the last run's value (false: its block was reused by a later layer). */
+  keeps(name: string): boolean {
+    return this.blobs.has(name) && (this.kept === null || this.kept.has(name));
+  }
+
+  /** A copy of a blob of the last run (undefined for no such blob or one not kept). */
   blob(name: string): Tensor | undefined {
     this.live(`blob("${name}")`);
     const b = this.blobs.get(name);
-    return b === undefined ? undefined : this.read(b);
+    return b === undefined || !this.keeps(name) ? undefined : this.read(b);
   }
 
   /**

@@ -3,6 +3,7 @@
 // and, for a training plan, every gradient) — what a user checks before running a model.
 import type { Tensor } from "../tensor.js";
 import { type GraphSpec, analyzeGraph } from "./graph.js";
+import { planSlots } from "./liveness.js";
 
 export interface LayerSummary {
   name: string;
@@ -18,15 +19,16 @@ export interface NetSummary {
   layers: LayerSummary[];
   /**
    * Resident bytes of the plan for this input shape: the plan's own count when it is laid out (a
-   * training plan adds gradients, dropout masks and a scratch block), else the inference layout
-   * (parameters, the input, every layer's output).
+   * training plan adds gradients, dropout masks and a scratch block), else the inference layout:
+   * parameters, the input and every layer's output, or with NetOptions.keep a list, the shared
+   * activation blocks of the liveness plan.
    */
   plannedBytes: number;
 }
 
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
-export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, inputShape: readonly number[]): NetSummary {
+export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, inputShape: readonly number[], keep: ReadonlySet<string> | "all" = "all"): NetSummary {
   const { shapes } = analyzeGraph(spec, inputShape);
   let planned = size(inputShape);
   const layers = spec.layers.map((layer): LayerSummary => {
@@ -50,5 +52,12 @@ export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, 
     planned += (layer.op === "Dropout" ? 0 : size(out)) + count;
     return { name: layer.name, op: layer.op, outShape: out.slice(), params: count, macs };
   });
+  if (keep !== "all") {
+    // parameters, then the liveness plan's blocks (plan.ts lays out the same)
+    planned = 0;
+    for (const t of params.values()) planned += size(t.shape);
+    const steps = spec.layers.map((l) => ({ name: l.name, inputs: l.inputs, size: size(shapes.get(l.name)!), alias: l.op === "Dropout" }));
+    for (const slot of planSlots(spec.input.name, size(inputShape), steps, new Set([spec.output, ...keep])).slots) planned += slot;
+  }
   return { layers, plannedBytes: 4 * planned };
 }

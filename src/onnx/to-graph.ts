@@ -26,6 +26,12 @@ import { READERS } from "./op-mappings.js";
 export interface OnnxOptions {
   /** External data files (`data_location: EXTERNAL`) by the name their tensors' `location` gives. */
   externalData?: Record<string, Uint8Array>;
+  /**
+   * Blobs (ONNX tensor names of layer outputs) that `net.blob(name)` must read after an inference
+   * run; the others' memory is reused by later layers. Default [] (the output only); "all" keeps
+   * every blob (NetOptions.keep).
+   */
+  keep?: "all" | readonly string[];
 }
 
 /** IR versions and default-domain opsets this importer reads. */
@@ -44,7 +50,7 @@ function readArguments(bytes: unknown, options: unknown): ExternalData | undefin
   if (!(bytes instanceof Uint8Array)) {
     throw new AttributeError(`Net.fromOnnx(bytes): expected a Uint8Array holding an .onnx file, got ${bytes === null ? "null" : typeof bytes === "object" ? (bytes as object).constructor?.name ?? "an object" : typeof bytes}`);
   }
-  const o = checkAttrNames(options, ["externalData"], "Net.fromOnnx", "options");
+  const o = checkAttrNames(options, ["externalData", "keep"], "Net.fromOnnx", "options");
   const external = o.externalData;
   if (external === undefined) return undefined;
   if (!isPlainObject(external)) throw new AttributeError(`Net.fromOnnx(options.externalData): expected a record of file name → Uint8Array, got ${external === null ? "null" : typeof external}`);
