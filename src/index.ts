@@ -31,6 +31,8 @@ export { globalAveragePool, globalAveragePoolBackward, globalMaxPool, globalMaxP
 export { averagePool, averagePoolBackward } from "./ops/average-pool.js";
 export { add, addBackward } from "./ops/add.js";
 export { crop, cropBackward } from "./ops/crop.js";
+export { concat, concatBackward } from "./ops/concat.js";
+export type { ConcatAttrs } from "./ops/concat.js";
 export { depthToSpace, depthToSpaceBackward, spaceToDepth, spaceToDepthBackward } from "./ops/depth-to-space.js";
 export type { DepthToSpaceAttrs, SpaceToDepthAttrs } from "./ops/depth-to-space.js";
 export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/async.js";
