@@ -65,3 +65,30 @@ export function concatRef(inputs: { data: ArrayLike<number>; shape: readonly num
   }
   return { data: y, shape: out };
 }
+
+/** Reshape's output dims, from the ONNX text: 0 copies the input's dim (unless allowzero), −1 is what is left. */
+export function reshapeShapeRef(shape: readonly number[], target: readonly number[], allowzero = false): number[] {
+  const out = target.map((d, i) => (d === 0 && !allowzero ? shape[i] : d));
+  const i = out.indexOf(-1);
+  if (i >= 0) out[i] = size(shape) / size(out.filter((d) => d !== -1));
+  return out;
+}
+
+/** Flatten's [outer, inner] for axis in [−r, r]. */
+export function flattenShapeRef(shape: readonly number[], axis: number): number[] {
+  const a = axis < 0 ? axis + shape.length : axis;
+  return [size(shape.slice(0, a)), size(shape.slice(a))];
+}
+
+/** Squeeze: the dims not listed (every 1 when axes is undefined). */
+export function squeezeShapeRef(shape: readonly number[], axes?: readonly number[]): number[] {
+  const drop = axes === undefined ? shape.map((d, i) => (d === 1 ? i : -1)) : axes.map((a) => (a < 0 ? a + shape.length : a));
+  return shape.filter((_, i) => !drop.includes(i));
+}
+
+/** Unsqueeze: insert 1s at the output positions `axes` (negative counts from the output's end), in increasing order. */
+export function unsqueezeShapeRef(shape: readonly number[], axes: readonly number[]): number[] {
+  const rank = shape.length + axes.length, out = shape.slice();
+  for (const a of axes.map((v) => (v < 0 ? v + rank : v)).sort((p, q) => p - q)) out.splice(a, 0, 1);
+  return out;
+}
