@@ -216,11 +216,17 @@ describe("ONNX Reshape, Flatten, Squeeze, Unsqueeze, Transpose", () => {
     });
   }
 
-  it("Squeeze without axes (opsets 9 and 13) removes every 1", async () => {
-    for (const opset of [9, 13]) {
-      const bytes = layoutModel(opset, [node("Squeeze", ["x"], ["y"], [], "s")], [1, 3, 1, 4], [3, 4]);
+  it("Squeeze without axes (opsets 9 and 13) or with an empty axes attribute (11) removes every 1", async () => {
+    for (const opset of [9, 11, 13]) {
+      const bytes = layoutModel(opset, [node("Squeeze", ["x"], ["y"], opset === 11 ? [attr.ints("axes", [])] : [], "s")], [1, 3, 1, 4], [3, 4]);
       expect((await agree(bytes, [1, 3, 1, 4], 760 + opset, `Squeeze ${opset}`)).shape).toEqual([3, 4]);
     }
+  });
+
+  it("an empty axes input at opset 13 removes nothing, as ONNX's reference and shape inference say (onnxruntime removes every 1)", () => {
+    const bytes = layoutModel(13, [node("Squeeze", ["x", "a"], ["y"], [], "s")], [1, 3, 1], [1, 3, 1], [int64Init("a", [], [0])]);
+    expect(Net.fromOnnx(bytes).run(fcn.tensor(new Float32Array(3), [1, 3, 1])).shape).toEqual([1, 3, 1]);
+    expect(fcn.squeeze(fcn.tensor(new Float32Array(3), [1, 3, 1]), { axes: [] }).shape).toEqual([1, 3, 1]);
   });
 
   for (const opset of [9, 13]) {

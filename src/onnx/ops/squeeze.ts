@@ -16,6 +16,8 @@ export const SqueezeMapping: OpMapping = {
     let axes: number[] | undefined;
     if (opset < 13) {
       axes = attrs.ints("axes");
+      // Squeeze-1/11 read an empty axes attribute as absent: every axis of size 1 (ONNX's reference does)
+      if (axes?.length === 0 && !required) axes = undefined;
       const extra = extraAttributes(ctx, ["axes"]);
       if (extra !== undefined) return extra;
     } else {
@@ -24,6 +26,8 @@ export const SqueezeMapping: OpMapping = {
       if (ctx.has(1)) {
         const c = ctx.constant(1);
         if (c === undefined) return "its axes input is not a constant (shape arithmetic is not supported yet)";
+        // an empty axes input at opset 13 removes nothing (the ONNX reference and shape inference);
+        // onnxruntime 1.30 removes every axis of size 1 there instead
         axes = c.ints();
       }
     }
