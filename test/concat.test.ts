@@ -117,6 +117,11 @@ describe("Net Concat and Constant layers", () => {
     const c = withConstant();
     expect(() => Net.fromGraph({ ...c, layers: c.layers.map((l) => (l.name === "k" ? { ...l, attrs: {} } : l)) } as GraphSpec)).toThrow(/layer "k" \(Constant\): attrs\.shape: required/);
     expect(() => Net.fromGraph(c, { "k.value": fcn.tensor(new Float32Array(12), [1, 1, 3, 4]) })).toThrow(/"k\.value" should be \[2, 1, 3, 4\]/);
+    const constantAttrs = (attrs: unknown) => ({ ...c, layers: c.layers.map((l) => (l.name === "k" ? { ...l, attrs } : l)) }) as GraphSpec;
+    expect(() => Net.fromGraph(constantAttrs({ shape: [2, -1, 3, 4] }))).toThrow(/layer "k" \(Constant\): attrs\.shape\[1\]: expected a non-negative integer/);
+    expect(() => Net.fromGraph(constantAttrs({ shape: [2, 1, 3, 4], trainable: "yes" }))).toThrow(/attrs\.trainable: expected true or false, got string/);
+    expect(() => Net.fromGraph(constantAttrs({ shape: [2, 1, 3, 4], value: 1 }))).toThrow(/attrs\.value: unknown attribute/);
+    expect(() => Net.fromGraph({ ...c, layers: c.layers.map((l) => (l.name === "k" ? { ...l, inputs: ["x"] } : l)) } as GraphSpec)).toThrow(/layer "k" \(Constant\): expected 0 inputs/);
   });
 });
 
