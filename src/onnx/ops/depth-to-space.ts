@@ -2,13 +2,15 @@
 // opset 11 (default DCR); before it the op is DCR only, so a CRD layer needs opset 11 to be written
 // and a `mode` attribute in an older model is reported.
 import type { OpMapping } from "../op-mapping.js";
+import { dataInputProblem, extraAttributes } from "./inputs.js";
 
 export const DepthToSpaceMapping: OpMapping = {
   onnx: ["DepthToSpace", "SpaceToDepth"],
   read(ctx) {
     const { node, attrs, opset } = ctx;
-    const x = ctx.activation(0);
-    if (x === undefined) return ctx.constant(0) === undefined ? "its input is neither an activation nor a constant" : "every input is a constant";
+    const problem = dataInputProblem(ctx);
+    if (problem !== undefined) return problem;
+    const x = ctx.activation(0)!;
     if (!attrs.has("blocksize")) return "attribute blocksize is required";
     const blocksize = attrs.int("blocksize", 0);
     const layerAttrs: Record<string, unknown> = { blocksize };
@@ -18,8 +20,8 @@ export const DepthToSpaceMapping: OpMapping = {
       if (mode !== undefined && mode !== "DCR" && mode !== "CRD") return `attribute mode: expected "DCR" or "CRD", got "${mode}"`;
       if (mode !== undefined) layerAttrs.mode = mode;
     }
-    const extra = attrs.names().filter((n) => n !== "blocksize" && !(node.opType === "DepthToSpace" && n === "mode"));
-    if (extra.length) return `attribute${extra.length > 1 ? "s" : ""} ${extra.join(", ")} not supported here`;
+    const extra = extraAttributes(ctx, node.opType === "DepthToSpace" ? ["blocksize", "mode"] : ["blocksize"]);
+    if (extra !== undefined) return extra;
     if (attrs.problems.length) return attrs.problems.join(", ");
     ctx.push({ name: node.output[0], op: node.opType as "DepthToSpace", inputs: [x], attrs: layerAttrs });
     return undefined;

@@ -3,27 +3,16 @@
 // shape, Shape → … → Reshape, is shape arithmetic: not mapped here); allowzero arrives in 14. The
 // layer keeps the shape as written (0 copies, −1 inferred), and so does the export.
 // Flatten: axis default 1, negative from opset 11; written resolved (non-negative), so any opset reads it.
-import type { ImportContext, OpMapping } from "../op-mapping.js";
-
-/** The data input's blob, or why the node cannot be a layer (a constant data input is folding's job). */
-export function dataInput(ctx: ImportContext): string {
-  const x = ctx.activation(0);
-  if (x !== undefined) return x;
-  return ctx.constant(0) !== undefined ? "!every input is a constant" : "!its data input is neither an activation nor a constant";
-}
-
-/** The attribute names the node has besides `known`, as a reason, or undefined. */
-export function extraAttributes(ctx: ImportContext, known: readonly string[]): string | undefined {
-  const extra = ctx.attrs.names().filter((n) => !known.includes(n));
-  return extra.length ? `attribute${extra.length > 1 ? "s" : ""} ${extra.join(", ")} not supported here` : undefined;
-}
+import type { OpMapping } from "../op-mapping.js";
+import { dataInputProblem, extraAttributes } from "./inputs.js";
 
 export const ReshapeMapping: OpMapping = {
   onnx: ["Reshape", "Flatten"],
   read(ctx) {
     const { node, attrs, opset } = ctx;
-    const x = dataInput(ctx);
-    if (x.startsWith("!")) return x.slice(1);
+    const problem = dataInputProblem(ctx);
+    if (problem !== undefined) return problem;
+    const x = ctx.activation(0)!;
     if (node.opType === "Flatten") {
       const axis = attrs.int("axis", 1);
       if (axis < 0 && opset < 11) return `a negative axis (${axis}) arrives in opset 11 (the model's is ${opset})`;

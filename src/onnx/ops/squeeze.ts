@@ -3,7 +3,7 @@
 // Unsqueeze's required); negative axes arrive in 11. The export writes the axes resolved
 // (non-negative; Squeeze's absent axes as the ones removed) in the form its opset asks for.
 import type { OpMapping } from "../op-mapping.js";
-import { dataInput, extraAttributes } from "./reshape.js";
+import { dataInputProblem, extraAttributes } from "./inputs.js";
 import { squeezeAxes } from "../../ops/squeeze.js";
 
 export const SqueezeMapping: OpMapping = {
@@ -11,8 +11,9 @@ export const SqueezeMapping: OpMapping = {
   read(ctx) {
     const { node, attrs, opset } = ctx;
     const required = node.opType === "Unsqueeze";
-    const x = dataInput(ctx);
-    if (x.startsWith("!")) return x.slice(1);
+    const problem = dataInputProblem(ctx);
+    if (problem !== undefined) return problem;
+    const x = ctx.activation(0)!;
     let axes: number[] | undefined;
     if (opset < 13) {
       axes = attrs.ints("axes");

@@ -1,14 +1,15 @@
 // Transpose ↔ Net's Transpose layer: perm (default: the axes reversed) in every opset; written
 // resolved, so the default is explicit in the file.
 import type { OpMapping } from "../op-mapping.js";
-import { dataInput, extraAttributes } from "./reshape.js";
+import { dataInputProblem, extraAttributes } from "./inputs.js";
 import { readPerm } from "../../ops/transpose.js";
 
 export const TransposeMapping: OpMapping = {
   onnx: ["Transpose"],
   read(ctx) {
-    const x = dataInput(ctx);
-    if (x.startsWith("!")) return x.slice(1);
+    const problem = dataInputProblem(ctx);
+    if (problem !== undefined) return problem;
+    const x = ctx.activation(0)!;
     const perm = ctx.attrs.ints("perm");
     const extra = extraAttributes(ctx, ["perm"]);
     if (extra !== undefined) return extra;
