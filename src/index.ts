@@ -31,6 +31,16 @@ export { globalAveragePool, globalAveragePoolBackward, globalMaxPool, globalMaxP
 export { averagePool, averagePoolBackward } from "./ops/average-pool.js";
 export { add, addBackward } from "./ops/add.js";
 export { crop, cropBackward } from "./ops/crop.js";
+export { concat, concatBackward } from "./ops/concat.js";
+export type { ConcatAttrs } from "./ops/concat.js";
+export { depthToSpace, depthToSpaceBackward, spaceToDepth, spaceToDepthBackward } from "./ops/depth-to-space.js";
+export type { DepthToSpaceAttrs, SpaceToDepthAttrs } from "./ops/depth-to-space.js";
+export { reshape, reshapeBackward, flatten, flattenBackward } from "./ops/reshape.js";
+export type { ReshapeAttrs, FlattenAttrs } from "./ops/reshape.js";
+export { squeeze, squeezeBackward, unsqueeze, unsqueezeBackward } from "./ops/squeeze.js";
+export type { SqueezeAttrs, UnsqueezeAttrs } from "./ops/squeeze.js";
+export { transpose, transposeBackward } from "./ops/transpose.js";
+export type { TransposeAttrs } from "./ops/transpose.js";
 export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/async.js";
 export { explain } from "./explain/index.js";
 export type {

@@ -4,10 +4,14 @@
 import type { LayerOp } from "./layer-op.js";
 import { ConcatLayer } from "./layers/concat.js";
 import { ConstantLayer } from "./layers/constant.js";
+import { DepthToSpaceLayer, SpaceToDepthLayer } from "./layers/depth-to-space.js";
+import { FlattenLayer, ReshapeLayer, SqueezeLayer, UnsqueezeLayer } from "./layers/reshape.js";
+import { TransposeLayer } from "./layers/transpose.js";
 
 /** The GraphSpec names of the layer ops. */
-export type LayerOpName = "Concat" | "Constant";
+export type LayerOpName = "Concat" | "Constant" | "DepthToSpace" | "SpaceToDepth"
+  | "Reshape" | "Flatten" | "Squeeze" | "Unsqueeze" | "Transpose";
 
 export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map(
-  [ConcatLayer, ConstantLayer].map((op) => [op.op, op]),
+  [ConcatLayer, ConstantLayer, DepthToSpaceLayer, SpaceToDepthLayer, ReshapeLayer, FlattenLayer, SqueezeLayer, UnsqueezeLayer, TransposeLayer].map((op) => [op.op, op]),
 );

@@ -2,8 +2,12 @@
 // op (export).
 import type { OpMapping } from "./op-mapping.js";
 import { ConcatMapping, ConstantMapping } from "./ops/concat.js";
+import { DepthToSpaceMapping } from "./ops/depth-to-space.js";
+import { ReshapeMapping } from "./ops/reshape.js";
+import { SqueezeMapping } from "./ops/squeeze.js";
+import { TransposeMapping } from "./ops/transpose.js";
 
-const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping];
+const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping, DepthToSpaceMapping, ReshapeMapping, SqueezeMapping, TransposeMapping];
 
 /** Import: ONNX op type → its mapping. */
 export const READERS: ReadonlyMap<string, OpMapping> = new Map(MAPPINGS.flatMap((m) => (m.onnx ?? []).map((op) => [op, m] as const)));
