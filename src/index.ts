@@ -31,6 +31,8 @@ export { globalAveragePool, globalAveragePoolBackward, globalMaxPool, globalMaxP
 export { averagePool, averagePoolBackward } from "./ops/average-pool.js";
 export { add, addBackward } from "./ops/add.js";
 export { crop, cropBackward } from "./ops/crop.js";
+export { resize, resizeBackward } from "./ops/resize.js";
+export type { ResizeAttrs, ResizeMode, ResizeCoordinateMode, ResizeNearestMode } from "./ops/resize.js";
 export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/async.js";
 export { explain } from "./explain/index.js";
 export type {
