@@ -32,9 +32,10 @@ export function refOriginal(xr: number, lenIn: number, lenOut: number, scaleGive
     case "align_corners": return lenOut === 1 ? 0 : f(f(xr * (lenIn - 1)) / (lenOut - 1));
     case "asymmetric": return unscale(xr);
     case "half_pixel_symmetric": {
-      const outputWidth = scale * lenIn;
-      const offset = (lenIn / 2) * (1 - lenOut / outputWidth);
-      return f(offset + unscale(xr + 0.5) - 0.5);
+      const outputWidth = f(scale * lenIn);
+      const offset = f((lenIn / 2) * f(1 - f(lenOut / outputWidth)));
+      // onnxruntime adds the offset to a double (x + 0.5) / scale − 0.5 and rounds once
+      return o.float32 ? f(offset + (xr + 0.5) / scale - 0.5) : offset + unscale(xr + 0.5) - 0.5;
     }
   }
 }
