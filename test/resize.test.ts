@@ -71,6 +71,31 @@ describe("resize", () => {
     expect(Array.from(fcn.resize(x2, { scales: [0.6, 0.6] }).data)).toEqual([1, 3]);
   });
 
+  it("ONNX's own examples (onnx/backend/test/case/node/resize.py, their expected values)", () => {
+    const x22 = fcn.tensor([1, 2, 3, 4], [1, 1, 2, 2]);
+    const x24 = fcn.tensor([1, 2, 3, 4, 5, 6, 7, 8], [1, 1, 2, 4]);
+    const x44 = fcn.tensor(Array.from({ length: 16 }, (_, i) => i + 1), [1, 1, 4, 4]);
+    const rows = (...r: number[][]) => r.flat();
+    const cases: [string, ReturnType<typeof fcn.resize>, number[]][] = [
+      ["upsample_scales_nearest", fcn.resize(x22, { scales: [2, 3] }), rows([1, 1, 1, 2, 2, 2], [1, 1, 1, 2, 2, 2], [3, 3, 3, 4, 4, 4], [3, 3, 3, 4, 4, 4])],
+      ["downsample_scales_nearest", fcn.resize(x24, { scales: [0.6, 0.6] }), [1, 3]],
+      ["upsample_sizes_nearest", fcn.resize(x22, { sizes: [7, 8] }), rows(...[0, 0, 0, 0, 1, 1, 1].map((r) => [1, 1, 1, 1, 2, 2, 2, 2].map((v) => v + 2 * r)))],
+      ["downsample_sizes_nearest", fcn.resize(x24, { sizes: [1, 3] }), [1, 2, 4]],
+      ["upsample_scales_linear", fcn.resize(x22, { mode: "linear", scales: [2, 2] }), rows([1, 1.25, 1.75, 2], [1.5, 1.75, 2.25, 2.5], [2.5, 2.75, 3.25, 3.5], [3, 3.25, 3.75, 4])],
+      ["upsample_scales_linear_align_corners", fcn.resize(x22, { mode: "linear", coordinateTransformationMode: "align_corners", scales: [2, 2] }),
+        rows([1, 4 / 3, 5 / 3, 2], [5 / 3, 2, 7 / 3, 8 / 3], [7 / 3, 8 / 3, 3, 10 / 3], [3, 10 / 3, 11 / 3, 4])],
+      ["downsample_scales_linear", fcn.resize(x24, { mode: "linear", scales: [Math.fround(0.6), Math.fround(0.6)] }), [2.6666665, 4.3333331]],
+      ["downsample_sizes_linear_pytorch_half_pixel", fcn.resize(x44, { mode: "linear", coordinateTransformationMode: "pytorch_half_pixel", sizes: [3, 1] }), [1.6666666, 7, 12.333333]],
+      ["upsample_sizes_nearest_floor_align_corners", fcn.resize(x44, { coordinateTransformationMode: "align_corners", nearestMode: "floor", sizes: [8, 8] }),
+        rows(...[0, 0, 0, 1, 1, 2, 2, 3].map((r) => [1, 1, 1, 2, 2, 3, 3, 4].map((v) => v + 4 * r)))],
+      ["upsample_sizes_nearest_round_prefer_ceil_asymmetric", fcn.resize(x44, { coordinateTransformationMode: "asymmetric", nearestMode: "round_prefer_ceil", sizes: [8, 8] }),
+        rows(...[0, 1, 1, 2, 2, 3, 3, 3].map((r) => [1, 2, 2, 3, 3, 4, 4, 4].map((v) => v + 4 * r)))],
+      ["upsample_sizes_nearest_ceil_half_pixel", fcn.resize(x44, { nearestMode: "ceil", sizes: [8, 8] }),
+        rows(...[0, 1, 1, 2, 2, 3, 3, 3].map((r) => [1, 2, 2, 3, 3, 4, 4, 4].map((v) => v + 4 * r)))],
+    ];
+    for (const [name, got, want] of cases) expectClose(got, { data: want, shape: got.shape }, name, 1e-6, 1e-6);
+  });
+
   it("backward is the adjoint: ⟨dy, R x⟩ = ⟨R* dy, x⟩", () => {
     let n = 0;
     for (const c of cases(22, 2)) {

@@ -21,8 +21,9 @@
 // fractional output_width (L_in · scale); onnxruntime and ONNX's own reference and test data agree.
 // Where onnxruntime differs from the text: it computes L_out as a float32 product (0.7f · 10
 // gives 7, the text's floor(10 · 0.699999988) gives 6), and x_original in float32, which can
-// break an exact tie of nearest's rounding the other way (in 20 → out 6, half_pixel: the text's
-// x = 4.5, onnxruntime's 4.4999998). We follow the text (float64).
+// move an exact integer or tie of nearest's rounding (sizes 14 → 2, asymmetric: the text's
+// x = 1 · 14 / 2 = 7, onnxruntime's 1 / fround(2 / 14) = 6.9999995, so floor reads pixel 6, not 7).
+// We follow the text (float64; with sizes, x / scale is computed as x · L_in / L_out).
 import { checkAttrNames, INT_MAX, show } from "../attrs.js";
 import { AttributeError, ShapeError, UnsupportedError } from "../errors.js";
 import { type Tensor, checkDims, checkTensor, describeShape, plain, tensor } from "../tensor.js";

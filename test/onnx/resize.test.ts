@@ -156,6 +156,25 @@ describe("ONNX Resize against onnxruntime-node", () => {
     }
   });
 
+  it("where onnxruntime departs from the text (float32 arithmetic), Net follows the text", async () => {
+    // sizes 14 → 2, asymmetric floor: x_original(1) = 1 · 14 / 2 = 7 exactly → 7; onnxruntime's
+    // float32 1 / fround(2 / 14) = 6.9999995 → 6
+    const x = fcn.tensor(Array.from({ length: 14 }, (_, i) => i), [1, 1, 1, 14]);
+    const tie = onnxModel({ opset: 13, shape: [1, 1, 1, 14], outShape: [1, 1, 1, 2], inputs: ["", "", "sizes"], inits: [int64s("sizes", [1, 1, 1, 2])],
+      attrs: [attr.string("coordinate_transformation_mode", "asymmetric"), attr.string("nearest_mode", "floor")] });
+    const net = fcn.Net.fromOnnx(tie);
+    expect(Array.from(net.run(x).data)).toEqual([0, 7]);
+    expect(Array.from((await runOrt(tie, x)).data)).toEqual([0, 6]);
+    net.dispose();
+    // scale 0.7 on 10: the text's floor(10 · 0.699999988) = 6; onnxruntime's float32 product rounds to 7
+    const x10 = fcn.tensor(Array.from({ length: 10 }, (_, i) => i), [1, 1, 1, 10]);
+    const size = onnxModel({ opset: 13, shape: [1, 1, 1, 10], outShape: [1, 1, 1, 6], inputs: ["", "scales"], inits: [f32s("scales", [1, 1, 1, 0.7])], attrs: [] });
+    const net2 = fcn.Net.fromOnnx(size);
+    expect(net2.run(x10).shape).toEqual([1, 1, 1, 6]);
+    expect((await runOrt(size, x10)).shape).toEqual([1, 1, 1, 7]);
+    net2.dispose();
+  });
+
   it("what Net cannot run is an UnsupportedError naming the node and the value", () => {
     const base = (attrs: Bytes[], scales = [1, 1, 2, 2], opset = 19): Uint8Array => onnxModel({
       opset, shape: [1, 1, 3, 3], outShape: [1, 1, 6, 6], inputs: opset === 10 ? ["scales"] : ["", "scales"], inits: [f32s("scales", scales)], attrs,
