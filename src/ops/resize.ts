@@ -186,17 +186,23 @@ function sampleAxis(inSize: number, outSize: number, scale: number | null, linea
  * dst[a, o, b] = w0[o]·src[a, i0[o], b] + w1[o]·src[a, i1[o], b] (nearest: src[a, i0[o], b]).
  */
 function sampleForward(src: Float64Array, outer: number, inner: number, s: AxisSampling, linear: boolean): Float64Array {
-  const dst = new Float64Array(outer * s.outSize * inner);
+  const { inSize, outSize, i0, i1, w0, w1 } = s; // locals: the loops below are the whole cost
+  const dst = new Float64Array(outer * outSize * inner);
   for (let a = 0; a < outer; a++) {
-    const from = a * s.inSize * inner;
-    for (let o = 0; o < s.outSize; o++) {
-      const to = (a * s.outSize + o) * inner, r0 = from + s.i0[o] * inner;
+    const from = a * inSize * inner, base = a * outSize * inner;
+    if (inner === 1) { // the last axis: one element per output
+      if (linear) for (let o = 0; o < outSize; o++) dst[base + o] = w0[o] * src[from + i0[o]] + w1[o] * src[from + i1[o]];
+      else for (let o = 0; o < outSize; o++) dst[base + o] = src[from + i0[o]];
+      continue;
+    }
+    for (let o = 0; o < outSize; o++) {
+      const to = base + o * inner, r0 = from + i0[o] * inner;
       if (!linear) {
-        for (let b = 0; b < inner; b++) dst[to + b] = src[r0 + b];
+        dst.set(src.subarray(r0, r0 + inner), to);
         continue;
       }
-      const r1 = from + s.i1[o] * inner, w0 = s.w0[o], w1 = s.w1[o];
-      for (let b = 0; b < inner; b++) dst[to + b] = w0 * src[r0 + b] + w1 * src[r1 + b];
+      const r1 = from + i1[o] * inner, a0 = w0[o], a1 = w1[o];
+      for (let b = 0; b < inner; b++) dst[to + b] = a0 * src[r0 + b] + a1 * src[r1 + b];
     }
   }
   return dst;
@@ -204,19 +210,30 @@ function sampleForward(src: Float64Array, outer: number, inner: number, s: AxisS
 
 /** One axis adjoint: dst[a, i0[o], b] += w0[o]·src[a, o, b], dst[a, i1[o], b] += w1[o]·src[a, o, b]. */
 function sampleAdjoint(src: Float64Array, outer: number, inner: number, s: AxisSampling, linear: boolean): Float64Array {
-  const dst = new Float64Array(outer * s.inSize * inner);
+  const { inSize, outSize, i0, i1, w0, w1 } = s;
+  const dst = new Float64Array(outer * inSize * inner);
   for (let a = 0; a < outer; a++) {
-    const to = a * s.inSize * inner;
-    for (let o = 0; o < s.outSize; o++) {
-      const from = (a * s.outSize + o) * inner, r0 = to + s.i0[o] * inner;
+    const to = a * inSize * inner, base = a * outSize * inner;
+    if (inner === 1) {
+      if (linear) {
+        for (let o = 0; o < outSize; o++) {
+          const g = src[base + o];
+          dst[to + i0[o]] += w0[o] * g;
+          dst[to + i1[o]] += w1[o] * g;
+        }
+      } else for (let o = 0; o < outSize; o++) dst[to + i0[o]] += src[base + o];
+      continue;
+    }
+    for (let o = 0; o < outSize; o++) {
+      const from = base + o * inner, r0 = to + i0[o] * inner;
       if (!linear) {
         for (let b = 0; b < inner; b++) dst[r0 + b] += src[from + b];
         continue;
       }
-      const r1 = to + s.i1[o] * inner, w0 = s.w0[o], w1 = s.w1[o];
+      const r1 = to + i1[o] * inner, a0 = w0[o], a1 = w1[o];
       for (let b = 0; b < inner; b++) {
-        dst[r0 + b] += w0 * src[from + b];
-        dst[r1 + b] += w1 * src[from + b];
+        dst[r0 + b] += a0 * src[from + b];
+        dst[r1 + b] += a1 * src[from + b];
       }
     }
   }
@@ -233,14 +250,14 @@ export function resize(x: Tensor, attrs: ResizeAttrs): Tensor {
   const xShape = checkTensor(x, "resize(x)");
   const plan = resizePlan(xShape, attrs, "resize");
   // axis by axis, in float64 (one rounding to float32 at the end): shape[2..k] already resized
-  let data: Float64Array = Float64Array.from(plain(x).data);
+  let data: Float64Array = new Float64Array(plain(x).data); // a typed-array copy (`from` would iterate)
   const shape = xShape.slice();
   plan.axes.forEach((s, i) => {
     const axis = 2 + i;
     data = sampleForward(data, product(shape.slice(0, axis)), product(shape.slice(axis + 1)), s, plan.linear);
     shape[axis] = s.outSize;
   });
-  return tensor(Float32Array.from(data), plan.outShape);
+  return tensor(new Float32Array(data), plan.outShape);
 }
 
 /**
@@ -254,12 +271,12 @@ export function resizeBackward(dy: Tensor, xShape: readonly number[], attrs: Res
   const plan = resizePlan(inShape, attrs, "resizeBackward");
   checkSameShape(dyShape, plan.outShape, "resizeBackward(dy)", "resize's output");
   // the per-axis maps act on different axes, so they commute: undo them in any order
-  let data: Float64Array = Float64Array.from(plain(dy).data);
+  let data: Float64Array = new Float64Array(plain(dy).data);
   const shape = plan.outShape.slice();
   plan.axes.forEach((s, i) => {
     const axis = 2 + i;
     data = sampleAdjoint(data, product(shape.slice(0, axis)), product(shape.slice(axis + 1)), s, plan.linear);
     shape[axis] = s.inSize;
   });
-  return tensor(Float32Array.from(data), inShape);
+  return tensor(new Float32Array(data), inShape);
 }
