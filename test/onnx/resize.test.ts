@@ -217,6 +217,27 @@ describe("Resize layers exported with net.toOnnx()", () => {
     ["linear half_pixel_symmetric scales", { mode: "linear", coordinateTransformationMode: "half_pixel_symmetric", scales: [1.5, 2.5] }, 19],
   ];
 
+  it("at opset 13 and above (another layer needs it) the unused roi and scales are left out (\"\")", async () => {
+    for (const attrs of [{ mode: "linear", sizes: [9, 4] }, { coordinateTransformationMode: "asymmetric", nearestMode: "floor", scales: [2, 2] }]) {
+      const s = spec(attrs);
+      s.layers.push({ name: "p", op: "Softmax", inputs: ["up"] });
+      s.output = "p";
+      const net = fcn.Net.fromGraph(s);
+      const x = fcn.tensor(randArray(rng(13), 60), [1, 2, 5, 6]);
+      const y = net.run(x);
+      const bytes = net.toOnnx();
+      const m = readModel(bytes);
+      expect(m.opsetImport).toEqual([{ domain: "", version: 13 }]);
+      const resize = m.graph!.node.find((n) => n.opType === "Resize")!;
+      expect(resize.input.slice(1, 3)).toEqual(attrs.sizes ? ["", ""] : ["", "up.scales"]);
+      const back = fcn.Net.fromOnnx(bytes);
+      expectSameBits(back.run(x), y, JSON.stringify(attrs));
+      expectClose(await runOrt(bytes, x, "p"), y, `${JSON.stringify(attrs)}: onnxruntime`, 1e-5, 1e-5);
+      net.dispose();
+      back.dispose();
+    }
+  });
+
   it.each(cases)("%s: the lowest opset, identical outputs after re-import, and onnxruntime agrees", async (label, attrs, opset) => {
     const s = spec(attrs);
     const net = fcn.Net.fromGraph(s);
