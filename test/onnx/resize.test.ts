@@ -175,6 +175,34 @@ describe("ONNX Resize against onnxruntime-node", () => {
     net2.dispose();
   });
 
+  it("a segmentation head as torchvision exports it, its sizes a constant (what the Shape→Concat chain folds to)", async () => {
+    const r = rng(42);
+    for (const opset of [11, 13]) {
+      const bytes = model({
+        opset,
+        nodes: [
+          node("Conv", ["x", "w1", "b1"], ["f"], [attr.ints("kernel_shape", [3, 3]), attr.ints("pads", [1, 1, 1, 1]), attr.ints("strides", [2, 2])], "conv1"),
+          node("Relu", ["f"], ["fr"], [], "relu"),
+          node("Conv", ["fr", "w2"], ["logits"], [attr.ints("kernel_shape", [1, 1])], "classifier"),
+          node("Resize", ["logits", "roi", "scales", "sizes"], ["y"], [attr.string("mode", "linear"), attr.string("coordinate_transformation_mode", "pytorch_half_pixel")], "upsample"),
+        ],
+        initializers: [
+          tensorProto({ name: "w1", dims: [6, 3, 3, 3], data: randArray(r, 162) }), tensorProto({ name: "b1", dims: [6], data: randArray(r, 6) }),
+          tensorProto({ name: "w2", dims: [4, 6, 1, 1], data: randArray(r, 24) }),
+          f32s("roi", []), f32s("scales", []), int64s("sizes", [1, 4, 19, 27]),
+        ],
+        inputs: [valueInfo("x", [1, 3, 19, 27])],
+        outputs: [valueInfo("y", [1, 4, 19, 27])],
+      });
+      const x = fcn.tensor(randArray(r, 3 * 19 * 27), [1, 3, 19, 27]);
+      const net = fcn.Net.fromOnnx(bytes);
+      const got = net.run(x);
+      expect(got.shape).toEqual([1, 4, 19, 27]);
+      expectClose(got, await runOrt(bytes, x), `segmentation head opset ${opset}`, 1e-4, 1e-4);
+      net.dispose();
+    }
+  });
+
   it("what Net cannot run is an UnsupportedError naming the node and the value", () => {
     const base = (attrs: Bytes[], scales = [1, 1, 2, 2], opset = 19): Uint8Array => onnxModel({
       opset, shape: [1, 1, 3, 3], outShape: [1, 1, 6, 6], inputs: opset === 10 ? ["scales"] : ["", "scales"], inits: [f32s("scales", scales)], attrs,
