@@ -215,6 +215,7 @@ describe("ONNX Resize against onnxruntime-node", () => {
       [base([], [1, 2, 2, 2]), /rs.*channel \(C\).*scales\[1\] = 2/],
       [base([], [2, 1, 2, 2]), /rs.*batch \(N\).*scales\[0\] = 2/],
       [base([attr.string("mode", "nearest")], [1, 1, 2, 0.5], 10), /rs.*going up on some axes and down on others/],
+      [base([], [1, 1, 2, 0.1]), /rs.*scales\)\[1\]: scale 0\.1\d* on size 3 gives an empty output/],
     ];
     for (const [bytes, message] of cases) {
       expect(() => fcn.Net.fromOnnx(bytes)).toThrow(fcn.UnsupportedError);

@@ -7,7 +7,7 @@
 // Export writes the lowest opset that says the same thing: 10 for asymmetric with scales (linear,
 // or nearest in the rounding Resize-10 had), 19 for half_pixel_symmetric, else 11.
 import type { LayerSpec } from "../../nn/graph.js";
-import type { ResizeAttrs } from "../../ops/resize.js";
+import { type ResizeAttrs, resizePlan } from "../../ops/resize.js";
 import type { ImportContext, OpMapping, OnnxAttrs } from "../op-mapping.js";
 
 const COORDINATE_MODES = ["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "half_pixel_symmetric"];
@@ -61,6 +61,7 @@ function readUpsample(ctx: ImportContext): string | undefined {
   if (below !== undefined) return `scale ${below} is below 1 (Upsample's scales must be ≥ 1)`;
   const attrsOut: ResizeAttrs = { mode, coordinateTransformationMode: "asymmetric", scales: spatial };
   if (mode === "nearest") attrsOut.nearestMode = "floor";
+  resizePlan(ctx.shapeOf(x), attrsOut, "Resize"); // throws what does not fit (reported with the node)
   ctx.push({ name: node.output[0], op: "Resize", inputs: [x], attrs: attrsOut as Record<string, unknown> });
   return undefined;
 }
@@ -143,6 +144,7 @@ function readResize(ctx: ImportContext): string | undefined {
       out.nearestMode = rounding;
     }
   }
+  resizePlan(shape, out, "Resize"); // e.g. a size of 0, a scale that empties an axis: reported with the node
   ctx.push({ name: node.output[0], op: "Resize", inputs: [x], attrs: out as Record<string, unknown> });
   return undefined;
 }
