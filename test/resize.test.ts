@@ -2,10 +2,12 @@
 // every mode × coordinate mode × nearest mode, scales up and down and sizes, spatial ranks 1–3;
 // the backward by the adjoint identity ⟨dy, R x⟩ = ⟨R* dy, x⟩; typed errors; inputs unchanged;
 // and a Resize layer in a Net (forward, and the gradient through it by finite differences).
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectClose, fcn, randArray, randInt, rng, useBuild } from "./lib.js";
 import { expectFiniteDifferences } from "./net-finite-differences.js";
 import { type Coord, type Nearest, refResize } from "./ref/resize.js";
+import { fcParams } from "./robustness/arbitraries.js";
 import type { GraphSpec } from "../dist/index.js";
 
 const COORDS: Coord[] = ["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "half_pixel_symmetric"];
@@ -94,6 +96,37 @@ describe("resize", () => {
         rows(...[0, 1, 1, 2, 2, 3, 3, 3].map((r) => [1, 2, 2, 3, 3, 4, 4, 4].map((v) => v + 4 * r)))],
     ];
     for (const [name, got, want] of cases) expectClose(got, { data: want, shape: got.shape }, name, 1e-6, 1e-6);
+  });
+
+  it("property: random shapes and attributes match the definition, satisfy the adjoint identity, leave inputs unchanged", () => {
+    const call = fc.integer({ min: 1, max: 3 }).chain((rank) => fc.record({
+      mode: fc.constantFrom("nearest" as const, "linear" as const),
+      coord: fc.constantFrom(...COORDS),
+      nearest: fc.constantFrom(...NEARESTS),
+      shape: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.array(fc.integer({ min: 1, max: 6 }), { minLength: rank, maxLength: rank })),
+      bySizes: fc.boolean(),
+      sizes: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: rank, maxLength: rank }),
+      scales: fc.array(fc.double({ min: 0.25, max: 3.5, noNaN: true }), { minLength: rank, maxLength: rank }),
+      seed: fc.integer(),
+    }));
+    fc.assert(fc.property(call, (c) => {
+      const shape = [c.shape[0], c.shape[1], ...c.shape[2]];
+      const scales = c.scales.map((s, i) => Math.max(s, 1 / shape[2 + i])); // floor(in · s) ≥ 1
+      const o = { mode: c.mode, coord: c.coord, nearest: c.nearest, ...(c.bySizes ? { sizes: c.sizes } : { scales }) };
+      const attrs = { mode: c.mode, coordinateTransformationMode: c.coord, nearestMode: c.nearest, ...(c.bySizes ? { sizes: c.sizes } : { scales }) };
+      const r = rng(c.seed);
+      const x = fcn.tensor(randArray(r, shape.reduce((p, d) => p * d, 1)), shape);
+      const xCopy = x.data.slice();
+      const y = fcn.resize(x, attrs);
+      expectClose(y, refResize(x.data, shape, o), JSON.stringify(c), c.mode === "nearest" ? 0 : 1e-6, c.mode === "nearest" ? 0 : 1e-6);
+      const dy = fcn.tensor(randArray(r, y.data.length), y.shape.slice());
+      const dx = fcn.resizeBackward(dy, shape, attrs);
+      let lhs = 0, rhs = 0;
+      for (let i = 0; i < y.data.length; i++) lhs += dy.data[i] * y.data[i];
+      for (let i = 0; i < x.data.length; i++) rhs += dx.data[i] * x.data[i];
+      expect(Math.abs(lhs - rhs)).toBeLessThan(1e-5 * (1 + Math.abs(lhs)));
+      expect(x.data).toEqual(xCopy);
+    }), fcParams(200)); // FC_SEED / FC_PATH replay a failure
   });
 
   it("backward is the adjoint: ⟨dy, R x⟩ = ⟨R* dy, x⟩", () => {
