@@ -41,6 +41,8 @@ export { squeeze, squeezeBackward, unsqueeze, unsqueezeBackward } from "./ops/sq
 export type { SqueezeAttrs, UnsqueezeAttrs } from "./ops/squeeze.js";
 export { transpose, transposeBackward } from "./ops/transpose.js";
 export type { TransposeAttrs } from "./ops/transpose.js";
+export { resize, resizeBackward } from "./ops/resize.js";
+export type { ResizeAttrs, ResizeMode, ResizeCoordinateMode, ResizeNearestMode } from "./ops/resize.js";
 export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/async.js";
 export { explain } from "./explain/index.js";
 export type {

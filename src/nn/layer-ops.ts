@@ -7,11 +7,16 @@ import { ConstantLayer } from "./layers/constant.js";
 import { DepthToSpaceLayer, SpaceToDepthLayer } from "./layers/depth-to-space.js";
 import { FlattenLayer, ReshapeLayer, SqueezeLayer, UnsqueezeLayer } from "./layers/reshape.js";
 import { TransposeLayer } from "./layers/transpose.js";
+import { ResizeLayer } from "./layers/resize.js";
 
 /** The GraphSpec names of the layer ops. */
-export type LayerOpName = "Concat" | "Constant" | "DepthToSpace" | "SpaceToDepth"
-  | "Reshape" | "Flatten" | "Squeeze" | "Unsqueeze" | "Transpose";
+export type LayerOpName =
+  | "Concat" | "Constant"
+  | "DepthToSpace" | "SpaceToDepth" | "Reshape" | "Flatten" | "Squeeze" | "Unsqueeze" | "Transpose"
+  | "Resize";
 
-export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map(
-  [ConcatLayer, ConstantLayer, DepthToSpaceLayer, SpaceToDepthLayer, ReshapeLayer, FlattenLayer, SqueezeLayer, UnsqueezeLayer, TransposeLayer].map((op) => [op.op, op]),
-);
+export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map([
+  ConcatLayer, ConstantLayer,
+  DepthToSpaceLayer, SpaceToDepthLayer, ReshapeLayer, FlattenLayer, SqueezeLayer, UnsqueezeLayer, TransposeLayer,
+  ResizeLayer,
+].map((op) => [op.op, op]));

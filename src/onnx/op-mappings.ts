@@ -6,8 +6,13 @@ import { DepthToSpaceMapping } from "./ops/depth-to-space.js";
 import { ReshapeMapping } from "./ops/reshape.js";
 import { SqueezeMapping } from "./ops/squeeze.js";
 import { TransposeMapping } from "./ops/transpose.js";
+import { ResizeMapping } from "./ops/resize.js";
 
-const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping, DepthToSpaceMapping, ReshapeMapping, SqueezeMapping, TransposeMapping];
+const MAPPINGS: readonly OpMapping[] = [
+  ConcatMapping, ConstantMapping,
+  DepthToSpaceMapping, ReshapeMapping, SqueezeMapping, TransposeMapping,
+  ResizeMapping,
+];
 
 /** Import: ONNX op type → its mapping. */
 export const READERS: ReadonlyMap<string, OpMapping> = new Map(MAPPINGS.flatMap((m) => (m.onnx ?? []).map((op) => [op, m] as const)));
