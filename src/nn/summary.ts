@@ -2,7 +2,7 @@
 // the bytes the resident plan lays out for the input shape (parameters, every layer's output,
 // and, for a training plan, every gradient) — what a user checks before running a model.
 import type { Tensor } from "../tensor.js";
-import { type GraphSpec, analyzeGraph } from "./graph.js";
+import { type GraphSpec, type InputShapes, analyzeGraph, graphInputs } from "./graph.js";
 
 export interface LayerSummary {
   name: string;
@@ -26,9 +26,9 @@ export interface NetSummary {
 
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
-export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, inputShape: readonly number[]): NetSummary {
+export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, inputShape: InputShapes): NetSummary {
   const { shapes } = analyzeGraph(spec, inputShape);
-  let planned = size(inputShape);
+  let planned = graphInputs(spec).reduce((n, v) => n + size(shapes.get(v.name)!), 0);
   const layers = spec.layers.map((layer): LayerSummary => {
     const out = shapes.get(layer.name)!;
     let count = 0;
