@@ -191,7 +191,8 @@ export class Net {
 
   /**
    * Builds a Net from an ONNX model (the bytes of an .onnx file) whose nodes map onto Net's layers
-   * (src/onnx/to-graph.ts): `run(x)` is the first graph input → the first graph output. Throws
+   * (src/onnx/to-graph.ts): `run(x)` is the first graph input → the first graph output, `runAll`
+   * feeds every graph input by its ONNX name and returns every graph output by its ONNX name. Throws
    * OnnxFormatError for bytes that are no ModelProto, UnsupportedError listing every node Net
    * cannot run yet, AttributeError for a bad argument or a missing `options.externalData` file.
    */
@@ -203,7 +204,8 @@ export class Net {
   }
 
   /**
-   * The net as an ONNX model (the bytes of an .onnx file) for its declared input shape, with the
+   * The net as an ONNX model (the bytes of an .onnx file) for its declared input shapes, every graph
+   * input and output in order (`input`, `extraInputs`; `output`, `extraOutputs`), with the
    * current parameters (src/onnx/from-graph.ts): IR 8, the lowest opset that expresses it, inference
    * form (Dropout left out). `Net.fromOnnx(net.toOnnx())` runs bit for bit like this net. Throws
    * UnsupportedError naming a layer ONNX cannot express exactly.
