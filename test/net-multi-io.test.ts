@@ -116,6 +116,21 @@ describe.each(BUILDS)("several graph inputs and outputs on the %s build", (build
     expectClose(got.s, fcn.add(x, y), "s = x + y", 0, 0);
   });
 
+  it("a plan evicted between runAll and backward replays the run on every input: same outputs, same gradients as a twin", () => {
+    const r = rng(10);
+    const net = Net.fromGraph(twoByTwo(), undefined, { seed: 8 }), twin = Net.fromGraph(twoByTwo(), undefined, { seed: 8 });
+    net.training = twin.training = true;
+    const inputs = { a: random(r, [1, 2, 5, 6]), b: random(r, [1, 3, 5, 6]) };
+    const y = net.runAll(inputs);
+    twin.runAll(inputs);
+    // what the arena does under memory pressure (runtime/eviction.ts); a private field, as in memory.test.ts
+    (net as unknown as { plan: { evict(): void } }).plan.evict();
+    const seeds = { out: random(r, y.out.shape.slice()), r: random(r, y.r.shape.slice()) };
+    const got = net.backward(seeds), want = twin.backward(seeds);
+    for (const [name, g] of want) expectSameBits(got.get(name)!, g, `${name} after the replay`);
+    expectSameBits(net.blob("r")!, y.r, "blob r after the replay");
+  });
+
   for (const training of [false, true]) {
     it(`backward(record) matches finite differences of ⟨out, gOut⟩ + ⟨r, gR⟩ (${training ? "training plan" : "op by op from the run's blobs"})`, () => {
       const r = rng(6);
