@@ -3,6 +3,8 @@
 // unchanged for one input, backward with a record of output gradients (absent = zero) against
 // finite differences and by linearity, and the typed errors of the spec, runAll and backward.
 import { beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { fcParams } from "./robustness/arbitraries.js";
 import { BUILDS, expectClose, expectSameBits, fcn, randArray, rng, useBuild } from "./lib.js";
 import type { GraphSpec, Tensor } from "../dist/index.js";
 import { concat } from "../dist/ops/concat.js"; // not in the package index (yet): the op the Concat layer runs
@@ -72,6 +74,21 @@ describe.each(BUILDS)("several graph inputs and outputs on the %s build", (build
       // the summary counts the plan's resident bytes for these shapes
       expect(resident.summary().plannedBytes).toBeGreaterThan(4 * (size(inputs.a.shape) + size(inputs.b.shape)));
     }
+  });
+
+  it("property: for random batch and spatial sizes, runAll follows the public ops and the plan matches op by op bit for bit", () => {
+    const resident = Net.fromGraph(twoByTwo(), undefined, { seed: 11 });
+    const opByOp = Net.fromGraph(twoByTwo(), undefined, { seed: 11, resident: false });
+    fc.assert(fc.property(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 3, max: 8 }), fc.integer(), (n, h, w, seed) => {
+      const r = rng(seed);
+      const inputs = { a: random(r, [n, 2, h, w]), b: random(r, [n, 3, h, w]) };
+      const got = resident.runAll(inputs), again = opByOp.runAll(inputs);
+      const want = byOps(resident.parameters(), inputs.a, inputs.b);
+      expectClose(got.out, want.out, `out at ${n}x${h}x${w}`);
+      expectClose(got.r, want.r, `r at ${n}x${h}x${w}`);
+      expectSameBits(got.out, again.out, `out: plan vs op by op at ${n}x${h}x${w}`);
+      expectSameBits(got.r, again.r, `r: plan vs op by op at ${n}x${h}x${w}`);
+    }), fcParams(25));
   });
 
   it("does not change the caller's tensors", () => {
