@@ -49,9 +49,9 @@ export type {
   Explain, ExplainGeometry, AdjointConv, ScatterView, ScatterStamp, StampTap, ZeroInsertionView, ZeroInsertionMultiplies,
   MatrixView, GradientView, AdjointCheck, SubpixelView, OverlapMap, OutputSizes, ConventionSize, LayerAxis, CoordLayer, CoordMap,
 } from "./explain/index.js";
-export { validateGraph, inferShapes, analyzeGraph, parameterShapes, cropOffset, coordinateMaps, withCropOffsets, OPS } from "./nn/graph.js";
+export { validateGraph, inferShapes, analyzeGraph, parameterShapes, cropOffset, coordinateMaps, withCropOffsets, graphInputs, graphOutputs, OPS } from "./nn/graph.js";
 export type {
-  GraphSpec, GraphInput, LayerSpec, OpName, WeightInit, ParamAttrs, ConvLayerAttrs, ConvTransposeLayerAttrs, CropLayerAttrs,
+  GraphSpec, GraphInput, InputShapes, LayerSpec, OpName, WeightInit, ParamAttrs, ConvLayerAttrs, ConvTransposeLayerAttrs, CropLayerAttrs,
   DropoutLayerAttrs, ScaleLayerAttrs, GraphAnalysis, ConvLayer, ConvTransposeLayer, MaxPoolLayer, ReluLayer, AddLayer, CropLayer,
   DropoutLayer, ScaleLayer, SoftmaxLayer, ActivationLayer, PreluLayer, PreluLayerAttrs, GlobalAveragePoolLayer, GlobalMaxPoolLayer, AveragePoolLayer,
 } from "./nn/graph.js";

@@ -29,7 +29,7 @@ describe("planSlots", () => {
     fc.assert(fc.property(dag, ([raw, keepList]) => {
       const steps = buildSteps(raw);
       const keep = new Set(keepList);
-      const { slots, slotOf } = planSlots("in", 7, steps, keep);
+      const { slots, slotOf } = planSlots(new Map([["in", 7]]), steps, keep);
       // who owns each slot's bytes now; an alias owns nothing of its own
       const root = new Map<string, string>([["in", "in"]]);
       for (const s of steps) root.set(s.name, s.alias ? root.get(s.inputs[0])! : s.name);
@@ -51,7 +51,7 @@ describe("planSlots", () => {
 
   it("a chain of layers needs two blocks beside the input", () => {
     const steps: LiveStep[] = Array.from({ length: 10 }, (_, i) => ({ name: `b${i}`, inputs: [i === 0 ? "in" : `b${i - 1}`], size: 10 + i }));
-    const { slots } = planSlots("in", 5, steps, new Set(["b9"]));
+    const { slots } = planSlots(new Map([["in", 5]]), steps, new Set(["b9"]));
     expect(slots.length).toBe(3);
   });
 });

@@ -6,8 +6,11 @@
 // Slots are assigned greedily in layer order: a layer's output takes the best-fitting free slot
 // (the smallest that holds it, else the largest free one, grown), and only then are the slots of
 // blobs read for the last time by this layer freed, so an output never shares a block with one of
-// its own inputs (the kernels are not in-place safe). Kept blobs (the graph input, the outputs,
+// its own inputs (the kernels are not in-place safe). Kept blobs (the graph inputs, the outputs,
 // names the caller asks for) live to the end.
+import { type GraphSpec, graphOutputs } from "./graph.js";
+
+const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
 /** One layer as the memory plan sees it: the blob it writes, the blobs it reads, its size in floats. */
 export interface LiveStep {
@@ -26,12 +29,12 @@ export interface SlotPlan {
 }
 
 /**
- * Slots for the graph input (`input`, `inputSize` floats) and every step's blob, blobs in `keep`
- * never freed.
+ * Slots for the graph inputs (name → size in floats; never freed) and every step's blob, blobs in
+ * `keep` never freed.
  */
-export function planSlots(input: string, inputSize: number, steps: readonly LiveStep[], keep: ReadonlySet<string>): SlotPlan {
+export function planSlots(inputs: ReadonlyMap<string, number>, steps: readonly LiveStep[], keep: ReadonlySet<string>): SlotPlan {
   // every name resolves to the blob whose block it is (an alias chain ends at a real blob)
-  const root = new Map<string, string>([[input, input]]);
+  const root = new Map<string, string>([...inputs.keys()].map((name) => [name, name]));
   for (const s of steps) root.set(s.name, s.alias ? root.get(s.inputs[0]) ?? s.inputs[0] : s.name);
   // last step index reading each block; kept blocks: past the end
   const lastUse = new Map<string, number>();
@@ -40,7 +43,7 @@ export function planSlots(input: string, inputSize: number, steps: readonly Live
   });
   const END = steps.length;
   for (const k of keep) if (root.has(k)) lastUse.set(root.get(k)!, END);
-  lastUse.set(input, END);
+  for (const name of inputs.keys()) lastUse.set(name, END);
 
   const slots: number[] = [];
   const slotOf = new Map<string, number>();
@@ -57,7 +60,7 @@ export function planSlots(input: string, inputSize: number, steps: readonly Live
     slots[best] = Math.max(slots[best], size);
     return best;
   };
-  slotOf.set(input, take(inputSize));
+  for (const [name, size] of inputs) slotOf.set(name, take(size));
   steps.forEach((s, i) => {
     if (s.alias) {
       slotOf.set(s.name, slotOf.get(root.get(s.name)!)!);
@@ -71,4 +74,11 @@ export function planSlots(input: string, inputSize: number, steps: readonly Live
     }
   });
   return { slots, slotOf };
+}
+
+/** The memory plan of a compact inference plan of `spec`: layers in order, inference Dropout an alias. */
+export function inferenceSlots(spec: GraphSpec, shapes: ReadonlyMap<string, readonly number[]>, inputShapes: ReadonlyMap<string, readonly number[]>, keep: ReadonlySet<string>): SlotPlan {
+  const steps: LiveStep[] = spec.layers.map((l) => ({ name: l.name, inputs: l.inputs, size: product(shapes.get(l.name)!), alias: l.op === "Dropout" }));
+  const inputs = new Map([...inputShapes].map(([name, shape]) => [name, product(shape)]));
+  return planSlots(inputs, steps, new Set([...graphOutputs(spec), ...keep]));
 }

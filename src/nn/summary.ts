@@ -2,8 +2,8 @@
 // the bytes the resident plan lays out for the input shape (parameters, every layer's output,
 // and, for a training plan, every gradient) — what a user checks before running a model.
 import type { Tensor } from "../tensor.js";
-import { type GraphSpec, analyzeGraph } from "./graph.js";
-import { planSlots } from "./liveness.js";
+import { type GraphSpec, type InputShapes, analyzeGraph, graphInputs } from "./graph.js";
+import { inferenceSlots } from "./liveness.js";
 
 export interface LayerSummary {
   name: string;
@@ -28,9 +28,9 @@ export interface NetSummary {
 
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
-export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, inputShape: readonly number[], keep: ReadonlySet<string> | "all" = "all"): NetSummary {
+export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, inputShape: InputShapes, keep: ReadonlySet<string> | "all" = "all"): NetSummary {
   const { shapes } = analyzeGraph(spec, inputShape);
-  let planned = size(inputShape);
+  let planned = graphInputs(spec).reduce((n, v) => n + size(shapes.get(v.name)!), 0);
   const layers = spec.layers.map((layer): LayerSummary => {
     const out = shapes.get(layer.name)!;
     let count = 0;
@@ -56,8 +56,8 @@ export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, 
     // parameters, then the liveness plan's blocks (plan.ts lays out the same)
     planned = 0;
     for (const t of params.values()) planned += size(t.shape);
-    const steps = spec.layers.map((l) => ({ name: l.name, inputs: l.inputs, size: size(shapes.get(l.name)!), alias: l.op === "Dropout" }));
-    for (const slot of planSlots(spec.input.name, size(inputShape), steps, new Set([spec.output, ...keep])).slots) planned += slot;
+    const inputs = new Map(graphInputs(spec).map((v) => [v.name, shapes.get(v.name)!]));
+    for (const slot of inferenceSlots(spec, shapes, inputs, keep).slots) planned += slot;
   }
   return { layers, plannedBytes: 4 * planned };
 }

@@ -10,7 +10,7 @@ import { checkAttrNames } from "../attrs.js";
 import { AttributeError, FcnWasmError, OnnxFormatError, UnsupportedError } from "../errors.js";
 import { type Tensor, tensor } from "../tensor.js";
 import { isPlainObject } from "../values.js";
-import type { ActivationLayer, GraphSpec, LayerSpec } from "../nn/graph.js";
+import type { ActivationLayer, GraphInput, GraphSpec, LayerSpec } from "../nn/graph.js";
 import { NodeAttributes, windowAttrs } from "./attributes.js";
 import { CONSTANT_OPS, type Constant, evaluateConstantNode, initializerConstants } from "./constants.js";
 import { batchNormAffine, foldAffineIntoConv } from "./fold.js";
@@ -122,16 +122,23 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
   const constants = initializerConstants(graph.initializer, external);
   const uses = useCounts(model);
 
-  // the graph input: the first one that is not an initializer (IR < 4 lists initializers as inputs too)
+  // the graph inputs: those that are not initializers (IR < 4 lists initializers as inputs too);
+  // the first is the GraphSpec's `input` (what Net.run feeds), the others its `extraInputs`
   const inputs = graph.input.filter((v) => !constants.has(v.name));
   const input = inputs[0];
-  if (input === undefined) throw new UnsupportedError("Net.fromOnnx: the graph has no input that is not an initializer; Net runs one input");
-  if (inputs.length > 1) report.general.push(`${inputs.length} graph inputs (${inputs.map((v) => `"${v.name}"`).join(", ")}): Net.run takes one (runAll is not done yet)`);
-  if (input.elemType !== DataType.FLOAT) report.general.push(`graph input "${input.name}" has element type ${input.elemType}; Net runs float32 (1)`);
-  const shape = (input.shape ?? []).map((d, i) => (typeof d === "number" && d > 0 ? d : i === 0 ? 1 : NaN)); // a symbolic batch binds to 1
-  if (input.shape === null || shape.some(Number.isNaN)) report.general.push(`graph input "${input.name}" has dynamic or unknown dims [${(input.shape ?? []).map(String).join(", ")}] (only the batch dim may be symbolic yet)`);
+  if (input === undefined) throw new UnsupportedError("Net.fromOnnx: the graph has no input that is not an initializer; Net needs at least one");
+  const graphInputs: GraphInput[] = inputs.map((v) => {
+    if (v.elemType !== DataType.FLOAT) report.general.push(`graph input "${v.name}" has element type ${v.elemType}; Net runs float32 (1)`);
+    const dims = (v.shape ?? []).map((d, i) => (typeof d === "number" && d > 0 ? d : i === 0 ? 1 : NaN)); // a symbolic batch binds to 1
+    if (v.shape === null || dims.some(Number.isNaN)) report.general.push(`graph input "${v.name}" has dynamic or unknown dims [${(v.shape ?? []).map(String).join(", ")}] (only the batch dim may be symbolic yet)`);
+    return { name: v.name, shape: dims };
+  });
+  const shape = graphInputs[0].shape;
+  const extraInputs = graphInputs.slice(1);
+  /** The graph mapped so far as a GraphSpec ending at blob `output` (for shape inference). */
+  const partial = (output: string): GraphSpec => ({ input: graphInputs[0], output, layers, ...(extraInputs.length ? { extraInputs } : {}) });
 
-  const blobs = new Map<string, string>([[input.name, input.name]]); // ONNX tensor → Net blob
+  const blobs = new Map<string, string>(inputs.map((v) => [v.name, v.name])); // ONNX tensor → Net blob
   const producer = new Map<string, LayerSpec>();                       // Net blob → the layer writing it
   const params = new Map<string, ConvParams>();                        // conv layer → parameters
   const slopes = new Map<string, Float32Array>();                      // PRelu layer → its slope
@@ -140,7 +147,7 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
   const layers: LayerSpec[] = [];
   const extraWeights = new Map<string, Tensor>();                      // parameters of layers the op mappings push
   const constantBlobs = new Map<string, string>();                     // ONNX constant → the Constant layer made for it
-  const names = new Set<string>([input.name, ...graph.node.flatMap((n) => n.output), ...constants.keys()]);
+  const names = new Set<string>([...inputs.map((v) => v.name), ...graph.node.flatMap((n) => n.output), ...constants.keys()]);
   const fresh = (base: string): string => {
     let name = base;
     for (let k = 1; names.has(name); k++) name = `${base}_${k}`;
@@ -151,11 +158,24 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
   /** Every blob's shape for the declared input (computed when a mapping asks, kept until a layer is added). */
   const shapeOf = (blob: string): number[] => {
     if (shapeCache === null || shapeCache.count !== layers.length) {
-      shapeCache = { count: layers.length, shapes: layers.length ? inferShapes({ input: { name: input.name, shape }, output: layers[layers.length - 1].name, layers }) : new Map([[input.name, shape]]) };
+      shapeCache = { count: layers.length, shapes: layers.length ? inferShapes(partial(layers[layers.length - 1].name)) : new Map(graphInputs.map((v) => [v.name, v.shape])) };
     }
     const s = shapeCache.shapes.get(blob);
     if (s === undefined) throw new Error(`internal: no shape for blob "${blob}"`);
     return s.slice();
+  };
+
+  /**
+   * The rank of blob `blob`; the first input's while the shapes are unknown (a graph input with
+   * dynamic dims, reported on its own).
+   */
+  const rankOf = (blob: string): number => {
+    try {
+      return shapeOf(blob).length;
+    } catch (e) {
+      if (e instanceof FcnWasmError) return shape.length;
+      throw e;
+    }
   };
 
   /** The single-use conv layer writing ONNX tensor `name`, or a reason it is not one. */
@@ -210,7 +230,7 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
     switch (node.opType) {
       case "Slice": {
         if (x === undefined) return "its input is a constant";
-        const crop = sliceAsCrop(node, attrs, opset, x, { input: { name: input.name, shape }, output: x, layers }, constant);
+        const crop = sliceAsCrop(node, attrs, opset, x, partial(x), constant);
         return typeof crop === "string" ? crop : push(crop);
       }
       case "Identity": case "Dropout": {
@@ -268,7 +288,7 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
       }
       case "Softmax": {
         if (x === undefined) return "its input is a constant";
-        const axis = attrs.int("axis", opset >= 13 ? -1 : 1), rank = shape.length;
+        const axis = attrs.int("axis", opset >= 13 ? -1 : 1), rank = rankOf(x);
         // before opset 13 Softmax flattens the axes from `axis` on into one; from 13 it is one axis
         if (opset < 13 || (axis !== 1 && axis !== 1 - rank)) return `softmax over ${opset < 13 ? `the flattened axes from ${axis} on (opset ${opset})` : `axis ${axis}`}; Net's Softmax is over the channel axis (axis 1, opset ≥ 13)`;
         return push({ name: out, op: "Softmax", inputs: [x] });
@@ -283,7 +303,7 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         if (x === undefined) return "its input is a constant";
         const c = constant(1);
         if (c === undefined) return "its slope is not a constant";
-        const values = c.floats(), dims = c.dims, rank = shape.length;
+        const values = c.floats(), dims = c.dims, rank = rankOf(x);
         if (dims.length > rank) return `slope [${dims.join(", ")}] has more axes than the activation (it would change the output's rank)`;
         // opset 6: a slope of C values is per channel; from 7 it broadcasts numpy-style, so per
         // channel is [C, 1, …] (rank − 1 axes, leading 1s allowed)
@@ -321,7 +341,7 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         const c = constant(1 - side), xb = side === 0 ? a : b;
         if (xb === undefined || c === undefined) return "its inputs are neither activations nor constants";
         const values = c.floats();
-        if (c.dims.length > shape.length) return `constant [${c.dims.join(", ")}] has more axes than the activation (it would change the output's rank)`;
+        if (c.dims.length > rankOf(xb)) return `constant [${c.dims.join(", ")}] has more axes than the activation (it would change the output's rank)`;
         if (attrs.names().length) return `attribute${attrs.names().length > 1 ? "s" : ""} ${attrs.names().join(", ")} not supported here`;
         if (node.opType === "Mul") {
           if (values.length !== 1) return "a product with a non-scalar constant is not supported yet";
@@ -366,7 +386,7 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         const blob = blobs.get(name) ?? constantBlobs.get(name);
         if (blob !== undefined) return blob;
         const c = constants.get(name);
-        if (c === undefined) throw new UnsupportedError(`input "${name}" is neither an activation of the first graph input nor a constant`);
+        if (c === undefined) throw new UnsupportedError(`input "${name}" is neither an activation of the graph inputs nor a constant`);
         const layer = fresh(name);
         layers.push({ name: layer, op: "Constant", inputs: [], attrs: { shape: c.dims.slice() } });
         extraWeights.set(`${layer}.value`, tensor(c.floats(), c.dims.slice()));
@@ -393,11 +413,20 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
     (layer.attrs as { bias?: boolean }).bias = true;
   }
 
-  const outName = graph.output[0]?.name;
-  const output = outName === undefined ? undefined : blobs.get(outName);
-  if (outName === undefined) report.general.push("the graph has no output");
-  else if (!failed.has(outName) && (output === undefined || !producer.has(output))) {
-    report.general.push(`graph output "${outName}" is ${output === input.name ? "the graph input itself" : "not computed by any layer (a constant?)"}`);
+  // the graph outputs: the first is the GraphSpec's `output` (what Net.run returns), the others its
+  // `extraOutputs`; each must be computed by a layer
+  if (graph.output.length === 0) report.general.push("the graph has no output");
+  const outputs: { onnx: string; blob: string }[] = [];
+  for (const { name } of graph.output) {
+    if (failed.has(name)) continue; // its node is reported
+    const blob = blobs.get(name);
+    if (blob === undefined || !producer.has(blob)) {
+      report.general.push(`graph output "${name}" is ${blob !== undefined && inputs.some((v) => v.name === blob) ? "a graph input itself" : "not computed by any layer (a constant?)"}`);
+      continue;
+    }
+    const twin = outputs.find((o) => o.blob === blob);
+    if (twin !== undefined) { report.general.push(`graph outputs "${twin.onnx}" and "${name}" are the same tensor (Net names each output after its own layer)`); continue; }
+    outputs.push({ onnx: name, blob });
   }
   report.throwIfAny();
 
@@ -408,7 +437,26 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
   }
   for (const [name, slope] of slopes) weights.set(`${name}.weight`, tensor(slope, [slope.length]));
   for (const [name, t] of extraWeights) weights.set(name, t);
-  return { spec: { input: { name: input.name, shape }, output: output!, layers }, weights };
+  return renameOutputs({ spec: { ...partial(outputs[0].blob), ...(outputs.length > 1 ? { extraOutputs: outputs.slice(1).map((o) => o.blob) } : {}) }, weights },
+    new Map(outputs.filter((o) => o.blob !== o.onnx).map((o) => [o.blob, o.onnx])));
+}
+
+/**
+ * Names each output layer after its ONNX graph output, so that runAll's keys are the model's
+ * output names, where a node folded away (Identity, inference Dropout, a BatchNormalization or
+ * bias Add folded into the conv before it) left the layer named after an earlier tensor. The new
+ * names are free: every ONNX tensor name is unique, and a folded node's output made no layer.
+ */
+function renameOutputs(graph: { spec: GraphSpec; weights: Map<string, Tensor> }, rename: ReadonlyMap<string, string>): { spec: GraphSpec; weights: Map<string, Tensor> } {
+  if (rename.size === 0) return graph;
+  const to = (name: string): string => rename.get(name) ?? name;
+  const { spec } = graph;
+  const layers = spec.layers.map((l) => ({ ...l, name: to(l.name), inputs: l.inputs.map(to) }) as LayerSpec);
+  const weights = new Map([...graph.weights].map(([name, t]) => {
+    const dot = name.lastIndexOf(".");
+    return [`${to(name.slice(0, dot))}${name.slice(dot)}`, t];
+  }));
+  return { spec: { ...spec, layers, output: to(spec.output), ...(spec.extraOutputs ? { extraOutputs: spec.extraOutputs.map(to) } : {}) }, weights };
 }
 
 /** The ONNX op types this importer maps (besides Constant and ConstantOfShape, evaluated at load). */
