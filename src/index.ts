@@ -31,6 +31,8 @@ export { globalAveragePool, globalAveragePoolBackward, globalMaxPool, globalMaxP
 export { averagePool, averagePoolBackward } from "./ops/average-pool.js";
 export { add, addBackward } from "./ops/add.js";
 export { crop, cropBackward } from "./ops/crop.js";
+export { pad, padBackward } from "./ops/pad.js";
+export type { PadAttrs, PadMode } from "./ops/pad.js";
 export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/async.js";
 export { explain } from "./explain/index.js";
 export type {

@@ -18,7 +18,6 @@ const RTOL = 1e-3, ATOL = 1e-7;
 
 /** The models that must throw UnsupportedError, by the first reason that applies to them. */
 const NOT_YET: [reason: string, models: string[]][] = [
-  ["Pad", ["test_ConstantPad2d", "test_ReflectionPad2d", "test_ReplicationPad2d", "test_ZeroPad2d", "test_operator_pad"]],
   ["BatchNormalization that follows no Conv (only folding into a conv is supported)",
     ["test_BatchNorm1d_3d_input_eval", "test_BatchNorm2d_eval", "test_BatchNorm2d_momentum_eval"]],
   ["an input that is not [N, C, L] or [N, C, H, W]: 5-D (3-D spatial ops) or 6-D", [
@@ -77,8 +76,8 @@ describe("ONNX backend models", () => {
     describe(`${build} build`, () => {
       beforeAll(() => useBuild(build));
       const runnable = models.filter((m) => !(m.name in SKIPPED) && !LOAD_ONLY.includes(m.name));
-      it("covers the supported models (conv 1-D/2-D, depthwise, grouped, dilated, ConvTranspose, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, Elu, Selu, PRelu)", () => {
-        expect(runnable.length).toBe(44);
+      it("covers the supported models (conv 1-D/2-D, depthwise, grouped, dilated, ConvTranspose, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, Elu, Selu, PRelu, Pad constant/reflect/edge)", () => {
+        expect(runnable.length).toBe(49);
         for (const m of runnable) expect(existsSync(`${m.path}/test_data_set_0/output_0.pb`), m.name).toBe(true);
       });
       for (const m of runnable) {
