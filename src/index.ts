@@ -33,6 +33,8 @@ export { add, addBackward } from "./ops/add.js";
 export { crop, cropBackward } from "./ops/crop.js";
 export { pad, padBackward } from "./ops/pad.js";
 export type { PadAttrs, PadMode } from "./ops/pad.js";
+export { slice, sliceBackward } from "./ops/slice.js";
+export type { SliceAttrs } from "./ops/slice.js";
 export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/async.js";
 export { explain } from "./explain/index.js";
 export type {

@@ -5,10 +5,11 @@ import type { LayerOp } from "./layer-op.js";
 import { ConcatLayer } from "./layers/concat.js";
 import { ConstantLayer } from "./layers/constant.js";
 import { PadLayer } from "./layers/pad.js";
+import { SliceLayer } from "./layers/slice.js";
 
 /** The GraphSpec names of the layer ops. */
-export type LayerOpName = "Concat" | "Constant" | "Pad";
+export type LayerOpName = "Concat" | "Constant" | "Pad" | "Slice";
 
 export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map(
-  [ConcatLayer, ConstantLayer, PadLayer].map((op) => [op.op, op]),
+  [ConcatLayer, ConstantLayer, PadLayer, SliceLayer].map((op) => [op.op, op]),
 );

@@ -3,8 +3,9 @@
 import type { OpMapping } from "./op-mapping.js";
 import { ConcatMapping, ConstantMapping } from "./ops/concat.js";
 import { PadMapping } from "./ops/pad.js";
+import { SliceMapping } from "./ops/slice.js";
 
-const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping, PadMapping];
+const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping, PadMapping, SliceMapping];
 
 /** Import: ONNX op type → its mapping. */
 export const READERS: ReadonlyMap<string, OpMapping> = new Map(MAPPINGS.flatMap((m) => (m.onnx ?? []).map((op) => [op, m] as const)));

@@ -5,11 +5,16 @@ import * as ort from "onnxruntime-node";
 import { expectClose, fcn } from "../lib.js";
 import type { Tensor } from "../../dist/index.js";
 import { readModel } from "../../dist/onnx/proto.js";
-import { ints, tensorProto } from "./proto-writer.js";
+import { ints, len, tensorProto } from "./proto-writer.js";
 
-/** An int64 TensorProto (int64_data, field 7) of `values`; dims [n] unless given. */
-export const int64s = (name: string, values: number[], dims = [values.length]): Uint8Array =>
-  tensorProto({ name, dims, dataType: 7, extra: [ints(7, values, true)] });
+/**
+ * An int64 TensorProto of `values` (dims [n] unless given): int64_data (field 7) for numbers,
+ * raw_data for bigints (INT64_MAX = 2⁶³ − 1 has no exact double).
+ */
+export const int64s = (name: string, values: (number | bigint)[], dims = [values.length]): Uint8Array =>
+  values.some((v) => typeof v === "bigint")
+    ? tensorProto({ name, dims, dataType: 7, extra: [len(9, new Uint8Array(BigInt64Array.from(values, (v) => BigInt(v)).buffer))] })
+    : tensorProto({ name, dims, dataType: 7, extra: [ints(7, values as number[], true)] });
 
 /** onnxruntime-node's output `output` for input "x" (one thread). */
 export async function ortRun(bytes: Uint8Array, x: Tensor, output: string, input = "x"): Promise<Tensor> {
