@@ -35,6 +35,8 @@ export { pad, padBackward } from "./ops/pad.js";
 export type { PadAttrs, PadMode } from "./ops/pad.js";
 export { slice, sliceBackward } from "./ops/slice.js";
 export type { SliceAttrs } from "./ops/slice.js";
+export { split, splitBackward } from "./ops/split.js";
+export type { SplitAttrs } from "./ops/split.js";
 export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/async.js";
 export { explain } from "./explain/index.js";
 export type {

@@ -4,8 +4,9 @@ import type { OpMapping } from "./op-mapping.js";
 import { ConcatMapping, ConstantMapping } from "./ops/concat.js";
 import { PadMapping } from "./ops/pad.js";
 import { SliceMapping } from "./ops/slice.js";
+import { SplitMapping } from "./ops/split.js";
 
-const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping, PadMapping, SliceMapping];
+const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping, PadMapping, SliceMapping, SplitMapping];
 
 /** Import: ONNX op type → its mapping. */
 export const READERS: ReadonlyMap<string, OpMapping> = new Map(MAPPINGS.flatMap((m) => (m.onnx ?? []).map((op) => [op, m] as const)));
