@@ -136,3 +136,34 @@ describe.each(BUILDS)("Pad as a Net layer (%s build)", (build) => {
     expect(() => Net.fromGraph(bad({ pads: [0, 0, 3, 0, 0, 0, 0, 0], mode: "reflect" }))).toThrow(ShapeError);
   });
 });
+
+describe("Pad and Slice in Net's coordinate maps", () => {
+  beforeAll(() => useBuild("simd"));
+
+  it("a Crop after Pad then Slice gets its offsets computed (Pad shifts by its begin pads, Slice by −start) and recovers x exactly", () => {
+    const spec: GraphSpec = {
+      input: { name: "x", shape: [1, 2, 5, 6] },
+      output: "cr",
+      layers: [
+        { name: "p", op: "Pad", inputs: ["x"], attrs: { pads: [0, 0, 2, 3, 0, 0, 1, 0], mode: "reflect" } },
+        { name: "s", op: "Slice", inputs: ["p"], attrs: { starts: [1, 1], ends: [-1, 100], axes: [2, 3] } },
+        { name: "cr", op: "Crop", inputs: ["s", "x"] },
+      ],
+    };
+    expect(fcn.analyzeGraph(spec).cropOffsets.get("cr")).toEqual([1, 2]);
+    const net = Net.fromGraph(spec);
+    const x = fcn.tensor(randArray(rng(2), 60), [1, 2, 5, 6]);
+    expectSameBits(net.run(x), x, "crop of the padded, sliced x");
+    net.dispose();
+  });
+
+  it("a strided Slice scales the map (as a stride-2 pool does); a reversed one has no map, so a Crop after it needs offsets", () => {
+    const layers = (steps: number[]): LayerSpec[] => [
+      { name: "m", op: "MaxPool", inputs: ["x"], attrs: { kernelShape: 1, strides: 2 } },
+      { name: "s", op: "Slice", inputs: ["x"], attrs: { starts: steps[0] > 0 ? [0, 0] : [-1, -1], ends: steps[0] > 0 ? [100, 100] : [-100, -100], axes: [2, 3], steps } },
+      { name: "cr", op: "Crop", inputs: ["s", "m"] },
+    ];
+    expect(fcn.analyzeGraph({ input: { name: "x", shape: [1, 1, 6, 6] }, output: "cr", layers: layers([2, 2]) }).cropOffsets.get("cr")).toEqual([0, 0]);
+    expect(() => Net.fromGraph({ input: { name: "x", shape: [1, 1, 6, 6] }, output: "cr", layers: layers([-2, -2]) })).toThrow(ShapeError);
+  });
+});
