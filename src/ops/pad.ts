@@ -11,7 +11,7 @@
 // axis of 2) follows numpy.pad, which mirrors again: that case is a ShapeError here.
 // Its backward is the adjoint: every output's gradient goes back to the element it copied.
 import { checkAttrNames, readNumber, show } from "../attrs.js";
-import { AttributeError, ShapeError } from "../errors.js";
+import { AttributeError, ShapeError, UnsupportedError } from "../errors.js";
 import { type Tensor, checkDims, checkTensor, describeShape, plain, tensor } from "../tensor.js";
 import { type AxisTables, gatherAxes, scatterAddAxes } from "./axis-gather.js";
 import { checkSameShape } from "./run.js";
@@ -46,8 +46,10 @@ export function resolvePad(xShape: readonly number[], attrs: unknown, op = "pad"
     pads.push(v);
   }
   const mode = a.mode ?? "constant";
+  // ONNX's 'wrap' (opset 19) is a valid mode this package does not have yet
+  if (mode === "wrap") throw new UnsupportedError(`${op}(attrs.mode): mode 'wrap' is not supported yet (constant, reflect and edge are)`);
   if (!MODES.includes(mode as PadMode)) {
-    throw new AttributeError(`${op}(attrs.mode): expected one of ${MODES.map((m) => `'${m}'`).join(", ")}, got ${show(mode)}${mode === "wrap" ? " (wrap is not supported yet)" : ""}`);
+    throw new AttributeError(`${op}(attrs.mode): expected one of ${MODES.map((m) => `'${m}'`).join(", ")}, got ${show(mode)}`);
   }
   const value = readNumber(a.value, `${op}(attrs.value)`, 0);
   if (a.value !== undefined && mode !== "constant") throw new AttributeError(`${op}(attrs.value): only mode 'constant' fills with a value; mode is '${mode as string}'`);

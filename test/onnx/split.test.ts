@@ -4,8 +4,12 @@
 // against onnxruntime-node, through the export round trip (Slice nodes) and onnxruntime on the
 // export. Uneven default pieces before 18, a computed split input and a missing num_outputs at 18
 // are UnsupportedErrors naming why.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fcn, randArray, rng, useBuild } from "../lib.js";
+import { expectClose, fcn, randArray, rng, useBuild } from "../lib.js";
+import { readTensorProto } from "../../dist/onnx/proto.js";
+import { floatData } from "../../dist/onnx/tensor-data.js";
 import { attr, model, node, valueInfo } from "./proto-writer.js";
 import { expectOnnxAgrees, int64s } from "./ort-helpers.js";
 const { Net, UnsupportedError } = fcn;
@@ -58,6 +62,19 @@ describe("ONNX Split", () => {
       await expectOnnxAgrees(bytes, x, "y", c.name, c.axis < 0 ? 11 : 7); // Concat's negative axis needs 11
     });
   }
+
+  it("ONNX's test_operator_chunk (PyTorch chunk, opset 6): both outputs match, the second as the blob of its own layer", () => {
+    const dir = fileURLToPath(new URL("../fixtures/onnx-models/pytorch-operator/test_operator_chunk/", import.meta.url));
+    const read = (name: string) => readTensorProto(new Uint8Array(readFileSync(dir + name)));
+    const net = Net.fromOnnx(new Uint8Array(readFileSync(dir + "model.onnx")));
+    const x = read("test_data_set_0/input_0.pb");
+    const y0 = net.run(fcn.tensor(floatData(x), x.dims));
+    for (const [i, got] of [y0, net.blob(net.spec.layers[1].name) as fcn.Tensor].entries()) {
+      const want = read(`test_data_set_0/output_${i}.pb`);
+      expectClose(got, { data: floatData(want), shape: want.dims }, `chunk output ${i}`, 0, 0);
+    }
+    net.dispose();
+  });
 
   it("uneven default pieces before opset 18, a computed split input, a missing num_outputs at 18 are UnsupportedErrors naming why", () => {
     expect(() => Net.fromOnnx(splitModel({ name: "", opset: 13, axis: 3, outputs: 2, sizes: [] }))).toThrow(/Split ×1 \("split": axis 3 of size 5 does not split into 2 equal pieces/);
