@@ -41,16 +41,34 @@ function forEachRow(outShape: readonly number[], tables: AxisTables, inShape: re
   }
 }
 
+/**
+ * The last axis's table cut into runs: a run of −1s (fill) or of consecutive input indices
+ * (copied as one block); anything else (reflect, steps ≠ 1) as runs of one. Rows then move whole
+ * blocks instead of looking every element up.
+ */
+function runs(table: Int32Array): { at: number; length: number; src: number }[] {
+  const out: { at: number; length: number; src: number }[] = [];
+  for (let j = 0; j < table.length;) {
+    const src = table[j];
+    let k = j + 1;
+    while (k < table.length && (src < 0 ? table[k] < 0 : table[k] === src + (k - j))) k++;
+    out.push({ at: j, length: k - j, src });
+    j = k;
+  }
+  return out;
+}
+
 /** y of `outShape` gathered from x of `inShape` through `tables` (one per axis; rank ≥ 1). */
 export function gatherAxes(x: Float32Array, inShape: readonly number[], outShape: readonly number[], tables: AxisTables, fill: number): Float32Array {
   const y = new Float32Array(product(outShape));
   if (outShape.length === 0) { y[0] = x[0]; return y; }
-  const last = tables[outShape.length - 1], width = outShape[outShape.length - 1];
+  const width = outShape[outShape.length - 1], row = runs(tables[outShape.length - 1]);
   forEachRow(outShape, tables, inShape, (inBase, outBase) => {
-    if (inBase < 0) { y.fill(fill, outBase, outBase + width); return; }
-    for (let j = 0; j < width; j++) {
-      const s = last[j];
-      y[outBase + j] = s < 0 ? fill : x[inBase + s];
+    if (inBase < 0) { if (fill !== 0) y.fill(fill, outBase, outBase + width); return; }
+    for (const { at, length, src } of row) {
+      if (src < 0) { if (fill !== 0) y.fill(fill, outBase + at, outBase + at + length); }
+      else if (length === 1) y[outBase + at] = x[inBase + src];
+      else y.set(x.subarray(inBase + src, inBase + src + length), outBase + at);
     }
   });
   return y;
@@ -60,12 +78,13 @@ export function gatherAxes(x: Float32Array, inShape: readonly number[], outShape
 export function scatterAddAxes(dy: Float32Array, inShape: readonly number[], outShape: readonly number[], tables: AxisTables): Float32Array {
   const dx = new Float32Array(product(inShape));
   if (outShape.length === 0) { dx[0] = dy[0]; return dx; }
-  const last = tables[outShape.length - 1], width = outShape[outShape.length - 1];
+  const row = runs(tables[outShape.length - 1]);
   forEachRow(outShape, tables, inShape, (inBase, outBase) => {
     if (inBase < 0) return; // fill values carry no gradient to x
-    for (let j = 0; j < width; j++) {
-      const s = last[j];
-      if (s >= 0) dx[inBase + s] += dy[outBase + j];
+    for (const { at, length, src } of row) {
+      if (src < 0) continue;
+      const from = outBase + at, to = inBase + src;
+      for (let j = 0; j < length; j++) dx[to + j] += dy[from + j];
     }
   });
   return dx;
