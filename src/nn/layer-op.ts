@@ -45,7 +45,8 @@ export interface LayerOp {
   backward?(dy: Tensor, inputs: Tensor[], output: Tensor, attrs: LayerAttrs, params: Record<string, Tensor>): LayerGradients;
   /**
    * Whether the output's spatial coordinates are its first input's (Caffe's coordinate map
-   * passes through: elementwise ops, channel Concat, Pad adds a shift and says so itself).
+   * passes through: elementwise ops, channel Concat; Pad and Slice move the grid and give their
+   * coordinateMap instead).
    * Default: when the output has the first input's rank and spatial sizes.
    */
   keepsCoordinates?(inputs: readonly (readonly number[])[], out: readonly number[], attrs: LayerAttrs): boolean;
