@@ -43,6 +43,12 @@ export { transpose, transposeBackward } from "./ops/transpose.js";
 export type { TransposeAttrs } from "./ops/transpose.js";
 export { resize, resizeBackward } from "./ops/resize.js";
 export type { ResizeAttrs, ResizeMode, ResizeCoordinateMode, ResizeNearestMode } from "./ops/resize.js";
+export { pad, padBackward } from "./ops/pad.js";
+export type { PadAttrs, PadMode } from "./ops/pad.js";
+export { slice, sliceBackward } from "./ops/slice.js";
+export type { SliceAttrs } from "./ops/slice.js";
+export { split, splitBackward } from "./ops/split.js";
+export type { SplitAttrs } from "./ops/split.js";
 export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/async.js";
 export { explain } from "./explain/index.js";
 export type {

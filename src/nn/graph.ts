@@ -473,10 +473,16 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: InputShapes): GraphAn
         const ins = layer.inputs.map((n) => shapes.get(n)!);
         out = def.shape(ins, a);
         for (const [kind, shape] of Object.entries(def.params?.(a) ?? {})) parameters.set(`${layer.name}.${kind}`, shape);
-        const keeps = ins.length > 0 && mapped && (def.keepsCoordinates !== undefined
-          ? def.keepsCoordinates(ins, out, a)
-          : out.length === ins[0].length && out.slice(2).every((d, i) => d === ins[0][i + 2]));
-        map = keeps ? xMap : undefined;
+        if (def.coordinateMap !== undefined) {
+          // the op's own map, composed onto its input's (when the input has one of the same axes)
+          const own = ins.length > 0 && mapped ? def.coordinateMap(ins, out, a) : undefined;
+          map = own !== undefined && own.length === xMap.length ? own.map((m, i) => compose(m, xMap[i])) : undefined;
+        } else {
+          const keeps = ins.length > 0 && mapped && (def.keepsCoordinates !== undefined
+            ? def.keepsCoordinates(ins, out, a)
+            : out.length === ins[0].length && out.slice(2).every((d, i) => d === ins[0][i + 2]));
+          map = keeps ? xMap : undefined;
+        }
       } else switch (layer.op) {
         case "Conv": {
           const { onnx, outChannels, bias } = splitParamAttrs(layer.attrs);

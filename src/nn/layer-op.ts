@@ -5,6 +5,7 @@
 // steps on wasm blocks; a layer op runs its public op function on copies of its input blocks in
 // both paths, so the two paths agree bit for bit by construction.
 import type { Tensor } from "../tensor.js";
+import type { AxisMap } from "./coord-map.js";
 
 /** A layer's attributes as GraphSpec holds them (ONNX's, in camelCase); absent = {}. */
 export type LayerAttrs = Record<string, unknown>;
@@ -44,8 +45,16 @@ export interface LayerOp {
   backward?(dy: Tensor, inputs: Tensor[], output: Tensor, attrs: LayerAttrs, params: Record<string, Tensor>): LayerGradients;
   /**
    * Whether the output's spatial coordinates are its first input's (Caffe's coordinate map
-   * passes through: elementwise ops, channel Concat, Pad adds a shift and says so itself).
+   * passes through: elementwise ops, channel Concat; Pad and Slice move the grid and give their
+   * coordinateMap instead).
    * Default: when the output has the first input's rank and spatial sizes.
    */
   keepsCoordinates?(inputs: readonly (readonly number[])[], out: readonly number[], attrs: LayerAttrs): boolean;
+  /**
+   * The op's own coordinate map from its first input to its output, one AxisMap per spatial axis
+   * (coord-map.ts: top = scale·bottom + shift; Pad shifts by its begin pads, a strided Slice
+   * scales), or undefined when the output is no resampling of the input's grid. When present it
+   * is used instead of keepsCoordinates, so a Crop after the op gets computed offsets.
+   */
+  coordinateMap?(inputs: readonly (readonly number[])[], out: readonly number[], attrs: LayerAttrs): AxisMap[] | undefined;
 }

@@ -8,15 +8,19 @@ import { DepthToSpaceLayer, SpaceToDepthLayer } from "./layers/depth-to-space.js
 import { FlattenLayer, ReshapeLayer, SqueezeLayer, UnsqueezeLayer } from "./layers/reshape.js";
 import { TransposeLayer } from "./layers/transpose.js";
 import { ResizeLayer } from "./layers/resize.js";
+import { PadLayer } from "./layers/pad.js";
+import { SliceLayer } from "./layers/slice.js";
 
 /** The GraphSpec names of the layer ops. */
 export type LayerOpName =
   | "Concat" | "Constant"
   | "DepthToSpace" | "SpaceToDepth" | "Reshape" | "Flatten" | "Squeeze" | "Unsqueeze" | "Transpose"
-  | "Resize";
+  | "Resize"
+  | "Pad" | "Slice";
 
 export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map([
   ConcatLayer, ConstantLayer,
   DepthToSpaceLayer, SpaceToDepthLayer, ReshapeLayer, FlattenLayer, SqueezeLayer, UnsqueezeLayer, TransposeLayer,
   ResizeLayer,
+  PadLayer, SliceLayer,
 ].map((op) => [op.op, op]));

@@ -7,11 +7,15 @@ import { ReshapeMapping } from "./ops/reshape.js";
 import { SqueezeMapping } from "./ops/squeeze.js";
 import { TransposeMapping } from "./ops/transpose.js";
 import { ResizeMapping } from "./ops/resize.js";
+import { PadMapping } from "./ops/pad.js";
+import { SliceMapping } from "./ops/slice.js";
+import { SplitMapping } from "./ops/split.js";
 
 const MAPPINGS: readonly OpMapping[] = [
   ConcatMapping, ConstantMapping,
   DepthToSpaceMapping, ReshapeMapping, SqueezeMapping, TransposeMapping,
   ResizeMapping,
+  PadMapping, SliceMapping, SplitMapping,
 ];
 
 /** Import: ONNX op type → its mapping. */

@@ -19,8 +19,9 @@ import { activationLayerAttrs } from "./activation-attrs.js";
 import { DataType, type ModelProto, type NodeProto, readModel } from "./proto.js";
 import type { ExternalData } from "./tensor-data.js";
 import { inferShapes } from "../nn/graph.js";
-import type { ImportContext } from "./op-mapping.js";
+import type { ImportContext, OpMapping } from "./op-mapping.js";
 import { READERS } from "./op-mappings.js";
+import { SliceMapping } from "./ops/slice.js";
 
 /** Options of Net.fromOnnx. */
 export interface OnnxOptions {
@@ -231,7 +232,8 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
       case "Slice": {
         if (x === undefined) return "its input is a constant";
         const crop = sliceAsCrop(node, attrs, opset, x, partial(x), constant);
-        return typeof crop === "string" ? crop : push(crop);
+        // a spatial crop stays a Crop (it keeps the coordinate maps); any other slice is a Slice layer
+        return typeof crop === "string" ? readBy(SliceMapping, node, attrs) : push(crop);
       }
       case "Identity": case "Dropout": {
         if (x === undefined) {
@@ -361,15 +363,19 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
       }
       default: {
         const mapping = READERS.get(node.opType);
-        if (mapping?.read === undefined) return "";
-        if (attrs.problems.length) return attrs.problems.join(", ");
-        try {
-          return mapping.read(context(node, attrs));
-        } catch (e) {
-          if (e instanceof FcnWasmError) return e.message; // e.g. shapes that do not fit: reported with the node
-          throw e;
-        }
+        return mapping?.read === undefined ? "" : readBy(mapping, node, attrs);
       }
+    }
+  }
+
+  /** Maps a node through its OpMapping (op-mappings.ts); errors become the node's reason. */
+  function readBy(mapping: OpMapping, node: NodeProto, attrs: NodeAttributes): string | undefined {
+    if (attrs.problems.length) return attrs.problems.join(", ");
+    try {
+      return mapping.read!(context(node, attrs));
+    } catch (e) {
+      if (e instanceof FcnWasmError) return e.message; // e.g. shapes that do not fit: reported with the node
+      throw e;
     }
   }
 
