@@ -4,10 +4,16 @@
 import type { LayerOp } from "./layer-op.js";
 import { ConcatLayer } from "./layers/concat.js";
 import { ConstantLayer } from "./layers/constant.js";
+import { BroadcastAddLayer, DivLayer, MulLayer, PowLayer, SubLayer } from "./layers/arithmetic.js";
+import { MaxLayer, MinLayer, SumLayer } from "./layers/variadic.js";
+import { AbsLayer, ExpLayer, NegLayer, SqrtLayer } from "./layers/unary-math.js";
 
 /** The GraphSpec names of the layer ops. */
-export type LayerOpName = "Concat" | "Constant";
+export type LayerOpName = "Concat" | "Constant"
+  | "BroadcastAdd" | "Sub" | "Mul" | "Div" | "Pow" | "Sum" | "Max" | "Min" | "Sqrt" | "Exp" | "Neg" | "Abs";
 
 export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map(
-  [ConcatLayer, ConstantLayer].map((op) => [op.op, op]),
+  [ConcatLayer, ConstantLayer,
+    BroadcastAddLayer, SubLayer, MulLayer, DivLayer, PowLayer, SumLayer, MaxLayer, MinLayer,
+    SqrtLayer, ExpLayer, NegLayer, AbsLayer].map((op) => [op.op, op]),
 );

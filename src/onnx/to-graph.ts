@@ -1,6 +1,7 @@
 // ONNX ModelProto → GraphSpec + weights, for the graphs whose nodes map onto Net's layers (Conv,
 // ConvTranspose, Relu, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Softmax over
-// channels, Mul by a scalar as Scale, the unary activations of src/ops/activations.ts, PRelu with
+// channels, Mul by a scalar as Scale (other Adds and Muls broadcast through the layer ops of
+// ops/arithmetic.ts, as do the op mappings of op-mappings.ts), the unary activations of src/ops/activations.ts, PRelu with
 // a constant per-channel or shared slope). At load time it also takes weights from initializers
 // and Constant nodes, drops Identity and inference Dropout, and folds BatchNormalization and
 // constant bias Adds into the preceding conv (fold.ts).
@@ -21,6 +22,7 @@ import type { ExternalData } from "./tensor-data.js";
 import { inferShapes } from "../nn/graph.js";
 import type { ImportContext } from "./op-mapping.js";
 import { READERS } from "./op-mappings.js";
+import { readBinary } from "./ops/arithmetic.js";
 
 /** Options of Net.fromOnnx. */
 export interface OnnxOptions {
@@ -306,45 +308,76 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         return passOn(node.input[0]);
       }
       case "Add": case "Mul": {
-        const [a, b] = [blobs.get(node.input[0] ?? ""), blobs.get(node.input[1] ?? "")];
-        if (a !== undefined && b !== undefined) {
-          if (node.opType === "Mul") return "a product of two activations is not supported yet";
-          return push({ name: out, op: "Add", inputs: [a, b] });
-        }
-        const side = a !== undefined ? 0 : 1;
-        const c = constant(1 - side), xb = side === 0 ? a : b;
-        if (xb === undefined || c === undefined) return "its inputs are neither activations nor constants";
-        const values = c.floats();
-        if (c.dims.length > shape.length) return `constant [${c.dims.join(", ")}] has more axes than the activation (it would change the output's rank)`;
-        if (attrs.names().length) return `attribute${attrs.names().length > 1 ? "s" : ""} ${attrs.names().join(", ")} not supported here`;
-        if (node.opType === "Mul") {
-          if (values.length !== 1) return "a product with a non-scalar constant is not supported yet";
-          return push({ name: out, op: "Scale", inputs: [xb], attrs: { scale: values[0] } });
-        }
-        const conv = foldableConv(node.input[side]);
-        if (typeof conv === "string") return `${conv} (a constant Add is folded into the conv's bias; alone it is not supported yet)`;
-        const M = conv.transposed ? conv.dims[1] * conv.group : conv.dims[0];
-        // a per-channel bias broadcasts as [M, 1, …, 1] (trailing-aligned, leading 1s allowed) or a scalar
-        const dims = c.dims.slice(), rank = conv.dims.length;
-        while (dims.length && dims[0] === 1 && dims.length > rank - 1) dims.shift();
-        const perChannel = dims.length === rank - 1 && dims[0] === M && dims.slice(1).every((d) => d === 1);
-        if (values.length !== 1 && !perChannel) return `constant [${c.dims.join(", ")}] is no per-channel bias of ${M} channels`;
-        const shift = values.length === 1 ? new Float64Array(M).fill(values[0]) : Float64Array.from(values);
-        foldInto(node.input[side], conv, new Float64Array(M).fill(1), shift);
-        return passOn(node.input[side]);
+        // the special cases first: a same-shape Add of two activations (the built-in Add and its
+        // resident step), a Mul by a scalar (Scale), a constant bias Add a conv absorbs; anything
+        // else broadcasts through the BroadcastAdd / Mul layer ops (ops/arithmetic.ts)
+        const special = readMapping(node, attrs, () => addOrMulSpecialCase(node, attrs));
+        if (special === undefined) return undefined;
+        return readMapping(node, attrs, readBinary);
       }
       default: {
         const mapping = READERS.get(node.opType);
         if (mapping?.read === undefined) return "";
-        if (attrs.problems.length) return attrs.problems.join(", ");
-        try {
-          return mapping.read(context(node, attrs));
-        } catch (e) {
-          if (e instanceof FcnWasmError) return e.message; // e.g. shapes that do not fit: reported with the node
-          throw e;
-        }
+        return readMapping(node, attrs, mapping.read);
       }
     }
+  }
+
+  /** Runs an op mapping's `read` on a node; an FcnWasmError it throws becomes the node's reason. */
+  function readMapping(node: NodeProto, attrs: NodeAttributes, read: (ctx: ImportContext) => string | undefined): string | undefined {
+    if (attrs.problems.length) return attrs.problems.join(", ");
+    try {
+      return read(context(node, attrs));
+    } catch (e) {
+      if (e instanceof FcnWasmError) return e.message; // e.g. shapes that do not fit: reported with the node
+      throw e;
+    }
+  }
+
+  /**
+   * Add/Mul as a built-in Add (two activations of one shape), a Scale (Mul by a scalar constant)
+   * or a bias folded into the conv before it; undefined when mapped, else why not (the caller
+   * then maps it as a broadcasting layer op).
+   */
+  function addOrMulSpecialCase(node: NodeProto, attrs: NodeAttributes): string | undefined {
+    const out = node.output[0] ?? "";
+    const constant = (i: number): Constant | undefined => (node.input[i] ? constants.get(node.input[i]) : undefined);
+    const push = (layer: LayerSpec): undefined => {
+      layers.push(layer);
+      producer.set(layer.name, layer);
+      blobs.set(out, layer.name);
+      return undefined;
+    };
+    if (attrs.names().length) return "attributes (legacy broadcasting)";
+    const [a, b] = [blobs.get(node.input[0] ?? ""), blobs.get(node.input[1] ?? "")];
+    if (a !== undefined && b !== undefined) {
+      if (node.opType === "Mul") return "a product of two activations";
+      const sa = shapeOf(a), sb = shapeOf(b);
+      if (sa.length !== sb.length || sa.some((d, i) => d !== sb[i])) return "shapes differ";
+      return push({ name: out, op: "Add", inputs: [a, b] });
+    }
+    const side = a !== undefined ? 0 : 1;
+    const c = constant(1 - side), xb = side === 0 ? a : b;
+    if (xb === undefined || c === undefined) return "its inputs are neither activations nor constants";
+    const values = c.floats();
+    if (c.dims.length > shapeOf(xb).length) return "the constant has more axes than the activation";
+    if (node.opType === "Mul") {
+      if (values.length !== 1) return "a product with a non-scalar constant";
+      return push({ name: out, op: "Scale", inputs: [xb], attrs: { scale: values[0] } });
+    }
+    const conv = foldableConv(node.input[side]);
+    if (typeof conv === "string") return conv;
+    const M = conv.transposed ? conv.dims[1] * conv.group : conv.dims[0];
+    // a per-channel bias broadcasts as [M, 1, …, 1] (trailing-aligned, leading 1s allowed) or a scalar
+    const dims = c.dims.slice(), rank = conv.dims.length;
+    while (dims.length && dims[0] === 1 && dims.length > rank - 1) dims.shift();
+    const perChannel = dims.length === rank - 1 && dims[0] === M && dims.slice(1).every((d) => d === 1);
+    if (values.length !== 1 && !perChannel) return `constant [${c.dims.join(", ")}] is no per-channel bias of ${M} channels`;
+    const shift = values.length === 1 ? new Float64Array(M).fill(values[0]) : Float64Array.from(values);
+    foldInto(node.input[side], conv, new Float64Array(M).fill(1), shift);
+    blobs.set(out, blobs.get(node.input[side])!);
+    if (soleConvOutputs.has(node.input[side]) && uses.get(out) === 1) soleConvOutputs.add(out);
+    return undefined;
   }
 
   /** The ImportContext an op mapping (op-mapping.ts) works through. */
