@@ -37,6 +37,7 @@ export function readBinary(ctx: ImportContext): string | undefined {
   if (legacy) {
     const aShape = ctx.shapeOf(a);
     const broadcast = attrs.int("broadcast", 0);
+    if (ctx.activation(1) === undefined && ctx.constant(1) === undefined) ctx.operand(1); // throws: neither an activation nor a constant
     const bDims = ctx.activation(1) !== undefined ? ctx.shapeOf(ctx.activation(1)!) : ctx.constant(1)!.dims;
     if (broadcast === 0) {
       // opset < 7 without broadcast: both shapes must be the same
