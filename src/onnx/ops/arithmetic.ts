@@ -12,6 +12,8 @@
 // the shapes differ).
 import type { LayerSpec } from "../../nn/graph.js";
 import { tensor } from "../../tensor.js";
+import { broadcastShapes } from "../../broadcast.js";
+import { broadcastAll } from "../../ops/broadcast-binary.js";
 import type { ExportContext, ImportContext, OpMapping } from "../op-mapping.js";
 
 /** The Net layer op of each binary ONNX op (Add and Mul arrive from to-graph.ts's fallback). */
@@ -68,6 +70,7 @@ export function readBinary(ctx: ImportContext): string | undefined {
     b = ctx.operand(1)!;
   }
   if (attrs.problems.length) return attrs.problems.join(", ");
+  broadcastShapes(ctx.shapeOf(a), ctx.shapeOf(b), node.opType); // a ShapeError here is the node's reason
   ctx.push({ name: node.output[0], op, inputs: [a, b] } as LayerSpec);
   return undefined;
 }
@@ -94,6 +97,7 @@ export const VariadicMapping: OpMapping = {
     if (node.input.some((_, i) => !ctx.has(i))) return "an input is named \"\" (absent)";
     if (node.input.every((_, i) => ctx.activation(i) === undefined)) return `every input is a constant (constant folding of ${node.opType} is not supported yet)`;
     const inputs = node.input.map((_, i) => ctx.operand(i)!);
+    broadcastAll(inputs.map((blob) => ctx.shapeOf(blob)), node.opType); // a ShapeError here is the node's reason
     ctx.push({ name: node.output[0], op: node.opType, inputs } as LayerSpec);
     return undefined;
   },
