@@ -174,6 +174,8 @@ describe("variadic Sum, Max, Min", () => {
     expect(Array.from(fcn.max(a, b, c).data)).toEqual([1, 5, NaN]);
     expect(fcn.maxBackward(dy, [a, b, c]).map((g) => Array.from(g.data))).toEqual([[1, 2, 3], [0, 0, 0], [0, 0, 0]]);
     expect(fcn.minBackward(dy, [b, a, c]).map((g) => Array.from(g.data))).toEqual([[0, 2, 0], [0, 0, 3], [1, 0, 0]]);
+    expect(Object.is(fcn.max(fcn.tensor([-0], [1]), fcn.tensor([0], [1])).data[0], -0)).toBe(true); // ±0 tie: the first
+    expect(Object.is(fcn.min(fcn.tensor([0], [1]), fcn.tensor([-0], [1])).data[0], 0)).toBe(true);
     // broadcast: one scalar against a row that ties with it twice
     const s = fcn.tensor([2], []), row = fcn.tensor([2, 1, 2], [3]);
     expect(fcn.maxBackward(dy, [s, row]).map((g) => Array.from(g.data))).toEqual([[1 + 2 + 3], [0, 0, 0]]);

@@ -6,7 +6,7 @@
 // NaN input wins.
 import type { Tensor } from "../tensor.js";
 import { broadcastStrides } from "../broadcast.js";
-import { broadcastVariadic, checkBackwardShapes, checkOperands, forEachBroadcast, reduceToShape } from "./broadcast-binary.js";
+import { RUNS, broadcastVariadic, checkBackwardShapes, checkOperands, forEachBroadcast, reduceToShape } from "./broadcast-binary.js";
 
 /** The index of the winner among `v`: the first NaN, else the first largest (sign +1) or smallest (−1). */
 function winner(v: readonly number[], sign: 1 | -1): number {
@@ -20,8 +20,7 @@ function winner(v: readonly number[], sign: 1 | -1): number {
 }
 
 function extremum(xs: Tensor[], op: "max" | "min"): Tensor {
-  const sign = op === "max" ? 1 : -1;
-  return broadcastVariadic(xs, op, (v) => v[winner(v, sign)]);
+  return broadcastVariadic(xs, op, RUNS[op]); // folded left to right: a tie keeps the earlier value
 }
 
 function extremumBackward(dy: Tensor, xs: Tensor[], op: "maxBackward" | "minBackward"): Tensor[] {

@@ -2,11 +2,11 @@
 // x[N,C,H,W]·gate[N,C,1,1], products by a constant). Backward: da = dy·b, db = dy·a, each summed
 // over the axes its operand was broadcast along.
 import type { Tensor } from "../tensor.js";
-import { binaryGradients, broadcastBinary } from "./broadcast-binary.js";
+import { RUNS, binaryGradients, broadcastBinary } from "./broadcast-binary.js";
 
 /** ONNX Mul: y = a·b, shapes broadcast numpy-style (ShapeError when they do not). */
 export function mul(a: Tensor, b: Tensor): Tensor {
-  return broadcastBinary(a, b, "mul", (x, y) => x * y);
+  return broadcastBinary(a, b, "mul", RUNS.mul);
 }
 
 /** Gradients of mul from dy (the output's shape) and the forward's a and b: da = Σ dy·b, db = Σ dy·a. */

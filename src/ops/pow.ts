@@ -4,11 +4,11 @@
 //   da = dy·b·aᵇ⁻¹, and 0 where b = 0 (aᵇ is the constant 1 there, even at a = 0);
 //   db = dy·aᵇ·ln a, and 0 where a = 0 and b ≥ 0 (the limit of aᵇ·ln a); NaN for a < 0.
 import type { Tensor } from "../tensor.js";
-import { binaryGradients, broadcastBinary } from "./broadcast-binary.js";
+import { RUNS, binaryGradients, broadcastBinary } from "./broadcast-binary.js";
 
 /** ONNX Pow: y = aᵇ (a the base, b the exponent), shapes broadcast numpy-style. */
 export function pow(a: Tensor, b: Tensor): Tensor {
-  return broadcastBinary(a, b, "pow", Math.pow);
+  return broadcastBinary(a, b, "pow", RUNS.pow);
 }
 
 /**

@@ -2,11 +2,11 @@
 // attributes of opsets < 7 are the importer's business). Its backward sums dy (and −dy) over the
 // axes each operand was broadcast along.
 import type { Tensor } from "../tensor.js";
-import { broadcastBinary, checkBackwardShapes, reduceToShape } from "./broadcast-binary.js";
+import { RUNS, broadcastBinary, checkBackwardShapes, reduceToShape } from "./broadcast-binary.js";
 
 /** ONNX Sub: y = a − b, shapes broadcast numpy-style (ShapeError when they do not). */
 export function sub(a: Tensor, b: Tensor): Tensor {
-  return broadcastBinary(a, b, "sub", (x, y) => x - y);
+  return broadcastBinary(a, b, "sub", RUNS.sub);
 }
 
 /** Gradients of sub: da = dy and db = −dy, each summed onto its operand's shape ([…] of a and b). */

@@ -2,15 +2,11 @@
 // before, every input had the same shape, a special case). Summed left to right in float64,
 // rounded once. Backward: each input gets dy summed over its broadcast axes.
 import type { Tensor } from "../tensor.js";
-import { broadcastVariadic, checkBackwardShapes, reduceToShape } from "./broadcast-binary.js";
+import { RUNS, broadcastVariadic, checkBackwardShapes, reduceToShape } from "./broadcast-binary.js";
 
 /** ONNX Sum: y = x₀ + x₁ + … (one or more tensors), shapes broadcast numpy-style. */
 export function sum(...xs: Tensor[]): Tensor {
-  return broadcastVariadic(xs, "sum", (v) => {
-    let s = 0;
-    for (let k = 0; k < v.length; k++) s += v[k];
-    return s;
-  });
+  return broadcastVariadic(xs, "sum", RUNS.add);
 }
 
 /** Gradients of sum: for each input shape, dy summed over the axes that input was broadcast along. */
