@@ -348,9 +348,9 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
       blobs.set(out, layer.name);
       return undefined;
     };
-    if (attrs.names().length) return "attributes (legacy broadcasting)";
     const [a, b] = [blobs.get(node.input[0] ?? ""), blobs.get(node.input[1] ?? "")];
     if (a !== undefined && b !== undefined) {
+      if (attrs.names().length) return "attributes (legacy broadcasting)";
       if (node.opType === "Mul") return "a product of two activations";
       const sa = shapeOf(a), sb = shapeOf(b);
       if (sa.length !== sb.length || sa.some((d, i) => d !== sb[i])) return "shapes differ";
@@ -360,7 +360,18 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
     const c = constant(1 - side), xb = side === 0 ? a : b;
     if (xb === undefined || c === undefined) return "its inputs are neither activations nor constants";
     const values = c.floats();
-    if (c.dims.length > shapeOf(xb).length) return "the constant has more axes than the activation";
+    const rank = shapeOf(xb).length;
+    let cDims = c.dims; // the constant's dims as numpy broadcasting aligns them
+    if (attrs.names().length) {
+      // opset < 7, `broadcast = 1`: a constant B's dims sit at A's axes from `axis` (default: the
+      // trailing ones), i.e. numpy's alignment once B gets trailing 1s (so opset 6's
+      // Add(conv, bias[C], broadcast = 1, axis = 1) still folds into the conv)
+      if (opset >= 7 || side !== 0 || attrs.int("broadcast", 0) !== 1 || attrs.names().some((n) => n !== "broadcast" && n !== "axis")) return "attributes (legacy broadcasting)";
+      const axis = attrs.int("axis", rank - cDims.length), start = axis < 0 ? axis + rank : axis;
+      if (attrs.problems.length || start < 0 || start + cDims.length > rank) return "legacy broadcast axis";
+      cDims = [...cDims, ...new Array<number>(rank - start - cDims.length).fill(1)];
+    }
+    if (cDims.length > rank) return "the constant has more axes than the activation";
     if (node.opType === "Mul") {
       if (values.length !== 1) return "a product with a non-scalar constant";
       return push({ name: out, op: "Scale", inputs: [xb], attrs: { scale: values[0] } });
@@ -369,9 +380,9 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
     if (typeof conv === "string") return conv;
     const M = conv.transposed ? conv.dims[1] * conv.group : conv.dims[0];
     // a per-channel bias broadcasts as [M, 1, …, 1] (trailing-aligned, leading 1s allowed) or a scalar
-    const dims = c.dims.slice(), rank = conv.dims.length;
-    while (dims.length && dims[0] === 1 && dims.length > rank - 1) dims.shift();
-    const perChannel = dims.length === rank - 1 && dims[0] === M && dims.slice(1).every((d) => d === 1);
+    const dims = cDims.slice(), convRank = conv.dims.length;
+    while (dims.length && dims[0] === 1 && dims.length > convRank - 1) dims.shift();
+    const perChannel = dims.length === convRank - 1 && dims[0] === M && dims.slice(1).every((d) => d === 1);
     if (values.length !== 1 && !perChannel) return `constant [${c.dims.join(", ")}] is no per-channel bias of ${M} channels`;
     const shift = values.length === 1 ? new Float64Array(M).fill(values[0]) : Float64Array.from(values);
     foldInto(node.input[side], conv, new Float64Array(M).fill(1), shift);

@@ -115,6 +115,17 @@ describe("ONNX opset 6: legacy broadcast/axis attributes", () => {
     expect(Array.from(w.data)).toEqual(Array.from(fcn.div(x, fcn.tensor(c56, [5, 6])).data));
   });
 
+  it("a legacy per-channel bias Add(conv, b[C], broadcast = 1, axis = 1) still folds into the conv, a legacy scalar Mul is still a Scale", () => {
+    const w = konst("w", [4, 4, 3, 3], 11, -0.3, 0.3);
+    const conv = node("Conv", ["x", "w"], ["c"], [attr.ints("pads", [1, 1, 1, 1]), attr.ints("kernel_shape", [3, 3])]);
+    const old = Net.fromOnnx(legacy([conv, node("Add", ["c", "b"], ["y"], [attr.int("broadcast", 1), attr.int("axis", 1)])], [w, tensorProto({ name: "b", dims: [4], data: c4 })]));
+    const now = Net.fromOnnx(bytesOf({ opset: 7, nodes: [conv, node("Add", ["c", "b"], ["y"])], inits: [w, tensorProto({ name: "b", dims: [4, 1, 1], data: c4 })] }));
+    expect(old.spec.layers.map((l) => l.op)).toEqual(["Conv"]);
+    expect(Array.from(old.run(x).data)).toEqual(Array.from(now.run(x).data));
+    const scaled = Net.fromOnnx(legacy([node("Mul", ["x", "s"], ["y"], [attr.int("broadcast", 1)])], [tensorProto({ name: "s", dims: [1], data: [3] })]));
+    expect(scaled.spec.layers.map((l) => l.op)).toEqual(["Scale"]);
+  });
+
   it("what legacy broadcasting cannot map is a reason: shapes that differ without broadcast, B not fitting at axis", () => {
     const c = tensorProto({ name: "c", dims: [4], data: c4 });
     expect(() => Net.fromOnnx(legacy([node("Sub", ["x", "c"], ["y"], [], "nob")], [c]))).toThrow(UnsupportedError);
