@@ -1,6 +1,7 @@
 // ONNX's broadcasting elementwise ops ↔ Net's layer ops: Sub, Div, Pow (and the Add/Mul that
 // to-graph.ts does not turn into a built-in Add, a Scale or a conv bias) → BroadcastAdd, Sub, Mul,
 // Div, Pow; Sum, Max, Min (variadic); Sqrt, Exp, Neg, Abs (unary).
+// Nodes whose inputs are all constants are evaluated at load (constant-arithmetic.ts).
 // Opset differences, from the operator texts:
 // - before 7, Add/Sub/Mul/Div/Pow broadcast only with `broadcast = 1`, and then B's dims are
 //   aligned with A's starting at `axis` (default: A's trailing dims); from 7 both broadcast
@@ -15,6 +16,19 @@ import { tensor } from "../../tensor.js";
 import { broadcastShapes } from "../../broadcast.js";
 import { broadcastAll } from "../../ops/broadcast-binary.js";
 import type { ExportContext, ImportContext, OpMapping } from "../op-mapping.js";
+import { foldConstants } from "./constant-arithmetic.js";
+
+/** Every input of the node a constant: its output becomes a constant (evaluated when read). */
+function foldNode(ctx: ImportContext): undefined {
+  const { node } = ctx;
+  ctx.setConstant(node.output[0], foldConstants(node.opType, node.input.map((_, i) => ctx.constant(i)!)));
+  return undefined;
+}
+
+/** Whether every input of the node is a constant. */
+function allConstant(ctx: ImportContext): boolean {
+  return ctx.node.input.every((_, i) => ctx.constant(i) !== undefined);
+}
 
 /** The Net layer op of each binary ONNX op (Add and Mul arrive from to-graph.ts's fallback). */
 const BINARY: Record<string, string> = { Add: "BroadcastAdd", Sub: "Sub", Mul: "Mul", Div: "Div", Pow: "Pow" };
@@ -33,7 +47,8 @@ export function readBinary(ctx: ImportContext): string | undefined {
   const allowed = legacy ? ["broadcast", "axis", "consumed_inputs"] : [];
   const unknown = attrs.names().filter((n) => !allowed.includes(n));
   if (unknown.length) return `attribute${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} not supported at opset ${opset}`;
-  if (ctx.activation(0) === undefined && ctx.activation(1) === undefined) return `every input is a constant (constant folding of ${node.opType} is not supported yet)`;
+  if (allConstant(ctx) && !legacy) return foldNode(ctx);
+  if (ctx.activation(0) === undefined && ctx.activation(1) === undefined) return `every input is a constant (constant folding with opset < 7 broadcasting is not supported)`;
   const a = ctx.operand(0)!;
   let b: string;
   if (legacy) {
@@ -95,7 +110,7 @@ export const VariadicMapping: OpMapping = {
     if (unknown.length) return `attribute${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} not supported`;
     if (node.input.length === 0) return "no inputs";
     if (node.input.some((_, i) => !ctx.has(i))) return "an input is named \"\" (absent)";
-    if (node.input.every((_, i) => ctx.activation(i) === undefined)) return `every input is a constant (constant folding of ${node.opType} is not supported yet)`;
+    if (allConstant(ctx)) return foldNode(ctx);
     const inputs = node.input.map((_, i) => ctx.operand(i)!);
     broadcastAll(inputs.map((blob) => ctx.shapeOf(blob)), node.opType); // a ShapeError here is the node's reason
     ctx.push({ name: node.output[0], op: node.opType, inputs } as LayerSpec);
@@ -117,8 +132,9 @@ export const UnaryMathMapping: OpMapping = {
     const allowed = ctx.opset < 6 ? ["consumed_inputs"] : [];
     const unknown = attrs.names().filter((n) => !allowed.includes(n));
     if (unknown.length) return `attribute${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} not supported`;
+    if (allConstant(ctx)) return foldNode(ctx);
     const x = ctx.activation(0);
-    if (x === undefined) return "its input is a constant (constant folding is not supported yet)";
+    if (x === undefined) return "its input is neither an activation nor a constant";
     ctx.push({ name: node.output[0], op: node.opType, inputs: [x] } as LayerSpec);
     return undefined;
   },
