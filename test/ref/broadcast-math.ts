@@ -18,7 +18,7 @@ function at(x: Arr, idx: number[], rank: number): number {
 
 /** y = f(xs…) over the broadcast shape of every input, rounded to float32 unless `round` is false. */
 export function broadcastRef(xs: Arr[], f: (...v: number[]) => number, round = true): RefOut {
-  const out = xs.map((x) => x.shape).reduce((a, b) => broadcastShape(a, b));
+  const out = xs.map((x) => x.shape.slice()).reduce((a, b) => broadcastShape(a, b));
   const rank = out.length, size = out.reduce((p, v) => p * v, 1);
   const y = round ? new Float32Array(size) : new Float64Array(size);
   const idx = new Array<number>(rank).fill(0);
