@@ -9,7 +9,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as ort from "onnxruntime-node";
 import { expectClose, fcn, randArray, rng, useBuild } from "../lib.js";
-import { type Bytes, attr, model, node, tensorProto, valueInfo } from "./proto-writer.js";
+import { type Bytes, attr, len, model, node, tensorProto, valueInfo } from "./proto-writer.js";
 import { readModel } from "../../dist/onnx/proto.js";
 import { foldConstants } from "../../dist/onnx/ops/constant-arithmetic.js";
 const { Net, UnsupportedError } = fcn;
@@ -45,6 +45,11 @@ const CASES: Case[] = [13, 7].flatMap((opset) => [
     inits: [konst("c1", [4, 1, 1], 1), konst("c2", [6], 2), konst("c3", [1, 4, 5, 1], 3, 0.5, 2), konst("c4", [1, 4, 1, 1], 4, 0.5, 2),
       konst("c5", [5, 1], 5, 0.5, 2), tensorProto({ name: "one", dims: [], data: [1] })],
   },
+  ...(opset < 12 ? [] : [{
+    name: "Pow by an int64 exponent (opset ≥ 12)", opset, exportOpset: 7,
+    nodes: [node("Abs", ["x"], ["a"]), node("Pow", ["a", "e"], ["y"])],
+    inits: [tensorProto({ name: "e", dims: [4, 1, 1], dataType: 7, extra: [len(9, new Uint8Array(BigInt64Array.from([0n, 1n, 2n, 3n]).buffer))] })],
+  }]),
   {
     name: "a constant Add after a conv whose output is also used elsewhere (no fold)", opset, exportOpset: 7,
     nodes: [node("Conv", ["x", "w"], ["c"], [attr.ints("pads", [1, 1, 1, 1])]), node("Add", ["c", "b"], ["a"]), node("Mul", ["c", "a"], ["y"])],
