@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, expectSameBits, fcn, randArray, rng, useBuild } from "./lib.js";
 import type { GraphSpec, LayerSpec, Tensor } from "../dist/index.js";
-import { expectFiniteDifferences } from "./net-finite-differences.js";
+import { expectEveryParameterGradient, expectFiniteDifferences } from "./net-finite-differences.js";
 const { Net, ShapeError } = fcn;
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -68,6 +68,14 @@ describe("Net broadcasting elementwise layers", () => {
     const dir = fcn.tensor(randArray(r, size(X)), X);
     const grads = expectFiniteDifferences(MATH_GRAPH, net, x, dir, (n) => Array.from({ length: Math.min(n, 4) }, (_, i) => i), undefined, 1e-3);
     expect([...grads.keys()].sort()).toEqual(["bias.value", "expo.value", "gate.value", "half.value", "row.value"]);
+  });
+
+  it("a squeeze-excitation block (conv · sigmoid(GAP(conv)) + GAP): the conv's gradients through both branches match finite differences", () => {
+    const se: GraphSpec = { input: { name: "x", shape: [2, 3, 6, 5] }, output: "y", layers: [
+      { name: "c", op: "Conv", inputs: ["x"], attrs: { outChannels: 4, kernelShape: 3, pads: 1, init: "xavier" } } as LayerSpec,
+      layer("g", "GlobalAveragePool", ["c"]), layer("s", "Sigmoid", ["g"]), layer("m", "Mul", ["c", "s"]), layer("y", "BroadcastAdd", ["m", "g"]),
+    ] };
+    expectEveryParameterGradient(se, 3, rng(45), [2, 4, 6, 5]);
   });
 
   it("shapes that do not broadcast: a ShapeError naming the layer and both shapes", () => {
