@@ -3,9 +3,10 @@
 // shapes [1, C, 1, 1], [W], [C, 1, 1], []: run() equals the public ops composed by hand, the
 // resident plan equals the op-by-op path bit for bit (outputs, blobs, gradients), the constants'
 // gradients match central finite differences, and shapes that do not broadcast are a ShapeError
-// naming the layer.
+// naming the layer. Its toOnnx() export runs in onnxruntime-node and reads back bit for bit.
 import { beforeAll, describe, expect, it } from "vitest";
-import { BUILDS, expectSameBits, fcn, randArray, rng, useBuild } from "./lib.js";
+import * as ort from "onnxruntime-node";
+import { BUILDS, expectClose, expectSameBits, fcn, randArray, rng, useBuild } from "./lib.js";
 import type { GraphSpec, LayerSpec, Tensor } from "../dist/index.js";
 import { expectEveryParameterGradient, expectFiniteDifferences } from "./net-finite-differences.js";
 const { Net, ShapeError } = fcn;
@@ -68,6 +69,22 @@ describe("Net broadcasting elementwise layers", () => {
     const dir = fcn.tensor(randArray(r, size(X)), X);
     const grads = expectFiniteDifferences(MATH_GRAPH, net, x, dir, (n) => Array.from({ length: Math.min(n, 4) }, (_, i) => i), undefined, 1e-3);
     expect([...grads.keys()].sort()).toEqual(["bias.value", "expo.value", "gate.value", "half.value", "row.value"]);
+  });
+
+  it("toOnnx(): onnxruntime-node runs the export (opset 8: Sum/Max/Min of differing shapes), and fromOnnx reads it back bit for bit", async () => {
+    const net = Net.fromGraph(MATH_GRAPH, mathWeights(9));
+    const x = fcn.tensor(randArray(rng(47), size(X)), X);
+    const y = net.run(x);
+    const bytes = net.toOnnx();
+    expectSameBits(Net.fromOnnx(bytes).run(x), y, "fromOnnx(toOnnx())");
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    try {
+      const out = (await session.run({ x: new ort.Tensor("float32", x.data.slice(), X) }))[session.outputNames[0]];
+      const scale = y.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expectClose({ data: out.data as Float32Array, shape: [...out.dims] }, y, "onnxruntime-node on the export", 1e-5 * scale, 0);
+    } finally {
+      await session.release();
+    }
   });
 
   it("a squeeze-excitation block (conv · sigmoid(GAP(conv)) + GAP): the conv's gradients through both branches match finite differences", () => {
