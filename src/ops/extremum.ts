@@ -1,6 +1,7 @@
 // max and min: ONNX Max / Min, the elementwise largest / smallest of one or more tensors with
-// numpy broadcasting (opset ≥ 8). NaN propagates (any NaN operand gives NaN, as numpy.maximum);
-// ONNX does not say, and onnxruntime's Eigen max may return either operand there.
+// numpy broadcasting (opset ≥ 8). NaN propagates (any NaN operand gives NaN, as numpy.maximum;
+// ONNX does not say; onnxruntime-node 1.30 propagates it too). A tie keeps the first operand, so
+// max(+0, −0) is +0 here, where onnxruntime 1.30 gave −0 (the second) for Max and Min alike.
 // Backward: all of dy goes to one winner per element; on a tie the FIRST input holding the
 // extreme value wins (the lowest index), so the gradients always sum to dy; with a NaN, the first
 // NaN input wins.
