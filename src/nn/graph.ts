@@ -522,7 +522,7 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: InputShapes): GraphAn
         case "Add": {
           const y = shapes.get(layer.inputs[1])!;
           if (y.length !== x.length || y.some((d, i) => d !== x[i])) {
-            throw new ShapeError(`inputs "${layer.inputs[0]}" ${describeShape(x)} and "${layer.inputs[1]}" ${describeShape(y)} must have the same shape`);
+            throw new ShapeError(`inputs "${layer.inputs[0]}" ${describeShape(x)} and "${layer.inputs[1]}" ${describeShape(y)} must have the same shape (BroadcastAdd adds shapes that broadcast)`);
           }
           out = x.slice();
           break;

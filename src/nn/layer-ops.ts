@@ -10,17 +10,22 @@ import { TransposeLayer } from "./layers/transpose.js";
 import { ResizeLayer } from "./layers/resize.js";
 import { PadLayer } from "./layers/pad.js";
 import { SliceLayer } from "./layers/slice.js";
+import { BroadcastAddLayer, DivLayer, MulLayer, PowLayer, SubLayer } from "./layers/arithmetic.js";
+import { MaxLayer, MinLayer, SumLayer } from "./layers/variadic.js";
+import { AbsLayer, ExpLayer, NegLayer, SqrtLayer } from "./layers/unary-math.js";
 
 /** The GraphSpec names of the layer ops. */
 export type LayerOpName =
   | "Concat" | "Constant"
   | "DepthToSpace" | "SpaceToDepth" | "Reshape" | "Flatten" | "Squeeze" | "Unsqueeze" | "Transpose"
   | "Resize"
-  | "Pad" | "Slice";
+  | "Pad" | "Slice"
+  | "BroadcastAdd" | "Sub" | "Mul" | "Div" | "Pow" | "Sum" | "Max" | "Min" | "Sqrt" | "Exp" | "Neg" | "Abs";
 
 export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map([
   ConcatLayer, ConstantLayer,
   DepthToSpaceLayer, SpaceToDepthLayer, ReshapeLayer, FlattenLayer, SqueezeLayer, UnsqueezeLayer, TransposeLayer,
   ResizeLayer,
   PadLayer, SliceLayer,
+  BroadcastAddLayer, SubLayer, MulLayer, DivLayer, PowLayer, SumLayer, MaxLayer, MinLayer, SqrtLayer, ExpLayer, NegLayer, AbsLayer,
 ].map((op) => [op.op, op]));

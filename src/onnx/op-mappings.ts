@@ -10,12 +10,14 @@ import { ResizeMapping } from "./ops/resize.js";
 import { PadMapping } from "./ops/pad.js";
 import { SliceMapping } from "./ops/slice.js";
 import { SplitMapping } from "./ops/split.js";
+import { BinaryMapping, UnaryMathMapping, VariadicMapping } from "./ops/arithmetic.js";
 
 const MAPPINGS: readonly OpMapping[] = [
   ConcatMapping, ConstantMapping,
   DepthToSpaceMapping, ReshapeMapping, SqueezeMapping, TransposeMapping,
   ResizeMapping,
   PadMapping, SliceMapping, SplitMapping,
+  BinaryMapping, VariadicMapping, UnaryMathMapping,
 ];
 
 /** Import: ONNX op type → its mapping. */

@@ -1,6 +1,7 @@
 // ONNX ModelProto → GraphSpec + weights, for the graphs whose nodes map onto Net's layers (Conv,
 // ConvTranspose, Relu, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Softmax over
-// channels, Mul by a scalar as Scale, the unary activations of src/ops/activations.ts, PRelu with
+// channels, Mul by a scalar as Scale (other Adds and Muls broadcast through the layer ops of
+// ops/arithmetic.ts, as do the op mappings of op-mappings.ts), the unary activations of src/ops/activations.ts, PRelu with
 // a constant per-channel or shared slope). At load time it also takes weights from initializers
 // and Constant nodes, drops Identity and inference Dropout, and folds BatchNormalization and
 // constant bias Adds into the preceding conv (fold.ts).
@@ -19,9 +20,10 @@ import { activationLayerAttrs } from "./activation-attrs.js";
 import { DataType, type ModelProto, type NodeProto, readModel } from "./proto.js";
 import type { ExternalData } from "./tensor-data.js";
 import { inferShapes } from "../nn/graph.js";
-import type { ImportContext, OpMapping } from "./op-mapping.js";
+import type { ImportContext } from "./op-mapping.js";
 import { READERS } from "./op-mappings.js";
 import { SliceMapping } from "./ops/slice.js";
+import { readBinary } from "./ops/arithmetic.js";
 
 /** Options of Net.fromOnnx. */
 export interface OnnxOptions {
@@ -233,7 +235,7 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         if (x === undefined) return "its input is a constant";
         const crop = sliceAsCrop(node, attrs, opset, x, partial(x), constant);
         // a spatial crop stays a Crop (it keeps the coordinate maps); any other slice is a Slice layer
-        return typeof crop === "string" ? readBy(SliceMapping, node, attrs) : push(crop);
+        return typeof crop === "string" ? readMapping(node, attrs, SliceMapping.read!) : push(crop);
       }
       case "Identity": case "Dropout": {
         if (x === undefined) {
@@ -334,49 +336,87 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         return passOn(node.input[0]);
       }
       case "Add": case "Mul": {
-        const [a, b] = [blobs.get(node.input[0] ?? ""), blobs.get(node.input[1] ?? "")];
-        if (a !== undefined && b !== undefined) {
-          if (node.opType === "Mul") return "a product of two activations is not supported yet";
-          return push({ name: out, op: "Add", inputs: [a, b] });
-        }
-        const side = a !== undefined ? 0 : 1;
-        const c = constant(1 - side), xb = side === 0 ? a : b;
-        if (xb === undefined || c === undefined) return "its inputs are neither activations nor constants";
-        const values = c.floats();
-        if (c.dims.length > rankOf(xb)) return `constant [${c.dims.join(", ")}] has more axes than the activation (it would change the output's rank)`;
-        if (attrs.names().length) return `attribute${attrs.names().length > 1 ? "s" : ""} ${attrs.names().join(", ")} not supported here`;
-        if (node.opType === "Mul") {
-          if (values.length !== 1) return "a product with a non-scalar constant is not supported yet";
-          return push({ name: out, op: "Scale", inputs: [xb], attrs: { scale: values[0] } });
-        }
-        const conv = foldableConv(node.input[side]);
-        if (typeof conv === "string") return `${conv} (a constant Add is folded into the conv's bias; alone it is not supported yet)`;
-        const M = conv.transposed ? conv.dims[1] * conv.group : conv.dims[0];
-        // a per-channel bias broadcasts as [M, 1, …, 1] (trailing-aligned, leading 1s allowed) or a scalar
-        const dims = c.dims.slice(), rank = conv.dims.length;
-        while (dims.length && dims[0] === 1 && dims.length > rank - 1) dims.shift();
-        const perChannel = dims.length === rank - 1 && dims[0] === M && dims.slice(1).every((d) => d === 1);
-        if (values.length !== 1 && !perChannel) return `constant [${c.dims.join(", ")}] is no per-channel bias of ${M} channels`;
-        const shift = values.length === 1 ? new Float64Array(M).fill(values[0]) : Float64Array.from(values);
-        foldInto(node.input[side], conv, new Float64Array(M).fill(1), shift);
-        return passOn(node.input[side]);
+        // the special cases first: a same-shape Add of two activations (the built-in Add and its
+        // resident step), a Mul by a scalar (Scale), a constant bias Add a conv absorbs; anything
+        // else broadcasts through the BroadcastAdd / Mul layer ops (ops/arithmetic.ts)
+        const special = readMapping(node, attrs, () => addOrMulSpecialCase(node, attrs));
+        if (special === undefined) return undefined;
+        return readMapping(node, attrs, readBinary);
       }
       default: {
         const mapping = READERS.get(node.opType);
-        return mapping?.read === undefined ? "" : readBy(mapping, node, attrs);
+        if (mapping?.read === undefined) return "";
+        return readMapping(node, attrs, mapping.read);
       }
     }
   }
 
-  /** Maps a node through its OpMapping (op-mappings.ts); errors become the node's reason. */
-  function readBy(mapping: OpMapping, node: NodeProto, attrs: NodeAttributes): string | undefined {
+  /** Runs an op mapping's `read` on a node; an FcnWasmError it throws becomes the node's reason. */
+  function readMapping(node: NodeProto, attrs: NodeAttributes, read: (ctx: ImportContext) => string | undefined): string | undefined {
     if (attrs.problems.length) return attrs.problems.join(", ");
     try {
-      return mapping.read!(context(node, attrs));
+      return read(context(node, attrs));
     } catch (e) {
       if (e instanceof FcnWasmError) return e.message; // e.g. shapes that do not fit: reported with the node
       throw e;
     }
+  }
+
+  /**
+   * Add/Mul as a built-in Add (two activations of one shape), a Scale (Mul by a scalar constant)
+   * or a bias folded into the conv before it; undefined when mapped, else why not (the caller
+   * then maps it as a broadcasting layer op).
+   */
+  function addOrMulSpecialCase(node: NodeProto, attrs: NodeAttributes): string | undefined {
+    const out = node.output[0] ?? "";
+    const constant = (i: number): Constant | undefined => (node.input[i] ? constants.get(node.input[i]) : undefined);
+    const push = (layer: LayerSpec): undefined => {
+      layers.push(layer);
+      producer.set(layer.name, layer);
+      blobs.set(out, layer.name);
+      return undefined;
+    };
+    const [a, b] = [blobs.get(node.input[0] ?? ""), blobs.get(node.input[1] ?? "")];
+    if (a !== undefined && b !== undefined) {
+      if (attrs.names().length) return "attributes (legacy broadcasting)";
+      if (node.opType === "Mul") return "a product of two activations";
+      const sa = shapeOf(a), sb = shapeOf(b);
+      if (sa.length !== sb.length || sa.some((d, i) => d !== sb[i])) return "shapes differ";
+      return push({ name: out, op: "Add", inputs: [a, b] });
+    }
+    const side = a !== undefined ? 0 : 1;
+    const c = constant(1 - side), xb = side === 0 ? a : b;
+    if (xb === undefined || c === undefined) return "its inputs are neither activations nor constants";
+    const values = c.floats();
+    const rank = shapeOf(xb).length;
+    let cDims = c.dims; // the constant's dims as numpy broadcasting aligns them
+    if (attrs.names().length) {
+      // opset < 7, `broadcast = 1`: a constant B's dims sit at A's axes from `axis` (default: the
+      // trailing ones), i.e. numpy's alignment once B gets trailing 1s (so opset 6's
+      // Add(conv, bias[C], broadcast = 1, axis = 1) still folds into the conv)
+      if (opset >= 7 || side !== 0 || attrs.int("broadcast", 0) !== 1 || attrs.names().some((n) => n !== "broadcast" && n !== "axis")) return "attributes (legacy broadcasting)";
+      const axis = attrs.int("axis", rank - cDims.length), start = axis < 0 ? axis + rank : axis;
+      if (attrs.problems.length || start < 0 || start + cDims.length > rank) return "legacy broadcast axis";
+      cDims = [...cDims, ...new Array<number>(rank - start - cDims.length).fill(1)];
+    }
+    if (cDims.length > rank) return "the constant has more axes than the activation";
+    if (node.opType === "Mul") {
+      if (values.length !== 1) return "a product with a non-scalar constant";
+      return push({ name: out, op: "Scale", inputs: [xb], attrs: { scale: values[0] } });
+    }
+    const conv = foldableConv(node.input[side]);
+    if (typeof conv === "string") return conv;
+    const M = conv.transposed ? conv.dims[1] * conv.group : conv.dims[0];
+    // a per-channel bias broadcasts as [M, 1, …, 1] (trailing-aligned, leading 1s allowed) or a scalar
+    const dims = cDims.slice(), convRank = conv.dims.length;
+    while (dims.length && dims[0] === 1 && dims.length > convRank - 1) dims.shift();
+    const perChannel = dims.length === convRank - 1 && dims[0] === M && dims.slice(1).every((d) => d === 1);
+    if (values.length !== 1 && !perChannel) return `constant [${c.dims.join(", ")}] is no per-channel bias of ${M} channels`;
+    const shift = values.length === 1 ? new Float64Array(M).fill(values[0]) : Float64Array.from(values);
+    foldInto(node.input[side], conv, new Float64Array(M).fill(1), shift);
+    blobs.set(out, blobs.get(node.input[side])!);
+    if (soleConvOutputs.has(node.input[side]) && uses.get(out) === 1) soleConvOutputs.add(out);
+    return undefined;
   }
 
   /** The ImportContext an op mapping (op-mapping.ts) works through. */
