@@ -58,3 +58,5 @@ export type { NetSummary, LayerSummary } from "./nn/summary.js";
 export type { OnnxOptions } from "./onnx/to-graph.js";
 export { syntheticSample, syntheticBatch, SYNTHETIC_CLASS_NAMES, IGNORE_LABEL } from "./nn/synthetic.js";
 export type { SyntheticOptions, SyntheticSample } from "./nn/synthetic.js";
+export { batchNormalization, batchNormalizationBackward } from "./ops/batch-normalization.js";
+export type { BatchNormalizationAttrs } from "./ops/batch-normalization.js";

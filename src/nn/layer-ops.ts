@@ -4,10 +4,11 @@
 import type { LayerOp } from "./layer-op.js";
 import { ConcatLayer } from "./layers/concat.js";
 import { ConstantLayer } from "./layers/constant.js";
+import { BatchNormalizationLayer } from "./layers/batch-normalization.js";
 
 /** The GraphSpec names of the layer ops. */
-export type LayerOpName = "Concat" | "Constant";
+export type LayerOpName = "Concat" | "Constant" | "BatchNormalization";
 
 export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map(
-  [ConcatLayer, ConstantLayer].map((op) => [op.op, op]),
+  [ConcatLayer, ConstantLayer, BatchNormalizationLayer].map((op) => [op.op, op]),
 );

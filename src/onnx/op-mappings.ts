@@ -2,8 +2,9 @@
 // op (export).
 import type { OpMapping } from "./op-mapping.js";
 import { ConcatMapping, ConstantMapping } from "./ops/concat.js";
+import { BatchNormalizationMapping } from "./ops/batch-normalization.js";
 
-const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping];
+const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping, BatchNormalizationMapping];
 
 /** Import: ONNX op type → its mapping. */
 export const READERS: ReadonlyMap<string, OpMapping> = new Map(MAPPINGS.flatMap((m) => (m.onnx ?? []).map((op) => [op, m] as const)));

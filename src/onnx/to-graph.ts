@@ -3,7 +3,8 @@
 // channels, Mul by a scalar as Scale, the unary activations of src/ops/activations.ts, PRelu with
 // a constant per-channel or shared slope). At load time it also takes weights from initializers
 // and Constant nodes, drops Identity and inference Dropout, and folds BatchNormalization and
-// constant bias Adds into the preceding conv (fold.ts).
+// constant bias Adds into the preceding conv (fold.ts); a BatchNormalization with no conv to fold
+// into becomes a BatchNormalization layer (ops/batch-normalization.ts).
 // Every node it cannot map is collected and reported at once in one UnsupportedError; nothing
 // touches wasm memory here, so an error leaves nothing half-built.
 import { checkAttrNames } from "../attrs.js";
@@ -294,7 +295,8 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         if (opset < 9 && attrs.int("spatial", 1) === 0) return "spatial = 0 (per-activation statistics) is not supported";
         if (attrs.int("training_mode", 0) !== 0 || extraOutputsUsed) return "training mode (running statistics outputs) is not supported";
         const conv = foldableConv(node.input[0]);
-        if (typeof conv === "string") return `${conv} (a BatchNormalization is folded into the conv before it; alone it is not supported yet)`;
+        // folded into the conv before it when it can be; otherwise a BatchNormalization layer
+        if (typeof conv === "string") return viaMapping(node, attrs);
         const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => constant(i)!.floats());
         const M = conv.transposed ? conv.dims[1] * conv.group : conv.dims[0];
         if ([gamma, beta, mean, variance].some((a) => a.length !== M)) return `its parameters need ${M} channels (the conv's outputs), got ${[gamma, beta, mean, variance].map((a) => a.length).join(", ")}`;
@@ -333,17 +335,21 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         foldInto(node.input[side], conv, new Float64Array(M).fill(1), shift);
         return passOn(node.input[side]);
       }
-      default: {
-        const mapping = READERS.get(node.opType);
-        if (mapping?.read === undefined) return "";
-        if (attrs.problems.length) return attrs.problems.join(", ");
-        try {
-          return mapping.read(context(node, attrs));
-        } catch (e) {
-          if (e instanceof FcnWasmError) return e.message; // e.g. shapes that do not fit: reported with the node
-          throw e;
-        }
-      }
+      default:
+        return viaMapping(node, attrs);
+    }
+  }
+
+  /** Maps a node through its OpMapping (op-mappings.ts); "" when there is none. */
+  function viaMapping(node: NodeProto, attrs: NodeAttributes): string | undefined {
+    const mapping = READERS.get(node.opType);
+    if (mapping?.read === undefined) return "";
+    if (attrs.problems.length) return attrs.problems.join(", ");
+    try {
+      return mapping.read(context(node, attrs));
+    } catch (e) {
+      if (e instanceof FcnWasmError) return e.message; // e.g. shapes that do not fit: reported with the node
+      throw e;
     }
   }
 

@@ -19,11 +19,8 @@ const RTOL = 1e-3, ATOL = 1e-7;
 /** The models that must throw UnsupportedError, by the first reason that applies to them. */
 const NOT_YET: [reason: string, models: string[]][] = [
   ["Pad", ["test_ConstantPad2d", "test_ReflectionPad2d", "test_ReplicationPad2d", "test_ZeroPad2d", "test_operator_pad"]],
-  ["BatchNormalization that follows no Conv (only folding into a conv is supported)",
-    ["test_BatchNorm1d_3d_input_eval", "test_BatchNorm2d_eval", "test_BatchNorm2d_momentum_eval"]],
   ["an input that is not [N, C, L] or [N, C, H, W]: 5-D (3-D spatial ops) or 6-D", [
-    "test_AvgPool3d", "test_AvgPool3d_stride", "test_AvgPool3d_stride1_pad0_gpu_input", "test_BatchNorm3d_eval",
-    "test_BatchNorm3d_momentum_eval", "test_Conv3d", "test_Conv3d_dilated", "test_Conv3d_dilated_strided", "test_Conv3d_groups",
+    "test_AvgPool3d", "test_AvgPool3d_stride", "test_AvgPool3d_stride1_pad0_gpu_input", "test_Conv3d", "test_Conv3d_dilated", "test_Conv3d_dilated_strided", "test_Conv3d_groups",
     "test_Conv3d_no_bias", "test_Conv3d_stride", "test_Conv3d_stride_padding", "test_MaxPool3d", "test_MaxPool3d_stride",
     "test_MaxPool3d_stride_padding", "test_operator_permute2"]],
   ["an input that is not [N, C, L] or [N, C, H, W]: 1-D or 2-D (Linear, Softmax over rows, scalar ops…)", [
@@ -77,8 +74,8 @@ describe("ONNX backend models", () => {
     describe(`${build} build`, () => {
       beforeAll(() => useBuild(build));
       const runnable = models.filter((m) => !(m.name in SKIPPED) && !LOAD_ONLY.includes(m.name));
-      it("covers the supported models (conv 1-D/2-D, depthwise, grouped, dilated, ConvTranspose, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, Elu, Selu, PRelu)", () => {
-        expect(runnable.length).toBe(44);
+      it("covers the supported models (conv 1-D/2-D, depthwise, grouped, dilated, ConvTranspose, MaxPool, AveragePool, BatchNormalization alone (3-D too), Relu, Sigmoid, Tanh, LeakyRelu, Elu, Selu, PRelu)", () => {
+        expect(runnable.length).toBe(49);
         for (const m of runnable) expect(existsSync(`${m.path}/test_data_set_0/output_0.pb`), m.name).toBe(true);
       });
       for (const m of runnable) {
