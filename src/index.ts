@@ -60,3 +60,5 @@ export { syntheticSample, syntheticBatch, SYNTHETIC_CLASS_NAMES, IGNORE_LABEL } 
 export type { SyntheticOptions, SyntheticSample } from "./nn/synthetic.js";
 export { batchNormalization, batchNormalizationBackward } from "./ops/batch-normalization.js";
 export type { BatchNormalizationAttrs } from "./ops/batch-normalization.js";
+export { instanceNormalization, instanceNormalizationBackward } from "./ops/instance-normalization.js";
+export type { InstanceNormalizationAttrs } from "./ops/instance-normalization.js";

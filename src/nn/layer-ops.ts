@@ -5,10 +5,11 @@ import type { LayerOp } from "./layer-op.js";
 import { ConcatLayer } from "./layers/concat.js";
 import { ConstantLayer } from "./layers/constant.js";
 import { BatchNormalizationLayer } from "./layers/batch-normalization.js";
+import { InstanceNormalizationLayer } from "./layers/instance-normalization.js";
 
 /** The GraphSpec names of the layer ops. */
-export type LayerOpName = "Concat" | "Constant" | "BatchNormalization";
+export type LayerOpName = "Concat" | "Constant" | "BatchNormalization" | "InstanceNormalization";
 
 export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map(
-  [ConcatLayer, ConstantLayer, BatchNormalizationLayer].map((op) => [op.op, op]),
+  [ConcatLayer, ConstantLayer, BatchNormalizationLayer, InstanceNormalizationLayer].map((op) => [op.op, op]),
 );

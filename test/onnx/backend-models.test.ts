@@ -37,9 +37,8 @@ const NOT_YET: [reason: string, models: string[]][] = [
   ["Unsqueeze and Squeeze (PyTorch exports a 1-D AvgPool as a 2-D one between them)", ["test_AvgPool1d", "test_AvgPool1d_stride"]],
   ["shape ops (Reshape, Transpose, Flatten, Split, Tile)", ["test_GLU_dim", "test_PixelShuffle", "test_operator_flatten", "test_operator_repeat"]],
   ["Softmax before opset 13 (it flattens the axes from `axis` on, not the channel axis)", ["test_softmax_functional_dim3"]],
-  ["ReduceMean, ReduceSum, InstanceNormalization", [
-    "test_operator_reduced_mean", "test_operator_reduced_mean_keepdim", "test_operator_reduced_sum", "test_operator_reduced_sum_keepdim",
-    "test_operator_symbolic_override"]],
+  ["ReduceMean, ReduceSum", [
+    "test_operator_reduced_mean", "test_operator_reduced_mean_keepdim", "test_operator_reduced_sum", "test_operator_reduced_sum_keepdim"]],
 ];
 const SKIPPED: Record<string, string> = Object.fromEntries(NOT_YET.flatMap(([reason, names]) => names.map((name) => [name, reason])));
 
@@ -74,8 +73,8 @@ describe("ONNX backend models", () => {
     describe(`${build} build`, () => {
       beforeAll(() => useBuild(build));
       const runnable = models.filter((m) => !(m.name in SKIPPED) && !LOAD_ONLY.includes(m.name));
-      it("covers the supported models (conv 1-D/2-D, depthwise, grouped, dilated, ConvTranspose, MaxPool, AveragePool, BatchNormalization alone (3-D too), Relu, Sigmoid, Tanh, LeakyRelu, Elu, Selu, PRelu)", () => {
-        expect(runnable.length).toBe(49);
+      it("covers the supported models (conv 1-D/2-D, depthwise, grouped, dilated, ConvTranspose, MaxPool, AveragePool, BatchNormalization alone (3-D too), InstanceNormalization, Relu, Sigmoid, Tanh, LeakyRelu, Elu, Selu, PRelu)", () => {
+        expect(runnable.length).toBe(50);
         for (const m of runnable) expect(existsSync(`${m.path}/test_data_set_0/output_0.pb`), m.name).toBe(true);
       });
       for (const m of runnable) {
