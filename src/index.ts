@@ -47,7 +47,9 @@ export { bilinearKernel, bilinearWeights, bilinearWeightsDense, bilinearUpsampli
 export { loadSafetensors, saveSafetensors, safetensorsMetadata } from "./nn/safetensors.js";
 export { fcn } from "./nn/fcn.js";
 export type { FcnOptions, FcnVariant } from "./nn/fcn.js";
-export { softmaxCrossEntropy, softmax, softmaxBackward } from "./nn/loss.js";
+export { softmaxCrossEntropy } from "./nn/loss.js";
+export { softmax, softmaxBackward, logSoftmax, logSoftmaxBackward } from "./ops/softmax.js";
+export type { SoftmaxAttrs } from "./ops/softmax.js";
 export type { CrossEntropyOptions, CrossEntropyResult } from "./nn/loss.js";
 export { SGD, Adam } from "./nn/optim.js";
 export type { Optimizer } from "./nn/optim.js";

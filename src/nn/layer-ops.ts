@@ -6,10 +6,11 @@ import { ConcatLayer } from "./layers/concat.js";
 import { ConstantLayer } from "./layers/constant.js";
 import { BatchNormalizationLayer } from "./layers/batch-normalization.js";
 import { InstanceNormalizationLayer } from "./layers/instance-normalization.js";
+import { LogSoftmaxLayer, SoftmaxAxisLayer } from "./layers/softmax.js";
 
 /** The GraphSpec names of the layer ops. */
-export type LayerOpName = "Concat" | "Constant" | "BatchNormalization" | "InstanceNormalization";
+export type LayerOpName = "Concat" | "Constant" | "BatchNormalization" | "InstanceNormalization" | "SoftmaxAxis" | "LogSoftmax";
 
 export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map(
-  [ConcatLayer, ConstantLayer, BatchNormalizationLayer, InstanceNormalizationLayer].map((op) => [op.op, op]),
+  [ConcatLayer, ConstantLayer, BatchNormalizationLayer, InstanceNormalizationLayer, SoftmaxAxisLayer, LogSoftmaxLayer].map((op) => [op.op, op]),
 );

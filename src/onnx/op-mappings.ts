@@ -4,8 +4,9 @@ import type { OpMapping } from "./op-mapping.js";
 import { ConcatMapping, ConstantMapping } from "./ops/concat.js";
 import { BatchNormalizationMapping } from "./ops/batch-normalization.js";
 import { InstanceNormalizationMapping } from "./ops/instance-normalization.js";
+import { SoftmaxMapping } from "./ops/softmax.js";
 
-const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping, BatchNormalizationMapping, InstanceNormalizationMapping];
+const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping, BatchNormalizationMapping, InstanceNormalizationMapping, SoftmaxMapping];
 
 /** Import: ONNX op type → its mapping. */
 export const READERS: ReadonlyMap<string, OpMapping> = new Map(MAPPINGS.flatMap((m) => (m.onnx ?? []).map((op) => [op, m] as const)));

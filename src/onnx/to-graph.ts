@@ -1,6 +1,6 @@
 // ONNX ModelProto → GraphSpec + weights, for the graphs whose nodes map onto Net's layers (Conv,
 // ConvTranspose, Relu, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Softmax over
-// channels, Mul by a scalar as Scale, the unary activations of src/ops/activations.ts, PRelu with
+// channels (other axes: ops/softmax.ts), Mul by a scalar as Scale, the unary activations of src/ops/activations.ts, PRelu with
 // a constant per-channel or shared slope). At load time it also takes weights from initializers
 // and Constant nodes, drops Identity and inference Dropout, and folds BatchNormalization and
 // constant bias Adds into the preceding conv (fold.ts); a BatchNormalization with no conv to fold
@@ -263,10 +263,11 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
       }
       case "Softmax": {
         if (x === undefined) return "its input is a constant";
-        const axis = attrs.int("axis", opset >= 13 ? -1 : 1), rank = shape.length;
-        // before opset 13 Softmax flattens the axes from `axis` on into one; from 13 it is one axis
-        if (opset < 13 || (axis !== 1 && axis !== 1 - rank)) return `softmax over ${opset < 13 ? `the flattened axes from ${axis} on (opset ${opset})` : `axis ${axis}`}; Net's Softmax is over the channel axis (axis 1, opset ≥ 13)`;
-        return push({ name: out, op: "Softmax", inputs: [x] });
+        const axis = attrs.int("axis", opset >= 13 ? -1 : 1), rank = shapeOf(x).length;
+        // before opset 13 Softmax flattens the axes from `axis` on into one; from 13 it is one axis.
+        // Over the channel axis alone it is Net's built-in Softmax; any other axes, a SoftmaxAxis layer.
+        const channel = (axis === 1 || axis === 1 - rank) && (opset >= 13 || rank === 2);
+        return channel ? push({ name: out, op: "Softmax", inputs: [x] }) : viaMapping(node, attrs);
       }
       case "Sigmoid": case "Tanh": case "LeakyRelu": case "Elu": case "Selu": case "Softplus": case "HardSigmoid": case "HardSwish": case "Clip": {
         if (x === undefined) return "its input is a constant";

@@ -24,11 +24,11 @@ const NOT_YET: [reason: string, models: string[]][] = [
     "test_Conv3d_no_bias", "test_Conv3d_stride", "test_Conv3d_stride_padding", "test_MaxPool3d", "test_MaxPool3d_stride",
     "test_MaxPool3d_stride_padding", "test_operator_permute2"]],
   ["an input that is not [N, C, L] or [N, C, H, W]: 1-D or 2-D (Linear, Softmax over rows, scalar ops…)", [
-    "test_GLU", "test_Linear", "test_Linear_no_bias", "test_LogSoftmax", "test_PoissonNLLLLoss_no_reduce", "test_Softmax",
-    "test_Softmin", "test_log_softmax_lastdim", "test_softmax_lastdim", "test_operator_chunk",
+    "test_GLU", "test_Linear", "test_Linear_no_bias", "test_PoissonNLLLLoss_no_reduce",
+    "test_Softmin", "test_operator_chunk",
     "test_operator_exp", "test_operator_index", "test_operator_params", "test_operator_repeat_dim_overflow", "test_operator_sqrt",
     "test_operator_view"]],
-  ["an activation Net has no layer for (Softsign, LogSoftmax)", ["test_Softsign", "test_log_softmax_dim3"]],
+  ["an activation Net has no layer for (Softsign)", ["test_Softsign"]],
   ["several graph inputs (runAll) or a non-float input", [
     "test_Embedding", "test_Embedding_sparse", "test_operator_add_broadcast", "test_operator_add_size1_broadcast",
     "test_operator_add_size1_right_broadcast", "test_operator_add_size1_singleton_broadcast", "test_operator_addconstant",
@@ -36,7 +36,6 @@ const NOT_YET: [reason: string, models: string[]][] = [
     "test_operator_non_float_params", "test_operator_pow", "test_operator_symbolic_override_nested"]],
   ["Unsqueeze and Squeeze (PyTorch exports a 1-D AvgPool as a 2-D one between them)", ["test_AvgPool1d", "test_AvgPool1d_stride"]],
   ["shape ops (Reshape, Transpose, Flatten, Split, Tile)", ["test_GLU_dim", "test_PixelShuffle", "test_operator_flatten", "test_operator_repeat"]],
-  ["Softmax before opset 13 (it flattens the axes from `axis` on, not the channel axis)", ["test_softmax_functional_dim3"]],
   ["ReduceMean, ReduceSum", [
     "test_operator_reduced_mean", "test_operator_reduced_mean_keepdim", "test_operator_reduced_sum", "test_operator_reduced_sum_keepdim"]],
 ];
@@ -73,8 +72,8 @@ describe("ONNX backend models", () => {
     describe(`${build} build`, () => {
       beforeAll(() => useBuild(build));
       const runnable = models.filter((m) => !(m.name in SKIPPED) && !LOAD_ONLY.includes(m.name));
-      it("covers the supported models (conv 1-D/2-D, depthwise, grouped, dilated, ConvTranspose, MaxPool, AveragePool, BatchNormalization alone (3-D too), InstanceNormalization, Relu, Sigmoid, Tanh, LeakyRelu, Elu, Selu, PRelu)", () => {
-        expect(runnable.length).toBe(50);
+      it("covers the supported models (conv 1-D/2-D, depthwise, grouped, dilated, ConvTranspose, MaxPool, AveragePool, BatchNormalization alone (3-D too), InstanceNormalization, Softmax and LogSoftmax over any axes, Relu, Sigmoid, Tanh, LeakyRelu, Elu, Selu, PRelu)", () => {
+        expect(runnable.length).toBe(56);
         for (const m of runnable) expect(existsSync(`${m.path}/test_data_set_0/output_0.pb`), m.name).toBe(true);
       });
       for (const m of runnable) {

@@ -38,7 +38,7 @@ describe("ONNX unsupported-model report", () => {
         node("Add", ["t", "s2"], ["sum"], [], "sum"),         // fine itself: only its inputs failed
         node("Softmax", ["sum"], ["p"], [attr.int("axis", 2)], "soft"), // downstream of a failure: not repeated
         node("Fancy", ["c"], ["f"], [], "fancy", "com.example"),
-        node("Softmax", ["c"], ["y"], [attr.int("axis", 3)], "soft3"),
+        node("Softmax", ["c"], ["y"], [attr.int("axis", 4)], "soft4"),
       ],
       initializers: [tensorProto({ name: "w", dims: [2, 2, 3, 3], data: new Float32Array(36) })],
       inputs: [valueInfo("x", [1, 2, 4, 4])],
@@ -48,7 +48,7 @@ describe("ONNX unsupported-model report", () => {
     expect(e).toBeInstanceOf(UnsupportedError);
     expect(e.message).toBe("Net.fromOnnx: the model uses what fcn-wasm cannot run yet: "
       + "Erf ×2 (\"erf_a\"; \"erf_b\"); Sin ×1 (\"sin\"); com.example.Fancy ×1 (\"fancy\"); "
-      + "Softmax ×1 (\"soft3\": softmax over axis 3; Net's Softmax is over the channel axis (axis 1, opset ≥ 13))");
+      + "Softmax ×1 (\"soft4\": Softmax(attrs.axis): axis 4 is out of range for rank 4 (−4 ≤ axis < 4))");
   });
 
   it("leaves nothing in wasm memory when a model fails to load, and keeps working after", () => {
