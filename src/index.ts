@@ -64,3 +64,5 @@ export { batchNormalization, batchNormalizationBackward } from "./ops/batch-norm
 export type { BatchNormalizationAttrs } from "./ops/batch-normalization.js";
 export { instanceNormalization, instanceNormalizationBackward } from "./ops/instance-normalization.js";
 export type { InstanceNormalizationAttrs } from "./ops/instance-normalization.js";
+export { argMax } from "./ops/arg-max.js";
+export type { ArgMaxAttrs } from "./ops/arg-max.js";

@@ -7,10 +7,11 @@ import { ConstantLayer } from "./layers/constant.js";
 import { BatchNormalizationLayer } from "./layers/batch-normalization.js";
 import { InstanceNormalizationLayer } from "./layers/instance-normalization.js";
 import { LogSoftmaxLayer, SoftmaxAxisLayer } from "./layers/softmax.js";
+import { ArgMaxLayer } from "./layers/arg-max.js";
 
 /** The GraphSpec names of the layer ops. */
-export type LayerOpName = "Concat" | "Constant" | "BatchNormalization" | "InstanceNormalization" | "SoftmaxAxis" | "LogSoftmax";
+export type LayerOpName = "Concat" | "Constant" | "BatchNormalization" | "InstanceNormalization" | "SoftmaxAxis" | "LogSoftmax" | "ArgMax";
 
 export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map(
-  [ConcatLayer, ConstantLayer, BatchNormalizationLayer, InstanceNormalizationLayer, SoftmaxAxisLayer, LogSoftmaxLayer].map((op) => [op.op, op]),
+  [ConcatLayer, ConstantLayer, BatchNormalizationLayer, InstanceNormalizationLayer, SoftmaxAxisLayer, LogSoftmaxLayer, ArgMaxLayer].map((op) => [op.op, op]),
 );

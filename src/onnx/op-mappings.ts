@@ -5,8 +5,10 @@ import { ConcatMapping, ConstantMapping } from "./ops/concat.js";
 import { BatchNormalizationMapping } from "./ops/batch-normalization.js";
 import { InstanceNormalizationMapping } from "./ops/instance-normalization.js";
 import { SoftmaxMapping } from "./ops/softmax.js";
+import { ArgMaxMapping } from "./ops/arg-max.js";
+import { CastMapping } from "./ops/cast.js";
 
-const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping, BatchNormalizationMapping, InstanceNormalizationMapping, SoftmaxMapping];
+const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping, BatchNormalizationMapping, InstanceNormalizationMapping, SoftmaxMapping, ArgMaxMapping, CastMapping];
 
 /** Import: ONNX op type → its mapping. */
 export const READERS: ReadonlyMap<string, OpMapping> = new Map(MAPPINGS.flatMap((m) => (m.onnx ?? []).map((op) => [op, m] as const)));

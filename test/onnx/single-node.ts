@@ -9,8 +9,8 @@ import type { Tensor } from "../../dist/index.js";
 
 export { attr };
 
-/** One node: `op` on input "x" [xDims] and the initializers `consts` (in input order after x; null: an absent optional input). */
-export function singleNode(o: { opset: number; op: string; xDims: number[]; consts?: ({ dims: number[]; data: ArrayLike<number> } | null)[]; attrs?: Bytes[]; yDims?: number[] }): Uint8Array {
+/** One node (output y declared float unless `yType`, e.g. 7 for int64): `op` on input "x" [xDims] and the initializers `consts` (in input order after x; null: an absent optional input). */
+export function singleNode(o: { opset: number; op: string; xDims: number[]; consts?: ({ dims: number[]; data: ArrayLike<number> } | null)[]; attrs?: Bytes[]; yDims?: number[]; yType?: number }): Uint8Array {
   const consts = o.consts ?? [];
   const names = consts.map((c, i) => (c === null ? "" : `c${i}`));
   return model({
@@ -18,7 +18,7 @@ export function singleNode(o: { opset: number; op: string; xDims: number[]; cons
     nodes: [node(o.op, ["x", ...names], ["y"], o.attrs ?? [])],
     initializers: consts.flatMap((c, i) => (c === null ? [] : [tensorProto({ name: `c${i}`, dims: c.dims, data: c.data })])),
     inputs: [valueInfo("x", o.xDims)],
-    outputs: [valueInfo("y", o.yDims ?? o.xDims)],
+    outputs: [valueInfo("y", o.yDims ?? o.xDims, o.yType ?? 1)],
   });
 }
 
