@@ -8,10 +8,12 @@ import { BatchNormalizationLayer } from "./layers/batch-normalization.js";
 import { InstanceNormalizationLayer } from "./layers/instance-normalization.js";
 import { LogSoftmaxLayer, SoftmaxAxisLayer } from "./layers/softmax.js";
 import { ArgMaxLayer } from "./layers/arg-max.js";
+import { GemmLayer } from "./layers/gemm.js";
+import { MatMulLayer } from "./layers/matmul.js";
 
 /** The GraphSpec names of the layer ops. */
-export type LayerOpName = "Concat" | "Constant" | "BatchNormalization" | "InstanceNormalization" | "SoftmaxAxis" | "LogSoftmax" | "ArgMax";
+export type LayerOpName = "Concat" | "Constant" | "BatchNormalization" | "InstanceNormalization" | "SoftmaxAxis" | "LogSoftmax" | "ArgMax" | "Gemm" | "MatMul";
 
 export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map(
-  [ConcatLayer, ConstantLayer, BatchNormalizationLayer, InstanceNormalizationLayer, SoftmaxAxisLayer, LogSoftmaxLayer, ArgMaxLayer].map((op) => [op.op, op]),
+  [ConcatLayer, ConstantLayer, BatchNormalizationLayer, InstanceNormalizationLayer, SoftmaxAxisLayer, LogSoftmaxLayer, ArgMaxLayer, GemmLayer, MatMulLayer].map((op) => [op.op, op]),
 );

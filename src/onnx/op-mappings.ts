@@ -7,8 +7,9 @@ import { InstanceNormalizationMapping } from "./ops/instance-normalization.js";
 import { SoftmaxMapping } from "./ops/softmax.js";
 import { ArgMaxMapping } from "./ops/arg-max.js";
 import { CastMapping } from "./ops/cast.js";
+import { GemmMapping, MatMulMapping } from "./ops/gemm.js";
 
-const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping, BatchNormalizationMapping, InstanceNormalizationMapping, SoftmaxMapping, ArgMaxMapping, CastMapping];
+const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping, BatchNormalizationMapping, InstanceNormalizationMapping, SoftmaxMapping, ArgMaxMapping, CastMapping, GemmMapping, MatMulMapping];
 
 /** Import: ONNX op type → its mapping. */
 export const READERS: ReadonlyMap<string, OpMapping> = new Map(MAPPINGS.flatMap((m) => (m.onnx ?? []).map((op) => [op, m] as const)));
