@@ -121,6 +121,13 @@ describe.each(BUILDS)("gemmBackward and matmulBackward (%s build)", (build) => {
     });
   }
 
+  it("net.summary counts the matrix products' MACs and parameters", () => {
+    const g = Net.fromGraph(gemmSpec, weightsFor(gemmSpec, 1005)).summary();
+    expect(g.layers.map((l) => [l.name, l.macs, l.params])).toEqual([["h", 3 * 4 * 5, 20 + 4], ["r", 0, 0], ["out", 3 * 6 * 4, 24 + 6]]);
+    const m = Net.fromGraph(matSpec, weightsFor(matSpec, 1006)).summary();
+    expect(m.layers.map((l) => [l.name, l.macs, l.params])).toEqual([["p", 2 * 3 * 5 * 4, 20], ["q", 2 * 3 * 3 * 4, 12], ["t", 0, 0], ["pq", 2 * 3 * 5 * 3, 0]]);
+  });
+
   it("Net layers: missing or misfit shapes are typed errors naming the layer", () => {
     const one = (layer: object): GraphSpec => ({ input: { name: "x", shape: [2, 4] }, output: "l", layers: [{ name: "l", ...layer } as never] });
     expect(() => Net.fromGraph(one({ op: "Gemm", inputs: ["x"] }))).toThrow(/weightShape: required/);
