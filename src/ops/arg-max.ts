@@ -2,8 +2,10 @@
 // are float32; ONNX's output is int64, and every index below 2²⁴ is exact in float32). x viewed as
 // [outer, A, inner] (outer = ∏ dims before axis, inner = ∏ after); output (o, i) at o·inner + i
 // scans x[(o·A + a)·inner + i] for a < A. Ties go to the first index, or with `selectLastIndex`
-// the last; a NaN counts as the largest (numpy's argmax, which ONNX's reference uses). No gradient:
-// the output is piecewise constant.
+// the last; a NaN counts as the largest (numpy's argmax, which ONNX's reference uses; the operator
+// text says nothing of NaN). onnxruntime 1.30 disagrees: it compares with `>`, so a NaN wins only
+// as a row's first element ([1, NaN, 3] → 2 there, 1 here). No gradient: the output is piecewise
+// constant.
 import { checkAttrNames, readFlag } from "../attrs.js";
 import { ShapeError } from "../errors.js";
 import { type Tensor, checkTensor, plain, tensor } from "../tensor.js";
