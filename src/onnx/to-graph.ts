@@ -1,10 +1,12 @@
 // ONNX ModelProto → GraphSpec + weights, for the graphs whose nodes map onto Net's layers (Conv,
 // ConvTranspose, Relu, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Softmax over
-// channels (other axes: ops/softmax.ts), Mul by a scalar as Scale, the unary activations of src/ops/activations.ts, PRelu with
-// a constant per-channel or shared slope). At load time it also takes weights from initializers
-// and Constant nodes, drops Identity and inference Dropout, and folds BatchNormalization and
-// constant bias Adds into the preceding conv (fold.ts); a BatchNormalization with no conv to fold
-// into becomes a BatchNormalization layer (ops/batch-normalization.ts).
+// channels, Mul by a scalar as Scale, the unary activations of src/ops/activations.ts, PRelu with
+// a constant per-channel or shared slope; the layer ops' nodes through their mappings in
+// src/onnx/ops/, e.g. Softmax over other axes). At load time it also takes weights from
+// initializers and Constant nodes, drops Identity and inference Dropout, and folds
+// BatchNormalization and constant bias Adds into the preceding conv (fold.ts); a
+// BatchNormalization with no conv to fold into becomes a BatchNormalization layer
+// (src/onnx/ops/batch-normalization.ts).
 // Every node it cannot map is collected and reported at once in one UnsupportedError; nothing
 // touches wasm memory here, so an error leaves nothing half-built.
 import { checkAttrNames } from "../attrs.js";
