@@ -5,26 +5,14 @@
 // trainable by default. The shapes are attributes because a layer's parameters are known from its
 // attributes alone (as Conv's outChannels); a parameter nobody gives starts at 0.
 import { readFlag, readNumber } from "../../attrs.js";
-import { checkDims } from "../../tensor.js";
 import { gemm, gemmBackward } from "../../ops/gemm.js";
 import { AttributeError, ShapeError } from "../../errors.js";
 import type { GemmAttrs } from "../../attrs.js";
 import type { LayerAttrs, LayerOp } from "../layer-op.js";
+import { checkTrainable, readShapeAttr } from "./param-attrs.js";
 
 /** The gemm attributes of the layer's attributes. */
 const gemmAttrs = (a: LayerAttrs): GemmAttrs => ({ alpha: a.alpha as number | undefined, beta: a.beta as number | undefined, transA: a.transA as boolean | undefined, transB: a.transB as boolean | undefined });
-
-/** Checks a parameter shape attribute; rethrows checkDims' error as an AttributeError. */
-export function readShapeAttr(value: unknown, name: string, rank?: readonly number[]): number[] {
-  let dims: number[];
-  try {
-    dims = checkDims(value, name);
-  } catch (e) {
-    throw new AttributeError((e as Error).message);
-  }
-  if (rank !== undefined && !rank.includes(dims.length)) throw new AttributeError(`${name}: expected ${rank.join(" or ")} dims, got [${dims.join(", ")}]`);
-  return dims;
-}
 
 export const GemmLayer: LayerOp = {
   op: "Gemm",
@@ -38,7 +26,7 @@ export const GemmLayer: LayerOp = {
     readNumber(a.beta, "attrs.beta", 1);
     readFlag(a.transA, "attrs.transA");
     readFlag(a.transB, "attrs.transB");
-    if (a.trainable !== undefined && typeof a.trainable !== "boolean") throw new AttributeError(`attrs.trainable: expected true or false, got ${typeof a.trainable}`);
+    checkTrainable(a);
   },
   shape: ([x], a) => {
     if (x.length !== 2) throw new ShapeError(`Gemm: input [${x.join(", ")}] should be a matrix [M, K] (rank 2; a Flatten before it makes one)`);

@@ -7,7 +7,7 @@ import { AttributeError, ShapeError } from "../../errors.js";
 import { broadcastShapes } from "../../broadcast.js";
 import { matmul, matmulBackward } from "../../ops/matmul.js";
 import type { LayerOp } from "../layer-op.js";
-import { readShapeAttr } from "./gemm.js";
+import { checkTrainable, readShapeAttr } from "./param-attrs.js";
 
 /** matmul's output shape for operands of these shapes (numpy's rules). */
 function matmulShape(a: readonly number[], b: readonly number[]): number[] {
@@ -26,7 +26,7 @@ export const MatMulLayer: LayerOp = {
   attrs: ["weightShape", "trainable"],
   check: (a) => {
     if (a.weightShape !== undefined) readShapeAttr(a.weightShape, "attrs.weightShape");
-    if (a.trainable !== undefined && typeof a.trainable !== "boolean") throw new AttributeError(`attrs.trainable: expected true or false, got ${typeof a.trainable}`);
+    checkTrainable(a);
   },
   shape: (inputs, a) => {
     const w = a.weightShape as number[] | undefined;
