@@ -34,8 +34,12 @@ export interface LayerOp {
   shape(inputs: readonly (readonly number[])[], attrs: LayerAttrs): number[];
   /** Shapes of the op's own parameters by kind (`<layer>.<kind>`), e.g. Constant's { value }. */
   params?(attrs: LayerAttrs): Record<string, number[]>;
-  /** Whether its parameters take gradients by default (attrs.trainable overrides). Default false. */
-  readonly trainable?: boolean;
+  /**
+   * Whether its parameters take gradients by default (attrs.trainable overrides). Default false.
+   * A list of kinds: only those train by default (attrs.trainable turns them on or off); the
+   * others never do (BatchNormalization's frozen statistics).
+   */
+  readonly trainable?: boolean | readonly string[];
   /** y = op(inputs); `params` by kind. Must not change its inputs. */
   forward(inputs: Tensor[], attrs: LayerAttrs, params: Record<string, Tensor>): Tensor;
   /**

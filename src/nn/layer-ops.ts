@@ -13,6 +13,12 @@ import { SliceLayer } from "./layers/slice.js";
 import { BroadcastAddLayer, DivLayer, MulLayer, PowLayer, SubLayer } from "./layers/arithmetic.js";
 import { MaxLayer, MinLayer, SumLayer } from "./layers/variadic.js";
 import { AbsLayer, ExpLayer, NegLayer, SqrtLayer } from "./layers/unary-math.js";
+import { BatchNormalizationLayer } from "./layers/batch-normalization.js";
+import { InstanceNormalizationLayer } from "./layers/instance-normalization.js";
+import { LogSoftmaxLayer, SoftmaxAxisLayer } from "./layers/softmax.js";
+import { ArgMaxLayer } from "./layers/arg-max.js";
+import { GemmLayer } from "./layers/gemm.js";
+import { MatMulLayer } from "./layers/matmul.js";
 
 /** The GraphSpec names of the layer ops. */
 export type LayerOpName =
@@ -20,7 +26,8 @@ export type LayerOpName =
   | "DepthToSpace" | "SpaceToDepth" | "Reshape" | "Flatten" | "Squeeze" | "Unsqueeze" | "Transpose"
   | "Resize"
   | "Pad" | "Slice"
-  | "BroadcastAdd" | "Sub" | "Mul" | "Div" | "Pow" | "Sum" | "Max" | "Min" | "Sqrt" | "Exp" | "Neg" | "Abs";
+  | "BroadcastAdd" | "Sub" | "Mul" | "Div" | "Pow" | "Sum" | "Max" | "Min" | "Sqrt" | "Exp" | "Neg" | "Abs"
+  | "BatchNormalization" | "InstanceNormalization" | "SoftmaxAxis" | "LogSoftmax" | "ArgMax" | "Gemm" | "MatMul";
 
 export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map([
   ConcatLayer, ConstantLayer,
@@ -28,4 +35,5 @@ export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map([
   ResizeLayer,
   PadLayer, SliceLayer,
   BroadcastAddLayer, SubLayer, MulLayer, DivLayer, PowLayer, SumLayer, MaxLayer, MinLayer, SqrtLayer, ExpLayer, NegLayer, AbsLayer,
+  BatchNormalizationLayer, InstanceNormalizationLayer, SoftmaxAxisLayer, LogSoftmaxLayer, ArgMaxLayer, GemmLayer, MatMulLayer,
 ].map((op) => [op.op, op]));

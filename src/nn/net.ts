@@ -166,7 +166,9 @@ export class Net {
           }
           // own copy (training updates it in place); a layer op's parameter nobody gives starts at 0
           this.params.set(name, tensor(given === undefined ? new Float32Array(shape.reduce((a, b) => a * b, 1)) : Float32Array.from(given.data), shape));
-          if (attrs.trainable !== undefined ? attrs.trainable === false : def.trainable !== true) this.frozen.add(name);
+          const learns = Array.isArray(def.trainable) ? def.trainable.includes(kind) : true; // a kind outside the list never learns
+          const byDefault = Array.isArray(def.trainable) || def.trainable === true;
+          if (!learns || (attrs.trainable !== undefined ? attrs.trainable === false : !byDefault)) this.frozen.add(name);
         }
         continue;
       }

@@ -42,10 +42,12 @@ export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, 
       // conv: every output element sums (C/group)·∏k products; convTranspose: every input element
       // scatters (M/group)·∏k of them — w[1]·∏k in both layouts ([M, C/g, k…] and [C, M/g, k…])
       macs = layer.op === "Conv" ? size(out) * size(w.slice(1)) : size(x) * size(w.slice(1));
-    } else if ((layer.op === "Gemm" as string || layer.op === "MatMul" as string) && layer.inputs.length >= 2) {
+    } else if (layer.op === "Gemm" || layer.op === "MatMul") {
+      // every output element sums K products; K is A's (the first input's) inner size in both
+      // forms (a weight parameter, or a second input)
       const a = shapes.get(layer.inputs[0])!;
       const trans = (layer.attrs as { transA?: unknown } | undefined)?.transA;
-      const k = layer.op === "Gemm" as string ? (trans ? a[0] : a[1]) : a[a.length - 1];
+      const k = layer.op === "Gemm" ? (trans ? a[0] : a[1]) : a[a.length - 1];
       macs = size(out) * k;
     }
     // the inference plan's blocks: the parameters and an output per layer (Dropout aliases its input)

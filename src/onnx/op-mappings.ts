@@ -11,6 +11,12 @@ import { PadMapping } from "./ops/pad.js";
 import { SliceMapping } from "./ops/slice.js";
 import { SplitMapping } from "./ops/split.js";
 import { BinaryMapping, UnaryMathMapping, VariadicMapping } from "./ops/arithmetic.js";
+import { BatchNormalizationMapping } from "./ops/batch-normalization.js";
+import { InstanceNormalizationMapping } from "./ops/instance-normalization.js";
+import { SoftmaxMapping } from "./ops/softmax.js";
+import { ArgMaxMapping } from "./ops/arg-max.js";
+import { CastMapping } from "./ops/cast.js";
+import { GemmMapping, MatMulMapping } from "./ops/gemm.js";
 
 const MAPPINGS: readonly OpMapping[] = [
   ConcatMapping, ConstantMapping,
@@ -18,6 +24,7 @@ const MAPPINGS: readonly OpMapping[] = [
   ResizeMapping,
   PadMapping, SliceMapping, SplitMapping,
   BinaryMapping, VariadicMapping, UnaryMathMapping,
+  BatchNormalizationMapping, InstanceNormalizationMapping, SoftmaxMapping, ArgMaxMapping, CastMapping, GemmMapping, MatMulMapping,
 ];
 
 /** Import: ONNX op type → its mapping. */

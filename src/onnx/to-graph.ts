@@ -1,10 +1,12 @@
 // ONNX ModelProto → GraphSpec + weights, for the graphs whose nodes map onto Net's layers (Conv,
 // ConvTranspose, Relu, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Softmax over
 // channels, Mul by a scalar as Scale (other Adds and Muls broadcast through the layer ops of
-// ops/arithmetic.ts, as do the op mappings of op-mappings.ts), the unary activations of src/ops/activations.ts, PRelu with
-// a constant per-channel or shared slope). At load time it also takes weights from initializers
-// and Constant nodes, drops Identity and inference Dropout, and folds BatchNormalization and
-// constant bias Adds into the preceding conv (fold.ts).
+// ops/arithmetic.ts), the unary activations of src/ops/activations.ts, PRelu with a constant
+// per-channel or shared slope; the layer ops' nodes through their mappings in src/onnx/ops/, e.g.
+// Softmax over other axes). At load time it also takes weights from initializers and Constant
+// nodes, drops Identity and inference Dropout, and folds BatchNormalization and constant bias Adds
+// into the preceding conv (fold.ts); a BatchNormalization with no conv to fold into becomes a
+// BatchNormalization layer (src/onnx/ops/batch-normalization.ts).
 // Every node it cannot map is collected and reported at once in one UnsupportedError; nothing
 // touches wasm memory here, so an error leaves nothing half-built.
 import { checkAttrNames } from "../attrs.js";
@@ -293,9 +295,10 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
       case "Softmax": {
         if (x === undefined) return "its input is a constant";
         const axis = attrs.int("axis", opset >= 13 ? -1 : 1), rank = rankOf(x);
-        // before opset 13 Softmax flattens the axes from `axis` on into one; from 13 it is one axis
-        if (opset < 13 || (axis !== 1 && axis !== 1 - rank)) return `softmax over ${opset < 13 ? `the flattened axes from ${axis} on (opset ${opset})` : `axis ${axis}`}; Net's Softmax is over the channel axis (axis 1, opset ≥ 13)`;
-        return push({ name: out, op: "Softmax", inputs: [x] });
+        // before opset 13 Softmax flattens the axes from `axis` on into one; from 13 it is one axis.
+        // Over the channel axis alone it is Net's built-in Softmax; any other axes, a SoftmaxAxis layer.
+        const channel = (axis === 1 || axis === 1 - rank) && (opset >= 13 || rank === 2);
+        return channel ? push({ name: out, op: "Softmax", inputs: [x] }) : viaMapping(node, attrs);
       }
       case "Sigmoid": case "Tanh": case "LeakyRelu": case "Elu": case "Selu": case "Softplus": case "HardSigmoid": case "HardSwish": case "Clip": {
         if (x === undefined) return "its input is a constant";
@@ -324,7 +327,8 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         if (opset < 9 && attrs.int("spatial", 1) === 0) return "spatial = 0 (per-activation statistics) is not supported";
         if (attrs.int("training_mode", 0) !== 0 || extraOutputsUsed) return "training mode (running statistics outputs) is not supported";
         const conv = foldableConv(node.input[0]);
-        if (typeof conv === "string") return `${conv} (a BatchNormalization is folded into the conv before it; alone it is not supported yet)`;
+        // folded into the conv before it when it can be; otherwise a BatchNormalization layer
+        if (typeof conv === "string") return viaMapping(node, attrs);
         const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => constant(i)!.floats());
         const M = conv.transposed ? conv.dims[1] * conv.group : conv.dims[0];
         if ([gamma, beta, mean, variance].some((a) => a.length !== M)) return `its parameters need ${M} channels (the conv's outputs), got ${[gamma, beta, mean, variance].map((a) => a.length).join(", ")}`;
@@ -343,12 +347,16 @@ export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): { spec: G
         if (special === undefined) return undefined;
         return readMapping(node, attrs, readBinary);
       }
-      default: {
-        const mapping = READERS.get(node.opType);
-        if (mapping?.read === undefined) return "";
-        return readMapping(node, attrs, mapping.read);
-      }
+      default:
+        return viaMapping(node, attrs);
     }
+  }
+
+  /** Maps a node through its OpMapping (op-mappings.ts); "" when there is none. */
+  function viaMapping(node: NodeProto, attrs: NodeAttributes): string | undefined {
+    const mapping = READERS.get(node.opType);
+    if (mapping?.read === undefined) return "";
+    return readMapping(node, attrs, mapping.read);
   }
 
   /** Runs an op mapping's `read` on a node; an FcnWasmError it throws becomes the node's reason. */
