@@ -10,6 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectClose, expectSameBits } from "./lib.js";
 import { convRef } from "./ref/conv.js";
 import { splitThresholds } from "../dist/ops/run.js";
+import { runtime } from "../dist/runtime/runtime.js";
+import { depthwiseWorkspaceBytes } from "../dist/ops/conv-engine/depthwise.js";
+import { resolveConv } from "../dist/shape.js";
+import { planar } from "../dist/ops/params.js";
 
 const BASE_SEED = 0xd3b7;
 const CASES = 48;
@@ -126,6 +130,14 @@ describe.each(BUILDS)("depthwise conv vs reference (%s build)", (build) => {
     const dw = convRef(x.data, x.shape as number[], weights["dw.weight"].data, [C, 1, 3, 3], weights["dw.bias"].data, { group: C, strides: 2, pads: 1 });
     const want = convRef(Float32Array.from(dw.data), dw.shape, weights["pw.weight"].data, [4, C, 1, 1], weights["pw.bias"].data, {});
     expectClose(y, want, "Net depthwise block", 1e-4, 1e-4);
+  });
+
+  it("the TS copy of the workspace size (for plans made before ready()) is the kernel's", () => {
+    for (const c of cases) {
+      const g = resolveConv(c.xShape, c.wShape, null, c.attrs);
+      const { OH, OW, KH, KW, SH, SW, DH, DW } = planar(g.window);
+      expect(depthwiseWorkspaceBytes(g), c.name).toBe(runtime().kernels.f32_conv_depthwise_workspace_bytes(OH, OW, KH, KW, SH, SW, DH, DW));
+    }
   });
 
   it("forcing an algorithm: 'depthwise' needs C/group = 1; unknown names are attribute errors", () => {

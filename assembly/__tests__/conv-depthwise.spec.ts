@@ -1,7 +1,8 @@
 // The depthwise convolution kernel against its reference: the 3×3 and 5×5 fast paths and the
-// general tap loop at strides 1 and 2 (vector interiors) and 3 (one pixel at a time), over widths
-// that leave every tail (8, 4, 1…3 pixels), pads (also asymmetric and negative), dilations,
-// multipliers, 1-D, with and without bias. Guards after every output must stay intact.
+// general tap loop at strides 1, 2 (vector loads) and 3 (gathered lanes), over widths that leave
+// every tail (8, 4, a partial vector of 1…3 pixels), pads (also asymmetric and negative),
+// dilations, multipliers, 1-D, with and without bias. Guards after every output and after the
+// workspace (the padded plane) must stay intact.
 import { f32_conv_depthwise__simd, f32_conv_depthwise_workspace_bytes } from "../conv/depthwise";
 import { f32_conv_depthwise__ref } from "../conv/depthwise-ref";
 import { DepthwiseParams } from "../params";
@@ -14,7 +15,7 @@ function depthwise(C: i32, MULT: i32, H: i32, W: i32, KH: i32, KW: i32, SH: i32,
   const n = C * MULT * OH * OW;
   const x = randomBuffer(C * H * W), w = randomBuffer(C * MULT * KH * KW);
   const b: usize = withBias ? randomBuffer(C * MULT) : 0;
-  const work = filledBuffer(f32_conv_depthwise_workspace_bytes(W, KH) >> 2, 555);
+  const work = filledBuffer(f32_conv_depthwise_workspace_bytes(OH, OW, KH, KW, SH, SW, DH, DW) >> 2, 555);
   const yFast = filledBuffer(n, 777), yRef = filledBuffer(n, -777);
   const t = newBlock<DepthwiseParams>();
   t.C = C; t.mult = MULT; t.H = H; t.W = W; t.KH = KH; t.KW = KW;
@@ -29,7 +30,7 @@ function depthwise(C: i32, MULT: i32, H: i32, W: i32, KH: i32, KW: i32, SH: i32,
   const shape = `C=${C} mult=${MULT} in=${H}x${W} k=${KH}x${KW} s=${SH},${SW} p=${PT},${PL},${PB},${PR} d=${DH},${DW}`;
   if (bad >= 0) problem = `${shape}: y[${bad}] = ${at(yFast, bad)}, reference ${at(yRef, bad)}`;
   else if (!guardsIntact(yFast, n)) problem = `${shape}: wrote past the output`;
-  else if (!guardsIntact(work, f32_conv_depthwise_workspace_bytes(W, KH) >> 2)) problem = `${shape}: wrote past the workspace`;
+  else if (!guardsIntact(work, f32_conv_depthwise_workspace_bytes(OH, OW, KH, KW, SH, SW, DH, DW) >> 2)) problem = `${shape}: wrote past the workspace`;
   heap.free(x); heap.free(w); if (b != 0) heap.free(b); heap.free(work); heap.free(yFast); heap.free(yRef); heap.free(p);
   return problem;
 }

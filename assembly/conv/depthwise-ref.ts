@@ -1,6 +1,6 @@
 // Reference depthwise convolution with the ABI of f32_conv_depthwise__simd, straight from the
 // definition: y[m, oh, ow] = bias[m] + Σ_{kh, kw} xpad[⌊m/mult⌋, oh·SH − PT + kh·DH, ow·SW − PL + kw·DW]·w[m, kh, kw],
-// xpad being x with zeros outside it (float64 sums). It uses no workspace.
+// xpad being x with zeros outside it (float64 sums). It leaves the workspace alone.
 import { DepthwiseParams } from "../params";
 
 export function f32_conv_depthwise__ref(p: usize): void {

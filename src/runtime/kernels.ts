@@ -13,7 +13,7 @@ export const KERNELS = {
   f32_max_pool__scalar: ["params"],
   f32_max_pool_backward__scalar: ["params"],
   f32_conv_depthwise__simd: ["params"],
-  f32_conv_depthwise_workspace_bytes: ["W", "KH"],
+  f32_conv_depthwise_workspace_bytes: ["OH", "OW", "KH", "KW", "SH", "SW", "DH", "DW"],
   f32_conv_transpose_depthwise__simd: ["params"],
   f32_conv_transpose_subpixel_interleave__simd: ["params"],
   f32_conv_transpose_subpixel_pack_weights__scalar: ["params"],

@@ -1,8 +1,8 @@
 // Depthwise convolution on the direct kernel (assembly/conv/depthwise.ts): one input channel per
 // group (C/group = 1), any channel multiplier M/group: MobileNet-style 3×3 and 5×5 layers, and the
 // gradient of a depthwise transposed convolution. No im2col, no GEMM: each output row is computed
-// in registers from the input rows it reads and written once; the only workspace is a zero row
-// and KH row pointers per task.
+// in registers from the input rows it reads and written once; the only workspace is one
+// zero-padded input plane per task.
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
 import { DEPTHWISE_PARAMS, planar, writeBlock } from "../params.js";
@@ -13,10 +13,16 @@ export function depthwiseApplies(g: ConvGeometry): boolean {
   return g.C / g.group === 1;
 }
 
-/** Bytes of workspace one call of the kernel borrows (a zero row and the row pointers). */
+/**
+ * Bytes of workspace one call of the kernel borrows: one zero-padded input plane of
+ * (OH − 1)·SH + (KH − 1)·DH + 1 rows by (4·⌈OW/4⌉ − 1)·SW + (KW − 1)·DW + 1 floats rounded up to 4
+ * (the kernel's f32_conv_depthwise_workspace_bytes, which the calls use; this copy is for plans
+ * made before ready()).
+ */
 export function depthwiseWorkspaceBytes(g: ConvGeometry): number {
-  const { W, KH } = planar(g.window);
-  return (W + KH) * 4;
+  const { KH, KW, SH, SW, DH, DW, OH, OW } = planar(g.window);
+  const up4 = (n: number) => Math.ceil(n / 4) * 4;
+  return ((OH - 1) * SH + (KH - 1) * DH + 1) * up4((up4(OW) - 1) * SW + (KW - 1) * DW + 1) * 4;
 }
 
 /**
@@ -31,7 +37,7 @@ export function convDepthwise(rt: Runtime, g: ConvGeometry, px: number, pw: numb
   const { H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW } = planar(window);
   const inPlane = product(window.image), outPlane = product(window.grid);
   const lane = (c0: number, c1: number): Task => (r) => {
-    const work = r.arena.alloc(r.kernels.f32_conv_depthwise_workspace_bytes(W, KH), "conv depthwise workspace");
+    const work = r.arena.alloc(r.kernels.f32_conv_depthwise_workspace_bytes(OH, OW, KH, KW, SH, SW, DH, DW), "conv depthwise padded plane");
     for (let n = 0; n < N; n++) {
       r.kernels.f32_conv_depthwise__simd(writeBlock(r.params, DEPTHWISE_PARAMS, {
         C: c1 - c0, mult, H, W, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW,
