@@ -86,6 +86,6 @@
   KH: i32; KW: i32; SH: i32; SW: i32; PT: i32; PL: i32; DH: i32; DW: i32;
   /** x, w [C·mult, KH, KW], bias [C·mult] (0: none), y */
   x: usize; w: usize; bias: usize; y: usize;
-  /** workspace, f32_conv_depthwise_workspace_bytes(OH, OW, KH, KW, SH, SW, DH, DW) bytes: one padded input plane */
+  /** workspace, f32_conv_depthwise_workspace_bytes(OH, OW, KH, KW, SH, SW, DH, DW) bytes: one padded input plane (and the tap offsets) */
   work: usize;
 }

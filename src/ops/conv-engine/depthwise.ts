@@ -15,14 +15,16 @@ export function depthwiseApplies(g: ConvGeometry): boolean {
 
 /**
  * Bytes of workspace one call of the kernel borrows: one zero-padded input plane of
- * (OH − 1)·SH + (KH − 1)·DH + 1 rows by (4·⌈OW/4⌉ − 1)·SW + (KW − 1)·DW + 1 floats rounded up to 4
- * (the kernel's f32_conv_depthwise_workspace_bytes, which the calls use; this copy is for plans
- * made before ready()).
+ * (OH − 1)·SH + (KH − 1)·DH + 1 rows, each SW phases of 4·⌈OW/4⌉ + ⌊(KW − 1)·DW / SW⌋ floats
+ * rounded up to 4, KW tap offsets (rounded up to 4 words) and one more row, linear, that is split
+ * into phases from there (the kernel's f32_conv_depthwise_workspace_bytes, which the calls use;
+ * this copy is for plans made before ready()).
  */
 export function depthwiseWorkspaceBytes(g: ConvGeometry): number {
   const { KH, KW, SH, SW, DH, DW, OH, OW } = planar(g.window);
   const up4 = (n: number) => Math.ceil(n / 4) * 4;
-  return ((OH - 1) * SH + (KH - 1) * DH + 1) * up4((up4(OW) - 1) * SW + (KW - 1) * DW + 1) * 4;
+  const phase = up4(up4(OW) + Math.floor(((KW - 1) * DW) / SW));
+  return (((OH - 1) * SH + (KH - 1) * DH + 2) * SW * phase + up4(KW)) * 4;
 }
 
 /**
