@@ -132,6 +132,16 @@ describe.each(BUILDS)("depthwise conv vs reference (%s build)", (build) => {
     expectClose(y, want, "Net depthwise block", 1e-4, 1e-4);
   });
 
+  it("multipliers past DEPTHWISE_MAX_MULTIPLIER (auto runs im2col-gemm there), forced onto the direct kernel", () => {
+    const r = rng(5);
+    const xShape = [1, 2, 11, 19], wShape = [24, 1, 3, 3], attrs = { group: 2, pads: 1, strides: [1, 2] };
+    const x = randArray(r, 2 * 11 * 19), w = randArray(r, 24 * 9), b = randArray(r, 24);
+    const want = convRef(x, xShape, w, wShape, b, attrs);
+    const args = [fcn.tensor(x, xShape), fcn.tensor(w, wShape), fcn.tensor(b, [24]), attrs] as const;
+    expectClose(fcn.conv(...args, { algorithm: "depthwise" }), want, "forced depthwise, multiplier 12", 1e-4);
+    expectClose(fcn.conv(...args), want, "auto, multiplier 12", 1e-4);
+  });
+
   it("the TS copy of the workspace size (for plans made before ready()) is the kernel's", () => {
     for (const c of cases) {
       const g = resolveConv(c.xShape, c.wShape, null, c.attrs);

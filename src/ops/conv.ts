@@ -18,7 +18,8 @@ export type { ConvAlgorithm };
 export interface ConvOptions {
   /**
    * Force an algorithm (for tests and benchmarks): 'depthwise' (the direct kernel; one input
-   * channel per group) or 'im2col-gemm'. 'auto' (default): depthwise wherever it applies.
+   * channel per group) or 'im2col-gemm'. 'auto' (default): depthwise for one input channel per
+   * group and at most 8 output channels per group, else im2col-gemm.
    */
   algorithm?: ConvAlgorithm | "auto";
 }
