@@ -3,10 +3,13 @@
 // sizes, C and H, W up to widths that reach the kernel's 8- and 4-pixel steps and their tails,
 // kernels 1…5 (3×3 and 5×5 fast paths), strides 1…3, pads (asymmetric), dilation, multipliers,
 // batch 2, rank 1, with and without bias. Also: the forced 'im2col-gemm' path agrees, padding zeros
-// meet ∞ weights as the definition says (NaN), Net's resident plan runs the kernel, threads give
-// the same bits, and forcing 'depthwise' where it cannot run is a typed error.
+// meet ∞ weights as the definition says (NaN), Net's resident plan runs the kernel, an imported
+// MobileNetV2-style ONNX block agrees with onnxruntime-node, threads give the same bits, and
+// forcing 'depthwise' where it cannot run is a typed error.
 // Each case is named by its shape and seed (replay one with `vitest -t "seed=<n>"`).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as ort from "onnxruntime-node";
+import { attr, model, node, tensorProto, valueInfo } from "./onnx/proto-writer.js";
 import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectClose, expectSameBits } from "./lib.js";
 import { convRef } from "./ref/conv.js";
 import { splitThresholds } from "../dist/ops/run.js";
@@ -147,6 +150,42 @@ describe.each(BUILDS)("depthwise conv vs reference (%s build)", (build) => {
       const g = resolveConv(c.xShape, c.wShape, null, c.attrs);
       const { OH, OW, KH, KW, SH, SW, DH, DW } = planar(g.window);
       expect(depthwiseWorkspaceBytes(g), c.name).toBe(runtime().kernels.f32_conv_depthwise_workspace_bytes(OH, OW, KH, KW, SH, SW, DH, DW));
+    }
+  });
+
+  it.each([[3, 1, true], [5, 2, false]] as const)("an imported MobileNetV2 block (expand 1×1, depthwise k=%i stride %i, residual %s) agrees with onnxruntime-node", async (k, stride, residual) => {
+    // x [1, 4, 13, 15] → Conv 1×1 4→24 + bias → Relu → Conv k×k group 24 (depthwise) + bias → Relu
+    // → Conv 1×1 24→4 (→ + x when stride 1): an inverted residual block.
+    const r = rng(40 + k);
+    const C = 4, E = 24, H = 13, W = 15;
+    const init = (name: string, dims: number[]) => tensorProto({ name, dims, data: randArray(r, dims.reduce((a, b) => a * b, 1)) });
+    const p = Math.floor(k / 2);
+    const OH = Math.floor((H + 2 * p - k) / stride) + 1, OW = Math.floor((W + 2 * p - k) / stride) + 1;
+    const bytes = model({
+      opset: 13,
+      nodes: [
+        node("Conv", ["x", "we", "be"], ["e"], [attr.ints("kernel_shape", [1, 1])]),
+        node("Relu", ["e"], ["er"]),
+        node("Conv", ["er", "wd", "bd"], ["d"], [attr.ints("kernel_shape", [k, k]), attr.ints("strides", [stride, stride]), attr.ints("pads", [p, p, p, p]), attr.int("group", E)]),
+        node("Relu", ["d"], ["dr"]),
+        node("Conv", ["dr", "wp"], [residual ? "pj" : "y"], [attr.ints("kernel_shape", [1, 1])]),
+        ...(residual ? [node("Add", ["pj", "x"], ["y"])] : []),
+      ],
+      initializers: [init("we", [E, C, 1, 1]), init("be", [E]), init("wd", [E, 1, k, k]), init("bd", [E]), init("wp", [C, E, 1, 1])],
+      inputs: [valueInfo("x", [1, C, H, W])],
+      outputs: [valueInfo("y", [1, C, OH, OW])],
+    });
+    const x = randArray(r, C * H * W);
+    const got = fcn.Net.fromOnnx(bytes).run(fcn.tensor(x, [1, C, H, W])) as fcn.Tensor;
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    try {
+      const out = (await session.run({ x: new ort.Tensor("float32", x.slice(), [1, C, H, W]) })).y;
+      const want = { data: out.data as Float32Array, shape: out.dims };
+      const scale = want.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(scale).toBeGreaterThan(0);
+      expectClose(got, want, `MobileNetV2 block k${k} s${stride} (net vs onnxruntime)`, 1e-4 * scale, 0);
+    } finally {
+      await session.release();
     }
   });
 
