@@ -13,6 +13,7 @@ export type {
   AutoPad, Ints, ConvAttrs, ConvTransposeAttrs, MaxPoolAttrs, AveragePoolAttrs, Im2colAttrs, Col2imAttrs, GemmAttrs, CropAttrs,
 } from "./attrs.js";
 export { conv, convBackward } from "./ops/conv.js";
+export type { ConvAlgorithm, ConvOptions } from "./ops/conv.js";
 export { convTranspose, convTransposeBackward, convTransposePlan } from "./ops/conv-transpose.js";
 export type { ConvTransposeAlgorithm, ConvTransposeOptions, ConvTransposePlan } from "./ops/conv-transpose.js";
 export { maxPool, maxPoolBackward } from "./ops/max-pool.js";
