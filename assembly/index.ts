@@ -6,8 +6,9 @@
 export { f32_gemm__simd, f32_gemm_workspace_bytes } from "./gemm/gemm";
 export { f32_im2col__scalar } from "./im2col/im2col";
 export { f32_col2im__simd } from "./im2col/col2im";
-export { f32_max_pool__scalar } from "./pool/max-pool";
+export { f32_max_pool__simd } from "./pool/max-pool";
 export { f32_max_pool_backward__scalar } from "./pool/max-pool-backward";
+export { f32_conv_depthwise__simd, f32_conv_depthwise_workspace_bytes } from "./conv/depthwise";
 export { f32_conv_transpose_depthwise__simd } from "./conv-transpose/depthwise";
 export { f32_conv_transpose_subpixel_interleave__simd, f32_conv_transpose_subpixel_pack_weights__scalar } from "./conv-transpose/subpixel";
 export { f32_relu__simd, f32_add__simd, f32_bias_add__simd, f32_crop__scalar, f32_relu_backward__simd, f32_uncrop__scalar } from "./eltwise/eltwise";

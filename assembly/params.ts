@@ -70,3 +70,22 @@
   KH: i32; KW: i32; SH: i32; SW: i32; TH: i32; TW: i32;
   w: usize; out: usize;
 }
+
+/**
+ * Depthwise convolution (one input channel per group, channel multiplier `mult`; 2-D, 1-D runs
+ * with H = KH = 1). Input x [C, H, W]; output y [C·mult, OH, OW]; output channel m reads input
+ * channel ⌊m / mult⌋ with its own filter w[m, kH, kW]: y[m, oh, ow] = bias[m] +
+ * Σ x[c, oh·SH − PT + kh·DH, ow·SW − PL + kw·DW]·w[m, kh, kw], pixels outside x being padding
+ * zeros (which take part in the sum). Pads may be negative.
+ */
+@unmanaged export class DepthwiseParams {
+  /** input channels and output channels per input channel (multiplier) */
+  C: i32; mult: i32;
+  H: i32; W: i32; OH: i32; OW: i32;
+  /** kernel, strides, begin pads, dilations */
+  KH: i32; KW: i32; SH: i32; SW: i32; PT: i32; PL: i32; DH: i32; DW: i32;
+  /** x, w [C·mult, KH, KW], bias [C·mult] (0: none), y */
+  x: usize; w: usize; bias: usize; y: usize;
+  /** workspace, f32_conv_depthwise_workspace_bytes(OH, OW, KH, KW, SH, SW, DH, DW) bytes: one padded input plane (and the tap offsets) */
+  work: usize;
+}

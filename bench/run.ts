@@ -34,7 +34,7 @@ interface Options {
 const USAGE = `usage: npm run bench -- [--quick] [--filter <substring>]… [--algorithms] [--threads N] [--list]
   --quick         short run: 2 rounds, small maxTime (for a smoke test, not for numbers to keep)
   --filter <s>    only shapes whose group or name contains s (case-insensitive); repeatable (OR)
-  --algorithms    also time each forced fcn-wasm ConvTranspose algorithm (relaxed build)
+  --algorithms    also time each forced fcn-wasm ConvTranspose and Conv algorithm (relaxed build)
   --threads N     fcn-wasm relaxed on 1 and N threads and onnxruntime-web on N threads only (no SIMD128
                   build, no 1-thread ort, no tfjs-wasm); adds the N-vs-1 speed-up summary
   --list          print the shapes and exit`;
@@ -341,7 +341,8 @@ async function main(): Promise<number> {
   if (T > 1) await tryInit(fcnWasm("relaxed", "auto", T));
   else await tryInit(fcnWasm("simd"));
   if (options.algorithms && impls.includes(relaxed)) {
-    for (const algorithm of ["subpixel", "gemm-col2im", "depthwise"]) impls.push(fcnWasm("relaxed", algorithm, T));
+    // ConvTranspose's three and Conv's im2col-gemm ("depthwise" forces the direct kernel of either op)
+    for (const algorithm of ["subpixel", "gemm-col2im", "depthwise", "im2col-gemm"]) impls.push(fcnWasm("relaxed", algorithm, T));
   }
   await tryInit(onnxruntimeWeb(T));
   if (T === 1) await tryInit(tfjsWasm()); // a threads run compares fcn-wasm with itself and ort ×N

@@ -67,6 +67,18 @@ function conv3x3(C: number, H: number): ConvShape {
   };
 }
 
+/**
+ * Depthwise conv k×k (group = C = M), pad ⌊k/2⌋, with bias: MobileNetV2 / EfficientNet blocks
+ * (expanded widths 96, 144, 240, 480 at 112², 56², 28², 14²).
+ */
+function depthwiseConv(C: number, H: number, k: number, s: number): ConvShape {
+  const p = Math.floor(k / 2);
+  return {
+    kind: "conv", group: "conv", name: `conv k${k} s${s} p${p} ${C}->${C} ${H}x${H} depthwise`,
+    N: 1, C, H, W: H, M: C, kH: k, kW: k, strides: [s, s], pads: [p, p, p, p], dilations: [1, 1], groups: C, bias: true,
+  };
+}
+
 interface ConvTransposeSpec {
   group: ShapeGroup;
   C: number;
@@ -118,6 +130,11 @@ export const SHAPES: readonly BenchShape[] = [
   conv3x3(128, 56),
   conv3x3(256, 28),
   conv3x3(512, 14),
+  // Depthwise 3×3 and 5×5 at strides 1 and 2 (MobileNet-style backbones).
+  depthwiseConv(144, 56, 3, 1),
+  depthwiseConv(96, 112, 3, 2),
+  depthwiseConv(240, 28, 5, 2),
+  depthwiseConv(480, 14, 5, 1),
   // FCN-8s/16s/32s upsampling layers.
   ...fcnUpsample(4, 2, 16),
   ...fcnUpsample(4, 2, 34),

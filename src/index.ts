@@ -13,11 +13,12 @@ export type {
   AutoPad, Ints, ConvAttrs, ConvTransposeAttrs, MaxPoolAttrs, AveragePoolAttrs, Im2colAttrs, Col2imAttrs, GemmAttrs, CropAttrs,
 } from "./attrs.js";
 export { conv, convBackward } from "./ops/conv.js";
+export type { ConvAlgorithm, ConvOptions } from "./ops/conv.js";
 export { convTranspose, convTransposeBackward, convTransposePlan } from "./ops/conv-transpose.js";
 export type { ConvTransposeAlgorithm, ConvTransposeOptions, ConvTransposePlan } from "./ops/conv-transpose.js";
 export { maxPool, maxPoolBackward } from "./ops/max-pool.js";
-export { gemm } from "./ops/gemm.js";
-export { matmul } from "./ops/matmul.js";
+export { gemm, gemmBackward } from "./ops/gemm.js";
+export { matmul, matmulBackward } from "./ops/matmul.js";
 export { im2col } from "./ops/im2col.js";
 export { col2im } from "./ops/col2im.js";
 export { relu, reluBackward } from "./ops/relu.js";
@@ -30,16 +31,41 @@ export { prelu, preluBackward } from "./ops/prelu.js";
 export { globalAveragePool, globalAveragePoolBackward, globalMaxPool, globalMaxPoolBackward } from "./ops/global-pool.js";
 export { averagePool, averagePoolBackward } from "./ops/average-pool.js";
 export { add, addBackward } from "./ops/add.js";
+export { sub, subBackward } from "./ops/sub.js";
+export { mul, mulBackward } from "./ops/mul.js";
+export { div, divBackward } from "./ops/div.js";
+export { pow, powBackward } from "./ops/pow.js";
+export { sum, sumBackward } from "./ops/sum.js";
+export { max, min, maxBackward, minBackward } from "./ops/extremum.js";
+export { sqrt, exp, neg, abs, sqrtBackward, expBackward, negBackward, absBackward } from "./ops/unary-math.js";
 export { crop, cropBackward } from "./ops/crop.js";
+export { concat, concatBackward } from "./ops/concat.js";
+export type { ConcatAttrs } from "./ops/concat.js";
+export { depthToSpace, depthToSpaceBackward, spaceToDepth, spaceToDepthBackward } from "./ops/depth-to-space.js";
+export type { DepthToSpaceAttrs, SpaceToDepthAttrs } from "./ops/depth-to-space.js";
+export { reshape, reshapeBackward, flatten, flattenBackward } from "./ops/reshape.js";
+export type { ReshapeAttrs, FlattenAttrs } from "./ops/reshape.js";
+export { squeeze, squeezeBackward, unsqueeze, unsqueezeBackward } from "./ops/squeeze.js";
+export type { SqueezeAttrs, UnsqueezeAttrs } from "./ops/squeeze.js";
+export { transpose, transposeBackward } from "./ops/transpose.js";
+export type { TransposeAttrs } from "./ops/transpose.js";
+export { resize, resizeBackward } from "./ops/resize.js";
+export type { ResizeAttrs, ResizeMode, ResizeCoordinateMode, ResizeNearestMode } from "./ops/resize.js";
+export { pad, padBackward } from "./ops/pad.js";
+export type { PadAttrs, PadMode } from "./ops/pad.js";
+export { slice, sliceBackward } from "./ops/slice.js";
+export type { SliceAttrs } from "./ops/slice.js";
+export { split, splitBackward } from "./ops/split.js";
+export type { SplitAttrs } from "./ops/split.js";
 export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/async.js";
 export { explain } from "./explain/index.js";
 export type {
   Explain, ExplainGeometry, AdjointConv, ScatterView, ScatterStamp, StampTap, ZeroInsertionView, ZeroInsertionMultiplies,
   MatrixView, GradientView, AdjointCheck, SubpixelView, OverlapMap, OutputSizes, ConventionSize, LayerAxis, CoordLayer, CoordMap,
 } from "./explain/index.js";
-export { validateGraph, inferShapes, analyzeGraph, parameterShapes, cropOffset, coordinateMaps, withCropOffsets, OPS } from "./nn/graph.js";
+export { validateGraph, inferShapes, analyzeGraph, parameterShapes, cropOffset, coordinateMaps, withCropOffsets, graphInputs, graphOutputs, OPS } from "./nn/graph.js";
 export type {
-  GraphSpec, GraphInput, LayerSpec, OpName, WeightInit, ParamAttrs, ConvLayerAttrs, ConvTransposeLayerAttrs, CropLayerAttrs,
+  GraphSpec, GraphInput, InputShapes, LayerSpec, OpName, WeightInit, ParamAttrs, ConvLayerAttrs, ConvTransposeLayerAttrs, CropLayerAttrs,
   DropoutLayerAttrs, ScaleLayerAttrs, GraphAnalysis, ConvLayer, ConvTransposeLayer, MaxPoolLayer, ReluLayer, AddLayer, CropLayer,
   DropoutLayer, ScaleLayer, SoftmaxLayer, ActivationLayer, PreluLayer, PreluLayerAttrs, GlobalAveragePoolLayer, GlobalMaxPoolLayer, AveragePoolLayer,
 } from "./nn/graph.js";
@@ -47,7 +73,9 @@ export { bilinearKernel, bilinearWeights, bilinearWeightsDense, bilinearUpsampli
 export { loadSafetensors, saveSafetensors, safetensorsMetadata } from "./nn/safetensors.js";
 export { fcn } from "./nn/fcn.js";
 export type { FcnOptions, FcnVariant } from "./nn/fcn.js";
-export { softmaxCrossEntropy, softmax, softmaxBackward } from "./nn/loss.js";
+export { softmaxCrossEntropy } from "./nn/loss.js";
+export { softmax, softmaxBackward, logSoftmax, logSoftmaxBackward } from "./ops/softmax.js";
+export type { SoftmaxAttrs } from "./ops/softmax.js";
 export type { CrossEntropyOptions, CrossEntropyResult } from "./nn/loss.js";
 export { SGD, Adam } from "./nn/optim.js";
 export type { Optimizer } from "./nn/optim.js";
@@ -58,3 +86,9 @@ export type { NetSummary, LayerSummary } from "./nn/summary.js";
 export type { OnnxOptions } from "./onnx/to-graph.js";
 export { syntheticSample, syntheticBatch, SYNTHETIC_CLASS_NAMES, IGNORE_LABEL } from "./nn/synthetic.js";
 export type { SyntheticOptions, SyntheticSample } from "./nn/synthetic.js";
+export { batchNormalization, batchNormalizationBackward } from "./ops/batch-normalization.js";
+export type { BatchNormalizationAttrs } from "./ops/batch-normalization.js";
+export { instanceNormalization, instanceNormalizationBackward } from "./ops/instance-normalization.js";
+export type { InstanceNormalizationAttrs } from "./ops/instance-normalization.js";
+export { argMax } from "./ops/arg-max.js";
+export type { ArgMaxAttrs } from "./ops/arg-max.js";

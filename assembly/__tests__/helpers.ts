@@ -84,6 +84,19 @@ export function unchanged(p: usize, copy: usize, n: i32): bool {
   return firstBitMismatch(p, copy, n) < 0 && guardsIntact(p, n);
 }
 
+/**
+ * Like firstBitMismatch, but any NaN matches any NaN: which NaN f32.max and f32x4.max return when an
+ * operand is NaN is left to the engine by the wasm spec (V8's scalar and vector forms differ in sign).
+ */
+export function firstMismatchAnyNaN(got: usize, want: usize, n: i32): i32 {
+  for (let i = 0; i < n; i++) {
+    const a = load<f32>(got + (<usize>i << 2)), b = load<f32>(want + (<usize>i << 2));
+    if (isNaN(a) && isNaN(b)) continue;
+    if (load<u32>(got + (<usize>i << 2)) != load<u32>(want + (<usize>i << 2))) return i;
+  }
+  return -1;
+}
+
 /** The bit pattern of element i, as hex (to tell NaNs and −0 apart in failure messages). */
 export function hexAt(p: usize, i: i32): string {
   return "0x" + load<u32>(p + (<usize>i << 2)).toString(16);

@@ -1,13 +1,13 @@
-// f32_max_pool__scalar against f32_max_pool__ref, bit for bit (a max is exact): 1-D and 2-D windows,
+// f32_max_pool__simd against f32_max_pool__ref, bit for bit (a max is exact; a NaN matches any NaN): 1-D and 2-D windows,
 // kernels 1…5, strides 1…4, dilations 1…3, pads below the dilated kernel (asymmetric), ceil-mode
 // grids whose last window hangs past the end, all-negative inputs (padding read as 0 would win),
 // windows entirely in padding (−∞), NaN and ±0 inputs, several planes. Guards after the output and
 // the input must stay intact.
-import { f32_max_pool__scalar } from "../pool/max-pool";
+import { f32_max_pool__simd } from "../pool/max-pool";
 import { f32_max_pool__ref } from "../pool/max-pool-ref";
 import { WindowParams } from "../params";
 import {
-  Geometry, randomBuffer, filledBuffer, copyBuffer, guardsIntact, firstBitMismatch, unchanged, at, hexAt, reseed,
+  Geometry, randomBuffer, filledBuffer, copyBuffer, guardsIntact, firstMismatchAnyNaN, unchanged, at, hexAt, reseed,
 } from "./helpers";
 
 /** How the input is filled. */
@@ -34,11 +34,11 @@ function pool(g: Geometry, fill: i32): string {
   const x0 = copyBuffer(x, nx);
   const got = filledBuffer(n, 777), want = filledBuffer(n, -777);
   const p = g.block(x, got);
-  f32_max_pool__scalar(p);
+  f32_max_pool__simd(p);
   changetype<WindowParams>(p).dst = want;
   f32_max_pool__ref(p);
   let problem = "";
-  const bad = firstBitMismatch(got, want, n);
+  const bad = firstMismatchAnyNaN(got, want, n);
   if (bad >= 0) {
     const plane = g.OH * g.OW;
     problem = `${g} fill=${fill}: y[${bad / plane}, ${bad % plane / g.OW}, ${bad % g.OW}] = ${at(got, bad)} (${hexAt(got, bad)}), reference ${at(want, bad)} (${hexAt(want, bad)})`;
@@ -71,7 +71,7 @@ function expectSome(): void {
 
 const SIZES: StaticArray<i32> = [1, 2, 3, 4, 5, 7, 8, 11, 17];
 
-describe("f32_max_pool__scalar", () => {
+describe("f32_max_pool__simd", () => {
   it("1-D: W odd and even, k 1…5, s 1…4, d 1…3, pads below the dilated kernel, floor and ceil grids", () => {
     for (let i = 0; i < SIZES.length; i++) for (let k = 1; k <= 5; k++) for (let s = 1; s <= 4; s++) for (let d = 1; d <= 3; d++) {
       const W = SIZES[i], span = d * (k - 1) + 1;

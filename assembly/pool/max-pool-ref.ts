@@ -1,4 +1,4 @@
-// Reference max pooling with the ABI of f32_max_pool__scalar: every tap, one bounds test each.
+// Reference max pooling with the ABI of f32_max_pool__simd: every tap, one bounds test each.
 import { WindowParams } from "../params";
 
 export function f32_max_pool__ref(p: usize): void {

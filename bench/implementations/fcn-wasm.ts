@@ -1,6 +1,6 @@
 // fcn-wasm itself, from the built package (dist/). One Implementation per build (relaxed SIMD,
-// SIMD128) and thread count (`--threads`), and optionally one per forced ConvTranspose algorithm
-// (`--algorithms`). Weights (W, and B when there is one) are resident tensors (`fcn.resident`),
+// SIMD128) and thread count (`--threads`), and optionally one per forced ConvTranspose or Conv
+// algorithm (`--algorithms`). Weights (W, and B when there is one) are resident tensors (`fcn.resident`),
 // as the peers keep theirs: onnxruntime-web holds them as initializers and tfjs as tensors inside
 // its wasm heap. The input is copied in and the output copied out on every call, as for the peers.
 import * as fcn from "../../dist/index.js";
@@ -13,11 +13,14 @@ export type FcnBuild = "relaxed" | "simd";
 /** convTranspose with its optional 5th argument (forcing an algorithm), typed loosely on purpose:
  * the option is for tests and benchmarks and may change while the fast paths are being built. */
 type ConvTransposeWithOptions = (x: Tensor, w: Tensor, b: Tensor | null, attrs: object, options?: { algorithm?: string }) => Tensor;
+/** conv's forced algorithms (options.algorithm); "depthwise" names a path of both ops. */
+const CONV_ALGORITHMS = ["depthwise", "im2col-gemm"];
+const CONV_TRANSPOSE_ALGORITHMS = ["subpixel", "gemm-col2im", "depthwise"];
 
 /**
  * @param build which kernel build `ready({ simd })` loads
- * @param algorithm force this ConvTranspose algorithm ('auto' lets the cost model choose);
- *   non-ConvTranspose shapes are n/a for a forced algorithm
+ * @param algorithm force this ConvTranspose or Conv algorithm ('auto' lets the cost model choose);
+ *   shapes of an op without that algorithm are n/a
  * @param threads `ready({ threads })`: more than 1 loads the build's -threads variant and a pool
  */
 export function fcnWasm(build: FcnBuild, algorithm = "auto", threads = 1): Implementation {
@@ -41,7 +44,11 @@ export function fcnWasm(build: FcnBuild, algorithm = "auto", threads = 1): Imple
       if (info !== before) for (const refresh of refreshers) refresh();
     },
     async prepare(shape: BenchShape, data): Promise<Prepared | NotApplicable> {
-      if (algorithm !== "auto" && shape.kind !== "convTranspose") return { na: "not a ConvTranspose" };
+      if (algorithm !== "auto") {
+        if (shape.kind === "gemm") return { na: "not a convolution" };
+        const known = shape.kind === "conv" ? CONV_ALGORITHMS : CONV_TRANSPOSE_ALGORITHMS;
+        if (!known.includes(algorithm)) return { na: `not a ${shape.kind === "conv" ? "Conv" : "ConvTranspose"} algorithm` };
+      }
       const { dims } = data;
       const x = fcn.tensor(data.x, dims.x);
       let w: fcn.ResidentTensor, b: fcn.ResidentTensor | null = null;
@@ -63,7 +70,17 @@ export function fcnWasm(build: FcnBuild, algorithm = "auto", threads = 1): Imple
         run = () => fcn.gemm(x, w);
       } else if (shape.kind === "conv") {
         const attrs = { kernelShape: [shape.kH, shape.kW], strides: shape.strides, pads: shape.pads, dilations: shape.dilations, group: shape.groups };
-        run = () => fcn.conv(x, w, b, attrs);
+        const options = algorithm === "auto" ? undefined : { algorithm: algorithm as fcn.ConvAlgorithm };
+        run = () => fcn.conv(x, w, b, attrs, options);
+        if (options) {
+          try {
+            run();
+          } catch (e) {
+            release();
+            if (e instanceof fcn.UnsupportedError) return { na: `${algorithm} does not apply` };
+            throw e;
+          }
+        }
       } else {
         const attrs = {
           kernelShape: [shape.kH, shape.kW], strides: shape.strides, pads: shape.pads, dilations: shape.dilations,

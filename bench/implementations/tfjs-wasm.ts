@@ -1,7 +1,8 @@
 // Peer: TensorFlow.js with its wasm backend (XNNPACK), one thread. tfjs is NHWC and its filters
 // are HWIO (conv2d) / [kH, kW, M, C] (conv2dTranspose): inputs and weights are converted once in
 // `prepare` (untimed). The timed call runs the op and reads the output back (dataSync). tfjs has
-// no grouped conv2dTranspose (nor grouped conv2d but depthwise): those shapes are n/a.
+// no grouped conv2dTranspose, and of grouped conv2d only depthwise (fused.depthwiseConv2d, filter
+// [kH, kW, C, 1]): other grouped shapes are n/a.
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
@@ -44,14 +45,18 @@ export function tfjsWasm(): Implementation {
         w = tf.tensor2d(data.w, [shape.K, shape.N]);
         op = () => tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D);
       } else {
-        if (shape.groups !== 1) return { na: `no grouped ${shape.kind === "conv" ? "conv2d" : "conv2dTranspose"}` };
+        const depthwise = shape.kind === "conv" && shape.groups === shape.C && shape.M === shape.C;
+        if (shape.groups !== 1 && !depthwise) return { na: `no grouped ${shape.kind === "conv" ? "conv2d" : "conv2dTranspose"}` };
+        // depthwiseConv2d's pad is a number or 'same' / 'valid': no asymmetric padding
+        if (depthwise && typeof tfPad(shape.pads) !== "number") return { na: "no asymmetric padding in depthwiseConv2d" };
         if (shape.dilations.some((d) => d !== 1) && shape.kind === "convTranspose") return { na: "no dilated conv2dTranspose" };
         const { N, C, H, W, M, kH, kW } = shape;
         const [, , outH, outW] = dims.y;
         // ONNX weights → tfjs filter: conv w[m, c, kh, kw] → f[kh, kw, c, m];
         // convTranspose w[c, m, kh, kw] → f[kh, kw, m, c]. Both: f[kh, kw, i, j] = w[j, i, kh, kw]
         // with (I, J) = (C, M) for conv and (M, C) for convTranspose.
-        const [I, J] = shape.kind === "conv" ? [C, M] : [M, C];
+        // Depthwise: w[c, 0, kh, kw] → f[kh, kw, c, 0], the same formula with (I, J) = (C, 1).
+        const [I, J] = depthwise ? [C, 1] : shape.kind === "conv" ? [C, M] : [M, C];
         const f = new Float32Array(data.w.length);
         for (let j = 0; j < J; j++)
           for (let i = 0; i < I; i++)
@@ -61,7 +66,9 @@ export function tfjsWasm(): Implementation {
         w = tf.tensor4d(f, [kH, kW, I, J]);
         b = data.b ? tf.tensor1d(data.b) : null;
         const pad = tfPad(shape.pads);
-        if (shape.kind === "conv") {
+        if (depthwise) {
+          op = () => tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: shape.strides, pad: pad as number, dilations: shape.dilations, bias: b ?? undefined });
+        } else if (shape.kind === "conv") {
           op = () => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: shape.strides, pad, dilations: shape.dilations, bias: b ?? undefined });
         } else {
           // outputShape carries ONNX's output_padding. tfjs derives the forward conv's size from

@@ -116,8 +116,31 @@ export type LayerSpec = GenericLayer | AveragePoolLayer | GlobalAveragePoolLayer
 /** The graph input: its name and shape [N, C, H, W] (or [N, C, L]). */
 export interface GraphInput { name: string; shape: number[] }
 
-/** A network as JSON. `output` names the layer whose result Net.run returns. */
-export interface GraphSpec { input: GraphInput; output: string; layers: LayerSpec[] }
+/**
+ * A network as JSON. `input` is the graph input Net.run(x) feeds and `output` names the layer whose
+ * result Net.run returns. A graph with several inputs or outputs lists the others in
+ * `extraInputs` (each fed by name through Net.runAll) and `extraOutputs` (layer names; runAll
+ * returns every output by name).
+ */
+export interface GraphSpec {
+  input: GraphInput;
+  output: string;
+  layers: LayerSpec[];
+  /** Graph inputs after `input`, in order (ONNX's graph.input order). Default none. */
+  extraInputs?: GraphInput[];
+  /** Layers returned besides `output`, in order (ONNX's graph.output order). Default none. */
+  extraOutputs?: string[];
+}
+
+/** Every graph input: `input`, then `extraInputs`. */
+export function graphInputs(spec: GraphSpec): GraphInput[] {
+  return [spec.input, ...(spec.extraInputs ?? [])];
+}
+
+/** Every graph output (a layer name): `output`, then `extraOutputs`. */
+export function graphOutputs(spec: GraphSpec): string[] {
+  return [spec.output, ...(spec.extraOutputs ?? [])];
+}
 
 // ---------------------------------------------------------------------------------------------
 // Validation
@@ -249,15 +272,33 @@ function checkLayerAttrs(op: OpName, attrs: unknown, at: string): void {
  */
 export function validateGraph(spec: unknown): asserts spec is GraphSpec {
   if (!isPlainObject(spec)) throw new AttributeError(`graph: expected a GraphSpec object { input, output, layers }, got ${kind(spec)}`);
-  checkKeys(spec, ["input", "output", "layers"], "graph");
+  checkKeys(spec, ["input", "output", "layers", "extraInputs", "extraOutputs"], "graph");
   const input = spec.input;
-  if (!isPlainObject(input)) throw new AttributeError(`graph.input: expected { name, shape }, got ${input === undefined ? "nothing" : kind(input)}`);
-  checkKeys(input, ["name", "shape"], "graph.input");
-  if (typeof input.name !== "string" || input.name === "") throw new AttributeError(`graph.input.name: expected a non-empty string, got ${kind(input.name)}`);
-  checkInputShape(input.shape, "graph.input.shape");
+  const checkInput = (v: unknown, at: string): void => {
+    if (!isPlainObject(v)) throw new AttributeError(`${at}: expected { name, shape }, got ${v === undefined ? "nothing" : kind(v)}`);
+    checkKeys(v, ["name", "shape"], at);
+    if (typeof v.name !== "string" || v.name === "") throw new AttributeError(`${at}.name: expected a non-empty string, got ${kind(v.name)}`);
+    checkInputShape(v.shape, `${at}.shape`);
+  };
+  checkInput(input, "graph.input");
+  const extraInputs = spec.extraInputs;
+  if (extraInputs !== undefined && !Array.isArray(extraInputs)) throw new AttributeError(`graph.extraInputs: expected an array of { name, shape }, got ${kind(extraInputs)}`);
+  (extraInputs ?? []).forEach((v: unknown, i: number) => checkInput(v, `graph.extraInputs[${i}]`));
   if (!Array.isArray(spec.layers)) throw new AttributeError(`graph.layers: expected an array of layers, got ${spec.layers === undefined ? "nothing" : kind(spec.layers)}`);
 
-  const seen = new Map<string, number>([[input.name, -1]]);
+  // every graph input by name: index -1 (the first), -2 (extraInputs[0]), … (layers count from 0)
+  const seen = new Map<string, number>([[(input as { name: string }).name, -1]]);
+  (extraInputs ?? []).forEach((v: { name: string }, i: number) => {
+    const previous = seen.get(v.name);
+    if (previous !== undefined) {
+      throw new AttributeError(`graph.extraInputs[${i}].name: "${v.name}" is already ${previous === -1 ? "graph.input's name" : `graph.extraInputs[${-previous - 2}]'s name`}; every graph input needs its own name`);
+    }
+    seen.set(v.name, -2 - i);
+  });
+  const inputName = (name: string): string | undefined => {
+    const at = seen.get(name);
+    return at === undefined || at >= 0 ? undefined : at === -1 ? "graph.input" : `graph.extraInputs[${-at - 2}]`;
+  };
   const later = new Map<string, number>();
   spec.layers.forEach((l: unknown, i: number) => {
     if (isPlainObject(l) && typeof l.name === "string" && !later.has(l.name)) later.set(l.name, i);
@@ -270,7 +311,7 @@ export function validateGraph(spec: unknown): asserts spec is GraphSpec {
     const previous = seen.get(layer.name);
     if (previous !== undefined) {
       throw new AttributeError(previous < 0
-        ? `${at}: the name "${layer.name}" is already the graph input's; every name must be unique`
+        ? `${at}: the name "${layer.name}" is already ${previous === -1 ? "the graph input's" : `a graph input's (${inputName(layer.name)})`}; every name must be unique`
         : `${at}: duplicate layer name (also layers[${previous}]); every layer name must be unique`);
     }
     if (typeof layer.op !== "string" || !OPS.includes(layer.op as OpName)) {
@@ -293,15 +334,29 @@ export function validateGraph(spec: unknown): asserts spec is GraphSpec {
       const ahead = later.get(name);
       throw new AttributeError(ahead !== undefined
         ? `${at}: input "${name}" is layers[${ahead}], which does not come earlier; inputs must name the graph input or an earlier layer (so a graph cannot have cycles)`
-        : `${at}: input "${name}" names neither the graph input "${input.name}" nor an earlier layer (inputs must come earlier, so a graph cannot have cycles)`);
+        : `${at}: input "${name}" names neither ${extraInputs?.length ? `a graph input (${[input, ...extraInputs].map((v: { name: string }) => `"${v.name}"`).join(", ")})` : `the graph input "${(input as { name: string }).name}"`} nor an earlier layer (inputs must come earlier, so a graph cannot have cycles)`);
     });
     checkLayerAttrs(op, layer.attrs, at);
     seen.set(layer.name, i);
   });
-  if (typeof spec.output !== "string") throw new AttributeError(`graph.output: expected a layer name, got ${spec.output === undefined ? "nothing" : kind(spec.output)}`);
-  if (!seen.has(spec.output) || seen.get(spec.output)! < 0) {
-    throw new AttributeError(`graph.output: "${spec.output}" names no layer${spec.output === input.name ? " (it is the graph input)" : ""}`);
-  }
+  const checkOutput = (name: unknown, at: string): void => {
+    if (typeof name !== "string") throw new AttributeError(`${at}: expected a layer name, got ${name === undefined ? "nothing" : kind(name)}`);
+    if (!seen.has(name) || seen.get(name)! < 0) {
+      const isInput = inputName(name);
+      throw new AttributeError(`${at}: "${name}" names no layer${isInput === "graph.input" ? " (it is the graph input)" : isInput !== undefined ? ` (it is a graph input, ${isInput})` : ""}`);
+    }
+  };
+  checkOutput(spec.output, "graph.output");
+  const extraOutputs = spec.extraOutputs;
+  if (extraOutputs !== undefined && !Array.isArray(extraOutputs)) throw new AttributeError(`graph.extraOutputs: expected an array of layer names, got ${kind(extraOutputs)}`);
+  const outputs = new Map<string, string>([[spec.output as string, "graph.output"]]);
+  (extraOutputs ?? []).forEach((name: unknown, i: number) => {
+    const at = `graph.extraOutputs[${i}]`;
+    checkOutput(name, at);
+    const previous = outputs.get(name as string);
+    if (previous !== undefined) throw new AttributeError(`${at}: "${name}" is already ${previous}; each output is listed once`);
+    outputs.set(name as string, at);
+  });
 }
 
 /**
@@ -323,7 +378,7 @@ export function checkInputShape(shape: unknown, name: string): number[] {
 
 /** What inferShapes and the coordinate maps find, for one input shape. */
 export interface GraphAnalysis {
-  /** The shape of the graph input and of every layer's output, in graph order. */
+  /** The shape of every graph input and of every layer's output, in graph order. */
   shapes: Map<string, number[]>;
   /** Parameter shapes: `<layer>.weight` and `<layer>.bias` for Conv and ConvTranspose layers. */
   parameters: Map<string, number[]>;
@@ -337,6 +392,29 @@ export interface GraphAnalysis {
    * spatial grid is no longer its input's (a Reshape, a Flatten, a constant) has none.
    */
   coordinateMaps: Map<string, AxisMap[]>;
+}
+
+/**
+ * The shapes a graph is analysed for: the first input's shape (the others as declared), or a
+ * record of shapes by graph input name (absent ones as declared).
+ */
+export type InputShapes = readonly number[] | Readonly<Record<string, readonly number[]>>;
+
+/** Every graph input's shape, in graph order, from `given` (see InputShapes) and the declared ones. */
+export function resolveInputShapes(spec: GraphSpec, given?: InputShapes): Map<string, number[]> {
+  const inputs = graphInputs(spec);
+  const shapes = new Map(inputs.map((v) => [v.name, v.shape.slice()]));
+  if (given === undefined) return shapes;
+  if (Array.isArray(given)) {
+    shapes.set(spec.input.name, checkInputShape(given, "inferShapes(inputShape)"));
+    return shapes;
+  }
+  if (!isPlainObject(given)) throw new ShapeError(`inferShapes(inputShape): expected a shape or a record of shapes by graph input name, got ${kind(given)}`);
+  for (const [name, shape] of Object.entries(given)) {
+    if (!shapes.has(name)) throw new ShapeError(`inferShapes(inputShape): "${name}" names no graph input (they are ${inputs.map((v) => `"${v.name}"`).join(", ")})`);
+    shapes.set(name, checkInputShape(shape, `inferShapes(inputShape["${name}"])`));
+  }
+  return shapes;
 }
 
 /** Rethrows a package error with the layer named first, keeping its class. */
@@ -369,11 +447,13 @@ export function splitParamAttrs(attrs: ConvLayerAttrs | ConvTransposeLayerAttrs)
  * larger than its input, a convolution whose output would be empty…), AttributeError for bad
  * attribute values.
  */
-export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): GraphAnalysis {
+export function analyzeGraph(spec: GraphSpec, inputShape?: InputShapes): GraphAnalysis {
   validateGraph(spec);
-  const x0 = inputShape === undefined ? spec.input.shape.slice() : checkInputShape(inputShape, "inferShapes(inputShape)");
+  const shapes = resolveInputShapes(spec, inputShape);
+  const x0 = shapes.get(spec.input.name)!;
   const rank = Math.max(0, x0.length - 2);
-  const shapes = new Map<string, number[]>([[spec.input.name, x0]]);
+  // Coordinate maps are relative to the first input; an extra input's relation to it is unknown,
+  // so it has none (a Crop aligned to one needs explicit offsets).
   const maps = new Map<string, AxisMap[]>([[spec.input.name, new Array<AxisMap>(rank).fill(IDENTITY)]]);
   const parameters = new Map<string, number[]>();
   const cropOffsets = new Map<string, number[]>();
@@ -393,10 +473,16 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
         const ins = layer.inputs.map((n) => shapes.get(n)!);
         out = def.shape(ins, a);
         for (const [kind, shape] of Object.entries(def.params?.(a) ?? {})) parameters.set(`${layer.name}.${kind}`, shape);
-        const keeps = ins.length > 0 && mapped && (def.keepsCoordinates !== undefined
-          ? def.keepsCoordinates(ins, out, a)
-          : out.length === ins[0].length && out.slice(2).every((d, i) => d === ins[0][i + 2]));
-        map = keeps ? xMap : undefined;
+        if (def.coordinateMap !== undefined) {
+          // the op's own map, composed onto its input's (when the input has one of the same axes)
+          const own = ins.length > 0 && mapped ? def.coordinateMap(ins, out, a) : undefined;
+          map = own !== undefined && own.length === xMap.length ? own.map((m, i) => compose(m, xMap[i])) : undefined;
+        } else {
+          const keeps = ins.length > 0 && mapped && (def.keepsCoordinates !== undefined
+            ? def.keepsCoordinates(ins, out, a)
+            : out.length === ins[0].length && out.slice(2).every((d, i) => d === ins[0][i + 2]));
+          map = keeps ? xMap : undefined;
+        }
       } else switch (layer.op) {
         case "Conv": {
           const { onnx, outChannels, bias } = splitParamAttrs(layer.attrs);
@@ -436,7 +522,7 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
         case "Add": {
           const y = shapes.get(layer.inputs[1])!;
           if (y.length !== x.length || y.some((d, i) => d !== x[i])) {
-            throw new ShapeError(`inputs "${layer.inputs[0]}" ${describeShape(x)} and "${layer.inputs[1]}" ${describeShape(y)} must have the same shape`);
+            throw new ShapeError(`inputs "${layer.inputs[0]}" ${describeShape(x)} and "${layer.inputs[1]}" ${describeShape(y)} must have the same shape (BroadcastAdd adds shapes that broadcast)`);
           }
           out = x.slice();
           break;
@@ -449,7 +535,7 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
           }
           const given = layer.attrs?.offsets;
           if (given === undefined && (!mapped || !maps.has(likeName))) {
-            throw new ShapeError(`attrs.offsets: needed here: "${mapped ? likeName : xName}" comes from a layer that changes the spatial grid in a way coordinate maps do not follow (a Reshape, a Flatten…), so the offsets cannot be computed`);
+            throw new ShapeError(`attrs.offsets: needed here: "${mapped ? likeName : xName}" comes from a layer that changes the spatial grid in a way coordinate maps do not follow (a Reshape, a Flatten…) or from a second graph input, so the offsets cannot be computed`);
           }
           const offsets = given !== undefined
             ? readInts(given, x.length - 2, "attrs.offsets", 0, 0)
@@ -489,15 +575,16 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: readonly number[]): G
 }
 
 /**
- * The output shape of every layer (and of the graph input), in graph order, computed from the
- * input shape (default spec.input.shape) with the package's shape math. Validates the spec first.
+ * The output shape of every layer (and of every graph input), in graph order, computed from the
+ * input shape (default spec.input.shape; a record gives shapes by graph input name) with the
+ * package's shape math. Validates the spec first.
  */
-export function inferShapes(spec: GraphSpec, inputShape?: readonly number[]): Map<string, number[]> {
+export function inferShapes(spec: GraphSpec, inputShape?: InputShapes): Map<string, number[]> {
   return analyzeGraph(spec, inputShape).shapes;
 }
 
 /** The shapes of every parameter, `<layer>.weight` / `<layer>.bias`, for the given input shape. */
-export function parameterShapes(spec: GraphSpec, inputShape?: readonly number[]): Map<string, number[]> {
+export function parameterShapes(spec: GraphSpec, inputShape?: InputShapes): Map<string, number[]> {
   return analyzeGraph(spec, inputShape).parameters;
 }
 
@@ -506,7 +593,7 @@ export function parameterShapes(spec: GraphSpec, inputShape?: readonly number[])
  * `to`, from their coordinate maps (Caffe's coord_map.crop(from, to)): the map from `from` to `to`
  * must be a pure shift by a non-positive integer. `from` and `to` name the graph input or layers.
  */
-export function cropOffset(spec: GraphSpec, from: string, to: string, inputShape?: readonly number[]): number[] {
+export function cropOffset(spec: GraphSpec, from: string, to: string, inputShape?: InputShapes): number[] {
   const { coordinateMaps } = analyzeGraph(spec, inputShape);
   const a = coordinateMaps.get(from), b = coordinateMaps.get(to);
   if (a === undefined) throw new AttributeError(`cropOffset(from): "${from}" names no layer or graph input`);
@@ -518,7 +605,7 @@ export function cropOffset(spec: GraphSpec, from: string, to: string, inputShape
  * Each blob's coordinate map relative to the graph input, as numbers: blob coordinate =
  * scale·input coordinate + shift, one { scale, shift } per spatial axis.
  */
-export function coordinateMaps(spec: GraphSpec, inputShape?: readonly number[]): Map<string, { scale: number; shift: number }[]> {
+export function coordinateMaps(spec: GraphSpec, inputShape?: InputShapes): Map<string, { scale: number; shift: number }[]> {
   const out = new Map<string, { scale: number; shift: number }[]>();
   for (const [name, axes] of analyzeGraph(spec, inputShape).coordinateMaps) {
     out.set(name, axes.map((m) => ({ scale: toNumber(m.scale), shift: toNumber(m.shift) })));
@@ -531,7 +618,7 @@ export function coordinateMaps(spec: GraphSpec, inputShape?: readonly number[]):
  * others computed from the coordinate maps at `inputShape`, default spec.input.shape). Offsets
  * depend on the input size only through `autoPad` / `outputShape`; with explicit pads they do not.
  */
-export function withCropOffsets(spec: GraphSpec, inputShape?: readonly number[]): GraphSpec {
+export function withCropOffsets(spec: GraphSpec, inputShape?: InputShapes): GraphSpec {
   const { cropOffsets } = analyzeGraph(spec, inputShape);
   const copy = JSON.parse(JSON.stringify(spec)) as GraphSpec;
   for (const layer of copy.layers) {

@@ -5,6 +5,7 @@
 // steps on wasm blocks; a layer op runs its public op function on copies of its input blocks in
 // both paths, so the two paths agree bit for bit by construction.
 import type { Tensor } from "../tensor.js";
+import type { AxisMap } from "./coord-map.js";
 
 /** A layer's attributes as GraphSpec holds them (ONNX's, in camelCase); absent = {}. */
 export type LayerAttrs = Record<string, unknown>;
@@ -33,8 +34,12 @@ export interface LayerOp {
   shape(inputs: readonly (readonly number[])[], attrs: LayerAttrs): number[];
   /** Shapes of the op's own parameters by kind (`<layer>.<kind>`), e.g. Constant's { value }. */
   params?(attrs: LayerAttrs): Record<string, number[]>;
-  /** Whether its parameters take gradients by default (attrs.trainable overrides). Default false. */
-  readonly trainable?: boolean;
+  /**
+   * Whether its parameters take gradients by default (attrs.trainable overrides). Default false.
+   * A list of kinds: only those train by default (attrs.trainable turns them on or off); the
+   * others never do (BatchNormalization's frozen statistics).
+   */
+  readonly trainable?: boolean | readonly string[];
   /** y = op(inputs); `params` by kind. Must not change its inputs. */
   forward(inputs: Tensor[], attrs: LayerAttrs, params: Record<string, Tensor>): Tensor;
   /**
@@ -44,8 +49,16 @@ export interface LayerOp {
   backward?(dy: Tensor, inputs: Tensor[], output: Tensor, attrs: LayerAttrs, params: Record<string, Tensor>): LayerGradients;
   /**
    * Whether the output's spatial coordinates are its first input's (Caffe's coordinate map
-   * passes through: elementwise ops, channel Concat, Pad adds a shift and says so itself).
+   * passes through: elementwise ops, channel Concat; Pad and Slice move the grid and give their
+   * coordinateMap instead).
    * Default: when the output has the first input's rank and spatial sizes.
    */
   keepsCoordinates?(inputs: readonly (readonly number[])[], out: readonly number[], attrs: LayerAttrs): boolean;
+  /**
+   * The op's own coordinate map from its first input to its output, one AxisMap per spatial axis
+   * (coord-map.ts: top = scale·bottom + shift; Pad shifts by its begin pads, a strided Slice
+   * scales), or undefined when the output is no resampling of the input's grid. When present it
+   * is used instead of keepsCoordinates, so a Crop after the op gets computed offsets.
+   */
+  coordinateMap?(inputs: readonly (readonly number[])[], out: readonly number[], attrs: LayerAttrs): AxisMap[] | undefined;
 }

@@ -29,13 +29,16 @@ export function readWeights(weights: unknown): Map<string, Tensor> {
 }
 
 /** `options` checked: only `seed` (an integer) and `resident` (a boolean), each of its type. */
-export function readNetOptions(options: unknown): { seed?: number; resident?: boolean } {
-  const o = checkAttrNames(options, ["seed", "resident"], "Net.fromGraph", "options");
+export function readNetOptions(options: unknown): { seed?: number; resident?: boolean; keep?: "all" | readonly string[] } {
+  const o = checkAttrNames(options, ["seed", "resident", "keep"], "Net.fromGraph", "options");
+  if (o.keep !== undefined && o.keep !== "all" && !(Array.isArray(o.keep) && o.keep.every((k) => typeof k === "string"))) {
+    throw new AttributeError(`Net.fromGraph(options.keep): expected "all" or an array of blob names, got ${show(o.keep)}`);
+  }
   if (o.seed !== undefined && (typeof o.seed !== "number" || !Number.isSafeInteger(o.seed))) {
     throw new AttributeError(`Net.fromGraph(options.seed): expected an integer, got ${show(o.seed)}`);
   }
   if (o.resident !== undefined && typeof o.resident !== "boolean") {
     throw new AttributeError(`Net.fromGraph(options.resident): expected true or false, got ${show(o.resident)}`);
   }
-  return o as { seed?: number; resident?: boolean };
+  return o as { seed?: number; resident?: boolean; keep?: "all" | readonly string[] };
 }

@@ -27,7 +27,8 @@ import { crop, cropBackward } from "../ops/crop.js";
 import { softmax, softmaxBackward } from "./loss.js";
 import { bilinearWeights, bilinearWeightsDense } from "./bilinear.js";
 import { RandomStream } from "../random.js";
-import { type ActivationLayer, type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, checkInputShape, splitParamAttrs, validateGraph } from "./graph.js";
+import { type ActivationLayer, type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, checkInputShape, graphInputs, graphOutputs, splitParamAttrs, validateGraph } from "./graph.js";
+import { isPlainObject, kindWithType } from "../values.js";
 import { floatsChecksum } from "./checksum.js";
 import { NetPlan } from "./plan.js";
 import { type NetSummary, summarize } from "./summary.js";
@@ -48,6 +49,14 @@ export interface NetOptions {
    * not copies. false runs every layer through the public ops, copying in and out.
    */
   resident?: boolean;
+  /**
+   * Which blobs an inference run leaves readable through `blob(name)`: "all" (Net.fromGraph's
+   * default) or a list of names, the graph input and output always (Net.fromOnnx's default: []).
+   * With a list, the resident plan reuses the memory of every other blob once no later layer reads
+   * it (a liveness-based memory plan: a chain holds about two activations at a time). A training
+   * run (`training = true`) keeps every blob, as backward needs them.
+   */
+  keep?: "all" | readonly string[];
 }
 
 /** Frees a collected Net's resident memory. */
@@ -133,6 +142,8 @@ export class Net {
   private drawsBeforeRun = 0;
   private saved: Map<string, Saved> | null = null;
   private readonly resident: boolean;
+  /** NetOptions.keep: the blobs an inference plan keeps ("all": no reuse). */
+  private readonly keep: ReadonlySet<string> | "all";
   /** The plan for the last input shape, and whether the last run used it. */
   private plan: NetPlan | null = null;
   private planRan = false;
@@ -144,6 +155,7 @@ export class Net {
     this.stream = stream;
     this.random = () => stream.next(); // not a method of the Net: the plan keeps it, not the Net
     this.resident = options.resident ?? true;
+    this.keep = options.keep === undefined || options.keep === "all" ? "all" : new Set(options.keep);
     if (spec !== null) this.graph = this.adopt(spec, weights, false);
   }
 
@@ -151,15 +163,21 @@ export class Net {
    * Takes `spec` as the net's graph: its crop offsets, and its parameters from `weights` (copied)
    * or initialised. `shared` (another input shape's graph of an ONNX model): a trainable parameter
    * the net already has keeps its tensor, so training goes on across shapes; fixed ones (Constant
-   * layers, maybe computed from the shape) take the new values.
+   * layers, maybe computed from the shape) take the new values. NetOptions.keep must name blobs of
+   * the graph (AttributeError).
    */
   private adopt(spec: GraphSpec, weights: Map<string, Tensor>, shared: boolean): { spec: GraphSpec; cropOffsets: Map<string, number[]> } {
     const analysis = analyzeGraph(spec);
+    if (this.keep !== "all") {
+      const names = new Set([...graphInputs(spec).map((v) => v.name), ...spec.layers.map((l) => l.name)]);
+      const unknown = [...this.keep].filter((k) => !names.has(k));
+      if (unknown.length) throw new AttributeError(`Net options.keep: ${unknown.map((k) => `"${k}"`).join(", ")} ${unknown.length > 1 ? "are no blobs" : "is no blob"} of this graph`);
+    }
     for (const name of weights.keys()) {
       if (!analysis.parameters.has(name)) throw new ShapeError(`Net.fromGraph(weights): "${name}" is not a parameter of this graph (it has ${[...analysis.parameters.keys()].join(", ") || "none"})`);
     }
     const sameShape = (t: Tensor | undefined, shape: readonly number[]): boolean => t !== undefined && t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
-    const keep = (name: string, shape: readonly number[], frozen: boolean): boolean => {
+    const reuse = (name: string, shape: readonly number[], frozen: boolean): boolean => {
       if (frozen) this.frozen.add(name); else this.frozen.delete(name);
       return shared && !frozen && sameShape(this.params.get(name), shape);
     };
@@ -173,7 +191,10 @@ export class Net {
           if (given !== undefined && !sameShape(given, shape)) {
             throw new ShapeError(`Net.fromGraph(weights): "${name}" should be ${describeShape(shape)}, got ${describeShape(given.shape)}`);
           }
-          if (keep(name, shape, attrs.trainable !== undefined ? attrs.trainable === false : def.trainable !== true)) continue;
+          const learns = Array.isArray(def.trainable) ? def.trainable.includes(kind) : true; // a kind outside the list never learns
+          const byDefault = Array.isArray(def.trainable) || def.trainable === true;
+          const frozen = !learns || (attrs.trainable !== undefined ? attrs.trainable === false : !byDefault);
+          if (reuse(name, shape, frozen)) continue;
           // own copy (training updates it in place); a layer op's parameter nobody gives starts at 0
           this.params.set(name, tensor(given === undefined ? new Float32Array(shape.reduce((a, b) => a * b, 1)) : Float32Array.from(given.data), shape));
         }
@@ -185,7 +206,7 @@ export class Net {
         const name = `${layer.name}.${kind}`;
         const shape = analysis.parameters.get(name);
         if (shape === undefined) continue;
-        if (keep(name, shape, layer.attrs?.trainable === false)) continue;
+        if (reuse(name, shape, layer.attrs?.trainable === false)) continue;
         const given = weights.get(name);
         let data: Float32Array;
         if (given !== undefined) {
@@ -224,10 +245,13 @@ export class Net {
 
   /**
    * Builds a Net from an ONNX model (the bytes of an .onnx file) whose nodes map onto Net's layers
-   * (src/onnx/to-graph.ts): `run(x)` is the first graph input → the first graph output. Shape
-   * arithmetic is evaluated for one input shape: `options.inputShape`, else the declared one (a
-   * dynamic batch as 1); a model with other dynamic dims is imported at the shape of the first
-   * tensor it runs on, and again for each new shape if its import read shapes (onnx-graphs.ts).
+   * (src/onnx/to-graph.ts): `run(x)` is the first graph input → the first graph output, `runAll`
+   * feeds every graph input by its ONNX name and returns every graph output by its ONNX name.
+   * Shape arithmetic is evaluated for one shape of the first graph input: `options.inputShape`,
+   * else the declared one (a dynamic batch as 1); a model with other dynamic dims there is
+   * imported at the shape of the first tensor it runs on, and again for each new shape if its
+   * import read shapes (onnx-graphs.ts); other graph inputs take their declared shapes. An
+   * inference plan keeps `options.keep` readable (default []: the inputs and outputs only).
    * Throws OnnxFormatError for bytes that are no ModelProto, UnsupportedError listing every node
    * Net cannot run yet, AttributeError for a bad argument or a missing `options.externalData`
    * file, ShapeError for an inputShape the declared input does not take (so does a run).
@@ -235,6 +259,7 @@ export class Net {
   static fromOnnx(bytes: Uint8Array, options?: OnnxOptions): Net {
     const { source, inputShape } = readOnnx(bytes, options);
     const shape = inputShape?.slice() ?? defaultInputShape(source);
+    const netOptions = readNetOptions({ keep: options?.keep ?? [] });
     // a net that may import again later reads its own copy of the file (and of external data
     // files): the caller may reuse its buffers
     const own = (): OnnxSource => readOnnx(bytes.slice(), {
@@ -244,19 +269,20 @@ export class Net {
     if (shape === null) {
       // dims to be bound by the first run: what needs no shape is checked now
       checkOnnxOpTypes(source);
-      const net = new Net(null, new Map(), {});
+      const net = new Net(null, new Map(), netOptions);
       net.onnx = new OnnxGraphs(own());
       return net;
     }
     const { spec, weights, shapeDependent } = importOnnx(source, shape);
-    const net = Net.fromGraph(spec, weights);
+    const net = Net.fromGraph(spec, weights, netOptions);
     net.onnx = new OnnxGraphs(shapeDependent ? own() : source);
     net.onnx.record(shape, spec, weights, shapeDependent);
     return net;
   }
 
   /**
-   * The net as an ONNX model (the bytes of an .onnx file) for its declared input shape, with the
+   * The net as an ONNX model (the bytes of an .onnx file) for its declared input shapes, every graph
+   * input and output in order (`input`, `extraInputs`; `output`, `extraOutputs`), with the
    * current parameters (src/onnx/from-graph.ts): IR 8, the lowest opset that expresses it, inference
    * form (Dropout left out). `Net.fromOnnx(net.toOnnx())` runs bit for bit like this net. Throws
    * UnsupportedError naming a layer ONNX cannot express exactly.
@@ -283,21 +309,90 @@ export class Net {
    */
   run(input: Tensor): Tensor {
     this.idle("run()");
+    this.bindFor(input, "Net.run(x)");
+    const fed = this.onlyInput(input, "Net.run(x)");
+    const what = () => "Net.run(x)";
+    return this.forwardAll(fed, what, what)(this.spec.output);
+  }
+
+  /**
+   * Evaluates the graph on a tensor per graph input, `inputs` by input name (`spec.input` and every
+   * `spec.extraInputs` entry), and returns every graph output (`spec.output`, then
+   * `spec.extraOutputs`) by layer name. Each tensor must have its input's declared rank and
+   * channels (batch and spatial sizes may differ); a missing one, or one of another rank or
+   * channel count, is a ShapeError naming the graph input; a name that is no graph input is an
+   * AttributeError. Same plan, training state and backward() as run().
+   */
+  runAll(inputs: Record<string, Tensor>): Record<string, Tensor> {
+    this.idle("runAll()");
+    if (this.onnx !== null && isPlainObject(inputs) && inputs[this.onnx.inputName] !== undefined) {
+      this.bindFor(inputs[this.onnx.inputName], `Net.runAll(inputs[${JSON.stringify(this.onnx.inputName)}])`);
+    }
+    const fed = this.readInputRecord(inputs, "Net.runAll");
+    const read = this.forwardAll(fed, (name) => `Net.runAll(inputs[${JSON.stringify(name)}])`, () => "Net.runAll(inputs)");
+    return Object.fromEntries(graphOutputs(this.spec).map((name) => [name, read(name)]));
+  }
+
+  /** run(x)'s input as the record of every graph input; a net with several inputs needs runAll. */
+  private onlyInput(input: Tensor, what: string): Map<string, Tensor> {
+    const extra = this.spec.extraInputs ?? [];
+    if (extra.length > 0) {
+      throw new ShapeError(`${what}: graph input "${extra[0].name}" ${describeShape(extra[0].shape)} has no tensor: this net has ${extra.length + 1} graph inputs (${graphInputs(this.spec).map((v) => `"${v.name}"`).join(", ")}); feed them all with net.runAll({ name: tensor, … })`);
+    }
+    return new Map([[this.spec.input.name, input]]);
+  }
+
+  /**
+   * runAll's record checked: a plain object of tensors, one per graph input (ShapeError naming the
+   * missing one), no other key (AttributeError), each of its input's declared rank and channels.
+   */
+  private readInputRecord(inputs: unknown, what: string): Map<string, Tensor> {
+    const declared = graphInputs(this.spec);
+    const list = declared.map((v) => `"${v.name}" ${describeShape(v.shape)}`).join(", ");
+    if (!isPlainObject(inputs)) throw new AttributeError(`${what}(inputs): expected a record of tensors by graph input name (${list}), got ${kindWithType(inputs)}`);
+    for (const key of Object.keys(inputs)) {
+      if (!declared.some((v) => v.name === key)) throw new AttributeError(`${what}(inputs): "${key}" names no graph input; the graph inputs are ${list}`);
+    }
+    const fed = new Map<string, Tensor>();
+    for (const v of declared) {
+      const t = inputs[v.name];
+      const at = `${what}(inputs[${JSON.stringify(v.name)}])`;
+      if (t === undefined) throw new ShapeError(`${at}: graph input "${v.name}" ${describeShape(v.shape)} has no tensor; runAll needs one for every graph input (${list})`);
+      const shape = checkTensor(t, at);
+      if (shape.length !== v.shape.length || (shape.length > 1 && shape[1] !== v.shape[1])) {
+        const want = v.shape.length > 1 ? `rank ${v.shape.length} with ${v.shape[1]} channels` : `rank ${v.shape.length}`;
+        throw new ShapeError(`${at}: graph input "${v.name}" is declared ${describeShape(v.shape)}, so it takes ${want}; got ${describeShape(shape)}`);
+      }
+      fed.set(v.name, t as Tensor);
+    }
+    return fed;
+  }
+
+  /**
+   * Runs the graph on every graph input (resident plan or op by op) and returns a reader of the
+   * run's blobs. `whatOf(input)` names an input in errors, `whatAll()` the call.
+   */
+  private forwardAll(inputs: Map<string, Tensor>, whatOf: (input: string) => string, whatAll: () => string): (blob: string) => Tensor {
     if (this.resident) {
-      const plan = this.prepare(input, "Net.run(x)");
+      const plan = this.prepare(inputs, whatOf, whatAll());
       this.drawsBeforeRun = this.stream.draws;
-      plan.run(input, this.training, this.timings);
+      plan.run(inputs, this.training, this.timings);
       this.planRan = true;
-      return plan.blob(this.spec.output) as Tensor;
+      return (name) => plan.blob(name) as Tensor;
     }
     this.planRan = false;
-    this.analyzeInput(checkTensor(input, "Net.run(x)"), "Net.run(x)"); // errors name x, not a layer's op
-    const blobs = new Map<string, Tensor>([[this.spec.input.name, input]]);
+    this.analyzeInputs(this.inputShapes(inputs, whatOf), whatOf, whatAll()); // errors name the input, not a layer's op
+    const blobs = new Map<string, Tensor>(inputs);
     const saved = new Map<string, Saved>();
     this.timings.clear();
     for (const layer of this.spec.layers) this.runLayer(layer, blobs, saved);
     this.saved = saved;
-    return blobs.get(this.spec.output) as Tensor;
+    return (name) => blobs.get(name) as Tensor;
+  }
+
+  /** Each input tensor checked (ShapeError naming it), its shape by graph input name. */
+  private inputShapes(inputs: ReadonlyMap<string, Tensor>, whatOf: (input: string) => string): Map<string, number[]> {
+    return new Map([...inputs].map(([name, t]) => [name, checkTensor(t, whatOf(name)).slice()]));
   }
 
   /**
@@ -308,21 +403,25 @@ export class Net {
    */
   async runAsync(input: Tensor): Promise<Tensor> {
     this.idle("runAsync()");
+    const what = () => "Net.runAsync(x)";
+    this.bindFor(input, what());
+    this.onlyInput(input, what()); // a net with several inputs: named before x is copied
     input = snapshotTensor(input); // it is read after the call returns: take it now
+    const fed = new Map([[this.spec.input.name, input]]);
     this.busy = true;
     try {
       if (this.resident) {
         await yieldToHost();
-        const plan = this.prepare(input, "Net.runAsync(x)");
+        const plan = this.prepare(fed, what, what());
         this.drawsBeforeRun = this.stream.draws;
-        await plan.runAsync(input, this.training, this.timings, yieldToHost);
+        await plan.runAsync(fed, this.training, this.timings, yieldToHost);
         this.planRan = true;
         return this.ranPlan("Net.runAsync").blob(this.spec.output) as Tensor;
       }
       this.planRan = false;
-      this.analyzeInput(checkTensor(input, "Net.runAsync(x)"), "Net.runAsync(x)");
+      this.analyzeInputs(this.inputShapes(fed, what), what, what());
       const rt = runtime();
-      const blobs = new Map<string, Tensor>([[this.spec.input.name, input]]);
+      const blobs = new Map<string, Tensor>(fed);
       const saved = new Map<string, Saved>();
       this.timings.clear();
       for (const layer of this.spec.layers) {
@@ -354,19 +453,34 @@ export class Net {
   }
 
   /**
-   * Every blob's shape for an input of `shape`, with errors that name the input as `what`
-   * (Net.run(x)…): a shape the graph cannot take, or one its parameters were not made for.
+   * Every blob's shape for inputs of `shapes` (by graph input name), with errors that name the
+   * input as `whatOf(name)` (Net.run(x)…) or the call as `what`: a shape the graph cannot take,
+   * or one its parameters were not made for.
    */
-  private analyzeInput(shape: readonly number[], what: string): Map<string, number[]> {
-    if (this.onnx !== null) this.bindShape(shape, what);
-    const { shapes, parameters } = analyzeGraph(this.spec, checkInputShape(shape, what));
+  private analyzeInputs(shapes: ReadonlyMap<string, readonly number[]>, whatOf: (input: string) => string, what: string): Map<string, number[]> {
+    if (this.onnx !== null) {
+      // an ONNX net: the graph for the first input's shape; every input checked against its declared dims
+      const first = this.onnx.inputName;
+      this.bindShape(shapes.get(first) as readonly number[], whatOf(first));
+      for (const [name, shape] of shapes) this.onnx.checkInput(name, shape, whatOf(name));
+    }
+    const record: Record<string, number[]> = {};
+    for (const { name } of graphInputs(this.spec)) record[name] = checkInputShape(shapes.get(name) as readonly number[], whatOf(name));
+    const { shapes: all, parameters } = analyzeGraph(this.spec, record);
+    const several = this.spec.extraInputs?.length;
+    const given = several
+      ? `inputs of shapes ${[...shapes].map(([n, s]) => `"${n}" ${describeShape(s)}`).join(", ")} need`
+      : `an input of shape ${describeShape(record[this.spec.input.name])} needs`;
+    const made = several
+      ? `inputs ${graphInputs(this.spec).map((v) => `"${v.name}" ${describeShape(v.shape)}`).join(", ")}`
+      : `input ${describeShape(this.spec.input.shape)}`;
     for (const [name, want] of parameters) {
       const have = (this.params.get(name) as Tensor).shape;
       if (have.length !== want.length || have.some((d, i) => d !== want[i])) {
-        throw new ShapeError(`${what}: an input of shape ${describeShape(shape)} needs parameter "${name}" to be ${describeShape(want)}, but the net's is ${describeShape(have)} (made for input ${describeShape(this.spec.input.shape)})`);
+        throw new ShapeError(`${what}: ${given} parameter "${name}" to be ${describeShape(want)}, but the net's is ${describeShape(have)} (made for ${made})`);
       }
     }
-    return shapes;
+    return all;
   }
 
   /** Makes the graph of an ONNX model for input `shape` the net's graph (checked and imported by onnx-graphs.ts). */
@@ -378,15 +492,25 @@ export class Net {
     if (this.training) this.training = true; // the new graph's layers must all have gradients
   }
 
-  /** The resident plan for this input's shape (a new one when the shape or runtime changed). */
-  private prepare(input: Tensor, what: string): NetPlan {
-    const shape = checkTensor(input, what);
+  /**
+   * An ONNX net: binds the graph for the first graph input's tensor `x` before anything reads the
+   * spec (run, runAll, runAsync); a tensor that is none is left to the caller's checks.
+   */
+  private bindFor(x: unknown, what: string): void {
+    if (this.onnx === null) return;
+    this.bindShape(checkTensor(x, what), what);
+  }
+
+  /** The resident plan for these inputs' shapes (a new one when a shape or the runtime changed). */
+  private prepare(inputs: ReadonlyMap<string, Tensor>, whatOf: (input: string) => string, what: string): NetPlan {
+    const shapes = this.inputShapes(inputs, whatOf);
     let plan = this.plan;
+    const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
     const stale = plan === null || plan.evicted || plan.rt !== runtime() || (this.training && !plan.training) ||
-      plan.inputShape.length !== shape.length || plan.inputShape.some((d, i) => d !== shape[i]);
+      [...shapes].some(([name, shape]) => !same(plan!.inputShapes.get(name) ?? [], shape));
     if (stale) {
       this.dispose();
-      plan = this.newPlan(shape, this.training, what);
+      plan = this.newPlan(shapes, this.training, whatOf, what);
     }
     this.timings.clear();
     this.saved = null;
@@ -394,10 +518,10 @@ export class Net {
     return plan as NetPlan;
   }
 
-  /** Lays out a plan for input `shape` (the net's current plan; the caller disposed the old one). */
-  private newPlan(shape: readonly number[], training: boolean, what: string): NetPlan {
-    const shapes = this.analyzeInput(shape, what); // named errors for a wrong input
-    const plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.graph!.cropOffsets, random: this.random }, shape, training);
+  /** Lays out a plan for input `shapes` (the net's current plan; the caller disposed the old one). */
+  private newPlan(inputShapes: ReadonlyMap<string, readonly number[]>, training: boolean, whatOf: (input: string) => string, what: string): NetPlan {
+    const shapes = this.analyzeInputs(inputShapes, whatOf, what); // named errors for a wrong input
+    const plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.graph!.cropOffsets, random: this.random, keep: this.keep }, inputShapes, training);
     this.plan = plan;
     plans.register(this, plan, plan);
     return plan;
@@ -418,9 +542,10 @@ export class Net {
     }
     const after = this.stream.draws;
     this.dispose();
-    const fresh = this.newPlan(plan.inputShape, plan.training, "Net: replaying the last run");
+    const replaying = () => "Net: replaying the last run";
+    const fresh = this.newPlan(plan.inputShapes, plan.training, replaying, replaying());
     this.stream.seek(this.drawsBeforeRun);
-    fresh.run(replay.input, replay.dropout, new Map());
+    fresh.run(replay.inputs, replay.dropout, new Map());
     this.stream.seek(after);
     this.planRan = true;
     return fresh;
@@ -447,7 +572,13 @@ export class Net {
       const copies = new Map<string, Tensor>();
       const blob = (name: string) => {
         let t = copies.get(name);
-        if (t === undefined) copies.set(name, (t = plan().blob(name) as Tensor));
+        if (t === undefined) {
+          const p = plan();
+          if (!p.keeps(name)) {
+            throw new UnsupportedError(`Net: blob "${name}" of the last run was not kept: this net's inference plan reuses the memory of blobs no later layer reads (NetOptions.keep). Keep it with { keep: ["${name}"] } (or "all"), or set net.training = true before run() to call backward()`);
+          }
+          copies.set(name, (t = p.blob(name) as Tensor));
+        }
         return t;
       };
       this.saved = new Map(this.spec.layers.map((layer) => [layer.name, {
@@ -501,30 +632,25 @@ export class Net {
   }
 
   /**
-   * Back-propagates dLoss/dOutput (the shape run() returned) through the last run() and returns
-   * dLoss/dParameter for every trainable parameter.
+   * Back-propagates dLoss/dOutput through the last run() and returns dLoss/dParameter for every
+   * trainable parameter that the given outputs depend on. `dOut` is the gradient of the first
+   * graph output (the shape run() returned), or a record of gradients by graph output name (what
+   * runAll() returned; an absent output's gradient is zero). A name that is no graph output is an
+   * AttributeError, a gradient of another shape than its output a ShapeError naming it.
    */
-  backward(dOut: Tensor): Map<string, Tensor> {
+  backward(dOut: Tensor | Record<string, Tensor>): Map<string, Tensor> {
     this.idle("backward()");
     if (this.planRan && this.plan !== null && this.plan.rt !== runtime()) {
       throw new NotReadyError("Net.backward: ready() loaded a new runtime since the last run(); run() again first");
     }
     if (this.planRan && this.plan !== null && this.plan.training) {
       const plan = this.ranPlan("Net.backward");
-      const want = (plan.blobShape(this.spec.output) as number[]);
-      const shape = checkTensor(dOut, "Net.backward(dOut)");
-      if (shape.length !== want.length || shape.some((d, i) => d !== want[i])) {
-        throw new ShapeError(`Net.backward(dOut): expected the output's shape ${describeShape(want)}, got ${describeShape(shape)}`);
-      }
-      return plan.backward(dOut);
+      return plan.backward(this.readSeeds(dOut, (name) => plan.blobShape(name) as number[]));
     }
     const saved = this.lastRun();
     if (saved === null) throw new ShapeError("Net.backward: call run() first; backward uses what the last run kept");
-    const out = saved.get(this.spec.output) as Saved;
-    if (dOut.shape.length !== out.output.shape.length || dOut.shape.some((d, i) => d !== out.output.shape[i])) {
-      throw new ShapeError(`Net.backward(dOut): expected the output's shape ${describeShape(out.output.shape)}, got ${describeShape(dOut.shape)}`);
-    }
-    const grads = new Map<string, Float32Array>([[this.spec.output, Float32Array.from(dOut.data)]]);
+    const seeds = this.readSeeds(dOut, (name) => (saved.get(name) as Saved).output.shape);
+    const grads = new Map<string, Float32Array>([...seeds].map(([name, t]) => [name, Float32Array.from(t.data)]));
     const accumulate = (name: string, g: Tensor) => {
       const have = grads.get(name);
       if (have === undefined) grads.set(name, Float32Array.from(g.data));
@@ -556,8 +682,8 @@ export class Net {
         case "ConvTranspose": {
           const { onnx, bias } = splitParamAttrs(layer.attrs);
           const w = this.param(layer, "weight");
-          // No dx for a layer fed by the graph input (nothing consumes it), no dw for a frozen one.
-          const want = { dx: layer.inputs[0] !== this.spec.input.name, dw: !this.frozen.has(`${layer.name}.weight`) };
+          // No dx for a layer fed by a graph input (nothing consumes it), no dw for a frozen one.
+          const want = { dx: !graphInputs(this.spec).some((v) => v.name === layer.inputs[0]), dw: !this.frozen.has(`${layer.name}.weight`) };
           const r = layer.op === "Conv" ? convGradients(dy, x, w, onnx, want) : convTransposeGradients(dy, x, w, onnx, want);
           if (r.dx !== null) accumulate(layer.inputs[0], r.dx);
           if (r.dw !== null) {
@@ -595,28 +721,62 @@ export class Net {
   }
 
   /**
+   * backward's argument as gradients by graph output name, each checked against its output's
+   * shape (`shapeOf`): a tensor is the first output's gradient; a record (a plain object whose
+   * `shape` is no array) gives any of the outputs by name.
+   */
+  private readSeeds(dOut: unknown, shapeOf: (output: string) => readonly number[]): Map<string, Tensor> {
+    const check = (t: unknown, output: string, at: string, what: string): Tensor => {
+      const shape = checkTensor(t, at), want = shapeOf(output);
+      if (shape.length !== want.length || shape.some((d, i) => d !== want[i])) {
+        throw new ShapeError(`${at}: expected ${what} ${describeShape(want)}, got ${describeShape(shape)}`);
+      }
+      return t as Tensor;
+    };
+    if (!isPlainObject(dOut) || Array.isArray(dOut.shape)) {
+      return new Map([[this.spec.output, check(dOut, this.spec.output, "Net.backward(dOut)", "the output's shape")]]);
+    }
+    const outputs = graphOutputs(this.spec);
+    const seeds = new Map<string, Tensor>();
+    for (const [name, t] of Object.entries(dOut)) {
+      if (!outputs.includes(name)) throw new AttributeError(`Net.backward(grads): "${name}" names no graph output; the outputs are ${outputs.map((o) => `"${o}"`).join(", ")}`);
+      if (t === undefined) continue; // absent: zero
+      seeds.set(name, check(t, name, `Net.backward(grads[${JSON.stringify(name)}])`, `output "${name}"'s shape`));
+    }
+    return seeds;
+  }
+
+  /**
    * Every layer with its output shape, parameter count and multiply-accumulates for `inputShape`
    * (default: the last run's input shape, else the spec's), and the resident bytes its plan holds.
    */
   summary(inputShape?: readonly number[]): NetSummary {
-    const shape = inputShape === undefined ? this.plan?.inputShape ?? this.spec.input.shape : checkInputShape(inputShape, "net.summary(inputShape)");
+    const first = inputShape === undefined ? undefined : checkInputShape(inputShape, "net.summary(inputShape)");
     let spec: GraphSpec, params = this.params;
-    if (this.onnx === null || inputShape === undefined) spec = this.spec;
+    if (this.onnx === null || first === undefined) spec = this.spec;
     else {
       // an ONNX model's graph for that shape: a net not bound yet binds to it (it has no plan to
       // lose); a bound one looks at it without making it the graph it runs
-      if (this.graph === null) this.bindShape(shape, "net.summary(inputShape)");
-      const graph = this.onnx.graphFor(shape, "net.summary(inputShape)");
+      if (this.graph === null) this.bindShape(first, "net.summary(inputShape)");
+      const graph = this.onnx.graphFor(first, "net.summary(inputShape)");
       spec = graph.spec;
       params = new Map([...graph.weights, ...this.params]);
     }
-    const s = summarize(spec, params, shape);
+    // every graph input's shape: the first from inputShape (else the last run's), the others the last run's (else declared)
+    const shapes = new Map(graphInputs(spec).map((v) => [v.name, this.plan?.inputShapes.get(v.name) ?? v.shape]));
+    if (first !== undefined) shapes.set(spec.input.name, first);
+    const s = summarize(spec, params, Object.fromEntries(shapes), this.training ? "all" : this.keep);
     const plan = this.plan;
-    if (plan !== null && !plan.evicted && plan.inputShape.length === shape.length && plan.inputShape.every((d, i) => d === shape[i])) s.plannedBytes = plan.bytes;
+    const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+    if (plan !== null && !plan.evicted && [...shapes].every(([name, shape]) => same(plan.inputShapes.get(name) ?? [], shape))) s.plannedBytes = plan.bytes;
     return s;
   }
 
-  /** A layer's output from the last run() (for inspection and drawing), or undefined. */
+  /**
+   * A layer's output from the last run() (for inspection and drawing), or undefined. After an
+   * inference run of a net with NetOptions.keep a list, a blob not kept is an UnsupportedError
+   * naming it (its memory went to a later layer).
+   */
   blob(name: string): Tensor | undefined {
     return this.lastRun()?.get(name)?.output;
   }

@@ -3,7 +3,9 @@
 // a Slice resolved into a Crop, …) is imported again for every new input shape it runs on; one
 // whose import read no shapes serves every shape its declared input takes. The parsed model is
 // kept only while another import may be needed. Every run input is first checked against the
-// declared input (rank, channels, fixed sizes; any batch) with a ShapeError naming it.
+// declared input (rank, channels, fixed sizes; any batch) with a ShapeError naming it. The graph
+// depends on the first graph input's shape only; any others (extraInputs) are imported at their
+// declared dims and checked against them at every run.
 import type { GraphSpec } from "./graph.js";
 import { LAYER_OPS } from "./layer-ops.js";
 import type { Tensor } from "../tensor.js";
@@ -23,7 +25,9 @@ function kept(spec: GraphSpec, weights: Map<string, Tensor>): ShapeGraph {
   for (const layer of spec.layers) {
     const def = LAYER_OPS.get(layer.op);
     if (def?.params === undefined || def.trainable === true) continue;
-    for (const [name, t] of weights) if (name.startsWith(`${layer.name}.`)) fixed.set(name, t);
+    // a list of trainable kinds: the others (e.g. running statistics) are fixed
+    const learns = (kind: string): boolean => Array.isArray(def.trainable) && def.trainable.includes(kind);
+    for (const [name, t] of weights) if (name.startsWith(`${layer.name}.`) && !learns(name.slice(layer.name.length + 1))) fixed.set(name, t);
   }
   return { spec, weights: fixed };
 }
@@ -32,6 +36,8 @@ export class OnnxGraphs {
   /** The parsed model, or null once an import showed the graph does not depend on the input shape. */
   private source: OnnxSource | null;
   private readonly input: OnnxSource["input"];
+  /** Every graph input's declared dims, by name (the first binds the graph; the others are checked). */
+  private readonly inputs: ReadonlyMap<string, OnnxSource["input"]>;
   private readonly declared: string;
   /** Imports made so far, by input shape ("1x3x20x28"). */
   private readonly byShape = new Map<string, ShapeGraph>();
@@ -41,7 +47,19 @@ export class OnnxGraphs {
   constructor(source: OnnxSource) {
     this.source = source;
     this.input = source.input;
+    this.inputs = new Map(source.inputs.map((v) => [v.name, v]));
     this.declared = describeDeclared(source.input);
+  }
+
+  /** The first graph input's name (its shape picks the graph). */
+  get inputName(): string {
+    return this.input.name;
+  }
+
+  /** Checks a run's tensor shape for graph input `name` against its declared dims (ShapeError naming `what`). */
+  checkInput(name: string, shape: readonly number[], what: string): void {
+    const input = this.inputs.get(name);
+    if (input !== undefined) checkInputShape(input, shape, what);
   }
 
   /** The graph input's name and declared dims, for messages: "x" [1, 3, ?, ?]. */

@@ -1,9 +1,10 @@
-// A Net laid out in wasm memory for one input shape: every parameter and every layer output gets
+// A Net laid out in wasm memory for one set of input shapes (one per graph input): every parameter and every layer output gets
 // a resident block, planned once per input shape, and the layers run on those blocks through the
 // same kernels as the ops, with nothing copied in or out between layers. A run copies in the
-// input and the parameters (one memcpy each: optimisers and users change parameters in place, so
-// the plan never trusts a stale copy) and copies out only what is asked for: the output, or a
-// blob by name.
+// inputs and the parameters (one memcpy each: optimisers and users change parameters in place, so
+// the plan never trusts a stale copy) and copies out only what is asked for: the outputs, or a
+// blob by name. Every blob has its own block for the plan's life, so every graph output (an
+// intermediate layer among them) is still there when the run ends.
 // A training plan adds, per blob, a gradient block (dL/dblob), dropout masks, and per trainable
 // parameter a gradient block; backward walks the layers in reverse on those blocks. A blob read by
 // several layers sums their contributions: the first writes its gradient block, later ones write
@@ -11,7 +12,7 @@
 // Scratch (im2col bands, GEMM packing, sub-pixel phases) comes from the arena's stack above the
 // resident zone; it reaches its high-water mark on the first run and is reused.
 // A plan is derived state (the Net owns the parameters): under memory pressure the arena may
-// evict it (runtime/eviction.ts). It keeps a copy of its last input then, so that its Net can
+// evict it (runtime/eviction.ts). It keeps a copy of its last inputs then, so that its Net can
 // replay the run when backward() or blob() needs what the run left in the blocks.
 import { NotReadyError } from "../errors.js";
 import { type Runtime, runtime } from "../runtime/runtime.js";
@@ -29,8 +30,9 @@ import { type ActivationOp, activation, mapActivation, mapActivationBackward } f
 import { preluBackwardInto, preluInto, resolvePrelu } from "../ops/prelu.js";
 import { globalAveragePoolBackwardInto, globalAveragePoolInto, globalMaxPoolBackwardInto, globalMaxPoolInto, resolveGlobalPool } from "../ops/global-pool.js";
 import { averagePoolBackwardInto, averagePoolInto, resolveAveragePoolGeometry } from "../ops/average-pool.js";
-import { type GraphSpec, type LayerSpec, splitParamAttrs } from "./graph.js";
+import { type GraphSpec, type LayerSpec, graphInputs, graphOutputs, splitParamAttrs } from "./graph.js";
 import { LAYER_OPS } from "./layer-ops.js";
+import { inferenceSlots } from "./liveness.js";
 import type { LayerAttrs, LayerOp } from "./layer-op.js";
 
 interface Block {
@@ -47,6 +49,8 @@ export interface PlanSource {
   frozen: ReadonlySet<string>;
   cropOffsets: Map<string, number[]>;
   random: () => number;
+  /** Blobs an inference run must leave readable besides the input and output ("all": every blob, no reuse). */
+  keep: ReadonlySet<string> | "all";
 }
 
 /** One layer on resident blocks: its forward, and (training plans) its backward. */
@@ -58,7 +62,10 @@ interface Step {
 
 export class NetPlan implements Evictable {
   readonly rt: Runtime;
+  /** The first graph input's shape. */
   readonly inputShape: number[];
+  /** Every graph input's shape by name, in graph order. */
+  readonly inputShapes: ReadonlyMap<string, number[]>;
   /** Whether the plan holds gradients (backward) and dropout masks. */
   readonly training: boolean;
   /** Bytes of resident memory held. */
@@ -79,6 +86,8 @@ export class NetPlan implements Evictable {
   private disposed = false;
   /** Whether the last run had dropout on (its masks are what backward must use). */
   private dropoutOn = false;
+  /** The blobs a run leaves readable (null: all; a compact inference plan reuses the others' blocks). */
+  private kept: ReadonlySet<string> | null = null;
   /** Whether a run has filled the blocks. */
   private ran = false;
   /** True once the arena evicted the plan: its Net plans anew at its next use. */
@@ -87,11 +96,12 @@ export class NetPlan implements Evictable {
    * After an eviction: what the last run was given, to replay it (null: it never ran), and the
    * fingerprint of the parameters it ran on (a replay on other parameters would give other numbers).
    */
-  replay: { input: Tensor; dropout: boolean; params: number } | null = null;
+  replay: { inputs: Map<string, Tensor>; dropout: boolean; params: number } | null = null;
 
-  constructor(private readonly source: PlanSource, inputShape: readonly number[], training: boolean) {
+  constructor(private readonly source: PlanSource, inputShapes: ReadonlyMap<string, readonly number[]>, training: boolean) {
     this.rt = runtime();
-    this.inputShape = inputShape.slice();
+    this.inputShapes = new Map([...inputShapes].map(([name, shape]) => [name, shape.slice()]));
+    this.inputShape = this.inputShapes.get(source.spec.input.name) as number[];
     this.training = training;
     const { spec, shapes, params } = source;
     let bytes = 0;
@@ -104,12 +114,22 @@ export class NetPlan implements Evictable {
     };
     try {
       for (const [name, t] of params) this.params.set(name, reserve(t.shape.slice(), `Net plan: parameter ${name}`));
-      this.blobs.set(spec.input.name, reserve(this.inputShape, `Net plan: input ${spec.input.name}`));
-      for (const layer of spec.layers) {
-        const shape = shapes.get(layer.name) as number[];
-        // At inference Dropout is the identity: its output aliases its input.
-        if (layer.op === "Dropout" && !training) this.blobs.set(layer.name, this.blobs.get(layer.inputs[0]) as Block);
-        else this.blobs.set(layer.name, reserve(shape, `Net plan: output of layer "${layer.name}"`));
+      if (!training && source.keep !== "all") {
+        // inference, compact: blobs whose lives do not overlap share a block (liveness.ts)
+        const { slots, slotOf } = inferenceSlots(spec, shapes, this.inputShapes, source.keep);
+        const ptrs = slots.map((size, i) => reserve([size], `Net plan: activation block ${i} (${size} floats)`).ptr);
+        const at = (name: string, shape: number[]): Block => ({ ptr: ptrs[slotOf.get(name)!], shape, size: product(shape) });
+        for (const [name, shape] of this.inputShapes) this.blobs.set(name, at(name, shape));
+        for (const layer of spec.layers) this.blobs.set(layer.name, at(layer.name, shapes.get(layer.name) as number[]));
+        this.kept = new Set([...this.inputShapes.keys(), ...graphOutputs(spec), ...source.keep]);
+      } else {
+        for (const [name, shape] of this.inputShapes) this.blobs.set(name, reserve(shape, `Net plan: input ${name}`));
+        for (const layer of spec.layers) {
+          const shape = shapes.get(layer.name) as number[];
+          // At inference Dropout is the identity: its output aliases its input.
+          if (layer.op === "Dropout" && !training) this.blobs.set(layer.name, this.blobs.get(layer.inputs[0]) as Block);
+          else this.blobs.set(layer.name, reserve(shape, `Net plan: output of layer "${layer.name}"`));
+        }
       }
       if (training) {
         let largest = 0;
@@ -144,7 +164,7 @@ export class NetPlan implements Evictable {
     return { ptr: s.ptr, done: () => this.rt.kernels.f32_add__simd(g.ptr, 1, s.ptr, 1, g.ptr, g.size) };
   }
 
-  /** Whether `blob` takes a gradient (the graph input does not: nothing consumes it). */
+  /** Whether `blob` takes a gradient (the graph inputs do not: nothing consumes it). */
   private wantsGrad(blob: string): boolean {
     return this.grads.has(blob);
   }
@@ -222,7 +242,7 @@ export class NetPlan implements Evictable {
         const inPlane = product(window.image), outPlane = product(window.grid);
         return {
           layer,
-          forward: () => withArena(rt, () => runWindowKernel(rt, "f32_max_pool__scalar", window, planes, x.ptr, inPlane, y.ptr, outPlane)),
+          forward: () => withArena(rt, () => runWindowKernel(rt, "f32_max_pool__simd", window, planes, x.ptr, inPlane, y.ptr, outPlane)),
           backward: () => this.toInput(inputName, (dx) => withArena(rt, () =>
             runWindowKernel(rt, "f32_max_pool_backward__scalar", window, planes, x.ptr, inPlane, dx, inPlane, dy().ptr, outPlane))),
         };
@@ -367,11 +387,11 @@ export class NetPlan implements Evictable {
   }
 
   /**
-   * Runs the graph on `input`; `timings` receives each layer's milliseconds. `training` turns
-   * dropout on (a training plan only).
+   * Runs the graph on `inputs` (a tensor per graph input, by name, of the planned shapes);
+   * `timings` receives each layer's milliseconds. `training` turns dropout on (a training plan only).
    */
-  run(input: Tensor, training: boolean, timings: Map<string, number>): void {
-    this.start(input, training);
+  run(inputs: ReadonlyMap<string, Tensor>, training: boolean, timings: Map<string, number>): void {
+    this.start(inputs, training);
     for (const { layer, forward } of this.steps) {
       const t0 = performance.now();
       forward(this.dropoutOn);
@@ -383,8 +403,8 @@ export class NetPlan implements Evictable {
    * run(), awaiting `pause()` before each layer (so a page's event loop runs between layers).
    * Throws NotReadyError if the plan is disposed or the runtime replaced meanwhile.
    */
-  async runAsync(input: Tensor, training: boolean, timings: Map<string, number>, pause: () => Promise<void>): Promise<void> {
-    this.start(input, training);
+  async runAsync(inputs: ReadonlyMap<string, Tensor>, training: boolean, timings: Map<string, number>, pause: () => Promise<void>): Promise<void> {
+    this.start(inputs, training);
     // Other code runs between layers (and may reserve resident memory): not evicted meanwhile.
     this.rt.arena.evictable.pin(this, 1);
     try {
@@ -401,24 +421,26 @@ export class NetPlan implements Evictable {
     }
   }
 
-  private start(input: Tensor, training: boolean): void {
+  private start(inputs: ReadonlyMap<string, Tensor>, training: boolean): void {
     this.live("run()");
     for (const [name, block] of this.params) this.write(block, this.source.params.get(name) as Tensor);
-    this.write(this.blobs.get(this.source.spec.input.name) as Block, input);
+    for (const { name } of graphInputs(this.source.spec)) this.write(this.blobs.get(name) as Block, inputs.get(name) as Tensor);
     this.dropoutOn = training && this.training;
     this.ran = true;
   }
 
   /**
-   * Back-propagates dOut through the last run (a training plan) and returns dL/dparameter for
-   * every trainable parameter that the output depends on.
+   * Back-propagates dL/doutput (by graph output name, of the outputs' shapes; an absent output's is
+   * zero) through the last run (a training plan) and returns dL/dparameter for every trainable
+   * parameter that a given output depends on.
    */
-  backward(dOut: Tensor): Map<string, Tensor> {
+  backward(seeds: ReadonlyMap<string, Tensor>): Map<string, Tensor> {
     this.live("backward()");
-    const { spec } = this.source;
     this.written.clear();
-    this.write(this.grads.get(spec.output) as Block, dOut);
-    this.written.add(spec.output);
+    for (const [name, dOut] of seeds) {
+      this.write(this.grads.get(name) as Block, dOut);
+      this.written.add(name);
+    }
     const out = new Map<string, Tensor>();
     for (let i = this.steps.length - 1; i >= 0; i--) {
       const { layer, backward } = this.steps[i];
@@ -436,23 +458,28 @@ export class NetPlan implements Evictable {
     return this.blobs.get(name)?.shape.slice();
   }
 
-  /** A copy of a blob of the last run. */
+  /** Whether blob(name) holds the last run's value (false: its block was reused by a later layer). */
+  keeps(name: string): boolean {
+    return this.blobs.has(name) && (this.kept === null || this.kept.has(name));
+  }
+
+  /** A copy of a blob of the last run (undefined for no such blob or one not kept). */
   blob(name: string): Tensor | undefined {
     this.live(`blob("${name}")`);
     const b = this.blobs.get(name);
-    return b === undefined ? undefined : this.read(b);
+    return b === undefined || !this.keeps(name) ? undefined : this.read(b);
   }
 
   /**
-   * Called by the arena under memory pressure: keeps a copy of the last run's input (for its Net
+   * Called by the arena under memory pressure: keeps a copy of the last run's inputs (for its Net
    * to replay the run if it needs the blocks), then gives the memory back.
    */
   evict(): void {
     if (this.disposed) return;
     if (this.ran) {
-      const input = this.read(this.blobs.get(this.source.spec.input.name) as Block);
+      const inputs = new Map([...this.inputShapes.keys()].map((name) => [name, this.read(this.blobs.get(name) as Block)]));
       const params = floatsChecksum([...this.params.values()].map((b) => this.rt.arena.f32(b.ptr, b.size)));
-      this.replay = { input, dropout: this.dropoutOn, params };
+      this.replay = { inputs, dropout: this.dropoutOn, params };
     }
     this.dispose();
     this.evicted = true;

@@ -2,7 +2,8 @@
 // the bytes the resident plan lays out for the input shape (parameters, every layer's output,
 // and, for a training plan, every gradient) — what a user checks before running a model.
 import type { Tensor } from "../tensor.js";
-import { type GraphSpec, analyzeGraph } from "./graph.js";
+import { type GraphSpec, type InputShapes, analyzeGraph, graphInputs } from "./graph.js";
+import { inferenceSlots } from "./liveness.js";
 
 export interface LayerSummary {
   name: string;
@@ -18,17 +19,18 @@ export interface NetSummary {
   layers: LayerSummary[];
   /**
    * Resident bytes of the plan for this input shape: the plan's own count when it is laid out (a
-   * training plan adds gradients, dropout masks and a scratch block), else the inference layout
-   * (parameters, the input, every layer's output).
+   * training plan adds gradients, dropout masks and a scratch block), else the inference layout:
+   * parameters, the input and every layer's output, or with NetOptions.keep a list, the shared
+   * activation blocks of the liveness plan.
    */
   plannedBytes: number;
 }
 
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
-export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, inputShape: readonly number[]): NetSummary {
+export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, inputShape: InputShapes, keep: ReadonlySet<string> | "all" = "all"): NetSummary {
   const { shapes } = analyzeGraph(spec, inputShape);
-  let planned = size(inputShape);
+  let planned = graphInputs(spec).reduce((n, v) => n + size(shapes.get(v.name)!), 0);
   const layers = spec.layers.map((layer): LayerSummary => {
     const out = shapes.get(layer.name)!;
     let count = 0;
@@ -40,15 +42,24 @@ export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, 
       // conv: every output element sums (C/group)·∏k products; convTranspose: every input element
       // scatters (M/group)·∏k of them — w[1]·∏k in both layouts ([M, C/g, k…] and [C, M/g, k…])
       macs = layer.op === "Conv" ? size(out) * size(w.slice(1)) : size(x) * size(w.slice(1));
-    } else if ((layer.op === "Gemm" as string || layer.op === "MatMul" as string) && layer.inputs.length >= 2) {
+    } else if (layer.op === "Gemm" || layer.op === "MatMul") {
+      // every output element sums K products; K is A's (the first input's) inner size in both
+      // forms (a weight parameter, or a second input)
       const a = shapes.get(layer.inputs[0])!;
       const trans = (layer.attrs as { transA?: unknown } | undefined)?.transA;
-      const k = layer.op === "Gemm" as string ? (trans ? a[0] : a[1]) : a[a.length - 1];
+      const k = layer.op === "Gemm" ? (trans ? a[0] : a[1]) : a[a.length - 1];
       macs = size(out) * k;
     }
     // the inference plan's blocks: the parameters and an output per layer (Dropout aliases its input)
     planned += (layer.op === "Dropout" ? 0 : size(out)) + count;
     return { name: layer.name, op: layer.op, outShape: out.slice(), params: count, macs };
   });
+  if (keep !== "all") {
+    // parameters, then the liveness plan's blocks (plan.ts lays out the same)
+    planned = 0;
+    for (const t of params.values()) planned += size(t.shape);
+    const inputs = new Map(graphInputs(spec).map((v) => [v.name, shapes.get(v.name)!]));
+    for (const slot of inferenceSlots(spec, shapes, inputs, keep).slots) planned += slot;
+  }
   return { layers, plannedBytes: 4 * planned };
 }

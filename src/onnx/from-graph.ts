@@ -7,7 +7,7 @@ import { UnsupportedError } from "../errors.js";
 import { readFlag } from "../attrs.js";
 import { resolveAveragePool, resolveConv, resolveConvTranspose, resolveMaxPool, type Window } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { type AveragePoolLayer, type GraphSpec, type LayerSpec, analyzeGraph, splitParamAttrs } from "../nn/graph.js";
+import { type AveragePoolLayer, type GraphSpec, type LayerSpec, analyzeGraph, graphInputs, graphOutputs, splitParamAttrs } from "../nn/graph.js";
 import { AttrType, DataType } from "./proto.js";
 import { WireWriter } from "./wire-writer.js";
 import type { ExportContext, OnnxAttrs } from "./op-mapping.js";
@@ -50,7 +50,7 @@ function windowAttributes(w: Window, padsEnd = w.padsEnd): Record<string, number
 
 /**
  * Writes the Net described by `spec` with parameters `params` (`<layer>.weight` / `.bias`) as an
- * ONNX model for the spec's input shape. Throws UnsupportedError naming a layer ONNX cannot
+ * ONNX model for the spec's input shapes, with every graph input and output. Throws UnsupportedError naming a layer ONNX cannot
  * express exactly.
  */
 export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>): Uint8Array {
@@ -73,7 +73,7 @@ export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>
     const inits: Initializer[] = [];
     // ONNX names every tensor once: an initializer named like a layer ("c.weight" may be a layer's
     // name too) or the input gets a suffix
-    const taken = new Set([spec.input.name, ...spec.layers.map((l) => l.name)]);
+    const taken = new Set([...graphInputs(spec).map((v) => v.name), ...spec.layers.map((l) => l.name)]);
     const initializer = (t: Omit<Initializer, "name">, name: string): string => {
       let unique = name;
       for (let k = 1; taken.has(unique); k++) unique = `${name}_${k}`;
@@ -193,7 +193,9 @@ export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>
       }
     }
     // a graph output that a Dropout only passed on gets an Identity, so the output keeps its name
-    if (alias.has(spec.output)) nodes.push({ op: "Identity", inputs: [tensorOf(spec.output)], output: spec.output, attrs: {} });
+    for (const output of graphOutputs(spec)) {
+      if (alias.has(output)) nodes.push({ op: "Identity", inputs: [tensorOf(output)], output, attrs: {} });
+    }
     return { nodes, inits, windows, ceil };
   }
 }
@@ -236,7 +238,7 @@ function writeNode(w: WireWriter, n: OnnxNode): void {
   }
 }
 
-/** ModelProto { ir_version, producer_name, graph, opset_import } with the spec's input and output. */
+/** ModelProto { ir_version, producer_name, graph, opset_import } with every graph input and output of the spec, in order. */
 function writeModel(spec: GraphSpec, shapes: ReadonlyMap<string, number[]>, nodes: OnnxNode[], inits: Initializer[], opset: number): Uint8Array {
   const m = new WireWriter();
   m.varint(1, EXPORT_IR_VERSION);
@@ -245,8 +247,8 @@ function writeModel(spec: GraphSpec, shapes: ReadonlyMap<string, number[]>, node
     for (const n of nodes) g.message(1, (w) => writeNode(w, n));
     g.string(2, "fcn-wasm");
     for (const t of inits) g.message(5, (w) => writeTensor(w, t));
-    g.message(11, (w) => writeValueInfo(w, spec.input.name, spec.input.shape));
-    g.message(12, (w) => writeValueInfo(w, spec.output, shapes.get(spec.output)!));
+    for (const v of graphInputs(spec)) g.message(11, (w) => writeValueInfo(w, v.name, v.shape));
+    for (const output of graphOutputs(spec)) g.message(12, (w) => writeValueInfo(w, output, shapes.get(output)!));
   });
   m.message(8, (o) => { o.string(1, ""); o.varint(2, opset); });
   return m.finish();

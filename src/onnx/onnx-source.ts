@@ -22,6 +22,12 @@ export interface OnnxOptions {
    * of the first tensor it runs on (and again for every new shape).
    */
   inputShape?: readonly number[];
+  /**
+   * Blobs (ONNX tensor names of layer outputs) that `net.blob(name)` must read after an inference
+   * run; the others' memory is reused by later layers. Default [] (the inputs and outputs only);
+   * "all" keeps every blob (NetOptions.keep).
+   */
+  keep?: "all" | readonly string[];
 }
 
 /** IR versions and default-domain opsets this importer reads. */
@@ -36,8 +42,8 @@ export interface OnnxSource {
   readonly initializers: Map<string, Constant>;
   /** The first graph input that is not an initializer: its name and declared dims (null: dynamic). */
   readonly input: { name: string; dims: (number | null)[] | null; elemType: number };
-  /** Every graph input that is not an initializer (Net runs the first). */
-  readonly inputNames: string[];
+  /** Every graph input that is not an initializer, the first one first (`input`); the others are the GraphSpec's extraInputs. */
+  readonly inputs: { name: string; dims: (number | null)[] | null; elemType: number }[];
 }
 
 /** Checks `bytes` and `options`; returns the external data record. */
@@ -45,7 +51,7 @@ function readArguments(bytes: unknown, options: unknown): { external: ExternalDa
   if (!(bytes instanceof Uint8Array)) {
     throw new AttributeError(`Net.fromOnnx(bytes): expected a Uint8Array holding an .onnx file, got ${bytes === null ? "null" : typeof bytes === "object" ? (bytes as object).constructor?.name ?? "an object" : typeof bytes}`);
   }
-  const o = checkAttrNames(options, ["externalData", "inputShape"], "Net.fromOnnx", "options");
+  const o = checkAttrNames(options, ["externalData", "inputShape", "keep"], "Net.fromOnnx", "options");
   const inputShape = o.inputShape;
   if (inputShape !== undefined && !(Array.isArray(inputShape) && inputShape.every((d) => Number.isInteger(d) && d > 0))) {
     throw new AttributeError(`Net.fromOnnx(options.inputShape): expected an array of positive integers, got ${Array.isArray(inputShape) ? `[${inputShape.join(", ")}]` : inputShape === null ? "null" : typeof inputShape}`);
@@ -86,12 +92,13 @@ export function readOnnx(bytes: Uint8Array, options?: OnnxOptions): { source: On
   if (graph === null) throw new OnnxFormatError("ModelProto: no graph (field 7) in the file");
   const opset = checkVersions(model);
   const initializers = initializerConstants(graph.initializer, external);
-  // the graph input: the first one that is not an initializer (IR < 4 lists initializers as inputs too)
-  const inputs = graph.input.filter((v) => !initializers.has(v.name));
-  const first = inputs[0];
-  if (first === undefined) throw new UnsupportedError("Net.fromOnnx: the graph has no input that is not an initializer; Net runs one input");
-  const dims = first.shape === null ? null : first.shape.map((d) => (typeof d === "number" && d > 0 ? d : null));
-  const source: OnnxSource = { model, opset, external, initializers, input: { name: first.name, dims, elemType: first.elemType }, inputNames: inputs.map((v) => v.name) };
+  // the graph inputs: those that are not initializers (IR < 4 lists initializers as inputs too)
+  const inputs = graph.input.filter((v) => !initializers.has(v.name)).map((v) => ({
+    name: v.name, elemType: v.elemType,
+    dims: v.shape === null ? null : v.shape.map((d) => (typeof d === "number" && d > 0 ? d : null)),
+  }));
+  if (inputs.length === 0) throw new UnsupportedError("Net.fromOnnx: the graph has no input that is not an initializer; Net needs at least one");
+  const source: OnnxSource = { model, opset, external, initializers, input: inputs[0], inputs };
   if (inputShape !== undefined) checkInputShape(source.input, inputShape, "Net.fromOnnx(options.inputShape)");
   return { source, inputShape };
 }

@@ -2,8 +2,30 @@
 // op (export).
 import type { OpMapping } from "./op-mapping.js";
 import { ConcatMapping, ConstantMapping } from "./ops/concat.js";
+import { DepthToSpaceMapping } from "./ops/depth-to-space.js";
+import { ReshapeMapping } from "./ops/reshape.js";
+import { SqueezeMapping } from "./ops/squeeze.js";
+import { TransposeMapping } from "./ops/transpose.js";
+import { ResizeMapping } from "./ops/resize.js";
+import { PadMapping } from "./ops/pad.js";
+import { SliceMapping } from "./ops/slice.js";
+import { SplitMapping } from "./ops/split.js";
+import { BinaryMapping, UnaryMathMapping, VariadicMapping } from "./ops/arithmetic.js";
+import { BatchNormalizationMapping } from "./ops/batch-normalization.js";
+import { InstanceNormalizationMapping } from "./ops/instance-normalization.js";
+import { SoftmaxMapping } from "./ops/softmax.js";
+import { ArgMaxMapping } from "./ops/arg-max.js";
+import { CastMapping } from "./ops/cast.js";
+import { GemmMapping, MatMulMapping } from "./ops/gemm.js";
 
-const MAPPINGS: readonly OpMapping[] = [ConcatMapping, ConstantMapping];
+const MAPPINGS: readonly OpMapping[] = [
+  ConcatMapping, ConstantMapping,
+  DepthToSpaceMapping, ReshapeMapping, SqueezeMapping, TransposeMapping,
+  ResizeMapping,
+  PadMapping, SliceMapping, SplitMapping,
+  BinaryMapping, VariadicMapping, UnaryMathMapping,
+  BatchNormalizationMapping, InstanceNormalizationMapping, SoftmaxMapping, ArgMaxMapping, CastMapping, GemmMapping, MatMulMapping,
+];
 
 /** Import: ONNX op type → its mapping. */
 export const READERS: ReadonlyMap<string, OpMapping> = new Map(MAPPINGS.flatMap((m) => (m.onnx ?? []).map((op) => [op, m] as const)));

@@ -1,16 +1,20 @@
 // ONNX ModelProto → GraphSpec + weights, for the graphs whose nodes map onto Net's layers (Conv,
 // ConvTranspose, Relu, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Softmax over
-// channels, Mul by a scalar as Scale, the unary activations of src/ops/activations.ts, PRelu with
-// a constant per-channel or shared slope). At load time it also takes weights from initializers
-// and Constant nodes, evaluates every node whose inputs are constants (shape arithmetic: Shape of
-// an activation is a constant for the input shape imported at; folding/), drops Identity and
+// channels, Mul by a scalar as Scale (other Adds and Muls broadcast through the layer ops of
+// ops/arithmetic.ts), the unary activations of src/ops/activations.ts, PRelu with a constant
+// per-channel or shared slope; the layer ops' nodes through their mappings in src/onnx/ops/, e.g.
+// Softmax over other axes). At load time it also takes weights from initializers and Constant
+// nodes, evaluates every node whose inputs are constants (shape arithmetic: Shape of an
+// activation is a constant for the input shape imported at; folding/), drops Identity and
 // inference Dropout, and folds BatchNormalization and constant bias Adds into the preceding conv
-// (fold.ts). onnx-source.ts reads the file once; importOnnx maps it for one input shape.
+// (fold.ts); a BatchNormalization with no conv to fold into becomes a BatchNormalization layer
+// (src/onnx/ops/batch-normalization.ts). onnx-source.ts reads the file once; importOnnx maps it
+// for one shape of the first graph input.
 // Every node it cannot map is collected and reported at once in one UnsupportedError; nothing
 // touches wasm memory here, so an error leaves nothing half-built.
 import { FcnWasmError, UnsupportedError } from "../errors.js";
 import { type Tensor, tensor } from "../tensor.js";
-import type { ActivationLayer, GraphSpec, LayerSpec } from "../nn/graph.js";
+import type { ActivationLayer, GraphInput, GraphSpec, LayerSpec } from "../nn/graph.js";
 import { NodeAttributes, windowAttrs } from "./attributes.js";
 import { CONSTANT_OPS, type Constant, evaluateConstantNode } from "./constants.js";
 import type { FoldContext } from "./folding/folder.js";
@@ -23,6 +27,8 @@ import { DataType, type ModelProto, type NodeProto } from "./proto.js";
 import { inferShapes } from "../nn/graph.js";
 import type { ImportContext } from "./op-mapping.js";
 import { READERS } from "./op-mappings.js";
+import { SliceMapping } from "./ops/slice.js";
+import { readBinary } from "./ops/arithmetic.js";
 
 export { type OnnxOptions, IR_VERSIONS, OPSETS } from "./onnx-source.js";
 
@@ -86,22 +92,33 @@ export interface ImportedGraph {
   weights: Map<string, Tensor>;
   /**
    * True when the import read blob shapes that follow from the input shape (Shape of an activation
-   * folded into a constant, a Slice resolved into a Crop, a mapping asking for shapes): the graph
-   * is then right for this input shape only, and another shape needs its own import.
+   * folded into a constant, a Slice resolved into a Crop or a Slice layer, a mapping asking for
+   * shapes): the graph is then right for this input shape only, and another shape needs its own
+   * import.
    */
   shapeDependent: boolean;
 }
 
+/** Why graph input `v` cannot be fed to Net, or undefined: a non-float type; for an input after the first, dims other than the batch that are dynamic. */
+function inputProblems(v: OnnxSource["inputs"][number], first: boolean): string[] {
+  const problems: string[] = [];
+  if (v.elemType !== DataType.FLOAT) problems.push(`graph input "${v.name}" has element type ${v.elemType}; Net runs float32 (1)`);
+  if (!first && (v.dims === null || v.dims.some((d, i) => d === null && i > 0))) {
+    problems.push(`graph input "${v.name}" has dynamic or unknown dims ${describeDeclared(v)} (only the first graph input's dims bind to the shape it runs on; the others' may be symbolic in the batch only)`);
+  }
+  return problems;
+}
+
 /**
- * What can be checked of a model before it has an input shape (its input has dynamic dims): every
- * node's op type is one the import evaluates or maps, the graph has one float input. Throws one
- * UnsupportedError listing every problem, as an import does.
+ * What can be checked of a model before it has an input shape (its first input has dynamic dims):
+ * every node's op type is one the import evaluates or maps, the graph inputs are float (and those
+ * after the first have static dims but the batch). Throws one UnsupportedError listing every
+ * problem, as an import does.
  */
 export function checkOnnxOpTypes(source: OnnxSource): void {
   const known = new Set<string>([...SUPPORTED, ...FOLDERS.keys(), ...CONSTANT_OPS]);
   const report = new Report();
-  if (source.inputNames.length > 1) report.general.push(`${source.inputNames.length} graph inputs (${source.inputNames.map((v) => `"${v}"`).join(", ")}): Net.run takes one (runAll is not done yet)`);
-  if (source.input.elemType !== DataType.FLOAT) report.general.push(`graph input "${source.input.name}" has element type ${source.input.elemType}; Net runs float32 (1)`);
+  source.inputs.forEach((v, i) => report.general.push(...inputProblems(v, i === 0)));
   for (const node of source.model.graph!.node) {
     if ((node.domain !== "" && node.domain !== "ai.onnx") || !known.has(node.opType)) report.node(node);
   }
@@ -109,9 +126,11 @@ export function checkOnnxOpTypes(source: OnnxSource): void {
 }
 
 /**
- * Maps a parsed model (onnx-source.ts) onto a GraphSpec and weights for input `shape` (checked
- * against the declared input by the caller). Shape arithmetic on the way is folded into constants
- * for this shape (folding/).
+ * Maps a parsed model (onnx-source.ts) onto a GraphSpec and weights for a first graph input of
+ * shape `inputShape` (checked against the declared input by the caller); the other graph inputs
+ * (extraInputs) take their declared dims, the batch that of the first input (unless declared
+ * fixed and other than the first input's). Shape
+ * arithmetic on the way is folded into constants for these shapes (folding/).
  */
 export function importOnnx(source: OnnxSource, inputShape: readonly number[]): ImportedGraph {
   const { model, opset, external } = source;
@@ -121,13 +140,22 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
   const uses = useCounts(model);
   let shapeDependent = false;
 
-  const inputs = source.inputNames;
-  const input = { name: source.input.name, elemType: source.input.elemType };
-  if (inputs.length > 1) report.general.push(`${inputs.length} graph inputs (${inputs.map((v) => `"${v}"`).join(", ")}): Net.run takes one (runAll is not done yet)`);
-  if (input.elemType !== DataType.FLOAT) report.general.push(`graph input "${input.name}" has element type ${input.elemType}; Net runs float32 (1)`);
+  // the graph inputs: the first is the GraphSpec's `input` (what Net.run feeds), the others its `extraInputs`
+  const inputs = source.inputs;
+  inputs.forEach((v, i) => report.general.push(...inputProblems(v, i === 0)));
   const shape = inputShape.slice();
+  // an extra input's batch follows the first input's when it is symbolic or declared as the
+  // first's (so a re-import at another batch stays consistent); another fixed batch stays
+  const firstBatch = inputs[0].dims?.[0] ?? null;
+  const graphInputs: GraphInput[] = inputs.map((v, i) => ({
+    name: v.name,
+    shape: i === 0 ? shape : (v.dims ?? []).map((d, a) => (a === 0 && (d === null || firstBatch === null || d === firstBatch) ? shape[0] : d ?? 1)), // other unknown dims are reported above
+  }));
+  const extraInputs = graphInputs.slice(1);
+  /** The graph mapped so far as a GraphSpec ending at blob `output` (for shape inference). */
+  const partial = (output: string): GraphSpec => ({ input: graphInputs[0], output, layers, ...(extraInputs.length ? { extraInputs } : {}) });
 
-  const blobs = new Map<string, string>([[input.name, input.name]]); // ONNX tensor → Net blob
+  const blobs = new Map<string, string>(inputs.map((v) => [v.name, v.name])); // ONNX tensor → Net blob
   const producer = new Map<string, LayerSpec>();                       // Net blob → the layer writing it
   const params = new Map<string, ConvParams>();                        // conv layer → parameters
   const slopes = new Map<string, Float32Array>();                      // PRelu layer → its slope
@@ -137,7 +165,7 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
   const layers: LayerSpec[] = [];
   const extraWeights = new Map<string, Tensor>();                      // parameters of layers the op mappings push
   const constantBlobs = new Map<string, string>();                     // ONNX constant → the Constant layer made for it
-  const names = new Set<string>([input.name, ...graph.node.flatMap((n) => n.output), ...constants.keys()]);
+  const names = new Set<string>([...inputs.map((v) => v.name), ...graph.node.flatMap((n) => n.output), ...constants.keys()]);
   const fresh = (base: string): string => {
     let name = base;
     for (let k = 1; names.has(name); k++) name = `${base}_${k}`;
@@ -145,15 +173,35 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
     return name;
   };
   let shapeCache: { count: number; shapes: Map<string, number[]> } | null = null;
-  /** Every blob's shape for the declared input (computed when a mapping asks, kept until a layer is added). */
-  const shapeOf = (blob: string): number[] => {
-    shapeDependent = true; // whoever asks builds something true for this input shape only
+  /**
+   * A blob's shape for the input shapes imported at (computed when asked, kept until a layer is
+   * added), for what holds at every input shape (a rank, two activations of one shape).
+   */
+  const blobShape = (blob: string): number[] => {
     if (shapeCache === null || shapeCache.count !== layers.length) {
-      shapeCache = { count: layers.length, shapes: layers.length ? inferShapes({ input: { name: input.name, shape }, output: layers[layers.length - 1].name, layers }) : new Map([[input.name, shape]]) };
+      shapeCache = { count: layers.length, shapes: layers.length ? inferShapes(partial(layers[layers.length - 1].name)) : new Map(graphInputs.map((v) => [v.name, v.shape])) };
     }
     const s = shapeCache.shapes.get(blob);
     if (s === undefined) throw new Error(`internal: no shape for blob "${blob}"`);
     return s.slice();
+  };
+  /** A blob's shape for the input shapes imported at, read by something true for these shapes only (a mapping's check or attribute). */
+  const shapeOf = (blob: string): number[] => {
+    shapeDependent = true;
+    return blobShape(blob);
+  };
+
+  /**
+   * The rank of blob `blob`; the first input's while the shapes are unknown (a graph input with
+   * dynamic dims, reported on its own).
+   */
+  const rankOf = (blob: string): number => {
+    try {
+      return blobShape(blob).length;
+    } catch (e) {
+      if (e instanceof FcnWasmError) return shape.length;
+      throw e;
+    }
   };
 
   /** The single-use conv layer writing ONNX tensor `name`, or a reason it is not one. */
@@ -223,8 +271,9 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
       case "Slice": {
         if (x === undefined) return "its input is a constant";
         shapeDependent = true; // its bounds are resolved for this input's sizes
-        const crop = sliceAsCrop(node, attrs, opset, x, { input: { name: input.name, shape }, output: x, layers }, constant);
-        return typeof crop === "string" ? crop : push(crop);
+        const crop = sliceAsCrop(node, attrs, opset, x, partial(x), constant);
+        // a spatial crop stays a Crop (it keeps the coordinate maps); any other slice is a Slice layer
+        return typeof crop === "string" ? readMapping(node, attrs, SliceMapping.read!) : push(crop);
       }
       case "Identity": case "Dropout": {
         if (x === undefined) {
@@ -281,10 +330,11 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
       }
       case "Softmax": {
         if (x === undefined) return "its input is a constant";
-        const axis = attrs.int("axis", opset >= 13 ? -1 : 1), rank = shape.length;
-        // before opset 13 Softmax flattens the axes from `axis` on into one; from 13 it is one axis
-        if (opset < 13 || (axis !== 1 && axis !== 1 - rank)) return `softmax over ${opset < 13 ? `the flattened axes from ${axis} on (opset ${opset})` : `axis ${axis}`}; Net's Softmax is over the channel axis (axis 1, opset ≥ 13)`;
-        return push({ name: out, op: "Softmax", inputs: [x] });
+        const axis = attrs.int("axis", opset >= 13 ? -1 : 1), rank = rankOf(x);
+        // before opset 13 Softmax flattens the axes from `axis` on into one; from 13 it is one axis.
+        // Over the channel axis alone it is Net's built-in Softmax; any other axes, a SoftmaxAxis layer.
+        const channel = (axis === 1 || axis === 1 - rank) && (opset >= 13 || rank === 2);
+        return channel ? push({ name: out, op: "Softmax", inputs: [x] }) : viaMapping(node, attrs);
       }
       case "Sigmoid": case "Tanh": case "LeakyRelu": case "Elu": case "Selu": case "Softplus": case "HardSigmoid": case "HardSwish": case "Clip": {
         if (x === undefined) return "its input is a constant";
@@ -296,7 +346,7 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
         if (x === undefined) return "its input is a constant";
         const c = constant(1);
         if (c === undefined) return "its slope is not a constant";
-        const values = c.floats(), dims = c.dims, rank = shape.length;
+        const values = c.floats(), dims = c.dims, rank = rankOf(x);
         if (dims.length > rank) return `slope [${dims.join(", ")}] has more axes than the activation (it would change the output's rank)`;
         // opset 6: a slope of C values is per channel; from 7 it broadcasts numpy-style, so per
         // channel is [C, 1, …] (rank − 1 axes, leading 1s allowed)
@@ -313,7 +363,8 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
         if (opset < 9 && attrs.int("spatial", 1) === 0) return "spatial = 0 (per-activation statistics) is not supported";
         if (attrs.int("training_mode", 0) !== 0 || extraOutputsUsed) return "training mode (running statistics outputs) is not supported";
         const conv = foldableConv(node.input[0]);
-        if (typeof conv === "string") return `${conv} (a BatchNormalization is folded into the conv before it; alone it is not supported yet)`;
+        // folded into the conv before it when it can be; otherwise a BatchNormalization layer
+        if (typeof conv === "string") return viaMapping(node, attrs);
         const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => constant(i)!.floats());
         const M = conv.transposed ? conv.dims[1] * conv.group : conv.dims[0];
         if ([gamma, beta, mean, variance].some((a) => a.length !== M)) return `its parameters need ${M} channels (the conv's outputs), got ${[gamma, beta, mean, variance].map((a) => a.length).join(", ")}`;
@@ -325,44 +376,15 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
         return passOn(node.input[0]);
       }
       case "Add": case "Mul": {
-        const [a, b] = [blobs.get(node.input[0] ?? ""), blobs.get(node.input[1] ?? "")];
-        if (a !== undefined && b !== undefined) {
-          if (node.opType === "Mul") return "a product of two activations is not supported yet";
-          return push({ name: out, op: "Add", inputs: [a, b] });
-        }
-        const side = a !== undefined ? 0 : 1;
-        const c = constant(1 - side), xb = side === 0 ? a : b;
-        if (xb === undefined || c === undefined) return "its inputs are neither activations nor constants";
-        const values = c.floats();
-        if (c.dims.length > shape.length) return `constant [${c.dims.join(", ")}] has more axes than the activation (it would change the output's rank)`;
-        if (attrs.names().length) return `attribute${attrs.names().length > 1 ? "s" : ""} ${attrs.names().join(", ")} not supported here`;
-        if (node.opType === "Mul") {
-          if (values.length !== 1) return "a product with a non-scalar constant is not supported yet";
-          return push({ name: out, op: "Scale", inputs: [xb], attrs: { scale: values[0] } });
-        }
-        const conv = foldableConv(node.input[side]);
-        if (typeof conv === "string") return `${conv} (a constant Add is folded into the conv's bias; alone it is not supported yet)`;
-        const M = conv.transposed ? conv.dims[1] * conv.group : conv.dims[0];
-        // a per-channel bias broadcasts as [M, 1, …, 1] (trailing-aligned, leading 1s allowed) or a scalar
-        const dims = c.dims.slice(), rank = conv.dims.length;
-        while (dims.length && dims[0] === 1 && dims.length > rank - 1) dims.shift();
-        const perChannel = dims.length === rank - 1 && dims[0] === M && dims.slice(1).every((d) => d === 1);
-        if (values.length !== 1 && !perChannel) return `constant [${c.dims.join(", ")}] is no per-channel bias of ${M} channels`;
-        const shift = values.length === 1 ? new Float64Array(M).fill(values[0]) : Float64Array.from(values);
-        foldInto(node.input[side], conv, new Float64Array(M).fill(1), shift);
-        return passOn(node.input[side]);
+        // the special cases first: a same-shape Add of two activations (the built-in Add and its
+        // resident step), a Mul by a scalar (Scale), a constant bias Add a conv absorbs; anything
+        // else broadcasts through the BroadcastAdd / Mul layer ops (ops/arithmetic.ts)
+        const special = readMapping(node, attrs, () => addOrMulSpecialCase(node, attrs));
+        if (special === undefined) return undefined;
+        return readMapping(node, attrs, readBinary);
       }
-      default: {
-        const mapping = READERS.get(node.opType);
-        if (mapping?.read === undefined) return "";
-        if (attrs.problems.length) return attrs.problems.join(", ");
-        try {
-          return mapping.read(context(node, attrs));
-        } catch (e) {
-          if (e instanceof FcnWasmError) return e.message; // e.g. shapes that do not fit: reported with the node
-          throw e;
-        }
-      }
+      default:
+        return viaMapping(node, attrs);
     }
   }
 
@@ -379,6 +401,81 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
     };
   }
 
+  /** Maps a node through its OpMapping (op-mappings.ts); "" when there is none. */
+  function viaMapping(node: NodeProto, attrs: NodeAttributes): string | undefined {
+    const mapping = READERS.get(node.opType);
+    if (mapping?.read === undefined) return "";
+    return readMapping(node, attrs, mapping.read);
+  }
+
+  /** Runs an op mapping's `read` on a node; an FcnWasmError it throws becomes the node's reason. */
+  function readMapping(node: NodeProto, attrs: NodeAttributes, read: (ctx: ImportContext) => string | undefined): string | undefined {
+    if (attrs.problems.length) return attrs.problems.join(", ");
+    try {
+      return read(context(node, attrs));
+    } catch (e) {
+      if (e instanceof FcnWasmError) return e.message; // e.g. shapes that do not fit: reported with the node
+      throw e;
+    }
+  }
+
+  /**
+   * Add/Mul as a built-in Add (two activations of one shape), a Scale (Mul by a scalar constant)
+   * or a bias folded into the conv before it; undefined when mapped, else why not (the caller
+   * then maps it as a broadcasting layer op).
+   */
+  function addOrMulSpecialCase(node: NodeProto, attrs: NodeAttributes): string | undefined {
+    const out = node.output[0] ?? "";
+    const constant = (i: number): Constant | undefined => (node.input[i] ? constants.get(node.input[i]) : undefined);
+    const push = (layer: LayerSpec): undefined => {
+      layers.push(layer);
+      producer.set(layer.name, layer);
+      blobs.set(out, layer.name);
+      return undefined;
+    };
+    const [a, b] = [blobs.get(node.input[0] ?? ""), blobs.get(node.input[1] ?? "")];
+    if (a !== undefined && b !== undefined) {
+      if (attrs.names().length) return "attributes (legacy broadcasting)";
+      if (node.opType === "Mul") return "a product of two activations";
+      const sa = shapeOf(a), sb = shapeOf(b); // one shape at this input shape need not be one at every other
+      if (sa.length !== sb.length || sa.some((d, i) => d !== sb[i])) return "shapes differ";
+      return push({ name: out, op: "Add", inputs: [a, b] });
+    }
+    const side = a !== undefined ? 0 : 1;
+    const c = constant(1 - side), xb = side === 0 ? a : b;
+    if (xb === undefined || c === undefined) return "its inputs are neither activations nor constants";
+    const values = c.floats();
+    const rank = blobShape(xb).length;
+    let cDims = c.dims; // the constant's dims as numpy broadcasting aligns them
+    if (attrs.names().length) {
+      // opset < 7, `broadcast = 1`: a constant B's dims sit at A's axes from `axis` (default: the
+      // trailing ones), i.e. numpy's alignment once B gets trailing 1s (so opset 6's
+      // Add(conv, bias[C], broadcast = 1, axis = 1) still folds into the conv)
+      if (opset >= 7 || side !== 0 || attrs.int("broadcast", 0) !== 1 || attrs.names().some((n) => n !== "broadcast" && n !== "axis")) return "attributes (legacy broadcasting)";
+      const axis = attrs.int("axis", rank - cDims.length), start = axis < 0 ? axis + rank : axis;
+      if (attrs.problems.length || start < 0 || start + cDims.length > rank) return "legacy broadcast axis";
+      cDims = [...cDims, ...new Array<number>(rank - start - cDims.length).fill(1)];
+    }
+    if (cDims.length > rank) return "the constant has more axes than the activation";
+    if (node.opType === "Mul") {
+      if (values.length !== 1) return "a product with a non-scalar constant";
+      return push({ name: out, op: "Scale", inputs: [xb], attrs: { scale: values[0] } });
+    }
+    const conv = foldableConv(node.input[side]);
+    if (typeof conv === "string") return conv;
+    const M = conv.transposed ? conv.dims[1] * conv.group : conv.dims[0];
+    // a per-channel bias broadcasts as [M, 1, …, 1] (trailing-aligned, leading 1s allowed) or a scalar
+    const dims = cDims.slice(), convRank = conv.dims.length;
+    while (dims.length && dims[0] === 1 && dims.length > convRank - 1) dims.shift();
+    const perChannel = dims.length === convRank - 1 && dims[0] === M && dims.slice(1).every((d) => d === 1);
+    if (values.length !== 1 && !perChannel) return `constant [${c.dims.join(", ")}] is no per-channel bias of ${M} channels`;
+    const shift = values.length === 1 ? new Float64Array(M).fill(values[0]) : Float64Array.from(values);
+    foldInto(node.input[side], conv, new Float64Array(M).fill(1), shift);
+    blobs.set(out, blobs.get(node.input[side])!);
+    if (soleConvOutputs.has(node.input[side]) && uses.get(out) === 1) soleConvOutputs.add(out);
+    return undefined;
+  }
+
   /** The ImportContext an op mapping (op-mapping.ts) works through. */
   function context(node: NodeProto, attrs: NodeAttributes): ImportContext {
     const has = (i: number): boolean => Boolean(node.input[i]);
@@ -392,7 +489,7 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
         const blob = blobs.get(name) ?? constantBlobs.get(name);
         if (blob !== undefined) return blob;
         const c = constants.get(name);
-        if (c === undefined) throw new UnsupportedError(`input "${name}" is neither an activation of the first graph input nor a constant`);
+        if (c === undefined) throw new UnsupportedError(`input "${name}" is neither an activation of the graph inputs nor a constant`);
         const layer = fresh(name);
         layers.push({ name: layer, op: "Constant", inputs: [], attrs: { shape: c.dims.slice() } });
         extraWeights.set(`${layer}.value`, tensor(c.floats(), c.dims.slice()));
@@ -419,11 +516,20 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
     (layer.attrs as { bias?: boolean }).bias = true;
   }
 
-  const outName = graph.output[0]?.name;
-  const output = outName === undefined ? undefined : blobs.get(outName);
-  if (outName === undefined) report.general.push("the graph has no output");
-  else if (!failed.has(outName) && (output === undefined || !producer.has(output))) {
-    report.general.push(`graph output "${outName}" is ${output === input.name ? "the graph input itself" : "not computed by any layer (a constant?)"}`);
+  // the graph outputs: the first is the GraphSpec's `output` (what Net.run returns), the others its
+  // `extraOutputs`; each must be computed by a layer
+  if (graph.output.length === 0) report.general.push("the graph has no output");
+  const outputs: { onnx: string; blob: string }[] = [];
+  for (const { name } of graph.output) {
+    if (failed.has(name)) continue; // its node is reported
+    const blob = blobs.get(name);
+    if (blob === undefined || !producer.has(blob)) {
+      report.general.push(`graph output "${name}" is ${blob !== undefined && inputs.some((v) => v.name === blob) ? "a graph input itself" : "not computed by any layer (a constant?)"}`);
+      continue;
+    }
+    const twin = outputs.find((o) => o.blob === blob);
+    if (twin !== undefined) { report.general.push(`graph outputs "${twin.onnx}" and "${name}" are the same tensor (Net names each output after its own layer)`); continue; }
+    outputs.push({ onnx: name, blob });
   }
   report.throwIfAny();
 
@@ -434,7 +540,27 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
   }
   for (const [name, slope] of slopes) weights.set(`${name}.weight`, tensor(slope, [slope.length]));
   for (const [name, t] of extraWeights) weights.set(name, t);
-  return { spec: { input: { name: input.name, shape }, output: output!, layers }, weights, shapeDependent };
+  const mapped = renameOutputs({ spec: { ...partial(outputs[0].blob), ...(outputs.length > 1 ? { extraOutputs: outputs.slice(1).map((o) => o.blob) } : {}) }, weights },
+    new Map(outputs.filter((o) => o.blob !== o.onnx).map((o) => [o.blob, o.onnx])));
+  return { ...mapped, shapeDependent };
+}
+
+/**
+ * Names each output layer after its ONNX graph output, so that runAll's keys are the model's
+ * output names, where a node folded away (Identity, inference Dropout, a BatchNormalization or
+ * bias Add folded into the conv before it) left the layer named after an earlier tensor. The new
+ * names are free: every ONNX tensor name is unique, and a folded node's output made no layer.
+ */
+function renameOutputs(graph: { spec: GraphSpec; weights: Map<string, Tensor> }, rename: ReadonlyMap<string, string>): { spec: GraphSpec; weights: Map<string, Tensor> } {
+  if (rename.size === 0) return graph;
+  const to = (name: string): string => rename.get(name) ?? name;
+  const { spec } = graph;
+  const layers = spec.layers.map((l) => ({ ...l, name: to(l.name), inputs: l.inputs.map(to) }) as LayerSpec);
+  const weights = new Map([...graph.weights].map(([name, t]) => {
+    const dot = name.lastIndexOf(".");
+    return [`${to(name.slice(0, dot))}${name.slice(dot)}`, t];
+  }));
+  return { spec: { ...spec, layers, output: to(spec.output), ...(spec.extraOutputs ? { extraOutputs: spec.extraOutputs.map(to) } : {}) }, weights };
 }
 
 /** The ONNX op types this importer maps (besides Constant and the folders of folding/folders.ts, evaluated at load). */

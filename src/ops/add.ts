@@ -5,6 +5,7 @@ import { broadcastShapes, broadcastStrides, forEachOuter } from "../broadcast.js
 import { type Tensor, checkDims, checkTensor, describeShape, tensor } from "../tensor.js";
 import { ShapeError } from "../errors.js";
 import { product, withArena } from "./run.js";
+import { reduceToShape } from "./broadcast-binary.js";
 
 /** ONNX Add: y = a + b, shapes broadcast numpy-style. */
 export function add(a: Tensor, b: Tensor): Tensor {
@@ -49,12 +50,6 @@ export function addBackward(dy: Tensor, aShape: readonly number[], bShape: reado
   if (out.length !== dyShape.length || out.some((d, i) => d !== dyShape[i])) {
     throw new ShapeError(`addBackward(dy): expected ${describeShape(out)} (add's output), got ${describeShape(dyShape)}`);
   }
-  const reduce = (shape: readonly number[]): Tensor => {
-    const strides = broadcastStrides(shape, out);
-    const acc = new Float64Array(product(shape));
-    const g = dy.data; // once: a resident dy copies on every read
-    forEachOuter(out, 0, strides, strides, (offset, _o, n) => { acc[offset] += g[n]; });
-    return tensor(Float32Array.from(acc), shape.slice());
-  };
-  return { da: reduce(sa), db: reduce(sb) };
+  const g = dy.data; // once: a resident dy copies on every read
+  return { da: reduceToShape(g, out, sa), db: reduceToShape(g, out, sb) };
 }

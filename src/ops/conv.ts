@@ -1,13 +1,44 @@
 // conv: ONNX Conv. x [N, C, in…] ⊛ w [M, C/group, k…] (+ b [M]) → y [N, M, out…], with
 // out = ⌊(in + padBegin + padEnd − d·(k−1) − 1) / s⌋ + 1 per axis (shape.ts resolveConv).
 // It runs on the conv engine (conv-engine/forward.ts: im2col + GEMM per image and group, in bands
-// of output rows); its backward is the one both conv ops share (conv-gradients.ts).
+// of output rows; a direct kernel when each group has one input channel, conv-engine/depthwise.ts);
+// its backward is the one both conv ops share (conv-gradients.ts).
 import type { ConvAttrs } from "../attrs.js";
-import { resolveConv } from "../shape.js";
+import { checkAttrNames, show } from "../attrs.js";
+import { AttributeError, UnsupportedError } from "../errors.js";
+import { type ConvGeometry, resolveConv } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
-import { convForward } from "./conv-engine/forward.js";
+import { type ConvAlgorithm, chooseConvAlgorithm, convAlgorithmApplies, convForward } from "./conv-engine/forward.js";
 import { type WantedGradients, gradientTensors } from "./conv-gradients.js";
 import { checkSameShape, operand, product, withArena } from "./run.js";
+
+export type { ConvAlgorithm };
+
+/** Options that are not ONNX attributes. */
+export interface ConvOptions {
+  /**
+   * Force an algorithm (for tests and benchmarks): 'depthwise' (the direct kernel; one input
+   * channel per group) or 'im2col-gemm'. 'auto' (default): depthwise for one input channel per
+   * group and at most 8 output channels per group, else im2col-gemm.
+   */
+  algorithm?: ConvAlgorithm | "auto";
+}
+
+const ALGORITHMS: readonly string[] = ["auto", "depthwise", "im2col-gemm"];
+
+function pickAlgorithm(g: ConvGeometry, options: ConvOptions | undefined): ConvAlgorithm {
+  const o = checkAttrNames(options, ["algorithm"], "conv", "options");
+  const wanted = o.algorithm ?? "auto";
+  if (typeof wanted !== "string" || !ALGORITHMS.includes(wanted)) {
+    throw new AttributeError(`conv(options.algorithm): expected one of ${ALGORITHMS.join(", ")}, got ${show(wanted)}`);
+  }
+  if (wanted === "auto") return chooseConvAlgorithm(g);
+  const algorithm = wanted as ConvAlgorithm;
+  if (!convAlgorithmApplies(g, algorithm)) {
+    throw new UnsupportedError(`conv(options.algorithm): '${algorithm}' needs one input channel per group (group = C), got C = ${g.C}, group = ${g.group}`);
+  }
+  return algorithm;
+}
 
 /**
  * ONNX Conv (opset 22) on rank-1 or rank-2 spatial input.
@@ -15,20 +46,22 @@ import { checkSameShape, operand, product, withArena } from "./run.js";
  * @param w weights [M, C/group, kH, kW]
  * @param b optional bias [M]
  * @param attrs strides, pads (begins then ends), dilations, group, autoPad, kernelShape
+ * @param options algorithm: force one path (tests, benchmarks); default 'auto'
  * @returns y [N, M, outH, outW]
  */
-export function conv(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvAttrs): Tensor {
+export function conv(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvAttrs, options?: ConvOptions): Tensor {
   const xShape = checkTensor(x, "conv(x)");
   const wShape = checkTensor(w, "conv(w)");
   const bShape = b == null ? null : checkTensor(b, "conv(b)");
   const g = resolveConv(xShape, wShape, bShape, attrs);
+  const algorithm = pickAlgorithm(g, options);
   const outSize = product(g.outShape);
   return withArena((rt) => {
     const px = operand(rt, x, "conv(x)");
     const pw = operand(rt, w, "conv(w)");
     const pb = b == null ? 0 : operand(rt, b, "conv(b)");
     const py = rt.arena.alloc(outSize * 4, "conv output");
-    convForward(rt, g, px, pw, pb, py);
+    convForward(rt, g, px, pw, pb, py, algorithm);
     return tensor(rt.arena.take(py, outSize), g.outShape);
   });
 }

@@ -20,7 +20,7 @@ export function maxPool(x: Tensor, attrs: MaxPoolAttrs): Tensor {
   return withArena((rt) => {
     const px = rt.arena.put(x.data, "maxPool(x)");
     const py = rt.arena.alloc(outSize * 4, "maxPool output");
-    runWindowKernel(rt, "f32_max_pool__scalar", window, planes, px, product(window.image), py, product(window.grid));
+    runWindowKernel(rt, "f32_max_pool__simd", window, planes, px, product(window.image), py, product(window.grid));
     return tensor(rt.arena.take(py, outSize), outShape);
   });
 }

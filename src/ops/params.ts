@@ -31,6 +31,12 @@ export const TRANSPOSED_PARAMS = {
   PT: "i32", PL: "i32", DH: "i32", DW: "i32", x: "ptr", w: "ptr", bias: "ptr", y: "ptr",
 } as const satisfies BlockTable;
 
+/** DepthwiseParams: the direct depthwise convolution (one input channel per group). */
+export const DEPTHWISE_PARAMS = {
+  C: "i32", mult: "i32", H: "i32", W: "i32", OH: "i32", OW: "i32", KH: "i32", KW: "i32", SH: "i32", SW: "i32",
+  PT: "i32", PL: "i32", DH: "i32", DW: "i32", x: "ptr", w: "ptr", bias: "ptr", y: "ptr", work: "ptr",
+} as const satisfies BlockTable;
+
 /** InterleaveParams: sub-pixel phase outputs → output pixels. */
 export const INTERLEAVE_PARAMS = {
   M: "i32", OH: "i32", OW: "i32", SH: "i32", SW: "i32", PT: "i32", PL: "i32",
@@ -45,7 +51,7 @@ export const PACK_PARAMS = {
 /** Every block, by the name of its AssemblyScript class. */
 export const PARAM_BLOCKS: Readonly<Record<string, BlockTable>> = {
   GemmParams: GEMM_PARAMS, WindowParams: WINDOW_PARAMS, TransposedParams: TRANSPOSED_PARAMS,
-  InterleaveParams: INTERLEAVE_PARAMS, PackParams: PACK_PARAMS,
+  InterleaveParams: INTERLEAVE_PARAMS, PackParams: PACK_PARAMS, DepthwiseParams: DEPTHWISE_PARAMS,
 };
 
 /** Writes one block: field i of the table is word i (floats as f32 bits); returns its address. */

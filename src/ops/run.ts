@@ -183,7 +183,7 @@ export function channelSums(t: Float32Array, N: number, C: number, plane: number
 }
 
 /** The window kernels that treat every plane alike (params.ts windowParams). */
-export type WindowKernel = "f32_im2col__scalar" | "f32_col2im__simd" | "f32_max_pool__scalar" | "f32_max_pool_backward__scalar";
+export type WindowKernel = "f32_im2col__scalar" | "f32_col2im__simd" | "f32_max_pool__simd" | "f32_max_pool_backward__scalar";
 
 /**
  * Runs a window kernel over `planes` planes, split over the pool by planes when it pays. Plane

@@ -10,8 +10,10 @@ export const KERNELS = {
   f32_gemm_workspace_bytes: ["M", "N", "K"],
   f32_im2col__scalar: ["params"],
   f32_col2im__simd: ["params"],
-  f32_max_pool__scalar: ["params"],
+  f32_max_pool__simd: ["params"],
   f32_max_pool_backward__scalar: ["params"],
+  f32_conv_depthwise__simd: ["params"],
+  f32_conv_depthwise_workspace_bytes: ["OH", "OW", "KH", "KW", "SH", "SW", "DH", "DW"],
   f32_conv_transpose_depthwise__simd: ["params"],
   f32_conv_transpose_subpixel_interleave__simd: ["params"],
   f32_conv_transpose_subpixel_pack_weights__scalar: ["params"],
@@ -31,7 +33,7 @@ export type KernelName = keyof typeof KERNELS;
  * The kernels that return a value instead of writing memory (the rest return nothing): they run
  * at once, also while a piece of work is recorded for the pool (record.ts).
  */
-const VALUE_KERNEL_NAMES = ["heap_base", "f32_gemm_workspace_bytes", "f32_all_finite__simd"] as const satisfies readonly KernelName[];
+const VALUE_KERNEL_NAMES = ["heap_base", "f32_gemm_workspace_bytes", "f32_conv_depthwise_workspace_bytes", "f32_all_finite__simd"] as const satisfies readonly KernelName[];
 type ValueKernel = (typeof VALUE_KERNEL_NAMES)[number];
 export const VALUE_KERNELS: ReadonlySet<KernelName> = new Set<KernelName>(VALUE_KERNEL_NAMES);
 

@@ -2,7 +2,7 @@
 // with or without bias) followed by BatchNormalization, a constant bias Add, Identity and
 // inference Dropout runs as one conv layer and gives what running every node unfolded gives
 // (test/ref/conv.ts + test/ref/batch-norm.ts); opset 6's is_test/spatial attributes are read; a
-// conv whose output is used elsewhere is not folded (and the model is reported, not mis-run).
+// conv whose output is used elsewhere is not folded (a BatchNormalization layer runs instead).
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, expectClose, fcn, randArray, rng, useBuild } from "../lib.js";
 import { convRef, convTransposeRef } from "../ref/conv.js";
@@ -90,14 +90,18 @@ describe("ONNX load-time folding", () => {
     });
   }
 
-  it("does not fold into a conv whose output is also used elsewhere (reported, not mis-run)", () => {
+  it("does not fold into a conv whose output is also used elsewhere (a BatchNormalization layer runs instead)", () => {
     const w = tensorProto({ name: "w", dims: [2, 2, 1, 1], data: [1, 2, 3, 4] });
     const stats = ["gamma", "beta", "mean", "var"].map((name) => tensorProto({ name, dims: [2], data: [1, 0.5] }));
     const bytes = model({
       nodes: [node("Conv", ["x", "w"], ["c"], [], "conv"), node("BatchNormalization", ["c", "gamma", "beta", "mean", "var"], ["bn"], [], "bn"), node("Add", ["bn", "c"], ["y"], [], "sum")],
       initializers: [w, ...stats], inputs: [valueInfo("x", [1, 2, 3, 3])], outputs: [valueInfo("y", [1, 2, 3, 3])],
     });
-    expect(() => Net.fromOnnx(bytes)).toThrow(UnsupportedError);
-    expect(() => Net.fromOnnx(bytes)).toThrow(/BatchNormalization ×1 \("bn": the conv's output is also used elsewhere/);
+    const net = Net.fromOnnx(bytes);
+    expect(net.spec.layers.map((l) => l.op)).toEqual(["Conv", "BatchNormalization", "Add"]);
+    const x = randArray(rng(77), 18);
+    const c = convRef(x, [1, 2, 3, 3], [1, 2, 3, 4], [2, 2, 1, 1], null);
+    const bn = batchNormRef(c.data, c.shape, [1, 0.5], [1, 0.5], [1, 0.5], [1, 0.5], Math.fround(1e-5));
+    expectClose(net.run(fcn.tensor(x, [1, 2, 3, 3])), { data: bn.map((v, i) => v + c.data[i]), shape: [1, 2, 3, 3] }, "conv + bn(conv)", 1e-6, 1e-5);
   });
 });

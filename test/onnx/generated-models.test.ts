@@ -10,7 +10,7 @@ import { generatedModels } from "../models/generated.js";
 
 const REL = 1e-4;
 // The models whose operators Net has today (by name prefix); each joins when its last op lands.
-const RUNNABLE = ["DCGAN"];
+const RUNNABLE = ["DCGAN", "ESPCN", "Paddle", "U-Net", "segmentation head"];
 const models = generatedModels().filter((m) => RUNNABLE.some((p) => m.name.startsWith(p)));
 
 async function runOrt(bytes: Uint8Array, input: string, x: { data: Float32Array; shape: readonly number[] }): Promise<{ data: Float32Array; dims: readonly number[] }> {

@@ -1,7 +1,8 @@
 // Element-wise ops on constants, with ONNX's multidirectional (numpy) broadcasting: Add, Sub, Mul,
-// Div (integer Div truncates toward zero, as onnxruntime's int64 Div does), Max and Min (any
-// number of inputs), Equal, Less, Greater, And, Or (→ BOOL), Not, Where (condition ? X : Y, three-way
-// broadcast), and the unary Floor, Ceil, Neg, Abs, Sqrt, Identity. Results keep the element type
+// Div (integer Div truncates toward zero, as onnxruntime's int64 Div does), Pow, Max, Min and Sum
+// (any number of inputs), Equal, Less, Greater, And, Or (→ BOOL), Not, Where (condition ? X : Y,
+// three-way broadcast), and the unary Floor, Ceil, Neg, Abs, Sqrt, Exp, Identity. Integer data is
+// computed exactly (int64 past 2²⁴, up to 2⁵³), floats in float64 rounded once. Results keep the element type
 // of the data inputs, float32-rounded for FLOAT.
 import { broadcastShapes, broadcastStrides } from "../../broadcast.js";
 import { FcnWasmError } from "../../errors.js";
@@ -55,6 +56,13 @@ export const foldSub = arithmetic((a, b) => a - b);
 export const foldMul = arithmetic((a, b) => a * b);
 export const foldDiv = arithmetic((a, b, integer) => (integer ? Math.trunc(a / b) : a / b));
 
+/** Pow: the result has the base's element type; the exponent may be of another (an int64 one from opset 12). */
+export const foldPow: Folder = (ctx) => {
+  const a = ctx.constant(0)!, b = ctx.constant(1)!;
+  if (ctx.opset < 7 && ctx.attrs.has("axis")) return "legacy broadcasting with an axis (opset < 7) is not evaluated at load";
+  return broadcastMap([a, b], typeOf(a), ([x, y]) => Math.pow(x, y), "Pow");
+};
+
 /** A comparison: BOOL out. */
 function comparison(f: (a: number, b: number) => boolean): Folder {
   return (ctx) => broadcastMap([ctx.constant(0)!, ctx.constant(1)!], DataType.BOOL, ([a, b]) => (f(a, b) ? 1 : 0), ctx.node.opType);
@@ -77,6 +85,8 @@ function extremum(pick: (...v: number[]) => number): Folder {
 
 export const foldMax = extremum(Math.max);
 export const foldMin = extremum(Math.min);
+/** Sum of every input, left to right in a float64 accumulator, rounded once to the element type. */
+export const foldSum = extremum((...v) => v.reduce((s, x) => s + x, 0));
 
 export const foldWhere: Folder = (ctx) => {
   const [cond, x, y] = [0, 1, 2].map((i) => ctx.constant(i)!);
@@ -94,6 +104,13 @@ export const foldFloor = unary(Math.floor);
 export const foldCeil = unary(Math.ceil);
 export const foldNeg = unary((v) => -v);
 export const foldAbs = unary(Math.abs);
-export const foldSqrt = unary(Math.sqrt);
+/** A unary op ONNX defines for float types only (Sqrt, Exp). */
+function floatUnary(f: (v: number) => number): Folder {
+  const fold = unary(f);
+  return (ctx) => (isFloatType(ctx.constant(0)!.dataType) ? fold(ctx) : `${ctx.node.opType} of an integer tensor (ONNX defines it for floats only)`);
+}
+
+export const foldSqrt = floatUnary(Math.sqrt);
+export const foldExp = floatUnary(Math.exp);
 export const foldNot = unary((v) => (v !== 0 ? 0 : 1));
 export const foldIdentity: Folder = (ctx) => [reshaped(ctx.constant(0)!, ctx.constant(0)!.dims.slice())];

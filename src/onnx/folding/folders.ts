@@ -9,7 +9,7 @@ import type { FoldContext, Folder } from "./folder.js";
 import { foldCast } from "./cast.js";
 import { foldConcat } from "./concat.js";
 import { foldConstantOfShape } from "./constant-of-shape.js";
-import { foldAbs, foldAdd, foldAnd, foldOr, foldCeil, foldDiv, foldEqual, foldFloor, foldGreater, foldIdentity, foldLess, foldMax, foldMin, foldMul, foldNeg, foldNot, foldSqrt, foldSub, foldWhere } from "./elementwise.js";
+import { foldAbs, foldAdd, foldAnd, foldOr, foldCeil, foldDiv, foldEqual, foldExp, foldFloor, foldGreater, foldIdentity, foldLess, foldMax, foldMin, foldMul, foldNeg, foldNot, foldPow, foldSqrt, foldSub, foldSum, foldWhere } from "./elementwise.js";
 import { foldGather } from "./gather.js";
 import { foldRange } from "./range.js";
 import { foldReshape } from "./reshape.js";
@@ -21,8 +21,8 @@ export const FOLDERS: ReadonlyMap<string, Folder> = new Map<string, Folder>([
   ["Shape", foldShape], ["Size", foldSize], ["Gather", foldGather], ["Slice", foldSlice], ["Concat", foldConcat],
   ["Squeeze", foldSqueeze], ["Unsqueeze", foldUnsqueeze], ["Reshape", foldReshape], ["Cast", foldCast],
   ["ConstantOfShape", foldConstantOfShape], ["Range", foldRange], ["Identity", foldIdentity],
-  ["Add", foldAdd], ["Sub", foldSub], ["Mul", foldMul], ["Div", foldDiv], ["Floor", foldFloor], ["Ceil", foldCeil],
-  ["Max", foldMax], ["Min", foldMin], ["Neg", foldNeg], ["Abs", foldAbs], ["Sqrt", foldSqrt],
+  ["Add", foldAdd], ["Sub", foldSub], ["Mul", foldMul], ["Div", foldDiv], ["Pow", foldPow], ["Floor", foldFloor], ["Ceil", foldCeil],
+  ["Max", foldMax], ["Min", foldMin], ["Sum", foldSum], ["Neg", foldNeg], ["Abs", foldAbs], ["Sqrt", foldSqrt], ["Exp", foldExp],
   ["Equal", foldEqual], ["Less", foldLess], ["Greater", foldGreater], ["Not", foldNot], ["And", foldAnd], ["Or", foldOr], ["Where", foldWhere],
 ]);
 

@@ -1,0 +1,29 @@
+// BatchNormalization as a Net layer (inference: the statistics are frozen parameters). Parameters
+// `<layer>.scale`, `.bias`, `.mean`, `.var`, each [channels]; scale and bias train by default
+// (`trainable: false` freezes them), mean and var never do: the backward is the per-channel
+// affine's (src/ops/batch-normalization.ts). An ONNX BatchNormalization after a conv is folded
+// into it at import instead (src/onnx/fold.ts); this layer is the one that follows anything else.
+import { readEpsilon, batchNormalization, batchNormalizationBackward } from "../../ops/batch-normalization.js";
+import type { LayerOp } from "../layer-op.js";
+import { checkChannelsAttrs, checkChannelsInput } from "./param-attrs.js";
+
+export const BatchNormalizationLayer: LayerOp = {
+  op: "BatchNormalization",
+  inputs: 1,
+  attrs: ["channels", "epsilon", "trainable"],
+  check: (attrs) => {
+    checkChannelsAttrs(attrs);
+    readEpsilon({ epsilon: attrs.epsilon }, "BatchNormalization");
+  },
+  shape: (inputs, attrs) => checkChannelsInput(inputs[0], attrs.channels as number, "BatchNormalization"),
+  params: (attrs) => {
+    const C = attrs.channels as number;
+    return { scale: [C], bias: [C], mean: [C], var: [C] };
+  },
+  trainable: ["scale", "bias"],
+  forward: ([x], attrs, p) => batchNormalization(x, p.scale, p.bias, p.mean, p.var, { epsilon: attrs.epsilon as number | undefined }),
+  backward: (dy, [x], _y, attrs, p) => {
+    const { dx, dscale, dbias } = batchNormalizationBackward(dy, x, p.scale, p.mean, p.var, { epsilon: attrs.epsilon as number | undefined });
+    return { inputs: [dx], params: { scale: dscale, bias: dbias } };
+  },
+};

@@ -1,0 +1,53 @@
+// Depthwise convolution on the direct kernel (assembly/conv/depthwise.ts): one input channel per
+// group (C/group = 1), any channel multiplier M/group: MobileNet-style 3×3 and 5×5 layers, and the
+// gradient of a depthwise transposed convolution. No im2col, no GEMM: each output row is computed
+// in registers from the input rows it reads and written once; the only workspace is one
+// zero-padded input plane per task.
+import type { Runtime } from "../../runtime/runtime.js";
+import type { ConvGeometry } from "../../shape.js";
+import { DEPTHWISE_PARAMS, planar, writeBlock } from "../params.js";
+import { type Task, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
+
+/** Whether the direct depthwise kernel computes this convolution: one input channel per group. */
+export function depthwiseApplies(g: ConvGeometry): boolean {
+  return g.C / g.group === 1;
+}
+
+/**
+ * Bytes of workspace one call of the kernel borrows: one zero-padded input plane of
+ * (OH − 1)·SH + (KH − 1)·DH + 1 rows, each SW phases of 4·⌈OW/4⌉ + ⌊(KW − 1)·DW / SW⌋ floats
+ * rounded up to 4, KW tap offsets (rounded up to 4 words) and one more row, linear, that is split
+ * into phases from there (the kernel's f32_conv_depthwise_workspace_bytes, which the calls use;
+ * this copy is for plans made before ready()).
+ */
+export function depthwiseWorkspaceBytes(g: ConvGeometry): number {
+  const { KH, KW, SH, SW, DH, DW, OH, OW } = planar(g.window);
+  const up4 = (n: number) => Math.ceil(n / 4) * 4;
+  const phase = up4(up4(OW) + Math.floor(((KW - 1) * DW) / SW));
+  return (((OH - 1) * SH + (KH - 1) * DH + 2) * SW * phase + up4(KW)) * 4;
+}
+
+/**
+ * y = conv(x, w) + b for a depthwise geometry (depthwiseApplies), operands already in wasm memory
+ * (byte offsets; pb = 0 for no bias): x [N, C, H, W], w [C·mult, 1, KH, KW], y [N, C·mult, OH, OW].
+ * Threads take input channels [c0, c1) (with their mult output planes) of every image, so every
+ * output is computed by the same kernel call sequence whatever the thread count.
+ */
+export function convDepthwise(rt: Runtime, g: ConvGeometry, px: number, pw: number, pb: number, py: number): void {
+  const { N, C, M, group, window } = g;
+  const mult = M / group;
+  const { H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW } = planar(window);
+  const inPlane = product(window.image), outPlane = product(window.grid);
+  const lane = (c0: number, c1: number): Task => (r) => {
+    const work = r.arena.alloc(r.kernels.f32_conv_depthwise_workspace_bytes(OH, OW, KH, KW, SH, SW, DH, DW), "conv depthwise padded plane");
+    for (let n = 0; n < N; n++) {
+      r.kernels.f32_conv_depthwise__simd(writeBlock(r.params, DEPTHWISE_PARAMS, {
+        C: c1 - c0, mult, H, W, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW,
+        x: px + (n * C + c0) * inPlane * 4, w: pw + c0 * mult * KH * KW * 4, bias: pb === 0 ? 0 : pb + c0 * mult * 4,
+        y: py + (n * M + c0 * mult) * outPlane * 4, work,
+      }));
+    }
+  };
+  const T = threadsFor(rt, { macs: N * M * outPlane * KH * KW });
+  runTasks(rt, T === 1 ? [lane(0, C)] : ranges(C, pieces(T)).map(([c0, c1]) => lane(c0, c1)));
+}
