@@ -144,12 +144,13 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
   const inputs = source.inputs;
   inputs.forEach((v, i) => report.general.push(...inputProblems(v, i === 0)));
   const shape = inputShape.slice();
-  // an extra input's batch follows the first input's when it is symbolic or declared as the
-  // first's (so a re-import at another batch stays consistent); another fixed batch stays
+  // an extra input's batch follows the first input's when it is symbolic or declared equal to the
+  // first's fixed batch (so a re-import at another batch stays consistent); another fixed batch
+  // (e.g. a [1, C, 1, 1] gate beside a symbolic N) stays
   const firstBatch = inputs[0].dims?.[0] ?? null;
   const graphInputs: GraphInput[] = inputs.map((v, i) => ({
     name: v.name,
-    shape: i === 0 ? shape : (v.dims ?? []).map((d, a) => (a === 0 && (d === null || firstBatch === null || d === firstBatch) ? shape[0] : d ?? 1)), // other unknown dims are reported above
+    shape: i === 0 ? shape : (v.dims ?? []).map((d, a) => (a === 0 && (d === null || d === firstBatch) ? shape[0] : d ?? 1)), // other unknown dims are reported above
   }));
   const extraInputs = graphInputs.slice(1);
   /** The graph mapped so far as a GraphSpec ending at blob `output` (for shape inference). */

@@ -158,14 +158,15 @@ export function espcn(opset: number, mode: "DCR" | "CRD", r = 3, h = 17, w = 19)
  * A torchvision-style segmentation head (FCN/DeepLab's `F.interpolate(x, size=input.shape[-2:],
  * mode='bilinear', align_corners=False)`): a stride-2 backbone stub, a classifier, and a Resize
  * whose sizes come from Shape(x) → Gather(2), Gather(3) → Unsqueeze → Concat with the classifier's
- * [N, C] (Shape → Slice), as the TorchScript exporter writes it (opset ≥ 11).
+ * [N, C] (Shape → Slice), as the TorchScript exporter writes it (opset ≥ 11). `dims` may name
+ * dynamic input dims (strings).
  */
-export function segmentationHead(opset: number, h = 20, w = 28, classes = 4): GeneratedModel {
+export function segmentationHead(opset: number, h = 20, w = 28, classes = 4, dims: (number | string)[] = [1, 3, h, w]): GeneratedModel {
   const { g, logits, sizes } = segmentationSizeChain(opset, classes);
   const empty = g.floats([0], [], "roi");
   const y = g.op("Resize", [logits, empty, g.floats([0], [], "scales"), sizes],
     [attr.string("mode", "linear"), attr.string("coordinate_transformation_mode", "pytorch_half_pixel")]);
-  return { name: `segmentation head (Shape→Resize) opset ${opset}`, bytes: g.model({ name: "x", dims: [1, 3, h, w] }, [{ name: y, dims: [1, classes, h, w] }]), input: { name: "x", dims: [1, 3, h, w] }, output: y, ops: ["Conv", "Relu", "Shape", "Gather", "Unsqueeze", "Slice", "Concat", "Resize"] };
+  return { name: `segmentation head (Shape→Resize) opset ${opset}`, bytes: g.model({ name: "x", dims }, [{ name: y, dims: dims.map((d, i) => (i === 1 ? classes : d)) }]), input: { name: "x", dims: [1, 3, h, w] }, output: y, ops: ["Conv", "Relu", "Shape", "Gather", "Unsqueeze", "Slice", "Concat", "Resize"] };
 }
 
 /** The segmentation head's backbone, classifier and Resize size chain: sizes = [N, classes, H, W] of x. */

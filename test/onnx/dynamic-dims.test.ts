@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as ort from "onnxruntime-node";
 import { expectClose, fcn, rng, useBuild } from "../lib.js";
-import { segmentationSizes } from "../models/generated.js";
+import { segmentationHead, segmentationSizes } from "../models/generated.js";
 import { attr, cat, int, len, model, msg, node, tensorProto, valueInfo } from "./proto-writer.js";
 const { Net, ShapeError, NotReadyError, UnsupportedError, AttributeError } = fcn;
 
@@ -150,5 +150,42 @@ describe("Net.fromOnnx with dynamic input dims", () => {
     const bytes = model({ opset: 13, nodes: [node("Conv", ["x", "w"], ["c"]), node("NonMaxSuppression", ["c"], ["y"])], initializers: [tensorProto({ name: "w", dims: [3, 2, 1, 1], data: [1, 2, 3, 4, 5, 6] })], inputs: [valueInfo("x", [1, 2, "H", "W"])], outputs: [valueInfo("y", [])] });
     expect(() => Net.fromOnnx(bytes)).toThrow(UnsupportedError);
     expect(() => Net.fromOnnx(bytes)).toThrow(/NonMaxSuppression ×1/);
+  });
+
+  it("keep applies to every shape's plan: the segmentation head ([N, 3, H, W], Resize to the input size) at two sizes keeps the blob asked for and reuses the others", async () => {
+    const m = segmentationHead(13, 20, 28, 4, ["N", 3, "H", "W"]);
+    const names = Net.fromOnnx(m.bytes, { inputShape: [1, 3, 20, 28] }).spec.layers.map((l) => l.name);
+    const kept = names[1], dropped = names[2]; // the first Relu's output; the second conv's
+    const net = Net.fromOnnx(m.bytes, { keep: [kept] });
+    for (const [i, shape] of [[1, 3, 20, 28], [2, 3, 16, 12]].entries()) {
+      const x = randomInput(shape, 40 + i);
+      const got = net.run(x);
+      expect(got.shape).toEqual([shape[0], 4, shape[2], shape[3]]);
+      expectClose(got, await runOrt(m.bytes, x), `segmentation head at [${shape.join(", ")}]`, 1e-5, 1e-4);
+      expect(net.blob(kept)?.shape).toEqual([shape[0], 8, Math.ceil(shape[2] / 2), Math.ceil(shape[3] / 2)]);
+      expect(() => net.blob(dropped)).toThrow(UnsupportedError);
+    }
+    expect(() => Net.fromOnnx(m.bytes, { keep: ["no such blob"], inputShape: [1, 3, 8, 8] })).toThrow(AttributeError);
+  });
+
+  it("several inputs and outputs: the first input's dims bind ([N, 2, H, W]), a second input keeps its declared [1, 2, 1, 1]; runAll at two sizes as onnxruntime-node, outputs by their ONNX names", async () => {
+    const bytes = model({
+      opset: 13,
+      nodes: [node("Mul", ["x", "g"], ["m"]), node("Relu", ["m"], ["y"]), node("GlobalAveragePool", ["x"], ["p"])],
+      inputs: [valueInfo("x", ["N", 2, "H", "W"]), valueInfo("g", [1, 2, 1, 1])], outputs: [valueInfo("y", ["N", 2, "H", "W"]), valueInfo("p", ["N", 2, 1, 1])],
+    });
+    const net = Net.fromOnnx(bytes);
+    const g = randomInput([1, 2, 1, 1], 50);
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    for (const [i, shape] of [[1, 2, 5, 7], [3, 2, 4, 4]].entries()) {
+      const x = randomInput(shape, 51 + i);
+      const got = net.runAll({ x, g });
+      expect(Object.keys(got)).toEqual(["y", "p"]);
+      const want = await session.run({ x: new ort.Tensor("float32", x.data.slice(), shape), g: new ort.Tensor("float32", g.data.slice(), [1, 2, 1, 1]) });
+      for (const name of ["y", "p"]) expectClose(got[name], { data: want[name].data as Float32Array, shape: [...want[name].dims] }, `${name} at [${shape.join(", ")}]`, 1e-6, 1e-6);
+    }
+    await session.release();
+    expect(() => net.runAll({ x: randomInput([1, 2, 5, 7], 1), g: randomInput([1, 2, 2, 1], 2) })).toThrow(/Net.runAll\(inputs\["g"\]\): the model's input "g" is declared \[1, 2, 1, 1\]: axis 2 must be 1/);
+    expect(() => net.run(randomInput([1, 2, 5, 7], 3))).toThrow(/graph input "g" \[1, 2, 1, 1\] has no tensor/);
   });
 });
