@@ -153,7 +153,8 @@ describe.each(BUILDS)("runtime (%s build)", (build) => {
     // Small inputs whose output or workspace needs more than the 4 GiB wasm32 can address.
     const cases: [string, () => unknown, RegExp][] = [
       ["conv output (huge pads)", () => fcn.conv(ones([1, 1, 1, 1]), ones([1, 1, 1, 1]), null, { pads: [0, 2 ** 30, 0, 2 ** 30] }), /conv/],
-      ["conv im2col buffer (long 1-D kernel)", () => fcn.conv(ones([1, 1, 1, 70000]), ones([1, 1, 1, 35000])), /conv/],
+      ["conv im2col buffer (long 1-D kernel)", () => fcn.conv(ones([1, 1, 1, 70000]), ones([1, 1, 1, 35000]), null, {}, { algorithm: "im2col-gemm" }), /conv/],
+      ["conv depthwise padded plane (huge pads)", () => fcn.conv(ones([1, 2, 1, 1]), ones([2, 1, 1, 1]), null, { group: 2, pads: [0, 6e8, 0, 6e8] }), /conv/],
       ["convTranspose output (stride 2^30, depthwise)", () => fcn.convTranspose(ones([1, 1, 1, 2]), ones([1, 1, 1, 1]), null, { strides: [1, 2 ** 30] }), /convTranspose/],
       ["convTranspose column buffer (GEMM + col2im)", () => fcn.convTranspose(ones([1, 2, 1, 40000]), ones([2, 1, 1, 40000]), null, { dilations: [1, 2] }), /convTranspose/],
       ["convTranspose sub-pixel columns", () => fcn.convTranspose(ones([1, 2, 1, 40000]), ones([2, 1, 1, 40000])), /convTranspose/],

@@ -18,7 +18,7 @@ export function depthwiseApplies(g: ConvGeometry): boolean {
  * (OH − 1)·SH + (KH − 1)·DH + 1 rows, each SW phases of 4·⌈OW/4⌉ + ⌊(KW − 1)·DW / SW⌋ floats
  * rounded up to 4, KW tap offsets (rounded up to 4 words) and one more row, linear, that is split
  * into phases from there (the kernel's f32_conv_depthwise_workspace_bytes, which the calls use;
- * this copy is for plans made before ready()).
+ * this copy, in doubles, sizes the allocation: the kernel's i32 wraps past 2 GiB).
  */
 export function depthwiseWorkspaceBytes(g: ConvGeometry): number {
   const { KH, KW, SH, SW, DH, DW, OH, OW } = planar(g.window);
@@ -38,8 +38,11 @@ export function convDepthwise(rt: Runtime, g: ConvGeometry, px: number, pw: numb
   const mult = M / group;
   const { H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW } = planar(window);
   const inPlane = product(window.image), outPlane = product(window.grid);
+  const workBytes = depthwiseWorkspaceBytes(g);
   const lane = (c0: number, c1: number): Task => (r) => {
-    const work = r.arena.alloc(r.kernels.f32_conv_depthwise_workspace_bytes(OH, OW, KH, KW, SH, SW, DH, DW), "conv depthwise padded plane");
+    // the size from the TS copy of the formula: the kernel's i32 answer wraps past 2 GiB (huge
+    // pads), and the arena must see the true size to throw OutOfMemoryError instead
+    const work = r.arena.alloc(workBytes, "conv depthwise padded plane");
     for (let n = 0; n < N; n++) {
       r.kernels.f32_conv_depthwise__simd(writeBlock(r.params, DEPTHWISE_PARAMS, {
         C: c1 - c0, mult, H, W, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW,
