@@ -1,5 +1,5 @@
 // Fine-tuning imported models: the generated U-Net (ConvTranspose, Concat, a BatchNormalization that
-// follows a Concat), DCGAN generator, ESPCN (DepthToSpace) and
+// follows a Concat), DCGAN generator, ESPCN (DepthToSpace), segmentation head (its Resize sizes from a Shape chain) and
 // Paddle-style block (hard-swish as Add/Clip/Mul/Div, an SE gate) read with Net.fromOnnx train: every
 // parameter's gradient from net.backward agrees with central finite differences of the loss, and a
 // few SGD steps lower a regression loss. A model with an op that has no gradient would fail at
@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { fcn, randArray, rng, useBuild } from "../lib.js";
 import { expectFiniteDifferences } from "../net-finite-differences.js";
-import { dcgan, espcn, paddleBlock, unet } from "../models/generated.js";
+import { dcgan, espcn, paddleBlock, segmentationHead, unet } from "../models/generated.js";
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -17,6 +17,7 @@ const MODELS = [
   () => dcgan(13, 8, 8),
   () => espcn(13, "CRD", 2, 5, 6),
   () => paddleBlock(13, 6, 4),
+  () => segmentationHead(13, 6, 8, 2),
 ];
 
 describe("fine-tuning imported models", () => {
