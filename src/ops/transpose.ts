@@ -53,13 +53,18 @@ export function permute(x: Float32Array, shape: readonly number[], perm: readonl
   for (let a = rank - 1, s = 1; a >= 0; a--) { xStride[a] = s; s *= shape[a]; }
   const outShape = transposeShape(shape, perm), step = perm.map((p) => xStride[p]);
   if (rank === 0) { y[0] = x[0]; return y; }
+  // the last two axes of y in two tight loops (DepthToSpace's last axis is only b long), the
+  // odometer over the axes before them
   const last = rank - 1, inner = outShape[last], innerStep = step[last];
-  const index = new Array<number>(rank).fill(0); // y's multi-index over the axes before the last
+  const outer = rank - 2, mid = rank >= 2 ? outShape[outer] : 1, midStep = rank >= 2 ? step[outer] : 0;
+  const index = new Array<number>(rank).fill(0); // y's multi-index over the axes before the last two
   let from = 0; // Σ_k index[k] · step[k]
-  for (let at = 0; at < n; at += inner) {
-    for (let j = 0, i = from; j < inner; j++, i += innerStep) y[at + j] = x[i];
-    // carry: advance the odometer over axes last−1 … 0
-    for (let k = last - 1; k >= 0; k--) {
+  for (let at = 0; at < n; at += inner * mid) {
+    for (let m = 0, im = from, o = at; m < mid; m++, im += midStep) {
+      for (let j = 0, i = im; j < inner; j++, i += innerStep) y[o++] = x[i];
+    }
+    // carry: advance the odometer over axes last−2 … 0
+    for (let k = outer - 1; k >= 0; k--) {
       if (++index[k] < outShape[k]) { from += step[k]; break; }
       from -= (outShape[k] - 1) * step[k];
       index[k] = 0;
