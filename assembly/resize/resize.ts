@@ -45,7 +45,24 @@ export function f32_resize_linear__simd(x: usize, y: usize, planes: i32, H: i32,
           store<f64>(work + (<usize>w << 3), a0 * <f64>load<f32>(r0 + b) + a1 * <f64>load<f32>(r1 + b));
         }
       }
-      for (let ow = 0; ow < OW; ow++) {
+      let ow = 0;
+      for (; ow + 4 <= OW; ow += 4) {
+        // four outputs: two f64x2 lanes each of w0·t[i0] + w1·t[i1], the gathers lane by lane
+        const o3 = <usize>ow << 3, o2 = <usize>ow << 2;
+        const c0 = colI0 + o2, c1 = colI1 + o2;
+        let ta = v128.load64_zero(work + (<usize>load<i32>(c0) << 3));
+        ta = v128.load64_lane(work + (<usize>load<i32>(c0, 4) << 3), ta, 1);
+        let tb = v128.load64_zero(work + (<usize>load<i32>(c1) << 3));
+        tb = v128.load64_lane(work + (<usize>load<i32>(c1, 4) << 3), tb, 1);
+        let tc = v128.load64_zero(work + (<usize>load<i32>(c0, 8) << 3));
+        tc = v128.load64_lane(work + (<usize>load<i32>(c0, 12) << 3), tc, 1);
+        let td = v128.load64_zero(work + (<usize>load<i32>(c1, 8) << 3));
+        td = v128.load64_lane(work + (<usize>load<i32>(c1, 12) << 3), td, 1);
+        const lo = f64x2.add(f64x2.mul(v128.load(cols + o3), ta), f64x2.mul(v128.load(colW1 + o3), tb));
+        const hi = f64x2.add(f64x2.mul(v128.load(cols + o3, 16), tc), f64x2.mul(v128.load(colW1 + o3, 16), td));
+        v128.store(yq + o2, v128.shuffle<i32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+      }
+      for (; ow < OW; ow++) {
         const o3 = <usize>ow << 3, o2 = <usize>ow << 2;
         const t0 = load<f64>(work + (<usize>load<i32>(colI0 + o2) << 3));
         const t1 = load<f64>(work + (<usize>load<i32>(colI1 + o2) << 3));
