@@ -5,6 +5,7 @@
 // rounding to f32). The public resize and Net's resident plan both run it, so they agree.
 import type { Runtime } from "../runtime/runtime.js";
 import type { AxisSampling, ResizePlan } from "./resize.js";
+import { type Task, pieces, ranges, runTasks, threadsFor } from "./run.js";
 
 /** A resize of the last one or two axes, ready for the kernels. */
 export interface ResizeKernelPlan {
@@ -47,16 +48,24 @@ export function resizeKernelPlan(xShape: readonly number[], plan: ResizePlan): R
 
 /**
  * Runs the kernel: x [planes, H, W] at byte offset x → y [planes, OH, OW] at y (not overlapping
- * x). Its tables and workspace come from the arena's stack: call inside withArena.
+ * x), split over the pool by planes when it pays (each plane is computed alike, so the bits do not
+ * depend on the split). Its tables and workspaces come from the arena's stack: call inside
+ * withArena.
  */
 export function runResizeKernel(rt: Runtime, k: ResizeKernelPlan, x: number, y: number): void {
   const rows = k.rows === null ? 0 : rt.arena.alloc(k.rows.length, "resize: row table");
   const cols = rt.arena.alloc(k.cols.length, "resize: column table");
-  const work = k.linear ? rt.arena.alloc(k.W * 8, "resize: row workspace") : 0;
   rt.arena.commit();
   const bytes = new Uint8Array(rt.memory.buffer);
   if (k.rows !== null) bytes.set(k.rows, rows);
   bytes.set(k.cols, cols);
-  if (k.linear) rt.kernels.f32_resize_linear__simd(x, y, k.planes, k.H, k.W, k.OH, k.OW, rows, cols, work);
-  else rt.kernels.f32_resize_nearest__scalar(x, y, k.planes, k.H, k.W, k.OH, k.OW, rows, cols);
+  const inPlane = k.H * k.W * 4, outPlane = k.OH * k.OW * 4;
+  const part = (p0: number, p1: number): Task => (r) => {
+    const px = x + p0 * inPlane, py = y + p0 * outPlane;
+    if (!k.linear) return r.kernels.f32_resize_nearest__scalar(px, py, p1 - p0, k.H, k.W, k.OH, k.OW, rows, cols);
+    const work = r.arena.alloc(k.W * 8, "resize: row workspace"); // one f64 row per task
+    r.kernels.f32_resize_linear__simd(px, py, p1 - p0, k.H, k.W, k.OH, k.OW, rows, cols, work);
+  };
+  const T = threadsFor(rt, { bytes: k.planes * (inPlane + outPlane) });
+  runTasks(rt, T === 1 ? [part(0, k.planes)] : ranges(k.planes, pieces(T)).map(([p0, p1]) => part(p0, p1)));
 }
