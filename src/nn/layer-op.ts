@@ -3,7 +3,8 @@
 // validator, the shape walk, the op-by-op path, the resident plan and the exporter. The built-in
 // layers (Conv, ConvTranspose, MaxPool… in graph.ts / net.ts / plan.ts) have hand-made resident
 // steps on wasm blocks; a layer op runs its public op function on copies of its input blocks in
-// both paths, so the two paths agree bit for bit by construction.
+// both paths, so the two paths agree bit for bit by construction (or, with a residentForward, the
+// same kernels as its public function on the blocks themselves).
 import type { Runtime } from "../runtime/runtime.js";
 import type { Tensor } from "../tensor.js";
 import type { AxisMap } from "./coord-map.js";
