@@ -69,6 +69,30 @@ describe.each(BUILDS)("Net resident plan (%s build)", (build) => {
     planned.dispose();
   });
 
+  it("Resize layers (their resident kernels): same output, blobs and gradients", () => {
+    const r = rng(21);
+    const spec: GraphSpec = {
+      input: { name: "x", shape: [2, 2, 5, 7] },
+      output: "out",
+      layers: [
+        { name: "c", op: "Conv", inputs: ["x"], attrs: { outChannels: 3, kernelShape: 3, pads: 1 } },
+        { name: "up", op: "Resize", inputs: ["c"], attrs: { mode: "linear", coordinateTransformationMode: "pytorch_half_pixel", sizes: [11, 17] } },
+        { name: "down", op: "Resize", inputs: ["up"], attrs: { mode: "nearest", coordinateTransformationMode: "asymmetric", nearestMode: "ceil", scales: [0.5, 0.6] } },
+        { name: "half", op: "Resize", inputs: ["down"], attrs: { mode: "linear", coordinateTransformationMode: "align_corners", scales: [1.5, 0.75] } },
+        { name: "out", op: "Relu", inputs: ["half"] },
+      ],
+    };
+    const [planned, copying] = pair(spec, 3);
+    for (const shape of [[2, 2, 5, 7], [1, 2, 9, 4]]) {
+      const x = fcn.tensor(randArray(r, size(shape)), shape);
+      expectSameRun(planned, copying, x, `shape ${shape}`);
+      const dOut = fcn.tensor(randArray(r, size(planned.blob("out")!.shape)), planned.blob("out")!.shape.slice());
+      const a = planned.backward(dOut), b = copying.backward(dOut);
+      for (const [name, g] of a) expectSameBits(g, b.get(name) as Tensor, `gradient ${name}`);
+    }
+    planned.dispose();
+  });
+
   it("plans again for a new input shape, and back", () => {
     const r = rng(8);
     const [planned, copying] = pair(every, 2);

@@ -76,6 +76,8 @@ function realCases(): Case[] {
     ["convTranspose sub-pixel stride 1 (runs as conv)", () => fcn.convTranspose(xt1, wt1, null, { pads: 1 }, { algorithm: "subpixel" })],
     ["convTranspose depthwise k16 s8", () => fcn.convTranspose(xd, wd, null, { strides: 8, pads: 4, group: 21 })],
     ["convTranspose depthwise multiplier 2", () => fcn.convTranspose(xd, wd2, null, { strides: 3, group: 21 }, { algorithm: "depthwise" })],
+    ["resize linear pytorch_half_pixel 21×56² → 224² (plane split)", () => fcn.resize(rand(rng(12), [1, 21, 56, 56]), { mode: "linear", coordinateTransformationMode: "pytorch_half_pixel", sizes: [224, 224] })],
+    ["resize nearest 2 × 21×56² → 112²", () => fcn.resize(rand(rng(13), [2, 21, 56, 56]), { mode: "nearest", scales: 2 })],
     ["maxPool 3×3 s2 ceil", () => fcn.maxPool(xm, { kernelShape: 3, strides: 2, ceilMode: true })],
     ["maxPoolBackward", () => fcn.maxPoolBackward(rand(rng(5), [2, 64, 31, 31]), xm, { kernelShape: 3, strides: 2 })],
     ["im2col 3×3 p1", () => fcn.im2col(xm, { kernelShape: 3, pads: 1 })],

@@ -3,7 +3,9 @@
 // validator, the shape walk, the op-by-op path, the resident plan and the exporter. The built-in
 // layers (Conv, ConvTranspose, MaxPool… in graph.ts / net.ts / plan.ts) have hand-made resident
 // steps on wasm blocks; a layer op runs its public op function on copies of its input blocks in
-// both paths, so the two paths agree bit for bit by construction.
+// both paths, so the two paths agree bit for bit by construction (or, with a residentForward, the
+// same kernels as its public function on the blocks themselves).
+import type { Runtime } from "../runtime/runtime.js";
 import type { Tensor } from "../tensor.js";
 import type { AxisMap } from "./coord-map.js";
 
@@ -42,6 +44,14 @@ export interface LayerOp {
   readonly trainable?: boolean | readonly string[];
   /** y = op(inputs); `params` by kind. Must not change its inputs. */
   forward(inputs: Tensor[], attrs: LayerAttrs, params: Record<string, Tensor>): Tensor;
+  /**
+   * Optional: the forward on resident wasm blocks (a Net plan's step, without copying the inputs
+   * out and the output back in), planned once for these input shapes. The returned function
+   * reads the inputs at byte offsets `inputs` and writes the output at `output` (a block of its
+   * own), giving exactly `forward`'s bits; it may take scratch from the arena's stack (the plan
+   * releases it). Absent, or undefined for these shapes: the plan runs `forward` on copies.
+   */
+  residentForward?(shapes: readonly (readonly number[])[], attrs: LayerAttrs): ((rt: Runtime, inputs: readonly number[], output: number) => void) | undefined;
   /**
    * dL/dinputs (and dL/dparams) from dL/dy, the forward's inputs and output. Absent: the op has
    * no gradient, and a net using it cannot train (UnsupportedError at `training = true`).

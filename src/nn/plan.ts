@@ -172,7 +172,8 @@ export class NetPlan implements Evictable {
   /**
    * A layer op (layer-op.ts) on resident blocks: its public op function on copies of the input
    * blocks, the result written to the output block; backward likewise. The op-by-op path calls the
-   * same functions, so both agree bit for bit.
+   * same functions, so both agree bit for bit. An op with a residentForward runs its forward on
+   * the blocks themselves (same bits as its public function, by its own contract).
    */
   private opStep(layer: LayerSpec, def: LayerOp): Step {
     const attrs = (layer.attrs ?? {}) as LayerAttrs;
@@ -180,9 +181,13 @@ export class NetPlan implements Evictable {
     const kinds = Object.keys(def.params?.(attrs) ?? {});
     const params = () => Object.fromEntries(kinds.map((k) => [k, this.read(this.params.get(`${layer.name}.${k}`) as Block)]));
     const inputs = () => layer.inputs.map((name) => this.read(this.blobs.get(name) as Block));
+    const xs = layer.inputs.map((name) => this.blobs.get(name) as Block);
+    const resident = def.residentForward?.(xs.map((b) => b.shape), attrs);
     return {
       layer,
-      forward: () => this.write(y, def.forward(inputs(), attrs, params())),
+      forward: resident !== undefined
+        ? () => withArena(this.rt, (rt) => resident(rt, xs.map((b) => b.ptr), y.ptr))
+        : () => this.write(y, def.forward(inputs(), attrs, params())),
       backward: () => {
         const r = def.backward!(this.read(this.grads.get(layer.name) as Block), inputs(), this.read(y), attrs, params());
         r.inputs.forEach((dx, i) => {

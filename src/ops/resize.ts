@@ -27,7 +27,8 @@
 import { checkAttrNames, INT_MAX, show } from "../attrs.js";
 import { AttributeError, ShapeError, UnsupportedError } from "../errors.js";
 import { type Tensor, checkDims, checkTensor, describeShape, plain, tensor } from "../tensor.js";
-import { checkSameShape, product } from "./run.js";
+import { checkSameShape, operand, product, withArena } from "./run.js";
+import { resizeKernelPlan, runResizeKernel } from "./resize-kernel.js";
 
 export type ResizeMode = "nearest" | "linear";
 export type ResizeCoordinateMode = "half_pixel" | "pytorch_half_pixel" | "align_corners" | "asymmetric" | "half_pixel_symmetric";
@@ -249,6 +250,23 @@ function sampleAdjoint(src: Float64Array, outer: number, inner: number, s: AxisS
 export function resize(x: Tensor, attrs: ResizeAttrs): Tensor {
   const xShape = checkTensor(x, "resize(x)");
   const plan = resizePlan(xShape, attrs, "resize");
+  const k = resizeKernelPlan(xShape, plan);
+  if (k === null) return resizeFloat64(x, xShape, plan);
+  // 1 or 2 spatial axes: the wasm kernels, which give resizeFloat64's bits
+  const size = product(plan.outShape);
+  return withArena((rt) => {
+    const px = operand(rt, x, "resize(x)");
+    const py = rt.arena.alloc(size * 4, "resize output");
+    runResizeKernel(rt, k, px, py);
+    return tensor(rt.arena.take(py, size), plan.outShape);
+  });
+}
+
+/**
+ * The float64 loop: one pass per spatial axis, in float64, rounded to float32 once at the end.
+ * It runs spatial ranks above 2 and is the kernels' reference (test/resize-kernel.test.ts).
+ */
+export function resizeFloat64(x: Tensor, xShape: readonly number[], plan: ResizePlan): Tensor {
   // axis by axis, in float64 (one rounding to float32 at the end): shape[2..k] already resized
   let data: Float64Array = new Float64Array(plain(x).data); // a typed-array copy (`from` would iterate)
   const shape = xShape.slice();

@@ -25,6 +25,9 @@ export const KERNELS = {
   f32_uncrop__scalar: ["dy", "dx", "C", "H", "W", "top", "left", "OH", "OW"],
   /** 1 if the n floats at x are all finite (no NaN, ±∞), else 0. */
   f32_all_finite__simd: ["x", "n"],
+  /** 2-D Resize [planes, H, W] → [planes, OH, OW] from axis tables (src/ops/resize-kernel.ts). */
+  f32_resize_linear__simd: ["x", "y", "planes", "H", "W", "OH", "OW", "rows", "cols", "work"],
+  f32_resize_nearest__scalar: ["x", "y", "planes", "H", "W", "OH", "OW", "rows", "cols"],
 } as const;
 
 export type KernelName = keyof typeof KERNELS;
