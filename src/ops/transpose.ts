@@ -45,9 +45,9 @@ export function transposeShape(shape: readonly number[], perm: readonly number[]
  * by the caller). Walks y in order with an odometer over its axes; stepping y's axis k moves
  * x's flat index by x's stride of axis perm[k].
  */
-export function permute(x: Float32Array, shape: readonly number[], perm: readonly number[]): Float32Array {
+export function permute(x: Float32Array, shape: readonly number[], perm: readonly number[], into?: Float32Array): Float32Array {
   const rank = shape.length, n = product(shape);
-  const y = new Float32Array(n);
+  const y = into ?? new Float32Array(n); // `into`: n floats not overlapping x (a Net plan's output block)
   if (n === 0) return y;
   const xStride = new Array<number>(rank);
   for (let a = rank - 1, s = 1; a >= 0; a--) { xStride[a] = s; s *= shape[a]; }

@@ -3,7 +3,15 @@
 // grid is not the input's (b times finer or coarser), so no coordinate map passes through.
 import { depthToSpace, depthToSpaceBackward, depthToSpaceMove, spaceToDepth, spaceToDepthBackward, spaceToDepthMove } from "../../ops/depth-to-space.js";
 import type { DepthToSpaceAttrs, SpaceToDepthAttrs } from "../../ops/depth-to-space.js";
+import { permute } from "../../ops/transpose.js";
+import type { Runtime } from "../../runtime/runtime.js";
 import type { LayerOp } from "../layer-op.js";
+
+/** The block move on the plan's blocks: permute reads the input block and writes the output block. */
+const onBlocks = (m: { view: number[]; perm: number[] }) => (rt: Runtime, [x]: readonly number[], y: number) => {
+  const n = m.view.reduce((a, b) => a * b, 1);
+  permute(rt.arena.f32(x, n), m.view, m.perm, rt.arena.f32(y, n));
+};
 
 export const DepthToSpaceLayer: LayerOp = {
   op: "DepthToSpace",
@@ -12,6 +20,7 @@ export const DepthToSpaceLayer: LayerOp = {
   check: (attrs) => { depthToSpaceMove([1, 0, 1, 1], attrs, "DepthToSpace"); },
   shape: ([x], attrs) => depthToSpaceMove(x, attrs, "DepthToSpace", "input").outShape,
   forward: ([x], attrs) => depthToSpace(x, attrs as unknown as DepthToSpaceAttrs),
+  residentForward: ([x], attrs) => onBlocks(depthToSpaceMove(x, attrs, "DepthToSpace", "input")),
   backward: (dy, [x], _y, attrs) => ({ inputs: [depthToSpaceBackward(dy, x.shape, attrs as unknown as DepthToSpaceAttrs)] }),
   keepsCoordinates: () => false,
 };
@@ -23,6 +32,7 @@ export const SpaceToDepthLayer: LayerOp = {
   check: (attrs) => { spaceToDepthMove([1, 1, 0, 0], attrs, "SpaceToDepth"); },
   shape: ([x], attrs) => spaceToDepthMove(x, attrs, "SpaceToDepth", "input").outShape,
   forward: ([x], attrs) => spaceToDepth(x, attrs as unknown as SpaceToDepthAttrs),
+  residentForward: ([x], attrs) => onBlocks(spaceToDepthMove(x, attrs, "SpaceToDepth", "input")),
   backward: (dy, [x], _y, attrs) => ({ inputs: [spaceToDepthBackward(dy, x.shape, attrs as unknown as SpaceToDepthAttrs)] }),
   keepsCoordinates: () => false,
 };
