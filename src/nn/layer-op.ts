@@ -3,12 +3,22 @@
 // validator, the shape walk, the op-by-op path, the resident plan and the exporter. The built-in
 // layers (Conv, ConvTranspose, MaxPool… in graph.ts / net.ts / plan.ts) have hand-made resident
 // steps on wasm blocks; a layer op runs its public op function on copies of its input blocks in
-// both paths, so the two paths agree bit for bit by construction.
+// both paths, so the two paths agree bit for bit by construction, unless it gives a `resident`
+// forward (kernels on the blocks themselves), which must then give the same bits.
 import type { Tensor } from "../tensor.js";
+import type { Runtime } from "../runtime/runtime.js";
 import type { AxisMap } from "./coord-map.js";
 
 /** A layer's attributes as GraphSpec holds them (ONNX's, in camelCase); absent = {}. */
 export type LayerAttrs = Record<string, unknown>;
+
+/**
+ * A layer op's forward on the resident plan's blocks: byte offsets of the input blocks (in order),
+ * the output block and the parameter blocks by kind. It must write exactly the bits `forward`
+ * gives. Scratch comes from the arena inside withArena; any arena call may grow the memory, so
+ * views are taken after it (rt.arena.f32).
+ */
+export type ResidentForward = (rt: Runtime, inputs: readonly number[], output: number, params: Readonly<Record<string, number>>) => void;
 
 /** What a layer op's backward gives: dL/dinput per input (null: none flows there), dL/dparameter by kind. */
 export interface LayerGradients {
@@ -42,6 +52,12 @@ export interface LayerOp {
   readonly trainable?: boolean | readonly string[];
   /** y = op(inputs); `params` by kind. Must not change its inputs. */
   forward(inputs: Tensor[], attrs: LayerAttrs, params: Record<string, Tensor>): Tensor;
+  /**
+   * Optional: the forward for these input shapes on resident blocks, without copies (planned once
+   * per shapes), or undefined where it has no such path for them; the plan then runs `forward` on
+   * copies of the blocks. Backward always goes through `backward`.
+   */
+  resident?(inputs: readonly (readonly number[])[], attrs: LayerAttrs): ResidentForward | undefined;
   /**
    * dL/dinputs (and dL/dparams) from dL/dy, the forward's inputs and output. Absent: the op has
    * no gradient, and a net using it cannot train (UnsupportedError at `training = true`).

@@ -170,9 +170,10 @@ export class NetPlan implements Evictable {
   }
 
   /**
-   * A layer op (layer-op.ts) on resident blocks: its public op function on copies of the input
-   * blocks, the result written to the output block; backward likewise. The op-by-op path calls the
-   * same functions, so both agree bit for bit.
+   * A layer op (layer-op.ts) on resident blocks: its `resident` forward on the blocks when it has
+   * one for these shapes, else its public op function on copies of the input blocks, the result
+   * written to the output block; backward likewise on copies. The op-by-op path calls the same
+   * functions (and the resident forwards give their bits), so both agree bit for bit.
    */
   private opStep(layer: LayerSpec, def: LayerOp): Step {
     const attrs = (layer.attrs ?? {}) as LayerAttrs;
@@ -180,9 +181,15 @@ export class NetPlan implements Evictable {
     const kinds = Object.keys(def.params?.(attrs) ?? {});
     const params = () => Object.fromEntries(kinds.map((k) => [k, this.read(this.params.get(`${layer.name}.${k}`) as Block)]));
     const inputs = () => layer.inputs.map((name) => this.read(this.blobs.get(name) as Block));
+    // a resident forward runs on the blocks themselves (no copies); else the op on copies
+    const resident = def.resident?.(layer.inputs.map((name) => (this.blobs.get(name) as Block).shape), attrs);
+    const inputPtrs = layer.inputs.map((name) => (this.blobs.get(name) as Block).ptr);
+    const paramPtrs = Object.fromEntries(kinds.map((k) => [k, (this.params.get(`${layer.name}.${k}`) as Block).ptr]));
     return {
       layer,
-      forward: () => this.write(y, def.forward(inputs(), attrs, params())),
+      forward: resident !== undefined
+        ? () => resident(this.rt, inputPtrs, y.ptr, paramPtrs)
+        : () => this.write(y, def.forward(inputs(), attrs, params())),
       backward: () => {
         const r = def.backward!(this.read(this.grads.get(layer.name) as Block), inputs(), this.read(y), attrs, params());
         r.inputs.forEach((dx, i) => {

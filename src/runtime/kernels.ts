@@ -25,6 +25,10 @@ export const KERNELS = {
   f32_uncrop__scalar: ["dy", "dx", "C", "H", "W", "top", "left", "OH", "OW"],
   /** 1 if the n floats at x are all finite (no NaN, ±∞), else 0. */
   f32_all_finite__simd: ["x", "n"],
+  /** y[o, c, i] = a[o·aO + c·aC + i·aI] ∘ b[o·bO + c·bC + i·bI]; op 0 add, 1 sub, 2 mul, 3 div. */
+  f32_binary__simd: ["op", "a", "aO", "aC", "aI", "b", "bO", "bC", "bI", "y", "O", "C", "I"],
+  /** y[n, c, i] = a[c]·x[n, c, i] + b[c], a and b float64 [C], in float64 rounded once. */
+  f32_channel_affine__simd: ["x", "a", "b", "y", "N", "C", "plane"],
 } as const;
 
 export type KernelName = keyof typeof KERNELS;
