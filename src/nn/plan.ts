@@ -338,7 +338,10 @@ export class NetPlan implements Evictable {
         const view = (ptr: number) => rt.arena.f32(ptr, x.size);
         return {
           layer,
-          forward: () => mapActivation(p, view(x.ptr), view(y.ptr)),
+          // the wasm kernel where the formula has one (same bits), else the JS loop
+          forward: p.kernel !== undefined
+            ? () => rt.kernels.f32_activation__simd(p.kernel!.op, x.ptr, y.ptr, x.size, p.kernel!.p0, p.kernel!.p1)
+            : () => mapActivation(p, view(x.ptr), view(y.ptr)),
           backward: () => this.toInput(inputName, (dx) => mapActivationBackward(p, view(x.ptr), view(dy().ptr), view(dx))),
         };
       }
