@@ -1,10 +1,11 @@
 // The wasm kernels Net's resident plan runs for imported models' layer ops give the JS path's
 // bits exactly: BroadcastAdd/Sub/Mul/Div (f32_binary__simd) in every broadcast layout it takes
 // and in one it leaves to JS, BatchNormalization (f32_channel_affine__simd), Clip, HardSigmoid,
-// HardSwish, LeakyRelu (f32_activation__simd) and Concat (block copies). Each net runs on the
-// resident plan and op by op (`resident: false`: the public ops' JS loops) on random values with
-// NaN, ±0, ±∞, subnormals, huge and tiny values sprinkled in, sizes with vector tails; compared
-// bit for bit (a NaN's bits too), on both builds.
+// HardSwish, LeakyRelu (f32_activation__simd), Concat (block copies) and Sqrt/Exp/Neg/Abs (their
+// JS formulas over views of the blocks). Each net runs on the resident plan and op by op
+// (`resident: false`: the public ops' JS loops) on random values with NaN, ±0, ±∞, subnormals,
+// huge and tiny values sprinkled in, sizes with vector tails; compared bit for bit (a NaN's bits
+// too), on both builds.
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, expectSameBits, fcn, rng, useBuild } from "./lib.js";
 import type { GraphSpec, LayerSpec, Tensor } from "../dist/index.js";
@@ -103,6 +104,11 @@ describe.each(BUILDS)("resident kernels equal the JS path bit for bit (%s build)
     for (const [op, attrs] of cases) {
       for (const shape of [[2, 3, 5, 7], [1, 1, 3], [3, 1, 2, 1]]) expectPathsAgree(op, attrs, [shape], seed++);
     }
+  });
+
+  it("Sqrt, Exp, Neg, Abs (their formulas over views of the blocks)", () => {
+    let seed = 400;
+    for (const op of ["Sqrt", "Exp", "Neg", "Abs"]) expectPathsAgree(op, {}, [[2, 3, 5, 7]], seed++);
   });
 
   it("Concat on every axis", () => {
