@@ -14,6 +14,8 @@ export { f32_conv_transpose_subpixel_interleave__simd, f32_conv_transpose_subpix
 export { f32_relu__simd, f32_add__simd, f32_bias_add__simd, f32_crop__scalar, f32_relu_backward__simd, f32_uncrop__scalar } from "./eltwise/eltwise";
 export { f32_all_finite__simd } from "./eltwise/all-finite";
 export { f32_resize_linear__simd, f32_resize_nearest__scalar } from "./resize/resize";
+export { f32_binary__simd, f32_channel_affine__simd } from "./eltwise/broadcast-binary";
+export { f32_activation__simd } from "./eltwise/activation";
 
 /** First byte past the module's static data: the TS arena starts above it. */
 export function heap_base(): usize {

@@ -3,14 +3,22 @@
 // validator, the shape walk, the op-by-op path, the resident plan and the exporter. The built-in
 // layers (Conv, ConvTranspose, MaxPool… in graph.ts / net.ts / plan.ts) have hand-made resident
 // steps on wasm blocks; a layer op runs its public op function on copies of its input blocks in
-// both paths, so the two paths agree bit for bit by construction (or, with a residentForward, the
-// same kernels as its public function on the blocks themselves).
-import type { Runtime } from "../runtime/runtime.js";
+// both paths, so the two paths agree bit for bit by construction, unless it gives a `resident`
+// forward (kernels on the blocks themselves), which must then give the same bits.
 import type { Tensor } from "../tensor.js";
+import type { Runtime } from "../runtime/runtime.js";
 import type { AxisMap } from "./coord-map.js";
 
 /** A layer's attributes as GraphSpec holds them (ONNX's, in camelCase); absent = {}. */
 export type LayerAttrs = Record<string, unknown>;
+
+/**
+ * A layer op's forward on the resident plan's blocks: byte offsets of the input blocks (in order),
+ * the output block and the parameter blocks by kind. It must write exactly the bits `forward`
+ * gives. Scratch comes from the arena inside withArena; any arena call may grow the memory, so
+ * views are taken after it (rt.arena.f32).
+ */
+export type ResidentForward = (rt: Runtime, inputs: readonly number[], output: number, params: Readonly<Record<string, number>>) => void;
 
 /** What a layer op's backward gives: dL/dinput per input (null: none flows there), dL/dparameter by kind. */
 export interface LayerGradients {
@@ -45,13 +53,11 @@ export interface LayerOp {
   /** y = op(inputs); `params` by kind. Must not change its inputs. */
   forward(inputs: Tensor[], attrs: LayerAttrs, params: Record<string, Tensor>): Tensor;
   /**
-   * Optional: the forward on resident wasm blocks (a Net plan's step, without copying the inputs
-   * out and the output back in), planned once for these input shapes. The returned function
-   * reads the inputs at byte offsets `inputs` and writes the output at `output` (a block of its
-   * own), giving exactly `forward`'s bits; it may take scratch from the arena's stack (the plan
-   * releases it). Absent, or undefined for these shapes: the plan runs `forward` on copies.
+   * Optional: the forward for these input shapes on resident blocks, without copies (planned once
+   * per shapes), or undefined where it has no such path for them; the plan then runs `forward` on
+   * copies of the blocks. It may take scratch from the arena's stack (the plan releases it). Backward always goes through `backward`.
    */
-  residentForward?(shapes: readonly (readonly number[])[], attrs: LayerAttrs): ((rt: Runtime, inputs: readonly number[], output: number) => void) | undefined;
+  resident?(inputs: readonly (readonly number[])[], attrs: LayerAttrs): ResidentForward | undefined;
   /**
    * dL/dinputs (and dL/dparams) from dL/dy, the forward's inputs and output. Absent: the op has
    * no gradient, and a net using it cannot train (UnsupportedError at `training = true`).

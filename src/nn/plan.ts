@@ -170,10 +170,10 @@ export class NetPlan implements Evictable {
   }
 
   /**
-   * A layer op (layer-op.ts) on resident blocks: its public op function on copies of the input
-   * blocks, the result written to the output block; backward likewise. The op-by-op path calls the
-   * same functions, so both agree bit for bit. An op with a residentForward runs its forward on
-   * the blocks themselves (same bits as its public function, by its own contract).
+   * A layer op (layer-op.ts) on resident blocks: its `resident` forward on the blocks when it has
+   * one for these shapes, else its public op function on copies of the input blocks, the result
+   * written to the output block; backward likewise on copies. The op-by-op path calls the same
+   * functions (and the resident forwards give their bits), so both agree bit for bit.
    */
   private opStep(layer: LayerSpec, def: LayerOp): Step {
     const attrs = (layer.attrs ?? {}) as LayerAttrs;
@@ -181,12 +181,14 @@ export class NetPlan implements Evictable {
     const kinds = Object.keys(def.params?.(attrs) ?? {});
     const params = () => Object.fromEntries(kinds.map((k) => [k, this.read(this.params.get(`${layer.name}.${k}`) as Block)]));
     const inputs = () => layer.inputs.map((name) => this.read(this.blobs.get(name) as Block));
-    const xs = layer.inputs.map((name) => this.blobs.get(name) as Block);
-    const resident = def.residentForward?.(xs.map((b) => b.shape), attrs);
+    // a resident forward runs on the blocks themselves (no copies); else the op on copies
+    const resident = def.resident?.(layer.inputs.map((name) => (this.blobs.get(name) as Block).shape), attrs);
+    const inputPtrs = layer.inputs.map((name) => (this.blobs.get(name) as Block).ptr);
+    const paramPtrs = Object.fromEntries(kinds.map((k) => [k, (this.params.get(`${layer.name}.${k}`) as Block).ptr]));
     return {
       layer,
       forward: resident !== undefined
-        ? () => withArena(this.rt, (rt) => resident(rt, xs.map((b) => b.ptr), y.ptr))
+        ? () => withArena(this.rt, (rt) => resident(rt, inputPtrs, y.ptr, paramPtrs))
         : () => this.write(y, def.forward(inputs(), attrs, params())),
       backward: () => {
         const r = def.backward!(this.read(this.grads.get(layer.name) as Block), inputs(), this.read(y), attrs, params());
@@ -336,7 +338,10 @@ export class NetPlan implements Evictable {
         const view = (ptr: number) => rt.arena.f32(ptr, x.size);
         return {
           layer,
-          forward: () => mapActivation(p, view(x.ptr), view(y.ptr)),
+          // the wasm kernel where the formula has one (same bits), else the JS loop
+          forward: p.kernel !== undefined
+            ? () => rt.kernels.f32_activation__simd(p.kernel!.op, x.ptr, y.ptr, x.size, p.kernel!.p0, p.kernel!.p1)
+            : () => mapActivation(p, view(x.ptr), view(y.ptr)),
           backward: () => this.toInput(inputName, (dx) => mapActivationBackward(p, view(x.ptr), view(dy().ptr), view(dx))),
         };
       }

@@ -30,6 +30,11 @@ export interface ClipAttrs { min?: number; max?: number }
 export interface Pointwise {
   f: (x: number) => number;
   df: (x: number) => number;
+  /**
+   * The wasm kernel f32_activation__simd's op and parameters computing exactly f's bits (same
+   * operations, order and precision; assembly/eltwise/activation.ts), where there is one.
+   */
+  kernel?: { op: number; p0: number; p1: number };
 }
 
 /** The largest float32: ONNX Clip's default bounds are ∓ this (numeric_limits<float>::lowest/max). */
@@ -69,7 +74,7 @@ export function activation(op: ActivationOp, attrs: unknown, name: string): Poin
     case "LeakyRelu": {
       const alpha = num("alpha", 0.01);
       // f′ at 0 is alpha (PyTorch: slope 1 only where x > 0)
-      return { f: (x) => (x < 0 ? alpha * x : x), df: (x) => (x > 0 ? 1 : alpha) };
+      return { f: (x) => (x < 0 ? alpha * x : x), df: (x) => (x > 0 ? 1 : alpha), kernel: { op: 3, p0: alpha, p1: 0 } };
     }
     case "Elu": {
       const alpha = num("alpha", 1);
@@ -87,6 +92,7 @@ export function activation(op: ActivationOp, attrs: unknown, name: string): Poin
       return {
         f: (x) => Math.max(0, Math.min(1, alpha * x + beta)),
         df: (x) => { const t = alpha * x + beta; return t > 0 && t < 1 ? alpha : Number.isNaN(t) ? NaN : 0; },
+        kernel: { op: 1, p0: alpha, p1: beta },
       };
     }
     case "HardSwish":
@@ -95,11 +101,12 @@ export function activation(op: ActivationOp, attrs: unknown, name: string): Poin
       return {
         f: (x) => (x === -Infinity ? NaN : x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6),
         df: (x) => (x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : Number.isNaN(x) ? NaN : 1),
+        kernel: { op: 2, p0: 0, p1: 0 },
       };
     case "Clip": {
       const lo = Math.fround(readBound(a.min, `${name}(attrs.min)`, -FLOAT32_MAX)), hi = Math.fround(readBound(a.max, `${name}(attrs.max)`, FLOAT32_MAX));
       // Math.max/min keep NaN; the gradient passes where x lies in [min, max] (PyTorch's clamp)
-      return { f: (x) => Math.min(Math.max(x, lo), hi), df: (x) => (x >= lo && x <= hi ? 1 : Number.isNaN(x) ? NaN : 0) };
+      return { f: (x) => Math.min(Math.max(x, lo), hi), df: (x) => (x >= lo && x <= hi ? 1 : Number.isNaN(x) ? NaN : 0), kernel: { op: 0, p0: lo, p1: hi } };
     }
   }
 }

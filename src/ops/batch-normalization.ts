@@ -4,11 +4,13 @@
 // over x [N, C, spatial…] viewed as N·C planes of `plane` = ∏ spatial elements. With the
 // statistics frozen it is a per-channel affine map y = a[c]·x + b[c], so its backward is that of
 // an affine: dx = a[c]·dy, dscale[c] = Σ dy·x̂, dbias[c] = Σ dy (x̂ = (x − mean)/√(var + ε)).
-// Float64 arithmetic rounded once to float32; a JS loop, not a wasm kernel.
+// Float64 arithmetic rounded once to float32; a JS loop here, and the same arithmetic in f64x2
+// lanes in the wasm kernel f32_channel_affine__simd that Net's resident plan uses (runChannelAffine).
 import { checkAttrNames, readNumber } from "../attrs.js";
 import { AttributeError, ShapeError } from "../errors.js";
 import { type Tensor, checkTensor, describeShape, plain, tensor } from "../tensor.js";
-import { checkSameShape } from "./run.js";
+import { checkSameShape, withArena } from "./run.js";
+import type { Runtime } from "../runtime/runtime.js";
 
 /** BatchNormalization's attribute: ε added to the variance (ONNX's default 1e-5). */
 export interface BatchNormalizationAttrs { epsilon?: number }
@@ -38,7 +40,7 @@ export function readEpsilon(attrs: unknown, op: string): number {
 }
 
 /** The per-channel affine of frozen statistics: a[c] = scale[c]/√(var[c] + ε), b[c] = bias[c] − a[c]·mean[c]. */
-function affine(scale: Float32Array, bias: Float32Array, mean: Float32Array, variance: Float32Array, epsilon: number): { a: Float64Array; b: Float64Array } {
+export function affine(scale: Float32Array, bias: Float32Array, mean: Float32Array, variance: Float32Array, epsilon: number): { a: Float64Array; b: Float64Array } {
   const C = scale.length, a = new Float64Array(C), b = new Float64Array(C);
   for (let c = 0; c < C; c++) {
     a[c] = scale[c] / Math.sqrt(variance[c] + epsilon);
@@ -96,4 +98,22 @@ export function batchNormalizationBackward(dy: Tensor, x: Tensor, scale: Tensor,
     }
   }
   return { dx: tensor(dx, xShape.slice()), dscale: tensor(Float32Array.from(dscale), [g.C]), dbias: tensor(Float32Array.from(dbias), [g.C]) };
+}
+
+/**
+ * The forward on wasm blocks (byte offsets; x and y [N, C, plane], the four parameters [C]) with
+ * the kernel f32_channel_affine__simd: the same a[c], b[c] in float64 and the same a·x + b in
+ * float64 rounded once as batchNormalization, so the same bits.
+ */
+export function runChannelAffine(rt: Runtime, g: ChannelGeometry, epsilon: number, x: number,
+  p: { scale: number; bias: number; mean: number; var: number }, y: number): void {
+  withArena(rt, () => {
+    const ab = rt.arena.alloc(g.C * 16, "batchNormalization affine"); // a then b, float64 each
+    const view = (ptr: number) => rt.arena.f32(ptr, g.C); // after the alloc: it may grow the memory
+    const { a, b } = affine(view(p.scale), view(p.bias), view(p.mean), view(p.var), epsilon);
+    const f64 = new Float64Array(rt.memory.buffer, ab, 2 * g.C);
+    f64.set(a);
+    f64.set(b, g.C);
+    rt.kernels.f32_channel_affine__simd(x, ab, ab + g.C * 8, y, g.N, g.C, g.plane);
+  });
 }

@@ -4,7 +4,7 @@
 // kernels then reproduce resize.ts's float64 loop bit for bit (rows first, f64 weights, one
 // rounding to f32). The public resize and Net's resident plan both run it, so they agree.
 import type { Runtime } from "../runtime/runtime.js";
-import type { AxisSampling, ResizePlan } from "./resize.js";
+import type { AxisSampling, ResizePlan } from "./resize-plan.js";
 import { type Task, pieces, ranges, runTasks, threadsFor } from "./run.js";
 
 /** A resize of the last one or two axes, ready for the kernels. */

@@ -29,6 +29,9 @@ import { AttributeError, ShapeError, UnsupportedError } from "../errors.js";
 import { type Tensor, checkDims, checkTensor, describeShape, plain, tensor } from "../tensor.js";
 import { checkSameShape, operand, product, withArena } from "./run.js";
 import { resizeKernelPlan, runResizeKernel } from "./resize-kernel.js";
+import type { AxisSampling, ResizePlan } from "./resize-plan.js";
+
+export type { AxisSampling, ResizePlan } from "./resize-plan.js";
 
 export type ResizeMode = "nearest" | "linear";
 export type ResizeCoordinateMode = "half_pixel" | "pytorch_half_pixel" | "align_corners" | "asymmetric" | "half_pixel_symmetric";
@@ -52,23 +55,6 @@ const ATTRS = ["mode", "coordinateTransformationMode", "nearestMode", "scales", 
 const MODES: readonly string[] = ["nearest", "linear"];
 const COORDINATE_MODES: readonly string[] = ["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "half_pixel_symmetric"];
 const NEAREST_MODES: readonly string[] = ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"];
-
-/** One spatial axis's sampling: output o reads w0[o]·x[i0[o]] + w1[o]·x[i1[o]] (nearest: x[i0[o]]). */
-export interface AxisSampling {
-  inSize: number;
-  outSize: number;
-  i0: Int32Array;
-  i1: Int32Array;
-  w0: Float64Array;
-  w1: Float64Array;
-}
-
-/** A resolved resize: the output shape and one sampling per spatial axis. */
-export interface ResizePlan {
-  linear: boolean;
-  outShape: number[];
-  axes: AxisSampling[];
-}
 
 /** Checks Resize's attributes (names and values), independent of an input shape; returns them with defaults. */
 export function readResizeAttrs(attrs: unknown, op: string): Required<Pick<ResizeAttrs, "mode" | "coordinateTransformationMode" | "nearestMode">> & Pick<ResizeAttrs, "scales" | "sizes"> {

@@ -28,6 +28,12 @@ export const KERNELS = {
   /** 2-D Resize [planes, H, W] → [planes, OH, OW] from axis tables (src/ops/resize-kernel.ts). */
   f32_resize_linear__simd: ["x", "y", "planes", "H", "W", "OH", "OW", "rows", "cols", "work"],
   f32_resize_nearest__scalar: ["x", "y", "planes", "H", "W", "OH", "OW", "rows", "cols"],
+  /** y[o, c, i] = a[o·aO + c·aC + i·aI] ∘ b[o·bO + c·bC + i·bI]; op 0 add, 1 sub, 2 mul, 3 div. */
+  f32_binary__simd: ["op", "a", "aO", "aC", "aI", "b", "bO", "bC", "bI", "y", "O", "C", "I"],
+  /** y[n, c, i] = a[c]·x[n, c, i] + b[c], a and b float64 [C], in float64 rounded once. */
+  f32_channel_affine__simd: ["x", "a", "b", "y", "N", "C", "plane"],
+  /** y[i] = f(x[i]): op 0 Clip (p0, p1 = lo, hi), 1 HardSigmoid (α, β), 2 HardSwish, 3 LeakyRelu (α). */
+  f32_activation__simd: ["op", "x", "y", "n", "p0", "p1"],
 } as const;
 
 export type KernelName = keyof typeof KERNELS;

@@ -3,7 +3,8 @@
 // (`trainable: false` freezes them), mean and var never do: the backward is the per-channel
 // affine's (src/ops/batch-normalization.ts). An ONNX BatchNormalization after a conv is folded
 // into it at import instead (src/onnx/fold.ts); this layer is the one that follows anything else.
-import { readEpsilon, batchNormalization, batchNormalizationBackward } from "../../ops/batch-normalization.js";
+// On the resident plan its forward is the wasm kernel (runChannelAffine), bit for bit the same.
+import { readEpsilon, batchNormalization, batchNormalizationBackward, channelGeometry, runChannelAffine } from "../../ops/batch-normalization.js";
 import type { LayerOp } from "../layer-op.js";
 import { checkChannelsAttrs, checkChannelsInput } from "./param-attrs.js";
 
@@ -22,6 +23,11 @@ export const BatchNormalizationLayer: LayerOp = {
   },
   trainable: ["scale", "bias"],
   forward: ([x], attrs, p) => batchNormalization(x, p.scale, p.bias, p.mean, p.var, { epsilon: attrs.epsilon as number | undefined }),
+  resident: ([x], attrs) => {
+    const g = channelGeometry(x, "BatchNormalization");
+    const epsilon = readEpsilon({ epsilon: attrs.epsilon }, "BatchNormalization");
+    return (rt, [px], py, p) => runChannelAffine(rt, g, epsilon, px, p as { scale: number; bias: number; mean: number; var: number }, py);
+  },
   backward: (dy, [x], _y, attrs, p) => {
     const { dx, dscale, dbias } = batchNormalizationBackward(dy, x, p.scale, p.mean, p.var, { epsilon: attrs.epsilon as number | undefined });
     return { inputs: [dx], params: { scale: dscale, bias: dbias } };

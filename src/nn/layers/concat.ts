@@ -1,5 +1,6 @@
 // Concat as a Net layer: any number of inputs joined along `axis` (U-Net's skip connections join
-// on the channel axis, 1). Its gradient cuts dy back into the inputs' pieces.
+// on the channel axis, 1). Its gradient cuts dy back into the inputs' pieces. On the resident
+// plan it copies the input blocks into the output block directly.
 import { concat, concatBackward, concatShape } from "../../ops/concat.js";
 import type { LayerOp } from "../layer-op.js";
 
@@ -9,23 +10,21 @@ export const ConcatLayer: LayerOp = {
   attrs: ["axis"],
   shape: (inputs, attrs) => concatShape(inputs, attrs, "Concat").outShape,
   forward: (inputs, attrs) => concat(inputs, attrs as { axis: number }),
-  // on the plan's blocks: for each index of the axes before `axis`, each input's run of
-  // ∏ shape[axis…] values is one memory copy into its place in y (y's run is their sum)
-  residentForward: (shapes, attrs) => {
-    const { axis } = concatShape(shapes, attrs, "Concat");
-    const outer = shapes[0].slice(0, axis).reduce((a, b) => a * b, 1);
-    const runs = shapes.map((s) => s.slice(axis).reduce((a, b) => a * b, 1) * 4);
-    const total = runs.reduce((a, b) => a + b, 0);
-    return (rt, inputs, output) => {
+  // on the resident plan: each input's rows copied straight into the output block (a copy has no
+  // arithmetic, so the bits are concat's). Input k, viewed as [outer, d_k·inner], lands in the
+  // output [outer, D·inner] at column offset (Σ_{j<k} d_j)·inner.
+  resident: (shapes, attrs) => {
+    const { axis, outShape } = concatShape(shapes, attrs, "Concat");
+    const outer = outShape.slice(0, axis).reduce((a, b) => a * b, 1), inner = outShape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const rowOut = outShape[axis] * inner * 4; // bytes
+    return (rt, inputs, y) => {
       const bytes = new Uint8Array(rt.memory.buffer);
-      for (let o = 0; o < outer; o++) {
-        let at = output + o * total;
-        for (let i = 0; i < inputs.length; i++) {
-          const from = inputs[i] + o * runs[i];
-          bytes.copyWithin(at, from, from + runs[i]);
-          at += runs[i];
-        }
-      }
+      let col = 0;
+      shapes.forEach((s, k) => {
+        const row = s[axis] * inner * 4;
+        for (let o = 0; o < outer; o++) bytes.copyWithin(y + o * rowOut + col, inputs[k] + o * row, inputs[k] + (o + 1) * row);
+        col += row;
+      });
     };
   },
   backward: (dy, inputs, _y, attrs) => {

@@ -20,7 +20,7 @@ export const DepthToSpaceLayer: LayerOp = {
   check: (attrs) => { depthToSpaceMove([1, 0, 1, 1], attrs, "DepthToSpace"); },
   shape: ([x], attrs) => depthToSpaceMove(x, attrs, "DepthToSpace", "input").outShape,
   forward: ([x], attrs) => depthToSpace(x, attrs as unknown as DepthToSpaceAttrs),
-  residentForward: ([x], attrs) => onBlocks(depthToSpaceMove(x, attrs, "DepthToSpace", "input")),
+  resident: ([x], attrs) => onBlocks(depthToSpaceMove(x, attrs, "DepthToSpace", "input")),
   backward: (dy, [x], _y, attrs) => ({ inputs: [depthToSpaceBackward(dy, x.shape, attrs as unknown as DepthToSpaceAttrs)] }),
   keepsCoordinates: () => false,
 };
@@ -32,7 +32,7 @@ export const SpaceToDepthLayer: LayerOp = {
   check: (attrs) => { spaceToDepthMove([1, 1, 0, 0], attrs, "SpaceToDepth"); },
   shape: ([x], attrs) => spaceToDepthMove(x, attrs, "SpaceToDepth", "input").outShape,
   forward: ([x], attrs) => spaceToDepth(x, attrs as unknown as SpaceToDepthAttrs),
-  residentForward: ([x], attrs) => onBlocks(spaceToDepthMove(x, attrs, "SpaceToDepth", "input")),
+  resident: ([x], attrs) => onBlocks(spaceToDepthMove(x, attrs, "SpaceToDepth", "input")),
   backward: (dy, [x], _y, attrs) => ({ inputs: [spaceToDepthBackward(dy, x.shape, attrs as unknown as SpaceToDepthAttrs)] }),
   keepsCoordinates: () => false,
 };

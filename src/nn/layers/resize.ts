@@ -14,7 +14,7 @@ export const ResizeLayer: LayerOp = {
   shape: (inputs, attrs) => resizePlan(inputs[0], attrs, "Resize").outShape,
   forward: (inputs, attrs) => resize(inputs[0], attrs as ResizeAttrs),
   // 1 or 2 spatial axes: the kernels resize runs, on the plan's blocks (tables computed once here)
-  residentForward: (shapes, attrs) => {
+  resident: (shapes, attrs) => {
     const k = resizeKernelPlan(shapes[0], resizePlan(shapes[0], attrs, "Resize"));
     return k === null ? undefined : (rt, inputs, output) => runResizeKernel(rt, k, inputs[0], output);
   },
