@@ -117,6 +117,25 @@ describe.each(BUILDS)("Net resident plan (%s build)", (build) => {
     planned.dispose();
   });
 
+  it("copies the parameters in once while nobody holds them, and on every run once parameters() handed them out", () => {
+    const r = rng(77);
+    const [planned, copying] = pair(every, 12);
+    const x = fcn.tensor(randArray(r, size(every.input.shape)), every.input.shape);
+    expectSameBits(planned.run(x), copying.run(x), "first run");
+    expectSameBits(planned.run(x), copying.run(x), "second run (no copy: nothing can have changed them)");
+    // once handed out, an in-place change (an optimiser's, a user's) is seen at the next run
+    const w = planned.parameters().get("c1.weight")!;
+    for (let i = 0; i < w.data.length; i++) w.data[i] *= -0.5;
+    const v = copying.parameters().get("c1.weight")!;
+    for (let i = 0; i < v.data.length; i++) v.data[i] *= -0.5;
+    expectSameBits(planned.run(x), copying.run(x), "after an in-place change");
+    const held = planned.trainableParameters().get("skip.weight")!;
+    held.data[0] += 1;
+    copying.parameters().get("skip.weight")!.data[0] += 1;
+    expectSameBits(planned.run(x), copying.run(x), "after a change through trainableParameters()");
+    planned.dispose();
+  });
+
   it("is unaffected by ops called between run() and blob()/backward()", () => {
     const r = rng(12);
     const [planned, copying] = pair(every, 1);

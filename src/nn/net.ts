@@ -142,6 +142,8 @@ export class Net {
   private drawsBeforeRun = 0;
   private saved: Map<string, Saved> | null = null;
   private readonly resident: boolean;
+  /** Whether parameters()/trainableParameters() handed out the live tensors (plans then copy them in on every run). */
+  private paramsShared = false;
   /** NetOptions.keep: the blobs an inference plan keeps ("all": no reuse). */
   private readonly keep: ReadonlySet<string> | "all";
   /** The plan for the last input shape, and whether the last run used it. */
@@ -294,12 +296,14 @@ export class Net {
   /** Every parameter by name (live tensors: optimisers update their data in place). */
   parameters(): Map<string, Tensor> {
     this.bound("Net.parameters()");
+    this.paramsShared = true; // from now on every run copies them in: the caller may change them
     return new Map(this.params);
   }
 
   /** The parameters that backward returns gradients for (all but those of `trainable: false` layers). */
   trainableParameters(): Map<string, Tensor> {
     this.bound("Net.trainableParameters()");
+    this.paramsShared = true;
     return new Map([...this.params].filter(([name]) => !this.frozen.has(name)));
   }
 
@@ -521,7 +525,7 @@ export class Net {
   /** Lays out a plan for input `shapes` (the net's current plan; the caller disposed the old one). */
   private newPlan(inputShapes: ReadonlyMap<string, readonly number[]>, training: boolean, whatOf: (input: string) => string, what: string): NetPlan {
     const shapes = this.analyzeInputs(inputShapes, whatOf, what); // named errors for a wrong input
-    const plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.graph!.cropOffsets, random: this.random, keep: this.keep }, inputShapes, training);
+    const plan = new NetPlan({ spec: this.spec, shapes, params: this.params, frozen: this.frozen, cropOffsets: this.graph!.cropOffsets, random: this.random, keep: this.keep, paramsShared: () => this.paramsShared }, inputShapes, training);
     this.plan = plan;
     plans.register(this, plan, plan);
     return plan;

@@ -49,6 +49,12 @@ export interface PlanSource {
   frozen: ReadonlySet<string>;
   cropOffsets: Map<string, number[]>;
   random: () => number;
+  /**
+   * Whether the parameters may have changed since the plan last copied them in: true once the Net
+   * has handed out its live parameter tensors (parameters(), trainableParameters()), which their
+   * holder may write at any time. Until then nothing can change them, and a run skips the copy.
+   */
+  paramsShared: () => boolean;
   /** Blobs an inference run must leave readable besides the input and output ("all": every blob, no reuse). */
   keep: ReadonlySet<string> | "all";
 }
@@ -88,6 +94,8 @@ export class NetPlan implements Evictable {
   private dropoutOn = false;
   /** The blobs a run leaves readable (null: all; a compact inference plan reuses the others' blocks). */
   private kept: ReadonlySet<string> | null = null;
+  /** Whether the parameters have been copied in (see PlanSource.paramsShared). */
+  private paramsIn = false;
   /** Whether a run has filled the blocks. */
   private ran = false;
   /** True once the arena evicted the plan: its Net plans anew at its next use. */
@@ -433,7 +441,10 @@ export class NetPlan implements Evictable {
 
   private start(inputs: ReadonlyMap<string, Tensor>, training: boolean): void {
     this.live("run()");
-    for (const [name, block] of this.params) this.write(block, this.source.params.get(name) as Tensor);
+    if (!this.paramsIn || this.source.paramsShared()) {
+      for (const [name, block] of this.params) this.write(block, this.source.params.get(name) as Tensor);
+      this.paramsIn = true;
+    }
     for (const { name } of graphInputs(this.source.spec)) this.write(this.blobs.get(name) as Block, inputs.get(name) as Tensor);
     this.dropoutOn = training && this.training;
     this.ran = true;
