@@ -7,9 +7,9 @@
 // Opset 6's legacy broadcast/axis attributes are checked against the ops directly (onnxruntime
 // runs opset ≥ 7), and what cannot be mapped is a reason in the UnsupportedError.
 import { beforeAll, describe, expect, it } from "vitest";
-import * as ort from "onnxruntime-node";
 import { expectClose, fcn, randArray, rng, useBuild } from "../lib.js";
 import { type Bytes, attr, len, model, node, tensorProto, valueInfo } from "./proto-writer.js";
+import { ortRun } from "./ort-helpers.js";
 import { readModel } from "../../dist/onnx/proto.js";
 import { foldNode } from "../../dist/onnx/folding/folders.js";
 import { NodeAttributes } from "../../dist/onnx/attributes.js";
@@ -76,17 +76,6 @@ function bytesOf(c: { opset: number; nodes: Bytes[]; inits?: Bytes[] }): Bytes {
   return model({ opset: c.opset, nodes: c.nodes, initializers: c.inits ?? [], inputs: [valueInfo("x", X)], outputs: [valueInfo("y", X)] });
 }
 
-async function runOrt(bytes: Uint8Array, x: fcn.Tensor): Promise<{ data: Float32Array; shape: number[] }> {
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  try {
-    const out = await session.run({ x: new ort.Tensor("float32", x.data.slice(), x.shape.slice()) });
-    const y = out[session.outputNames[0]];
-    return { data: y.data as Float32Array, shape: [...y.dims] };
-  } finally {
-    await session.release();
-  }
-}
-
 describe("ONNX broadcasting elementwise ops vs onnxruntime-node", () => {
   beforeAll(() => useBuild("simd"));
 
@@ -95,14 +84,14 @@ describe("ONNX broadcasting elementwise ops vs onnxruntime-node", () => {
     const x = fcn.tensor(randArray(rng(500 + i), size(X)).map((v) => 2 * v), X);
     const net = Net.fromOnnx(bytes);
     const got = net.run(x);
-    const want = await runOrt(bytes, x);
+    const want = await ortRun(bytes, x);
     const scale = want.data.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
     expect(scale).toBeGreaterThan(0.05);
     expectClose(got, want, `${c.name}: net.run vs onnxruntime-node`, REL * scale, 0);
 
     const exported = net.toOnnx();
     expect(readModel(exported).opsetImport.find((o) => o.domain === "")?.version, "the export's opset").toBe(c.exportOpset);
-    expectClose(await runOrt(exported, x), got, `${c.name}: onnxruntime-node on net.toOnnx()`, REL * scale, 0);
+    expectClose(await ortRun(exported, x), got, `${c.name}: onnxruntime-node on net.toOnnx()`, REL * scale, 0);
     expect(Array.from(Net.fromOnnx(exported).run(x).data)).toEqual(Array.from(got.data));
   });
 });

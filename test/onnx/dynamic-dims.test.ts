@@ -9,18 +9,8 @@ import * as ort from "onnxruntime-node";
 import { expectClose, fcn, rng, useBuild } from "../lib.js";
 import { segmentationHead, segmentationSizes } from "../models/generated.js";
 import { attr, cat, int, len, model, msg, node, tensorProto, valueInfo } from "./proto-writer.js";
+import { ortRun } from "./ort-helpers.js";
 const { Net, ShapeError, NotReadyError, UnsupportedError, AttributeError } = fcn;
-
-async function runOrt(bytes: Uint8Array, x: { data: Float32Array; shape: readonly number[] }): Promise<{ data: Float32Array; shape: number[] }> {
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  try {
-    const out = await session.run({ x: new ort.Tensor("float32", x.data.slice(), x.shape.slice()) });
-    const y = out[session.outputNames[0]];
-    return { data: y.data as Float32Array, shape: [...y.dims] };
-  } finally {
-    await session.release();
-  }
-}
 
 function randomInput(shape: number[], seed: number) {
   const r = rng(seed);
@@ -47,7 +37,7 @@ describe("Net.fromOnnx with dynamic input dims", () => {
     for (const [i, shape] of [[1, 3, 20, 28], [2, 3, 13, 9], [1, 3, 20, 28]].entries()) {
       const x = randomInput(shape, 10 + i);
       const got = net.run(x);
-      const want = await runOrt(m.bytes, x);
+      const want = await ortRun(m.bytes, x);
       expect(got.shape).toEqual([shape[0], 7, shape[2], shape[3]]);
       expectClose(got, want, `size chain at [${shape.join(", ")}]`, 1e-6, 1e-6);
       expect(net.spec.input.shape).toEqual(shape);
@@ -64,7 +54,7 @@ describe("Net.fromOnnx with dynamic input dims", () => {
     const net = Net.fromOnnx(m.bytes);
     m.bytes.fill(0);
     const x = randomInput([1, 3, 11, 15], 50);
-    expectClose(net.run(x), await runOrt(original, x), "after the caller's buffer was zeroed", 1e-6, 1e-6);
+    expectClose(net.run(x), await ortRun(original, x), "after the caller's buffer was zeroed", 1e-6, 1e-6);
   });
 
   it("a model whose import reads no shapes ([1, 2, H, W]) is imported once and runs at any H, W as onnxruntime-node does", async () => {
@@ -74,7 +64,7 @@ describe("Net.fromOnnx with dynamic input dims", () => {
     for (const [i, shape] of [[1, 2, 6, 5], [1, 2, 9, 12]].entries()) {
       const x = randomInput(shape, 20 + i);
       const got = net.run(x);
-      expectClose(got, await runOrt(bytes, x), `conv at [${shape.join(", ")}]`, 1e-5, 1e-4);
+      expectClose(got, await ortRun(bytes, x), `conv at [${shape.join(", ")}]`, 1e-5, 1e-4);
       if (i === 0) spec = net.spec;
       else expect(net.spec).toBe(spec);
     }
@@ -89,7 +79,7 @@ describe("Net.fromOnnx with dynamic input dims", () => {
     const net = Net.fromOnnx(bytes);
     for (const h of [4, 9]) {
       const x = randomInput([1, 2, h, 5], 30 + h);
-      expectClose(net.run(x), await runOrt(bytes, x), `unknown H = ${h}`, 1e-5, 1e-4);
+      expectClose(net.run(x), await ortRun(bytes, x), `unknown H = ${h}`, 1e-5, 1e-4);
     }
   });
 
@@ -100,9 +90,9 @@ describe("Net.fromOnnx with dynamic input dims", () => {
     expect(net.parameters().size).toBeGreaterThan(0);
     const x = randomInput([1, 3, 16, 12], 40);
     const got = net.run(x);
-    expectClose(got, await runOrt(m.bytes, x), "inputShape [1, 3, 16, 12]", 1e-6, 1e-6);
+    expectClose(got, await ortRun(m.bytes, x), "inputShape [1, 3, 16, 12]", 1e-6, 1e-6);
     // the export is the graph for that shape; onnxruntime runs it alike
-    expectClose(await runOrt(net.toOnnx(), x), got, "toOnnx at the bound shape", 1e-6, 1e-6);
+    expectClose(await ortRun(net.toOnnx(), x), got, "toOnnx at the bound shape", 1e-6, 1e-6);
   });
 
   it("a shape the declared input does not take is a ShapeError naming the graph input (at load and at run)", () => {
@@ -161,7 +151,7 @@ describe("Net.fromOnnx with dynamic input dims", () => {
       const x = randomInput(shape, 40 + i);
       const got = net.run(x);
       expect(got.shape).toEqual([shape[0], 4, shape[2], shape[3]]);
-      expectClose(got, await runOrt(m.bytes, x), `segmentation head at [${shape.join(", ")}]`, 1e-5, 1e-4);
+      expectClose(got, await ortRun(m.bytes, x), `segmentation head at [${shape.join(", ")}]`, 1e-5, 1e-4);
       expect(net.blob(kept)?.shape).toEqual([shape[0], 8, Math.ceil(shape[2] / 2), Math.ceil(shape[3] / 2)]);
       expect(() => net.blob(dropped)).toThrow(UnsupportedError);
     }

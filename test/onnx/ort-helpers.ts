@@ -16,12 +16,12 @@ export const int64s = (name: string, values: (number | bigint)[], dims = [values
     ? tensorProto({ name, dims, dataType: 7, extra: [len(9, new Uint8Array(BigInt64Array.from(values, (v) => BigInt(v)).buffer))] })
     : tensorProto({ name, dims, dataType: 7, extra: [ints(7, values as number[], true)] });
 
-/** onnxruntime-node's output `output` for input "x" (one thread). */
-export async function ortRun(bytes: Uint8Array, x: Tensor, output: string, input = "x"): Promise<Tensor> {
+/** onnxruntime-node's output `output` (default: the first) for input "x" (one thread). */
+export async function ortRun(bytes: Uint8Array, x: Tensor, output?: string, input = "x"): Promise<Tensor> {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 });
   try {
     const r = await session.run({ [input]: new ort.Tensor("float32", x.data.slice(), x.shape.slice()) });
-    const y = r[output];
+    const y = r[output ?? session.outputNames[0]];
     return fcn.tensor(y.data as Float32Array, y.dims.slice());
   } finally {
     await session.release();

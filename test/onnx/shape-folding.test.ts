@@ -4,10 +4,10 @@
 // GlobalAveragePool(x) on the channels, so Net.fromOnnx must give what onnxruntime-node computes
 // on the same bytes. Shape reads constants and activations (after a strided conv).
 import { beforeAll, describe, expect, it } from "vitest";
-import * as ort from "onnxruntime-node";
 import { expectClose, fcn, rng, useBuild } from "../lib.js";
 import { segmentationHead, segmentationSizes } from "../models/generated.js";
 import { attr, cat, int, len, model, msg, node, tensorProto, valueInfo, type Bytes } from "./proto-writer.js";
+import { ortRun } from "./ort-helpers.js";
 const { Net } = fcn;
 
 /** A model under construction: nodes, initializers, fresh names, and the forms its opset asks for. */
@@ -169,17 +169,6 @@ const CASES: Case[] = [
   { name: "Identity of a Shape", opsets: [9, 13], want: [1, 2, 5, 7], build: (b) => b.op("Identity", [b.op("Shape", ["x"])]) },
 ];
 
-async function runOrt(bytes: Uint8Array, x: { data: Float32Array; shape: readonly number[] }): Promise<{ data: Float32Array; shape: number[] }> {
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  try {
-    const out = await session.run({ x: new ort.Tensor("float32", x.data.slice(), x.shape.slice()) });
-    const y = out[session.outputNames[0]];
-    return { data: y.data as Float32Array, shape: [...y.dims] };
-  } finally {
-    await session.release();
-  }
-}
-
 function randomInput(shape: number[], seed: number) {
   const r = rng(seed);
   return fcn.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() * 2 - 1), shape);
@@ -196,7 +185,7 @@ describe("shape arithmetic folded at import, against onnxruntime-node", () => {
     const bytes = b.bytes(y, X);
     const x = randomInput(X, opset);
     const got = Net.fromOnnx(bytes).run(x);
-    const want = await runOrt(bytes, x);
+    const want = await ortRun(bytes, x);
     expectClose(got, want, `${c.name} (opset ${opset})`, 1e-6, 1e-6);
     if (c.want !== undefined) expect(Array.from(got.data.slice(X[1]))).toEqual(c.want);
   });
@@ -205,7 +194,7 @@ describe("shape arithmetic folded at import, against onnxruntime-node", () => {
     const m = segmentationSizes(opset);
     const x = randomInput(m.input.dims, 7);
     const got = Net.fromOnnx(m.bytes).run(x);
-    const want = await runOrt(m.bytes, x);
+    const want = await ortRun(m.bytes, x);
     expect(got.shape).toEqual([1, 7, 20, 28]); // ConstantOfShape(sizes) is [1, 4, 20, 28]
     expectClose(got, want, m.name, 1e-6, 1e-6);
   });
