@@ -32,6 +32,12 @@ interface Member {
   slot: number;
   /** Sequence number of the last program sent. */
   seq: number;
+  /**
+   * Node: set by the worker's exit event. The exit handler frees the slot and may start the
+   * replacement in it at once, zeroing its words before an async waiter has read them: the
+   * waiter learns of the exit from here.
+   */
+  exited: boolean;
 }
 
 /** How long a worker may take over one program before it counts as hung (ms). */
@@ -121,9 +127,10 @@ export class Pool {
     });
     worker.unref(); // an idle pool never keeps a Node process alive
     port1.unref();
-    const member: Member = { worker, port: port1, web: null, slot, seq: 0 };
+    const member: Member = { worker, port: port1, web: null, slot, seq: 0, exited: false };
     worker.on("error", () => {}); // surfaced through the control slot (DEAD) instead
     worker.once("exit", () => {
+      member.exited = true;
       // A worker that had started and died between calls is replaced now; one that never
       // started is not (a replacement would fail the same way): its pieces go to the others.
       const started = Atomics.load(this.ctl, slotIndex(slot, READY)) === 1;
@@ -153,7 +160,7 @@ export class Pool {
     // alias of Worker) makes the URL a plain asset: Vite inlines it as a data: URL, webpack copies
     // it without its imports, and the worker fails to start.
     const web: WebWorker = new Worker(new URL("./worker-web.js", import.meta.url), { type: "module" });
-    const member: Member = { worker: null, port: null, web, slot, seq: 0 };
+    const member: Member = { worker: null, port: null, web, slot, seq: 0, exited: false };
     web.addEventListener("error", () => {
       Atomics.store(this.ctl, slotIndex(slot, DEAD), 1);
       Atomics.store(this.ctl, slotIndex(slot, STATUS), STATUS_EXITED);
@@ -259,6 +266,10 @@ export class Pool {
 
   /** Member i's (m's) outcome after its DONE word matched: null or the PoolError to throw. */
   private status(i: number, m: Member): PoolError | null {
+    if (m.exited) {
+      this.replace(i);
+      return new PoolError("a pool worker exited during the call; it is being replaced");
+    }
     const status = this.word(m, STATUS);
     if (status === STATUS_OK) return null;
     if (status === STATUS_THREW) {
@@ -337,7 +348,7 @@ export class Pool {
     const done = slotIndex(m.slot, DONE);
     const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
     for (;;) {
-      if (Atomics.load(this.ctl, done) === m.seq) break;
+      if (Atomics.load(this.ctl, done) === m.seq || m.exited) break;
       if (this.disposed) return new PoolError("the worker pool was disposed while an async call ran");
       const left = deadline - Date.now();
       if (left <= 0) {
