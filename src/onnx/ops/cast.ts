@@ -10,7 +10,7 @@ export const CastMapping: OpMapping = {
   onnx: ["Cast"],
   read(ctx) {
     const x = ctx.activation(0);
-    if (x === undefined) return "its input is a constant (constant folding of Cast is not supported yet)";
+    if (x === undefined) return "its input is a constant (its fold at load failed)";
     const to = ctx.attrs.int("to", 0);
     if (ctx.attrs.problems.length) return ctx.attrs.problems.join(", ");
     if (to !== FLOAT) return `Cast to data type ${to}: Net's tensors are float32 (only a Cast to FLOAT, 1, is supported)`;

@@ -11,7 +11,7 @@ export const ConcatMapping: OpMapping = {
     if (attrs.problems.length) return attrs.problems.join(", ");
     const inputs: string[] = [];
     for (let i = 0; i < node.input.length; i++) inputs.push(ctx.operand(i)!);
-    if (inputs.every((_, i) => ctx.activation(i) === undefined)) return "every input is a constant (constant folding of Concat is not supported yet)";
+    if (inputs.every((_, i) => ctx.activation(i) === undefined)) return "every input is a constant (its fold at load failed)";
     ctx.push({ name: node.output[0], op: "Concat", inputs, attrs: { axis } });
     return undefined;
   },

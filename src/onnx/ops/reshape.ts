@@ -30,7 +30,7 @@ export const ReshapeMapping: OpMapping = {
     } else {
       if (!ctx.has(1)) return "its shape input is required";
       const c = ctx.constant(1);
-      if (c === undefined) return "its shape input is not a constant (shape arithmetic is not supported yet)";
+      if (c === undefined) return "its shape input is not a constant (it is computed from activation values, not from shapes, so it is not known at load)";
       if (c.dims.length !== 1) return `its shape input has dims [${c.dims.join(", ")}]; expected a 1-D tensor`;
       shape = c.ints();
     }

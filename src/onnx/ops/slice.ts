@@ -10,14 +10,14 @@ import type { ImportContext, OpMapping } from "../op-mapping.js";
 function readSlice(ctx: ImportContext): string | undefined {
   const { node, attrs, opset } = ctx;
   const x = ctx.activation(0);
-  if (x === undefined) return "its data input is a constant (constant folding of Slice is not supported yet)";
+  if (x === undefined) return "its data input is a constant (its fold at load failed)";
   let starts: number[] | undefined, ends: number[] | undefined, axes: number[] | undefined, steps: number[] | undefined;
   if (opset < 10) {
     [starts, ends, axes] = [attrs.ints("starts"), attrs.ints("ends"), attrs.ints("axes")];
     if (attrs.problems.length) return attrs.problems.join(", ");
   } else {
     for (const [i, what] of [[1, "starts"], [2, "ends"], [3, "axes"], [4, "steps"]] as const) {
-      if (ctx.has(i) && ctx.constant(i) === undefined) return `its ${what} input must be a constant (shape arithmetic is not supported yet)`;
+      if (ctx.has(i) && ctx.constant(i) === undefined) return `its ${what} input must be a constant (it is computed from activation values, not from shapes, so it is not known at load)`;
     }
     [starts, ends, axes, steps] = [1, 2, 3, 4].map((i) => ctx.constant(i)?.ints());
   }

@@ -18,7 +18,7 @@ export const SplitMapping: OpMapping = {
     if (opset < 13) given = attrs.ints("split");
     else if (ctx.has(1)) {
       const c = ctx.constant(1);
-      if (c === undefined) return "its split input must be a constant (shape arithmetic is not supported yet)";
+      if (c === undefined) return "its split input must be a constant (it is computed from activation values, not from shapes, so it is not known at load)";
       given = c.ints();
     }
     const numOutputs = opset >= 18 && attrs.has("num_outputs") ? attrs.int("num_outputs", 0) : undefined;

@@ -26,7 +26,7 @@ export const SqueezeMapping: OpMapping = {
       if (extra !== undefined) return extra;
       if (ctx.has(1)) {
         const c = ctx.constant(1);
-        if (c === undefined) return "its axes input is not a constant (shape arithmetic is not supported yet)";
+        if (c === undefined) return "its axes input is not a constant (it is computed from activation values, not from shapes, so it is not known at load)";
         // an empty axes input at opset 13 removes nothing (the ONNX reference and shape inference);
         // onnxruntime 1.30 removes every axis of size 1 there instead
         axes = c.ints();
