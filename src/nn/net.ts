@@ -109,6 +109,9 @@ export class Net {
 
   private bound(what: string): { spec: GraphSpec; cropOffsets: Map<string, number[]> } {
     if (this.graph === null) {
+      if (this.onnx!.extrasOpen) {
+        throw new NotReadyError(`${what}: this net was read from an ONNX model with several graph inputs, some with dynamic dims, so its graph is made for the shapes of the first tensors it runs on; runAll() it first`);
+      }
       throw new NotReadyError(`${what}: this net was read from an ONNX model whose input ${this.onnx!.describe()} has dynamic dims, so its graph is made for the shape of the first tensor it runs on; run() it first, or give Net.fromOnnx(bytes, { inputShape })`);
     }
     return this.graph;
@@ -252,7 +255,8 @@ export class Net {
    * Shape arithmetic is evaluated for one shape of the first graph input: `options.inputShape`,
    * else the declared one (a dynamic batch as 1); a model with other dynamic dims there is
    * imported at the shape of the first tensor it runs on, and again for each new shape if its
-   * import read shapes (onnx-graphs.ts); other graph inputs take their declared shapes. An
+   * import read shapes (onnx-graphs.ts); other graph inputs take their declared shapes, or, where
+   * those have dynamic dims but the batch, the shapes of the tensors the first runAll feeds. An
    * inference plan keeps `options.keep` readable (default []: the inputs and outputs only).
    * Throws OnnxFormatError for bytes that are no ModelProto, UnsupportedError listing every node
    * Net cannot run yet, AttributeError for a bad argument or a missing `options.externalData`
@@ -268,7 +272,8 @@ export class Net {
       ...options,
       ...(options?.externalData ? { externalData: Object.fromEntries(Object.entries(options.externalData).map(([name, file]) => [name, file.slice()])) } : {}),
     }).source;
-    if (shape === null) {
+    const net0 = new OnnxGraphs(source);
+    if (shape === null || net0.extrasOpen) {
       // dims to be bound by the first run: what needs no shape is checked now
       checkOnnxOpTypes(source);
       const net = new Net(null, new Map(), netOptions);
@@ -277,8 +282,8 @@ export class Net {
     }
     const { spec, weights, shapeDependent } = importOnnx(source, shape);
     const net = Net.fromGraph(spec, weights, netOptions);
-    net.onnx = new OnnxGraphs(shapeDependent ? own() : source);
-    net.onnx.record(shape, spec, weights, shapeDependent);
+    net.onnx = shapeDependent ? new OnnxGraphs(own()) : net0;
+    net.onnx.record(net.onnx.key(shape, new Map(), "Net.fromOnnx"), spec, weights, shapeDependent);
     return net;
   }
 
@@ -330,7 +335,10 @@ export class Net {
   runAll(inputs: Record<string, Tensor>): Record<string, Tensor> {
     this.idle("runAll()");
     if (this.onnx !== null && isPlainObject(inputs) && inputs[this.onnx.inputName] !== undefined) {
-      this.bindFor(inputs[this.onnx.inputName], `Net.runAll(inputs[${JSON.stringify(this.onnx.inputName)}])`);
+      const whatOf = (name: string) => `Net.runAll(inputs[${JSON.stringify(name)}])`;
+      // the other inputs' shapes too: those with dynamic dims pick the graph with the first's
+      const extras = new Map(Object.entries(inputs).filter(([name]) => name !== this.onnx!.inputName).map(([name, t]) => [name, checkTensor(t, whatOf(name))]));
+      this.bindFor(inputs[this.onnx.inputName], whatOf(this.onnx.inputName), extras, whatOf);
     }
     const fed = this.readInputRecord(inputs, "Net.runAll");
     const read = this.forwardAll(fed, (name) => `Net.runAll(inputs[${JSON.stringify(name)}])`, () => "Net.runAll(inputs)");
@@ -465,7 +473,7 @@ export class Net {
     if (this.onnx !== null) {
       // an ONNX net: the graph for the first input's shape; every input checked against its declared dims
       const first = this.onnx.inputName;
-      this.bindShape(shapes.get(first) as readonly number[], whatOf(first));
+      this.bindShape(shapes.get(first) as readonly number[], whatOf(first), shapes, whatOf);
       for (const [name, shape] of shapes) this.onnx.checkInput(name, shape, whatOf(name));
     }
     const record: Record<string, number[]> = {};
@@ -487,9 +495,12 @@ export class Net {
     return all;
   }
 
-  /** Makes the graph of an ONNX model for input `shape` the net's graph (checked and imported by onnx-graphs.ts). */
-  private bindShape(shape: readonly number[], what: string): void {
-    const graph = this.onnx!.graphFor(shape, what);
+  /**
+   * Makes the graph of an ONNX model for first-input `shape` (and the shapes of graph inputs after
+   * the first with dynamic dims, in `extras`) the net's graph (checked and imported by onnx-graphs.ts).
+   */
+  private bindShape(shape: readonly number[], what: string, extras?: ReadonlyMap<string, readonly number[]>, whatOf?: (input: string) => string): void {
+    const graph = this.onnx!.graphFor(shape, what, extras, whatOf);
     if (this.graph?.spec === graph.spec) return;
     validateGraph(graph.spec);
     this.graph = this.adopt(graph.spec, graph.weights, true);
@@ -500,9 +511,9 @@ export class Net {
    * An ONNX net: binds the graph for the first graph input's tensor `x` before anything reads the
    * spec (run, runAll, runAsync); a tensor that is none is left to the caller's checks.
    */
-  private bindFor(x: unknown, what: string): void {
+  private bindFor(x: unknown, what: string, extras?: ReadonlyMap<string, readonly number[]>, whatOf?: (input: string) => string): void {
     if (this.onnx === null) return;
-    this.bindShape(checkTensor(x, what), what);
+    this.bindShape(checkTensor(x, what), what, extras, whatOf);
   }
 
   /** The resident plan for these inputs' shapes (a new one when a shape or the runtime changed). */

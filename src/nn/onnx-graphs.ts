@@ -4,12 +4,14 @@
 // whose import read no shapes serves every shape its declared input takes. The parsed model is
 // kept only while another import may be needed. Every run input is first checked against the
 // declared input (rank, channels, fixed sizes; any batch) with a ShapeError naming it. The graph
-// depends on the first graph input's shape only; any others (extraInputs) are imported at their
-// declared dims and checked against them at every run.
+// depends on the first graph input's shape and on the shapes of the other graph inputs
+// (extraInputs) whose declared dims are open; the rest are imported at their declared dims and
+// checked against them at every run.
 import type { GraphSpec } from "./graph.js";
 import { LAYER_OPS } from "./layer-ops.js";
 import type { Tensor } from "../tensor.js";
-import { type OnnxSource, checkInputShape, describeDeclared } from "../onnx/onnx-source.js";
+import { ShapeError } from "../errors.js";
+import { type OnnxInput, type OnnxSource, checkInputShape, describeDeclared, openExtraInputs } from "../onnx/onnx-source.js";
 import { importOnnx } from "../onnx/to-graph.js";
 
 /**
@@ -39,7 +41,9 @@ export class OnnxGraphs {
   /** Every graph input's declared dims, by name (the first binds the graph; the others are checked). */
   private readonly inputs: ReadonlyMap<string, OnnxSource["input"]>;
   private readonly declared: string;
-  /** Imports made so far, by input shape ("1x3x20x28"). */
+  /** The graph inputs after the first with open dims: their run shapes pick the graph too. */
+  private readonly openExtras: readonly OnnxInput[];
+  /** Imports made so far, by input shapes ("1x3x20x28", then "|2x8x5" per open extra input). */
   private readonly byShape = new Map<string, ShapeGraph>();
   /** The graph serving every shape, when the import depended on none. */
   private any: ShapeGraph | null = null;
@@ -49,6 +53,12 @@ export class OnnxGraphs {
     this.input = source.input;
     this.inputs = new Map(source.inputs.map((v) => [v.name, v]));
     this.declared = describeDeclared(source.input);
+    this.openExtras = openExtraInputs(source);
+  }
+
+  /** Whether a graph input after the first has open dims (the net binds its graph at the first runAll). */
+  get extrasOpen(): boolean {
+    return this.openExtras.length > 0;
   }
 
   /** The first graph input's name (its shape picks the graph). */
@@ -68,25 +78,40 @@ export class OnnxGraphs {
   }
 
   /**
-   * The graph for input `shape` (checked against the declared input first; errors name `what`),
-   * importing it when no earlier import serves this shape.
+   * The graph for first-input `shape` and, for graph inputs after the first with open dims, the
+   * shapes in `extras` (by name; each checked against its declared input first; errors name
+   * `what`, or `whatOf(name)` for an extra input), importing it when no earlier import serves these shapes.
    */
-  graphFor(shape: readonly number[], what: string): ShapeGraph {
+  graphFor(shape: readonly number[], what: string, extras: ReadonlyMap<string, readonly number[]> = new Map(), whatOf: (input: string) => string = () => what): ShapeGraph {
     checkInputShape(this.input, shape, what);
     if (this.any !== null) return this.any;
-    const key = shape.join("x");
+    const key = this.key(shape, extras, what, whatOf);
     const graph = this.byShape.get(key);
     if (graph !== undefined) return graph;
     // a new import: all its weights, for parameters the net may not have yet
-    const imported = importOnnx(this.source!, shape);
-    this.record(shape, imported.spec, imported.weights, imported.shapeDependent);
+    const imported = importOnnx(this.source!, shape, new Map(this.openExtras.map((v) => [v.name, extras.get(v.name)!])));
+    this.record(key, imported.spec, imported.weights, imported.shapeDependent);
     return { spec: imported.spec, weights: imported.weights };
   }
 
-  /** Records an import made outside (Net.fromOnnx's first), as graphFor would have. */
-  record(shape: readonly number[], spec: GraphSpec, weights: Map<string, Tensor>, shapeDependent: boolean): void {
+  /** The key of an import: the first input's shape, then each open extra input's (checked; ShapeError when one has none). */
+  key(shape: readonly number[], extras: ReadonlyMap<string, readonly number[]>, what: string, whatOf: (input: string) => string = () => what): string {
+    let key = shape.join("x");
+    for (const v of this.openExtras) {
+      const s = extras.get(v.name);
+      if (s === undefined) {
+        throw new ShapeError(`${what}: graph input "${v.name}" ${describeDeclared(v)} has dynamic dims and no tensor to bind them: this net has ${this.inputs.size} graph inputs (${[...this.inputs.keys()].map((n) => `"${n}"`).join(", ")}); feed them all with net.runAll({ name: tensor, … })`);
+      }
+      checkInputShape(v, s, whatOf(v.name));
+      key += `|${s.join("x")}`;
+    }
+    return key;
+  }
+
+  /** Records an import made outside (Net.fromOnnx's first) under its key (key()), as graphFor would have. */
+  record(key: string, spec: GraphSpec, weights: Map<string, Tensor>, shapeDependent: boolean): void {
     const graph = kept(spec, weights);
-    if (shapeDependent) this.byShape.set(shape.join("x"), graph);
+    if (shapeDependent) this.byShape.set(key, graph);
     else {
       this.any = graph;
       this.source = null; // no other import will be needed: let the model go

@@ -103,10 +103,22 @@ export function readOnnx(bytes: Uint8Array, options?: OnnxOptions): { source: On
   return { source, inputShape };
 }
 
+/** Whether a declared input has a dynamic dim other than the batch (or no shape at all). */
+function openDims(input: OnnxInput): boolean {
+  return input.dims === null || input.dims.some((d, i) => d === null && i > 0);
+}
+
 /** Whether the declared input has a dynamic dim other than the batch (or no shape at all). */
 export function hasOpenDims(source: OnnxSource): boolean {
-  const dims = source.input.dims;
-  return dims === null || dims.some((d, i) => d === null && i > 0);
+  return openDims(source.input);
+}
+
+/**
+ * The graph inputs after the first whose declared dims are open (dynamic other than the batch, or
+ * no shape): they bind to the shapes of the tensors runAll feeds them, like the first input's.
+ */
+export function openExtraInputs(source: OnnxSource): OnnxInput[] {
+  return source.inputs.slice(1).filter(openDims);
 }
 
 /** A graph input's name, element type and declared dims (null: dynamic; null list: no shape given). */

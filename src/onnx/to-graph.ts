@@ -19,7 +19,7 @@ import { NodeAttributes, windowAttrs } from "./attributes.js";
 import { CONSTANT_OPS, type Constant, evaluateConstantNode } from "./constants.js";
 import type { FoldContext } from "./folding/folder.js";
 import { FOLDERS, foldNode } from "./folding/folders.js";
-import { type OnnxOptions, type OnnxSource, defaultInputShape, describeDeclared, readOnnx } from "./onnx-source.js";
+import type { OnnxSource } from "./onnx-source.js";
 import { batchNormAffine, foldAffineIntoConv } from "./fold.js";
 import { sliceAsCrop } from "./slice-to-crop.js";
 import { activationLayerAttrs } from "./activation-attrs.js";
@@ -70,22 +70,6 @@ function useCounts(model: ModelProto): Map<string, number> {
   return uses;
 }
 
-/**
- * Reads an ONNX model and maps it onto a GraphSpec and its weights (`<layer>.weight` / `.bias`;
- * a layer is named after its ONNX output), for `options.inputShape` or the declared input shape (a
- * dynamic batch as 1). Throws OnnxFormatError for bytes that are no ModelProto, UnsupportedError
- * listing every node (and graph property) Net cannot run yet, AttributeError for bad arguments or
- * a missing external data file, ShapeError for an inputShape the declared input does not take.
- */
-export function onnxToGraph(bytes: Uint8Array, options?: OnnxOptions): ImportedGraph {
-  const { source, inputShape } = readOnnx(bytes, options);
-  const shape = inputShape?.slice() ?? defaultInputShape(source);
-  if (shape === null) {
-    throw new UnsupportedError(`Net.fromOnnx: graph input "${source.input.name}" has dynamic or unknown dims ${describeDeclared(source.input)}; give options.inputShape (Net.fromOnnx imports it at the shape of the first tensor it runs on)`);
-  }
-  return importOnnx(source, shape);
-}
-
 /** An imported graph: the spec, its weights, and whether any of it was computed from the input shape. */
 export interface ImportedGraph {
   spec: GraphSpec;
@@ -99,26 +83,20 @@ export interface ImportedGraph {
   shapeDependent: boolean;
 }
 
-/** Why graph input `v` cannot be fed to Net, or undefined: a non-float type; for an input after the first, dims other than the batch that are dynamic. */
-function inputProblems(v: OnnxSource["inputs"][number], first: boolean): string[] {
-  const problems: string[] = [];
-  if (v.elemType !== DataType.FLOAT) problems.push(`graph input "${v.name}" has element type ${v.elemType}; Net runs float32 (1)`);
-  if (!first && (v.dims === null || v.dims.some((d, i) => d === null && i > 0))) {
-    problems.push(`graph input "${v.name}" has dynamic or unknown dims ${describeDeclared(v)} (only the first graph input's dims bind to the shape it runs on; the others' may be symbolic in the batch only)`);
-  }
-  return problems;
+/** Why graph input `v` cannot be fed to Net: a non-float type. */
+function inputProblems(v: OnnxSource["inputs"][number]): string[] {
+  return v.elemType !== DataType.FLOAT ? [`graph input "${v.name}" has element type ${v.elemType}; Net runs float32 (1)`] : [];
 }
 
 /**
- * What can be checked of a model before it has an input shape (its first input has dynamic dims):
- * every node's op type is one the import evaluates or maps, the graph inputs are float (and those
- * after the first have static dims but the batch). Throws one UnsupportedError listing every
- * problem, as an import does.
+ * What can be checked of a model before it has input shapes (a graph input has dynamic dims):
+ * every node's op type is one the import evaluates or maps, the graph inputs are float. Throws one
+ * UnsupportedError listing every problem, as an import does.
  */
 export function checkOnnxOpTypes(source: OnnxSource): void {
   const known = new Set<string>([...SUPPORTED, ...FOLDERS.keys(), ...CONSTANT_OPS]);
   const report = new Report();
-  source.inputs.forEach((v, i) => report.general.push(...inputProblems(v, i === 0)));
+  source.inputs.forEach((v) => report.general.push(...inputProblems(v)));
   for (const node of source.model.graph!.node) {
     if ((node.domain !== "" && node.domain !== "ai.onnx") || !known.has(node.opType)) report.node(node);
   }
@@ -128,11 +106,12 @@ export function checkOnnxOpTypes(source: OnnxSource): void {
 /**
  * Maps a parsed model (onnx-source.ts) onto a GraphSpec and weights for a first graph input of
  * shape `inputShape` (checked against the declared input by the caller); the other graph inputs
- * (extraInputs) take their declared dims, the batch that of the first input (unless declared
- * fixed and other than the first input's). Shape
- * arithmetic on the way is folded into constants for these shapes (folding/).
+ * (extraInputs) take their shape in `extraShapes` (by name; required for those with open dims,
+ * openExtraInputs), else their declared dims, the batch that of the first input (unless declared
+ * fixed and other than the first input's). Shape arithmetic on the way is folded into constants
+ * for these shapes (folding/).
  */
-export function importOnnx(source: OnnxSource, inputShape: readonly number[]): ImportedGraph {
+export function importOnnx(source: OnnxSource, inputShape: readonly number[], extraShapes: ReadonlyMap<string, readonly number[]> = new Map()): ImportedGraph {
   const { model, opset, external } = source;
   const graph = model.graph!;
   const report = new Report();
@@ -142,16 +121,19 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[]): I
 
   // the graph inputs: the first is the GraphSpec's `input` (what Net.run feeds), the others its `extraInputs`
   const inputs = source.inputs;
-  inputs.forEach((v, i) => report.general.push(...inputProblems(v, i === 0)));
+  inputs.forEach((v) => report.general.push(...inputProblems(v)));
   const shape = inputShape.slice();
   // an extra input's batch follows the first input's when it is symbolic or declared equal to the
   // first's fixed batch (so a re-import at another batch stays consistent); another fixed batch
   // (e.g. a [1, C, 1, 1] gate beside a symbolic N) stays
   const firstBatch = inputs[0].dims?.[0] ?? null;
-  const graphInputs: GraphInput[] = inputs.map((v, i) => ({
-    name: v.name,
-    shape: i === 0 ? shape : (v.dims ?? []).map((d, a) => (a === 0 && (d === null || d === firstBatch) ? shape[0] : d ?? 1)), // other unknown dims are reported above
-  }));
+  const graphInputs: GraphInput[] = inputs.map((v, i) => {
+    const given = extraShapes.get(v.name);
+    if (i === 0) return { name: v.name, shape };
+    if (given !== undefined) return { name: v.name, shape: given.slice() };
+    if (v.dims === null || v.dims.some((d, a) => d === null && a > 0)) throw new Error(`internal: graph input "${v.name}" has open dims and no shape to import at`);
+    return { name: v.name, shape: v.dims.map((d, a) => (a === 0 && (d === null || d === firstBatch) ? shape[0] : d as number)) };
+  });
   const extraInputs = graphInputs.slice(1);
   /** The graph mapped so far as a GraphSpec ending at blob `output` (for shape inference). */
   const partial = (output: string): GraphSpec => ({ input: graphInputs[0], output, layers, ...(extraInputs.length ? { extraInputs } : {}) });

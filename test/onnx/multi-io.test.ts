@@ -9,6 +9,7 @@ import { BUILDS, expectClose, expectSameBits, fcn, randArray, rng, useBuild } fr
 import type { GraphSpec, Tensor } from "../../dist/index.js";
 import { readModel } from "../../dist/onnx/proto.js";
 import { type Bytes, attr, model, node, tensorProto, valueInfo } from "./proto-writer.js";
+import { int64s } from "./ort-helpers.js";
 const { Net, ShapeError, UnsupportedError } = fcn;
 
 const size = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
@@ -130,6 +131,50 @@ describe.each(BUILDS)("ONNX with several inputs and outputs on the %s build", (b
   });
 });
 
+/**
+ * X [N, 2, H, W] and a skip Y [N, 2, h, w] (h ≤ H, w ≤ W, both dynamic): X cropped to Y's size by a
+ * Slice whose ends come from Shape(Y) (the crop-to-skip of a U-Net), then r = Relu(Conv1x1(crop) + Y).
+ * The graph depends on Y's shape too, so every new pair of shapes is a new import.
+ */
+function cropToSkipModel(seed: number): Bytes {
+  const r = rng(seed);
+  return model({
+    opset: 13,
+    inputs: [valueInfo("X", ["N", 2, "H", "W"]), valueInfo("Y", ["N", 2, "h", "w"])],
+    outputs: [valueInfo("out", ["N", 2, "h", "w"])],
+    initializers: [
+      tensorProto({ name: "W", dims: [2, 2, 1, 1], data: randArray(r, 4) }),
+      int64s("zeros", [0, 0]), int64s("axes", [2, 3]), int64s("from", [2]), int64s("to", [4]), int64s("zero", [0]),
+    ],
+    nodes: [
+      node("Shape", ["Y"], ["shapeY"]),
+      node("Slice", ["shapeY", "from", "to", "zero"], ["hw"]),
+      node("Slice", ["X", "zeros", "hw", "axes"], ["crop"]),
+      node("Conv", ["crop", "W"], ["c"]),
+      node("Add", ["c", "Y"], ["s"]),
+      node("Relu", ["s"], ["out"]),
+    ],
+  });
+}
+
+describe("ONNX with a second graph input with dynamic dims", () => {
+  beforeAll(() => useBuild("simd"));
+
+  it("binds both inputs' shapes at each runAll and agrees with onnxruntime-node at every pair of shapes", async () => {
+    const bytes = cropToSkipModel(9);
+    const net = Net.fromOnnx(bytes);
+    const r = rng(10);
+    for (const [xs, ys] of [[[1, 2, 7, 6], [1, 2, 5, 4]], [[2, 2, 9, 9], [2, 2, 9, 3]], [[1, 2, 7, 6], [1, 2, 2, 6]], [[1, 2, 7, 6], [1, 2, 5, 4]]]) {
+      const inputs = { X: random(r, xs), Y: random(r, ys) };
+      const got = net.runAll(inputs).out;
+      expect(got.shape).toEqual(ys);
+      expect(net.spec.extraInputs).toEqual([{ name: "Y", shape: ys }]);
+      const want = await onnxruntime(bytes, inputs);
+      expectClose(got, want.out, `X ${xs}, Y ${ys}: vs onnxruntime`, 1e-6, 1e-5);
+    }
+  });
+});
+
 describe("ONNX with several inputs and outputs: what cannot be mapped", () => {
   beforeAll(() => useBuild("simd"));
 
@@ -159,11 +204,21 @@ describe("ONNX with several inputs and outputs: what cannot be mapped", () => {
     expect(() => Net.fromOnnx(bytes)).toThrow(/graph input "Y" has element type 7; Net runs float32/);
   });
 
-  it("a second graph input with a dynamic spatial dim is named", () => {
+  it("a second graph input with dynamic dims binds at the first runAll: before, spec is NotReadyError and run(x) names the input", () => {
     const bytes = small([valueInfo("u", [1, 2, 3, 3])], {
       inputs: [valueInfo("X", [1, 2, 3, 3]), valueInfo("Y", ["N", 2, "H", 3])],
     });
-    expect(() => Net.fromOnnx(bytes)).toThrow(/graph input "Y" has dynamic or unknown dims \[\?, 2, \?, 3\]/);
+    const net = Net.fromOnnx(bytes);
+    expect(() => net.spec).toThrow(fcn.NotReadyError);
+    expect(() => net.spec).toThrow(/some with dynamic dims.*runAll\(\) it first/);
+    const r = rng(8);
+    const X = random(r, [1, 2, 3, 3]), Y = random(r, [1, 2, 3, 3]);
+    expect(() => net.run(X)).toThrow(ShapeError);
+    expect(() => net.run(X)).toThrow(/graph input "Y" \[\?, 2, \?, 3\] has dynamic dims and no tensor to bind them/);
+    // a fixed dim of the dynamic input is still checked, and the input named
+    expect(() => net.runAll({ X, Y: random(r, [1, 3, 3, 3]) })).toThrow(/Net.runAll\(inputs\["Y"\]\): the model's input "Y" is declared \[\?, 2, \?, 3\]: axis 1 \(channels\) must be 2/);
+    expectClose(net.runAll({ X, Y }).u, fcn.relu(fcn.add(X, Y)), "u = relu(X + Y)", 0, 0);
+    expect(net.spec.extraInputs).toEqual([{ name: "Y", shape: [1, 2, 3, 3] }]);
   });
 
   it("outputs in the model's order, the first being run(x)'s", () => {
