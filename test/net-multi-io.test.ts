@@ -61,6 +61,34 @@ describe.each(BUILDS)("several graph inputs and outputs on the %s build", (build
     expect(got.out.shape).toEqual([1, 4, 5, 4]);
   });
 
+  for (const resident of [true, false]) {
+    it(`runAllAsync (resident ${resident}): the same bits as runAll, inputs taken in the call, yields between layers, blocks run() meanwhile`, async () => {
+      const r = rng(12);
+      const net = Net.fromGraph(twoByTwo(), undefined, { seed: 5, resident });
+      const a = random(r, [2, 2, 7, 6]), b = random(r, [2, 3, 7, 6]);
+      const want = net.runAll({ a, b });
+      const aBefore = a.data.slice();
+      let turns = 0;
+      let ticking = true;
+      const tick = () => { turns++; if (ticking) setImmediate(tick); };
+      setImmediate(tick);
+      const pending = net.runAllAsync({ a, b });
+      a.data.fill(7); // after the call: changes nothing
+      expect(() => net.runAll({ a, b })).toThrow(/runAsync\(\) of this net is still running/);
+      const got = await pending;
+      ticking = false;
+      expect(Object.keys(got)).toEqual(["out", "r"]);
+      expectSameBits(got.out, want.out, "out");
+      expectSameBits(got.r, want.r, "r");
+      expect(turns, "event-loop turns during runAllAsync").toBeGreaterThan(2);
+      a.data.set(aBefore);
+      expectSameBits(net.runAll({ a, b }).out, want.out, "runAll after"); // free again
+      // its typed errors are runAll's, naming the call
+      await expect(net.runAllAsync({ a })).rejects.toThrow(/Net.runAllAsync\(inputs\["b"\]\): graph input "b" \[1, 3, 5, 6\] has no tensor/);
+      net.dispose();
+    });
+  }
+
   it("the resident plan and the op-by-op path agree bit for bit, and a new batch or spatial size plans anew", () => {
     const r = rng(2);
     const resident = Net.fromGraph(twoByTwo(), undefined, { seed: 4 });

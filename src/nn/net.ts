@@ -334,15 +334,37 @@ export class Net {
    */
   runAll(inputs: Record<string, Tensor>): Record<string, Tensor> {
     this.idle("runAll()");
+    const fed = this.bindRecord(inputs, "Net.runAll");
+    const read = this.forwardAll(fed, (name) => `Net.runAll(inputs[${JSON.stringify(name)}])`, () => "Net.runAll(inputs)");
+    return Object.fromEntries(graphOutputs(this.spec).map((name) => [name, read(name)]));
+  }
+
+  /**
+   * runAll(inputs) as runAsync(x) runs: the host's event loop gets a turn before each layer, the
+   * inputs are copied in the call, the same outputs bit for bit. The net takes no other run
+   * until it resolves; dispose() or a new ready() meanwhile rejects it (NotReadyError).
+   */
+  async runAllAsync(inputs: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+    this.idle("runAllAsync()");
+    const fed = this.bindRecord(inputs, "Net.runAllAsync");
+    for (const [name, t] of fed) fed.set(name, snapshotTensor(t)); // read after the call returns: take them now
+    const what = () => "Net.runAllAsync(inputs)";
+    const outputs = await this.forwardAllAsync(fed, (name) => `Net.runAllAsync(inputs[${JSON.stringify(name)}])`, what, "Net.runAllAsync", graphOutputs(this.spec));
+    return Object.fromEntries(outputs);
+  }
+
+  /**
+   * An ONNX net binds its graph for the record's shapes (the first input's, and those of inputs
+   * after it with dynamic dims); then the record is checked against the graph's inputs.
+   */
+  private bindRecord(inputs: Record<string, Tensor>, what: string): Map<string, Tensor> {
     if (this.onnx !== null && isPlainObject(inputs) && inputs[this.onnx.inputName] !== undefined) {
-      const whatOf = (name: string) => `Net.runAll(inputs[${JSON.stringify(name)}])`;
+      const whatOf = (name: string) => `${what}(inputs[${JSON.stringify(name)}])`;
       // the other inputs' shapes too: those with dynamic dims pick the graph with the first's
       const extras = new Map(Object.entries(inputs).filter(([name]) => name !== this.onnx!.inputName).map(([name, t]) => [name, checkTensor(t, whatOf(name))]));
       this.bindFor(inputs[this.onnx.inputName], whatOf(this.onnx.inputName), extras, whatOf);
     }
-    const fed = this.readInputRecord(inputs, "Net.runAll");
-    const read = this.forwardAll(fed, (name) => `Net.runAll(inputs[${JSON.stringify(name)}])`, () => "Net.runAll(inputs)");
-    return Object.fromEntries(graphOutputs(this.spec).map((name) => [name, read(name)]));
+    return this.readInputRecord(inputs, what);
   }
 
   /** run(x)'s input as the record of every graph input; a net with several inputs needs runAll. */
@@ -420,29 +442,40 @@ export class Net {
     this.onlyInput(input, what()); // a net with several inputs: named before x is copied
     input = snapshotTensor(input); // it is read after the call returns: take it now
     const fed = new Map([[this.spec.input.name, input]]);
+    const [[, y]] = await this.forwardAllAsync(fed, what, what, "Net.runAsync", [this.spec.output]);
+    return y;
+  }
+
+  /**
+   * forwardAll with a turn of the host's event loop before each layer (runAsync, runAllAsync),
+   * returning the blobs named `outputs` (read before the net takes another run); `call` names the
+   * method in errors.
+   */
+  private async forwardAllAsync(fed: Map<string, Tensor>, whatOf: (input: string) => string, whatAll: () => string, call: string, outputs: readonly string[]): Promise<[string, Tensor][]> {
     this.busy = true;
     try {
       if (this.resident) {
         await yieldToHost();
-        const plan = this.prepare(fed, what, what());
+        const plan = this.prepare(fed, whatOf, whatAll());
         this.drawsBeforeRun = this.stream.draws;
         await plan.runAsync(fed, this.training, this.timings, yieldToHost);
         this.planRan = true;
-        return this.ranPlan("Net.runAsync").blob(this.spec.output) as Tensor;
+        const ran = this.ranPlan(call);
+        return outputs.map((name) => [name, ran.blob(name) as Tensor]);
       }
       this.planRan = false;
-      this.analyzeInputs(this.inputShapes(fed, what), what, what());
+      this.analyzeInputs(this.inputShapes(fed, whatOf), whatOf, whatAll());
       const rt = runtime();
       const blobs = new Map<string, Tensor>(fed);
       const saved = new Map<string, Saved>();
       this.timings.clear();
       for (const layer of this.spec.layers) {
         await yieldToHost();
-        if (runtime() !== rt) throw new NotReadyError("Net.runAsync: ready() or dispose() was called while it ran; run the net again");
+        if (runtime() !== rt) throw new NotReadyError(`${call}: ready() or dispose() was called while it ran; run the net again`);
         this.runLayer(layer, blobs, saved);
       }
       this.saved = saved;
-      return blobs.get(this.spec.output) as Tensor;
+      return outputs.map((name) => [name, blobs.get(name) as Tensor]);
     } finally {
       this.busy = false;
     }
