@@ -92,3 +92,5 @@ export { instanceNormalization, instanceNormalizationBackward } from "./ops/inst
 export type { InstanceNormalizationAttrs } from "./ops/instance-normalization.js";
 export { argMax } from "./ops/arg-max.js";
 export type { ArgMaxAttrs } from "./ops/arg-max.js";
+export { reduceSum, reduceMean, reduceMax, reduceMin, reduceBackward } from "./ops/reduce.js";
+export type { ReduceAttrs, ReduceKind } from "./ops/reduce.js";

@@ -17,6 +17,7 @@ import { BatchNormalizationLayer } from "./layers/batch-normalization.js";
 import { InstanceNormalizationLayer } from "./layers/instance-normalization.js";
 import { LogSoftmaxLayer, SoftmaxAxisLayer } from "./layers/softmax.js";
 import { ArgMaxLayer } from "./layers/arg-max.js";
+import { ReduceMaxLayer, ReduceMeanLayer, ReduceMinLayer, ReduceSumLayer } from "./layers/reduce.js";
 import { GemmLayer } from "./layers/gemm.js";
 import { MatMulLayer } from "./layers/matmul.js";
 
@@ -27,7 +28,8 @@ export type LayerOpName =
   | "Resize"
   | "Pad" | "Slice"
   | "BroadcastAdd" | "Sub" | "Mul" | "Div" | "Pow" | "Sum" | "Max" | "Min" | "Sqrt" | "Exp" | "Neg" | "Abs"
-  | "BatchNormalization" | "InstanceNormalization" | "SoftmaxAxis" | "LogSoftmax" | "ArgMax" | "Gemm" | "MatMul";
+  | "BatchNormalization" | "InstanceNormalization" | "SoftmaxAxis" | "LogSoftmax" | "ArgMax" | "Gemm" | "MatMul"
+  | "ReduceSum" | "ReduceMean" | "ReduceMax" | "ReduceMin";
 
 export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map([
   ConcatLayer, ConstantLayer,
@@ -36,4 +38,5 @@ export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map([
   PadLayer, SliceLayer,
   BroadcastAddLayer, SubLayer, MulLayer, DivLayer, PowLayer, SumLayer, MaxLayer, MinLayer, SqrtLayer, ExpLayer, NegLayer, AbsLayer,
   BatchNormalizationLayer, InstanceNormalizationLayer, SoftmaxAxisLayer, LogSoftmaxLayer, ArgMaxLayer, GemmLayer, MatMulLayer,
+  ReduceSumLayer, ReduceMeanLayer, ReduceMaxLayer, ReduceMinLayer,
 ].map((op) => [op.op, op]));

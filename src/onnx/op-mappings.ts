@@ -15,6 +15,7 @@ import { BatchNormalizationMapping } from "./ops/batch-normalization.js";
 import { InstanceNormalizationMapping } from "./ops/instance-normalization.js";
 import { SoftmaxMapping } from "./ops/softmax.js";
 import { ArgMaxMapping } from "./ops/arg-max.js";
+import { ReduceMapping } from "./ops/reduce.js";
 import { CastMapping } from "./ops/cast.js";
 import { GemmMapping, MatMulMapping } from "./ops/gemm.js";
 
@@ -24,7 +25,7 @@ const MAPPINGS: readonly OpMapping[] = [
   ResizeMapping,
   PadMapping, SliceMapping, SplitMapping,
   BinaryMapping, VariadicMapping, UnaryMathMapping,
-  BatchNormalizationMapping, InstanceNormalizationMapping, SoftmaxMapping, ArgMaxMapping, CastMapping, GemmMapping, MatMulMapping,
+  BatchNormalizationMapping, InstanceNormalizationMapping, SoftmaxMapping, ArgMaxMapping, CastMapping, GemmMapping, MatMulMapping, ReduceMapping,
 ];
 
 /** Import: ONNX op type → its mapping. */

@@ -30,8 +30,6 @@ const NOT_YET: [reason: string, models: string[]][] = [
     "test_operator_non_float_params"]],
   ["Gemm or MatMul of two activations", ["test_operator_addmm", "test_operator_mm"]],
   ["Tile", ["test_operator_repeat"]],
-  ["ReduceMean, ReduceSum", [
-    "test_operator_reduced_mean", "test_operator_reduced_mean_keepdim", "test_operator_reduced_sum", "test_operator_reduced_sum_keepdim"]],
 ];
 const SKIPPED: Record<string, string> = Object.fromEntries(NOT_YET.flatMap(([reason, names]) => names.map((name) => [name, reason])));
 
@@ -66,8 +64,8 @@ describe("ONNX backend models", () => {
     describe(`${build} build`, () => {
       beforeAll(() => useBuild(build));
       const runnable = models.filter((m) => !(m.name in SKIPPED) && !LOAD_ONLY.includes(m.name));
-      it("covers the supported models (conv 1-D/2-D, depthwise, grouped, dilated, ConvTranspose, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, Elu, Selu, PRelu; Unsqueeze/Squeeze around a 1-D AvgPool, PixelShuffle as Reshape/Transpose, Flatten, a 6-D Transpose, Concat of two graph inputs, Pad constant/reflect/edge, Split, Exp, Sqrt, Neg, Softsign as Abs/Add/Div, broadcasting Add/Mul/Sub, BatchNormalization alone (3-D too), InstanceNormalization, Softmax and LogSoftmax over any axes, Gemm)", () => {
-        expect(runnable.length).toBe(84);
+      it("covers the supported models (conv 1-D/2-D, depthwise, grouped, dilated, ConvTranspose, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, Elu, Selu, PRelu; Unsqueeze/Squeeze around a 1-D AvgPool, PixelShuffle as Reshape/Transpose, Flatten, a 6-D Transpose, Concat of two graph inputs, Pad constant/reflect/edge, Split, Exp, Sqrt, Neg, Softsign as Abs/Add/Div, broadcasting Add/Mul/Sub, BatchNormalization alone (3-D too), InstanceNormalization, Softmax and LogSoftmax over any axes, Gemm, ReduceMean, ReduceSum)", () => {
+        expect(runnable.length).toBe(88);
         for (const m of runnable) expect(existsSync(`${m.path}/test_data_set_0/output_0.pb`), m.name).toBe(true);
       });
       for (const m of runnable) {
