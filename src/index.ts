@@ -94,3 +94,5 @@ export { argMax } from "./ops/arg-max.js";
 export type { ArgMaxAttrs } from "./ops/arg-max.js";
 export { reduceSum, reduceMean, reduceMax, reduceMin, reduceBackward } from "./ops/reduce.js";
 export type { ReduceAttrs, ReduceKind } from "./ops/reduce.js";
+export { lrn, lrnBackward } from "./ops/lrn.js";
+export type { LrnAttrs } from "./ops/lrn.js";

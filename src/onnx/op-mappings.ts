@@ -16,6 +16,7 @@ import { InstanceNormalizationMapping } from "./ops/instance-normalization.js";
 import { SoftmaxMapping } from "./ops/softmax.js";
 import { ArgMaxMapping } from "./ops/arg-max.js";
 import { ReduceMapping } from "./ops/reduce.js";
+import { LrnMapping } from "./ops/lrn.js";
 import { CastMapping } from "./ops/cast.js";
 import { GemmMapping, MatMulMapping } from "./ops/gemm.js";
 
@@ -25,7 +26,7 @@ const MAPPINGS: readonly OpMapping[] = [
   ResizeMapping,
   PadMapping, SliceMapping, SplitMapping,
   BinaryMapping, VariadicMapping, UnaryMathMapping,
-  BatchNormalizationMapping, InstanceNormalizationMapping, SoftmaxMapping, ArgMaxMapping, CastMapping, GemmMapping, MatMulMapping, ReduceMapping,
+  BatchNormalizationMapping, InstanceNormalizationMapping, SoftmaxMapping, ArgMaxMapping, CastMapping, GemmMapping, MatMulMapping, ReduceMapping, LrnMapping,
 ];
 
 /** Import: ONNX op type → its mapping. */

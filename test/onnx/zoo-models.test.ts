@@ -1,7 +1,7 @@
 // Model-zoo graphs (ONNX's "light" backend models in test/fixtures/onnx-models/light/): ResNet-50,
 // DenseNet-121 (its BatchNormalization post-scales written as Unsqueeze of constants, folded at
 // import), Inception-v2, SqueezeNet and ShuffleNet (grouped 1×1 convs, channel shuffle as
-// Reshape/Transpose/Reshape). Their weights are ConstantOfShape nodes of one repeated value, so every
+// Reshape/Transpose/Reshape) and AlexNet (LRN). Their weights are ConstantOfShape nodes of one repeated value, so every
 // output would be the same number; random-weights.ts gives each weight seeded random values (and
 // drops a final Softmax that random logits saturate), then Net.fromOnnx must agree with
 // onnxruntime-node on the logits within 1e-5 of their scale.
@@ -13,7 +13,7 @@ import { expectClose, fcn, useBuild } from "../lib.js";
 import { withRandomWeights } from "./random-weights.js";
 const { Net } = fcn;
 
-const ZOO = ["light_resnet50", "light_densenet121", "light_inception_v2", "light_squeezenet", "light_shufflenet"];
+const ZOO = ["light_resnet50", "light_densenet121", "light_inception_v2", "light_squeezenet", "light_shufflenet", "light_bvlc_alexnet"];
 
 describe("model-zoo graphs against onnxruntime-node", () => {
   beforeAll(() => useBuild("simd"));
