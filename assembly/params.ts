@@ -94,7 +94,7 @@
  * Strided copy of a rank-6 view (layout/permute.ts): for every (i0, …, i5) < (n0, …, n5),
  *   y[Σ i_k·t_k] = x[Σ i_k·s_k]
  * strides in elements (they may be negative: a reversed Slice); unused leading axes have n = 1.
- * x and y must not overlap.
+ * The elements read and those written must be disjoint.
  */
 @unmanaged export class PermuteParams {
   x: usize; y: usize;

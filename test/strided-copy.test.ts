@@ -1,12 +1,14 @@
-// The strided-copy kernel (f32_permute__simd) behind transpose, depthToSpace and spaceToDepth,
-// against the index-formula references (test/ref/layout.ts), bit for bit (they are copies, and
-// the values include −0 and ±∞): seeded random ranks 1–8 (past the kernel's six axes), extents
-// around the 4-wide tiles, every block size 1–5 in both DepthToSpace modes and SpaceToDepth; the
-// resident Net plan (Transpose and DepthToSpace layers on the plan's blocks); a 2-thread pool with
+// The strided-copy kernel (f32_permute__simd) behind transpose, depthToSpace, spaceToDepth, pad
+// and slice, against the index-formula references (test/ref/layout.ts, data-movement.ts), bit for
+// bit (they are copies, and the values include −0 and ±∞): seeded random ranks 1–8 (past the
+// kernel's six axes), extents around the 4-wide tiles, every block size 1–5 in both DepthToSpace
+// modes and SpaceToDepth; pad (every mode, crops) and slice (negative steps); the resident Net
+// plan (Transpose, DepthToSpace, Pad and Slice layers on the plan's blocks); a 2-thread pool with
 // every split forced.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, expectSameBits, fcn, randArray, randInt, rng, useBuild } from "./lib.js";
 import { depthToSpaceRef, spaceToDepthRef, transposeRef } from "./ref/layout.js";
+import { padRef, sliceRef } from "./ref/data-movement.js";
 import { splitThresholds } from "../dist/ops/run.js";
 import { runtime } from "../dist/runtime/runtime.js";
 import { permuteCopy } from "../dist/ops/transpose.js";
@@ -65,6 +67,32 @@ function randomCases(seed: number, trials: number, tag: string): void {
   }
 }
 
+const MODES = ["constant", "reflect", "edge"] as const;
+
+/** Random pads and slices of 2-D to 4-D tensors with rows up to 21 (the kernel's rows, tiles and tails) against the references. */
+function padSliceCases(seed: number, trials: number, tag: string): void {
+  const r = rng(seed);
+  for (let t = 0; t < trials; t++) {
+    const rank = randInt(r, 2, 4);
+    const shape = Array.from({ length: rank }, (_, a) => randInt(r, 1, a === rank - 1 ? 21 : 5));
+    const x = values(r, size(shape));
+    // pad: each side −2…3 (clamped so that reflect stays possible), every mode
+    const mode = MODES[t % 3], value = mode === "constant" ? Math.round(r() * 8 - 4) / 4 : undefined;
+    const pads = [...shape, ...shape].map((n) => Math.min(randInt(r, -2, 3), mode === "constant" ? 3 : Math.max(0, n - 3)));
+    const want = padRef(x, shape, pads, mode, value ?? 0);
+    const attrs = value === undefined ? { pads, mode } : { pads, mode, value };
+    const what = `${tag}: pad [${shape}] pads [${pads}] ${mode} ${value}`;
+    if (want === null) expect(() => fcn.pad(fcn.tensor(x, shape), attrs), what).toThrow(fcn.ShapeError);
+    else expectSameBits(fcn.pad(fcn.tensor(x, shape), attrs), f32(want), what);
+    // slice: every axis, steps −3…3 but not 0, starts and ends anywhere in the axis
+    const steps = shape.map(() => (r() < 0.5 ? 1 : randInt(r, 1, 3) * (r() < 0.5 ? -1 : 1)));
+    const starts = shape.map((n) => randInt(r, -n, n)), ends = shape.map((n) => randInt(r, -n - 1, n + 1));
+    const axes = shape.map((_, a) => a);
+    const sliced = fcn.slice(fcn.tensor(x, shape), { starts, ends, axes, steps });
+    expectSameBits(sliced, f32(sliceRef(x, shape, starts, ends, axes, steps)), `${tag}: slice [${shape}] starts [${starts}] ends [${ends}] steps [${steps}]`);
+  }
+}
+
 /** input → one layer → output. */
 const single = (op: string, attrs: Record<string, unknown>, shape: number[]): GraphSpec => ({
   input: { name: "x", shape }, output: "y", layers: [{ name: "y", op, inputs: ["x"], attrs }],
@@ -74,6 +102,8 @@ describe.each(BUILDS)("strided copies: transpose, depthToSpace, spaceToDepth (%s
   beforeAll(() => useBuild(build));
 
   it("seeded random ranks 1–8, permutations and block sizes 1–5: bit for bit the references", () => randomCases(801, 80, build));
+
+  it("seeded random pads (every mode, crops too) and slices (negative steps too): bit for bit the references", () => padSliceCases(805, 150, build));
 
   it("the shapes the kernel's tiles specialise: [1, 64, 56, 56] to NHWC, ESPCN's DepthToSpace b = 3, SpaceToDepth b = 2 and 3; eight axes that do not merge", () => {
     const r = rng(802);
@@ -107,6 +137,16 @@ describe.each(BUILDS)("strided copies: transpose, depthToSpace, spaceToDepth (%s
       expectSameBits(net.run(fcn.tensor(x, shape)), f32(depthToSpaceRef(x, shape, 3, mode)), `plan DepthToSpace ${mode}`);
       net.dispose();
     }
+    const shape = [1, 3, 9, 14], x = values(r, size(shape)), pads = [0, 0, 2, -1, 0, 1, 1, 3];
+    for (const mode of MODES) {
+      const net = fcn.Net.fromGraph(single("Pad", { pads, mode, ...(mode === "constant" ? { value: -0.5 } : {}) }, shape));
+      for (let run = 0; run < 2; run++) expectSameBits(net.run(fcn.tensor(x, shape)), f32(padRef(x, shape, pads, mode, -0.5)!), `plan Pad ${mode}, run ${run}`);
+      net.dispose();
+    }
+    const cut = { starts: [1, 8, -2], ends: [3, 0, -14], axes: [1, 2, 3], steps: [1, -3, -1] };
+    const net = fcn.Net.fromGraph(single("Slice", cut, shape));
+    expectSameBits(net.run(fcn.tensor(x, shape)), f32(sliceRef(x, shape, cut.starts, cut.ends, cut.axes, cut.steps)), "plan Slice");
+    net.dispose();
   });
 });
 
@@ -121,6 +161,7 @@ describe("strided copies on a 2-thread pool", () => {
       const pool = runtime().pool!;
       const before = pool.dispatches;
       randomCases(804, 30, "2 threads");
+      padSliceCases(806, 30, "2 threads");
       expect(pool.dispatches, "the pool split some of the work").toBeGreaterThan(before);
     } finally {
       Object.assign(splitThresholds, saved);

@@ -2,8 +2,9 @@
 // transpose of a 6-D view), Slice and Pad's interior. For every (i0, …, i5) < (n0, …, n5)
 //   y[Σ i_k·t_k] = x[Σ i_k·s_k]                       (PermuteParams; strides in elements)
 // Values move as bits (u32 / v128 loads and stores, no arithmetic): NaN payloads and −0 survive.
-// x and y must not overlap (aliasing is not allowed: an in-place transpose would read elements it
-// has already overwritten). Strides may be negative (a reversed Slice); the byte offsets wrap in
+// The elements read and the elements written must be disjoint (aliasing is not allowed: an
+// in-place transpose would read elements it has already overwritten); x and y may lie in one block
+// when they are (Pad's border passes copy between disjoint slabs of its output). Strides may be negative (a reversed Slice); the byte offsets wrap in
 // wasm32's address arithmetic, which is what a negative offset needs.
 // Axes 0–3 are plain loops; axes 4 and 5 form the inner tile, one of
 //   rows       s5 = t5 = 1: each i4 copies a contiguous run of n5 floats

@@ -7,25 +7,37 @@
 // (a transpose of a 6-D view) and Slice move their values with it. x and y must not overlap.
 import type { Runtime } from "../runtime/runtime.js";
 import { PERMUTE_PARAMS, writeBlock } from "./params.js";
-import { type Task, pieces, ranges, runTasks, threadsFor } from "./run.js";
+import { type Tensor, tensor } from "../tensor.js";
+import { type Task, operand, pieces, product, ranges, runTasks, threadsFor, withArena } from "./run.js";
 
 /** One axis of a copy: extent, x's stride and y's stride (elements; negative steps backwards). */
 export interface CopyAxis { readonly n: number; readonly s: number; readonly t: number }
 
-/** A planned copy: at least KERNEL_RANK axes (unit axes pad the front) and how many elements it moves. */
-export interface StridedCopy { readonly axes: readonly CopyAxis[]; readonly elements: number }
+/**
+ * A planned copy: at least KERNEL_RANK axes (unit axes pad the front), how many elements it moves,
+ * and the element offsets of the view's origin (index 0, …, 0) in x's and y's blocks.
+ */
+export interface StridedCopy { readonly axes: readonly CopyAxis[]; readonly elements: number; readonly x0: number; readonly y0: number }
+
+/** Row-major strides of `shape` (elements). */
+export function rowStrides(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length).fill(1);
+  for (let a = shape.length - 2; a >= 0; a--) s[a] = s[a + 1] * shape[a + 1];
+  return s;
+}
 
 /** The axes f32_permute__simd takes. */
 const KERNEL_RANK = 6;
 const UNIT: CopyAxis = { n: 1, s: 0, t: 0 };
 
 /**
- * Simplifies a copy given outermost axis first, y's innermost (t = 1 for a dense y) last. The
- * result moves the same elements to the same places: only the loop structure changes.
+ * Simplifies a copy given outermost axis first, y's innermost (t = 1 for a dense y) last, its
+ * origin at element x0 of x and y0 of y. The result moves the same elements to the same places:
+ * only the loop structure changes.
  */
-export function planCopy(axes: readonly CopyAxis[]): StridedCopy {
+export function planCopy(axes: readonly CopyAxis[], x0 = 0, y0 = 0): StridedCopy {
   const elements = axes.reduce((a, x) => a * x.n, 1);
-  if (elements === 0) return { axes: [{ n: 0, s: 0, t: 0 }, UNIT, UNIT, UNIT, UNIT, UNIT], elements };
+  if (elements === 0) return { axes: [{ n: 0, s: 0, t: 0 }, UNIT, UNIT, UNIT, UNIT, UNIT], elements, x0, y0 };
   // axes k, k+1 are one axis of n_k·n_{k+1} when one step of k is n_{k+1} steps of k+1 in x and in y
   const merged: CopyAxis[] = [];
   for (const a of axes) {
@@ -43,7 +55,7 @@ export function planCopy(axes: readonly CopyAxis[]): StridedCopy {
     if (p >= 0 && p !== L - 2) merged.splice(L - 2, 0, ...merged.splice(p, 1));
   }
   while (merged.length < KERNEL_RANK) merged.unshift(UNIT);
-  return { axes: merged, elements };
+  return { axes: merged, elements, x0, y0 };
 }
 
 /** One kernel call on six axes from byte offsets x, y. */
@@ -57,12 +69,14 @@ function copy6(rt: Runtime, x: number, y: number, a: readonly CopyAxis[]): void 
 }
 
 /**
- * Runs a planned copy from the block at byte offset x (element (0, …, 0) of the view) into the
- * block at y. Six axes: split over the pool along the outermost one that is not a unit when the
- * bytes moved pay for it; more: a loop over the leading axes, one kernel call per index.
+ * Runs a planned copy from the block at byte offset x into the block at y (the same block is
+ * allowed when the elements read and those written are disjoint). Six axes: split over the pool
+ * along the outermost one that is not a unit when the bytes moved pay for it; more: a loop over
+ * the leading axes, one kernel call per index.
  */
-export function runCopy(rt: Runtime, c: StridedCopy, x: number, y: number): void {
+export function runCopy(rt: Runtime, c: StridedCopy, xBlock: number, yBlock: number): void {
   if (c.elements === 0) return;
+  const x = xBlock + 4 * c.x0, y = yBlock + 4 * c.y0;
   const outer = c.axes.slice(0, c.axes.length - KERNEL_RANK), inner = c.axes.slice(c.axes.length - KERNEL_RANK);
   if (outer.length > 0) {
     // odometer over the leading axes: index[k] < outer[k].n, offsets Σ index[k]·s_k and ·t_k
@@ -86,4 +100,19 @@ export function runCopy(rt: Runtime, c: StridedCopy, x: number, y: number): void
   const tasks = ranges(inner[a].n, pieces(T)).map(([i0, i1]): Task => (r) => copy6(r, x + 4 * i0 * inner[a].s, y + 4 * i0 * inner[a].t,
     inner.map((ax, k) => (k === a ? { ...ax, n: i1 - i0 } : ax))));
   runTasks(rt, tasks);
+}
+
+/**
+ * A new tensor of `outShape` written on the arena by `write(rt, px, py)`: x's values at byte
+ * offset px (where a resident x lies, else a copy), the output block at py. `what` names x in
+ * memory errors.
+ */
+export function intoTensor(x: Tensor, outShape: number[], what: string, write: (rt: Runtime, px: number, py: number) => void): Tensor {
+  const n = product(outShape);
+  return withArena((rt) => {
+    const px = operand(rt, x, what);
+    const py = rt.arena.alloc(n * 4, `${what}: output`);
+    write(rt, px, py);
+    return tensor(rt.arena.take(py, n), outShape);
+  });
 }

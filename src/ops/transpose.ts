@@ -5,9 +5,8 @@
 // defines them).
 import { checkAttrNames, show } from "../attrs.js";
 import { AttributeError } from "../errors.js";
-import { type Tensor, checkTensor, tensor } from "../tensor.js";
-import { operand, withArena } from "./run.js";
-import { type CopyAxis, type StridedCopy, planCopy, runCopy } from "./strided-copy.js";
+import { type Tensor, checkTensor } from "../tensor.js";
+import { type CopyAxis, type StridedCopy, intoTensor, planCopy, rowStrides, runCopy } from "./strided-copy.js";
 
 /** Transpose's attribute: the permutation of the axes (default: reversed, as numpy's transpose). */
 export interface TransposeAttrs { perm?: readonly number[] }
@@ -47,8 +46,7 @@ export function transposeShape(shape: readonly number[], perm: readonly number[]
  * order, axis k stepping x by x's stride of axis perm[k] (planned for the kernel by planCopy).
  */
 export function permuteCopy(shape: readonly number[], perm: readonly number[]): StridedCopy {
-  const xStride = new Array<number>(shape.length);
-  for (let a = shape.length - 1, s = 1; a >= 0; a--) { xStride[a] = s; s *= shape[a]; }
+  const xStride = rowStrides(shape);
   const axes: CopyAxis[] = new Array<CopyAxis>(perm.length);
   for (let k = perm.length - 1, t = 1; k >= 0; k--) { axes[k] = { n: shape[perm[k]], s: xStride[perm[k]], t }; t *= shape[perm[k]]; }
   return planCopy(axes);
@@ -60,12 +58,7 @@ export function permuteCopy(shape: readonly number[], perm: readonly number[]): 
  */
 export function permuteTensor(x: Tensor, shape: readonly number[], perm: readonly number[], outShape: number[], what: string): Tensor {
   const c = permuteCopy(shape, perm);
-  return withArena((rt) => {
-    const px = operand(rt, x, what);
-    const py = rt.arena.alloc(c.elements * 4, `${what}: output`);
-    runCopy(rt, c, px, py);
-    return tensor(rt.arena.take(py, c.elements), outShape);
-  });
+  return intoTensor(x, outShape, what, (rt, px, py) => runCopy(rt, c, px, py));
 }
 
 /**
