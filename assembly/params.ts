@@ -89,3 +89,19 @@
   /** workspace, f32_conv_depthwise_workspace_bytes(OH, OW, KH, KW, SH, SW, DH, DW) bytes: one padded input plane (and the tap offsets) */
   work: usize;
 }
+
+/**
+ * Strided copy of a rank-6 view (layout/permute.ts): for every (i0, …, i5) < (n0, …, n5),
+ *   y[Σ i_k·t_k] = x[Σ i_k·s_k]
+ * strides in elements (they may be negative: a reversed Slice); unused leading axes have n = 1.
+ * The elements read and those written must be disjoint.
+ */
+@unmanaged export class PermuteParams {
+  x: usize; y: usize;
+  /** extents */
+  n0: i32; n1: i32; n2: i32; n3: i32; n4: i32; n5: i32;
+  /** x's strides */
+  s0: i32; s1: i32; s2: i32; s3: i32; s4: i32; s5: i32;
+  /** y's strides */
+  t0: i32; t1: i32; t2: i32; t3: i32; t4: i32; t5: i32;
+}

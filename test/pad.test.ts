@@ -13,7 +13,9 @@ const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const MODES: PadMode[] = ["constant", "reflect", "edge"];
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; };
 
-describe("pad", () => {
+describe.each(BUILDS)("pad (%s build)", (build) => {
+  beforeAll(() => useBuild(build));
+
   it("matches the definition on 300 random cases (rank 1–5, sizes 0–6, pads −3…4, every mode); impossible ones are ShapeErrors", () => {
     const r = rng(2026);
     let ran = 0;

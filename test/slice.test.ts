@@ -32,7 +32,9 @@ function randomSlice(r: () => number, shape: number[]) {
   return { starts, ends, axes, steps };
 }
 
-describe("slice", () => {
+describe.each(BUILDS)("slice (%s build)", (build) => {
+  beforeAll(() => useBuild(build));
+
   it("matches the ONNX definition on 400 random cases (rank 1–5, negative axes, far and INT64 indices, steps −3…3)", () => {
     const r = rng(99);
     for (let k = 0; k < 400; k++) {

@@ -1,19 +1,13 @@
-// The data movement below Pad, Slice and Split: an output whose every axis reads the input
-// through its own index table, y[o₀, …, o_{r−1}] = x[src₀[o₀], …, src_{r−1}[o_{r−1}]], or `fill`
-// where any srcₐ[oₐ] is −1 (constant padding). Its adjoint (the ops' backward) scatters dy back
-// through the same tables and adds: a pixel that several outputs copy (edge, reflect) gets the sum.
-// Plain TS loops: these ops move memory and do no arithmetic a wasm kernel would speed up.
+// The backward of Pad and Slice: their forward is an output whose every axis reads the input
+// through its own index table, y[o₀, …, o_{r−1}] = x[src₀[o₀], …, src_{r−1}[o_{r−1}]], or a fill
+// where any srcₐ[oₐ] is −1 (constant padding), and runs as strided copies (strided-copy.ts). Its
+// adjoint scatters dy back through the same tables and adds: a pixel that several outputs copy
+// (edge, reflect) gets the sum. A plain TS loop.
 import { product } from "./run.js";
+import { rowStrides } from "./strided-copy.js";
 
 /** Per axis of the output, the input index each output index reads (−1: none, the fill value). */
 export type AxisTables = readonly Int32Array[];
-
-/** Row-major strides of `shape`. */
-function strides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length).fill(1);
-  for (let a = shape.length - 2; a >= 0; a--) s[a] = s[a + 1] * shape[a + 1];
-  return s;
-}
 
 /**
  * Visits every output row (all axes but the last) with the input offset of its first r−1 indices
@@ -21,7 +15,7 @@ function strides(shape: readonly number[]): number[] {
  */
 function forEachRow(outShape: readonly number[], tables: AxisTables, inShape: readonly number[],
   visit: (inBase: number, outBase: number) => void): void {
-  const r = outShape.length, lead = r - 1, inStrides = strides(inShape);
+  const r = outShape.length, lead = r - 1, inStrides = rowStrides(inShape);
   const rows = product(outShape.slice(0, lead)), width = outShape[lead];
   if (rows === 0 || width === 0) return;
   const index = new Array<number>(lead).fill(0);
@@ -58,23 +52,7 @@ function runs(table: Int32Array): { at: number; length: number; src: number }[] 
   return out;
 }
 
-/** y of `outShape` gathered from x of `inShape` through `tables` (one per axis; rank ≥ 1). */
-export function gatherAxes(x: Float32Array, inShape: readonly number[], outShape: readonly number[], tables: AxisTables, fill: number): Float32Array {
-  const y = new Float32Array(product(outShape));
-  if (outShape.length === 0) { y[0] = x[0]; return y; }
-  const width = outShape[outShape.length - 1], row = runs(tables[outShape.length - 1]);
-  forEachRow(outShape, tables, inShape, (inBase, outBase) => {
-    if (inBase < 0) { if (fill !== 0) y.fill(fill, outBase, outBase + width); return; }
-    for (const { at, length, src } of row) {
-      if (src < 0) { if (fill !== 0) y.fill(fill, outBase + at, outBase + at + length); }
-      else if (length === 1) y[outBase + at] = x[inBase + src];
-      else y.set(x.subarray(inBase + src, inBase + src + length), outBase + at);
-    }
-  });
-  return y;
-}
-
-/** The adjoint of gatherAxes: dx of `inShape`, dx[src(o)] += dy[o] for every o that reads x. */
+/** The adjoint of the gather through `tables`: dx of `inShape`, dx[src(o)] += dy[o] for every o that reads x. */
 export function scatterAddAxes(dy: Float32Array, inShape: readonly number[], outShape: readonly number[], tables: AxisTables): Float32Array {
   const dx = new Float32Array(product(inShape));
   if (outShape.length === 0) { dx[0] = dy[0]; return dx; }

@@ -10,8 +10,8 @@
 // Each moves values only, so its gradient is the inverse permutation of dy.
 import { checkAttrNames, show } from "../attrs.js";
 import { AttributeError, ShapeError } from "../errors.js";
-import { type Tensor, checkDims, checkTensor, describeShape, plain, tensor } from "../tensor.js";
-import { invertPerm, permute } from "./transpose.js";
+import { type Tensor, checkDims, checkTensor, describeShape } from "../tensor.js";
+import { invertPerm, permuteTensor } from "./transpose.js";
 
 /** DepthToSpace's attributes: the block size (required) and the channel order (default DCR, ONNX's). */
 export interface DepthToSpaceAttrs { blocksize: number; mode?: "DCR" | "CRD" }
@@ -64,8 +64,8 @@ function undo(m: BlockMove, inShape: readonly number[]): BlockMove {
   return { view: m.perm.map((p) => m.view[p]), perm: inverse, outShape: inShape.slice() };
 }
 
-function run(x: Tensor, m: BlockMove): Tensor {
-  return tensor(permute(plain(x).data, m.view, m.perm), m.outShape);
+function run(x: Tensor, m: BlockMove, what: string): Tensor {
+  return permuteTensor(x, m.view, m.perm, m.outShape, what);
 }
 
 function checkDy(dyShape: readonly number[], want: readonly number[], op: string): void {
@@ -79,7 +79,7 @@ function checkDy(dyShape: readonly number[], want: readonly number[], op: string
  * @returns y [N, C/b², H·b, W·b]
  */
 export function depthToSpace(x: Tensor, attrs: DepthToSpaceAttrs): Tensor {
-  return run(x, depthToSpaceMove(checkTensor(x, "depthToSpace(x)"), attrs));
+  return run(x, depthToSpaceMove(checkTensor(x, "depthToSpace(x)"), attrs), "depthToSpace(x)");
 }
 
 /**
@@ -92,7 +92,7 @@ export function depthToSpaceBackward(dy: Tensor, xShape: readonly number[], attr
   const dyShape = checkTensor(dy, "depthToSpaceBackward(dy)");
   const m = depthToSpaceMove(checkDims(xShape, "depthToSpaceBackward(xShape)"), attrs, "depthToSpaceBackward", "xShape");
   checkDy(dyShape, m.outShape, "depthToSpaceBackward");
-  return run(dy, undo(m, xShape));
+  return run(dy, undo(m, xShape), "depthToSpaceBackward(dy)");
 }
 
 /**
@@ -102,7 +102,7 @@ export function depthToSpaceBackward(dy: Tensor, xShape: readonly number[], attr
  * @returns y [N, C·b², H/b, W/b]
  */
 export function spaceToDepth(x: Tensor, attrs: SpaceToDepthAttrs): Tensor {
-  return run(x, spaceToDepthMove(checkTensor(x, "spaceToDepth(x)"), attrs));
+  return run(x, spaceToDepthMove(checkTensor(x, "spaceToDepth(x)"), attrs), "spaceToDepth(x)");
 }
 
 /**
@@ -115,5 +115,5 @@ export function spaceToDepthBackward(dy: Tensor, xShape: readonly number[], attr
   const dyShape = checkTensor(dy, "spaceToDepthBackward(dy)");
   const m = spaceToDepthMove(checkDims(xShape, "spaceToDepthBackward(xShape)"), attrs, "spaceToDepthBackward", "xShape");
   checkDy(dyShape, m.outShape, "spaceToDepthBackward");
-  return run(dy, undo(m, xShape));
+  return run(dy, undo(m, xShape), "spaceToDepthBackward(dy)");
 }

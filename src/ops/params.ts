@@ -48,10 +48,18 @@ export const PACK_PARAMS = {
   G: "i32", CG: "i32", MG: "i32", KH: "i32", KW: "i32", SH: "i32", SW: "i32", TH: "i32", TW: "i32", w: "ptr", out: "ptr",
 } as const satisfies BlockTable;
 
+/** PermuteParams: the strided copy y[Σ i_k·t_k] = x[Σ i_k·s_k] over a rank-6 view (strides in elements). */
+export const PERMUTE_PARAMS = {
+  x: "ptr", y: "ptr", n0: "i32", n1: "i32", n2: "i32", n3: "i32", n4: "i32", n5: "i32",
+  s0: "i32", s1: "i32", s2: "i32", s3: "i32", s4: "i32", s5: "i32",
+  t0: "i32", t1: "i32", t2: "i32", t3: "i32", t4: "i32", t5: "i32",
+} as const satisfies BlockTable;
+
 /** Every block, by the name of its AssemblyScript class. */
 export const PARAM_BLOCKS: Readonly<Record<string, BlockTable>> = {
   GemmParams: GEMM_PARAMS, WindowParams: WINDOW_PARAMS, TransposedParams: TRANSPOSED_PARAMS,
   InterleaveParams: INTERLEAVE_PARAMS, PackParams: PACK_PARAMS, DepthwiseParams: DEPTHWISE_PARAMS,
+  PermuteParams: PERMUTE_PARAMS,
 };
 
 /** Writes one block: field i of the table is word i (floats as f32 bits); returns its address. */

@@ -3,12 +3,14 @@
 // has n added; then for step > 0 both clamp to [0, n], for step < 0 start clamps to [0, n − 1] and
 // end to [−1, n − 1] (so INT_MAX / INT_MIN mean "to the end" either way); the axis keeps
 // max(0, ⌈(end − start) / step⌉) elements, output index o reading start + o·step.
-// Its backward scatters dy into zeros of x's shape at the same indices.
+// The values move with the strided-copy kernel (strided-copy.ts). Its backward scatters dy into
+// zeros of x's shape at the same indices.
 import { checkAttrNames, show } from "../attrs.js";
 import { AttributeError } from "../errors.js";
 import { type Tensor, checkDims, checkTensor, plain, tensor } from "../tensor.js";
-import { type AxisTables, gatherAxes, scatterAddAxes } from "./axis-gather.js";
+import { type AxisTables, scatterAddAxes } from "./axis-gather.js";
 import { checkSameShape } from "./run.js";
+import { type CopyAxis, type StridedCopy, intoTensor, planCopy, runCopy } from "./strided-copy.js";
 
 /** Slice's attributes (ONNX's inputs from opset 10); starts, ends, axes and steps have one length. */
 export interface SliceAttrs {
@@ -73,6 +75,22 @@ export function resolveSlice(xShape: readonly number[], attrs: unknown, op = "sl
 const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
 
 /**
+ * The strided copy of a slice of x `xShape`: y's axes in order, output index o on axis a reading
+ * x at begin[a] + o·step[a], so x's stride there is step[a]·stride[a] (negative steps walk back).
+ */
+export function sliceCopy(xShape: readonly number[], p: SlicePlan): StridedCopy {
+  const axes: CopyAxis[] = new Array<CopyAxis>(xShape.length);
+  let x0 = 0;
+  for (let a = xShape.length - 1, xs = 1, ys = 1; a >= 0; a--) {
+    axes[a] = { n: p.outShape[a], s: p.step[a] * xs, t: ys };
+    x0 += p.begin[a] * xs;
+    xs *= xShape[a];
+    ys *= p.outShape[a];
+  }
+  return planCopy(axes, x0);
+}
+
+/**
  * ONNX Slice: x[start : end : step] along each of `axes`.
  * @param x any rank ≥ 1
  * @param attrs starts, ends (any integers: clamped per ONNX), axes, steps
@@ -80,8 +98,8 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v
  */
 export function slice(x: Tensor, attrs: SliceAttrs): Tensor {
   const xShape = checkTensor(x, "slice(x)");
-  const p = resolveSlice(xShape, attrs, "slice");
-  return tensor(gatherAxes(plain(x).data, xShape, p.outShape, p.tables, 0), p.outShape);
+  const p = resolveSlice(xShape, attrs, "slice"), c = sliceCopy(xShape, p);
+  return intoTensor(x, p.outShape, "slice(x)", (rt, px, py) => runCopy(rt, c, px, py));
 }
 
 /**

@@ -1,11 +1,12 @@
 // transpose: ONNX Transpose — y's axis i is x's axis perm[i] (default perm: the axes reversed), so
 // y[j₀, …, j_{r−1}] = x[i] with i[perm[k]] = j_k. Its backward is the transpose by the inverse
-// permutation. `permute` is the data movement itself, shared with depthToSpace / spaceToDepth
-// (which are a transpose of a 6-D view, as ONNX defines them).
+// permutation. The values move with the strided-copy kernel (strided-copy.ts); permuteCopy and
+// permuteTensor are shared with depthToSpace / spaceToDepth (a transpose of a 6-D view, as ONNX
+// defines them).
 import { checkAttrNames, show } from "../attrs.js";
 import { AttributeError } from "../errors.js";
-import { type Tensor, checkTensor, plain, tensor } from "../tensor.js";
-import { product } from "./run.js";
+import { type Tensor, checkTensor } from "../tensor.js";
+import { type CopyAxis, type StridedCopy, intoTensor, planCopy, rowStrides, runCopy } from "./strided-copy.js";
 
 /** Transpose's attribute: the permutation of the axes (default: reversed, as numpy's transpose). */
 export interface TransposeAttrs { perm?: readonly number[] }
@@ -41,36 +42,23 @@ export function transposeShape(shape: readonly number[], perm: readonly number[]
 }
 
 /**
- * Moves the values of x (row-major, `shape`) into the layout of x transposed by `perm` (checked
- * by the caller). Walks y in order with an odometer over its axes; stepping y's axis k moves
- * x's flat index by x's stride of axis perm[k].
+ * The copy that transposes a row-major x of `shape` by `perm` into a row-major y: y's axes in
+ * order, axis k stepping x by x's stride of axis perm[k] (planned for the kernel by planCopy).
  */
-export function permute(x: Float32Array, shape: readonly number[], perm: readonly number[], into?: Float32Array): Float32Array {
-  const rank = shape.length, n = product(shape);
-  const y = into ?? new Float32Array(n); // `into`: n floats not overlapping x (a Net plan's output block)
-  if (n === 0) return y;
-  const xStride = new Array<number>(rank);
-  for (let a = rank - 1, s = 1; a >= 0; a--) { xStride[a] = s; s *= shape[a]; }
-  const outShape = transposeShape(shape, perm), step = perm.map((p) => xStride[p]);
-  if (rank === 0) { y[0] = x[0]; return y; }
-  // the last two axes of y in two tight loops (DepthToSpace's last axis is only b long), the
-  // odometer over the axes before them
-  const last = rank - 1, inner = outShape[last], innerStep = step[last];
-  const outer = rank - 2, mid = rank >= 2 ? outShape[outer] : 1, midStep = rank >= 2 ? step[outer] : 0;
-  const index = new Array<number>(rank).fill(0); // y's multi-index over the axes before the last two
-  let from = 0; // Σ_k index[k] · step[k]
-  for (let at = 0; at < n; at += inner * mid) {
-    for (let m = 0, im = from, o = at; m < mid; m++, im += midStep) {
-      for (let j = 0, i = im; j < inner; j++, i += innerStep) y[o++] = x[i];
-    }
-    // carry: advance the odometer over axes last−2 … 0
-    for (let k = outer - 1; k >= 0; k--) {
-      if (++index[k] < outShape[k]) { from += step[k]; break; }
-      from -= (outShape[k] - 1) * step[k];
-      index[k] = 0;
-    }
-  }
-  return y;
+export function permuteCopy(shape: readonly number[], perm: readonly number[]): StridedCopy {
+  const xStride = rowStrides(shape);
+  const axes: CopyAxis[] = new Array<CopyAxis>(perm.length);
+  for (let k = perm.length - 1, t = 1; k >= 0; k--) { axes[k] = { n: shape[perm[k]], s: xStride[perm[k]], t }; t *= shape[perm[k]]; }
+  return planCopy(axes);
+}
+
+/**
+ * x's values (viewed as `shape`, row-major) transposed by `perm` (checked by the caller) into a
+ * new tensor of `outShape`, with the wasm kernel; `what` names x in memory errors.
+ */
+export function permuteTensor(x: Tensor, shape: readonly number[], perm: readonly number[], outShape: number[], what: string): Tensor {
+  const c = permuteCopy(shape, perm);
+  return intoTensor(x, outShape, what, (rt, px, py) => runCopy(rt, c, px, py));
 }
 
 /**
@@ -83,7 +71,7 @@ export function transpose(x: Tensor, attrs?: TransposeAttrs): Tensor {
   const shape = checkTensor(x, "transpose(x)");
   const a = checkAttrNames(attrs, ["perm"], "transpose");
   const perm = readPerm(a.perm, shape.length, "transpose(attrs.perm)");
-  return tensor(permute(plain(x).data, shape, perm), transposeShape(shape, perm));
+  return permuteTensor(x, shape, perm, transposeShape(shape, perm), "transpose(x)");
 }
 
 /**
@@ -95,5 +83,5 @@ export function transposeBackward(dy: Tensor, attrs?: TransposeAttrs): Tensor {
   const shape = checkTensor(dy, "transposeBackward(dy)");
   const a = checkAttrNames(attrs, ["perm"], "transposeBackward");
   const perm = invertPerm(readPerm(a.perm, shape.length, "transposeBackward(attrs.perm)"));
-  return tensor(permute(plain(dy).data, shape, perm), transposeShape(shape, perm));
+  return permuteTensor(dy, shape, perm, transposeShape(shape, perm), "transposeBackward(dy)");
 }

@@ -3,14 +3,14 @@
 // grid is not the input's (b times finer or coarser), so no coordinate map passes through.
 import { depthToSpace, depthToSpaceBackward, depthToSpaceMove, spaceToDepth, spaceToDepthBackward, spaceToDepthMove } from "../../ops/depth-to-space.js";
 import type { DepthToSpaceAttrs, SpaceToDepthAttrs } from "../../ops/depth-to-space.js";
-import { permute } from "../../ops/transpose.js";
-import type { Runtime } from "../../runtime/runtime.js";
-import type { LayerOp } from "../layer-op.js";
+import { runCopy } from "../../ops/strided-copy.js";
+import { permuteCopy } from "../../ops/transpose.js";
+import type { ResidentForward, LayerOp } from "../layer-op.js";
 
-/** The block move on the plan's blocks: permute reads the input block and writes the output block. */
-const onBlocks = (m: { view: number[]; perm: number[] }) => (rt: Runtime, [x]: readonly number[], y: number) => {
-  const n = m.view.reduce((a, b) => a * b, 1);
-  permute(rt.arena.f32(x, n), m.view, m.perm, rt.arena.f32(y, n));
+/** The block move on the plan's blocks: the strided-copy kernel reads the input block and writes the output block (planned once per shape). */
+const onBlocks = (m: { view: number[]; perm: number[] }): ResidentForward => {
+  const c = permuteCopy(m.view, m.perm);
+  return (rt, [x], y) => runCopy(rt, c, x, y);
 };
 
 export const DepthToSpaceLayer: LayerOp = {

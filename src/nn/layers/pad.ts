@@ -2,7 +2,7 @@
 // constant, reflect or edge). Its coordinate map shifts each spatial axis by the begin pad
 // (top = bottom + begin, a negative begin being Caffe's crop), so a Crop after it gets computed
 // offsets.
-import { type PadAttrs, pad, padBackward, resolvePad } from "../../ops/pad.js";
+import { type PadAttrs, pad, padBackward, padCopies, resolvePad, runPad } from "../../ops/pad.js";
 import { frac } from "../coord-map.js";
 import type { LayerOp } from "../layer-op.js";
 
@@ -12,6 +12,11 @@ export const PadLayer: LayerOp = {
   attrs: ["pads", "mode", "value"],
   shape: (inputs, attrs) => resolvePad(inputs[0], attrs, "Pad").outShape,
   forward: (inputs, attrs) => pad(inputs[0], attrs as unknown as PadAttrs),
+  // on the resident plan: pad's fill and strided copies from the input block into the output block
+  resident: ([x], attrs) => {
+    const c = padCopies(x, resolvePad(x, attrs, "Pad"));
+    return (rt, [px], py) => runPad(rt, c, px, py);
+  },
   backward: (dy, inputs, _y, attrs) => ({ inputs: [padBackward(dy, inputs[0].shape, attrs as unknown as PadAttrs)] }),
   coordinateMap: (inputs, _out, attrs) => {
     const pads = attrs.pads as number[];

@@ -3,7 +3,8 @@
 // other slice, and each output of an ONNX Split. Its coordinate map per spatial axis: output o
 // reads begin + o·step, so top = (bottom − begin) / step; a negative step mirrors the axis, which
 // no coordinate map expresses (a Crop after it needs explicit offsets).
-import { type SliceAttrs, resolveSlice, slice, sliceBackward } from "../../ops/slice.js";
+import { type SliceAttrs, resolveSlice, slice, sliceBackward, sliceCopy } from "../../ops/slice.js";
+import { runCopy } from "../../ops/strided-copy.js";
 import { frac } from "../coord-map.js";
 import type { LayerOp } from "../layer-op.js";
 
@@ -13,6 +14,11 @@ export const SliceLayer: LayerOp = {
   attrs: ["starts", "ends", "axes", "steps"],
   shape: (inputs, attrs) => resolveSlice(inputs[0], attrs, "Slice").outShape,
   forward: (inputs, attrs) => slice(inputs[0], attrs as unknown as SliceAttrs),
+  // on the resident plan: the strided-copy kernel from the input block into the output block
+  resident: ([x], attrs) => {
+    const c = sliceCopy(x, resolveSlice(x, attrs, "Slice"));
+    return (rt, [px], py) => runCopy(rt, c, px, py);
+  },
   backward: (dy, inputs, _y, attrs) => ({ inputs: [sliceBackward(dy, inputs[0].shape, attrs as unknown as SliceAttrs)] }),
   coordinateMap: (inputs, _out, attrs) => {
     const x = inputs[0], p = resolveSlice(x, attrs, "Slice");
