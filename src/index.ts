@@ -96,3 +96,5 @@ export { reduceSum, reduceMean, reduceMax, reduceMin, reduceBackward } from "./o
 export type { ReduceAttrs, ReduceKind } from "./ops/reduce.js";
 export { lrn, lrnBackward } from "./ops/lrn.js";
 export type { LrnAttrs } from "./ops/lrn.js";
+export { tile, tileBackward } from "./ops/tile.js";
+export type { TileAttrs } from "./ops/tile.js";

@@ -18,6 +18,7 @@ import { InstanceNormalizationLayer } from "./layers/instance-normalization.js";
 import { LogSoftmaxLayer, SoftmaxAxisLayer } from "./layers/softmax.js";
 import { ArgMaxLayer } from "./layers/arg-max.js";
 import { LrnLayer } from "./layers/lrn.js";
+import { TileLayer } from "./layers/tile.js";
 import { ReduceMaxLayer, ReduceMeanLayer, ReduceMinLayer, ReduceSumLayer } from "./layers/reduce.js";
 import { GemmLayer } from "./layers/gemm.js";
 import { MatMulLayer } from "./layers/matmul.js";
@@ -30,7 +31,7 @@ export type LayerOpName =
   | "Pad" | "Slice"
   | "BroadcastAdd" | "Sub" | "Mul" | "Div" | "Pow" | "Sum" | "Max" | "Min" | "Sqrt" | "Exp" | "Neg" | "Abs"
   | "BatchNormalization" | "InstanceNormalization" | "SoftmaxAxis" | "LogSoftmax" | "ArgMax" | "Gemm" | "MatMul"
-  | "ReduceSum" | "ReduceMean" | "ReduceMax" | "ReduceMin" | "LRN";
+  | "ReduceSum" | "ReduceMean" | "ReduceMax" | "ReduceMin" | "LRN" | "Tile";
 
 export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map([
   ConcatLayer, ConstantLayer,
@@ -39,5 +40,5 @@ export const LAYER_OPS: ReadonlyMap<string, LayerOp> = new Map([
   PadLayer, SliceLayer,
   BroadcastAddLayer, SubLayer, MulLayer, DivLayer, PowLayer, SumLayer, MaxLayer, MinLayer, SqrtLayer, ExpLayer, NegLayer, AbsLayer,
   BatchNormalizationLayer, InstanceNormalizationLayer, SoftmaxAxisLayer, LogSoftmaxLayer, ArgMaxLayer, GemmLayer, MatMulLayer,
-  ReduceSumLayer, ReduceMeanLayer, ReduceMaxLayer, ReduceMinLayer, LrnLayer,
+  ReduceSumLayer, ReduceMeanLayer, ReduceMaxLayer, ReduceMinLayer, LrnLayer, TileLayer,
 ].map((op) => [op.op, op]));

@@ -17,6 +17,7 @@ import { SoftmaxMapping } from "./ops/softmax.js";
 import { ArgMaxMapping } from "./ops/arg-max.js";
 import { ReduceMapping } from "./ops/reduce.js";
 import { LrnMapping } from "./ops/lrn.js";
+import { TileMapping } from "./ops/tile.js";
 import { CastMapping } from "./ops/cast.js";
 import { GemmMapping, MatMulMapping } from "./ops/gemm.js";
 
@@ -26,7 +27,7 @@ const MAPPINGS: readonly OpMapping[] = [
   ResizeMapping,
   PadMapping, SliceMapping, SplitMapping,
   BinaryMapping, VariadicMapping, UnaryMathMapping,
-  BatchNormalizationMapping, InstanceNormalizationMapping, SoftmaxMapping, ArgMaxMapping, CastMapping, GemmMapping, MatMulMapping, ReduceMapping, LrnMapping,
+  BatchNormalizationMapping, InstanceNormalizationMapping, SoftmaxMapping, ArgMaxMapping, CastMapping, GemmMapping, MatMulMapping, ReduceMapping, LrnMapping, TileMapping,
 ];
 
 /** Import: ONNX op type → its mapping. */
