@@ -34,6 +34,8 @@ export const KERNELS = {
   f32_channel_affine__simd: ["x", "a", "b", "y", "N", "C", "plane"],
   /** y[i] = f(x[i]): op 0 Clip (p0, p1 = lo, hi), 1 HardSigmoid (α, β), 2 HardSwish, 3 LeakyRelu (α). */
   f32_activation__simd: ["op", "x", "y", "n", "p0", "p1"],
+  /** A conv's bias and fused activation on a band of output rows, in place (EpilogueParams; ops/conv-engine/epilogue.ts). */
+  f32_conv_epilogue__simd: ["params"],
 } as const;
 
 export type KernelName = keyof typeof KERNELS;
