@@ -70,3 +70,13 @@ export function fusedActivationBackward(a: FusedActivation, x: Float32Array, dy:
   map(u, s);
   for (let i = 0; i < x.length; i++) dx[i] = dy[i] * (s[i] + x[i] * df(u[i])) * scale;
 }
+
+/** The activation for people: "Relu", "LeakyRelu(alpha=0.1)", "x*Sigmoid(x)", "x*Clip(x+3; min=0, max=6)/6". */
+export function describeFusedActivation(a: FusedActivation): string {
+  const attrs = Object.entries(a.attrs ?? {}).map(([k, v]) => `${k}=${v}`).join(", ");
+  const form = a.form ?? "f(x)";
+  if (form === "f(x)") return attrs ? `${a.op}(${attrs})` : a.op;
+  const arg = form === "x*f(x)" ? "x" : "x+3";
+  const f = `${a.op}(${arg}${attrs ? `; ${attrs}` : ""})`;
+  return form === "x*f(x)" ? `x*${f}` : `x*${f}/6`;
+}
