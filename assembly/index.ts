@@ -17,6 +17,7 @@ export { f32_resize_linear__simd, f32_resize_nearest__scalar } from "./resize/re
 export { f32_binary__simd, f32_channel_affine__simd } from "./eltwise/broadcast-binary";
 export { f32_activation__simd } from "./eltwise/activation";
 export { f32_permute__simd } from "./layout/permute";
+export { f32_conv_epilogue__simd } from "./eltwise/epilogue";
 
 /** First byte past the module's static data: the TS arena starts above it. */
 export function heap_base(): usize {

@@ -105,3 +105,17 @@
   /** y's strides */
   t0: i32; t1: i32; t2: i32; t3: i32; t4: i32; t5: i32;
 }
+
+/**
+ * A conv's epilogue on `channels` runs of `n` floats, run c at y + c·stride floats (one band of
+ * output rows per channel): y = act(y + bias[c]). act: fn 0 none, 1 Relu, 2 f32_activation__simd
+ * op `op` (p0, p1); form 0 f(v), 1 v·f(v), 2 v·f(v + 3)/6 (each step in float32).
+ */
+@unmanaged export class EpilogueParams {
+  y: usize; bias: usize;
+  channels: i32; n: i32; stride: i32;
+  form: i32; fn: i32; op: i32;
+  p0: f32; p1: f32;
+  /** forms 1 and 2: EPILOGUE_CHUNK floats of scratch */
+  work: usize;
+}

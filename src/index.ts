@@ -27,6 +27,7 @@ export {
   softplus, softplusBackward, hardSigmoid, hardSigmoidBackward, hardSwish, hardSwishBackward, clip, clipBackward,
 } from "./ops/activations.js";
 export type { LeakyReluAttrs, EluAttrs, SeluAttrs, HardSigmoidAttrs, ClipAttrs } from "./ops/activations.js";
+export type { FusedActivation, EpilogueForm } from "./ops/fused-activation.js";
 export { prelu, preluBackward } from "./ops/prelu.js";
 export { globalAveragePool, globalAveragePoolBackward, globalMaxPool, globalMaxPoolBackward } from "./ops/global-pool.js";
 export { averagePool, averagePoolBackward } from "./ops/average-pool.js";

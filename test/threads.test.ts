@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fcn, randArray, rng } from "./lib.js";
-import type { Tensor } from "../dist/index.js";
+import type { GraphSpec, Tensor } from "../dist/index.js";
 import { runtime } from "../dist/runtime/runtime.js";
 import { splitThresholds } from "../dist/ops/run.js";
 import { setPoolTimeout } from "../dist/runtime/pool.js";
@@ -130,12 +130,32 @@ function netCase(): Case {
   }];
 }
 
+function fusedNetCase(): Case {
+  // conv with a fused activation in its per-band epilogue (several bands, split over threads),
+  // a depthwise conv with the hard-swish form, a sub-pixel ConvTranspose with LeakyRelu
+  const spec = {
+    input: { name: "x", shape: [1, 16, 48, 48] }, output: "t",
+    layers: [
+      { name: "a", op: "Conv", inputs: ["x"], attrs: { outChannels: 32, kernelShape: [3, 3], pads: 1, activation: { op: "Clip", attrs: { min: 0, max: 6 } } } },
+      { name: "d", op: "Conv", inputs: ["a"], attrs: { outChannels: 32, kernelShape: [3, 3], pads: 1, group: 32, activation: { op: "Clip", attrs: { min: 0, max: 6 }, form: "x*f(x+3)/6" } } },
+      { name: "t", op: "ConvTranspose", inputs: ["d"], attrs: { outChannels: 8, kernelShape: [4, 4], strides: 2, pads: 1, activation: { op: "LeakyRelu", attrs: { alpha: 0.1 } } } },
+    ],
+  } as GraphSpec;
+  const x = rand(rng(33), [1, 16, 48, 48]);
+  return ["Net with fused conv activations (resident inference plan)", () => {
+    const net = fcn.Net.fromGraph(spec, undefined, { seed: 8 });
+    const y = net.run(x);
+    net.dispose();
+    return y;
+  }];
+}
+
 function runAll(cases: Case[]): Float32Array[] {
   return cases.map(([, f]) => flat(f()));
 }
 
 describe("threads: results identical to one thread", () => {
-  const real = realCases(), tiny = tinyCases(), net = [netCase()];
+  const real = realCases(), tiny = tinyCases(), net = [netCase(), fusedNetCase()];
   const want: Record<string, Float32Array[]> = {};
   beforeAll(async () => {
     await fcn.ready({ threads: 1 });

@@ -12,6 +12,7 @@ import { checkSpatialRank, resolveAveragePool, resolveConv, resolveConvTranspose
 import { describeShape } from "../tensor.js";
 import { isPlainObject } from "../values.js";
 import { resolveGlobalPool } from "../ops/global-pool.js";
+import { EPILOGUE_FORMS, FUSABLE_OPS, type FusedActivation } from "../ops/fused-activation.js";
 import { ACTIVATION_ATTRS, ACTIVATION_OPS, type ActivationOp, type ClipAttrs, type EluAttrs, type HardSigmoidAttrs, type LeakyReluAttrs, type SeluAttrs, activation } from "../ops/activations.js";
 import { LAYER_OPS, type LayerOpName } from "./layer-ops.js";
 import type { LayerAttrs } from "./layer-op.js";
@@ -51,6 +52,13 @@ export interface ParamAttrs {
   init?: WeightInit;
   /** False: the parameters are fixed (Caffe's lr_mult 0; no gradient is returned). Default true. */
   trainable?: boolean;
+  /**
+   * An activation applied to the output in the conv's own output pass (after the bias): what the
+   * ONNX importer makes of a conv followed by Relu, Clip, LeakyRelu, HardSigmoid, HardSwish… or by
+   * the SiLU / hard-swish patterns (ops/fused-activation.ts). Default none. toOnnx writes it back
+   * as its own nodes.
+   */
+  activation?: FusedActivation;
 }
 
 /** Conv layer: ONNX Conv attributes with `kernelShape` required, plus ParamAttrs. */
@@ -146,7 +154,7 @@ export function graphOutputs(spec: GraphSpec): string[] {
 // Validation
 
 const WINDOW_ATTRS = ["kernelShape", "strides", "pads", "dilations", "group", "autoPad"];
-const PARAM_ATTRS = ["outChannels", "bias", "init", "trainable"];
+const PARAM_ATTRS = ["outChannels", "bias", "init", "trainable", "activation"];
 const ATTRS: Record<BuiltinOp, readonly string[]> = {
   Conv: [...WINDOW_ATTRS, ...PARAM_ATTRS],
   ConvTranspose: [...WINDOW_ATTRS, "outputPadding", "outputShape", ...PARAM_ATTRS],
@@ -233,6 +241,7 @@ function checkLayerAttrs(op: OpName, attrs: unknown, at: string): void {
     if (a.init !== undefined && !INITS.includes(a.init as WeightInit)) {
       throw new AttributeError(`${at}: attrs.init: expected one of ${INITS.join(", ")}, got ${show(a.init)}`);
     }
+    if (a.activation !== undefined) checkFusedActivation(a.activation, `${at}: attrs.activation`);
   } else if (op === "MaxPool" || op === "AveragePool") {
     if (a.kernelShape === undefined) throw new AttributeError(`${at}: attrs.kernelShape: required, got nothing`);
   } else if (op === "Dropout") {
@@ -417,6 +426,23 @@ export function resolveInputShapes(spec: GraphSpec, given?: InputShapes): Map<st
   return shapes;
 }
 
+/** Checks a conv layer's `activation`: { op (Relu or an activation op), attrs (the op's), form }. */
+function checkFusedActivation(v: unknown, at: string): void {
+  if (!isPlainObject(v)) throw new AttributeError(`${at}: expected { op, attrs?, form? }, got ${kind(v)}`);
+  checkKeys(v, ["op", "attrs", "form"], at);
+  if (typeof v.op !== "string" || !FUSABLE_OPS.includes(v.op)) throw new AttributeError(`${at}.op: expected one of ${FUSABLE_OPS.join(", ")}, got ${show(v.op)}`);
+  if (v.form !== undefined && !EPILOGUE_FORMS.includes(v.form as never)) throw new AttributeError(`${at}.form: expected one of ${EPILOGUE_FORMS.map((f) => `"${f}"`).join(", ")}, got ${show(v.form)}`);
+  if (v.op === "Relu") {
+    if (v.attrs !== undefined && !(isPlainObject(v.attrs) && Object.keys(v.attrs).length === 0)) throw new AttributeError(`${at}.attrs: Relu takes none`);
+    return;
+  }
+  try {
+    activation(v.op as ActivationOp, v.attrs ?? {}, `${at} (${v.op})`);
+  } catch (e) {
+    namedError(e, at);
+  }
+}
+
 /** Rethrows a package error with the layer named first, keeping its class. */
 function namedError(e: unknown, at: string): never {
   if (e instanceof FcnWasmError) {
@@ -434,9 +460,9 @@ function layerWindowMaps(w: Window, transposed: boolean): AxisMap[] {
 }
 
 /** Splits Conv / ConvTranspose layer attrs into the ONNX part and the parameter part. */
-export function splitParamAttrs(attrs: ConvLayerAttrs | ConvTransposeLayerAttrs): { onnx: Record<string, unknown>; outChannels: number; bias: boolean } {
-  const { outChannels, bias, init: _init, trainable: _trainable, ...onnx } = attrs;
-  return { onnx, outChannels, bias: bias !== false };
+export function splitParamAttrs(attrs: ConvLayerAttrs | ConvTransposeLayerAttrs): { onnx: Record<string, unknown>; outChannels: number; bias: boolean; activation: FusedActivation | null } {
+  const { outChannels, bias, init: _init, trainable: _trainable, activation: fused, ...onnx } = attrs;
+  return { onnx, outChannels, bias: bias !== false, activation: fused ?? null };
 }
 
 /**

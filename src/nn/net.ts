@@ -27,7 +27,8 @@ import { crop, cropBackward } from "../ops/crop.js";
 import { softmax, softmaxBackward } from "./loss.js";
 import { bilinearWeights, bilinearWeightsDense } from "./bilinear.js";
 import { RandomStream } from "../random.js";
-import { type ActivationLayer, type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, checkInputShape, graphInputs, graphOutputs, splitParamAttrs, validateGraph } from "./graph.js";
+import { fusedActivationBackward, fusedActivationForward } from "../ops/fused-activation.js";
+import { type ActivationLayer, type ConvLayer, type ConvTransposeLayer, type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, checkInputShape, graphInputs, graphOutputs, splitParamAttrs, validateGraph } from "./graph.js";
 import { isPlainObject, kindWithType } from "../values.js";
 import { floatsChecksum } from "./checksum.js";
 import { NetPlan } from "./plan.js";
@@ -90,6 +91,8 @@ interface Saved {
   inputs: Tensor[];
   output: Tensor;
   mask?: Float32Array;
+  /** A conv with a fused activation: its output before the activation. */
+  pre?: Tensor;
 }
 
 export class Net {
@@ -491,9 +494,9 @@ export class Net {
   private runLayer(layer: LayerSpec, blobs: Map<string, Tensor>, saved: Map<string, Saved>): void {
     const t0 = performance.now();
     const inputs = layer.inputs.map((name) => blobs.get(name) as Tensor);
-    const { output, mask } = this.forward(layer, inputs);
+    const { output, mask, pre } = this.forward(layer, inputs);
     blobs.set(layer.name, output);
-    saved.set(layer.name, { inputs, output, mask });
+    saved.set(layer.name, { inputs, output, mask, pre });
     this.timings.set(layer.name, performance.now() - t0);
   }
 
@@ -642,18 +645,28 @@ export class Net {
     return Object.fromEntries(Object.keys(def.params?.((layer.attrs ?? {}) as LayerAttrs) ?? {}).map((kind) => [kind, this.params.get(`${layer.name}.${kind}`) as Tensor]));
   }
 
-  private forward(layer: LayerSpec, inputs: Tensor[]): { output: Tensor; mask?: Float32Array } {
+  /** A Conv / ConvTranspose layer's conv and bias (before a fused activation). */
+  private convOutput(layer: ConvLayer | ConvTransposeLayer, x: Tensor): Tensor {
+    const { onnx, bias } = splitParamAttrs(layer.attrs);
+    const b = bias ? this.param(layer, "bias") : null;
+    return layer.op === "Conv" ? conv(x, this.param(layer, "weight"), b, onnx) : convTranspose(x, this.param(layer, "weight"), b, onnx);
+  }
+
+  private forward(layer: LayerSpec, inputs: Tensor[]): { output: Tensor; mask?: Float32Array; pre?: Tensor } {
     const [x, second] = inputs;
     const def = LAYER_OPS.get(layer.op);
     if (def !== undefined) return { output: def.forward(inputs, (layer.attrs ?? {}) as LayerAttrs, this.opParams(layer, def)) };
     switch (layer.op) {
-      case "Conv": {
-        const { onnx, bias } = splitParamAttrs(layer.attrs);
-        return { output: conv(x, this.param(layer, "weight"), bias ? this.param(layer, "bias") : null, onnx) };
-      }
+      case "Conv":
       case "ConvTranspose": {
-        const { onnx, bias } = splitParamAttrs(layer.attrs);
-        return { output: convTranspose(x, this.param(layer, "weight"), bias ? this.param(layer, "bias") : null, onnx) };
+        const z = this.convOutput(layer, x);
+        const { activation } = splitParamAttrs(layer.attrs);
+        if (activation === null) return { output: z };
+        // a fused activation: the separate layers' formulas on the conv's output (the resident
+        // plan runs the conv engine's epilogue, with the same bits); z is kept for backward
+        const y = new Float32Array(z.data.length);
+        fusedActivationForward(activation, z.data, y, `layer "${layer.name}"`);
+        return { output: tensor(y, z.shape.slice()), pre: z };
       }
       case "Relu": return { output: relu(x) };
       case "MaxPool": return { output: maxPool(x, layer.attrs) };
@@ -713,7 +726,7 @@ export class Net {
       const g = grads.get(layer.name);
       if (g === undefined) continue; // does not reach the output
       const s = saved.get(layer.name) as Saved;
-      const dy = tensor(g, s.output.shape.slice());
+      const dy = tensor(g, s.output.shape.slice()), dyOut = dy;
       const [x] = s.inputs;
       const def = LAYER_OPS.get(layer.op);
       if (def !== undefined) {
@@ -728,8 +741,17 @@ export class Net {
       switch (layer.op) {
         case "Conv":
         case "ConvTranspose": {
-          const { onnx, bias } = splitParamAttrs(layer.attrs);
+          const { onnx, bias, activation } = splitParamAttrs(layer.attrs);
           const w = this.param(layer, "weight");
+          let dy = dyOut;
+          if (activation !== null) {
+            // through the fused activation first, at the conv's output (recomputed after a plan's
+            // inference run, which keeps only the activation's)
+            const z = s.pre ?? this.convOutput(layer, x);
+            const dz = new Float32Array(g.length);
+            fusedActivationBackward(activation, z.data, g, dz, `layer "${layer.name}"`);
+            dy = tensor(dz, dyOut.shape.slice());
+          }
           // No dx for a layer fed by a graph input (nothing consumes it), no dw for a frozen one.
           const want = { dx: !graphInputs(this.spec).some((v) => v.name === layer.inputs[0]), dw: !this.frozen.has(`${layer.name}.weight`) };
           const r = layer.op === "Conv" ? convGradients(dy, x, w, onnx, want) : convTransposeGradients(dy, x, w, onnx, want);

@@ -21,6 +21,8 @@ import type { Evictable } from "../runtime/eviction.js";
 import { type Tensor, tensor } from "../tensor.js";
 import { resolveConv, resolveConvTranspose, resolveMaxPool } from "../shape.js";
 import { convForward } from "../ops/conv-engine/forward.js";
+import { type Epilogue, epilogueFor } from "../ops/conv-engine/epilogue.js";
+import { fusedActivationBackward, fusedActivationForward } from "../ops/fused-activation.js";
 import { chooseAlgorithm, runTransposed } from "../ops/conv-transpose/algorithm.js";
 import { planConvGradients, runConvGradients } from "../ops/conv-gradients.js";
 import { resolveCrop } from "../ops/crop.js";
@@ -152,13 +154,23 @@ export class NetPlan implements Evictable {
           if (!source.frozen.has(name)) this.paramGrads.set(name, reserve(t.shape.slice(), `Net plan: gradient of ${name}`));
         }
       }
+      this.reserve = reserve;
       for (const layer of spec.layers) this.steps.push(this.step(layer));
+      this.reserve = null;
     } catch (e) {
       this.dispose();
       throw e;
     }
     this.bytes = bytes;
     this.rt.arena.evictable.add(this);
+  }
+
+  /** While the steps are made: reserves a resident block the plan owns. */
+  private reserve: ((shape: number[], what: string) => Block) | null = null;
+
+  /** A block of `shape` a step keeps for itself (a fused conv's pre-activation while training). */
+  private extra(layer: string, what: string, shape: number[]): Block {
+    return this.reserve!(shape.slice(), `Net plan: ${what} of layer "${layer}"`);
   }
 
   /** The block a gradient contribution to `blob` goes to, and what to do once it is written. */
@@ -224,21 +236,41 @@ export class NetPlan implements Evictable {
     switch (layer.op) {
       case "Conv":
       case "ConvTranspose": {
-        const { onnx, bias } = splitParamAttrs(layer.attrs);
+        const { onnx, bias, activation } = splitParamAttrs(layer.attrs);
         const wName = `${layer.name}.weight`, bName = `${layer.name}.bias`;
         const w = this.params.get(wName) as Block, b = bias ? this.params.get(bName) as Block : null;
         const isConv = layer.op === "Conv";
         const g = isConv ? resolveConv(x.shape, w.shape, b?.shape ?? null, onnx) : resolveConvTranspose(x.shape, w.shape, b?.shape ?? null, onnx);
         const algorithm = isConv ? null : chooseAlgorithm(g);
+        const conv = (to: number, epilogue: Epilogue | null) => {
+          if (isConv) convForward(rt, g, x.ptr, w.ptr, b?.ptr ?? 0, to, undefined, epilogue);
+          else runTransposed(rt, algorithm!, { g, x: x.ptr, w: w.ptr, b: b?.ptr ?? 0, y: to, epilogue });
+        };
+        // A fused activation: at inference in the conv's output pass (the engine's epilogue) where
+        // its f has a wasm kernel, else after the conv on the output block (the op-by-op formulas).
+        // A training plan keeps the conv's output z in a block of its own for backward, which goes
+        // through the activation's gradient at z into dz, then the conv's gradients.
+        const epilogue = activation === null ? null : epilogueFor(activation, `layer "${layer.name}"`) ?? null;
+        const z = activation !== null && this.training ? this.extra(layer.name, "pre-activation", y.shape) : null;
+        const dz = activation !== null && this.training ? this.extra(layer.name, "pre-activation gradient", y.shape) : null;
+        const view = (ptr: number) => rt.arena.f32(ptr, y.size);
         const forward = () => withArena(rt, () => {
-          if (isConv) convForward(rt, g, x.ptr, w.ptr, b?.ptr ?? 0, y.ptr);
-          else runTransposed(rt, algorithm!, { g, x: x.ptr, w: w.ptr, b: b?.ptr ?? 0, y: y.ptr });
+          if (activation === null) conv(y.ptr, null);
+          else if (z !== null) {
+            conv(z.ptr, null);
+            fusedActivationForward(activation, view(z.ptr), view(y.ptr));
+          } else if (epilogue !== null) conv(y.ptr, epilogue);
+          else {
+            conv(y.ptr, null);
+            fusedActivationForward(activation, view(y.ptr), view(y.ptr));
+          }
         });
         const gradients = planConvGradients(layer.op, g);
         const backward = () => withArena(rt, () => {
+          if (activation !== null) fusedActivationBackward(activation, view(z!.ptr), view(dy().ptr), view(dz!.ptr));
           const t = this.wantsGrad(inputName) ? this.gradTarget(inputName) : null;
           runConvGradients(rt, gradients, {
-            dy: dy().ptr, x: x.ptr, w: w.ptr, dx: t?.ptr ?? 0,
+            dy: activation !== null ? dz!.ptr : dy().ptr, x: x.ptr, w: w.ptr, dx: t?.ptr ?? 0,
             dw: this.paramGrads.get(wName)?.ptr ?? 0, db: this.paramGrads.get(bName)?.ptr ?? 0,
           });
           t?.done();

@@ -4,6 +4,7 @@
 import type { Tensor } from "../tensor.js";
 import { type GraphSpec, type InputShapes, analyzeGraph, graphInputs } from "./graph.js";
 import { inferenceSlots } from "./liveness.js";
+import { describeFusedActivation } from "../ops/fused-activation.js";
 
 export interface LayerSummary {
   name: string;
@@ -13,6 +14,8 @@ export interface LayerSummary {
   params: number;
   /** Multiply-accumulates of one run: the convolutions' and matrix products' (0 for the rest). */
   macs: number;
+  /** A conv's fused activation (run in its output pass), e.g. "Relu", "x*Sigmoid(x)", "Clip(min=0, max=6)". */
+  activation?: string;
 }
 
 export interface NetSummary {
@@ -52,7 +55,8 @@ export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, 
     }
     // the inference plan's blocks: the parameters and an output per layer (Dropout aliases its input)
     planned += (layer.op === "Dropout" ? 0 : size(out)) + count;
-    return { name: layer.name, op: layer.op, outShape: out.slice(), params: count, macs };
+    const fused = (layer.op === "Conv" || layer.op === "ConvTranspose") ? layer.attrs.activation : undefined;
+    return { name: layer.name, op: layer.op, outShape: out.slice(), params: count, macs, ...(fused ? { activation: describeFusedActivation(fused) } : {}) };
   });
   if (keep !== "all") {
     // parameters, then the liveness plan's blocks (plan.ts lays out the same)

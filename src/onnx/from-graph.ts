@@ -7,6 +7,7 @@ import { UnsupportedError } from "../errors.js";
 import { readFlag } from "../attrs.js";
 import { resolveAveragePool, resolveConv, resolveConvTranspose, resolveMaxPool, type Window } from "../shape.js";
 import type { Tensor } from "../tensor.js";
+import type { FusedActivation } from "../ops/fused-activation.js";
 import { type AveragePoolLayer, type GraphSpec, type LayerSpec, analyzeGraph, graphInputs, graphOutputs, splitParamAttrs } from "../nn/graph.js";
 import { AttrType, DataType } from "./proto.js";
 import { WireWriter } from "./wire-writer.js";
@@ -35,6 +36,7 @@ export function pickOpset(layers: readonly LayerSpec[], windows: ReadonlyMap<str
   for (const layer of layers) {
     if (layer.op === "Softmax") opset = Math.max(opset, 13);
     if (layer.op === "HardSwish") opset = Math.max(opset, 14); // HardSwish first appears in opset 14
+    if ((layer.op === "Conv" || layer.op === "ConvTranspose") && layer.attrs.activation?.op === "HardSwish") opset = Math.max(opset, 14);
     const dilated = windows.get(layer.name)?.dilations.some((d) => d !== 1) === true;
     if (layer.op === "MaxPool" && (ceil.has(layer.name) || dilated)) opset = Math.max(opset, 10);
     // AveragePool has ceil_mode from opset 10 and dilations only from 19
@@ -90,6 +92,32 @@ export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>
       node: (op, inputs, output, attrs = {}) => { nodes.push({ op, inputs, output, attrs }); },
       alias: (blob, t) => { alias.set(blob, t); },
     };
+    /** A tensor name no layer, input or initializer has (for a fused activation's inner tensors). */
+    const fresh = (base: string): string => {
+      let unique = base;
+      for (let k = 1; taken.has(unique); k++) unique = `${base}_${k}`;
+      taken.add(unique);
+      return unique;
+    };
+    /** The nodes of a conv's fused activation (ops/fused-activation.ts), from tensor x to `output`. */
+    const writeFusedActivation = (a: FusedActivation, x: string, output: string): void => {
+      const form = a.form ?? "f(x)";
+      const attrs: OnnxNode["attrs"] = {};
+      for (const [key, v] of Object.entries(a.attrs ?? {})) attrs[key] = { float: v };
+      const scalar = (v: number, name: string): string => initializer({ dims: [], floats: Float32Array.of(v) }, name);
+      if (form === "f(x)") { nodes.push({ op: a.op, inputs: [x], output, attrs }); return; }
+      let arg = x;
+      if (form === "x*f(x+3)/6") {
+        arg = fresh(`${output}_plus3`);
+        nodes.push({ op: "Add", inputs: [x, scalar(3, `${output}.three`)], output: arg, attrs: {} });
+      }
+      const f = fresh(`${output}_${a.op.toLowerCase()}`);
+      nodes.push({ op: a.op, inputs: [arg], output: f, attrs });
+      if (form === "x*f(x)") { nodes.push({ op: "Mul", inputs: [x, f], output, attrs: {} }); return; }
+      const m = fresh(`${output}_mul`);
+      nodes.push({ op: "Mul", inputs: [x, f], output: m, attrs: {} });
+      nodes.push({ op: "Div", inputs: [m, scalar(6, `${output}.six`)], output, attrs: {} });
+    };
     const weight = (layer: string, kind: "weight" | "bias"): string => {
       const t = params.get(`${layer}.${kind}`)!;
       return initializer({ dims: t.shape.slice(), floats: t.data }, `${layer}.${kind}`);
@@ -103,19 +131,26 @@ export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>
       };
       switch (layer.op) {
         case "Conv": case "ConvTranspose": {
-          const { onnx, bias } = splitParamAttrs(layer.attrs);
+          const { onnx, bias, activation } = splitParamAttrs(layer.attrs);
           const w = params.get(`${layer.name}.weight`)!.shape;
           const transposed = layer.op === "ConvTranspose";
           const g = (transposed ? resolveConvTranspose : resolveConv)(x, w, null, onnx);
           const extra = [weight(layer.name, "weight"), ...(bias ? [weight(layer.name, "bias")] : [])];
-          if (!transposed) { node("Conv", extra, { ...windowAttributes(g.window), group: g.group }); break; }
-          // a negative end pad (outputShape / SAME beyond the full size) is output padding in ONNX
-          const outputPadding = ((onnx.outputPadding ?? 0) as number | number[]);
-          const op = g.window.padsEnd.map((p, i) => (Array.isArray(outputPadding) ? outputPadding[i] : outputPadding) + Math.max(0, -p));
-          if (g.window.padsBegin.some((p) => p < 0)) {
-            throw new UnsupportedError(`net.toOnnx: layer "${layer.name}" (ConvTranspose) resolves to negative begin pads [${g.window.padsBegin.join(", ")}], which ONNX's pads cannot express`);
+          // a fused activation is written back as its own nodes after the conv (standard ONNX):
+          // the conv writes a tensor of its own, the activation's last node the layer's name
+          const convOut = activation === null ? layer.name : fresh(`${layer.name}_conv`);
+          const convNode = (op: string, attrs: OnnxNode["attrs"]): void => { nodes.push({ op, inputs: [...inputs, ...extra], output: convOut, attrs }); };
+          if (!transposed) convNode("Conv", { ...windowAttributes(g.window), group: g.group });
+          else {
+            // a negative end pad (outputShape / SAME beyond the full size) is output padding in ONNX
+            const outputPadding = ((onnx.outputPadding ?? 0) as number | number[]);
+            const op = g.window.padsEnd.map((p, i) => (Array.isArray(outputPadding) ? outputPadding[i] : outputPadding) + Math.max(0, -p));
+            if (g.window.padsBegin.some((p) => p < 0)) {
+              throw new UnsupportedError(`net.toOnnx: layer "${layer.name}" (ConvTranspose) resolves to negative begin pads [${g.window.padsBegin.join(", ")}], which ONNX's pads cannot express`);
+            }
+            convNode("ConvTranspose", { ...windowAttributes(g.window, g.window.padsEnd.map((p) => Math.max(0, p))), group: g.group, output_padding: op });
           }
-          node("ConvTranspose", extra, { ...windowAttributes(g.window, g.window.padsEnd.map((p) => Math.max(0, p))), group: g.group, output_padding: op });
+          if (activation !== null) writeFusedActivation(activation, convOut, layer.name);
           break;
         }
         case "MaxPool": case "AveragePool": {

@@ -28,6 +28,13 @@ export interface OnnxOptions {
    * "all" keeps every blob (NetOptions.keep).
    */
   keep?: "all" | readonly string[];
+  /**
+   * Fuse activations into the conv before them (Conv → Relu, Clip, LeakyRelu, HardSigmoid,
+   * HardSwish…, and the SiLU and written-out hard-swish patterns; onnx/fuse-activations.ts): the
+   * activation runs in the conv's output pass, with the same numbers. Default true; false keeps
+   * every activation its own layer (and the conv's output a blob).
+   */
+  fuse?: boolean;
 }
 
 /** IR versions and default-domain opsets this importer reads. */
@@ -42,6 +49,8 @@ export interface OnnxSource {
   readonly initializers: Map<string, Constant>;
   /** The first graph input that is not an initializer: its name and declared dims (null: dynamic). */
   readonly input: { name: string; dims: (number | null)[] | null; elemType: number };
+  /** What the import optimises: fuse activations into convs (OnnxOptions.fuse) except into the blobs kept (OnnxOptions.keep). */
+  readonly fusion: { fuse: boolean; keep: "all" | readonly string[] };
   /** Every graph input that is not an initializer, the first one first (`input`); the others are the GraphSpec's extraInputs. */
   readonly inputs: { name: string; dims: (number | null)[] | null; elemType: number }[];
 }
@@ -51,7 +60,8 @@ function readArguments(bytes: unknown, options: unknown): { external: ExternalDa
   if (!(bytes instanceof Uint8Array)) {
     throw new AttributeError(`Net.fromOnnx(bytes): expected a Uint8Array holding an .onnx file, got ${bytes === null ? "null" : typeof bytes === "object" ? (bytes as object).constructor?.name ?? "an object" : typeof bytes}`);
   }
-  const o = checkAttrNames(options, ["externalData", "inputShape", "keep"], "Net.fromOnnx", "options");
+  const o = checkAttrNames(options, ["externalData", "inputShape", "keep", "fuse"], "Net.fromOnnx", "options");
+  if (o.fuse !== undefined && typeof o.fuse !== "boolean") throw new AttributeError(`Net.fromOnnx(options.fuse): expected true or false, got ${o.fuse === null ? "null" : typeof o.fuse}`);
   const inputShape = o.inputShape;
   if (inputShape !== undefined && !(Array.isArray(inputShape) && inputShape.every((d) => Number.isInteger(d) && d > 0))) {
     throw new AttributeError(`Net.fromOnnx(options.inputShape): expected an array of positive integers, got ${Array.isArray(inputShape) ? `[${inputShape.join(", ")}]` : inputShape === null ? "null" : typeof inputShape}`);
@@ -98,7 +108,8 @@ export function readOnnx(bytes: Uint8Array, options?: OnnxOptions): { source: On
     dims: v.shape === null ? null : v.shape.map((d) => (typeof d === "number" && d > 0 ? d : null)),
   }));
   if (inputs.length === 0) throw new UnsupportedError("Net.fromOnnx: the graph has no input that is not an initializer; Net needs at least one");
-  const source: OnnxSource = { model, opset, external, initializers, input: inputs[0], inputs };
+  const fusion = { fuse: options?.fuse !== false, keep: options?.keep ?? [] };
+  const source: OnnxSource = { model, opset, external, initializers, input: inputs[0], inputs, fusion };
   if (inputShape !== undefined) checkInputShape(source.input, inputShape, "Net.fromOnnx(options.inputShape)");
   return { source, inputShape };
 }

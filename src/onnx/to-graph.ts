@@ -6,8 +6,8 @@
 // Softmax over other axes). At load time it also takes weights from initializers and Constant
 // nodes, evaluates every node whose inputs are constants (shape arithmetic: Shape of an
 // activation is a constant for the input shape imported at; folding/), drops Identity and
-// inference Dropout, and folds BatchNormalization and constant bias Adds into the preceding conv
-// (fold.ts); a BatchNormalization with no conv to fold into becomes a BatchNormalization layer
+// inference Dropout, folds BatchNormalization and constant bias Adds into the preceding conv
+// (fold.ts), then fuses activations into the conv before them (fuse-activations.ts); a BatchNormalization with no conv to fold into becomes a BatchNormalization layer
 // (src/onnx/ops/batch-normalization.ts). onnx-source.ts reads the file once; importOnnx maps it
 // for one shape of the first graph input.
 // Every node it cannot map is collected and reported at once in one UnsupportedError; nothing
@@ -21,6 +21,7 @@ import type { FoldContext } from "./folding/folder.js";
 import { FOLDERS, foldNode } from "./folding/folders.js";
 import type { OnnxSource } from "./onnx-source.js";
 import { batchNormAffine, foldAffineIntoConv } from "./fold.js";
+import { fuseActivations } from "./fuse-activations.js";
 import { sliceAsCrop } from "./slice-to-crop.js";
 import { activationLayerAttrs } from "./activation-attrs.js";
 import { DataType, type ModelProto, type NodeProto } from "./proto.js";
@@ -523,8 +524,9 @@ export function importOnnx(source: OnnxSource, inputShape: readonly number[], ex
   }
   for (const [name, slope] of slopes) weights.set(`${name}.weight`, tensor(slope, [slope.length]));
   for (const [name, t] of extraWeights) weights.set(name, t);
-  const mapped = renameOutputs({ spec: { ...partial(outputs[0].blob), ...(outputs.length > 1 ? { extraOutputs: outputs.slice(1).map((o) => o.blob) } : {}) }, weights },
+  const renamed = renameOutputs({ spec: { ...partial(outputs[0].blob), ...(outputs.length > 1 ? { extraOutputs: outputs.slice(1).map((o) => o.blob) } : {}) }, weights },
     new Map(outputs.filter((o) => o.blob !== o.onnx).map((o) => [o.blob, o.onnx])));
+  const mapped = source.fusion.fuse ? fuseActivations(renamed, source.fusion.keep) : renamed;
   return { ...mapped, shapeDependent };
 }
 

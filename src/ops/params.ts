@@ -55,11 +55,17 @@ export const PERMUTE_PARAMS = {
   t0: "i32", t1: "i32", t2: "i32", t3: "i32", t4: "i32", t5: "i32",
 } as const satisfies BlockTable;
 
+/** EpilogueParams: a conv's bias and fused activation on `channels` runs of n floats, `stride` floats apart. */
+export const EPILOGUE_PARAMS = {
+  y: "ptr", bias: "ptr", channels: "i32", n: "i32", stride: "i32", form: "i32", fn: "i32", op: "i32", p0: "f32", p1: "f32", work: "ptr",
+} as const satisfies BlockTable;
+
 /** Every block, by the name of its AssemblyScript class. */
 export const PARAM_BLOCKS: Readonly<Record<string, BlockTable>> = {
   GemmParams: GEMM_PARAMS, WindowParams: WINDOW_PARAMS, TransposedParams: TRANSPOSED_PARAMS,
   InterleaveParams: INTERLEAVE_PARAMS, PackParams: PACK_PARAMS, DepthwiseParams: DEPTHWISE_PARAMS,
   PermuteParams: PERMUTE_PARAMS,
+  EpilogueParams: EPILOGUE_PARAMS,
 };
 
 /** Writes one block: field i of the table is word i (floats as f32 bits); returns its address. */

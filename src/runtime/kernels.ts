@@ -36,6 +36,8 @@ export const KERNELS = {
   f32_activation__simd: ["op", "x", "y", "n", "p0", "p1"],
   /** y[Σ i_k·t_k] = x[Σ i_k·s_k] over a rank-6 view (PermuteParams): Transpose, DepthToSpace, Slice… */
   f32_permute__simd: ["params"],
+  /** A conv's bias and fused activation on a band of output rows, in place (EpilogueParams; ops/conv-engine/epilogue.ts). */
+  f32_conv_epilogue__simd: ["params"],
 } as const;
 
 export type KernelName = keyof typeof KERNELS;

@@ -1,5 +1,6 @@
 // What Net.fromOnnx cannot run yet is reported at once: one UnsupportedError listing every
-// unsupported op type with its count and node names (a zoo AlexNet and a small built model),
+// unsupported op type with its count and node names (PyTorch's exported Embedding and a small
+// built model),
 // and nothing is left in wasm memory by a model that fails to load.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -8,7 +9,7 @@ import { fcn, useBuild } from "../lib.js";
 import { attr, model, node, tensorProto, valueInfo } from "./proto-writer.js";
 const { Net, UnsupportedError, memoryInfo } = fcn;
 
-const ALEXNET = new Uint8Array(readFileSync(fileURLToPath(new URL("../fixtures/onnx-models/light/light_bvlc_alexnet.onnx", import.meta.url))));
+const EMBEDDING = new Uint8Array(readFileSync(fileURLToPath(new URL("../fixtures/onnx-models/pytorch-converted/test_Embedding/model.onnx", import.meta.url))));
 
 function thrown(f: () => unknown): Error {
   try { f(); } catch (e) { return e as Error; }
@@ -18,11 +19,10 @@ function thrown(f: () => unknown): Error {
 describe("ONNX unsupported-model report", () => {
   beforeAll(() => useBuild("simd"));
 
-  it("lists every unsupported op type of a zoo AlexNet with counts, and none of those it maps", () => {
-    const e = thrown(() => Net.fromOnnx(ALEXNET));
+  it("lists every problem of PyTorch's exported Embedding at once: its int64 input and its Gather", () => {
+    const e = thrown(() => Net.fromOnnx(EMBEDDING));
     expect(e).toBeInstanceOf(UnsupportedError);
-    // its Conv, Relu, MaxPool, Reshape, Gemm, Dropout, Softmax and ConstantOfShape weights load; its two LRNs do not
-    expect(e.message).toBe("Net.fromOnnx: the model uses what fcn-wasm cannot run yet: LRN ×2 (\"n2\"; \"n6\")");
+    expect(e.message).toBe("Net.fromOnnx: the model uses what fcn-wasm cannot run yet: graph input \"0\" has element type 7; Net runs float32 (1); Gather ×1 (output \"2\")");
   });
 
   it("reports every problem at once: unknown ops with counts and names, other domains, unmappable nodes", () => {
@@ -50,7 +50,7 @@ describe("ONNX unsupported-model report", () => {
 
   it("leaves nothing in wasm memory when a model fails to load, and keeps working after", () => {
     const before = memoryInfo();
-    for (let i = 0; i < 5; i++) expect(() => Net.fromOnnx(ALEXNET)).toThrow(UnsupportedError);
+    for (let i = 0; i < 5; i++) expect(() => Net.fromOnnx(EMBEDDING)).toThrow(UnsupportedError);
     // mapped, then refused by Net: a weight for 3 input channels on a 2-channel input
     const misfit = model({
       nodes: [node("Conv", ["x", "w"], ["y"], [], "conv")],

@@ -7,6 +7,10 @@ import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
 import { DEPTHWISE_PARAMS, planar, writeBlock } from "../params.js";
 import { type Task, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
+import { type Epilogue, epilogueWorkBytes, runEpilogue } from "./epilogue.js";
+
+/** Output bytes one kernel call writes before an epilogue runs on them: about an L2 cache's worth. */
+const EPILOGUE_BLOCK_BYTES = 1 << 18;
 
 /** Whether the direct depthwise kernel computes this convolution: one input channel per group. */
 export function depthwiseApplies(g: ConvGeometry): boolean {
@@ -31,9 +35,11 @@ export function depthwiseWorkspaceBytes(g: ConvGeometry): number {
  * y = conv(x, w) + b for a depthwise geometry (depthwiseApplies), operands already in wasm memory
  * (byte offsets; pb = 0 for no bias): x [N, C, H, W], w [C·mult, 1, KH, KW], y [N, C·mult, OH, OW].
  * Threads take input channels [c0, c1) (with their mult output planes) of every image, so every
- * output is computed by the same kernel call sequence whatever the thread count.
+ * output is computed by the same kernel call sequence whatever the thread count. With an epilogue
+ * (a fused activation) the kernel is called on blocks of channels whose output fits in cache, each
+ * followed by the epilogue on that block (the kernel already added the bias).
  */
-export function convDepthwise(rt: Runtime, g: ConvGeometry, px: number, pw: number, pb: number, py: number): void {
+export function convDepthwise(rt: Runtime, g: ConvGeometry, px: number, pw: number, pb: number, py: number, epilogue: Epilogue | null = null): void {
   const { N, C, M, group, window } = g;
   const mult = M / group;
   const { H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW } = planar(window);
@@ -43,12 +49,19 @@ export function convDepthwise(rt: Runtime, g: ConvGeometry, px: number, pw: numb
     // the size from the TS copy of the formula: the kernel's i32 answer wraps past 2 GiB (huge
     // pads), and the arena must see the true size to throw OutOfMemoryError instead
     const work = r.arena.alloc(workBytes, "conv depthwise padded plane");
+    const scratch = epilogueWorkBytes(epilogue) === 0 ? 0 : r.arena.alloc(epilogueWorkBytes(epilogue), "conv epilogue scratch");
+    // input channels per kernel call: all of the lane's, or with an epilogue a cache's worth of output
+    const step = epilogue === null ? c1 - c0 : Math.max(1, Math.floor(EPILOGUE_BLOCK_BYTES / (mult * outPlane * 4)));
     for (let n = 0; n < N; n++) {
-      r.kernels.f32_conv_depthwise__simd(writeBlock(r.params, DEPTHWISE_PARAMS, {
-        C: c1 - c0, mult, H, W, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW,
-        x: px + (n * C + c0) * inPlane * 4, w: pw + c0 * mult * KH * KW * 4, bias: pb === 0 ? 0 : pb + c0 * mult * 4,
-        y: py + (n * M + c0 * mult) * outPlane * 4, work,
-      }));
+      for (let a = c0; a < c1; a += step) {
+        const b = Math.min(c1, a + step), y = py + (n * M + a * mult) * outPlane * 4;
+        r.kernels.f32_conv_depthwise__simd(writeBlock(r.params, DEPTHWISE_PARAMS, {
+          C: b - a, mult, H, W, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW,
+          x: px + (n * C + a) * inPlane * 4, w: pw + a * mult * KH * KW * 4, bias: pb === 0 ? 0 : pb + a * mult * 4,
+          y, work,
+        }));
+        if (epilogue !== null) runEpilogue(r, epilogue, y, 0, (b - a) * mult, outPlane, outPlane, scratch);
+      }
     }
   };
   const T = threadsFor(rt, { macs: N * M * outPlane * KH * KW });

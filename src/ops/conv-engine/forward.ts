@@ -3,13 +3,15 @@
 // y_g = w_g [M/g, C/g·∏k] · cols, one band of output rows at a time so the column buffer stays in
 // cache (bands.ts); a 1×1, stride-1, unpadded conv skips im2col (y_g = w_g · x_g). One input channel
 // per group (depthwise) with a small multiplier runs on the direct kernel instead (depthwise.ts):
-// there each GEMM would have a row or a few. Below both conv ops: conv runs on it, convTranspose's stride-1 sub-pixel path and
+// there each GEMM would have a row or a few. The bias, and an activation fused into the conv
+// (epilogue.ts), are applied to each unit's band right after its GEMM, while it is in cache. Below both conv ops: conv runs on it, convTranspose's stride-1 sub-pixel path and
 // the gradient of convTranspose too.
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
 import { gemmParams, windowParams } from "../params.js";
 import { band, bandRows, gridRowsCols } from "./bands.js";
 import { convDepthwise, depthwiseApplies, depthwiseWorkspaceBytes } from "./depthwise.js";
+import { type Epilogue, epilogueWorkBytes, runEpilogue } from "./epilogue.js";
 import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 
 /** The two ways convForward computes a convolution. */
@@ -44,11 +46,12 @@ export function convColumnBytes(g: ConvGeometry): number {
  * y = conv(x, w) + b for a resolved geometry with the operands already in wasm memory (byte
  * offsets; pb = 0 for no bias). Pads may be negative (the gradient of a transposed convolution
  * runs through here with its derived pads). `algorithm` (default: chooseConvAlgorithm) must apply.
+ * `epilogue`: an activation applied after the bias, in the same pass (y = act(conv(x, w) + b)).
  */
 export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number, pb: number, py: number,
-  algorithm: ConvAlgorithm = chooseConvAlgorithm(g)): void {
+  algorithm: ConvAlgorithm = chooseConvAlgorithm(g), epilogue: Epilogue | null = null): void {
   if (algorithm === "depthwise") {
-    convDepthwise(rt, g, px, pw, pb, py);
+    convDepthwise(rt, g, px, pw, pb, py, epilogue);
     return;
   }
   const { N, C, M, group, window } = g;
@@ -82,7 +85,7 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   }
   const bands = Math.ceil(outH / rowsPerBand);
   const units = N * group * bands;
-  const unit = (r: Runtime, u: number, m0: number, m1: number, pcols: number, work: number) => {
+  const unit = (r: Runtime, u: number, m0: number, m1: number, pcols: number, work: number, scratch: number) => {
     const oh0 = (u % bands) * rowsPerBand, gi = Math.floor(u / bands) % group, n = Math.floor(u / (bands * group));
     const rows = Math.min(rowsPerBand, outH - oh0);
     const xg = px + (n * C + gi * Cg) * inPlane * 4;
@@ -98,16 +101,18 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
       b: cols + (pointwise ? oh0 * outW * 4 : 0), ldb: pointwise ? outPlane : rows * outW, transB: false,
       c: yg + oh0 * outW * 4, ldc: outPlane, alpha: 1, beta: 0, work,
     }));
+    // the band just written, channels [m0, m1) × rows [oh0, oh0 + rows): run m at yg + m·outPlane + oh0·outW
+    runEpilogue(r, epilogue, yg + oh0 * outW * 4, pb === 0 ? 0 : pb + (gi * Mg + m0) * 4, m1 - m0, rows * outW, outPlane, scratch);
   };
   const lane = (u0: number, u1: number, m0: number, m1: number): Task => (r) => {
     const pcols = pointwise ? 0 : r.arena.alloc(K * rowsPerBand * outW * 4, "conv im2col buffer");
     const work = gemmWorkspace(r, m1 - m0, rowsPerBand * outW, K, "conv");
-    for (let u = u0; u < u1; u++) unit(r, u, m0, m1, pcols, work);
+    const scratch = epilogueWorkBytes(epilogue) === 0 ? 0 : r.arena.alloc(epilogueWorkBytes(epilogue), "conv epilogue scratch");
+    for (let u = u0; u < u1; u++) unit(r, u, m0, m1, pcols, work, scratch);
   };
   let tasks: Task[];
   if (T === 1) tasks = [lane(0, units, 0, Mg)];
   else if (!channelSplit && units >= 2 * T) tasks = ranges(units, pieces(T)).map(([u0, u1]) => lane(u0, u1, 0, Mg));
   else tasks = ranges(Mg, T, 8).map(([m0, m1]) => lane(0, units, m0, m1));
   runTasks(rt, tasks);
-  if (pb !== 0) rt.kernels.f32_bias_add__simd(py, pb, N, M, outPlane);
 }

@@ -1,6 +1,7 @@
 // What every transposed-convolution path receives: the resolved geometry and the arena offsets of
 // the operands, already copied into wasm memory. A path writes y completely (bias included).
 import type { ConvGeometry } from "../../shape.js";
+import type { Epilogue } from "../conv-engine/epilogue.js";
 
 export interface TransposedBuffers {
   g: ConvGeometry;
@@ -14,6 +15,8 @@ export interface TransposedBuffers {
   b: number;
   /** y [N, M, out…] */
   y: number;
+  /** An activation fused into the output pass (after the bias), or null/absent for none. */
+  epilogue?: Epilogue | null;
   /** Whether x / w hold only finite values (ops/finite.ts operandFinite: a resident operand's kept answer); default: scan them. */
   xFinite?: () => boolean;
   wFinite?: () => boolean;

@@ -5,6 +5,7 @@ import type { Runtime } from "../../runtime/runtime.js";
 import { TRANSPOSED_PARAMS, planar, writeBlock } from "../params.js";
 import { type Task, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 import type { TransposedBuffers } from "./buffers.js";
+import { epilogueWorkBytes, runEpilogue } from "../conv-engine/epilogue.js";
 
 export function convTransposeDepthwise(rt: Runtime, t: TransposedBuffers): void {
   const { N, C, M, group, window } = t.g;
@@ -14,12 +15,15 @@ export function convTransposeDepthwise(rt: Runtime, t: TransposedBuffers): void 
   const inPlane = product(window.grid), outPlane = product(window.image);
   // Threads take input channels [c0, c1) (with their mult output planes) of every image.
   const lane = (c0: number, c1: number): Task => (r) => {
+    const scratch = epilogueWorkBytes(t.epilogue ?? null) === 0 ? 0 : r.arena.alloc(epilogueWorkBytes(t.epilogue ?? null), "conv epilogue scratch");
     for (let n = 0; n < N; n++) {
       r.kernels.f32_conv_transpose_depthwise__simd(writeBlock(r.params, TRANSPOSED_PARAMS, {
         C: c1 - c0, mult, H, W, KH, KW, SH, SW, PT, PL, DH, DW, OH, OW,
         x: t.x + (n * C + c0) * inPlane * 4, w: t.w + c0 * mult * KH * KW * 4, bias: t.b === 0 ? 0 : t.b + c0 * mult * 4,
         y: t.y + (n * M + c0 * mult) * outPlane * 4,
       }));
+      // a fused activation on the planes just written (the kernel added the bias)
+      if (t.epilogue) runEpilogue(r, t.epilogue, t.y + (n * M + c0 * mult) * outPlane * 4, 0, (c1 - c0) * mult, outPlane, outPlane, scratch);
     }
   };
   const T = threadsFor(rt, { bytes: N * M * outPlane * 4 });

@@ -7,6 +7,7 @@ import type { ConvGeometry } from "../../shape.js";
 import { gemmParams, windowParams } from "../params.js";
 import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 import type { TransposedBuffers } from "./buffers.js";
+import { epiloguePass } from "../conv-engine/epilogue.js";
 
 /** Extra bytes this path borrows beyond x, w, b and y: the column buffer (GEMM packing aside). */
 export function gemmCol2imWorkspaceBytes(g: ConvGeometry): number {
@@ -42,5 +43,6 @@ export function convTransposeGemmCol2im(rt: Runtime, t: TransposedBuffers): void
   else if (Mg >= T) tasks = ranges(Mg, pieces(T)).map(([m0, m1]) => lane(0, units, m0, m1));
   else tasks = ranges(units, pieces(T)).map(([u0, u1]) => lane(u0, u1, 0, Mg));
   runTasks(rt, tasks);
-  if (t.b !== 0) rt.kernels.f32_bias_add__simd(t.y, t.b, N, M, outPlane);
+  // the bias and a fused activation in one pass (col2im scatters: no band is final before the end)
+  epiloguePass(rt, t.epilogue ?? null, t.y, t.b, N, M, outPlane);
 }

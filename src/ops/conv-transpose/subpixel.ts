@@ -19,6 +19,7 @@ import { type Task, gemmWorkspace, pieces, ranges, runTasks, threadsFor } from "
 import { convColumnBytes, convForward } from "../conv-engine/forward.js";
 import { band } from "../conv-engine/bands.js";
 import type { TransposedBuffers } from "./buffers.js";
+import { epiloguePass } from "../conv-engine/epilogue.js";
 
 interface AxisPlan {
   s: number; k: number; p: number; out: number;
@@ -123,7 +124,7 @@ export function convTransposeSubpixel(rt: Runtime, t: TransposedBuffers): void {
     packPhaseWeights(rt, t.g, t.w, wsub);
   }
   if (phaseIsOutput(h, v)) {
-    convForward(rt, phaseConv(t.g, h, v), t.x, wsub, t.b, t.y);
+    convForward(rt, phaseConv(t.g, h, v), t.x, wsub, t.b, t.y, undefined, t.epilogue ?? null);
     return;
   }
   const cellWin = cellWindow(t.g, h, v);
@@ -175,4 +176,6 @@ export function convTransposeSubpixel(rt: Runtime, t: TransposedBuffers): void {
   const total = units * bands * parts;
   const tasks = T === 1 ? [piece(0, total)] : ranges(total, pieces(T)).map(([q0, q1]) => piece(q0, q1));
   runTasks(rt, tasks);
+  // a fused activation: one pass after the interleave (which added the bias)
+  if (t.epilogue) epiloguePass(rt, t.epilogue, t.y, 0, N, M, outPlane);
 }
