@@ -182,9 +182,36 @@ describe("ONNX Gemm and MatMul", () => {
     await expectMatchesOrt(bytes, fcn.tensor(randArray(r, 18), [2, 3, 3]), "MatMul forms", 1e-5);
   });
 
-  it("refuses a Gemm whose B is an activation and a MatMul of two constants, naming the node", () => {
-    const gemm = model({ opset: 13, nodes: [node("Relu", ["x"], ["r"]), node("Gemm", ["x", "r"], ["y"], [], "g")], inputs: [valueInfo("x", [3, 3])], outputs: [valueInfo("y", [3, 3])] });
-    expect(() => Net.fromOnnx(gemm)).toThrow(/Gemm ×1 \("g": its input B is not a constant/);
+  // B = Tanh(x) is an activation; C a constant, an activation (Sigmoid(x)) or absent
+  const ACTIVATION_GEMMS: [transA: boolean, transB: boolean, alpha: number, beta: number, c: "none" | "constant" | "activation"][] = [
+    [false, false, 1, 1, "none"], [true, false, 0.5, 2, "constant"], [false, true, 1, 1, "activation"], [true, true, -1, 0.5, "activation"], [false, false, 2, 0, "constant"],
+  ];
+  for (const [transA, transB, alpha, beta, c] of ACTIVATION_GEMMS) {
+    it(`Gemm of two activations, transA ${transA}, transB ${transB}, alpha ${alpha}, beta ${beta}, C ${c}: Transpose/MatMul/Mul/BroadcastAdd layers; matches onnxruntime-node; the export round-trips`, async () => {
+      const r = rng(1040);
+      const inputs = ["x", "b", ...(c === "none" ? [] : ["c"])];
+      const bytes = model({
+        opset: 13,
+        nodes: [
+          node("Tanh", ["x"], ["b"]),
+          ...(c === "activation" ? [node("Sigmoid", ["x"], ["c"])] : []),
+          node("Gemm", inputs, ["y"], [attr.float("alpha", alpha), attr.float("beta", beta), attr.int("transA", transA ? 1 : 0), attr.int("transB", transB ? 1 : 0)], "g"),
+        ],
+        initializers: c === "constant" ? [tensorProto({ name: "c", dims: [1, 4], data: randArray(r, 4) })] : [],
+        inputs: [valueInfo("x", [4, 4])], outputs: [valueInfo("y", [4, 4])],
+      });
+      const net = Net.fromOnnx(bytes);
+      expect(net.spec.layers.map((l) => l.op)).toEqual([
+        "Tanh", ...(c === "activation" ? ["Sigmoid"] : []), ...(transA ? ["Transpose"] : []), ...(transB ? ["Transpose"] : []), "MatMul",
+        ...(alpha !== 1 ? ["Constant", "Mul"] : []),
+        ...(c !== "none" && beta !== 0 ? (c === "constant" ? ["Constant"] : beta !== 1 ? ["Constant", "Mul"] : []).concat(["BroadcastAdd"]) : []),
+      ]);
+      expect(net.spec.output).toBe("y");
+      await expectMatchesOrt(bytes, fcn.tensor(randArray(r, 16), [4, 4]), `Gemm of activations ${transA} ${transB} ${alpha} ${beta} ${c}`, 1e-5);
+    });
+  }
+
+  it("refuses a MatMul of two constants, naming the node", () => {
     const both = model({
       opset: 13, nodes: [node("MatMul", ["a", "b"], ["m"], [], "mm"), node("Add", ["x", "m"], ["y"])],
       initializers: [tensorProto({ name: "a", dims: [2, 2], data: [1, 2, 3, 4] }), tensorProto({ name: "b", dims: [2, 2], data: [1, 0, 0, 1] })],
