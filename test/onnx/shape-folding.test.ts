@@ -190,6 +190,27 @@ describe("shape arithmetic folded at import, against onnxruntime-node", () => {
     if (c.want !== undefined) expect(Array.from(got.data.slice(X[1]))).toEqual(c.want);
   });
 
+  it.each([9, 13])("a Transpose of a constant weight folds (a given perm at rank 3, the default at rank 2): the MatMuls read it as their weight; matches onnxruntime-node, opset %i", async (opset) => {
+    const r = rng(31);
+    const W = Float32Array.from({ length: 60 }, () => r() - 0.5), V = Float32Array.from({ length: 35 }, () => r() - 0.5);
+    const bytes = model({
+      opset,
+      nodes: [
+        node("Transpose", ["W"], ["Wt"], [attr.ints("perm", [1, 0, 2])]), // [4, 3, 5] → [3, 4, 5]
+        node("MatMul", ["x", "Wt"], ["h"]),                                // [3, 2, 4] · [3, 4, 5]
+        node("Transpose", ["V"], ["Vt"]),                                  // [7, 5] → [5, 7]
+        node("MatMul", ["h", "Vt"], ["y"]),
+      ],
+      initializers: [tensorProto({ name: "W", dims: [4, 3, 5], data: W }), tensorProto({ name: "V", dims: [7, 5], data: V })],
+      inputs: [valueInfo("x", [3, 2, 4])], outputs: [valueInfo("y", [3, 2, 7])],
+    });
+    const net = Net.fromOnnx(bytes);
+    expect(net.spec.layers.map((l) => l.op)).toEqual(["MatMul", "MatMul"]); // no Transpose layer left
+    expect(net.parameters().get("h.weight")!.shape).toEqual([3, 4, 5]);
+    const x = randomInput([3, 2, 4], opset);
+    expectClose(net.run(x), await ortRun(bytes, x), `folded Transposes (opset ${opset})`, 1e-6, 1e-6);
+  });
+
   it.each([11, 13, 17])("the segmentation head's Resize sizes (Shape → Gather → Unsqueeze, Shape → Slice → Concat) fold to [N, classes, H, W], opset %i", async (opset) => {
     const m = segmentationSizes(opset);
     const x = randomInput(m.input.dims, 7);

@@ -16,10 +16,11 @@ import { foldReshape } from "./reshape.js";
 import { foldShape, foldSize } from "./shape.js";
 import { foldSlice } from "./slice.js";
 import { foldSqueeze, foldUnsqueeze } from "./squeeze.js";
+import { foldTranspose } from "./transpose.js";
 
 export const FOLDERS: ReadonlyMap<string, Folder> = new Map<string, Folder>([
   ["Shape", foldShape], ["Size", foldSize], ["Gather", foldGather], ["Slice", foldSlice], ["Concat", foldConcat],
-  ["Squeeze", foldSqueeze], ["Unsqueeze", foldUnsqueeze], ["Reshape", foldReshape], ["Cast", foldCast],
+  ["Squeeze", foldSqueeze], ["Unsqueeze", foldUnsqueeze], ["Reshape", foldReshape], ["Transpose", foldTranspose], ["Cast", foldCast],
   ["ConstantOfShape", foldConstantOfShape], ["Range", foldRange], ["Identity", foldIdentity],
   ["Add", foldAdd], ["Sub", foldSub], ["Mul", foldMul], ["Div", foldDiv], ["Pow", foldPow], ["Floor", foldFloor], ["Ceil", foldCeil],
   ["Max", foldMax], ["Min", foldMin], ["Sum", foldSum], ["Neg", foldNeg], ["Abs", foldAbs], ["Sqrt", foldSqrt], ["Exp", foldExp],
