@@ -6,8 +6,8 @@ import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
 import type { TransposedBuffers } from "./buffers.js";
 import { convTransposeDepthwise } from "./depthwise.js";
-import { convTransposeGemmCol2im, gemmCol2imWorkspaceBytes } from "./gemm-col2im.js";
-import { convTransposeSubpixel, subpixelApplies, subpixelHasZeroTaps, subpixelWaste, subpixelWorkspaceBytes } from "./subpixel.js";
+import { convTransposeGemmCol2im, gemmCol2imWorkspaceBytes, gemmWeightBytes } from "./gemm-col2im.js";
+import { convTransposeSubpixel, phaseWeightBytes, subpixelApplies, subpixelHasZeroTaps, subpixelWaste, subpixelWorkspaceBytes } from "./subpixel.js";
 import { allFinite } from "../finite.js";
 import { product } from "../run.js";
 
@@ -45,6 +45,13 @@ export function workspaceBytes(g: ConvGeometry, algorithm: ConvTransposeAlgorith
   if (algorithm === "depthwise") return 0;
   if (algorithm === "subpixel") return subpixelWorkspaceBytes(g);
   return gemmCol2imWorkspaceBytes(g);
+}
+
+/** Bytes of the packed weights `algorithm` reads when a caller keeps them (phase weights, GEMM-packed wᵀ; depthwise: none). */
+export function packedWeightBytes(g: ConvGeometry, algorithm: ConvTransposeAlgorithm): number {
+  if (algorithm === "subpixel") return phaseWeightBytes(g);
+  if (algorithm === "gemm-col2im") return gemmWeightBytes(g);
+  return 0;
 }
 
 /**
