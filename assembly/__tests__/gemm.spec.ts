@@ -79,12 +79,16 @@ describe("f32_gemm__simd", () => {
     expect(check(6, 10, 9, true, false, 0, 0, 2, 1.5, -0.75)).toBe("");
     expect(check(6, 10, 9, false, false, 0, 0, 0, 0, 0.5)).toBe("");
   });
-  it("packA: 4×4 transposes with k tails, strided rows, alpha, both layouts", () => {
+  it("packA: 4×4 transposes with k tails, strided rows, alpha, both layouts, 16-row transposed runs", () => {
     for (let k = 1; k <= 10; k++) {
       expect(check(8, 3, k, false, false, 3, 0, 0, -1.5, 0)).toBe("");
       expect(check(9, 5, k, true, false, 2, 0, 0, 0.5, 0)).toBe("");
     }
     expect(check(76, 9, 259, false, false, 1, 0, 0, 2, 0)).toBe("");
+    // transposed, 16 rows (four panels) at a time, then the panels left over; several row blocks
+    expect(check(37, 11, 300, true, false, 3, 0, 0, -1.5, 0)).toBe("");
+    expect(check(150, 9, 20, true, true, 0, 1, 0, 1, 0)).toBe("");
+    expect(check(64, 1, 100, true, false, 0, 0, 0, 0.5, 0)).toBe("");
   });
   it("packB (transB): 4×4 transposes with k tails, strided rows, ragged last panel", () => {
     for (let k = 1; k <= 10; k++) {

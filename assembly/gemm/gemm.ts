@@ -77,7 +77,27 @@ function scaleC(c: usize, M: i32, N: i32, ldc: i32, beta: f32): void {
  */
 function packA(dst: usize, a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, alpha: f32): void {
   const scale = f32x4.splat(alpha);
-  for (let r = 0; r < mc; r += MR) {
+  let r0 = 0;
+  if (transA) {
+    // Four panels at a time: per k, the 16 values op(A)[i..i+15, k] are one 64-byte run of A, read
+    // whole and split over the four panels. Panel by panel, each k would read 16 bytes of a line
+    // that (lda a power of two: lines lda·4 bytes apart share a cache set) is gone before the
+    // next panel reads the rest.
+    const panelBytes = <usize>(kc * MR) << 2;
+    for (; r0 + 4 * MR <= mc; r0 += 4 * MR) {
+      let s = a + (<usize>(p0 * lda + i0 + r0) << 2);
+      let q = dst + (<usize>(r0 * kc) << 2);
+      for (let k = 0; k < kc; k++) {
+        v128.store(q, f32x4.mul(v128.load(s), scale));
+        v128.store(q + panelBytes, f32x4.mul(v128.load(s, 16), scale));
+        v128.store(q + 2 * panelBytes, f32x4.mul(v128.load(s, 32), scale));
+        v128.store(q + 3 * panelBytes, f32x4.mul(v128.load(s, 48), scale));
+        q += MR << 2;
+        s += <usize>lda << 2;
+      }
+    }
+  }
+  for (let r = r0; r < mc; r += MR) {
     const rows = min(MR, mc - r);
     const panel = dst + (<usize>(r * kc) << 2);
     const i = i0 + r;
