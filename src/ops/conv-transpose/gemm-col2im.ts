@@ -72,8 +72,8 @@ export function convTransposeGemmCol2im(rt: Runtime, t: TransposedBuffers): void
   };
   const units = N * group;
   const T = threadsFor(rt, { macs: units * rows * inPlane * Cg });
-  // channel ranges start where the packed weights' 4-row panels do: m0·∏k ≡ 0 (mod 4)
-  const align = 4 / gcd(taps, 4);
+  // with packed weights, channel ranges start where their 4-row panels do: m0·∏k ≡ 0 (mod 4)
+  const align = packed !== 0 ? 4 / gcd(taps, 4) : 1;
   let tasks: Task[];
   if (T === 1) tasks = [lane(0, units, 0, Mg)];
   else if (Mg >= T * align) tasks = ranges(Mg, pieces(T), align).map(([m0, m1]) => lane(0, units, m0, m1));
