@@ -4,6 +4,12 @@
 // MR-tall panels ([KC][MR], zero-padded); a 4×8 SIMD microkernel keeps 8 v128 accumulators in
 // registers and adds its tile into C. Reference with the same ABI: gemm-ref.ts.
 // Workspace (GemmParams.work): f32_gemm_workspace_bytes(M, N, K) bytes, 16-byte aligned.
+// A constant A (a layer's weights) can be packed once (f32_gemm_pack_a__simd: MR-row panels of the
+// whole depth) and passed to f32_gemm_prepacked__simd, which then packs only B (times alpha): when
+// N is small (a transposed convolution of a 4×4 map, N = 16) packing A is most of the work, and a
+// transposed A with a power-of-two leading dimension packs at cache-conflict speed.
+// Narrow tiles (nr ≤ 4 columns, e.g. N = 1: a matrix–vector product) run on 4×1 / 4×4
+// microkernels that read each packed A value once per column instead of computing 8 columns.
 import { GemmParams } from "../params";
 
 const MR: i32 = 4; // microkernel rows (A broadcast by load32_splat)
@@ -71,7 +77,27 @@ function scaleC(c: usize, M: i32, N: i32, ldc: i32, beta: f32): void {
  */
 function packA(dst: usize, a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, alpha: f32): void {
   const scale = f32x4.splat(alpha);
-  for (let r = 0; r < mc; r += MR) {
+  let r0 = 0;
+  if (transA) {
+    // Four panels at a time: per k, the 16 values op(A)[i..i+15, k] are one 64-byte run of A, read
+    // whole and split over the four panels. Panel by panel, each k would read 16 bytes of a line
+    // that (lda a power of two: lines lda·4 bytes apart share a cache set) is gone before the
+    // next panel reads the rest.
+    const panelBytes = <usize>(kc * MR) << 2;
+    for (; r0 + 4 * MR <= mc; r0 += 4 * MR) {
+      let s = a + (<usize>(p0 * lda + i0 + r0) << 2);
+      let q = dst + (<usize>(r0 * kc) << 2);
+      for (let k = 0; k < kc; k++) {
+        v128.store(q, f32x4.mul(v128.load(s), scale));
+        v128.store(q + panelBytes, f32x4.mul(v128.load(s, 16), scale));
+        v128.store(q + 2 * panelBytes, f32x4.mul(v128.load(s, 32), scale));
+        v128.store(q + 3 * panelBytes, f32x4.mul(v128.load(s, 48), scale));
+        q += MR << 2;
+        s += <usize>lda << 2;
+      }
+    }
+  }
+  for (let r = r0; r < mc; r += MR) {
     const rows = min(MR, mc - r);
     const panel = dst + (<usize>(r * kc) << 2);
     const i = i0 + r;
@@ -115,19 +141,21 @@ function packA(dst: usize, a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p
 }
 
 /**
- * Packs op(B)[p0 : p0+kc, j0 : j0+nc] into NR-column panels: panel c holds, for k = 0…kc−1, the
- * NR values op(B)[p0 + k, j0 + c·NR + t] contiguously; columns past nc are zero.
- * op(B)[k, j] = B[k·ldb + j], or B[j·ldb + k] when transposed.
+ * Packs op(B)[p0 : p0+kc, j0 : j0+nc]·scale into NR-column panels: panel c holds, for k = 0…kc−1,
+ * the NR values op(B)[p0 + k, j0 + c·NR + t] contiguously; columns past nc are zero.
+ * op(B)[k, j] = B[k·ldb + j], or B[j·ldb + k] when transposed. scale is alpha when A comes
+ * prepacked (times 1), else 1 (x·1 = x: the same bits).
  */
-function packB(dst: usize, b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32): void {
+function packB(dst: usize, b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32, scale: f32): void {
+  const sv = f32x4.splat(scale);
   for (let c = 0; c < nc; c += NR) {
     const cols = min(NR, nc - c);
     let q = dst + (<usize>(c * kc) << 2);
     if (!transB && cols == NR) {
       let s = b + (<usize>(p0 * ldb + j0 + c) << 2);
       for (let k = 0; k < kc; k++) {
-        v128.store(q, v128.load(s));
-        v128.store(q, v128.load(s, 16), 16);
+        v128.store(q, f32x4.mul(v128.load(s), sv));
+        v128.store(q, f32x4.mul(v128.load(s, 16), sv), 16);
         q += NR << 2;
         s += <usize>ldb << 2;
       }
@@ -136,11 +164,11 @@ function packB(dst: usize, b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j
     let k0 = 0;
     if (transB && cols == NR) {
       // op(B)[k, j] = B[j·ldb + k]: load 8 rows × 4 k, transpose each 4×4 half in registers.
-      const rowBytes = <usize>ldb << 2, one = f32x4.splat(1);
+      const rowBytes = <usize>ldb << 2;
       let s = b + (<usize>((j0 + c) * ldb + p0) << 2);
       for (; k0 + 4 <= kc; k0 += 4) {
-        transpose4(s, rowBytes, q, NR << 2, one);
-        transpose4(s + 4 * rowBytes, rowBytes, q + 16, NR << 2, one);
+        transpose4(s, rowBytes, q, NR << 2, sv);
+        transpose4(s + 4 * rowBytes, rowBytes, q + 16, NR << 2, sv);
         q += NR << 4;
         s += 16;
       }
@@ -151,7 +179,7 @@ function packB(dst: usize, b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j
         if (t < cols) {
           const j = j0 + c + t;
           const p = p0 + k;
-          v = transB ? load<f32>(b + (<usize>(j * ldb + p) << 2)) : load<f32>(b + (<usize>(p * ldb + j) << 2));
+          v = (transB ? load<f32>(b + (<usize>(j * ldb + p) << 2)) : load<f32>(b + (<usize>(p * ldb + j) << 2))) * scale;
         }
         store<f32>(q + (<usize>t << 2), v);
       }
@@ -214,8 +242,98 @@ function packB(dst: usize, b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j
   }
 }
 
+/** Adds (or, when `first`, writes) the mr×nr corner of a tile held column-major in `tail` (column j at tail + 4·rows·j bytes). */
+@inline function storeColumns(tail: usize, c: usize, ldc: i32, rows: i32, mr: i32, nr: i32, first: bool): void {
+  for (let i = 0; i < mr; i++) {
+    const row = c + (<usize>(i * ldc) << 2);
+    for (let j = 0; j < nr; j++) {
+      const q = row + (<usize>j << 2);
+      const v = load<f32>(tail + (<usize>(j * rows + i) << 2));
+      store<f32>(q, first ? v : load<f32>(q) + v);
+    }
+  }
+}
+
+/**
+ * 4×1 microkernel (one column: a matrix–vector product): C[0:mr, 0] (+)= Σ_k Ap[k][0:4]·Bp[k][0],
+ * the sum in k order as micro4x8 adds it (a split over threads gives the same bits).
+ */
+@inline function micro4x1(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, tail: usize, first: bool): void {
+  let c0 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    c0 = madd(v128.load(ap), v128.load32_splat(bp), c0);
+    ap += MR << 2;
+    bp += NR << 2;
+  }
+  v128.store(tail, c0);
+  storeColumns(tail, c, ldc, MR, mr, 1, first);
+}
+
+/**
+ * Four 4×1 tiles at once (rows 0…15 of one column, panels `panelBytes` apart): four independent
+ * sums, so that a multiply-add need not wait for the one before (one column alone is latency-bound).
+ */
+@inline function micro16x1(kc: i32, ap: usize, panelBytes: usize, bp: usize, c: usize, ldc: i32, tail: usize, first: bool): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  const a1 = panelBytes, a2 = panelBytes * 2, a3 = panelBytes * 3;
+  for (let k = 0; k < kc; k++) {
+    const b = v128.load32_splat(bp);
+    c0 = madd(v128.load(ap), b, c0);
+    c1 = madd(v128.load(ap + a1), b, c1);
+    c2 = madd(v128.load(ap + a2), b, c2);
+    c3 = madd(v128.load(ap + a3), b, c3);
+    ap += MR << 2;
+    bp += NR << 2;
+  }
+  v128.store(tail, c0); v128.store(tail, c1, 16); v128.store(tail, c2, 32); v128.store(tail, c3, 48);
+  storeColumns(tail, c, ldc, 4 * MR, 4 * MR, 1, first);
+}
+
+/**
+ * 4×4 microkernel for tiles of 2–4 columns: C[0:mr, 0:nr] (+)= Σ_k Ap[k][0:4]·Bp[k][j], one
+ * accumulator per column j (rows in lanes); packed B is zero past nr, so the unused columns add 0.
+ */
+@inline function micro4x4(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: i32, tail: usize, first: bool): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const a = v128.load(ap);
+    c0 = madd(a, v128.load32_splat(bp), c0);
+    c1 = madd(a, v128.load32_splat(bp, 4), c1);
+    c2 = madd(a, v128.load32_splat(bp, 8), c2);
+    c3 = madd(a, v128.load32_splat(bp, 12), c3);
+    ap += MR << 2;
+    bp += NR << 2;
+  }
+  v128.store(tail, c0); v128.store(tail, c1, 16); v128.store(tail, c2, 32); v128.store(tail, c3, 48);
+  storeColumns(tail, c, ldc, MR, mr, nr, first);
+}
+
+/**
+ * Packs op(A) [M×K] whole into MR-row panels for f32_gemm_prepacked__simd: panel r (rows
+ * 4r…4r+3) at dst + r·K·MR floats holds, for k = 0…K−1, the MR values op(A)[4r + t, k]
+ * contiguously (rows past M zero): roundUp(M, 4)·K floats. Rows [i, i + m) of a packed A, i a
+ * multiple of 4, are the packed A of those rows at dst + i·K floats.
+ */
+export function f32_gemm_pack_a__simd(a: usize, lda: i32, transA: i32, M: i32, K: i32, dst: usize): void {
+  // packA's block layout over the whole matrix: one slice of depth K, panels K·MR floats apart
+  if (M > 0 && K > 0) packA(dst, a, lda, transA != 0, 0, M, 0, K, 1);
+}
+
 /** GEMM over the block at `p` (GemmParams in params.ts). */
 export function f32_gemm__simd(p: usize): void {
+  gemm(p, 0);
+}
+
+/**
+ * GEMM over the block at `p` with op(A) taken from `packedA` (f32_gemm_pack_a__simd of A; the
+ * block's a, lda and transA are not read). alpha scales B as it is packed.
+ */
+export function f32_gemm_prepacked__simd(p: usize, packedA: usize): void {
+  gemm(p, packedA);
+}
+
+/** The blocked loops; packedA = 0 packs A per block (times alpha), else reads it from there. */
+function gemm(p: usize, prepacked: usize): void {
   const g = changetype<GemmParams>(p);
   // What the blocked loops read: locals, so the block is not reloaded per tile.
   const M = g.M, N = g.N, K = g.K, a = g.a, lda = g.lda, transA = g.transA != 0;
@@ -237,17 +355,30 @@ export function f32_gemm__simd(p: usize): void {
     const nc = min(NC, N - j0);
     for (let p0 = 0; p0 < K; p0 += KC) {
       const kc = min(KC, K - p0);
-      packB(packedB, b, ldb, transB, p0, kc, j0, nc);
+      packB(packedB, b, ldb, transB, p0, kc, j0, nc, prepacked != 0 ? alpha : 1);
       for (let i0 = 0; i0 < M; i0 += MC) {
         const mc = min(MC, M - i0);
-        packA(packedA, a, lda, transA, i0, mc, p0, kc, alpha);
+        // panel ir of the block: kc·MR floats apart in the workspace, K·MR apart (from depth p0) prepacked
+        let panels = packedA, panelBytes = <usize>(kc * MR) << 2;
+        if (prepacked == 0) packA(packedA, a, lda, transA, i0, mc, p0, kc, alpha);
+        else { panels = prepacked + (<usize>(i0 * K + p0 * MR) << 2); panelBytes = <usize>(K * MR) << 2; }
+        const first = overwrite && p0 == 0;
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const bp = packedB + (<usize>(jr * kc) << 2);
-          for (let ir = 0; ir < mc; ir += MR) {
+          let ir = 0;
+          if (nr == 1) {
+            for (; ir + 4 * MR <= mc; ir += 4 * MR) {
+              micro16x1(kc, panels + <usize>(ir / MR) * panelBytes, panelBytes, bp, c + (<usize>((i0 + ir) * ldc + j0 + jr) << 2), ldc, tail, first);
+            }
+          }
+          for (; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const cp = c + (<usize>((i0 + ir) * ldc + j0 + jr) << 2);
-            micro4x8(kc, packedA + (<usize>(ir * kc) << 2), bp, cp, ldc, mr, nr, tail, overwrite && p0 == 0);
+            const ap = panels + <usize>(ir / MR) * panelBytes;
+            if (nr == 1) micro4x1(kc, ap, bp, cp, ldc, mr, tail, first);
+            else if (nr <= 4) micro4x4(kc, ap, bp, cp, ldc, mr, nr, tail, first);
+            else micro4x8(kc, ap, bp, cp, ldc, mr, nr, tail, first);
           }
         }
       }

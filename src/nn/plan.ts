@@ -11,6 +11,8 @@
 // a scratch block that is then added in (the order of the op-by-op path, so both agree).
 // Scratch (im2col bands, GEMM packing, sub-pixel phases) comes from the arena's stack above the
 // resident zone; it reaches its high-water mark on the first run and is reused.
+// Forms derived from a parameter (a transposed convolution's packed weights, whether they are
+// finite) are resident too, made again only after the parameters were copied in again.
 // A plan is derived state (the Net owns the parameters): under memory pressure the arena may
 // evict it (runtime/eviction.ts). It keeps a copy of its last inputs then, so that its Net can
 // replay the run when backward() or blob() needs what the run left in the blocks.
@@ -19,11 +21,15 @@ import { type Runtime, runtime } from "../runtime/runtime.js";
 import { floatsChecksum } from "./checksum.js";
 import type { Evictable } from "../runtime/eviction.js";
 import { type Tensor, tensor } from "../tensor.js";
-import { resolveConv, resolveConvTranspose, resolveMaxPool } from "../shape.js";
+import { type ConvGeometry, resolveConv, resolveConvTranspose, resolveMaxPool } from "../shape.js";
 import { convForward } from "../ops/conv-engine/forward.js";
 import { type Epilogue, epilogueFor } from "../ops/conv-engine/epilogue.js";
 import { fusedActivationBackward, fusedActivationForward } from "../ops/fused-activation.js";
-import { chooseAlgorithm, runTransposed } from "../ops/conv-transpose/algorithm.js";
+import { type ConvTransposeAlgorithm, chooseAlgorithm, packedWeightBytes, runTransposed } from "../ops/conv-transpose/algorithm.js";
+import type { TransposedBuffers } from "../ops/conv-transpose/buffers.js";
+import { packGemmWeights } from "../ops/conv-transpose/gemm-col2im.js";
+import { packPhaseWeights } from "../ops/conv-transpose/subpixel.js";
+import { allFinite } from "../ops/finite.js";
 import { planConvGradients, runConvGradients } from "../ops/conv-gradients.js";
 import { resolveCrop } from "../ops/crop.js";
 import { product, runWindowKernel, withArena } from "../ops/run.js";
@@ -98,6 +104,10 @@ export class NetPlan implements Evictable {
   private kept: ReadonlySet<string> | null = null;
   /** Whether the parameters have been copied in (see PlanSource.paramsShared). */
   private paramsIn = false;
+  /** How many times the parameters have been copied in: derived forms made at another count are stale. */
+  private paramsVersion = 0;
+  /** Bytes of the resident blocks of derived forms (packed weights). */
+  private derivedBytes = 0;
   /** Whether a run has filled the blocks. */
   private ran = false;
   /** True once the arena evicted the plan: its Net plans anew at its next use. */
@@ -161,7 +171,7 @@ export class NetPlan implements Evictable {
       this.dispose();
       throw e;
     }
-    this.bytes = bytes;
+    this.bytes = bytes + this.derivedBytes;
     this.rt.arena.evictable.add(this);
   }
 
@@ -223,6 +233,34 @@ export class NetPlan implements Evictable {
     };
   }
 
+  /**
+   * A transposed convolution's weights in the form `algorithm` reads (sub-pixel phase weights, or
+   * wᵀ packed for the GEMM of GEMM + col2im), in a resident block of the plan, and whether w is
+   * finite (sub-pixel's exactness check, algorithm.ts exactAlgorithm): made on the first run after
+   * the parameters were copied in, so not on every run (an inference net copies them in once).
+   */
+  private packedWeights(name: string, g: ConvGeometry, algorithm: ConvTransposeAlgorithm, w: Block): () => Partial<TransposedBuffers> {
+    if (algorithm === "depthwise") return () => ({});
+    const subpixel = algorithm === "subpixel";
+    const bytes = packedWeightBytes(g, algorithm);
+    const ptr = this.rt.arena.allocResident(bytes, `Net plan: packed weights of layer "${name}"`);
+    this.owned.push(ptr);
+    this.derivedBytes += bytes;
+    let version = -1, finite = true;
+    return () => {
+      if (version !== this.paramsVersion) {
+        if (subpixel) {
+          packPhaseWeights(this.rt, g, w.ptr, ptr);
+          finite = allFinite(this.rt, w.ptr, w.size);
+        } else {
+          packGemmWeights(this.rt, g, w.ptr, ptr);
+        }
+        version = this.paramsVersion;
+      }
+      return subpixel ? { phaseWeights: ptr, wFinite: () => finite } : { gemmWeights: ptr };
+    };
+  }
+
   /** The closures that run `layer` on resident blocks; geometry resolved here, once. */
   private step(layer: LayerSpec): Step {
     const rt = this.rt;
@@ -242,9 +280,10 @@ export class NetPlan implements Evictable {
         const isConv = layer.op === "Conv";
         const g = isConv ? resolveConv(x.shape, w.shape, b?.shape ?? null, onnx) : resolveConvTranspose(x.shape, w.shape, b?.shape ?? null, onnx);
         const algorithm = isConv ? null : chooseAlgorithm(g);
+        const packed = isConv ? null : this.packedWeights(layer.name, g, algorithm!, w);
         const conv = (to: number, epilogue: Epilogue | null) => {
           if (isConv) convForward(rt, g, x.ptr, w.ptr, b?.ptr ?? 0, to, undefined, epilogue);
-          else runTransposed(rt, algorithm!, { g, x: x.ptr, w: w.ptr, b: b?.ptr ?? 0, y: to, epilogue });
+          else runTransposed(rt, algorithm!, { g, x: x.ptr, w: w.ptr, b: b?.ptr ?? 0, y: to, epilogue, ...packed!() });
         };
         // A fused activation: at inference in the conv's output pass (the engine's epilogue) where
         // its f has a wasm kernel, else after the conv on the output block (the op-by-op formulas).
@@ -476,6 +515,7 @@ export class NetPlan implements Evictable {
     if (!this.paramsIn || this.source.paramsShared()) {
       for (const [name, block] of this.params) this.write(block, this.source.params.get(name) as Tensor);
       this.paramsIn = true;
+      this.paramsVersion++;
     }
     for (const { name } of graphInputs(this.source.spec)) this.write(this.blobs.get(name) as Block, inputs.get(name) as Tensor);
     this.dropoutOn = training && this.training;

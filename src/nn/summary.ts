@@ -1,8 +1,11 @@
 // net.summary(): every layer with its output shape, parameter count and multiply-accumulates, and
-// the bytes the resident plan lays out for the input shape (parameters, every layer's output,
-// and, for a training plan, every gradient) — what a user checks before running a model.
+// the bytes the resident plan lays out for the input shape (parameters, transposed convolutions'
+// packed weights, every layer's output, and, for a training plan, every gradient) — what a user
+// checks before running a model.
 import type { Tensor } from "../tensor.js";
-import { type GraphSpec, type InputShapes, analyzeGraph, graphInputs } from "./graph.js";
+import { type GraphSpec, type InputShapes, analyzeGraph, graphInputs, splitParamAttrs } from "./graph.js";
+import { resolveConvTranspose } from "../shape.js";
+import { chooseAlgorithm, packedWeightBytes } from "../ops/conv-transpose/algorithm.js";
 import { inferenceSlots } from "./liveness.js";
 import { describeFusedActivation } from "../ops/fused-activation.js";
 
@@ -23,7 +26,8 @@ export interface NetSummary {
   /**
    * Resident bytes of the plan for this input shape: the plan's own count when it is laid out (a
    * training plan adds gradients, dropout masks and a scratch block), else the inference layout:
-   * parameters, the input and every layer's output, or with NetOptions.keep a list, the shared
+   * parameters, transposed convolutions' packed weights (plan.ts keeps them per parameter
+   * version), the input and every layer's output, or with NetOptions.keep a list, the shared
    * activation blocks of the liveness plan.
    */
   plannedBytes: number;
@@ -34,6 +38,8 @@ const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, inputShape: InputShapes, keep: ReadonlySet<string> | "all" = "all"): NetSummary {
   const { shapes } = analyzeGraph(spec, inputShape);
   let planned = graphInputs(spec).reduce((n, v) => n + size(shapes.get(v.name)!), 0);
+  /** Floats of the transposed convolutions' packed weights (in either layout). */
+  let packed = 0;
   const layers = spec.layers.map((layer): LayerSummary => {
     const out = shapes.get(layer.name)!;
     let count = 0;
@@ -45,6 +51,10 @@ export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, 
       // conv: every output element sums (C/group)·∏k products; convTranspose: every input element
       // scatters (M/group)·∏k of them — w[1]·∏k in both layouts ([M, C/g, k…] and [C, M/g, k…])
       macs = layer.op === "Conv" ? size(out) * size(w.slice(1)) : size(x) * size(w.slice(1));
+      if (layer.op === "ConvTranspose") {
+        const g = resolveConvTranspose(x, w, null, splitParamAttrs(layer.attrs).onnx, "summary");
+        packed += packedWeightBytes(g, chooseAlgorithm(g)) / 4;
+      }
     } else if (layer.op === "Gemm" || layer.op === "MatMul") {
       // every output element sums K products; K is A's (the first input's) inner size in both
       // forms (a weight parameter, or a second input)
@@ -65,5 +75,5 @@ export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, 
     const inputs = new Map(graphInputs(spec).map((v) => [v.name, shapes.get(v.name)!]));
     for (const slot of inferenceSlots(spec, shapes, inputs, keep).slots) planned += slot;
   }
-  return { layers, plannedBytes: 4 * planned };
+  return { layers, plannedBytes: 4 * (planned + packed) };
 }

@@ -10,6 +10,7 @@ import { type ConvGeometry, resolveConvTranspose } from "../shape.js";
 import { type Tensor, checkDims, checkTensor, residentHandle, tensor } from "../tensor.js";
 import { runtime } from "../runtime/runtime.js";
 import { packPhaseWeights, phaseWeightBytes, phaseWeightKey } from "./conv-transpose/subpixel.js";
+import { gemmWeightBytes, gemmWeightKey, packGemmWeights } from "./conv-transpose/gemm-col2im.js";
 import { checkSameShape, product, operand, withArena } from "./run.js";
 import { operandFinite } from "./finite.js";
 import { type WantedGradients, gradientTensors } from "./conv-gradients.js";
@@ -64,15 +65,16 @@ function pickAlgorithm(g: ConvGeometry, options: ConvTransposeOptions | undefine
   return algorithm;
 }
 
-/** W_sub kept beside a resident w in the current runtime (made on first use), else 0. */
-function residentPhaseWeights(w: Tensor, g: ConvGeometry): number {
+/** The packed form of a resident w that `algorithm` reads (W_sub, or the GEMM's packed wᵀ), kept beside it in the current runtime (made on first use), else 0. */
+function residentPackedWeights(w: Tensor, g: ConvGeometry, algorithm: ConvTransposeAlgorithm): number {
   const handle = residentHandle(w);
-  if (handle === undefined) return 0;
+  if (handle === undefined || algorithm === "depthwise") return 0;
   const rt = runtime();
   const pw = handle.pointer(rt, "convTranspose(w)");
   if (pw === null) return 0;
   try {
-    return handle.derived(rt, phaseWeightKey(g), phaseWeightBytes(g), (out) => packPhaseWeights(rt, g, pw, out)) ?? 0;
+    if (algorithm === "subpixel") return handle.derived(rt, phaseWeightKey(g), phaseWeightBytes(g), (out) => packPhaseWeights(rt, g, pw, out)) ?? 0;
+    return handle.derived(rt, gemmWeightKey(g), gemmWeightBytes(g), (out) => packGemmWeights(rt, g, pw, out)) ?? 0;
   } catch (e) {
     // Resident memory cannot be reserved while an async op holds the arena: pack for this call only.
     if (e instanceof UnsupportedError) return 0;
@@ -96,13 +98,14 @@ export function convTranspose(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: C
   const g = resolveConvTranspose(xShape, wShape, bShape, attrs);
   const algorithm = pickAlgorithm(g, options);
   const outSize = product(g.outShape);
-  // A resident w keeps its sub-pixel phase weights: packed on its first such call, then reused.
-  const phaseWeights = algorithm === "subpixel" ? residentPhaseWeights(w, g) : 0;
+  // A resident w keeps its sub-pixel phase weights or its GEMM-packed form: packed on its first such call, then reused.
+  const packed = residentPackedWeights(w, g, algorithm);
   return withArena((rt) => {
     const px = operand(rt, x, "convTranspose(x)"), pw = operand(rt, w, "convTranspose(w)");
     const buffers = {
       g,
-      phaseWeights,
+      phaseWeights: algorithm === "subpixel" ? packed : 0,
+      gemmWeights: algorithm === "gemm-col2im" ? packed : 0,
       x: px,
       w: pw,
       b: b == null ? 0 : operand(rt, b, "convTranspose(b)"),

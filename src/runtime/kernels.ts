@@ -8,6 +8,10 @@ export const KERNELS = {
   heap_base: [],
   f32_gemm__simd: ["params"],
   f32_gemm_workspace_bytes: ["M", "N", "K"],
+  /** op(A) [M×K] packed whole into 4-row panels [K][4] (roundUp(M, 4)·K floats) for f32_gemm_prepacked__simd. */
+  f32_gemm_pack_a__simd: ["a", "lda", "transA", "M", "K", "dst"],
+  /** f32_gemm__simd with op(A) read from a packed A (the block's a, lda, transA unused). */
+  f32_gemm_prepacked__simd: ["params", "packedA"],
   f32_im2col__scalar: ["params"],
   f32_col2im__simd: ["params"],
   f32_max_pool__simd: ["params"],

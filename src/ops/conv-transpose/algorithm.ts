@@ -6,8 +6,8 @@ import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
 import type { TransposedBuffers } from "./buffers.js";
 import { convTransposeDepthwise } from "./depthwise.js";
-import { convTransposeGemmCol2im, gemmCol2imWorkspaceBytes } from "./gemm-col2im.js";
-import { convTransposeSubpixel, subpixelApplies, subpixelHasZeroTaps, subpixelWaste, subpixelWorkspaceBytes } from "./subpixel.js";
+import { convTransposeGemmCol2im, gemmCol2imWorkspaceBytes, gemmWeightBytes } from "./gemm-col2im.js";
+import { convTransposeSubpixel, phaseWeightBytes, subpixelApplies, subpixelHasZeroTaps, subpixelWaste, subpixelWorkspaceBytes } from "./subpixel.js";
 import { allFinite } from "../finite.js";
 import { product } from "../run.js";
 
@@ -18,7 +18,9 @@ export type ConvTransposeAlgorithm = "subpixel" | "gemm-col2im" | "depthwise";
  * and still be chosen. Measured against GEMM + col2im on the FCN, decoder and sweep shapes of
  * bench/shapes.ts: sub-pixel won wherever its overhead was under ~1.1 (e.g. k16 s8 on 34²: 1.06,
  * 12.8 vs 14.7 ms) and lost or tied above it (k64 s32 on 8²: 1.27; 512→256 k4 s2 on 14²: 1.15,
- * 32.5 vs 27.6 ms; k3 s2: 1.78 and more).
+ * 32.5 vs 27.6 ms; k3 s2: 1.78 and more). DCGAN's small inputs stay on GEMM + col2im, which keeps
+ * its packed weights there (resident w, Net plans): sub-pixel took 2.6× its time on 1×1 (waste 16),
+ * 2.1× on 4×4 (1.56) and 1.5× on 8×8 (1.27), 100→256, 256→128 and 128→64 channels, k4.
  */
 export const SUBPIXEL_MAX_WASTE = 1.1;
 
@@ -45,6 +47,13 @@ export function workspaceBytes(g: ConvGeometry, algorithm: ConvTransposeAlgorith
   if (algorithm === "depthwise") return 0;
   if (algorithm === "subpixel") return subpixelWorkspaceBytes(g);
   return gemmCol2imWorkspaceBytes(g);
+}
+
+/** Bytes of the packed weights `algorithm` reads when a caller keeps them (phase weights, GEMM-packed wᵀ; depthwise: none). */
+export function packedWeightBytes(g: ConvGeometry, algorithm: ConvTransposeAlgorithm): number {
+  if (algorithm === "subpixel") return phaseWeightBytes(g);
+  if (algorithm === "gemm-col2im") return gemmWeightBytes(g);
+  return 0;
 }
 
 /**
