@@ -29,10 +29,15 @@ function expNeg(z: number): number {
   return f(er * 2 ** h1 * 2 ** h2);
 }
 
+/** wasm's pmin: b < a ? b : a (a NaN a stays NaN). */
+function pmin(a: number, b: number): number {
+  return b < a ? b : a;
+}
+
 /** σ(x) = 1/(1 + e⁻ˣ) in the kernel's float32 steps: e = e^−|x|, s = e/(1 + e), s or 1 − s. */
 export function sigmoidF32(x: number): number {
   x = f(x);
-  const e = expNeg(Math.min(Math.abs(x), MAX_Z));
+  const e = expNeg(pmin(Math.abs(x), MAX_Z));
   const s = f(e / f(e + 1));
   return x < 0 ? s : f(1 - s);
 }
@@ -50,7 +55,7 @@ export function tanhF32(x: number): number {
     p = f(f(p * z2) + T3);
     t = f(z + f(z * f(z2 * p)));
   } else {
-    const e = expNeg(Math.min(f(z + z), MAX_Z));
+    const e = expNeg(pmin(f(z + z), MAX_Z));
     t = f(1 - f(f(e + e) / f(e + 1)));
   }
   return x < 0 || Object.is(x, -0) ? -t : t;
