@@ -2,9 +2,9 @@
 // clip) and their backward against the float64 references of test/ref/activations.ts: random data
 // with NaN and ±∞ sprinkled in and values far out in both tails, ONNX's defaults and other
 // attributes, IEEE behaviour at the specials, caller arrays untouched, typed errors. Where the wasm
-// kernel computes an op (Clip, HardSigmoid, HardSwish, LeakyRelu, Sigmoid, Tanh) its bits are those
-// of the op's scalar JS definition `f` at every value of a sweep across all float32 bit patterns;
-// Sigmoid and Tanh (float32 approximations) are within 2.5 ulp of the float64 functions.
+// kernel computes an op (Clip, HardSigmoid, HardSwish, LeakyRelu, Sigmoid, Tanh, Elu, Selu) its bits
+// are those of the op's scalar JS definition `f` at every value of a sweep across all float32 bit
+// patterns; Sigmoid, Tanh, Elu, Selu (float32 approximations) are within 2.5 ulp of the float64 functions.
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, fcn, randArray, rng, useBuild } from "./lib.js";
 import { expectIeee, sprinkle } from "./special.js";
@@ -53,6 +53,7 @@ function ulp(w: number): number {
 /** The ops the kernel computes, with attributes. */
 const KERNEL_CASES: [ActivationOp, Attrs | undefined][] = [
   ["Sigmoid", undefined], ["Tanh", undefined], ["LeakyRelu", { alpha: 0.3 }], ["HardSigmoid", undefined], ["HardSwish", undefined], ["Clip", { min: -0.5, max: 0.25 }],
+  ["Elu", undefined], ["Elu", { alpha: 0.5 }], ["Selu", undefined], ["Selu", { alpha: 2, gamma: 3 }],
 ];
 
 describe.each(BUILDS)("activations (%s build)", (build) => {
@@ -128,19 +129,25 @@ describe.each(BUILDS)("activations (%s build)", (build) => {
     }
   });
 
-  it("Sigmoid and Tanh: within 2.5 ulp of the float64 functions (every 997th float32 in [−20, 20], every 65521st beyond)", () => {
+  it("Sigmoid, Tanh, Elu, Selu: within 2.5 ulp of the float64 functions (every 997th float32 in [−20, 20], every 65521st beyond)", () => {
     const pos = [...sweep(0, 0x41a00000, 997), ...sweep(0x41a00000, 0x7f800000, 65521)];
     const x = Float32Array.from([...pos, ...pos.map((v) => -v)]);
     // Math.tanh, not the reference's 2σ(2x) − 1, which cancels near 0
-    const exact: [typeof CASES[number], (v: number) => number][] = [[CASES[0], activationRef("Sigmoid").f], [CASES[1], Math.tanh]];
-    for (const [c, f] of exact) {
-      const y = c.forward(fcn.tensor(x, [x.length])).data;
+    // Elu and Selu through Math.expm1 (the reference's eˣ − 1 cancels near 0); ONNX's Selu defaults
+    const sa = Math.fround(1.67326319217681884765625), sg = Math.fround(1.05070102214813232421875);
+    const exact: [Forward, (v: number) => number][] = [
+      [fcn.sigmoid, activationRef("Sigmoid").f], [fcn.tanh, Math.tanh],
+      [fcn.elu, (v) => (v >= 0 ? v : Math.expm1(v))], [fcn.selu, (v) => (v >= 0 ? sg * v : sg * sa * Math.expm1(v))],
+    ];
+    for (const [forward, f] of exact) {
+      const y = forward(fcn.tensor(x, [x.length])).data;
       let worst = 0, at = 0;
       for (let i = 0; i < x.length; i++) {
+        if (!Number.isFinite(Math.fround(f(x[i]))) && y[i] === Math.fround(f(x[i]))) continue; // γ·x overflows float32 in both
         const e = Math.abs(y[i] - f(x[i])) / ulp(f(x[i]));
         if (e > worst) { worst = e; at = x[i]; }
       }
-      expect(worst, `${c.op}: ${worst.toFixed(3)} ulp at x = ${at}`).toBeLessThanOrEqual(2.5);
+      expect(worst, `${forward.name}: ${worst.toFixed(3)} ulp at x = ${at}`).toBeLessThanOrEqual(2.5);
     }
   });
 

@@ -1,6 +1,6 @@
-// f32_activation__simd's float32 approximations, ops 4 (Sigmoid) and 5 (Tanh), against the
-// float64 functions rounded once (f32_activation__ref): within MAX_ULPS units in the last place
-// (the kernel's own error is under 2.5 ulp, measured over every third float32 in [−120, 120]; the
+// f32_activation__simd's float32 approximations, ops 4 (Sigmoid), 5 (Tanh), 6 (Elu), 7 (Selu),
+// against the float64 functions rounded once (f32_activation__ref): within MAX_ULPS units in the
+// last place (the kernel's own error is under 2.5 ulp, measured over every third float32 in [−120, 120]; the
 // reference's rounding adds up to half an ulp) over n = 0…17 (every vector tail) and long runs, on
 // random values at several scales, a sweep of bit patterns across [−120, 120], and NaN, ±0, ±∞,
 // subnormals, huge values; exact values at the specials. And an element's result does not depend
@@ -10,7 +10,11 @@ import { f32_activation__simd } from "../eltwise/activation";
 import { f32_activation__ref } from "../eltwise/broadcast-binary-ref";
 import { randomBuffer, filledBuffer, guardsIntact, firstMismatchAnyNaN, unchanged, copyBuffer, at, hexAt, reseed } from "./helpers";
 
-const SIGMOID = 4, TANH = 5;
+const SIGMOID = 4, TANH = 5, ELU = 6, SELU = 7;
+const SELU_ALPHA: f64 = 1.67326319217681884765625, SELU_GAMMA: f64 = 1.05070102214813232421875;
+/** Each op's parameters p0, p1 (float32 values). */
+function param0(op: i32): f64 { return op == ELU ? <f64><f32>0.3 : op == SELU ? SELU_ALPHA : 0; }
+function param1(op: i32): f64 { return op == SELU ? SELU_GAMMA : 0; }
 const MAX_ULPS = 3;
 
 /** A float's position on the number line in ulps (−0 and +0 both 0), for ulp distances. */
@@ -58,17 +62,18 @@ function accuracy(op: i32, n: i32, scale: f32, inPlace: bool): string {
   const x = randomBuffer(n);
   fill(x, n, scale);
   const x0 = copyBuffer(x, n), want = filledBuffer(n, -777);
-  f32_activation__ref(op, x, want, n, 0, 0);
+  const p0 = param0(op), p1 = param1(op);
+  f32_activation__ref(op, x, want, n, p0, p1);
   const what = `op=${op} n=${n} scale=${scale} inPlace=${inPlace}`;
   let problem = "";
   if (inPlace) {
-    f32_activation__simd(op, x, x, n, 0, 0);
+    f32_activation__simd(op, x, x, n, p0, p1);
     const bad = firstBeyondUlps(x, want, n);
     if (bad >= 0) problem = describe1(what, x0, x, want, bad);
     else if (!guardsIntact(x, n)) problem = `${what}: wrote past the end of y`;
   } else {
     const y = filledBuffer(n, 777);
-    f32_activation__simd(op, x, y, n, 0, 0);
+    f32_activation__simd(op, x, y, n, p0, p1);
     const bad = firstBeyondUlps(y, want, n);
     if (bad >= 0) problem = describe1(what, x, y, want, bad);
     else if (!guardsIntact(y, n)) problem = `${what}: wrote past the end of y`;
@@ -92,8 +97,8 @@ function sweep(op: i32, lim: f32, step: u32): string {
       store<f32>(x + (<usize>n << 2), reinterpret<f32>(b));
       store<f32>(x + (<usize>(n + 1) << 2), -reinterpret<f32>(b));
     }
-    f32_activation__simd(op, x, y, n, 0, 0);
-    f32_activation__ref(op, x, want, n, 0, 0);
+    f32_activation__simd(op, x, y, n, param0(op), param1(op));
+    f32_activation__ref(op, x, want, n, param0(op), param1(op));
     const bad = firstBeyondUlps(y, want, n);
     if (bad >= 0) problem = describe1(`op=${op} sweep`, x, y, want, bad);
   }
@@ -107,13 +112,14 @@ function positions(op: i32, n: i32, scale: f32): string {
   const x = randomBuffer(n);
   fill(x, n, scale);
   const whole = filledBuffer(n, 777), part = filledBuffer(n, 777);
-  f32_activation__simd(op, x, whole, n, 0, 0);
-  for (let i = 0; i < n; i++) f32_activation__simd(op, x + (<usize>i << 2), part + (<usize>i << 2), 1, 0, 0);
+  const p0 = param0(op), p1 = param1(op);
+  f32_activation__simd(op, x, whole, n, p0, p1);
+  for (let i = 0; i < n; i++) f32_activation__simd(op, x + (<usize>i << 2), part + (<usize>i << 2), 1, p0, p1);
   let bad = firstMismatchAnyNaN(part, whole, n);
   if (bad >= 0) return describe1(`op=${op} n=${n}: one at a time vs whole`, x, part, whole, bad);
   for (let k = 1; k <= 3 && k <= n; k++) {
     const sx = x + (<usize>k << 2), sw = whole + (<usize>k << 2);
-    f32_activation__simd(op, sx, part, n - k, 0, 0);
+    f32_activation__simd(op, sx, part, n - k, p0, p1);
     bad = firstMismatchAnyNaN(part, sw, n - k);
     if (bad >= 0) return describe1(`op=${op} n=${n}: from ${k} vs whole`, sx, part, sw, bad);
   }
@@ -124,15 +130,15 @@ function positions(op: i32, n: i32, scale: f32): string {
 /** f at one value, through the kernel's vector path (four copies). */
 function vec(op: i32, v: f32): f32 {
   const x = filledBuffer(4, v), y = filledBuffer(4, 0);
-  f32_activation__simd(op, x, y, 4, 0, 0);
+  f32_activation__simd(op, x, y, 4, param0(op), param1(op));
   const r = at(y, 0);
   heap.free(x); heap.free(y);
   return r;
 }
 
-describe("f32_activation__simd Sigmoid, Tanh (within 3 ulp of the float64 functions)", () => {
+describe("f32_activation__simd Sigmoid, Tanh, Elu, Selu (within 3 ulp of the float64 functions)", () => {
   it("n = 0…17 at scales 1, 4, 20, 120, out of place; in place", () => {
-    for (let op = SIGMOID; op <= TANH; op++) for (let n = 0; n <= 17; n++) {
+    for (let op = SIGMOID; op <= SELU; op++) for (let n = 0; n <= 17; n++) {
       expect(accuracy(op, n, 1, false)).toBe("");
       expect(accuracy(op, n, 4, false)).toBe("");
       expect(accuracy(op, n, 20, false)).toBe("");
@@ -141,7 +147,7 @@ describe("f32_activation__simd Sigmoid, Tanh (within 3 ulp of the float64 functi
     }
   });
   it("long runs", () => {
-    for (let op = SIGMOID; op <= TANH; op++) {
+    for (let op = SIGMOID; op <= SELU; op++) {
       expect(accuracy(op, 1027, 6, false)).toBe("");
       expect(accuracy(op, 4099, 1, true)).toBe("");
     }
@@ -149,8 +155,10 @@ describe("f32_activation__simd Sigmoid, Tanh (within 3 ulp of the float64 functi
   it("every 4099th float32 in [−120, 120]", () => {
     expect(sweep(SIGMOID, 120, 4099)).toBe("");
     expect(sweep(TANH, 120, 4099)).toBe("");
+    expect(sweep(ELU, 120, 4099)).toBe("");
+    expect(sweep(SELU, 120, 4099)).toBe("");
   });
-  it("exact at the specials: σ(±∞) = 1, 0; σ(±0) = 0.5; tanh(±∞) = ±1; tanh(±0) = ±0; NaN stays NaN", () => {
+  it("exact at the specials: σ(±∞) = 1, 0; σ(±0) = 0.5; tanh(±∞) = ±1; tanh(±0) = ±0; elu(−∞) = −α, selu(−∞) = −γα; ±0 kept; NaN stays NaN", () => {
     expect(vec(SIGMOID, Infinity)).toBe(1);
     expect(vec(SIGMOID, -Infinity)).toBe(0);
     expect(vec(SIGMOID, 0)).toBe(0.5);
@@ -166,12 +174,21 @@ describe("f32_activation__simd Sigmoid, Tanh (within 3 ulp of the float64 functi
     expect(vec(TANH, -3.4e38)).toBe(-1);
     expect(vec(TANH, reinterpret<f32>(0x00000001))).toBe(reinterpret<f32>(0x00000001));
     expect(isNaN(vec(TANH, NaN))).toBe(true);
+    expect(vec(ELU, -Infinity)).toBe(-<f32>0.3);
+    expect(vec(ELU, Infinity)).toBe(Infinity);
+    expect(reinterpret<u32>(vec(ELU, -0.0))).toBe(0x80000000);
+    expect(vec(ELU, -30)).toBe(-<f32>0.3);
+    expect(isNaN(vec(ELU, NaN))).toBe(true);
+    expect(vec(SELU, -Infinity)).toBe(<f32>(SELU_GAMMA * SELU_ALPHA) * -1);
+    expect(vec(SELU, 2)).toBe(<f32>SELU_GAMMA * 2);
+    expect(reinterpret<u32>(vec(SELU, -0.0))).toBe(0x80000000);
+    expect(isNaN(vec(SELU, NaN))).toBe(true);
   });
 });
 
-describe("f32_activation__simd Sigmoid, Tanh: the same bits wherever an element lies", () => {
+describe("f32_activation__simd Sigmoid, Tanh, Elu, Selu: the same bits wherever an element lies", () => {
   it("whole call = one at a time = calls from 1, 2, 3 elements later, n = 1…17 and 1027", () => {
-    for (let op = SIGMOID; op <= TANH; op++) {
+    for (let op = SIGMOID; op <= SELU; op++) {
       for (let n = 1; n <= 17; n++) {
         expect(positions(op, n, 1)).toBe("");
         expect(positions(op, n, 30)).toBe("");

@@ -1,4 +1,4 @@
-// Sigmoid and Tanh as the wasm kernel f32_activation__simd computes them (ops 4 and 5,
+// Sigmoid, Tanh, Elu and Selu as the wasm kernel f32_activation__simd computes them (ops 4–7,
 // assembly/eltwise/activation.ts): the same float32 operations in the same order, each rounded
 // with Math.fround, so these give the kernel's bits for every input (NaN aside: any NaN). They are
 // the scalar definition of the ops (Pointwise.f); arrays go through the kernel. Within 2.5 ulp of
@@ -10,23 +10,35 @@ const f = Math.fround;
 const LOG2E = f(1.442695), LN2_HI = f(0.69314575), LN2_LO = f(1.4286068e-6);
 const C2 = f(0.49999994), C3 = f(0.16666432), C4 = f(0.041668), C5 = f(0.0083741555), C6 = f(0.0013843654);
 const MAGIC = 12582912; // 1.5·2²³: t + MAGIC rounds t to an integer, ties to even
-const MAX_Z = 104;
+const MAX_Z = 104, MAX_EXPM1_Z = 17.5;
 const TANH_SMALL = 0.5625;
 const T3 = f(-0.33333313), T5 = f(0.13332452), T7 = f(-0.05383743), T9 = f(0.021007461), T11 = f(-0.0061798138);
 
-/** e^−z for a float32 z in [0, 104] (or NaN): 2ⁿ·(1 + r + r²·q(r)), n = round(−z·log₂e). */
-function expNeg(z: number): number {
-  const v = f(f(z * -LOG2E) + MAGIC);
+/** e^r − 1 = r + r²·q(r) for r = −z − n·ln2, n = v − MAGIC (the kernel's expm1Reduced1). */
+function expm1Reduced(z: number, v: number): number {
   const n = v - MAGIC; // exact: an integer in [−151, 0]
   const r = f(f(-z - n * LN2_HI) - f(n * LN2_LO)); // n·LN2_HI is exact in float32
   let q = f(f(C6 * r) + C5);
   q = f(f(q * r) + C4);
   q = f(f(q * r) + C3);
   q = f(f(q * r) + C2);
-  const er = f(f(f(f(q * r) * r) + r) + 1);
+  return f(f(f(q * r) * r) + r);
+}
+
+/** e^−z for a float32 z in [0, 104] (or NaN): 2ⁿ·e^r, n = round(−z·log₂e). */
+function expNeg(z: number): number {
+  const v = f(f(z * -LOG2E) + MAGIC);
+  const er = f(expm1Reduced(z, v) + 1);
   // 2ⁿ as 2^⌊n/2⌋·2^(n−⌊n/2⌋): the first product is exact, the second rounds once (maybe to a subnormal)
-  const h1 = n >> 1, h2 = n - h1;
+  const n = v - MAGIC, h1 = n >> 1, h2 = n - h1;
   return f(er * 2 ** h1 * 2 ** h2);
+}
+
+/** e^−z − 1 for a float32 z in [0, 17.5] (or NaN): (2ⁿ − 1) + 2ⁿ·(e^r − 1). */
+function expm1Neg(z: number): number {
+  const v = f(f(z * -LOG2E) + MAGIC);
+  const p = expm1Reduced(z, v), s = 2 ** (v - MAGIC);
+  return f(f(s - 1) + f(s * p));
 }
 
 /** wasm's pmin: b < a ? b : a (a NaN a stays NaN). */
@@ -59,4 +71,21 @@ export function tanhF32(x: number): number {
     t = f(1 - f(f(e + e) / f(e + 1)));
   }
   return x < 0 || Object.is(x, -0) ? -t : t;
+}
+
+/** Elu in the kernel's float32 steps: x for x ≥ 0, α·(eˣ − 1) below (alpha a float32 value). */
+export function eluF32(alpha: number): (x: number) => number {
+  return (x) => {
+    x = f(x);
+    return x >= 0 ? x : f(alpha * expm1Neg(pmin(-x, MAX_EXPM1_Z)));
+  };
+}
+
+/** Selu in the kernel's float32 steps: γ·x for x ≥ 0, (γ·α)·(eˣ − 1) below (alpha, gamma float32 values). */
+export function seluF32(alpha: number, gamma: number): (x: number) => number {
+  const ga = f(gamma * alpha);
+  return (x) => {
+    x = f(x);
+    return x >= 0 ? f(gamma * x) : f(ga * expm1Neg(pmin(-x, MAX_EXPM1_Z)));
+  };
 }

@@ -1,16 +1,16 @@
 // The unary activations of ONNX with their derivatives: Sigmoid, Tanh, LeakyRelu, Elu, Selu,
 // Softplus, HardSigmoid, HardSwish, Clip. Each is a pair of formulas (y = f(x), dy/dx = f′(x))
 // applied element by element and rounded to float32. Where the wasm kernel f32_activation__simd has
-// the op (Clip, HardSigmoid, HardSwish, LeakyRelu: the float64 formula's bits; Sigmoid, Tanh: a
-// float32 approximation within 2.5 ulp, whose steps f repeats in JS), the op function and Net's
-// resident plan both run the kernel; the others run `mapActivation` in both, so the two agree bit
-// for bit. Derivatives are float64 formulas. Attribute defaults are ONNX's. Backward takes x (the
+// the op (Clip, HardSigmoid, HardSwish, LeakyRelu: the float64 formula's bits; Sigmoid, Tanh, Elu,
+// Selu: float32 approximations within 2.5 ulp, whose steps f repeats in JS), the op function and
+// Net's resident plan both run the kernel; Softplus runs `mapActivation` in both, so the two agree
+// bit for bit. Derivatives are float64 formulas. Attribute defaults are ONNX's. Backward takes x (the
 // forward's input), for every op.
 import { checkAttrNames, readNumber } from "../attrs.js";
 import { AttributeError } from "../errors.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
 import { checkSameShape, operand, product, withArena } from "./run.js";
-import { sigmoidF32, tanhF32 } from "./activation-f32.js";
+import { eluF32, seluF32, sigmoidF32, tanhF32 } from "./activation-f32.js";
 
 /** The activation ops of this file, by their ONNX names. */
 export type ActivationOp = "Sigmoid" | "Tanh" | "LeakyRelu" | "Elu" | "Selu" | "Softplus" | "HardSigmoid" | "HardSwish" | "Clip";
@@ -38,7 +38,7 @@ export interface Pointwise {
    * The wasm kernel f32_activation__simd's op and parameters computing exactly f's bits (same
    * operations, order and precision; assembly/eltwise/activation.ts), where there is one. The op
    * functions and Net's plans run it in place of f. Its op codes are fixed: 0 Clip, 1 HardSigmoid,
-   * 2 HardSwish, 3 LeakyRelu, 4 Sigmoid, 5 Tanh.
+   * 2 HardSwish, 3 LeakyRelu, 4 Sigmoid, 5 Tanh, 6 Elu, 7 Selu.
    */
   kernel?: { op: number; p0: number; p1: number };
 }
@@ -84,11 +84,11 @@ export function activation(op: ActivationOp, attrs: unknown, name: string): Poin
     }
     case "Elu": {
       const alpha = num("alpha", 1);
-      return { f: (x) => (x > 0 ? x : alpha * Math.expm1(x)), df: (x) => (x > 0 ? 1 : alpha * Math.exp(x)) };
+      return { f: eluF32(alpha), df: (x) => (x > 0 ? 1 : alpha * Math.exp(x)), kernel: { op: 6, p0: alpha, p1: 0 } };
     }
     case "Selu": {
       const alpha = num("alpha", SELU_ALPHA), gamma = num("gamma", SELU_GAMMA);
-      return { f: (x) => (x > 0 ? gamma * x : gamma * alpha * Math.expm1(x)), df: (x) => (x > 0 ? gamma : gamma * alpha * Math.exp(x)) };
+      return { f: seluF32(alpha, gamma), df: (x) => (x > 0 ? gamma : gamma * alpha * Math.exp(x)), kernel: { op: 7, p0: alpha, p1: gamma } };
     }
     case "Softplus":
       // ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|): no overflow for large x; f′ = σ(x)
@@ -191,12 +191,12 @@ export function leakyRelu(x: Tensor, attrs?: LeakyReluAttrs): Tensor { return fo
 /** Gradient of leakyRelu: dx = dy where x > 0, alpha·dy elsewhere. */
 export function leakyReluBackward(dy: Tensor, x: Tensor, attrs?: LeakyReluAttrs): Tensor { return backward("LeakyRelu", "leakyRelu", dy, x, attrs); }
 
-/** ONNX Elu: y = x for x > 0, alpha·(eˣ − 1) otherwise (alpha default 1). */
+/** ONNX Elu: y = x for x > 0, alpha·(eˣ − 1) otherwise (alpha default 1), in float32 within 1.5 ulp (the wasm kernel; eluF32 in JS). */
 export function elu(x: Tensor, attrs?: EluAttrs): Tensor { return forward("Elu", "elu", x, attrs); }
 /** Gradient of elu: dx = dy where x > 0, dy·alpha·eˣ elsewhere. */
 export function eluBackward(dy: Tensor, x: Tensor, attrs?: EluAttrs): Tensor { return backward("Elu", "elu", dy, x, attrs); }
 
-/** ONNX Selu: y = gamma·x for x > 0, gamma·alpha·(eˣ − 1) otherwise. */
+/** ONNX Selu: y = gamma·x for x > 0, gamma·alpha·(eˣ − 1) otherwise, in float32 within 2.5 ulp (the wasm kernel; seluF32 in JS). */
 export function selu(x: Tensor, attrs?: SeluAttrs): Tensor { return forward("Selu", "selu", x, attrs); }
 /** Gradient of selu: dx = gamma·dy where x > 0, dy·gamma·alpha·eˣ elsewhere. */
 export function seluBackward(dy: Tensor, x: Tensor, attrs?: SeluAttrs): Tensor { return backward("Selu", "selu", dy, x, attrs); }
