@@ -1,11 +1,15 @@
 // The unary activations (sigmoid, tanh, leakyRelu, elu, selu, softplus, hardSigmoid, hardSwish,
 // clip) and their backward against the float64 references of test/ref/activations.ts: random data
 // with NaN and ±∞ sprinkled in and values far out in both tails, ONNX's defaults and other
-// attributes, IEEE behaviour at the specials, caller arrays untouched, typed errors.
+// attributes, IEEE behaviour at the specials, caller arrays untouched, typed errors. Where the wasm
+// kernel computes an op (Clip, HardSigmoid, HardSwish, LeakyRelu, Sigmoid, Tanh, Elu, Selu) its bits
+// are those of the op's scalar JS definition `f` at every value of a sweep across all float32 bit
+// patterns; Sigmoid, Tanh, Elu, Selu (float32 approximations) are within 2.5 ulp of the float64 functions.
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, fcn, randArray, rng, useBuild } from "./lib.js";
 import { expectIeee, sprinkle } from "./special.js";
 import { activationRef } from "./ref/activations.js";
+import { type ActivationOp, activation } from "../dist/ops/activations.js";
 const { AttributeError, ShapeError } = fcn;
 
 type Attrs = Record<string, number>;
@@ -32,6 +36,25 @@ function data(r: () => number, n: number): Float32Array {
 }
 
 const applyRef = (f: (x: number) => number, a: ArrayLike<number>) => Float64Array.from(a, f);
+
+/** Every `step`-th float32 bit pattern from `from` to `to` (unsigned, wrapping past 2³²), as floats. */
+function sweep(from: number, to: number, step: number): Float32Array {
+  const bits: number[] = [];
+  for (let b = from; b <= to; b += step) bits.push(b >>> 0);
+  return new Float32Array(Uint32Array.from(bits).buffer);
+}
+
+/** The float32 ulp at |w| (the spacing above the largest float32 power of two ≤ |w|). */
+function ulp(w: number): number {
+  const a = Math.abs(w);
+  return a < 2 ** -126 ? 2 ** -149 : 2 ** (Math.floor(Math.log2(a)) - 23);
+}
+
+/** The ops the kernel computes, with attributes. */
+const KERNEL_CASES: [ActivationOp, Attrs | undefined][] = [
+  ["Sigmoid", undefined], ["Tanh", undefined], ["LeakyRelu", { alpha: 0.3 }], ["HardSigmoid", undefined], ["HardSwish", undefined], ["Clip", { min: -0.5, max: 0.25 }],
+  ["Elu", undefined], ["Elu", { alpha: 0.5 }], ["Selu", undefined], ["Selu", { alpha: 2, gamma: 3 }],
+];
 
 describe.each(BUILDS)("activations (%s build)", (build) => {
   beforeAll(() => useBuild(build));
@@ -92,6 +115,41 @@ describe.each(BUILDS)("activations (%s build)", (build) => {
       });
     }
   }
+
+  it("the kernel's bits are f's (the op's scalar JS definition) across all float32 bit patterns, NaN aside", () => {
+    const x = sweep(0, 2 ** 32 - 1, 65521);
+    for (const [op, attrs] of KERNEL_CASES) {
+      const p = activation(op, attrs, op);
+      expect(p.kernel, op).toBeDefined();
+      const got = CASES.find((c) => c.op === op)!.forward(fcn.tensor(x, [x.length]), attrs).data;
+      const gb = new Uint32Array(got.buffer, got.byteOffset, got.length);
+      const want = Float32Array.from(x, p.f), wb = new Uint32Array(want.buffer);
+      const bad = wb.findIndex((w, i) => w !== gb[i] && !(Number.isNaN(want[i]) && Number.isNaN(got[i])));
+      expect(bad, `${op}: x = ${x[bad]}: kernel ${got[bad]}, f ${want[bad]}`).toBe(-1);
+    }
+  });
+
+  it("Sigmoid, Tanh, Elu, Selu: within 2.5 ulp of the float64 functions (every 997th float32 in [−20, 20], every 65521st beyond)", () => {
+    const pos = [...sweep(0, 0x41a00000, 997), ...sweep(0x41a00000, 0x7f800000, 65521)];
+    const x = Float32Array.from([...pos, ...pos.map((v) => -v)]);
+    // Math.tanh, not the reference's 2σ(2x) − 1, which cancels near 0
+    // Elu and Selu through Math.expm1 (the reference's eˣ − 1 cancels near 0); ONNX's Selu defaults
+    const sa = Math.fround(1.67326319217681884765625), sg = Math.fround(1.05070102214813232421875);
+    const exact: [Forward, (v: number) => number][] = [
+      [fcn.sigmoid, activationRef("Sigmoid").f], [fcn.tanh, Math.tanh],
+      [fcn.elu, (v) => (v >= 0 ? v : Math.expm1(v))], [fcn.selu, (v) => (v >= 0 ? sg * v : sg * sa * Math.expm1(v))],
+    ];
+    for (const [forward, f] of exact) {
+      const y = forward(fcn.tensor(x, [x.length])).data;
+      let worst = 0, at = 0;
+      for (let i = 0; i < x.length; i++) {
+        if (!Number.isFinite(Math.fround(f(x[i]))) && y[i] === Math.fround(f(x[i]))) continue; // γ·x overflows float32 in both
+        const e = Math.abs(y[i] - f(x[i])) / ulp(f(x[i]));
+        if (e > worst) { worst = e; at = x[i]; }
+      }
+      expect(worst, `${forward.name}: ${worst.toFixed(3)} ulp at x = ${at}`).toBeLessThanOrEqual(2.5);
+    }
+  });
 
   it("IEEE limits: σ(−∞) = 0, σ(+∞) = 1, tanh(±∞) = ±1, softplus(−∞) = 0 and (+∞) = +∞, hardSwish(−∞) = NaN (−∞·0, as ONNX's formula), elu(−∞) = −alpha", () => {
     const x = fcn.tensor([-Infinity, Infinity], [2]);

@@ -20,6 +20,8 @@ const OPS: [string, () => fcn.Tensor][] = [
   ["relu", () => fcn.relu(T([4]))],
   ["add", () => fcn.add(T([2, 2]), T([2]))],
   ["crop", () => fcn.crop(T([1, 1, 3, 3]), { offsets: 1, shape: 2 })],
+  ["sigmoid", () => fcn.sigmoid(T([5]))], // the activations the wasm kernel computes
+  ["tanh", () => fcn.tanh(T([5]))],
 ];
 
 function expectNotReady(call: () => unknown): void {

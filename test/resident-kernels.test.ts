@@ -3,7 +3,8 @@
 // and in one it leaves to JS, BatchNormalization (f32_channel_affine__simd), Clip, HardSigmoid,
 // HardSwish, LeakyRelu (f32_activation__simd), Concat (block copies) and Sqrt/Exp/Neg/Abs (their
 // JS formulas over views of the blocks). Each net runs on the resident plan and op by op
-// (`resident: false`: the public ops' JS loops) on random values with NaN, ±0, ±∞, subnormals,
+// (`resident: false`: the public ops, in JS; the activations' op functions call the same kernel, and
+// activations.test.ts checks its bits against their JS formulas) on random values with NaN, ±0, ±∞, subnormals,
 // huge and tiny values sprinkled in, sizes with vector tails; compared bit for bit (a NaN's bits
 // too), on both builds.
 import { beforeAll, describe, expect, it } from "vitest";

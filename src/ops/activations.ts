@@ -1,12 +1,16 @@
 // The unary activations of ONNX with their derivatives: Sigmoid, Tanh, LeakyRelu, Elu, Selu,
-// Softplus, HardSigmoid, HardSwish, Clip. Each is a pair of float64 formulas (y = f(x), dy/dx =
-// f′(x)) applied element by element in JS and rounded once to float32; Net's op-by-op path and
-// its resident plan call the same `mapActivation` / `mapActivationBackward`, so they agree bit
-// for bit. Attribute defaults are ONNX's. Backward takes x (the forward's input), for every op.
+// Softplus, HardSigmoid, HardSwish, Clip. Each is a pair of formulas (y = f(x), dy/dx = f′(x))
+// applied element by element and rounded to float32. Where the wasm kernel f32_activation__simd has
+// the op (Clip, HardSigmoid, HardSwish, LeakyRelu: the float64 formula's bits; Sigmoid, Tanh, Elu,
+// Selu: float32 approximations within 2.5 ulp, whose steps f repeats in JS), the op function and
+// Net's resident plan both run the kernel; Softplus runs `mapActivation` in both, so the two agree
+// bit for bit. Derivatives are float64 formulas. Attribute defaults are ONNX's. Backward takes x (the
+// forward's input), for every op.
 import { checkAttrNames, readNumber } from "../attrs.js";
 import { AttributeError } from "../errors.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
-import { checkSameShape } from "./run.js";
+import { checkSameShape, operand, product, withArena } from "./run.js";
+import { eluF32, seluF32, sigmoidF32, tanhF32 } from "./activation-f32.js";
 
 /** The activation ops of this file, by their ONNX names. */
 export type ActivationOp = "Sigmoid" | "Tanh" | "LeakyRelu" | "Elu" | "Selu" | "Softplus" | "HardSigmoid" | "HardSwish" | "Clip";
@@ -26,20 +30,17 @@ export interface HardSigmoidAttrs { alpha?: number; beta?: number }
  */
 export interface ClipAttrs { min?: number; max?: number }
 
-/** A pointwise function and its derivative, in float64. */
+/** A pointwise function (float64, or the kernel's float32 steps) and its derivative (float64). */
 export interface Pointwise {
   f: (x: number) => number;
   df: (x: number) => number;
   /**
    * The wasm kernel f32_activation__simd's op and parameters computing exactly f's bits (same
-   * operations, order and precision; assembly/eltwise/activation.ts), where there is one.
+   * operations, order and precision; assembly/eltwise/activation.ts), where there is one. The op
+   * functions and Net's plans run it in place of f. Its op codes are fixed: 0 Clip, 1 HardSigmoid,
+   * 2 HardSwish, 3 LeakyRelu, 4 Sigmoid, 5 Tanh, 6 Elu, 7 Selu.
    */
   kernel?: { op: number; p0: number; p1: number };
-  /**
-   * f over a whole array in a loop of its own (the same formula): a loop calling `f` through the
-   * shared mapActivation sees every activation's f and cannot inline any (≈ 2× slower).
-   */
-  map?: (x: Float32Array, y: Float32Array) => void;
 }
 
 /** The largest float32: ONNX Clip's default bounds are ∓ this (numeric_limits<float>::lowest/max). */
@@ -73,15 +74,9 @@ export function activation(op: ActivationOp, attrs: unknown, name: string): Poin
   const num = (key: string, fallback: number) => Math.fround(readNumber(a[key], `${name}(attrs.${key})`, fallback));
   switch (op) {
     case "Sigmoid":
-      return {
-        f: sigmoid64, df: (x) => { const s = sigmoid64(x); return s * (1 - s); },
-        map: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = 1 / (1 + Math.exp(-x[i])); },
-      };
+      return { f: sigmoidF32, df: (x) => { const s = sigmoid64(x); return s * (1 - s); }, kernel: { op: 4, p0: 0, p1: 0 } };
     case "Tanh":
-      return {
-        f: Math.tanh, df: (x) => { const t = Math.tanh(x); return 1 - t * t; },
-        map: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.tanh(x[i]); },
-      };
+      return { f: tanhF32, df: (x) => { const t = Math.tanh(x); return 1 - t * t; }, kernel: { op: 5, p0: 0, p1: 0 } };
     case "LeakyRelu": {
       const alpha = num("alpha", 0.01);
       // f′ at 0 is alpha (PyTorch: slope 1 only where x > 0)
@@ -89,11 +84,11 @@ export function activation(op: ActivationOp, attrs: unknown, name: string): Poin
     }
     case "Elu": {
       const alpha = num("alpha", 1);
-      return { f: (x) => (x > 0 ? x : alpha * Math.expm1(x)), df: (x) => (x > 0 ? 1 : alpha * Math.exp(x)) };
+      return { f: eluF32(alpha), df: (x) => (x > 0 ? 1 : alpha * Math.exp(x)), kernel: { op: 6, p0: alpha, p1: 0 } };
     }
     case "Selu": {
       const alpha = num("alpha", SELU_ALPHA), gamma = num("gamma", SELU_GAMMA);
-      return { f: (x) => (x > 0 ? gamma * x : gamma * alpha * Math.expm1(x)), df: (x) => (x > 0 ? gamma : gamma * alpha * Math.exp(x)) };
+      return { f: seluF32(alpha, gamma), df: (x) => (x > 0 ? gamma : gamma * alpha * Math.exp(x)), kernel: { op: 7, p0: alpha, p1: gamma } };
     }
     case "Softplus":
       // ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|): no overflow for large x; f′ = σ(x)
@@ -131,7 +126,6 @@ function readBound(value: unknown, name: string, fallback: number): number {
 
 /** y[i] = f(x[i]) rounded to float32; y may be x. */
 export function mapActivation(p: Pointwise, x: Float32Array, y: Float32Array): void {
-  if (p.map !== undefined) return p.map(x, y);
   for (let i = 0; i < x.length; i++) y[i] = p.f(x[i]);
 }
 
@@ -156,6 +150,15 @@ export function activationBackward(op: ActivationOp, dy: Tensor, x: Tensor, attr
 function forward(op: ActivationOp, name: string, x: Tensor, attrs: unknown): Tensor {
   const shape = checkTensor(x, `${name}(x)`);
   const p = activation(op, attrs, name);
+  const k = p.kernel;
+  if (k !== undefined) {
+    const n = product(shape);
+    return withArena((rt) => {
+      const px = operand(rt, x, `${name}(x)`), py = rt.arena.alloc(n * 4, `${name} output`);
+      rt.kernels.f32_activation__simd(k.op, px, py, n, k.p0, k.p1);
+      return tensor(rt.arena.take(py, n), shape.slice());
+    });
+  }
   const xd = x.data; // one read: a resident tensor's data is a copy per read
   const y = new Float32Array(xd.length);
   mapActivation(p, xd, y);
@@ -173,12 +176,12 @@ function backward(op: ActivationOp, name: string, dy: Tensor, x: Tensor, attrs: 
   return tensor(dx, xShape.slice());
 }
 
-/** ONNX Sigmoid: y = 1 / (1 + e⁻ˣ) element-wise, any shape. */
+/** ONNX Sigmoid: y = 1 / (1 + e⁻ˣ) element-wise, any shape, in float32 within 2.5 ulp (the wasm kernel; sigmoidF32 in JS). */
 export function sigmoid(x: Tensor): Tensor { return forward("Sigmoid", "sigmoid", x, undefined); }
 /** Gradient of sigmoid: dx = dy·σ(x)·(1 − σ(x)); dy has x's shape. */
 export function sigmoidBackward(dy: Tensor, x: Tensor): Tensor { return backward("Sigmoid", "sigmoid", dy, x, undefined); }
 
-/** ONNX Tanh: y = tanh(x) element-wise. */
+/** ONNX Tanh: y = tanh(x) element-wise, in float32 within 1.5 ulp (the wasm kernel; tanhF32 in JS). */
 export function tanh(x: Tensor): Tensor { return forward("Tanh", "tanh", x, undefined); }
 /** Gradient of tanh: dx = dy·(1 − tanh²(x)). */
 export function tanhBackward(dy: Tensor, x: Tensor): Tensor { return backward("Tanh", "tanh", dy, x, undefined); }
@@ -188,12 +191,12 @@ export function leakyRelu(x: Tensor, attrs?: LeakyReluAttrs): Tensor { return fo
 /** Gradient of leakyRelu: dx = dy where x > 0, alpha·dy elsewhere. */
 export function leakyReluBackward(dy: Tensor, x: Tensor, attrs?: LeakyReluAttrs): Tensor { return backward("LeakyRelu", "leakyRelu", dy, x, attrs); }
 
-/** ONNX Elu: y = x for x > 0, alpha·(eˣ − 1) otherwise (alpha default 1). */
+/** ONNX Elu: y = x for x > 0, alpha·(eˣ − 1) otherwise (alpha default 1), in float32 within 1.5 ulp (the wasm kernel; eluF32 in JS). */
 export function elu(x: Tensor, attrs?: EluAttrs): Tensor { return forward("Elu", "elu", x, attrs); }
 /** Gradient of elu: dx = dy where x > 0, dy·alpha·eˣ elsewhere. */
 export function eluBackward(dy: Tensor, x: Tensor, attrs?: EluAttrs): Tensor { return backward("Elu", "elu", dy, x, attrs); }
 
-/** ONNX Selu: y = gamma·x for x > 0, gamma·alpha·(eˣ − 1) otherwise. */
+/** ONNX Selu: y = gamma·x for x > 0, gamma·alpha·(eˣ − 1) otherwise, in float32 within 2.5 ulp (the wasm kernel; seluF32 in JS). */
 export function selu(x: Tensor, attrs?: SeluAttrs): Tensor { return forward("Selu", "selu", x, attrs); }
 /** Gradient of selu: dx = gamma·dy where x > 0, dy·gamma·alpha·eˣ elsewhere. */
 export function seluBackward(dy: Tensor, x: Tensor, attrs?: SeluAttrs): Tensor { return backward("Selu", "selu", dy, x, attrs); }

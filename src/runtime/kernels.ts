@@ -36,7 +36,7 @@ export const KERNELS = {
   f32_binary__simd: ["op", "a", "aO", "aC", "aI", "b", "bO", "bC", "bI", "y", "O", "C", "I"],
   /** y[n, c, i] = a[c]·x[n, c, i] + b[c], a and b float64 [C], in float64 rounded once. */
   f32_channel_affine__simd: ["x", "a", "b", "y", "N", "C", "plane"],
-  /** y[i] = f(x[i]): op 0 Clip (p0, p1 = lo, hi), 1 HardSigmoid (α, β), 2 HardSwish, 3 LeakyRelu (α). */
+  /** y[i] = f(x[i]): op 0 Clip (p0, p1 = lo, hi), 1 HardSigmoid (α, β), 2 HardSwish, 3 LeakyRelu (α), 4 Sigmoid, 5 Tanh, 6 Elu (α), 7 Selu (α, γ). */
   f32_activation__simd: ["op", "x", "y", "n", "p0", "p1"],
   /** y[Σ i_k·t_k] = x[Σ i_k·s_k] over a rank-6 view (PermuteParams): Transpose, DepthToSpace, Slice… */
   f32_permute__simd: ["params"],
