@@ -7,23 +7,11 @@
 import { f32_binary__simd, f32_channel_affine__simd } from "../eltwise/broadcast-binary";
 import { f32_activation__simd } from "../eltwise/activation";
 import { f32_binary__ref, f32_channel_affine__ref, f32_activation__ref } from "../eltwise/broadcast-binary-ref";
-import { randomBuffer, filledBuffer, guardsIntact, firstMismatchAnyNaN, at, hexAt, reseed } from "./helpers";
+import { randomBuffer, filledBuffer, guardsIntact, firstMismatchAnyNaN, at, hexAt, reseed, sprinkleSpecials } from "./helpers";
 
-/** Specials at fixed places among the values (scaled to ±8 so HardSwish's pieces are all hit). */
+/** The values at p scaled to ±8 with specials (helpers.ts), period 17. */
 function sprinkle(p: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const r = (i * 7 + 2) % 17;
-    let v = at(p, i) * 8;
-    if (r == 0) v = NaN;
-    else if (r == 1) v = -0.0;
-    else if (r == 2) v = 0.0;
-    else if (r == 3) v = Infinity;
-    else if (r == 4) v = -Infinity;
-    else if (r == 5) v = reinterpret<f32>(0x00000001);
-    else if (r == 6) v = 3;
-    else if (r == 7) v = -3;
-    store<f32>(p + (<usize>i << 2), v);
-  }
+  sprinkleSpecials(p, n, 17);
 }
 
 function compare(what: string, got: usize, want: usize, n: i32): string {

@@ -9,23 +9,11 @@ import { f32_conv_epilogue__ref } from "../eltwise/epilogue-ref";
 import { f32_relu__simd } from "../eltwise/eltwise";
 import { f32_activation__simd } from "../eltwise/activation";
 import { EpilogueParams } from "../params";
-import { randomBuffer, filledBuffer, copyBuffer, guardsIntact, firstMismatchAnyNaN, at, hexAt, reseed } from "./helpers";
+import { randomBuffer, filledBuffer, copyBuffer, guardsIntact, firstMismatchAnyNaN, at, hexAt, reseed, sprinkleSpecials } from "./helpers";
 
+/** The values at p scaled to ±8 with specials (helpers.ts), period 19. */
 function sprinkle(p: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const r = (i * 7 + 2) % 19;
-    let v = at(p, i) * 8;
-    if (r == 0) v = NaN;
-    else if (r == 1) v = -0.0;
-    else if (r == 2) v = 0.0;
-    else if (r == 3) v = Infinity;
-    else if (r == 4) v = -Infinity;
-    else if (r == 5) v = reinterpret<f32>(0x00000001);
-    else if (r == 6) v = 3;
-    else if (r == 7) v = -3;
-    else if (r == 8) v = -6;
-    store<f32>(p + (<usize>i << 2), v);
-  }
+  sprinkleSpecials(p, n, 19);
 }
 
 function block(y: usize, bias: usize, channels: i32, n: i32, stride: i32, form: i32, fn: i32, op: i32, p0: f32, p1: f32, work: usize): usize {

@@ -144,3 +144,25 @@ export class Geometry {
       `p=${this.PT},${this.PL},${this.PB},${this.PR} d=${this.DH},${this.DW} grid=${this.OH}x${this.OW}`;
   }
 }
+
+/**
+ * Scales the values at p by 8 (±8: every piece of the piecewise activations is hit) and puts
+ * specials at fixed places, r = (7i + 2) mod period: NaN, −0, +0, ±∞, the smallest subnormal,
+ * 3, −3 and −6 (HardSwish's and hard-swish's breakpoints).
+ */
+export function sprinkleSpecials(p: usize, n: i32, period: i32): void {
+  for (let i = 0; i < n; i++) {
+    const r = (i * 7 + 2) % period;
+    let v = at(p, i) * 8;
+    if (r == 0) v = NaN;
+    else if (r == 1) v = -0.0;
+    else if (r == 2) v = 0.0;
+    else if (r == 3) v = Infinity;
+    else if (r == 4) v = -Infinity;
+    else if (r == 5) v = reinterpret<f32>(0x00000001);
+    else if (r == 6) v = 3;
+    else if (r == 7) v = -3;
+    else if (r == 8) v = -6;
+    store<f32>(p + (<usize>i << 2), v);
+  }
+}
