@@ -9,6 +9,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { BUILDS, fcn, randArray, rng, useBuild } from "./lib.js";
+import { buildReason } from "../dist/runtime/runtime.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type ErrorClass = new (message: string) => Error;
@@ -373,6 +374,7 @@ describe("ready()", () => {
   it("{ simd: 'simd' } runs the SIMD128 build", async () => {
     const info = await fcn.ready({ simd: "simd" });
     expect(info.build).toBe("simd");
+    expect(info.buildReason).toBe("simd: 'simd' asked for the SIMD128 build");
     expect(info.threads).toBe(1);
     expect(info.features.simd).toBe(true);
     expect(fcn.isReady()).toBe(true);
@@ -381,12 +383,16 @@ describe("ready()", () => {
   it("{ simd: 'relaxed' } runs the relaxed-SIMD build (test/setup.ts enables it in Node 20)", async () => {
     const info = await fcn.ready({ simd: "relaxed" });
     expect(info.build).toBe("relaxed");
+    expect(info.buildReason).toMatch(/asked for the relaxed-SIMD build .*this host validates it/);
     expect(info.features.relaxedSimd).toBe(true);
     battery();
   });
   it("the default ('auto') picks relaxed where the host validates it", async () => {
     const info = await fcn.ready();
     expect(info.build).toBe(info.features.relaxedSimd ? "relaxed" : "simd");
+    expect(info.buildReason).toMatch(info.features.relaxedSimd ? /validates relaxed SIMD: the relaxed build/ : /does not validate relaxed SIMD/);
+    // a host without relaxed SIMD is told how to get it
+    expect(buildReason("auto", { simd: true, relaxedSimd: false }, "simd")).toBe("this host does not validate relaxed SIMD, so the SIMD128 build (Node ≥ 22 and Chrome ≥ 114 validate it by default; Node 20 with --experimental-wasm-relaxed-simd)");
     const again = await fcn.ready({ simd: "auto" });
     expect(again.build).toBe(info.build);
     battery();
@@ -437,6 +443,7 @@ describe("ready()", () => {
   });
   it("{ wasm: bytes of fcn-wasm.simd.wasm } works and reports build 'custom'", async () => {
     const info = await fcn.ready({ wasm: readFileSync(wasmFile("simd")) });
+    expect(info.buildReason).toMatch(/options.wasm gave the module/);
     expect(info.build).toBe("custom");
     expect(info.threads).toBe(1);
     battery();

@@ -32,6 +32,12 @@ export interface ReadyOptions {
 export interface RuntimeInfo {
   /** Which build runs: 'simd', 'relaxed' (or their '-threads' builds), or 'custom' when `wasm` was given. */
   build: BuildName | "custom";
+  /**
+   * Why that build: relaxed SIMD validated here (or not, and how to get it: Node ≥ 22 and
+   * Chrome ≥ 114 validate it by default; Node 20 with --experimental-wasm-relaxed-simd), the
+   * `simd` option asked for one, or `wasm` gave the module.
+   */
+  buildReason: string;
   /** Threads in use: the calling thread plus threads − 1 pool workers. */
   threads: number;
   /** Why that many threads. */
@@ -100,6 +106,17 @@ async function readBytes(source: URL): Promise<BufferSource> {
   return response.arrayBuffer();
 }
 
+/** How a host that lacks relaxed SIMD gets it (what the 'simd' build's reason and the error say). */
+const RELAXED_HOSTS = "Node ≥ 22 and Chrome ≥ 114 validate it by default; Node 20 with --experimental-wasm-relaxed-simd";
+
+/** Why chooseBuild picked `base` (RuntimeInfo.buildReason). */
+export function buildReason(simd: ReadyOptions["simd"], features: RuntimeInfo["features"], base: "simd" | "relaxed"): string {
+  if (simd === "simd") return "simd: 'simd' asked for the SIMD128 build";
+  if (simd === "relaxed") return "simd: 'relaxed' asked for the relaxed-SIMD build (fused multiply-add), and this host validates it";
+  if (base === "relaxed") return "this host validates relaxed SIMD: the relaxed build (fused multiply-add)";
+  return `this host does not validate relaxed SIMD, so the SIMD128 build (${RELAXED_HOSTS})`;
+}
+
 function chooseBuild(simd: ReadyOptions["simd"], features: RuntimeInfo["features"]): "simd" | "relaxed" {
   if (!features.simd) {
     throw new UnsupportedError("ready(): this host's WebAssembly has no SIMD128 (fixed-width SIMD), which fcn-wasm needs: use Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89 or Safari ≥ 16.4");
@@ -107,7 +124,7 @@ function chooseBuild(simd: ReadyOptions["simd"], features: RuntimeInfo["features
   if (simd === "simd") return "simd";
   if (simd === "relaxed") {
     if (!features.relaxedSimd) {
-      throw new UnsupportedError("ready({ simd: 'relaxed' }): this host does not validate relaxed SIMD (Chrome ≥ 114; Node 20 needs --experimental-wasm-relaxed-simd); use simd: 'auto' or 'simd'");
+      throw new UnsupportedError(`ready({ simd: 'relaxed' }): this host does not validate relaxed SIMD (${RELAXED_HOSTS}); use simd: 'auto' or 'simd'`);
     }
     return "relaxed";
   }
@@ -208,7 +225,11 @@ async function load(options: ReadyOptions, gen: number): Promise<RuntimeInfo> {
   if (exports.heap_base() > PARAMS_PTR) {
     throw new UnsupportedError(`ready(): the kernel module's static data (${exports.heap_base()} bytes) overlaps the parameter block`);
   }
-  const info: RuntimeInfo = { build: options.wasm === undefined ? build : "custom", ...threadInfo, features };
+  const info: RuntimeInfo = {
+    build: options.wasm === undefined ? build : "custom",
+    buildReason: options.wasm === undefined ? buildReason(simd, features, base) : `options.wasm gave the module (it must be the ${build} build's ABI)`,
+    ...threadInfo, features,
+  };
   const arena = new Arena(memory, ARENA_BASE);
   const pool = shared ? await Pool.create(threadInfo.threads, memory, module, isNode() ? "node" : "web") : null;
   if (gen !== generation) {
