@@ -2,7 +2,8 @@
 // label and VALID normalisation), and the channel softmax with its backward for Softmax layers.
 // Logits are [N, K, H, W] (K classes); labels are one integer per pixel, [N, H, W] row-major.
 import { ShapeError } from "../errors.js";
-import { type Tensor, checkTensor, plain, describeShape, tensor } from "../tensor.js";
+import { softmax as softmaxAxis, softmaxBackward as softmaxAxisBackward } from "../ops/softmax.js";
+import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
 
 export interface CrossEntropyOptions {
   /** Pixels with this label add nothing to the loss or the gradient. Default 255 (PASCAL VOC's border). */
@@ -62,44 +63,12 @@ export function softmaxCrossEntropy(logits: Tensor, labels: ArrayLike<number>, o
   return { loss: valid > 0 ? loss / valid : 0, grad: tensor(grad, shape.slice()), validPixels: valid };
 }
 
-/** Softmax over the channel axis (axis 1) of [N, K, spatial…]. */
+/** Softmax over the channel axis (axis 1) of [N, K, spatial…]: Net's Softmax layer (ops/softmax.ts, axis 1). */
 export function softmax(x: Tensor): Tensor {
-  const shape = checkTensor(x, "softmax(x)");
-  x = plain(x); // its .data is read element by element
-  const [N, K] = shape;
-  const plane = shape.slice(2).reduce((a, b) => a * b, 1);
-  const y = new Float32Array(x.data.length);
-  for (let n = 0; n < N; n++) {
-    for (let i = 0; i < plane; i++) {
-      let max = -Infinity;
-      for (let k = 0; k < K; k++) max = Math.max(max, x.data[(n * K + k) * plane + i]);
-      let sum = 0;
-      for (let k = 0; k < K; k++) sum += Math.exp(x.data[(n * K + k) * plane + i] - max);
-      for (let k = 0; k < K; k++) y[(n * K + k) * plane + i] = Math.exp(x.data[(n * K + k) * plane + i] - max) / sum;
-    }
-  }
-  return tensor(y, shape.slice());
+  return softmaxAxis(x, { axis: 1 });
 }
 
 /** Gradient of the channel softmax: dx = y ⊙ (dy − Σ_k dy·y), per pixel. */
 export function softmaxBackward(dy: Tensor, y: Tensor): Tensor {
-  const shape = checkTensor(y, "softmaxBackward(y)");
-  checkTensor(dy, "softmaxBackward(dy)");
-  dy = plain(dy);
-  y = plain(y);
-  if (dy.data.length !== y.data.length) throw new ShapeError(`softmaxBackward(dy): expected ${describeShape(shape)}, got ${describeShape(dy.shape)}`);
-  const [N, K] = shape;
-  const plane = shape.slice(2).reduce((a, b) => a * b, 1);
-  const dx = new Float32Array(y.data.length);
-  for (let n = 0; n < N; n++) {
-    for (let i = 0; i < plane; i++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += dy.data[(n * K + k) * plane + i] * y.data[(n * K + k) * plane + i];
-      for (let k = 0; k < K; k++) {
-        const j = (n * K + k) * plane + i;
-        dx[j] = y.data[j] * (dy.data[j] - s);
-      }
-    }
-  }
-  return tensor(dx, shape.slice());
+  return softmaxAxisBackward(dy, y, { axis: 1 });
 }

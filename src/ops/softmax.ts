@@ -6,7 +6,10 @@
 //   softmax:    y = exp(x − max) / Σ_a exp(x − max)
 //   logSoftmax: y = x − max − log Σ_a exp(x − max)
 // Float64 sums rounded once to float32 (the channel case gives the bits of Net's Softmax layer);
-// a JS loop, not a wasm kernel.
+// a JS loop, not a wasm kernel. The loops sweep each [A, inner] block row by row (a outer, the
+// inner positions contiguous) in chunks of positions, so reads run along memory even for the
+// channel axis (inner = H·W), and each exp is computed once; per position the float64 operations
+// and their order are the definition's (max, Σ over a ascending, then the quotient or difference).
 import { checkAttrNames, show } from "../attrs.js";
 import { AttributeError, ShapeError } from "../errors.js";
 import { type Tensor, checkTensor, plain, tensor } from "../tensor.js";
@@ -36,26 +39,47 @@ export function softmaxGeometry(shape: readonly number[], attrs: unknown, op: st
     : { outer, A: shape[axis], inner: prod(shape.slice(axis + 1)), axis, trailing };
 }
 
-/** Runs `row(base, stride)` for every normalised row: elements base + a·stride, a < A. */
-function forEachRow(g: SoftmaxGeometry, row: (base: number, stride: number) => void): void {
-  for (let o = 0; o < g.outer; o++) for (let i = 0; i < g.inner; i++) row(o * g.A * g.inner + i, g.inner);
+/** Inner positions per sweep: the chunk's running max, sum and exps (A·CHUNK float64) stay in cache. */
+const CHUNK = 1024;
+
+/**
+ * Runs `chunk(base, i0, n)` for every block of normalised rows: the rows of outer index o at inner
+ * positions i0 … i0 + n − 1, element (a, i) at base + a·inner + i.
+ */
+function forEachChunk(g: SoftmaxGeometry, chunk: (base: number, i0: number, n: number) => void): void {
+  for (let o = 0; o < g.outer; o++) {
+    for (let i0 = 0; i0 < g.inner; i0 += CHUNK) chunk(o * g.A * g.inner, i0, Math.min(CHUNK, g.inner - i0));
+  }
 }
 
 function forward(x: Tensor, attrs: SoftmaxAttrs | undefined, op: string, log: boolean): Tensor {
   const shape = checkTensor(x, `${op}(x)`);
   const g = softmaxGeometry(shape, attrs, op);
   const xs = plain(x).data, y = new Float32Array(xs.length);
-  forEachRow(g, (base, stride) => {
-    const end = base + g.A * stride;
-    let max = -Infinity;
-    for (let j = base; j < end; j += stride) max = Math.max(max, xs[j]);
-    let sum = 0;
-    for (let j = base; j < end; j += stride) sum += Math.exp(xs[j] - max);
+  const { A, inner } = g, width = Math.min(CHUNK, inner);
+  const max = new Float64Array(width), sum = new Float64Array(width), e = new Float64Array(A * width);
+  forEachChunk(g, (base, i0, n) => {
+    max.fill(-Infinity, 0, n);
+    sum.fill(0, 0, n);
+    for (let a = 0; a < A; a++) {
+      const row = base + a * inner + i0;
+      for (let i = 0; i < n; i++) max[i] = Math.max(max[i], xs[row + i]);
+    }
+    for (let a = 0; a < A; a++) {
+      const row = base + a * inner + i0;
+      for (let i = 0; i < n; i++) sum[i] += e[a * width + i] = Math.exp(xs[row + i] - max[i]);
+    }
     if (log) {
-      const lse = Math.log(sum);
-      for (let j = base; j < end; j += stride) y[j] = xs[j] - max - lse;
+      for (let i = 0; i < n; i++) sum[i] = Math.log(sum[i]); // log Σ
+      for (let a = 0; a < A; a++) {
+        const row = base + a * inner + i0;
+        for (let i = 0; i < n; i++) y[row + i] = xs[row + i] - max[i] - sum[i];
+      }
     } else {
-      for (let j = base; j < end; j += stride) y[j] = Math.exp(xs[j] - max) / sum;
+      for (let a = 0; a < A; a++) {
+        const row = base + a * inner + i0;
+        for (let i = 0; i < n; i++) y[row + i] = e[a * width + i] / sum[i];
+      }
     }
   });
   return tensor(y, shape.slice());
@@ -66,12 +90,18 @@ function backward(dy: Tensor, y: Tensor, attrs: SoftmaxAttrs | undefined, op: st
   checkSameShape(checkTensor(dy, `${op}(dy)`), shape, `${op}(dy)`, "the shape of y");
   const g = softmaxGeometry(shape, attrs, op);
   const ys = plain(y).data, gs = plain(dy).data, dx = new Float32Array(ys.length);
-  forEachRow(g, (base, stride) => {
-    const end = base + g.A * stride;
-    let s = 0;
+  const { A, inner } = g, s = new Float64Array(Math.min(CHUNK, inner));
+  forEachChunk(g, (base, i0, n) => {
+    s.fill(0, 0, n);
     // softmax: dx = y ⊙ (dy − Σ dy·y); logSoftmax: dx = dy − exp(y)·Σ dy
-    for (let j = base; j < end; j += stride) s += log ? gs[j] : gs[j] * ys[j];
-    for (let j = base; j < end; j += stride) dx[j] = log ? gs[j] - Math.exp(ys[j]) * s : ys[j] * (gs[j] - s);
+    for (let a = 0; a < A; a++) {
+      const row = base + a * inner + i0;
+      for (let i = 0; i < n; i++) s[i] += log ? gs[row + i] : gs[row + i] * ys[row + i];
+    }
+    for (let a = 0; a < A; a++) {
+      const row = base + a * inner + i0;
+      for (let i = 0; i < n; i++) dx[row + i] = log ? gs[row + i] - Math.exp(ys[row + i]) * s[i] : ys[row + i] * (gs[row + i] - s[i]);
+    }
   });
   return tensor(dx, shape.slice());
 }
