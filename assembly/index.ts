@@ -18,6 +18,7 @@ export { f32_binary__simd, f32_channel_affine__simd } from "./eltwise/broadcast-
 export { f32_activation__simd } from "./eltwise/activation";
 export { f32_permute__simd } from "./layout/permute";
 export { f32_conv_epilogue__simd } from "./eltwise/epilogue";
+export { f32_softmax__simd, f32_softmax_workspace_bytes } from "./eltwise/softmax";
 
 /** First byte past the module's static data: the TS arena starts above it. */
 export function heap_base(): usize {

@@ -1,8 +1,8 @@
 // Loss, softmax, optimisers and metrics: the cross-entropy gradient against central finite
 // differences, ignored pixels, softmax backward against finite differences, SGD and Adam
 // against one step worked by hand, and IoU on a confusion matrix worked by hand.
-import { describe, expect, it } from "vitest";
-import { fcn, randArray, rng } from "./lib.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fcn, randArray, rng, useBuild } from "./lib.js";
 import { softmaxCrossEntropy, softmax, softmaxBackward } from "../dist/nn/loss.js";
 import { SGD, Adam } from "../dist/nn/optim.js";
 import { argmaxChannels, confusionMatrix, meanIoU, pixelAccuracy } from "../dist/nn/metrics.js";
@@ -38,6 +38,7 @@ describe("softmaxCrossEntropy", () => {
 });
 
 describe("softmax", () => {
+  beforeAll(() => useBuild("simd")); // the channel softmax runs a wasm kernel
   it("sums to 1 per pixel and its backward matches finite differences", () => {
     const r = rng(4);
     const shape = [1, 3, 2, 2];

@@ -32,7 +32,7 @@ const C2: f32 = 0.49999994, C3: f32 = 0.16666432, C4: f32 = 0.041668, C5: f32 = 
 const MAGIC: f32 = 12582912.0;
 const MAGIC_BITS: i32 = 0x4b400000;
 /** e^−z for z ≥ MAX_Z is below half the smallest subnormal: 0. */
-const MAX_Z: f32 = 104.0;
+export const MAX_Z: f32 = 104.0;
 /** e^−z − 1 for z ≥ MAX_EXPM1_Z rounds to −1 (n ≥ −26 up to there: 2ⁿ is one normal power). */
 const MAX_EXPM1_Z: f32 = 17.5;
 // tanh(z) = z + z³·P(z²) on [0, TANH_SMALL): P minimax for relative error 1.3·10⁻⁹
@@ -56,7 +56,7 @@ const T3: f32 = -0.33333313, T5: f32 = 0.13332452, T7: f32 = -0.05383743, T9: f3
 }
 
 /** e^−z for z in [0, MAX_Z] (NaN gives NaN), four lanes. */
-@inline function expNeg4(z: v128): v128 {
+@inline export function expNeg4(z: v128): v128 {
   const v = biased4(z);
   const er = f32x4.add(expm1Reduced4(z, v), f32x4.splat(1)); // e^r
   const ni = i32x4.sub(v, i32x4.splat(MAGIC_BITS)); // n as an integer
@@ -85,7 +85,7 @@ const T3: f32 = -0.33333313, T5: f32 = 0.13332452, T7: f32 = -0.05383743, T9: f3
 }
 
 /** expNeg4 on one float: the same operations. */
-@inline function expNeg1(z: f32): f32 {
+@inline export function expNeg1(z: f32): f32 {
   const v = z * -LOG2E + MAGIC;
   const er = expm1Reduced1(z, v) + <f32>1;
   const ni = reinterpret<i32>(v) - MAGIC_BITS;

@@ -5,16 +5,18 @@
 // product of every axis from `axis` on and inner = 1. Element (o, a, i) is at (o·A + a)·inner + i.
 //   softmax:    y = exp(x − max) / Σ_a exp(x − max)
 //   logSoftmax: y = x − max − log Σ_a exp(x − max)
-// Float64 sums rounded once to float32 (the channel case gives the bits of Net's Softmax layer);
-// a JS loop, not a wasm kernel. The loops sweep each [A, inner] block row by row (a outer, the
-// inner positions contiguous) in chunks of positions, so reads run along memory even for the
-// channel axis (inner = H·W), and each exp is computed once; per position the float64 operations
-// and their order are the definition's (max, Σ over a ascending, then the quotient or difference).
+// softmax runs the wasm kernel f32_softmax__simd (assembly/eltwise/softmax.ts): e = exp(x − max)
+// in float32 (activation.ts's exp, within 2.4 ulp), Σ e in float64, the quotient in float64 rounded
+// once: within a few float32 ulp of the float64 definition (test/ref/softmax.ts). Net's channel
+// Softmax layer and the Softmax layer op call it too, so every path gives the same bits.
+// logSoftmax and the gradients are float64 JS loops (sums rounded once) that sweep each
+// [A, inner] block row by row in chunks of positions (reads along memory even for the channel
+// axis), each exp computed once.
 import { checkAttrNames, show } from "../attrs.js";
 import { AttributeError, ShapeError } from "../errors.js";
 import { type Tensor, checkTensor, plain, tensor } from "../tensor.js";
 import { readAxis } from "./concat.js";
-import { checkSameShape } from "./run.js";
+import { checkSameShape, operand, withArena } from "./run.js";
 
 /**
  * The axes to normalise over: `axis` (default 1, the channel axis; negative counts from the end)
@@ -55,31 +57,34 @@ function forEachChunk(g: SoftmaxGeometry, chunk: (base: number, i0: number, n: n
 function forward(x: Tensor, attrs: SoftmaxAttrs | undefined, op: string, log: boolean): Tensor {
   const shape = checkTensor(x, `${op}(x)`);
   const g = softmaxGeometry(shape, attrs, op);
+  if (!log) {
+    const n = g.outer * g.A * g.inner;
+    return withArena((rt) => {
+      const px = operand(rt, x, `${op}(x)`), py = rt.arena.alloc(n * 4, `${op} output`);
+      const work = rt.arena.alloc(rt.kernels.f32_softmax_workspace_bytes(), `${op} workspace`);
+      rt.kernels.f32_softmax__simd(px, py, g.outer, g.A, g.inner, work);
+      return tensor(rt.arena.take(py, n), shape.slice());
+    });
+  }
+  // logSoftmax: y = x − max − log Σ exp(x − max), per position in float64
   const xs = plain(x).data, y = new Float32Array(xs.length);
   const { A, inner } = g, width = Math.min(CHUNK, inner);
-  const max = new Float64Array(width), sum = new Float64Array(width), e = new Float64Array(A * width);
+  const max = new Float64Array(width), lse = new Float64Array(width);
   forEachChunk(g, (base, i0, n) => {
     max.fill(-Infinity, 0, n);
-    sum.fill(0, 0, n);
+    lse.fill(0, 0, n);
     for (let a = 0; a < A; a++) {
       const row = base + a * inner + i0;
       for (let i = 0; i < n; i++) max[i] = Math.max(max[i], xs[row + i]);
     }
     for (let a = 0; a < A; a++) {
       const row = base + a * inner + i0;
-      for (let i = 0; i < n; i++) sum[i] += e[a * width + i] = Math.exp(xs[row + i] - max[i]);
+      for (let i = 0; i < n; i++) lse[i] += Math.exp(xs[row + i] - max[i]);
     }
-    if (log) {
-      for (let i = 0; i < n; i++) sum[i] = Math.log(sum[i]); // log Σ
-      for (let a = 0; a < A; a++) {
-        const row = base + a * inner + i0;
-        for (let i = 0; i < n; i++) y[row + i] = xs[row + i] - max[i] - sum[i];
-      }
-    } else {
-      for (let a = 0; a < A; a++) {
-        const row = base + a * inner + i0;
-        for (let i = 0; i < n; i++) y[row + i] = e[a * width + i] / sum[i];
-      }
+    for (let i = 0; i < n; i++) lse[i] = Math.log(lse[i]);
+    for (let a = 0; a < A; a++) {
+      const row = base + a * inner + i0;
+      for (let i = 0; i < n; i++) y[row + i] = xs[row + i] - max[i] - lse[i];
     }
   });
   return tensor(y, shape.slice());

@@ -42,6 +42,9 @@ export const KERNELS = {
   f32_permute__simd: ["params"],
   /** A conv's bias and fused activation on a band of output rows, in place (EpilogueParams; ops/conv-engine/epilogue.ts). */
   f32_conv_epilogue__simd: ["params"],
+  /** Softmax over the middle axis of x [outer, A, inner] (eltwise/softmax.ts). */
+  f32_softmax__simd: ["x", "y", "outer", "A", "inner", "work"],
+  f32_softmax_workspace_bytes: [],
 } as const;
 
 export type KernelName = keyof typeof KERNELS;
@@ -50,7 +53,7 @@ export type KernelName = keyof typeof KERNELS;
  * The kernels that return a value instead of writing memory (the rest return nothing): they run
  * at once, also while a piece of work is recorded for the pool (record.ts).
  */
-const VALUE_KERNEL_NAMES = ["heap_base", "f32_gemm_workspace_bytes", "f32_conv_depthwise_workspace_bytes", "f32_all_finite__simd"] as const satisfies readonly KernelName[];
+const VALUE_KERNEL_NAMES = ["heap_base", "f32_gemm_workspace_bytes", "f32_conv_depthwise_workspace_bytes", "f32_all_finite__simd", "f32_softmax_workspace_bytes"] as const satisfies readonly KernelName[];
 type ValueKernel = (typeof VALUE_KERNEL_NAMES)[number];
 export const VALUE_KERNELS: ReadonlySet<KernelName> = new Set<KernelName>(VALUE_KERNEL_NAMES);
 
