@@ -30,8 +30,9 @@ describe("net.summary", () => {
       ["k", "Constant", [2, 1, 20, 24], 960, 0],
       ["cat", "Concat", [2, 3, 20, 24], 0, 0],
     ]);
-    // + the ConvTranspose's weights packed for its GEMM (GEMM + col2im): 2·4·4 rows × 4 channels
-    const elements = 2 * 3 * 10 * 12 + 112 + 960 + 128 + 2 * (2 * 4 * 10 * 12) + 2 * 2 * 20 * 24 + 2 * 1 * 20 * 24 + 2 * 3 * 20 * 24 + 128;
+    // + the ConvTranspose's weights packed for its GEMM (GEMM + col2im): 2·4·4 rows × 4 channels,
+    // + the Conv's packed for its im2col + GEMM: 4 rows (one panel) × 3·3·3
+    const elements = 2 * 3 * 10 * 12 + 112 + 960 + 128 + 2 * (2 * 4 * 10 * 12) + 2 * 2 * 20 * 24 + 2 * 1 * 20 * 24 + 2 * 3 * 20 * 24 + 128 + 4 * 27;
     expect(s.plannedBytes).toBe(4 * elements);
     net.run(fcn.tensor(new Float32Array(720), [2, 3, 10, 12]));
     expect(net.summary().plannedBytes).toBe(4 * elements); // the plan's own count agrees

@@ -11,8 +11,8 @@
 // a scratch block that is then added in (the order of the op-by-op path, so both agree).
 // Scratch (im2col bands, GEMM packing, sub-pixel phases) comes from the arena's stack above the
 // resident zone; it reaches its high-water mark on the first run and is reused.
-// Forms derived from a parameter (a transposed convolution's packed weights, whether they are
-// finite) are resident too, made again only after the parameters were copied in again.
+// Forms derived from a parameter (a convolution's or transposed convolution's packed weights,
+// whether they are finite) are resident too, made again only after the parameters were copied in again.
 // A plan is derived state (the Net owns the parameters): under memory pressure the arena may
 // evict it (runtime/eviction.ts). It keeps a copy of its last inputs then, so that its Net can
 // replay the run when backward() or blob() needs what the run left in the blocks.
@@ -22,7 +22,8 @@ import { floatsChecksum } from "./checksum.js";
 import type { Evictable } from "../runtime/eviction.js";
 import { type Tensor, tensor } from "../tensor.js";
 import { type ConvGeometry, resolveConv, resolveConvTranspose, resolveMaxPool } from "../shape.js";
-import { convForward } from "../ops/conv-engine/forward.js";
+import { chooseConvAlgorithm, convForward } from "../ops/conv-engine/forward.js";
+import { convReadsPackedWeights, convWeightBytes, packConvWeights } from "../ops/conv-engine/packed-weights.js";
 import { type Epilogue, epilogueFor } from "../ops/conv-engine/epilogue.js";
 import { fusedActivationBackward, fusedActivationForward } from "../ops/fused-activation.js";
 import { type ConvTransposeAlgorithm, chooseAlgorithm, packedWeightBytes, runTransposed } from "../ops/conv-transpose/algorithm.js";
@@ -261,6 +262,27 @@ export class NetPlan implements Evictable {
     };
   }
 
+  /**
+   * A convolution's weights packed for its im2col + GEMM (packed-weights.ts) in a resident block of
+   * the plan, made again on the first run after the parameters were copied in, as packedWeights'
+   * are; 0 (none) where the conv runs the direct depthwise kernel.
+   */
+  private packedConvWeights(name: string, g: ConvGeometry, w: Block): () => number {
+    if (!convReadsPackedWeights(chooseConvAlgorithm(g))) return () => 0;
+    const bytes = convWeightBytes(g);
+    const ptr = this.rt.arena.allocResident(bytes, `Net plan: packed weights of layer "${name}"`);
+    this.owned.push(ptr);
+    this.derivedBytes += bytes;
+    let version = -1;
+    return () => {
+      if (version !== this.paramsVersion) {
+        packConvWeights(this.rt, g, w.ptr, ptr);
+        version = this.paramsVersion;
+      }
+      return ptr;
+    };
+  }
+
   /** The closures that run `layer` on resident blocks; geometry resolved here, once. */
   private step(layer: LayerSpec): Step {
     const rt = this.rt;
@@ -281,8 +303,9 @@ export class NetPlan implements Evictable {
         const g = isConv ? resolveConv(x.shape, w.shape, b?.shape ?? null, onnx) : resolveConvTranspose(x.shape, w.shape, b?.shape ?? null, onnx);
         const algorithm = isConv ? null : chooseAlgorithm(g);
         const packed = isConv ? null : this.packedWeights(layer.name, g, algorithm!, w);
+        const packedConv = isConv ? this.packedConvWeights(layer.name, g, w) : null;
         const conv = (to: number, epilogue: Epilogue | null) => {
-          if (isConv) convForward(rt, g, x.ptr, w.ptr, b?.ptr ?? 0, to, undefined, epilogue);
+          if (isConv) convForward(rt, g, x.ptr, w.ptr, b?.ptr ?? 0, to, undefined, epilogue, packedConv!());
           else runTransposed(rt, algorithm!, { g, x: x.ptr, w: w.ptr, b: b?.ptr ?? 0, y: to, epilogue, ...packed!() });
         };
         // A fused activation: at inference in the conv's output pass (the engine's epilogue) where

@@ -7,8 +7,10 @@ import type { ConvAttrs } from "../attrs.js";
 import { checkAttrNames, show } from "../attrs.js";
 import { AttributeError, UnsupportedError } from "../errors.js";
 import { type ConvGeometry, resolveConv } from "../shape.js";
-import { type Tensor, checkTensor, tensor } from "../tensor.js";
+import { type Tensor, checkTensor, residentHandle, tensor } from "../tensor.js";
+import { runtime } from "../runtime/runtime.js";
 import { type ConvAlgorithm, chooseConvAlgorithm, convAlgorithmApplies, convForward } from "./conv-engine/forward.js";
+import { convReadsPackedWeights, convWeightBytes, convWeightKey, packConvWeights } from "./conv-engine/packed-weights.js";
 import { type WantedGradients, gradientTensors } from "./conv-gradients.js";
 import { checkSameShape, operand, product, withArena } from "./run.js";
 
@@ -40,6 +42,22 @@ function pickAlgorithm(g: ConvGeometry, options: ConvOptions | undefined): ConvA
   return algorithm;
 }
 
+/** The GEMM-packed form of a resident w (packed-weights.ts), kept beside it in the current runtime (made on first use), else 0. */
+function residentPackedWeights(w: Tensor, g: ConvGeometry, algorithm: ConvAlgorithm): number {
+  const handle = residentHandle(w);
+  if (handle === undefined || !convReadsPackedWeights(algorithm)) return 0;
+  const rt = runtime();
+  const pw = handle.pointer(rt, "conv(w)");
+  if (pw === null) return 0;
+  try {
+    return handle.derived(rt, convWeightKey(g), convWeightBytes(g), (out) => packConvWeights(rt, g, pw, out)) ?? 0;
+  } catch (e) {
+    // Resident memory cannot be reserved while an async op holds the arena: pack for this call only.
+    if (e instanceof UnsupportedError) return 0;
+    throw e;
+  }
+}
+
 /**
  * ONNX Conv (opset 22) on rank-1 or rank-2 spatial input.
  * @param x input [N, C, H, W] (or [N, C, L])
@@ -56,12 +74,14 @@ export function conv(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvAttrs,
   const g = resolveConv(xShape, wShape, bShape, attrs);
   const algorithm = pickAlgorithm(g, options);
   const outSize = product(g.outShape);
+  // A resident w keeps its GEMM-packed form: packed on its first such call, then reused.
+  const packed = residentPackedWeights(w, g, algorithm);
   return withArena((rt) => {
     const px = operand(rt, x, "conv(x)");
     const pw = operand(rt, w, "conv(w)");
     const pb = b == null ? 0 : operand(rt, b, "conv(b)");
     const py = rt.arena.alloc(outSize * 4, "conv output");
-    convForward(rt, g, px, pw, pb, py, algorithm);
+    convForward(rt, g, px, pw, pb, py, algorithm, null, packed);
     return tensor(rt.arena.take(py, outSize), g.outShape);
   });
 }

@@ -12,6 +12,7 @@ import { gemmParams, windowParams } from "../params.js";
 import { band, bandRows, gridRowsCols } from "./bands.js";
 import { convDepthwise, depthwiseApplies, depthwiseWorkspaceBytes } from "./depthwise.js";
 import { type Epilogue, epilogueWorkBytes, runEpilogue } from "./epilogue.js";
+import { convGroupPackedFloats, convWeightBytes, packConvWeights } from "./packed-weights.js";
 import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 
 /** The two ways convForward computes a convolution. */
@@ -25,6 +26,13 @@ export type ConvAlgorithm = "depthwise" | "im2col-gemm";
  */
 export const DEPTHWISE_MAX_MULTIPLIER = 8;
 
+/**
+ * Largest packed weights (bytes) convForward packs once per call, on the arena's stack, when the
+ * caller did not pass them packed; an object so that tests can set it to 0 (every GEMM packs its
+ * own rows of w, as before weights were packed once) and compare the bits.
+ */
+export const convPacking = { perCallMaxBytes: 1 << 24 };
+
 /** The direct kernel where it applies (one input channel per group) up to DEPTHWISE_MAX_MULTIPLIER, else im2col + GEMM. */
 export function chooseConvAlgorithm(g: ConvGeometry): ConvAlgorithm {
   return depthwiseApplies(g) && g.M / g.group <= DEPTHWISE_MAX_MULTIPLIER ? "depthwise" : "im2col-gemm";
@@ -35,7 +43,7 @@ export function convAlgorithmApplies(g: ConvGeometry, algorithm: ConvAlgorithm):
   return algorithm === "im2col-gemm" || depthwiseApplies(g);
 }
 
-/** Bytes of im2col buffer (or depthwise workspace) convForward borrows for this geometry (GEMM packing aside). */
+/** Bytes of im2col buffer (or depthwise workspace) convForward borrows for this geometry (GEMM packing and the weights packed per call aside). */
 export function convColumnBytes(g: ConvGeometry): number {
   if (chooseConvAlgorithm(g) === "depthwise") return depthwiseWorkspaceBytes(g);
   const K = (g.C / g.group) * product(g.window.kernel);
@@ -47,9 +55,11 @@ export function convColumnBytes(g: ConvGeometry): number {
  * offsets; pb = 0 for no bias). Pads may be negative (the gradient of a transposed convolution
  * runs through here with its derived pads). `algorithm` (default: chooseConvAlgorithm) must apply.
  * `epilogue`: an activation applied after the bias, in the same pass (y = act(conv(x, w) + b)).
+ * `packedW`: w packed ahead of the call (packConvWeights: a resident w, a Net plan), or 0; only
+ * im2col + GEMM reads it, and the result is the same bits either way.
  */
 export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number, pb: number, py: number,
-  algorithm: ConvAlgorithm = chooseConvAlgorithm(g), epilogue: Epilogue | null = null): void {
+  algorithm: ConvAlgorithm = chooseConvAlgorithm(g), epilogue: Epilogue | null = null, packedW = 0): void {
   if (algorithm === "depthwise") {
     convDepthwise(rt, g, px, pw, pb, py, epilogue);
     return;
@@ -85,6 +95,14 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   }
   const bands = Math.ceil(outH / rowsPerBand);
   const units = N * group * bands;
+  // Weights not packed by the caller are packed here once, when more than one GEMM (bands, images)
+  // reads each group's: else every GEMM would pack its rows of w again. Up to convPacking's
+  // perCallMaxBytes of stack; past that (fc6: 411 MB) each GEMM packs its own.
+  let packed = packedW;
+  if (packed === 0 && N * bands > 1 && convWeightBytes(g) <= convPacking.perCallMaxBytes) {
+    packed = rt.arena.alloc(convWeightBytes(g), "conv weights packed for the GEMM");
+    packConvWeights(rt, g, pw, packed);
+  }
   const unit = (r: Runtime, u: number, m0: number, m1: number, pcols: number, work: number, scratch: number) => {
     const oh0 = (u % bands) * rowsPerBand, gi = Math.floor(u / bands) % group, n = Math.floor(u / (bands * group));
     const rows = Math.min(rowsPerBand, outH - oh0);
@@ -95,12 +113,15 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
       r.kernels.f32_im2col__scalar(windowParams(r.params, band(window, oh0, rows), Cg, xg, pcols));
       cols = pcols;
     }
-    r.kernels.f32_gemm__simd(gemmParams(r.params, {
+    const params = gemmParams(r.params, {
       M: m1 - m0, N: rows * outW, K,
       a: pw + (gi * Mg + m0) * K * 4, lda: K, transA: false,
       b: cols + (pointwise ? oh0 * outW * 4 : 0), ldb: pointwise ? outPlane : rows * outW, transB: false,
       c: yg + oh0 * outW * 4, ldc: outPlane, alpha: 1, beta: 0, work,
-    }));
+    });
+    // rows [m0, m1) of group gi's packed panels start m0·K floats in (m0 a multiple of 8, see the splits below)
+    if (packed !== 0) r.kernels.f32_gemm_prepacked__simd(params, packed + (gi * convGroupPackedFloats(g) + m0 * K) * 4);
+    else r.kernels.f32_gemm__simd(params);
     // the band just written, channels [m0, m1) × rows [oh0, oh0 + rows): run m at yg + m·outPlane + oh0·outW
     runEpilogue(r, epilogue, yg + oh0 * outW * 4, pb === 0 ? 0 : pb + (gi * Mg + m0) * 4, m1 - m0, rows * outW, outPlane, scratch);
   };
