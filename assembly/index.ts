@@ -18,6 +18,7 @@ export { f32_binary__simd, f32_channel_affine__simd } from "./eltwise/broadcast-
 export { f32_activation__simd } from "./eltwise/activation";
 export { f32_permute__simd } from "./layout/permute";
 export { f32_conv_epilogue__simd } from "./eltwise/epilogue";
+export { f32_winograd_input__simd, f32_winograd_output__simd, f32_winograd_weights__scalar } from "./conv/winograd";
 
 /** First byte past the module's static data: the TS arena starts above it. */
 export function heap_base(): usize {
