@@ -17,7 +17,7 @@ import { WinogradParams } from "../params";
  * Column j of the 4×4 patches of four tiles starting at input column iw (tile k reads columns
  * iw + 2k … iw + 2k + 3), lane k; lanes of tiles past `n` are 0. Scalar, with bounds checks.
  */
-@inline function gather(row: usize, iw: i32, W: i32, j: i32, n: i32): v128 {
+function gather(row: usize, iw: i32, W: i32, j: i32, n: i32): v128 {
   let v = f32x4.splat(0);
   v = f32x4.replace_lane(v, 0, at(row, iw + j, W));
   if (n > 1) v = f32x4.replace_lane(v, 1, at(row, iw + 2 + j, W));
@@ -26,9 +26,13 @@ import { WinogradParams } from "../params";
   return v;
 }
 
-/** Stores lanes 0…n−1 of v at p (n = 4: one vector store). */
+/** Stores lanes 0…n−1 of v at p (n = 4: one vector store; fewer: storePartial, out of line to keep the module small). */
 @inline function storeLanes(p: usize, v: v128, n: i32): void {
-  if (n == 4) { v128.store(p, v); return; }
+  if (n == 4) v128.store(p, v);
+  else storePartial(p, v, n);
+}
+
+function storePartial(p: usize, v: v128, n: i32): void {
   store<f32>(p, f32x4.extract_lane(v, 0));
   if (n > 1) store<f32>(p + 4, f32x4.extract_lane(v, 1));
   if (n > 2) store<f32>(p + 8, f32x4.extract_lane(v, 2));
@@ -104,9 +108,12 @@ export function f32_winograd_input__simd(p: usize): void {
   }
 }
 
-/** Loads lanes 0…n−1 from p (the others 0; n = 4: one vector load). */
+/** Loads lanes 0…n−1 from p (the others 0; n = 4: one vector load; fewer: loadPartial, out of line). */
 @inline function loadLanes(p: usize, n: i32): v128 {
-  if (n == 4) return v128.load(p);
+  return n == 4 ? v128.load(p) : loadPartial(p, n);
+}
+
+function loadPartial(p: usize, n: i32): v128 {
   let v = f32x4.splat(0);
   v = f32x4.replace_lane(v, 0, load<f32>(p));
   if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p + 4));
@@ -115,7 +122,7 @@ export function f32_winograd_input__simd(p: usize): void {
 }
 
 /** Stores lane k of the pair (a, b) at y + 8k (a) and y + 8k + 4 (b) for the tiles k < n whose column 2(tw + k) (+1 for b) is < OW. */
-@inline function storePairs(y: usize, a: v128, b: v128, ow: i32, OW: i32, n: i32): void {
+function storePairs(y: usize, a: v128, b: v128, ow: i32, OW: i32, n: i32): void {
   store<f32>(y, f32x4.extract_lane(a, 0));
   if (ow + 1 < OW) store<f32>(y + 4, f32x4.extract_lane(b, 0));
   if (n > 1) { store<f32>(y + 8, f32x4.extract_lane(a, 1)); if (ow + 3 < OW) store<f32>(y + 12, f32x4.extract_lane(b, 1)); }

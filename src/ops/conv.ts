@@ -1,7 +1,8 @@
 // conv: ONNX Conv. x [N, C, in…] ⊛ w [M, C/group, k…] (+ b [M]) → y [N, M, out…], with
 // out = ⌊(in + padBegin + padEnd − d·(k−1) − 1) / s⌋ + 1 per axis (shape.ts resolveConv).
 // It runs on the conv engine (conv-engine/forward.ts: im2col + GEMM per image and group, in bands
-// of output rows; a direct kernel when each group has one input channel, conv-engine/depthwise.ts);
+// of output rows; a direct kernel when each group has one input channel, conv-engine/depthwise.ts;
+// Winograd F(2×2,3×3) for 3×3 stride-1 layers when options.algorithm asks, conv-engine/winograd.ts);
 // its backward is the one both conv ops share (conv-gradients.ts).
 import type { ConvAttrs } from "../attrs.js";
 import { checkAttrNames, show } from "../attrs.js";
