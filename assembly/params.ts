@@ -119,3 +119,17 @@
   /** forms 1 and 2: EPILOGUE_CHUNK floats of scratch */
   work: usize;
 }
+
+/**
+ * Winograd F(2×2,3×3) transforms (assembly/conv/winograd.ts) over one band of tile rows: tile
+ * (th, tw) covers output rows 2th, 2th+1 and columns 2tw, 2tw+1 and reads the 4×4 input patch at
+ * (2th − PT, 2tw − PL); TW = ⌈OW/2⌉ tiles a row, the band is tile rows [th0, th0 + rows), its
+ * T = rows·TW tiles numbered t = (th − th0)·TW + tw. Input transform: src x [C, H, W] → dst
+ * V [16][C][T]. Output transform: src M [16][C][T] (C output channels) → dst y [C, OH, OW], plus
+ * bias [C] (0: none).
+ */
+@unmanaged export class WinogradParams {
+  C: i32; H: i32; W: i32; PT: i32; PL: i32; OH: i32; OW: i32;
+  th0: i32; rows: i32;
+  src: usize; dst: usize; bias: usize;
+}

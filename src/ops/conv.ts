@@ -1,7 +1,8 @@
 // conv: ONNX Conv. x [N, C, in…] ⊛ w [M, C/group, k…] (+ b [M]) → y [N, M, out…], with
 // out = ⌊(in + padBegin + padEnd − d·(k−1) − 1) / s⌋ + 1 per axis (shape.ts resolveConv).
 // It runs on the conv engine (conv-engine/forward.ts: im2col + GEMM per image and group, in bands
-// of output rows; a direct kernel when each group has one input channel, conv-engine/depthwise.ts);
+// of output rows; a direct kernel when each group has one input channel, conv-engine/depthwise.ts;
+// Winograd F(2×2,3×3) for 3×3 stride-1 layers when options.algorithm asks, conv-engine/winograd.ts);
 // its backward is the one both conv ops share (conv-gradients.ts).
 import type { ConvAttrs } from "../attrs.js";
 import { checkAttrNames, show } from "../attrs.js";
@@ -20,13 +21,15 @@ export type { ConvAlgorithm };
 export interface ConvOptions {
   /**
    * Force an algorithm (for tests and benchmarks): 'depthwise' (the direct kernel; one input
-   * channel per group) or 'im2col-gemm'. 'auto' (default): depthwise for one input channel per
-   * group and at most 8 output channels per group, else im2col-gemm.
+   * channel per group), 'im2col-gemm', or 'winograd' (F(2×2,3×3): 2-D, 3×3 kernel, strides 1,
+   * dilations 1; any pads and groups; a few times im2col's rounding error). 'auto' (default):
+   * depthwise for one input channel per group and at most 8 output channels per group, else
+   * im2col-gemm.
    */
   algorithm?: ConvAlgorithm | "auto";
 }
 
-const ALGORITHMS: readonly string[] = ["auto", "depthwise", "im2col-gemm"];
+const ALGORITHMS: readonly string[] = ["auto", "depthwise", "im2col-gemm", "winograd"];
 
 function pickAlgorithm(g: ConvGeometry, options: ConvOptions | undefined): ConvAlgorithm {
   const o = checkAttrNames(options, ["algorithm"], "conv", "options");
@@ -37,6 +40,10 @@ function pickAlgorithm(g: ConvGeometry, options: ConvOptions | undefined): ConvA
   if (wanted === "auto") return chooseConvAlgorithm(g);
   const algorithm = wanted as ConvAlgorithm;
   if (!convAlgorithmApplies(g, algorithm)) {
+    if (algorithm === "winograd") {
+      const w = g.window;
+      throw new UnsupportedError(`conv(options.algorithm): 'winograd' needs a 2-D 3×3 kernel with strides 1 and dilations 1, got kernelShape [${w.kernel.join(", ")}], strides [${w.strides.join(", ")}], dilations [${w.dilations.join(", ")}]`);
+    }
     throw new UnsupportedError(`conv(options.algorithm): '${algorithm}' needs one input channel per group (group = C), got C = ${g.C}, group = ${g.group}`);
   }
   return algorithm;

@@ -45,6 +45,12 @@ export const KERNELS = {
   /** Softmax over the middle axis of x [outer, A, inner] (eltwise/softmax.ts). */
   f32_softmax__simd: ["x", "y", "outer", "A", "inner", "work"],
   f32_softmax_workspace_bytes: [],
+  /** Winograd F(2×2,3×3) input transform of a band of tile rows: x [C, H, W] → V [16][C][T] (WinogradParams; ops/conv-engine/winograd.ts). */
+  f32_winograd_input__simd: ["params"],
+  /** Winograd output transform: M [16][C][T] → y [C, OH, OW] (+ bias), partial edge tiles clipped. */
+  f32_winograd_output__simd: ["params"],
+  /** Winograd weight transform: w [M, C, 3, 3] → U [16][M][C] = G g Gᵀ. */
+  f32_winograd_weights__scalar: ["w", "M", "C", "u"],
 } as const;
 
 export type KernelName = keyof typeof KERNELS;

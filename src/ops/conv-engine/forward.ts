@@ -13,10 +13,11 @@ import { band, bandRows, gridRowsCols } from "./bands.js";
 import { convDepthwise, depthwiseApplies, depthwiseWorkspaceBytes } from "./depthwise.js";
 import { type Epilogue, epilogueWorkBytes, runEpilogue } from "./epilogue.js";
 import { convGroupPackedFloats, convWeightBytes, packConvWeights } from "./packed-weights.js";
+import { convWinograd, winogradApplies } from "./winograd.js";
 import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 
-/** The two ways convForward computes a convolution. */
-export type ConvAlgorithm = "depthwise" | "im2col-gemm";
+/** The ways convForward computes a convolution ('winograd': F(2×2,3×3), winograd.ts; only when forced). */
+export type ConvAlgorithm = "depthwise" | "im2col-gemm" | "winograd";
 
 /**
  * Largest channel multiplier (M/group) the direct depthwise kernel is chosen for. Past it the GEMM
@@ -40,6 +41,7 @@ export function chooseConvAlgorithm(g: ConvGeometry): ConvAlgorithm {
 
 /** Whether `algorithm` can run this geometry. */
 export function convAlgorithmApplies(g: ConvGeometry, algorithm: ConvAlgorithm): boolean {
+  if (algorithm === "winograd") return winogradApplies(g);
   return algorithm === "im2col-gemm" || depthwiseApplies(g);
 }
 
@@ -62,6 +64,10 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   algorithm: ConvAlgorithm = chooseConvAlgorithm(g), epilogue: Epilogue | null = null, packedW = 0): void {
   if (algorithm === "depthwise") {
     convDepthwise(rt, g, px, pw, pb, py, epilogue);
+    return;
+  }
+  if (algorithm === "winograd") {
+    convWinograd(rt, g, px, pw, pb, py, epilogue);
     return;
   }
   const { N, C, M, group, window } = g;

@@ -1,0 +1,87 @@
+// Winograd F(2×2,3×3) convolution (Lavin & Gray 2015) for 3×3, stride-1, undilated 2-D convs:
+// each 2×2 block of outputs (a tile) costs 16 multiplies per (input, output channel) instead of 36.
+// Per image and group, one band of tile rows at a time (V and M stay a few MB):
+//   V [16][C/g][T] = Bᵀ d B of every tile's 4×4 input patch   (f32_winograd_input__simd)
+//   M[e] [M/g×T] = U[e] [M/g×C/g] · V[e] [C/g×T], e = 0…15      (16 calls of f32_gemm__simd)
+//   y tile = Aᵀ M A + bias, clipped at the right and bottom     (f32_winograd_output__simd)
+// U [16][M][C/g] = G w Gᵀ is computed on every call (f32_winograd_weights__scalar: 16·M·C/g
+// floats, O(M·C) against the O(M·C·OH·OW) product); a resident weight does not keep it yet.
+// Accuracy: the transforms add and subtract up to 16 terms, so the error is a few times the direct
+// sum's (test/conv-winograd.test.ts states the measured bound).
+import type { Runtime } from "../../runtime/runtime.js";
+import type { ConvGeometry } from "../../shape.js";
+import { WINOGRAD_PARAMS, gemmParams, planar, writeBlock } from "../params.js";
+import { type Task, gemmWorkspace, pieces, ranges, runTasks, threadsFor } from "../run.js";
+import { type Epilogue, epilogueWorkBytes, runEpilogue } from "./epilogue.js";
+
+/** Target bytes of one band's V and M buffers together (16·(C/g + M/g)·T floats). */
+const BAND_BYTES = 1 << 19;
+/** Fewest tiles per band, so that each of the 16 GEMMs has columns enough to amortise packing U[e]. */
+const MIN_BAND_TILES = 64;
+
+/** Whether F(2×2,3×3) computes this convolution: 2-D, a 3×3 kernel, strides 1, dilations 1. */
+export function winogradApplies(g: ConvGeometry): boolean {
+  const w = g.window;
+  return w.rank === 2 && w.kernel.every((k) => k === 3) && w.strides.every((s) => s === 1) && w.dilations.every((d) => d === 1);
+}
+
+/** Tile rows per band for this geometry: about BAND_BYTES of V and M, at least MIN_BAND_TILES tiles. */
+function bandTileRows(g: ConvGeometry): number {
+  const { OH, OW } = planar(g.window);
+  const TH = Math.ceil(OH / 2), TW = Math.ceil(OW / 2);
+  const perRow = 16 * (g.C / g.group + g.M / g.group) * TW * 4;
+  return Math.max(1, Math.min(TH, Math.max(Math.floor(BAND_BYTES / perRow), Math.ceil(MIN_BAND_TILES / TW))));
+}
+
+/**
+ * y = conv(x, w) + b (then the epilogue) by F(2×2,3×3), operands already in wasm memory (byte
+ * offsets; pb = 0 for no bias); the geometry must satisfy winogradApplies. Threads take pieces of
+ * the units (one band of one image and group), each with its own V, M and packing space.
+ */
+export function convWinograd(rt: Runtime, g: ConvGeometry, px: number, pw: number, pb: number, py: number, epilogue: Epilogue | null = null): void {
+  const { N, C, M, group, window } = g;
+  const Cg = C / group, Mg = M / group;
+  const { H, W, PT, PL, OH, OW } = planar(window);
+  const inPlane = H * W, outPlane = OH * OW;
+  const TH = Math.ceil(OH / 2), TW = Math.ceil(OW / 2);
+  const rowsPerBand = bandTileRows(g);
+  const bands = Math.ceil(TH / rowsPerBand);
+  const maxT = rowsPerBand * TW;
+  // U [16][M][Cg]: group gi's U[e] is rows gi·Mg … of U[e], leading dimension Cg
+  const pu = rt.arena.alloc(16 * M * Cg * 4, "conv winograd weights");
+  rt.kernels.f32_winograd_weights__scalar(pw, M, Cg, pu);
+  const units = N * group * bands;
+  const lane = (u0: number, u1: number): Task => (r) => {
+    const pv = r.arena.alloc(16 * Cg * maxT * 4, "conv winograd input tiles");
+    const pm = r.arena.alloc(16 * Mg * maxT * 4, "conv winograd products");
+    const work = gemmWorkspace(r, Mg, maxT, Cg, "conv winograd");
+    const scratch = epilogueWorkBytes(epilogue) === 0 ? 0 : r.arena.alloc(epilogueWorkBytes(epilogue), "conv epilogue scratch");
+    for (let u = u0; u < u1; u++) {
+      // unit u: band (u mod bands) of group ⌊u/bands⌋ mod group of image ⌊u/(bands·group)⌋
+      const th0 = (u % bands) * rowsPerBand, gi = Math.floor(u / bands) % group, n = Math.floor(u / (bands * group));
+      const rows = Math.min(rowsPerBand, TH - th0), T = rows * TW;
+      const xg = px + (n * C + gi * Cg) * inPlane * 4;
+      const yg = py + (n * M + gi * Mg) * outPlane * 4;
+      r.kernels.f32_winograd_input__simd(writeBlock(r.params, WINOGRAD_PARAMS, {
+        C: Cg, H, W, PT, PL, OH, OW, th0, rows, src: xg, dst: pv, bias: 0,
+      }));
+      // M[e] [Mg×T] = U[e][gi·Mg …] [Mg×Cg] · V[e] [Cg×T]
+      for (let e = 0; e < 16; e++) {
+        r.kernels.f32_gemm__simd(gemmParams(r.params, {
+          M: Mg, N: T, K: Cg,
+          a: pu + (e * M + gi * Mg) * Cg * 4, lda: Cg, transA: false,
+          b: pv + e * Cg * T * 4, ldb: T, transB: false,
+          c: pm + e * Mg * T * 4, ldc: T, alpha: 1, beta: 0, work,
+        }));
+      }
+      r.kernels.f32_winograd_output__simd(writeBlock(r.params, WINOGRAD_PARAMS, {
+        C: Mg, H, W, PT, PL, OH, OW, th0, rows, src: pm, dst: yg, bias: pb === 0 ? 0 : pb + gi * Mg * 4,
+      }));
+      // output rows [2·th0, min(OH, 2·(th0 + rows))) of the group's Mg channels, bias already added
+      const oh0 = 2 * th0, ohRows = Math.min(OH, 2 * (th0 + rows)) - oh0;
+      runEpilogue(r, epilogue, yg + oh0 * OW * 4, 0, Mg, ohRows * OW, outPlane, scratch);
+    }
+  };
+  const T = threadsFor(rt, { macs: N * M * outPlane * Cg * 9 });
+  runTasks(rt, T === 1 ? [lane(0, units)] : ranges(units, pieces(T)).map(([u0, u1]) => lane(u0, u1)));
+}

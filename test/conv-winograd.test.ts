@@ -1,0 +1,163 @@
+// Winograd F(2×2,3×3) conv (the forced 'winograd' algorithm, ops/conv-engine/winograd.ts) against
+// the float64 reference (test/ref/conv.ts) on seeded random 3×3 stride-1 shapes, on every build:
+// odd H, W (partial tiles at the right and bottom), pads 0…2 asymmetric, C and M 1…40, groups,
+// batch 2, with and without bias, band splits, a fused Relu epilogue, 2 threads (same bits as 1).
+// Forcing 'winograd' on a geometry it cannot run is an UnsupportedError.
+//
+// Tolerance, per element: |got − want| ≤ 8·2⁻²⁴·(Σ|x·w| + |b|), Σ|x·w| the sum of the absolute
+// terms of that output (the scale of any float32 summation's rounding error). Measured (simd
+// build, unit-range x, He-initialised w, pads 1, 3→16 … 256→256 channels at 14²…40²): winograd
+// ≤ 2.8 of those units, im2col-gemm ≤ 3.3 on the same inputs (max |error| 2.5e-6 vs 1.5e-6 at
+// 256→256). The bound leaves ~3× margin and is checked for im2col-gemm too.
+// Each case is named by its shape and seed (replay one with `vitest -t "seed=<n>"`).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectSameBits } from "./lib.js";
+import { convRef } from "./ref/conv.js";
+import { splitThresholds, withArena, operand } from "../dist/ops/run.js";
+import { convForward } from "../dist/ops/conv-engine/forward.js";
+import { epilogueFor } from "../dist/ops/conv-engine/epilogue.js";
+import { resolveConv } from "../dist/shape.js";
+
+const BASE_SEED = 0x3a17;
+const CASES = 28;
+/** Allowed error in units of 2⁻²⁴·(Σ|x·w| + |b|) (see the header). */
+const ULPS = 8;
+
+interface Case {
+  name: string;
+  xShape: number[]; wShape: number[];
+  x: Float32Array; w: Float32Array; b: Float32Array | null;
+  attrs: fcn.ConvAttrs;
+}
+
+/** Case i: odd sizes mostly (every 5th even), pads 0…2 per side, groups 1…3, C/M 1…40 (every 4th case ≥ 16 a group, reaching the GEMM's full tiles). */
+function makeCase(i: number): Case {
+  const seed = BASE_SEED + i;
+  const r = rng(seed);
+  const group = i % 3 === 2 ? randInt(r, 2, 3) : 1;
+  const wide = i % 4 === 0;
+  const Cg = wide ? randInt(r, 16, Math.floor(40 / group)) : randInt(r, 1, Math.floor(40 / group));
+  const Mg = wide ? randInt(r, 16, Math.floor(40 / group)) : randInt(r, 1, Math.floor(40 / group));
+  const pads = [randInt(r, 0, 2), randInt(r, 0, 2), randInt(r, 0, 2), randInt(r, 0, 2)];
+  const size = (a: number) => {
+    const n = i % 5 === 4 ? 2 * randInt(r, 1, 12) : 2 * randInt(r, 0, 14) + 1;
+    return Math.max(n, 3 - pads[a] - pads[a + 2]);
+  };
+  const H = size(0), W = size(1);
+  const N = i % 2 === 1 ? 2 : 1;
+  const xShape = [N, Cg * group, H, W], wShape = [Mg * group, Cg, 3, 3];
+  // He initialisation: std √(2 / fan-in), as uniform ±√3·std
+  const he = Math.sqrt(3) * Math.sqrt(2 / (Cg * 9));
+  const x = randArray(r, N * Cg * group * H * W);
+  const w = randArray(r, Mg * group * Cg * 9).map((v) => v * he);
+  const b = r() < 0.5 ? randArray(r, Mg * group) : null;
+  const attrs: fcn.ConvAttrs = { group, pads };
+  const name = `x=${xShape.join("x")} w=${wShape.join("x")}${b ? " b" : ""} p=${pads.join(",")} g=${group} seed=${seed}`;
+  return { name, xShape, wShape, x, w, b, attrs };
+}
+
+const cases = Array.from({ length: CASES }, (_, i) => makeCase(i));
+
+/** Throws unless |got − want| ≤ ULPS·2⁻²⁴·scale elementwise, scale = Σ|x·w| + |b| of that output. */
+function expectWithinBound(got: fcn.Tensor, c: Case, context: string, relu = false): void {
+  const want = convRef(c.x, c.xShape, c.w, c.wShape, c.b, c.attrs);
+  const scale = convRef(c.x.map(Math.abs), c.xShape, c.w.map(Math.abs), c.wShape, c.b && c.b.map(Math.abs), c.attrs);
+  expect(got.shape).toEqual(want.shape);
+  for (let i = 0; i < want.data.length; i++) {
+    const w = relu ? Math.max(0, want.data[i]) : want.data[i];
+    const bound = ULPS * 2 ** -24 * scale.data[i];
+    if (!(Math.abs(got.data[i] - w) <= bound)) {
+      throw new Error(`${context}: element ${i} is ${got.data[i]}, expected ${w} (|diff| ${Math.abs(got.data[i] - w)} > ${bound})`);
+    }
+  }
+}
+
+function run(c: Case, algorithm: fcn.ConvAlgorithm): fcn.Tensor {
+  const b = c.b && fcn.tensor(c.b, [c.b.length]);
+  return fcn.conv(fcn.tensor(c.x, c.xShape), fcn.tensor(c.w, c.wShape), b, c.attrs, { algorithm });
+}
+
+describe("winograd conv random cases (generator)", () => {
+  it("reach groups, batch 2, odd and even sizes, every pad, wide groups", () => {
+    const count = (f: (c: Case) => boolean) => cases.filter(f).length;
+    expect(count((c) => (c.attrs.group as number) > 1)).toBeGreaterThan(3);
+    expect(count((c) => c.xShape[0] === 2)).toBeGreaterThan(3);
+    expect(count((c) => c.xShape[3] % 2 === 0)).toBeGreaterThan(3);
+    expect(count((c) => c.xShape[3] % 2 === 1 && c.xShape[2] % 2 === 1)).toBeGreaterThan(3);
+    expect(count((c) => c.wShape[1] >= 16)).toBeGreaterThan(3);
+    for (let p = 0; p <= 2; p++) expect(count((c) => (c.attrs.pads as number[]).includes(p))).toBeGreaterThan(3);
+  });
+});
+
+describe.each(BUILDS)("winograd conv vs float64 reference (%s build)", (build) => {
+  beforeAll(() => useBuild(build));
+  for (const c of cases) {
+    it(c.name, () => {
+      expectWithinBound(run(c, "winograd"), c, `conv winograd ${c.name} (${build})`);
+      expectWithinBound(run(c, "im2col-gemm"), c, `conv im2col-gemm ${c.name} (${build})`);
+    });
+  }
+
+  it("a VGG-like layer with many bands (64→64 at 61×45, pads 1)", () => {
+    const r = rng(99);
+    const C = 64, M = 64, H = 61, W = 45;
+    const he = Math.sqrt(3) * Math.sqrt(2 / (C * 9));
+    const c: Case = {
+      name: "vgg", xShape: [1, C, H, W], wShape: [M, C, 3, 3], attrs: { pads: 1 },
+      x: randArray(r, C * H * W), w: randArray(r, M * C * 9).map((v) => v * he), b: randArray(r, M),
+    };
+    expectWithinBound(run(c, "winograd"), c, `conv winograd 64→64 61×45 (${build})`);
+  });
+
+  it("a fused Relu epilogue (convForward with an epilogue, as Net's fusion calls it)", () => {
+    for (const c of cases.slice(0, 8)) {
+      const g = resolveConv(c.xShape, c.wShape, c.b && [c.b.length], c.attrs);
+      const out = g.outShape.reduce((p, v) => p * v, 1);
+      const y = withArena((rt) => {
+        const px = operand(rt, fcn.tensor(c.x, c.xShape), "x"), pw = operand(rt, fcn.tensor(c.w, c.wShape), "w");
+        const pb = c.b ? operand(rt, fcn.tensor(c.b, [c.b.length]), "b") : 0;
+        const py = rt.arena.alloc(out * 4, "y");
+        convForward(rt, g, px, pw, pb, py, "winograd", epilogueFor({ op: "Relu" }, "test") ?? null);
+        return fcn.tensor(rt.arena.take(py, out), g.outShape);
+      });
+      expectWithinBound(y, c, `conv winograd + Relu ${c.name} (${build})`, true);
+    }
+  });
+
+  it("forcing 'winograd' where it cannot run is an UnsupportedError", () => {
+    const x = fcn.tensor(new Float32Array(2 * 9 * 9), [1, 2, 9, 9]);
+    const w3 = fcn.tensor(new Float32Array(2 * 2 * 9), [2, 2, 3, 3]);
+    const w5 = fcn.tensor(new Float32Array(2 * 2 * 25), [2, 2, 5, 5]);
+    expect(() => fcn.conv(x, w3, null, { strides: 2 }, { algorithm: "winograd" })).toThrow(fcn.UnsupportedError);
+    expect(() => fcn.conv(x, w3, null, { dilations: 2 }, { algorithm: "winograd" })).toThrow(fcn.UnsupportedError);
+    expect(() => fcn.conv(x, w5, null, {}, { algorithm: "winograd" })).toThrow(fcn.UnsupportedError);
+    const x1 = fcn.tensor(new Float32Array(2 * 9), [1, 2, 9]);
+    const w1 = fcn.tensor(new Float32Array(2 * 2 * 3), [2, 2, 3]);
+    expect(() => fcn.conv(x1, w1, null, {}, { algorithm: "winograd" })).toThrow(fcn.UnsupportedError);
+    expect(fcn.conv(x, w3, null, {}, { algorithm: "winograd" }).shape).toEqual([1, 2, 7, 7]);
+  });
+});
+
+describe("winograd conv on threads: the same bits as one thread", () => {
+  const picked = cases.filter((c) => c.wShape[0] >= 4);
+  let want: Float32Array[] = [];
+  beforeAll(async () => {
+    await fcn.ready({ threads: 1 });
+    want = picked.map((c) => run(c, "winograd").data);
+  });
+  afterAll(() => fcn.dispose());
+
+  it("2 threads, every split forced", async () => {
+    await fcn.ready({ threads: 2 });
+    const saved = { ...splitThresholds };
+    Object.assign(splitThresholds, { macs: 1, bytes: 1 });
+    try {
+      picked.forEach((c, i) => {
+        const got = run(c, "winograd");
+        expectSameBits(got, { data: want[i], shape: got.shape }, `conv winograd ${c.name}, 2 threads`);
+      });
+    } finally {
+      Object.assign(splitThresholds, saved);
+    }
+  });
+});
