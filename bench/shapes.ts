@@ -59,11 +59,25 @@ function gemm(M: number, N: number, K: number, note = ""): GemmShape {
   return { kind: "gemm", group: "gemm", name: `gemm M${M} N${N} K${K}${note}`, M, N, K };
 }
 
-/** Conv k×k, stride 1, pad ⌊k/2⌋, C → C channels, on a C×H×H image (VGG/FCN encoder layers). */
-function conv3x3(C: number, H: number): ConvShape {
+/**
+ * Conv 3×3, stride 1, pad 1, C → C channels, on a C×H×H image (VGG/FCN encoder and U-Net layers);
+ * `suffix` (e.g. " vgg conv1_2") is appended to the name so `--filter` can pick the layer.
+ */
+function conv3x3(C: number, H: number, suffix = ""): ConvShape {
   return {
-    kind: "conv", group: "conv", name: `conv k3 s1 p1 ${C}->${C} ${H}x${H}`,
+    kind: "conv", group: "conv", name: `conv k3 s1 p1 ${C}->${C} ${H}x${H}${suffix}`,
     N: 1, C, H, W: H, M: C, kH: 3, kW: 3, strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], groups: 1, bias: true,
+  };
+}
+
+/**
+ * FCN's fc6 as a convolution: 512 → 4096, k7, no pad, with bias, on pool5's H×H map. On 7×7 it
+ * has one output position (a matrix–vector product over 411 MB of weights); on 9×9, 3×3 of them.
+ */
+function fc6(H: number): ConvShape {
+  return {
+    kind: "conv", group: "conv", name: `conv k7 s1 p0 512->4096 ${H}x${H} fc6`,
+    N: 1, C: 512, H, W: H, M: 4096, kH: 7, kW: 7, strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], groups: 1, bias: true,
   };
 }
 
@@ -130,9 +144,20 @@ export const SHAPES: readonly BenchShape[] = [
   conv3x3(128, 56),
   conv3x3(256, 28),
   conv3x3(512, 14),
-  // Depthwise 3×3 and 5×5 at strides 1 and 2 (MobileNet-style backbones).
+  // VGG16's conv1_2 (64 → 64 at full resolution) on a 224² input and on 424² (FCN's 224² input
+  // padded by 100, where conv1_2 sees 422²), and U-Net's first 64 → 64 layer on 256².
+  conv3x3(64, 224, " vgg conv1_2"),
+  conv3x3(64, 424, " vgg conv1_2"),
+  conv3x3(64, 256, " u-net"),
+  // fc6 as FCN runs it: a 512 → 4096 k7 conv on 7×7 (N = 1) and on 9×9 (3×3 outputs).
+  fc6(7),
+  fc6(9),
+  // Depthwise 3×3 and 5×5 at strides 1 and 2 (MobileNet-style backbones); the 144-channel 3×3
+  // on 56² at strides 1 and 2 and the 240-channel 5×5 on 28² are MobileNetV2 blocks.
   depthwiseConv(144, 56, 3, 1),
+  depthwiseConv(144, 56, 3, 2),
   depthwiseConv(96, 112, 3, 2),
+  depthwiseConv(240, 28, 5, 1),
   depthwiseConv(240, 28, 5, 2),
   depthwiseConv(480, 14, 5, 1),
   // FCN-8s/16s/32s upsampling layers.
