@@ -2,7 +2,7 @@
 // out = ⌊(in + padBegin + padEnd − d·(k−1) − 1) / s⌋ + 1 per axis (shape.ts resolveConv).
 // It runs on the conv engine (conv-engine/forward.ts: im2col + GEMM per image and group, in bands
 // of output rows; a direct kernel when each group has one input channel, conv-engine/depthwise.ts;
-// Winograd F(2×2,3×3) for 3×3 stride-1 layers when options.algorithm asks, conv-engine/winograd.ts);
+// Winograd F(2×2,3×3) for 3×3 stride-1 layers with ≥ 32 input channels per group, conv-engine/winograd.ts);
 // its backward is the one both conv ops share (conv-gradients.ts).
 import type { ConvAttrs } from "../attrs.js";
 import { checkAttrNames, show } from "../attrs.js";
@@ -22,9 +22,10 @@ export interface ConvOptions {
   /**
    * Force an algorithm (for tests and benchmarks): 'depthwise' (the direct kernel; one input
    * channel per group), 'im2col-gemm', or 'winograd' (F(2×2,3×3): 2-D, 3×3 kernel, strides 1,
-   * dilations 1; any pads and groups; a few times im2col's rounding error). 'auto' (default):
-   * depthwise for one input channel per group and at most 8 output channels per group, else
-   * im2col-gemm.
+   * dilations 1; any pads and groups; within the same bound of the float64 sum as im2col). 'auto'
+   * (default): depthwise for one input channel per group and at most 8 output channels per group;
+   * winograd for 3×3 stride-1 undilated 2-D convs with ≥ 32 input and ≥ 16 output channels per
+   * group and ≥ 100 tiles of 2×2 outputs (where it measured faster, winograd.ts); else im2col-gemm.
    */
   algorithm?: ConvAlgorithm | "auto";
 }

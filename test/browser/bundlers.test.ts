@@ -198,6 +198,7 @@ describe.skipIf(SKIP)("browser: the packed package in Vite and webpack 5 apps (D
     expectClean(r);
     expect(r.result.info).toEqual({
       build: "relaxed",
+      buildReason: "this host validates relaxed SIMD: the relaxed build (fused multiply-add)",
       threads: 1,
       threadsReason: "one thread requested (the default)",
       features: { simd: true, relaxedSimd: true },

@@ -13,7 +13,7 @@ import { band, bandRows, gridRowsCols } from "./bands.js";
 import { convDepthwise, depthwiseApplies, depthwiseWorkspaceBytes } from "./depthwise.js";
 import { type Epilogue, epilogueWorkBytes, runEpilogue } from "./epilogue.js";
 import { convGroupPackedFloats, convWeightBytes, packConvWeights } from "./packed-weights.js";
-import { convWinograd, winogradApplies } from "./winograd.js";
+import { convWinograd, winogradApplies, winogradPays, winogradWorkspaceBytes } from "./winograd.js";
 import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 
 /** The ways convForward computes a convolution ('winograd': F(2×2,3×3), winograd.ts; only when forced). */
@@ -34,9 +34,14 @@ export const DEPTHWISE_MAX_MULTIPLIER = 8;
  */
 export const convPacking = { perCallMaxBytes: 1 << 24 };
 
-/** The direct kernel where it applies (one input channel per group) up to DEPTHWISE_MAX_MULTIPLIER, else im2col + GEMM. */
+/**
+ * The direct kernel where it applies (one input channel per group) up to DEPTHWISE_MAX_MULTIPLIER;
+ * Winograd F(2×2,3×3) for 3×3 stride-1 convs wide and large enough to gain (winograd.ts,
+ * WINOGRAD_AUTO); else im2col + GEMM.
+ */
 export function chooseConvAlgorithm(g: ConvGeometry): ConvAlgorithm {
-  return depthwiseApplies(g) && g.M / g.group <= DEPTHWISE_MAX_MULTIPLIER ? "depthwise" : "im2col-gemm";
+  if (depthwiseApplies(g) && g.M / g.group <= DEPTHWISE_MAX_MULTIPLIER) return "depthwise";
+  return winogradPays(g) ? "winograd" : "im2col-gemm";
 }
 
 /** Whether `algorithm` can run this geometry. */
@@ -47,7 +52,9 @@ export function convAlgorithmApplies(g: ConvGeometry, algorithm: ConvAlgorithm):
 
 /** Bytes of im2col buffer (or depthwise workspace) convForward borrows for this geometry (GEMM packing and the weights packed per call aside). */
 export function convColumnBytes(g: ConvGeometry): number {
-  if (chooseConvAlgorithm(g) === "depthwise") return depthwiseWorkspaceBytes(g);
+  const algorithm = chooseConvAlgorithm(g);
+  if (algorithm === "depthwise") return depthwiseWorkspaceBytes(g);
+  if (algorithm === "winograd") return winogradWorkspaceBytes(g);
   const K = (g.C / g.group) * product(g.window.kernel);
   return K * bandRows(g.window, K) * gridRowsCols(g.window)[1] * 4;
 }

@@ -25,6 +25,31 @@ export function winogradApplies(g: ConvGeometry): boolean {
   return w.rank === 2 && w.kernel.every((k) => k === 3) && w.strides.every((s) => s === 1) && w.dilations.every((d) => d === 1);
 }
 
+/**
+ * Fewest input channels, output channels (per group) and 2×2 tiles for which 'auto' takes F(2×2,3×3).
+ * Measured (one run on a quiet machine, one thread, 1×C×S² pads 1, medians of 15 interleaved calls
+ * against im2col + GEMM, relaxed / SIMD128 builds): 32→16 at 128² 1.08× / 1.18×, 32→32 at 56²
+ * 1.30× / 1.39×, 64→32 at 64² 1.26× / 1.43×, 64→64 at 112² 1.45× / 1.63×, 128→128 at 56² 1.55× /
+ * 1.75×, 256→256 at 28² 1.47× / 1.77×, 64→64 at 224² 1.33× / 1.49×; not taken: 16→16 at 128²
+ * 0.89× / 0.99×, 8→27 at 96² 0.91× / 1.09×, 512→512 at 14² (49 tiles: the per-call weight
+ * transform) 0.93× / 1.06×.
+ */
+export const WINOGRAD_AUTO = { minInputChannels: 32, minOutputChannels: 16, minTiles: 100 };
+
+/** Whether 'auto' takes Winograd for this geometry (it applies, and WINOGRAD_AUTO's measured thresholds hold). */
+export function winogradPays(g: ConvGeometry): boolean {
+  if (!winogradApplies(g)) return false;
+  const { OH, OW } = planar(g.window);
+  const tiles = Math.ceil(OH / 2) * Math.ceil(OW / 2);
+  return g.C / g.group >= WINOGRAD_AUTO.minInputChannels && g.M / g.group >= WINOGRAD_AUTO.minOutputChannels && tiles >= WINOGRAD_AUTO.minTiles;
+}
+
+/** Bytes convWinograd borrows on one thread: U, a band's V and M, and the GEMM workspace. */
+export function winogradWorkspaceBytes(g: ConvGeometry): number {
+  const Cg = g.C / g.group, Mg = g.M / g.group, maxT = bandTileRows(g) * Math.ceil(planar(g.window).OW / 2);
+  return (16 * g.M * Cg + 16 * (Cg + Mg) * maxT) * 4;
+}
+
 /** Tile rows per band for this geometry: about BAND_BYTES of V and M, at least MIN_BAND_TILES tiles. */
 function bandTileRows(g: ConvGeometry): number {
   const { OH, OW } = planar(g.window);
