@@ -3,6 +3,9 @@
 // odd H, W (partial tiles at the right and bottom), pads 0…2 asymmetric, C and M 1…40, groups,
 // batch 2, with and without bias, band splits, a fused Relu epilogue, 2 threads (same bits as 1).
 // Forcing 'winograd' on a geometry it cannot run is an UnsupportedError.
+// The transformed weights U = G w Gᵀ made ahead of the call (passed to convForward, kept beside a
+// resident w, kept by a Net plan per parameter version) give the same bits as U made per call; a
+// Net whose Winograd convs' weights change in place after parameters() makes U again.
 //
 // Tolerance, per element: |got − want| ≤ 8·2⁻²⁴·(Σ|x·w| + |b|), Σ|x·w| the sum of the absolute
 // terms of that output (the scale of any float32 summation's rounding error). Measured (simd
@@ -11,10 +14,12 @@
 // 256→256). The bound leaves ~3× margin and is checked for im2col-gemm too.
 // Each case is named by its shape and seed (replay one with `vitest -t "seed=<n>"`).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectSameBits } from "./lib.js";
+import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectClose, expectSameBits } from "./lib.js";
 import { convRef } from "./ref/conv.js";
 import { splitThresholds, withArena, operand } from "../dist/ops/run.js";
-import { convForward } from "../dist/ops/conv-engine/forward.js";
+import { chooseConvAlgorithm, convForward } from "../dist/ops/conv-engine/forward.js";
+import { transformWinogradWeights, winogradWeightBytes } from "../dist/ops/conv-engine/winograd.js";
+import type { GraphSpec, Tensor } from "../dist/index.js";
 import { epilogueFor } from "../dist/ops/conv-engine/epilogue.js";
 import { resolveConv } from "../dist/shape.js";
 
@@ -72,9 +77,27 @@ function expectWithinBound(got: fcn.Tensor, c: Case, context: string, relu = fal
   }
 }
 
-function run(c: Case, algorithm: fcn.ConvAlgorithm): fcn.Tensor {
+function run(c: Case, algorithm: fcn.ConvAlgorithm, w: fcn.Tensor = fcn.tensor(c.w, c.wShape)): fcn.Tensor {
   const b = c.b && fcn.tensor(c.b, [c.b.length]);
-  return fcn.conv(fcn.tensor(c.x, c.xShape), fcn.tensor(c.w, c.wShape), b, c.attrs, { algorithm });
+  return fcn.conv(fcn.tensor(c.x, c.xShape), w, b, c.attrs, { algorithm });
+}
+
+/** convForward by winograd with U made per call (precomputed false) or ahead by transformWinogradWeights and passed in. */
+function runEngine(c: Case, precomputed: boolean): fcn.Tensor {
+  const g = resolveConv(c.xShape, c.wShape, c.b && [c.b.length], c.attrs);
+  const out = g.outShape.reduce((p, v) => p * v, 1);
+  return withArena((rt) => {
+    const px = operand(rt, fcn.tensor(c.x, c.xShape), "x"), pw = operand(rt, fcn.tensor(c.w, c.wShape), "w");
+    const pb = c.b ? operand(rt, fcn.tensor(c.b, [c.b.length]), "b") : 0;
+    let pu = 0;
+    if (precomputed) {
+      pu = rt.arena.alloc(winogradWeightBytes(g), "U");
+      transformWinogradWeights(rt, g, pw, pu);
+    }
+    const py = rt.arena.alloc(out * 4, "y");
+    convForward(rt, g, px, pw, pb, py, "winograd", null, pu);
+    return fcn.tensor(rt.arena.take(py, out), g.outShape);
+  });
 }
 
 describe("winograd conv random cases (generator)", () => {
@@ -124,6 +147,24 @@ describe.each(BUILDS)("winograd conv vs float64 reference (%s build)", (build) =
     }
   });
 
+  it("U made ahead of the call, and kept beside a resident w (first call and reuse): the same bits as U per call", () => {
+    for (const c of cases) {
+      const perCall = runEngine(c, false);
+      expectSameBits(runEngine(c, true), perCall, `conv winograd ${c.name}: U passed in (${build})`);
+      expectSameBits(run(c, "winograd"), perCall, `conv winograd ${c.name}: plain w (${build})`);
+      const rw = fcn.resident(fcn.tensor(c.w, c.wShape));
+      try {
+        // twice: the first call makes U beside w, the second reads it
+        for (const call of ["makes U", "reuses U"]) expectSameBits(run(c, "winograd", rw), perCall, `conv winograd ${c.name}: resident w (${call}, ${build})`);
+        // the same resident w on im2col + GEMM keeps its packed form apart (another key)
+        expectWithinBound(run(c, "im2col-gemm", rw), c, `conv im2col-gemm ${c.name}: resident w after winograd (${build})`);
+        expectSameBits(run(c, "winograd", rw), perCall, `conv winograd ${c.name}: resident w after im2col-gemm (${build})`);
+      } finally {
+        rw.dispose();
+      }
+    }
+  });
+
   it("forcing 'winograd' where it cannot run is an UnsupportedError", () => {
     const x = fcn.tensor(new Float32Array(2 * 9 * 9), [1, 2, 9, 9]);
     const w3 = fcn.tensor(new Float32Array(2 * 2 * 9), [2, 2, 3, 3]);
@@ -147,17 +188,75 @@ describe("winograd conv on threads: the same bits as one thread", () => {
   });
   afterAll(() => fcn.dispose());
 
-  it("2 threads, every split forced", async () => {
+  it("2 threads, every split forced: plain w, U passed in, resident w", async () => {
     await fcn.ready({ threads: 2 });
     const saved = { ...splitThresholds };
     Object.assign(splitThresholds, { macs: 1, bytes: 1 });
     try {
       picked.forEach((c, i) => {
-        const got = run(c, "winograd");
-        expectSameBits(got, { data: want[i], shape: got.shape }, `conv winograd ${c.name}, 2 threads`);
+        const rw = fcn.resident(fcn.tensor(c.w, c.wShape));
+        for (const [how, got] of [["plain", run(c, "winograd")], ["U passed in", runEngine(c, true)], ["resident", run(c, "winograd", rw)], ["resident again", run(c, "winograd", rw)]] as const) {
+          expectSameBits(got, { data: want[i], shape: got.shape }, `conv winograd ${c.name}, 2 threads, ${how}`);
+        }
+        rw.dispose();
       });
     } finally {
       Object.assign(splitThresholds, saved);
     }
+  });
+});
+
+/** Two 3×3 convs 'auto' runs by Winograd (≥ 32 input channels, 12·11 = 132 tiles), a Relu between. */
+const wide: GraphSpec = {
+  input: { name: "x", shape: [1, 32, 24, 22] },
+  output: "b",
+  layers: [
+    { name: "a", op: "Conv", inputs: ["x"], attrs: { outChannels: 32, kernelShape: 3, pads: 1 } },
+    { name: "ra", op: "Relu", inputs: ["a"] },
+    { name: "b", op: "Conv", inputs: ["ra"], attrs: { outChannels: 16, kernelShape: 3, pads: 1, bias: false } },
+  ],
+};
+
+/** The wide net by the float64 reference, on `params`. */
+function wideRef(x: Float32Array, params: Map<string, Tensor>): { data: Float64Array; shape: number[] } {
+  let data: ArrayLike<number> = x, shape = wide.input.shape.slice();
+  for (const layer of wide.layers) {
+    if (layer.op === "Relu") { data = Float64Array.from(data, (v) => Math.max(0, v)); continue; }
+    const w = params.get(`${layer.name}.weight`)!, b = params.get(`${layer.name}.bias`);
+    const y = convRef(data, shape, w.data, w.shape, b?.data ?? null, { pads: 1 });
+    data = Float32Array.from(y.data); shape = y.shape.slice();
+  }
+  return { data: Float64Array.from(data), shape };
+}
+
+describe.each(BUILDS)("Net plan keeps Winograd weights per parameter version (%s build)", (build) => {
+  beforeAll(() => useBuild(build));
+
+  it("'auto' takes Winograd for both convs; plannedBytes counts U", () => {
+    const ga = resolveConv([1, 32, 24, 22], [32, 32, 3, 3], [32], { pads: 1 });
+    const gb = resolveConv([1, 32, 24, 22], [16, 32, 3, 3], null, { pads: 1 });
+    expect([chooseConvAlgorithm(ga), chooseConvAlgorithm(gb)]).toEqual(["winograd", "winograd"]);
+    const net = fcn.Net.fromGraph(wide, undefined, { seed: 3 });
+    // input, a, ra, b; parameters (32·32·9 + 32, 16·32·9); U of a (16·32·32) and b (16·16·32)
+    const elements = 32 * 24 * 22 * 3 + 16 * 24 * 22 + 32 * 32 * 9 + 32 + 16 * 32 * 9 + 16 * 32 * 32 + 16 * 16 * 32;
+    expect(net.summary().plannedBytes).toBe(4 * elements);
+    net.run(fcn.tensor(new Float32Array(32 * 24 * 22), wide.input.shape));
+    expect(net.summary().plannedBytes).toBe(4 * elements); // the plan's own count agrees
+    net.dispose();
+  });
+
+  it("matches the reference, and again after the parameters change in place", () => {
+    const r = rng(79);
+    const net = fcn.Net.fromGraph(wide, undefined, { seed: 5 });
+    const xData = randArray(r, 32 * 24 * 22);
+    const x = fcn.tensor(xData, wide.input.shape);
+    const first = net.run(x); // parameters copied in, U made once
+    const params = net.parameters(); // from now on every run copies them in (and makes U again)
+    expectClose(first, wideRef(xData, params), `wide net (${build})`, 1e-4, 1e-4);
+    for (let step = 0; step < 2; step++) {
+      for (const t of params.values()) (t.data as Float32Array).set(randArray(r, t.data.length).map((v) => v * 0.1));
+      expectClose(net.run(x), wideRef(xData, params), `wide net after change ${step} (${build})`, 1e-4, 1e-4);
+    }
+    net.dispose();
   });
 });

@@ -11,7 +11,7 @@
 // a scratch block that is then added in (the order of the op-by-op path, so both agree).
 // Scratch (im2col bands, GEMM packing, sub-pixel phases) comes from the arena's stack above the
 // resident zone; it reaches its high-water mark on the first run and is reused.
-// Forms derived from a parameter (a convolution's or transposed convolution's packed weights,
+// Forms derived from a parameter (a convolution's or transposed convolution's packed weights or Winograd's U,
 // whether they are finite) are resident too, made again only after the parameters were copied in again.
 // A plan is derived state (the Net owns the parameters): under memory pressure the arena may
 // evict it (runtime/eviction.ts). It keeps a copy of its last inputs then, so that its Net can
@@ -23,7 +23,7 @@ import type { Evictable } from "../runtime/eviction.js";
 import { type Tensor, tensor } from "../tensor.js";
 import { type ConvGeometry, resolveConv, resolveConvTranspose, resolveMaxPool } from "../shape.js";
 import { chooseConvAlgorithm, convForward } from "../ops/conv-engine/forward.js";
-import { convReadsPackedWeights, convWeightBytes, packConvWeights } from "../ops/conv-engine/packed-weights.js";
+import { convDerivedWeightBytes, convReadsPackedWeights, deriveConvWeights } from "../ops/conv-engine/packed-weights.js";
 import { type Epilogue, epilogueFor } from "../ops/conv-engine/epilogue.js";
 import { fusedActivationBackward, fusedActivationForward } from "../ops/fused-activation.js";
 import { type ConvTransposeAlgorithm, chooseAlgorithm, packedWeightBytes, runTransposed } from "../ops/conv-transpose/algorithm.js";
@@ -263,20 +263,22 @@ export class NetPlan implements Evictable {
   }
 
   /**
-   * A convolution's weights packed for its im2col + GEMM (packed-weights.ts) in a resident block of
-   * the plan, made again on the first run after the parameters were copied in, as packedWeights'
-   * are; 0 (none) where the conv runs the direct depthwise kernel.
+   * A convolution's weights in the form its algorithm reads (packed for im2col + GEMM, or Winograd's
+   * U; packed-weights.ts) in a resident block of the plan, made again on the first run after the
+   * parameters were copied in, as packedWeights' are; 0 (none) where the conv runs the direct
+   * depthwise kernel.
    */
   private packedConvWeights(name: string, g: ConvGeometry, w: Block): () => number {
-    if (!convReadsPackedWeights(chooseConvAlgorithm(g))) return () => 0;
-    const bytes = convWeightBytes(g);
+    const algorithm = chooseConvAlgorithm(g);
+    if (!convReadsPackedWeights(algorithm)) return () => 0;
+    const bytes = convDerivedWeightBytes(g, algorithm);
     const ptr = this.rt.arena.allocResident(bytes, `Net plan: packed weights of layer "${name}"`);
     this.owned.push(ptr);
     this.derivedBytes += bytes;
     let version = -1;
     return () => {
       if (version !== this.paramsVersion) {
-        packConvWeights(this.rt, g, w.ptr, ptr);
+        deriveConvWeights(this.rt, g, algorithm, w.ptr, ptr);
         version = this.paramsVersion;
       }
       return ptr;

@@ -1,12 +1,12 @@
 // net.summary(): every layer with its output shape, parameter count and multiply-accumulates, and
 // the bytes the resident plan lays out for the input shape (parameters, convolutions' and
-// transposed convolutions' packed weights, every layer's output, and, for a training plan, every gradient) — what a user
+// transposed convolutions' packed weights or Winograd's U, every layer's output, and, for a training plan, every gradient) — what a user
 // checks before running a model.
 import type { Tensor } from "../tensor.js";
 import { type GraphSpec, type InputShapes, analyzeGraph, graphInputs, splitParamAttrs } from "./graph.js";
 import { resolveConv, resolveConvTranspose } from "../shape.js";
 import { chooseConvAlgorithm } from "../ops/conv-engine/forward.js";
-import { convReadsPackedWeights, convWeightBytes } from "../ops/conv-engine/packed-weights.js";
+import { convDerivedWeightBytes } from "../ops/conv-engine/packed-weights.js";
 import { chooseAlgorithm, packedWeightBytes } from "../ops/conv-transpose/algorithm.js";
 import { inferenceSlots } from "./liveness.js";
 import { describeFusedActivation } from "../ops/fused-activation.js";
@@ -40,7 +40,7 @@ const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, inputShape: InputShapes, keep: ReadonlySet<string> | "all" = "all"): NetSummary {
   const { shapes } = analyzeGraph(spec, inputShape);
   let planned = graphInputs(spec).reduce((n, v) => n + size(shapes.get(v.name)!), 0);
-  /** Floats of the convolutions' and transposed convolutions' packed weights (in either layout). */
+  /** Floats of the convolutions' and transposed convolutions' packed weights (in either layout; Winograd's U for a conv on that path). */
   let packed = 0;
   const layers = spec.layers.map((layer): LayerSummary => {
     const out = shapes.get(layer.name)!;
@@ -58,7 +58,7 @@ export function summarize(spec: GraphSpec, params: ReadonlyMap<string, Tensor>, 
         packed += packedWeightBytes(g, chooseAlgorithm(g)) / 4;
       } else {
         const g = resolveConv(x, w, null, splitParamAttrs(layer.attrs).onnx, "summary");
-        if (convReadsPackedWeights(chooseConvAlgorithm(g))) packed += convWeightBytes(g) / 4;
+        packed += convDerivedWeightBytes(g, chooseConvAlgorithm(g)) / 4;
       }
     } else if (layer.op === "Gemm" || layer.op === "MatMul") {
       // every output element sums K products; K is A's (the first input's) inner size in both

@@ -11,7 +11,7 @@ import { type ConvGeometry, resolveConv } from "../shape.js";
 import { type Tensor, checkTensor, residentHandle, tensor } from "../tensor.js";
 import { runtime } from "../runtime/runtime.js";
 import { type ConvAlgorithm, chooseConvAlgorithm, convAlgorithmApplies, convForward } from "./conv-engine/forward.js";
-import { convReadsPackedWeights, convWeightBytes, convWeightKey, packConvWeights } from "./conv-engine/packed-weights.js";
+import { convDerivedWeightBytes, convReadsPackedWeights, convWeightKey, deriveConvWeights } from "./conv-engine/packed-weights.js";
 import { type WantedGradients, gradientTensors } from "./conv-gradients.js";
 import { checkSameShape, operand, product, withArena } from "./run.js";
 
@@ -50,7 +50,7 @@ function pickAlgorithm(g: ConvGeometry, options: ConvOptions | undefined): ConvA
   return algorithm;
 }
 
-/** The GEMM-packed form of a resident w (packed-weights.ts), kept beside it in the current runtime (made on first use), else 0. */
+/** The form of a resident w `algorithm` reads (GEMM-packed, or Winograd's U; packed-weights.ts), kept beside it in the current runtime (made on first use), else 0. */
 function residentPackedWeights(w: Tensor, g: ConvGeometry, algorithm: ConvAlgorithm): number {
   const handle = residentHandle(w);
   if (handle === undefined || !convReadsPackedWeights(algorithm)) return 0;
@@ -58,7 +58,7 @@ function residentPackedWeights(w: Tensor, g: ConvGeometry, algorithm: ConvAlgori
   const pw = handle.pointer(rt, "conv(w)");
   if (pw === null) return 0;
   try {
-    return handle.derived(rt, convWeightKey(g), convWeightBytes(g), (out) => packConvWeights(rt, g, pw, out)) ?? 0;
+    return handle.derived(rt, convWeightKey(g, algorithm), convDerivedWeightBytes(g, algorithm), (out) => deriveConvWeights(rt, g, algorithm, pw, out)) ?? 0;
   } catch (e) {
     // Resident memory cannot be reserved while an async op holds the arena: pack for this call only.
     if (e instanceof UnsupportedError) return 0;
@@ -82,7 +82,7 @@ export function conv(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvAttrs,
   const g = resolveConv(xShape, wShape, bShape, attrs);
   const algorithm = pickAlgorithm(g, options);
   const outSize = product(g.outShape);
-  // A resident w keeps its GEMM-packed form: packed on its first such call, then reused.
+  // A resident w keeps its GEMM-packed (or Winograd) form: made on its first such call, then reused.
   const packed = residentPackedWeights(w, g, algorithm);
   return withArena((rt) => {
     const px = operand(rt, x, "conv(x)");

@@ -64,8 +64,9 @@ export function convColumnBytes(g: ConvGeometry): number {
  * offsets; pb = 0 for no bias). Pads may be negative (the gradient of a transposed convolution
  * runs through here with its derived pads). `algorithm` (default: chooseConvAlgorithm) must apply.
  * `epilogue`: an activation applied after the bias, in the same pass (y = act(conv(x, w) + b)).
- * `packedW`: w packed ahead of the call (packConvWeights: a resident w, a Net plan), or 0; only
- * im2col + GEMM reads it, and the result is the same bits either way.
+ * `packedW`: the form of w `algorithm` reads, made ahead of the call (deriveConvWeights: a resident
+ * w, a Net plan), or 0: for im2col + GEMM w packed for the GEMM (packConvWeights), for winograd
+ * U = G w Gᵀ (transformWinogradWeights); depthwise ignores it. The same bits either way.
  */
 export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number, pb: number, py: number,
   algorithm: ConvAlgorithm = chooseConvAlgorithm(g), epilogue: Epilogue | null = null, packedW = 0): void {
@@ -74,7 +75,7 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
     return;
   }
   if (algorithm === "winograd") {
-    convWinograd(rt, g, px, pw, pb, py, epilogue);
+    convWinograd(rt, g, px, pw, pb, py, epilogue, packedW);
     return;
   }
   const { N, C, M, group, window } = g;

@@ -4,10 +4,13 @@
 // columns, with the same microkernels in the same order as f32_gemm__simd packing A itself (alpha
 // = 1: a·1 = a), so results are the same bits with and without. A resident w keeps them
 // (conv.ts), a Net plan keeps them per parameter version (plan.ts), and convForward packs them once
-// per call otherwise when more than one GEMM reads them (forward.ts).
+// per call otherwise when more than one GEMM reads them (forward.ts). The same holds for the
+// Winograd path's transformed weights U (winograd.ts): convDerivedWeightBytes, convWeightKey and
+// deriveConvWeights give, per algorithm, the form that algorithm reads ahead of the call.
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
 import { product } from "../run.js";
+import { transformWinogradWeights, winogradWeightBytes } from "./winograd.js";
 
 /** Rows of one group's packed weights: M/g rounded up to the GEMM's 4-row panels. */
 function packedRows(g: ConvGeometry): number {
@@ -29,14 +32,29 @@ export function convWeightBytes(g: ConvGeometry): number {
   return g.group * convGroupPackedFloats(g) * 4;
 }
 
-/** The key of packed conv weights kept beside a resident w (w's shape fixes all but the group). */
-export function convWeightKey(g: ConvGeometry): string {
-  return `conv packed weights: group ${g.group}`;
+/** The key of `algorithm`'s form of w kept beside a resident w (w's shape fixes all but the group). */
+export function convWeightKey(g: ConvGeometry, algorithm: string): string {
+  return algorithm === "winograd" ? `conv winograd weights: group ${g.group}` : `conv packed weights: group ${g.group}`;
 }
 
-/** Whether `algorithm` reads packed weights (im2col + GEMM does; the direct depthwise kernel does not). */
+/**
+ * Whether `algorithm` reads a form of w made ahead of the call (im2col + GEMM: packed for the
+ * GEMM; winograd: U = G w Gᵀ; the direct depthwise kernel reads w itself).
+ */
 export function convReadsPackedWeights(algorithm: string): boolean {
-  return algorithm === "im2col-gemm";
+  return algorithm === "im2col-gemm" || algorithm === "winograd";
+}
+
+/** Bytes of the form of w `algorithm` reads ahead of the call (0 where it reads w itself). */
+export function convDerivedWeightBytes(g: ConvGeometry, algorithm: string): number {
+  if (algorithm === "winograd") return winogradWeightBytes(g);
+  return algorithm === "im2col-gemm" ? convWeightBytes(g) : 0;
+}
+
+/** Makes `algorithm`'s form of w (byte offset w) in convDerivedWeightBytes(g, algorithm) bytes at `out`. */
+export function deriveConvWeights(rt: Runtime, g: ConvGeometry, algorithm: string, w: number, out: number): void {
+  if (algorithm === "winograd") transformWinogradWeights(rt, g, w, out);
+  else packConvWeights(rt, g, w, out);
 }
 
 /** Packs each group's w_g [M/g, K] (w [M, C/g, k…] at byte offset w) into convWeightBytes(g) bytes at `out`. */

@@ -4,8 +4,9 @@
 //   V [16][C/g][T] = Bᵀ d B of every tile's 4×4 input patch   (f32_winograd_input__simd)
 //   M[e] [M/g×T] = U[e] [M/g×C/g] · V[e] [C/g×T], e = 0…15      (16 calls of f32_gemm__simd)
 //   y tile = Aᵀ M A + bias, clipped at the right and bottom     (f32_winograd_output__simd)
-// U [16][M][C/g] = G w Gᵀ is computed on every call (f32_winograd_weights__scalar: 16·M·C/g
-// floats, O(M·C) against the O(M·C·OH·OW) product); a resident weight does not keep it yet.
+// U [16][M][C/g] = G w Gᵀ (f32_winograd_weights__scalar: 16·M·C/g floats, O(M·C) against the
+// O(M·C·OH·OW) product) is made once and kept like the GEMM-packed weights (packed-weights.ts): a
+// resident w keeps it (conv.ts), a Net plan per parameter version (plan.ts); else once per call.
 // Accuracy: the transforms add and subtract up to 16 terms, so the error is a few times the direct
 // sum's (test/conv-winograd.test.ts states the measured bound).
 import type { Runtime } from "../../runtime/runtime.js";
@@ -44,7 +45,17 @@ export function winogradPays(g: ConvGeometry): boolean {
   return g.C / g.group >= WINOGRAD_AUTO.minInputChannels && g.M / g.group >= WINOGRAD_AUTO.minOutputChannels && tiles >= WINOGRAD_AUTO.minTiles;
 }
 
-/** Bytes convWinograd borrows on one thread: U, a band's V and M, and the GEMM workspace. */
+/** Bytes of U [16][M][C/g], the transformed weights (G w Gᵀ of each 3×3 kernel). */
+export function winogradWeightBytes(g: ConvGeometry): number {
+  return 16 * g.M * (g.C / g.group) * 4;
+}
+
+/** U [16][M][C/g] = G w Gᵀ of w [M, C/g, 3, 3] (byte offset w) into winogradWeightBytes(g) bytes at `out`. */
+export function transformWinogradWeights(rt: Runtime, g: ConvGeometry, w: number, out: number): void {
+  rt.kernels.f32_winograd_weights__scalar(w, g.M, g.C / g.group, out);
+}
+
+/** Bytes convWinograd borrows on one thread: U (when not passed in), a band's V and M, and the GEMM workspace. */
 export function winogradWorkspaceBytes(g: ConvGeometry): number {
   const Cg = g.C / g.group, Mg = g.M / g.group, maxT = bandTileRows(g) * Math.ceil(planar(g.window).OW / 2);
   return (16 * g.M * Cg + 16 * (Cg + Mg) * maxT) * 4;
@@ -62,8 +73,10 @@ function bandTileRows(g: ConvGeometry): number {
  * y = conv(x, w) + b (then the epilogue) by F(2×2,3×3), operands already in wasm memory (byte
  * offsets; pb = 0 for no bias); the geometry must satisfy winogradApplies. Threads take pieces of
  * the units (one band of one image and group), each with its own V, M and packing space.
+ * `preU`: U made ahead of the call by transformWinogradWeights (a resident w, a Net plan), or 0 to
+ * make it here; the same bits either way (the same kernel makes it).
  */
-export function convWinograd(rt: Runtime, g: ConvGeometry, px: number, pw: number, pb: number, py: number, epilogue: Epilogue | null = null): void {
+export function convWinograd(rt: Runtime, g: ConvGeometry, px: number, pw: number, pb: number, py: number, epilogue: Epilogue | null = null, preU = 0): void {
   const { N, C, M, group, window } = g;
   const Cg = C / group, Mg = M / group;
   const { H, W, PT, PL, OH, OW } = planar(window);
@@ -73,8 +86,11 @@ export function convWinograd(rt: Runtime, g: ConvGeometry, px: number, pw: numbe
   const bands = Math.ceil(TH / rowsPerBand);
   const maxT = rowsPerBand * TW;
   // U [16][M][Cg]: group gi's U[e] is rows gi·Mg … of U[e], leading dimension Cg
-  const pu = rt.arena.alloc(16 * M * Cg * 4, "conv winograd weights");
-  rt.kernels.f32_winograd_weights__scalar(pw, M, Cg, pu);
+  let pu = preU;
+  if (pu === 0) {
+    pu = rt.arena.alloc(winogradWeightBytes(g), "conv winograd weights");
+    transformWinogradWeights(rt, g, pw, pu);
+  }
   const units = N * group * bands;
   const lane = (u0: number, u1: number): Task => (r) => {
     const pv = r.arena.alloc(16 * Cg * maxT * 4, "conv winograd input tiles");
