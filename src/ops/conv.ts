@@ -25,7 +25,7 @@ export interface ConvOptions {
    * dilations 1; any pads and groups; within the same bound of the float64 sum as im2col). 'auto'
    * (default): depthwise for one input channel per group and at most 8 output channels per group;
    * winograd for 3×3 stride-1 undilated 2-D convs with ≥ 32 input and ≥ 16 output channels per
-   * group and ≥ 100 tiles of 2×2 outputs (where it measured faster, winograd.ts); else im2col-gemm.
+   * group and ≥ 49 tiles of 2×2 outputs (where it measured faster, winograd.ts); else im2col-gemm.
    */
   algorithm?: ConvAlgorithm | "auto";
 }

@@ -34,8 +34,15 @@ export function winogradApplies(g: ConvGeometry): boolean {
  * 1.75×, 256→256 at 28² 1.47× / 1.77×, 64→64 at 224² 1.33× / 1.49×; not taken: 16→16 at 128²
  * 0.89× / 0.99×, 8→27 at 96² 0.91× / 1.09×, 512→512 at 14² (49 tiles: the per-call weight
  * transform) 0.93× / 1.06×.
+ * minTiles 100 → 49 once U is kept (resident w, Net plans): a second run (shared machine, both
+ * paths on their kept forms — U, and the GEMM-packed w — medians of 15 interleaved calls, relaxed /
+ * SIMD128) at 49 tiles: 512→512 at 14² 1.71× / 2.25×, 128→128 at 14² 1.50× / 1.77×, 64→64 at 14²
+ * 1.37× / 1.44×, 32→32 at 14² 1.17× / 1.26×, 32→16 at 14² 1.19× / 1.11×, 64→32 at 13² 1.13× /
+ * 1.36×; U made per call there 0.69–1.25×. At 16–25 tiles (512→512, 256→256 at 7²; 256→256,
+ * 64→64 at 10²) kept U still gains 1.13–1.69×, but U per call loses 0.52–0.91× and 'auto' does not
+ * know which it gets: not taken.
  */
-export const WINOGRAD_AUTO = { minInputChannels: 32, minOutputChannels: 16, minTiles: 100 };
+export const WINOGRAD_AUTO = { minInputChannels: 32, minOutputChannels: 16, minTiles: 49 };
 
 /** Whether 'auto' takes Winograd for this geometry (it applies, and WINOGRAD_AUTO's measured thresholds hold). */
 export function winogradPays(g: ConvGeometry): boolean {
