@@ -10,6 +10,7 @@
 // Net whose parameters change in place after parameters() (its packed copy is made again).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectClose, expectSameBits } from "./lib.js";
+import { expectFollowsParameterChanges } from "./plan-refresh.js";
 import { convGeometry, convRef } from "./ref/conv.js";
 import { splitThresholds } from "../dist/ops/run.js";
 import { convPacking } from "../dist/ops/conv-engine/forward.js";
@@ -181,14 +182,7 @@ describe.each(BUILDS)("Net plan keeps packed conv weights per parameter version 
     const r = rng(78);
     const net = fcn.Net.fromGraph(classifier, undefined, { seed: 4 });
     const xData = randArray(r, size(classifier.input.shape));
-    const x = fcn.tensor(xData, classifier.input.shape);
-    const first = net.run(x); // parameters copied in and packed once
-    const params = net.parameters(); // from now on every run copies them in (and packs again)
-    expectClose(first, classifierRef(xData, params), `classifier (${build})`, 1e-4, 1e-4);
-    for (let step = 0; step < 2; step++) {
-      for (const t of params.values()) (t.data as Float32Array).set(randArray(r, t.data.length));
-      expectClose(net.run(x), classifierRef(xData, params), `classifier after change ${step} (${build})`, 1e-4, 1e-4);
-    }
+    expectFollowsParameterChanges(net, fcn.tensor(xData, classifier.input.shape), (params) => classifierRef(xData, params), r, `classifier (${build})`);
     net.dispose();
   });
 });

@@ -15,6 +15,7 @@
 // Each case is named by its shape and seed (replay one with `vitest -t "seed=<n>"`).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectClose, expectSameBits } from "./lib.js";
+import { expectFollowsParameterChanges } from "./plan-refresh.js";
 import { convRef } from "./ref/conv.js";
 import { splitThresholds, withArena, operand } from "../dist/ops/run.js";
 import { chooseConvAlgorithm, convForward } from "../dist/ops/conv-engine/forward.js";
@@ -249,14 +250,7 @@ describe.each(BUILDS)("Net plan keeps Winograd weights per parameter version (%s
     const r = rng(79);
     const net = fcn.Net.fromGraph(wide, undefined, { seed: 5 });
     const xData = randArray(r, 32 * 24 * 22);
-    const x = fcn.tensor(xData, wide.input.shape);
-    const first = net.run(x); // parameters copied in, U made once
-    const params = net.parameters(); // from now on every run copies them in (and makes U again)
-    expectClose(first, wideRef(xData, params), `wide net (${build})`, 1e-4, 1e-4);
-    for (let step = 0; step < 2; step++) {
-      for (const t of params.values()) (t.data as Float32Array).set(randArray(r, t.data.length).map((v) => v * 0.1));
-      expectClose(net.run(x), wideRef(xData, params), `wide net after change ${step} (${build})`, 1e-4, 1e-4);
-    }
+    expectFollowsParameterChanges(net, fcn.tensor(xData, wide.input.shape), (params) => wideRef(xData, params), r, `wide net (${build})`, 0.1);
     net.dispose();
   });
 });
