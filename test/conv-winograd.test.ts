@@ -14,7 +14,7 @@
 // 256→256). The bound leaves ~3× margin and is checked for im2col-gemm too.
 // Each case is named by its shape and seed (replay one with `vitest -t "seed=<n>"`).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectClose, expectSameBits } from "./lib.js";
+import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectSameBits } from "./lib.js";
 import { expectFollowsParameterChanges } from "./plan-refresh.js";
 import { convRef } from "./ref/conv.js";
 import { splitThresholds, withArena, operand } from "../dist/ops/run.js";
