@@ -10,9 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as ort from "onnxruntime-node";
 import { attr, model, node, tensorProto, valueInfo } from "./onnx/proto-writer.js";
-import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectClose, expectSameBits } from "./lib.js";
+import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectClose, expectSameBits, withEverySplit } from "./lib.js";
 import { convRef } from "./ref/conv.js";
-import { splitThresholds } from "../dist/ops/run.js";
 import { runtime } from "../dist/runtime/runtime.js";
 import { depthwiseWorkspaceBytes } from "../dist/ops/conv-engine/depthwise.js";
 import { resolveConv } from "../dist/shape.js";
@@ -209,15 +208,11 @@ describe("depthwise conv on threads: the same bits as one thread", () => {
 
   it("2 threads, every split forced", async () => {
     await fcn.ready({ threads: 2 });
-    const saved = { ...splitThresholds };
-    Object.assign(splitThresholds, { macs: 1, bytes: 1 });
-    try {
+    withEverySplit(() => {
       picked.forEach((c, i) => {
         const got = run(c);
         expectSameBits(got, { data: want[i], shape: got.shape }, `conv ${c.name}, 2 threads`);
       });
-    } finally {
-      Object.assign(splitThresholds, saved);
-    }
+    });
   });
 });

@@ -9,10 +9,9 @@
 // output is summed in, do not change): per call, resident, 2 threads with every split forced, and a
 // Net whose parameters change in place after parameters() (its packed copy is made again).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectClose, expectSameBits } from "./lib.js";
+import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectClose, expectSameBits, withEverySplit } from "./lib.js";
 import { expectFollowsParameterChanges } from "./plan-refresh.js";
 import { convGeometry, convRef } from "./ref/conv.js";
-import { splitThresholds } from "../dist/ops/run.js";
 import { convPacking } from "../dist/ops/conv-engine/forward.js";
 import { bandRows } from "../dist/ops/conv-engine/bands.js";
 import type { GraphSpec, Tensor } from "../dist/index.js";
@@ -128,9 +127,7 @@ describe("packed conv weights on threads: the same bits as one thread", () => {
 
   it("2 threads, every split forced: plain w (packed per call), resident w, every GEMM packing", async () => {
     await fcn.ready({ threads: 2 });
-    const saved = { ...splitThresholds };
-    Object.assign(splitThresholds, { macs: 1, bytes: 1 });
-    try {
+    withEverySplit(() => {
       cases.forEach((c, i) => {
         const rw = fcn.resident(fcn.tensor(c.w, c.wShape));
         for (const [how, got] of [["plain", run(c, fcn.tensor(c.w, c.wShape))], ["resident", run(c, rw)], ["unpacked", runUnpacked(c)]] as const) {
@@ -138,9 +135,7 @@ describe("packed conv weights on threads: the same bits as one thread", () => {
         }
         rw.dispose();
       });
-    } finally {
-      Object.assign(splitThresholds, saved);
-    }
+    });
   });
 });
 

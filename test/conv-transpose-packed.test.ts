@@ -7,10 +7,9 @@
 // thread splits (channel ranges start on the packed panels); and a Net whose parameters change in
 // place between runs (the packed form is made again).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectClose, expectSameBits } from "./lib.js";
+import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectClose, expectSameBits, withEverySplit } from "./lib.js";
 import { expectFollowsParameterChanges } from "./plan-refresh.js";
 import { convRef, convTransposeGeometry, convTransposeRef } from "./ref/conv.js";
-import { splitThresholds } from "../dist/ops/run.js";
 import type { GraphSpec, Tensor } from "../dist/index.js";
 
 const BASE_SEED = 0x9ac4ed;
@@ -126,18 +125,14 @@ describe("packed weights on threads: the same bits as one thread", () => {
 
   it("2 threads, every split forced, resident w", async () => {
     await fcn.ready({ threads: 2 });
-    const saved = { ...splitThresholds };
-    Object.assign(splitThresholds, { macs: 1, bytes: 1 });
-    try {
+    withEverySplit(() => {
       cases.forEach((c, i) => {
         const rw = fcn.resident(fcn.tensor(c.w, c.wShape));
         const got = run(c, rw, "gemm-col2im");
         expectSameBits(got, { data: want[i], shape: got.shape }, `${c.name}, 2 threads`);
         rw.dispose();
       });
-    } finally {
-      Object.assign(splitThresholds, saved);
-    }
+    });
   });
 });
 

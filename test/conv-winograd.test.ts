@@ -14,10 +14,10 @@
 // 256→256). The bound leaves ~3× margin and is checked for im2col-gemm too.
 // Each case is named by its shape and seed (replay one with `vitest -t "seed=<n>"`).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectSameBits } from "./lib.js";
+import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectSameBits, withEverySplit } from "./lib.js";
 import { expectFollowsParameterChanges } from "./plan-refresh.js";
 import { convRef } from "./ref/conv.js";
-import { splitThresholds, withArena, operand } from "../dist/ops/run.js";
+import { withArena, operand } from "../dist/ops/run.js";
 import { chooseConvAlgorithm, convForward } from "../dist/ops/conv-engine/forward.js";
 import { transformWinogradWeights, winogradWeightBytes } from "../dist/ops/conv-engine/winograd.js";
 import type { GraphSpec, Tensor } from "../dist/index.js";
@@ -191,9 +191,7 @@ describe("winograd conv on threads: the same bits as one thread", () => {
 
   it("2 threads, every split forced: plain w, U passed in, resident w", async () => {
     await fcn.ready({ threads: 2 });
-    const saved = { ...splitThresholds };
-    Object.assign(splitThresholds, { macs: 1, bytes: 1 });
-    try {
+    withEverySplit(() => {
       picked.forEach((c, i) => {
         const rw = fcn.resident(fcn.tensor(c.w, c.wShape));
         for (const [how, got] of [["plain", run(c, "winograd")], ["U passed in", runEngine(c, true)], ["resident", run(c, "winograd", rw)], ["resident again", run(c, "winograd", rw)]] as const) {
@@ -201,9 +199,7 @@ describe("winograd conv on threads: the same bits as one thread", () => {
         }
         rw.dispose();
       });
-    } finally {
-      Object.assign(splitThresholds, saved);
-    }
+    });
   });
 });
 

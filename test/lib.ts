@@ -4,6 +4,7 @@
 export * as fcn from "../dist/index.js";
 import { ready } from "../dist/index.js";
 import type { BuildName } from "../dist/index.js";
+import { splitThresholds } from "../dist/ops/run.js";
 
 /** Every build the tests run against (test/setup.ts turns relaxed SIMD on in Node 20). */
 export const BUILDS: readonly BuildName[] = ["simd", "relaxed"];
@@ -57,4 +58,18 @@ export function expectSameBits(a: { data: Float32Array; shape: readonly number[]
   const ub = new Uint32Array(b.data.buffer, b.data.byteOffset, b.data.length);
   const i = ua.findIndex((v, j) => v !== ub[j]);
   if (i !== -1) throw new Error(`${what}: first differing element ${i} (${a.data[i]} vs ${b.data[i]})`);
+}
+
+/**
+ * Runs f with the thread-split thresholds at their lowest, so every op splits wherever it can
+ * (each piece and tail of a split is reached on a small shape), then puts them back.
+ */
+export function withEverySplit<T>(f: () => T): T {
+  const saved = { ...splitThresholds };
+  Object.assign(splitThresholds, { macs: 1, bytes: 1 });
+  try {
+    return f();
+  } finally {
+    Object.assign(splitThresholds, saved);
+  }
 }
