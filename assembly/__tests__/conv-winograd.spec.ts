@@ -2,9 +2,12 @@
 // over every width tail (the 4-tile vector path and the gathered lanes, 1…3 tiles), pads 0…2
 // (asymmetric, also negative-free bands in the middle of the image), bands that start below row
 // 0; output transform with clipped right and bottom tiles, with and without bias; weights.
-// Guards after every output must stay intact.
+// The weight gradient's adjoints: the output transform's over the same widths, clipped tiles and
+// bands; the weight transform's. Guards after every output must stay intact.
 import { f32_winograd_input__simd, f32_winograd_output__simd, f32_winograd_weights__scalar } from "../conv/winograd";
+import { f32_winograd_output_adjoint__simd, f32_winograd_weights_adjoint__scalar } from "../conv/winograd";
 import { f32_winograd_input__ref, f32_winograd_output__ref, f32_winograd_weights__ref } from "../conv/winograd-ref";
+import { f32_winograd_output_adjoint__ref, f32_winograd_weights_adjoint__ref } from "../conv/winograd-ref";
 import { WinogradParams } from "../params";
 import { randomBuffer, filledBuffer, guardsIntact, firstMismatch, at, newBlock, reseed } from "./helpers";
 
@@ -86,5 +89,65 @@ describe("f32_winograd_weights__scalar", () => {
     expect(weights(1, 1)).toBe("");
     expect(weights(5, 3)).toBe("");
     expect(weights(16, 17)).toBe("");
+  });
+});
+
+/** Adjoint output transform of one band of dy [C, OH, OW] into dM [16][C][T]; "" when it agrees with the reference. */
+function outputAdjoint(C: i32, OH: i32, OW: i32, th0: i32, rows: i32): string {
+  reseed(<u32>(C * 29 + OH * 19 + OW * 11 + th0 * 5 + rows));
+  const TW = (OW + 1) >> 1, T = rows * TW;
+  const shape = `C=${C} out=${OH}x${OW} band=${th0}+${rows}`;
+  const dy = randomBuffer(C * OH * OW);
+  const n = 16 * C * T;
+  const mFast = filledBuffer(n, 777), mRef = filledBuffer(n, -777);
+  const t = newBlock<WinogradParams>();
+  t.C = C; t.OH = OH; t.OW = OW; t.th0 = th0; t.rows = rows; t.src = dy; t.dst = mFast;
+  const p = changetype<usize>(t);
+  f32_winograd_output_adjoint__simd(p);
+  t.dst = mRef;
+  f32_winograd_output_adjoint__ref(p);
+  const bad = firstMismatch(mFast, mRef, n, 1e-6, 1e-6);
+  let problem = "";
+  if (bad >= 0) problem = `${shape}: dM[${bad}] = ${at(mFast, bad)}, reference ${at(mRef, bad)}`;
+  else if (!guardsIntact(mFast, n)) problem = `${shape}: wrote past dM`;
+  heap.free(dy); heap.free(mFast); heap.free(mRef); heap.free(p);
+  return problem;
+}
+
+function weightsAdjoint(M: i32, C: i32): string {
+  reseed(<u32>(M * 13 + C));
+  const du = randomBuffer(16 * M * C);
+  const n = M * C * 9;
+  const wFast = filledBuffer(n, 777), wRef = filledBuffer(n, -777);
+  f32_winograd_weights_adjoint__scalar(du, M, C, wFast);
+  f32_winograd_weights_adjoint__ref(du, M, C, wRef);
+  const bad = firstMismatch(wFast, wRef, n, 1e-6, 1e-6);
+  let problem = "";
+  if (bad >= 0) problem = `M=${M} C=${C}: dw[${bad}] = ${at(wFast, bad)}, reference ${at(wRef, bad)}`;
+  else if (!guardsIntact(wFast, n)) problem = `M=${M} C=${C}: wrote past dw`;
+  heap.free(du); heap.free(wFast); heap.free(wRef);
+  return problem;
+}
+
+describe("f32_winograd_output_adjoint__simd", () => {
+  it("whole images, widths 1…29 (every tile tail), odd and even heights", () => {
+    for (let w = 1; w <= 29; w++) {
+      expect(outputAdjoint(2, 7, w, 0, 4)).toBe("");
+      expect(outputAdjoint(1, 6, w, 0, 3)).toBe("");
+    }
+  });
+  it("bands in the middle and at the bottom (clipped last row)", () => {
+    expect(outputAdjoint(3, 21, 33, 3, 4)).toBe("");
+    expect(outputAdjoint(2, 21, 17, 8, 3)).toBe("");
+    expect(outputAdjoint(1, 40, 40, 5, 15)).toBe("");
+    expect(outputAdjoint(2, 1, 1, 0, 1)).toBe("");
+  });
+});
+
+describe("f32_winograd_weights_adjoint__scalar", () => {
+  it("matches Gᵀ dU G", () => {
+    expect(weightsAdjoint(1, 1)).toBe("");
+    expect(weightsAdjoint(5, 3)).toBe("");
+    expect(weightsAdjoint(16, 17)).toBe("");
   });
 });

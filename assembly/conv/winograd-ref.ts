@@ -54,3 +54,32 @@ export function f32_winograd_weights__ref(w: usize, M: i32, C: i32, u: usize): v
     store<f32>(u + (<usize>(((4 * i + j) * M + m) * C + c) << 2), <f32>acc);
   }
 }
+
+/** dM[4a + b][c][t] = Σ_{i, j < 2} Aᵀ[i][a]·dy[c, 2th + i, 2tw + j]·Aᵀ[j][b], dy = 0 past OH, OW (src dy [C, OH, OW], dst dM [16][C][T]). */
+export function f32_winograd_output_adjoint__ref(p: usize): void {
+  const q = changetype<WinogradParams>(p);
+  const TW = (q.OW + 1) >> 1, T = q.rows * TW;
+  for (let c = 0; c < q.C; c++) for (let r = 0; r < q.rows; r++) for (let tw = 0; tw < TW; tw++) {
+    const t = r * TW + tw;
+    for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) {
+      let acc: f64 = 0;
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) {
+        const oh = 2 * (q.th0 + r) + i, ow = 2 * tw + j;
+        if (oh >= q.OH || ow >= q.OW) continue;
+        acc += AT[4 * i + a] * <f64>load<f32>(q.src + (<usize>((c * q.OH + oh) * q.OW + ow) << 2)) * AT[4 * j + b];
+      }
+      store<f32>(q.dst + (<usize>(((4 * a + b) * q.C + c) * T + t) << 2), <f32>acc);
+    }
+  }
+}
+
+/** dw[m, c, a, b] = Σ_{i, j < 4} G[i][a]·dU[4i + j][m][c]·G[j][b]. */
+export function f32_winograd_weights_adjoint__ref(du: usize, M: i32, C: i32, dw: usize): void {
+  for (let m = 0; m < M; m++) for (let c = 0; c < C; c++) for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
+    let acc: f64 = 0;
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) {
+      acc += G[3 * i + a] * <f64>load<f32>(du + (<usize>(((4 * i + j) * M + m) * C + c) << 2)) * G[3 * j + b];
+    }
+    store<f32>(dw + (<usize>(((m * C + c) * 3 + a) * 3 + b) << 2), <f32>acc);
+  }
+}

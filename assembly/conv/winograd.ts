@@ -208,3 +208,117 @@ export function f32_winograd_weights__scalar(w: usize, M: i32, C: i32, u: usize)
     storeRow(out, eStride, 3, g20, g21, g22);
   }
 }
+
+// ---- The weight gradient (src/ops/conv-engine/winograd-weight-gradient.ts) ----
+// y_tile = Aᵀ [Σ_c U[c] ⊙ V[c]] A, so for a loss L with dy = ∂L/∂y:
+//   dM = A · dy_tile · Aᵀ            (the adjoint of the output transform: 2×2 → 4×4)
+//   dU[e][m][c] = Σ_tiles dM[e][m][t] · V[e][c][t]   (16 GEMMs on the TS side)
+//   dw[m, c] = Gᵀ · dU[m][c] · G     (the adjoint of the weight transform: 4×4 → 3×3)
+
+/** dy at (row `row`, column ow) or 0 outside (row 0: a row past OH). */
+@inline function dyAt(row: usize, ow: i32, OW: i32): f32 {
+  return row != 0 && ow < OW ? load<f32>(row + (<usize>ow << 2)) : 0;
+}
+
+/** Column j (0, 1) of the 2×2 dy tiles of four tiles starting at output column ow (lane k: column ow + 2k + j); lanes past `n` 0. */
+function gatherDy(row: usize, ow: i32, OW: i32, j: i32, n: i32): v128 {
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, dyAt(row, ow + j, OW));
+  if (n > 1) v = f32x4.replace_lane(v, 1, dyAt(row, ow + 2 + j, OW));
+  if (n > 2) v = f32x4.replace_lane(v, 2, dyAt(row, ow + 4 + j, OW));
+  if (n > 3) v = f32x4.replace_lane(v, 3, dyAt(row, ow + 6 + j, OW));
+  return v;
+}
+
+/** Stores the four entries (u, u + v, u − v, −v) of one row of A·(u v)ᵀ… at dM[4a + 0…3], eStride bytes apart. */
+@inline function storeAdjointRow(p: usize, eStride: usize, a: i32, u: v128, v: v128, n: i32): void {
+  const e = p + <usize>(4 * a) * eStride;
+  storeLanes(e, u, n);
+  storeLanes(e + eStride, f32x4.add(u, v), n);
+  storeLanes(e + 2 * eStride, f32x4.sub(u, v), n);
+  storeLanes(e + 3 * eStride, f32x4.neg(v), n);
+}
+
+/**
+ * Adjoint of the output transform over one band (WinogradParams: C channels of dy, OH, OW, th0,
+ * rows; src dy [C, OH, OW], dst dM [16][C][T]; H, W, PT, PL, bias unused):
+ *   dM[4a + b][c][t] = Σ_{i,j<2} Aᵀ[i][a] · dy[c, 2th + i, 2tw + j] · Aᵀ[j][b],  dy = 0 past OH, OW.
+ * Aᵀ = [1 1 1 0; 0 1 −1 −1], so a column (y0, y1) maps to (y0, y0 + y1, y0 − y1, −y1), on rows
+ * then on columns. Four tiles a vector, lane k = tile tw + k. Reference: winograd-ref.ts.
+ */
+export function f32_winograd_output_adjoint__simd(p: usize): void {
+  const q = changetype<WinogradParams>(p);
+  const C = q.C, OH = q.OH, OW = q.OW, TW = (OW + 1) >> 1, T = q.rows * TW;
+  const eStride = <usize>(C * T) << 2;
+  for (let c = 0; c < C; c++) {
+    const yc = q.src + (<usize>(c * OH * OW) << 2);
+    for (let r = 0; r < q.rows; r++) {
+      const oh = 2 * (q.th0 + r);
+      const y0 = yc + (<usize>(oh * OW) << 2);
+      const y1: usize = oh + 1 < OH ? y0 + (<usize>OW << 2) : 0; // 0: the tile's second row is past OH
+      for (let tw = 0; tw < TW; tw += 4) {
+        const n = min(4, TW - tw);
+        const ow = 2 * tw, o = <usize>ow << 2;
+        // yij: row i, column j of the four dy tiles
+        let y00: v128, y01: v128, y10: v128, y11: v128;
+        if (n == 4 && ow + 7 < OW) {
+          // eight contiguous outputs a row: even lanes column 0, odd lanes column 1
+          let a = v128.load(y0 + o), b = v128.load(y0 + o + 16);
+          y00 = v128.shuffle<f32>(a, b, 0, 2, 4, 6); y01 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+          if (y1 != 0) {
+            a = v128.load(y1 + o); b = v128.load(y1 + o + 16);
+            y10 = v128.shuffle<f32>(a, b, 0, 2, 4, 6); y11 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+          } else {
+            y10 = f32x4.splat(0); y11 = f32x4.splat(0);
+          }
+        } else {
+          y00 = gatherDy(y0, ow, OW, 0, n); y01 = gatherDy(y0, ow, OW, 1, n);
+          y10 = gatherDy(y1, ow, OW, 0, n); y11 = gatherDy(y1, ow, OW, 1, n);
+        }
+        // A · dy (on rows): row a of the 4×2 result, columns j = 0, 1
+        //   a = 0: y0j,  a = 1: y0j + y1j,  a = 2: y0j − y1j,  a = 3: −y1j
+        const s10 = f32x4.add(y00, y10), s11 = f32x4.add(y01, y11);
+        const s20 = f32x4.sub(y00, y10), s21 = f32x4.sub(y01, y11);
+        // (A · dy) · Aᵀ (on columns), stored at dM[4a + b][c][t]
+        const m = q.dst + (<usize>(c * T + r * TW + tw) << 2);
+        storeAdjointRow(m, eStride, 0, y00, y01, n);
+        storeAdjointRow(m, eStride, 1, s10, s11, n);
+        storeAdjointRow(m, eStride, 2, s20, s21, n);
+        storeAdjointRow(m, eStride, 3, f32x4.neg(y10), f32x4.neg(y11), n);
+      }
+    }
+  }
+}
+
+/** Stores the row (t0 + ½(t1 + t2), ½(t1 − t2), ½(t1 + t2) + t3) of (Gᵀ dU) G at dw + 12a bytes. */
+@inline function storeAdjointWeightRow(g: usize, a: i32, t0: f32, t1: f32, t2: f32, t3: f32): void {
+  const h = <f32>0.5 * (t1 + t2), o = g + <usize>(12 * a);
+  store<f32>(o, t0 + h);
+  store<f32>(o + 4, <f32>0.5 * (t1 - t2));
+  store<f32>(o + 8, h + t3);
+}
+
+/**
+ * Adjoint of the weight transform: dU [16][M][C] → dw [M, C, 3, 3],
+ *   dw[m, c, a, b] = Σ_{i,j<4} G[i][a] · dU[4i + j][m][c] · G[j][b]   (dw = Gᵀ dU G).
+ * Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1]: a row (u0, u1, u2, u3) of four maps to
+ * (u0 + ½(u1 + u2), ½(u1 − u2), ½(u1 + u2) + u3), on rows i then on columns j.
+ */
+export function f32_winograd_weights_adjoint__scalar(du: usize, M: i32, C: i32, dw: usize): void {
+  const eStride = <usize>(M * C) << 2;
+  for (let m = 0; m < M; m++) for (let c = 0; c < C; c++) {
+    const u = du + (<usize>(m * C + c) << 2);
+    const g = dw + (<usize>((m * C + c) * 9) << 2);
+    // uij = dU[4i + j][m][c]
+    const u00 = load<f32>(u), u01 = load<f32>(u + eStride), u02 = load<f32>(u + 2 * eStride), u03 = load<f32>(u + 3 * eStride);
+    const u10 = load<f32>(u + 4 * eStride), u11 = load<f32>(u + 5 * eStride), u12 = load<f32>(u + 6 * eStride), u13 = load<f32>(u + 7 * eStride);
+    const u20 = load<f32>(u + 8 * eStride), u21 = load<f32>(u + 9 * eStride), u22 = load<f32>(u + 10 * eStride), u23 = load<f32>(u + 11 * eStride);
+    const u30 = load<f32>(u + 12 * eStride), u31 = load<f32>(u + 13 * eStride), u32 = load<f32>(u + 14 * eStride), u33 = load<f32>(u + 15 * eStride);
+    // Gᵀ dU on rows: hj = ½(u1j + u2j); row 0 = u0j + hj, row 1 = ½(u1j − u2j), row 2 = hj + u3j
+    const h0 = <f32>0.5 * (u10 + u20), h1 = <f32>0.5 * (u11 + u21), h2 = <f32>0.5 * (u12 + u22), h3 = <f32>0.5 * (u13 + u23);
+    // (Gᵀ dU) G on columns, one dw row a at a time
+    storeAdjointWeightRow(g, 0, u00 + h0, u01 + h1, u02 + h2, u03 + h3);
+    storeAdjointWeightRow(g, 1, <f32>0.5 * (u10 - u20), <f32>0.5 * (u11 - u21), <f32>0.5 * (u12 - u22), <f32>0.5 * (u13 - u23));
+    storeAdjointWeightRow(g, 2, h0 + u30, h1 + u31, h2 + u32, h3 + u33);
+  }
+}

@@ -51,6 +51,10 @@ export const KERNELS = {
   f32_winograd_output__simd: ["params"],
   /** Winograd weight transform: w [M, C, 3, 3] → U [16][M][C] = G g Gᵀ. */
   f32_winograd_weights__scalar: ["w", "M", "C", "u"],
+  /** Adjoint of the output transform (the weight gradient): dy [C, OH, OW] → dM [16][C][T] = A dy Aᵀ per tile (WinogradParams; ops/conv-engine/winograd-weight-gradient.ts). */
+  f32_winograd_output_adjoint__simd: ["params"],
+  /** Adjoint of the weight transform: dU [16][M][C] → dw [M, C, 3, 3] = Gᵀ dU G. */
+  f32_winograd_weights_adjoint__scalar: ["du", "M", "C", "dw"],
 } as const;
 
 export type KernelName = keyof typeof KERNELS;
