@@ -2,16 +2,19 @@
 // window (conv's image is convTranspose's output), so for y = op(x, w) with that window:
 //   dx = the other op applied to dy with the same w (the adjoint geometry: C and M swapped);
 //   dw = Σ over images of A_g · im2col(S_g)ᵀ, S the operand on the window's image side (conv: x,
-//        convTranspose: dy) and A the one on its grid side (conv-engine/weight-gradient.ts);
+//        convTranspose: dy) and A the one on its grid side (conv-engine/weight-gradient.ts), or
+//        for 3×3 stride-1 windows where it measured faster and x, dy are finite, by Winograd
+//        F(2×2,3×3) (conv-engine/winograd-weight-gradient.ts);
 //   db = Σ dy per output channel.
 // convBackward, convTransposeBackward and Net's training plan all run it.
 import type { Runtime } from "../runtime/runtime.js";
 import type { ConvGeometry } from "../shape.js";
 import { type Tensor, tensor } from "../tensor.js";
 import { convForward } from "./conv-engine/forward.js";
-import { weightGradient } from "./conv-engine/weight-gradient.js";
+import { type WeightGradientCall, weightGradient } from "./conv-engine/weight-gradient.js";
+import { winogradWeightGradient, winogradWeightGradientPays } from "./conv-engine/winograd-weight-gradient.js";
 import { type ConvTransposeAlgorithm, chooseAlgorithm, runTransposed } from "./conv-transpose/algorithm.js";
-import { operandFinite } from "./finite.js";
+import { allFinite, operandFinite } from "./finite.js";
 import { channelSums, operand, product, withArena } from "./run.js";
 
 /** Which op a geometry belongs to: resolveConv's or resolveConvTranspose's. */
@@ -59,7 +62,14 @@ export function runConvGradients(rt: Runtime, p: ConvGradientPlan, b: GradientBu
   }
   // The window slides over S (image side) and steps through A's positions (grid side).
   const [a, aChannels, s, sChannels] = p.op === "Conv" ? [b.dy, M, b.x, C] : [b.x, C, b.dy, M];
-  if (b.dw !== 0) weightGradient(rt, { window, N, group, a, rows: aChannels / group, s, sChannels: sChannels / group, dw: b.dw });
+  if (b.dw !== 0) {
+    const call: WeightGradientCall = { window, N, group, a, rows: aChannels / group, s, sChannels: sChannels / group, dw: b.dw };
+    // Winograd mixes every dy·x product within a tile, so a NaN or ±∞ would reach dW entries whose
+    // own terms never touch it: with any in x or dy, the direct sum (the scan is ~1/10 of a copy).
+    const finite = () => allFinite(rt, a, N * aChannels * product(window.grid)) && allFinite(rt, s, N * sChannels * product(window.image));
+    if (winogradWeightGradientPays(call) && finite()) winogradWeightGradient(rt, call);
+    else weightGradient(rt, call);
+  }
   if (b.db !== 0) {
     const plane = product(p.op === "Conv" ? window.grid : window.image);
     rt.arena.commit(); // dy may still wait to be copied in (an op call that wanted neither dx nor dw)

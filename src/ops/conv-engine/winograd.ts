@@ -71,8 +71,16 @@ export function winogradWorkspaceBytes(g: ConvGeometry): number {
 /** Tile rows per band for this geometry: about BAND_BYTES of V and M, at least MIN_BAND_TILES tiles. */
 function bandTileRows(g: ConvGeometry): number {
   const { OH, OW } = planar(g.window);
+  return winogradBandTileRows(g.C / g.group + g.M / g.group, OH, OW);
+}
+
+/**
+ * Tile rows per band of an OH×OW output whose V and M (or V and dM) hold `channels` (C/g + M/g)
+ * planes of 16 floats a tile: about BAND_BYTES of them, at least MIN_BAND_TILES tiles.
+ */
+export function winogradBandTileRows(channels: number, OH: number, OW: number): number {
   const TH = Math.ceil(OH / 2), TW = Math.ceil(OW / 2);
-  const perRow = 16 * (g.C / g.group + g.M / g.group) * TW * 4;
+  const perRow = 16 * channels * TW * 4;
   return Math.max(1, Math.min(TH, Math.max(Math.floor(BAND_BYTES / perRow), Math.ceil(MIN_BAND_TILES / TW))));
 }
 
