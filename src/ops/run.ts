@@ -93,28 +93,44 @@ export function runTasks(rt: Runtime, tasks: readonly Task[]): void {
 const GEMM_SPLIT_ALIGN = 16;
 
 /**
+ * Most columns a GEMM runs on the skinny kernel (assembly/gemm/skinny.ts: A read once, in its own
+ * layout, no packed copy) instead of the packed one; an object so that tests and benchmarks can set
+ * it to 0 (every GEMM packed, as before) and compare. Measured (bench/skinny-limit.ts: relaxed
+ * build, 1 thread, M = 1024, K = 25088, A resident, shared noisy machine), packed ÷ skinny time:
+ * N = 1–4: 2.1–2.3×, 6–16: 1.2–1.7×, 20–32: 1.15–1.4× (narrowing, and noisy): 16 keeps a margin.
+ */
+export const skinnyGemm = { maxN: 16 };
+
+/** Whether C = alpha·op(A)·op(B) + beta·C runs on the skinny kernel: few columns, A not transposed. */
+export function skinnyApplies(N: number, transA: boolean): boolean {
+  return N <= skinnyGemm.maxN && !transA;
+}
+
+/**
  * One GEMM as tasks: column panels of N (each task packs its own panel of B and all of A), or
- * row panels of M when N is too narrow to share. Each task has its own packing workspace.
+ * row panels of M when N is too narrow to share. Each task has its own packing workspace. A
+ * skinny GEMM (skinnyApplies) splits M at any row: each row of C is one dot product per column,
+ * summed alike wherever the rows start.
  */
 export function gemmTasks(rt: Runtime, g: GemmCall, what = "gemm"): Task[] {
   const { M, N, K } = g;
   const T = threadsFor(rt, { macs: M * N * K });
-  const one: Task = (r) => r.kernels.f32_gemm__simd(gemmParams(r.params, g));
+  const one: Task = (r) => gemmKernel(r, g);
   if (T === 1) return [one];
   const panel = (o: Partial<GemmCall> & { M: number; N: number }): Task => (r) => {
-    const work = gemmWorkspace(r, o.M, o.N, K, what);
-    r.kernels.f32_gemm__simd(gemmParams(r.params, { ...g, ...o, work }));
+    const work = gemmWorkspace(r, o.M, o.N, K, what, g.transA);
+    gemmKernel(r, { ...g, ...o, work });
   };
+  const rowPanels = (align: number) => ranges(M, Math.min(pieces(T), Math.floor(M / align)), align).map(([i0, i1]) => panel({
+    M: i1 - i0, N, a: g.a + (g.transA ? i0 : i0 * g.lda) * 4, c: g.c + i0 * g.ldc * 4,
+  }));
+  if (skinnyApplies(N, g.transA)) return M >= T ? rowPanels(1) : [one];
   if (N >= T * 4 * GEMM_SPLIT_ALIGN) {
     return ranges(N, Math.min(pieces(T), Math.floor(N / (4 * GEMM_SPLIT_ALIGN))), GEMM_SPLIT_ALIGN).map(([j0, j1]) => panel({
       M, N: j1 - j0, b: g.b + (g.transB ? j0 * g.ldb : j0) * 4, c: g.c + j0 * 4,
     }));
   }
-  if (M >= T * 8) {
-    return ranges(M, Math.min(pieces(T), Math.floor(M / 8)), 8).map(([i0, i1]) => panel({
-      M: i1 - i0, N, a: g.a + (g.transA ? i0 : i0 * g.lda) * 4, c: g.c + i0 * g.ldc * 4,
-    }));
-  }
+  if (M >= T * 8) return rowPanels(8);
   return [one];
 }
 
@@ -144,14 +160,24 @@ export function operand(rt: Runtime, t: Tensor, what: string): number {
   return ptr !== null ? ptr : rt.arena.put(t.data, what);
 }
 
-/** Allocates the packing workspace for GEMMs of at most these sizes. */
-export function gemmWorkspace(rt: Runtime, M: number, N: number, K: number, what: string): number {
+/**
+ * Allocates the workspace for GEMMs of at most these sizes: the packed kernel's, or the skinny
+ * kernel's (op(B)ᵀ and row sums) when the GEMM runs there (transA given: skinnyApplies).
+ */
+export function gemmWorkspace(rt: Runtime, M: number, N: number, K: number, what: string, transA?: boolean): number {
+  if (transA !== undefined && skinnyApplies(N, transA)) return rt.arena.alloc(rt.kernels.f32_gemm_skinny_workspace_bytes(N, K), `${what}: skinny GEMM workspace`);
   return rt.arena.alloc(rt.kernels.f32_gemm_workspace_bytes(M, N, K), `${what}: GEMM packing workspace`);
 }
 
-/** C[M×N] = alpha·op(A)·op(B) + beta·C with the fast kernel, split over the pool when it pays. */
+/** One GEMM call on this thread: the skinny kernel where it applies (call.work from gemmWorkspace with transA), else the packed one. */
+export function gemmKernel(rt: Runtime, call: GemmCall): void {
+  if (skinnyApplies(call.N, call.transA)) rt.kernels.f32_gemm_skinny__simd(gemmParams(rt.params, call));
+  else rt.kernels.f32_gemm__simd(gemmParams(rt.params, call));
+}
+
+/** C[M×N] = alpha·op(A)·op(B) + beta·C with the fast kernel, split over the pool when it pays (call.work: gemmWorkspace with transA). */
 export function runGemm(rt: Runtime, call: GemmCall): void {
-  if (rt.pool === null || rt.pool.busy) rt.kernels.f32_gemm__simd(gemmParams(rt.params, call));
+  if (rt.pool === null || rt.pool.busy) gemmKernel(rt, call);
   else runTasks(rt, gemmTasks(rt, call));
 }
 
