@@ -1,6 +1,6 @@
 // `npx tsx bench/skinny-limit.ts [M] [K]`: where the skinny GEMM (assembly/gemm/skinny.ts) stops
 // paying. Per N, gemm(A [M×K] resident, B [K×N] resident) on the skinny kernel and on the packed
-// one (skinnyGemm.maxN set to 0), interleaved in one process, one thread, relaxed build; prints
+// one (skinnyGemm.maxN 0; the skinny run sets wideMinBytes 0 so every N takes it), interleaved in one process, one thread, relaxed build; prints
 // the median ms of each and packed/skinny. Both are checked against each other first.
 import "./v8-flags.js";
 import * as fcn from "../dist/index.js";
@@ -11,13 +11,13 @@ const REPS = 9;
 await fcn.ready({ simd: "relaxed", threads: 1 });
 const random = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 0.5);
 const a = fcn.resident(fcn.tensor(random(M * K), [M, K]));
-const saved = skinnyGemm.maxN;
+const saved = { ...skinnyGemm };
 console.log(`M = ${M}, K = ${K}, 1 thread, relaxed; median of ${REPS} interleaved runs`);
 console.log("N\tskinny ms\tpacked ms\tpacked/skinny");
 for (const N of [1, 2, 3, 4, 6, 8, 9, 12, 16, 20, 24, 32]) {
   const b = fcn.resident(fcn.tensor(random(K * N), [K, N]));
   const time = (maxN: number): [number, Float32Array] => {
-    skinnyGemm.maxN = maxN;
+    Object.assign(skinnyGemm, { maxN, wideMinBytes: 0 });
     const t0 = performance.now();
     const y = fcn.gemm(a, b);
     return [performance.now() - t0, y.data];
@@ -32,4 +32,4 @@ for (const N of [1, 2, 3, 4, 6, 8, 9, 12, 16, 20, 24, 32]) {
   console.log(`${N}\t${med(s).toFixed(2)}\t${med(p).toFixed(2)}\t${(med(p) / med(s)).toFixed(2)}`);
   b.dispose();
 }
-skinnyGemm.maxN = saved;
+Object.assign(skinnyGemm, saved);

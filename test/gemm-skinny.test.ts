@@ -1,7 +1,9 @@
 // The skinny GEMM (assembly/gemm/skinny.ts: few columns, A read once in its own layout) where the
-// ops choose it: gemm and matmul with N ≤ skinnyGemm.maxN (A not transposed), and conv whose output
-// map has at most that many positions ('im2col-skinny': fc6 of an FCN on a 7×7 or 9×9 map), in the
-// op function and in a Net plan (with bias and a fused Relu). Against the float64 references
+// ops choose it (skinnyGemm in src/ops/run.ts): gemm and matmul with few columns (A not
+// transposed), and conv whose output map is that narrow ('im2col-skinny': fc6 of an FCN on a 7×7
+// or 9×9 map), in the op function and in a Net plan (with bias and a fused Relu). The tests lower
+// skinnyGemm.wideMinBytes to 0 so that small shapes reach N = 5…16 too (by default those need
+// ≥ 32 MB of A, checked once below). Against the float64 references
 // (test/ref) on seeded random shapes: M, K, N odd and with tails (K mod 4, M mod 2, N mod 4), alpha,
 // beta, C broadcast, transB, transA (which stays on the packed kernel), conv groups, batch, pads,
 // strides. The packed path (maxN = 0, or conv's forced 'im2col-gemm') agrees within the same bound,
@@ -16,6 +18,10 @@ import { resolveConv } from "../dist/shape.js";
 import type { GraphSpec, Tensor } from "../dist/index.js";
 
 const size = (shape: readonly number[]): number => shape.reduce((p, v) => p * v, 1);
+
+const defaults = { ...skinnyGemm };
+beforeAll(() => { skinnyGemm.wideMinBytes = 0; });
+afterAll(() => { Object.assign(skinnyGemm, defaults); });
 
 /** Runs f with skinnyGemm.maxN set to n (0: every GEMM on the packed kernel), then puts it back. */
 function withMaxN<T>(n: number, f: () => T): T {
@@ -113,6 +119,14 @@ describe("skinny GEMM cases (generator)", () => {
   it("auto picks im2col-skinny for those convs, im2col-gemm past 16 positions", () => {
     for (const c of convCases) expect(chooseConvAlgorithm(resolveConv(c.xShape, c.wShape, null, c.attrs, "test")), c.name).toBe("im2col-skinny");
     expect(chooseConvAlgorithm(resolveConv([1, 8, 9, 9], [4, 8, 5, 5], null, {}, "test"))).toBe("im2col-gemm"); // 5×5 outputs
+    // by default 5–16 positions need ≥ 32 MB of weights per group (fc6 on 9×9: 411 MB); ≤ 4 do not
+    const [fc6on9, small9, small4] = [[1, 512, 9, 9, 4096], [1, 8, 9, 9, 4], [1, 8, 8, 8, 4]].map(([n, c, h, w, m]) => resolveConv([n, c, h, w], [m, c, 7, 7], null, {}, "test"));
+    skinnyGemm.wideMinBytes = defaults.wideMinBytes;
+    try {
+      expect([chooseConvAlgorithm(fc6on9), chooseConvAlgorithm(small9), chooseConvAlgorithm(small4)]).toEqual(["im2col-skinny", "im2col-gemm", "im2col-skinny"]);
+    } finally {
+      skinnyGemm.wideMinBytes = 0;
+    }
     expect(() => fcn.conv(fcn.tensor(new Float32Array(8 * 81), [1, 8, 9, 9]), fcn.tensor(new Float32Array(4 * 8 * 25), [4, 8, 5, 5]), null, {}, { algorithm: "im2col-skinny" })).toThrow(fcn.UnsupportedError);
   });
 });

@@ -93,17 +93,25 @@ export function runTasks(rt: Runtime, tasks: readonly Task[]): void {
 const GEMM_SPLIT_ALIGN = 16;
 
 /**
- * Most columns a GEMM runs on the skinny kernel (assembly/gemm/skinny.ts: A read once, in its own
- * layout, no packed copy) instead of the packed one; an object so that tests and benchmarks can set
- * it to 0 (every GEMM packed, as before) and compare. Measured (bench/skinny-limit.ts: relaxed
- * build, 1 thread, M = 1024, K = 25088, A resident, shared noisy machine), packed ÷ skinny time:
- * N = 1–4: 2.1–2.3×, 6–16: 1.2–1.7×, 20–32: 1.15–1.4× (narrowing, and noisy): 16 keeps a margin.
+ * When a GEMM runs on the skinny kernel (assembly/gemm/skinny.ts: A read once, in its own layout,
+ * no packed copy) instead of the packed one: up to `narrowN` columns always; up to `maxN` when A
+ * has at least `wideMinBytes` (more than the L3 holds: A streams from memory, and the packed
+ * kernel's panels, far apart for few columns, stream worse). An object so that tests and
+ * benchmarks can change it (maxN = 0: every GEMM packed, as before). Measured
+ * (bench/skinny-limit.ts: relaxed build, 1 thread, K = 25088, A resident, shared noisy machine),
+ * packed ÷ skinny time: A of 100 MB (M = 1024): N = 1–4 2.1–2.3×, 6–16 1.2–1.7×, 20–32 1.15–1.4×;
+ * 38 MB (M = 384): 1–4 1.35–3.2×, 6–16 1.1–1.8×, 32 0.95×; 12.8 MB (M = 128, in L3): 1–4 1.5–3.4×,
+ * but 6–16 0.64–1.3× (mostly < 1: from cache the packed kernel's 4×8 tiles compute faster).
  */
-export const skinnyGemm = { maxN: 16 };
+export const skinnyGemm = { narrowN: 4, maxN: 16, wideMinBytes: 32 << 20 };
 
-/** Whether C = alpha·op(A)·op(B) + beta·C runs on the skinny kernel: few columns, A not transposed. */
-export function skinnyApplies(N: number, transA: boolean): boolean {
-  return N <= skinnyGemm.maxN && !transA;
+/**
+ * Whether C[M×N] = alpha·op(A)·op(B) + beta·C (A [M×K]) runs on the skinny kernel (skinnyGemm).
+ * Decided once per call, from the whole call's sizes (its pieces on threads follow it).
+ */
+export function skinnyApplies(M: number, N: number, K: number, transA: boolean): boolean {
+  if (transA || N > skinnyGemm.maxN) return false;
+  return N <= skinnyGemm.narrowN || M * K * 4 >= skinnyGemm.wideMinBytes;
 }
 
 /**
@@ -115,16 +123,17 @@ export function skinnyApplies(N: number, transA: boolean): boolean {
 export function gemmTasks(rt: Runtime, g: GemmCall, what = "gemm"): Task[] {
   const { M, N, K } = g;
   const T = threadsFor(rt, { macs: M * N * K });
-  const one: Task = (r) => gemmKernel(r, g);
+  const skinny = skinnyApplies(M, N, K, g.transA);
+  const one: Task = (r) => gemmKernel(r, g, skinny);
   if (T === 1) return [one];
   const panel = (o: Partial<GemmCall> & { M: number; N: number }): Task => (r) => {
-    const work = gemmWorkspace(r, o.M, o.N, K, what, g.transA);
-    gemmKernel(r, { ...g, ...o, work });
+    const work = skinny ? skinnyWorkspace(r, o.N, K, what) : gemmWorkspace(r, o.M, o.N, K, what);
+    gemmKernel(r, { ...g, ...o, work }, skinny);
   };
   const rowPanels = (align: number) => ranges(M, Math.min(pieces(T), Math.floor(M / align)), align).map(([i0, i1]) => panel({
     M: i1 - i0, N, a: g.a + (g.transA ? i0 : i0 * g.lda) * 4, c: g.c + i0 * g.ldc * 4,
   }));
-  if (skinnyApplies(N, g.transA)) return M >= T ? rowPanels(1) : [one];
+  if (skinny) return M >= T ? rowPanels(1) : [one];
   if (N >= T * 4 * GEMM_SPLIT_ALIGN) {
     return ranges(N, Math.min(pieces(T), Math.floor(N / (4 * GEMM_SPLIT_ALIGN))), GEMM_SPLIT_ALIGN).map(([j0, j1]) => panel({
       M, N: j1 - j0, b: g.b + (g.transB ? j0 * g.ldb : j0) * 4, c: g.c + j0 * 4,
@@ -161,23 +170,31 @@ export function operand(rt: Runtime, t: Tensor, what: string): number {
 }
 
 /**
- * Allocates the workspace for GEMMs of at most these sizes: the packed kernel's, or the skinny
- * kernel's (op(B)ᵀ and row sums) when the GEMM runs there (transA given: skinnyApplies).
+ * Allocates the workspace for GEMMs of at most these sizes: the packed kernel's, or (transA given)
+ * for a call of exactly these sizes, the kernel runGemm picks for it (skinnyApplies).
  */
 export function gemmWorkspace(rt: Runtime, M: number, N: number, K: number, what: string, transA?: boolean): number {
-  if (transA !== undefined && skinnyApplies(N, transA)) return rt.arena.alloc(rt.kernels.f32_gemm_skinny_workspace_bytes(N, K), `${what}: skinny GEMM workspace`);
+  if (transA !== undefined && skinnyApplies(M, N, K, transA)) return skinnyWorkspace(rt, N, K, what);
   return rt.arena.alloc(rt.kernels.f32_gemm_workspace_bytes(M, N, K), `${what}: GEMM packing workspace`);
 }
 
-/** One GEMM call on this thread: the skinny kernel where it applies (call.work from gemmWorkspace with transA), else the packed one. */
-export function gemmKernel(rt: Runtime, call: GemmCall): void {
-  if (skinnyApplies(call.N, call.transA)) rt.kernels.f32_gemm_skinny__simd(gemmParams(rt.params, call));
+/** Allocates the skinny kernel's workspace (op(B)ᵀ and a block's row sums) for N columns of depth K. */
+export function skinnyWorkspace(rt: Runtime, N: number, K: number, what: string): number {
+  return rt.arena.alloc(rt.kernels.f32_gemm_skinny_workspace_bytes(N, K), `${what}: skinny GEMM workspace`);
+}
+
+/** One GEMM call on this thread, on the skinny kernel (call.work: skinnyWorkspace) or the packed one (gemmWorkspace). */
+export function gemmKernel(rt: Runtime, call: GemmCall, skinny: boolean): void {
+  if (skinny) rt.kernels.f32_gemm_skinny__simd(gemmParams(rt.params, call));
   else rt.kernels.f32_gemm__simd(gemmParams(rt.params, call));
 }
 
-/** C[M×N] = alpha·op(A)·op(B) + beta·C with the fast kernel, split over the pool when it pays (call.work: gemmWorkspace with transA). */
+/**
+ * C[M×N] = alpha·op(A)·op(B) + beta·C with the fast kernel (skinnyApplies picks which; call.work:
+ * gemmWorkspace with transA), split over the pool when it pays.
+ */
 export function runGemm(rt: Runtime, call: GemmCall): void {
-  if (rt.pool === null || rt.pool.busy) gemmKernel(rt, call);
+  if (rt.pool === null || rt.pool.busy) gemmKernel(rt, call, skinnyApplies(call.M, call.N, call.K, call.transA));
   else runTasks(rt, gemmTasks(rt, call));
 }
 

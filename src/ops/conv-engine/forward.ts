@@ -14,12 +14,12 @@ import { convDepthwise, depthwiseApplies, depthwiseWorkspaceBytes } from "./dept
 import { type Epilogue, epilogueWorkBytes, runEpilogue } from "./epilogue.js";
 import { convGroupPackedFloats, convWeightBytes, packConvWeights } from "./packed-weights.js";
 import { convWinograd, winogradApplies, winogradPays, winogradWorkspaceBytes } from "./winograd.js";
-import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, skinnyApplies, threadsFor } from "../run.js";
+import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, skinnyApplies, skinnyWorkspace, threadsFor } from "../run.js";
 
 /**
  * The ways convForward computes a convolution ('winograd': F(2×2,3×3), winograd.ts;
- * 'im2col-skinny': im2col + the skinny GEMM over w as it is, for output maps of at most
- * skinnyGemm.maxN positions, e.g. fc6 on 7×7 or 9×9: assembly/gemm/skinny.ts).
+ * 'im2col-skinny': im2col + the skinny GEMM over w as it is, for narrow output maps, e.g. fc6
+ * on 7×7 or 9×9: assembly/gemm/skinny.ts).
  */
 export type ConvAlgorithm = "depthwise" | "im2col-gemm" | "im2col-skinny" | "winograd";
 
@@ -41,8 +41,9 @@ export const convPacking = { perCallMaxBytes: 1 << 24 };
 /**
  * The direct kernel where it applies (one input channel per group) up to DEPTHWISE_MAX_MULTIPLIER;
  * Winograd F(2×2,3×3) for 3×3 stride-1 convs wide and large enough to gain (winograd.ts,
- * WINOGRAD_AUTO); else im2col + GEMM, on the skinny GEMM when the output map has at most
- * skinnyGemm.maxN positions (each weight read once, and no packed copy of w is kept).
+ * WINOGRAD_AUTO); else im2col + GEMM, on the skinny GEMM when the output map is narrow enough for
+ * it (skinnyGemm in run.ts: ≤ 4 positions, or ≤ 16 with ≥ 32 MB of weights per group: fc6 on 7×7
+ * or 9×9): each weight is read once, and no packed copy of w is kept.
  */
 export function chooseConvAlgorithm(g: ConvGeometry): ConvAlgorithm {
   if (depthwiseApplies(g) && g.M / g.group <= DEPTHWISE_MAX_MULTIPLIER) return "depthwise";
@@ -50,9 +51,9 @@ export function chooseConvAlgorithm(g: ConvGeometry): ConvAlgorithm {
   return skinnyConvApplies(g) ? "im2col-skinny" : "im2col-gemm";
 }
 
-/** Whether the output map is narrow enough for the skinny GEMM (the whole map is one GEMM's N). */
+/** Whether the GEMM of a group (w_g [M/g, C/g·∏k] times the whole map's columns) runs on the skinny kernel (run.ts, skinnyGemm). */
 function skinnyConvApplies(g: ConvGeometry): boolean {
-  return skinnyApplies(product(g.window.grid), false);
+  return skinnyApplies(g.M / g.group, product(g.window.grid), (g.C / g.group) * product(g.window.kernel), false);
 }
 
 /** Whether `algorithm` can run this geometry. */
@@ -157,7 +158,7 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   };
   const lane = (u0: number, u1: number, m0: number, m1: number): Task => (r) => {
     const pcols = pointwise ? 0 : r.arena.alloc(K * rowsPerBand * outW * 4, "conv im2col buffer");
-    const work = gemmWorkspace(r, m1 - m0, rowsPerBand * outW, K, "conv", skinny ? false : undefined);
+    const work = skinny ? skinnyWorkspace(r, rowsPerBand * outW, K, "conv") : gemmWorkspace(r, m1 - m0, rowsPerBand * outW, K, "conv");
     const scratch = epilogueWorkBytes(epilogue) === 0 ? 0 : r.arena.alloc(epilogueWorkBytes(epilogue), "conv epilogue scratch");
     for (let u = u0; u < u1; u++) unit(r, u, m0, m1, pcols, work, scratch);
   };
