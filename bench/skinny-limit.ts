@@ -1,4 +1,4 @@
-// `npx tsx bench/skinny-limit.ts [M] [K]`: where the skinny GEMM (assembly/gemm/skinny.ts) stops
+// `npx tsx bench/skinny-limit.ts [M] [K] [N,N,…]`: where the skinny GEMM (assembly/gemm/skinny.ts) stops
 // paying. Per N, gemm(A [M×K] resident, B [K×N] resident) on the skinny kernel and on the packed
 // one (skinnyGemm.maxN 0; the skinny run sets wideMinBytes 0 so every N takes it), interleaved in one process, one thread, relaxed build; prints
 // the median ms of each and packed/skinny. Both are checked against each other first.
@@ -14,7 +14,8 @@ const a = fcn.resident(fcn.tensor(random(M * K), [M, K]));
 const saved = { ...skinnyGemm };
 console.log(`M = ${M}, K = ${K}, 1 thread, relaxed; median of ${REPS} interleaved runs`);
 console.log("N\tskinny ms\tpacked ms\tpacked/skinny");
-for (const N of [1, 2, 3, 4, 6, 8, 9, 12, 16, 20, 24, 32]) {
+const Ns = process.argv[4]?.split(",").map(Number) ?? [1, 2, 3, 4, 6, 8, 9, 12, 16, 20, 24, 32];
+for (const N of Ns) {
   const b = fcn.resident(fcn.tensor(random(K * N), [K, N]));
   const time = (maxN: number): [number, Float32Array] => {
     Object.assign(skinnyGemm, { maxN, wideMinBytes: 0 });
