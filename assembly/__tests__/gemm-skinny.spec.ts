@@ -1,7 +1,7 @@
 // f32_gemm_skinny__simd (few columns, A read once row-major) against f32_gemm__ref (same ABI) over
 // N = 1…17 (the GEMV, the 2×4 tiles and their zero-padded last group of columns), K mod 4 tails
 // and K < 4, odd M (the repeated last row), M past the 16-row block, several depth slices
-// (N·K past the 16 KB slice), strided A, B and C, transB, alpha and beta (0 ignores NaN in C),
+// (roundUp(N, 4)·K·4 bytes past the 128 KB slice), strided A, B and C, transB, alpha and beta (0 ignores NaN in C),
 // K = 0 and alpha = 0. Also: rows [r0, M) alone give the bits of the whole call (threads split
 // M), and A, B and the guards after C are untouched.
 import { f32_gemm_skinny__simd, f32_gemm_skinny_workspace_bytes } from "../gemm/skinny";
@@ -52,10 +52,10 @@ describe("f32_gemm_skinny__simd", () => {
       expect(check(m, n, k, false, 0, 0, 0, 1, 0)).toBe("");
     }
   });
-  it("M past the 16-row block, odd M, several depth slices (N·K·4 > 16 KB)", () => {
-    expect(check(37, 9, 1031, false, 0, 0, 0, 1, 0)).toBe("");
-    expect(check(33, 16, 600, false, 0, 0, 0, 1, 0)).toBe("");
-    expect(check(35, 2, 2053, false, 0, 0, 0, 1, 0)).toBe("");
+  it("M past the 16-row block, odd M, several depth slices (roundUp(N, 4)·K·4 > 128 KB)", () => {
+    expect(check(37, 9, 3001, false, 0, 0, 0, 1, 0)).toBe("");
+    expect(check(33, 16, 4100, false, 0, 0, 0, 1, 0)).toBe("");
+    expect(check(35, 2, 9000, false, 0, 0, 0, 1, 0)).toBe("");
     expect(check(101, 1, 3001, false, 0, 0, 0, 1, 0)).toBe("");
     expect(check(18, 5, 4100, false, 0, 0, 0, 1, 0)).toBe("");
   });
