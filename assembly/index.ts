@@ -4,6 +4,7 @@
 // (params.ts). The references (*-ref.ts) are not exported: only the kernel specs compile them.
 // Names: f32_<op>[_<part>]__<instruction set>, the op shared by a family (conv_transpose_…).
 export { f32_gemm__simd, f32_gemm_workspace_bytes, f32_gemm_pack_a__simd, f32_gemm_prepacked__simd } from "./gemm/gemm";
+export { f32_gemm_skinny__simd, f32_gemm_skinny_workspace_bytes } from "./gemm/skinny";
 export { f32_im2col__scalar } from "./im2col/im2col";
 export { f32_col2im__simd } from "./im2col/col2im";
 export { f32_max_pool__simd } from "./pool/max-pool";

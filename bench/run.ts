@@ -341,8 +341,8 @@ async function main(): Promise<number> {
   if (T > 1) await tryInit(fcnWasm("relaxed", "auto", T));
   else await tryInit(fcnWasm("simd"));
   if (options.algorithms && impls.includes(relaxed)) {
-    // ConvTranspose's three and Conv's im2col-gemm ("depthwise" forces the direct kernel of either op)
-    for (const algorithm of ["subpixel", "gemm-col2im", "depthwise", "im2col-gemm"]) impls.push(fcnWasm("relaxed", algorithm, T));
+    // ConvTranspose's three and Conv's im2col-gemm and im2col-skinny ("depthwise" forces the direct kernel of either op)
+    for (const algorithm of ["subpixel", "gemm-col2im", "depthwise", "im2col-gemm", "im2col-skinny"]) impls.push(fcnWasm("relaxed", algorithm, T));
   }
   await tryInit(onnxruntimeWeb(T));
   if (T === 1) await tryInit(tfjsWasm()); // a threads run compares fcn-wasm with itself and ort ×N

@@ -13,7 +13,7 @@ import { runtime } from "../runtime/runtime.js";
 import { type ConvAlgorithm, chooseConvAlgorithm, convAlgorithmApplies, convForward } from "./conv-engine/forward.js";
 import { convDerivedWeightBytes, convReadsPackedWeights, convWeightKey, deriveConvWeights } from "./conv-engine/packed-weights.js";
 import { type WantedGradients, gradientTensors } from "./conv-gradients.js";
-import { checkSameShape, operand, product, withArena } from "./run.js";
+import { checkSameShape, operand, product, skinnyGemm, withArena } from "./run.js";
 
 export type { ConvAlgorithm };
 
@@ -21,16 +21,18 @@ export type { ConvAlgorithm };
 export interface ConvOptions {
   /**
    * Force an algorithm (for tests and benchmarks): 'depthwise' (the direct kernel; one input
-   * channel per group), 'im2col-gemm', or 'winograd' (F(2×2,3×3): 2-D, 3×3 kernel, strides 1,
+   * channel per group), 'im2col-gemm', 'im2col-skinny' (the skinny GEMM over w as it is: output
+   * maps of at most 4 positions, or 16 with ≥ 32 MB of weights per group) or 'winograd' (F(2×2,3×3): 2-D, 3×3 kernel, strides 1,
    * dilations 1; any pads and groups; within the same bound of the float64 sum as im2col). 'auto'
    * (default): depthwise for one input channel per group and at most 8 output channels per group;
    * winograd for 3×3 stride-1 undilated 2-D convs with ≥ 32 input and ≥ 16 output channels per
-   * group and ≥ 49 tiles of 2×2 outputs (where it measured faster, winograd.ts); else im2col-gemm.
+   * group and ≥ 49 tiles of 2×2 outputs (where it measured faster, winograd.ts); else
+   * im2col-skinny where it applies (fc6 on a 7×7 or 9×9 map), else im2col-gemm.
    */
   algorithm?: ConvAlgorithm | "auto";
 }
 
-const ALGORITHMS: readonly string[] = ["auto", "depthwise", "im2col-gemm", "winograd"];
+const ALGORITHMS: readonly string[] = ["auto", "depthwise", "im2col-gemm", "im2col-skinny", "winograd"];
 
 function pickAlgorithm(g: ConvGeometry, options: ConvOptions | undefined): ConvAlgorithm {
   const o = checkAttrNames(options, ["algorithm"], "conv", "options");
@@ -44,6 +46,9 @@ function pickAlgorithm(g: ConvGeometry, options: ConvOptions | undefined): ConvA
     if (algorithm === "winograd") {
       const w = g.window;
       throw new UnsupportedError(`conv(options.algorithm): 'winograd' needs a 2-D 3×3 kernel with strides 1 and dilations 1, got kernelShape [${w.kernel.join(", ")}], strides [${w.strides.join(", ")}], dilations [${w.dilations.join(", ")}]`);
+    }
+    if (algorithm === "im2col-skinny") {
+      throw new UnsupportedError(`conv(options.algorithm): 'im2col-skinny' needs an output map of at most ${skinnyGemm.narrowN} positions, or ${skinnyGemm.maxN} with ≥ ${skinnyGemm.wideMinBytes / 2 ** 20} MB of weights per group, got [${g.window.grid.join(", ")}] with ${(g.M / g.group) * (g.C / g.group) * product(g.window.kernel) * 4} bytes`);
     }
     throw new UnsupportedError(`conv(options.algorithm): '${algorithm}' needs one input channel per group (group = C), got C = ${g.C}, group = ${g.group}`);
   }

@@ -40,7 +40,7 @@ export function gemm(a: Tensor, b: Tensor, c?: Tensor | null, attrs?: GemmAttrs)
     const pa = operand(rt, a, "gemm(a)");
     const pb = operand(rt, b, "gemm(b)");
     const py = rt.arena.alloc(M * N * 4, "gemm output");
-    const work = gemmWorkspace(rt, M, N, K, "gemm");
+    const work = gemmWorkspace(rt, M, N, K, "gemm", transA);
     if (cShape !== null && c != null) {
       // Y starts as c broadcast to [M, N]; the kernel then scales it by beta.
       rt.arena.commit();

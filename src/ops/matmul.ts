@@ -37,7 +37,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     forEachOuter(batch, 0, sa, sb, (oa, ob, n) => entries.push([oa, ob, n]));
     // Threads take whole batch entries when there are enough, else split each entry's GEMM.
     const lane = (e0: number, e1: number): Task => (r) => {
-      const work = gemmWorkspace(r, M, N, K, "matmul");
+      const work = gemmWorkspace(r, M, N, K, "matmul", false);
       for (let e = e0; e < e1; e++) {
         const [oa, ob, n] = entries[e];
         runGemm(r, {

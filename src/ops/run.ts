@@ -93,28 +93,53 @@ export function runTasks(rt: Runtime, tasks: readonly Task[]): void {
 const GEMM_SPLIT_ALIGN = 16;
 
 /**
+ * When a GEMM runs on the skinny kernel (assembly/gemm/skinny.ts: A read once, in its own layout,
+ * no packed copy) instead of the packed one: up to `narrowN` columns always; up to `maxN` when A
+ * has at least `wideMinBytes` (more than the L3 holds: A streams from memory, and the packed
+ * kernel's panels, far apart for few columns, stream worse). An object so that tests and
+ * benchmarks can change it (maxN = 0: every GEMM packed, as before). Measured
+ * (bench/skinny-limit.ts: relaxed build, 1 thread, K = 25088, A resident, shared noisy machine),
+ * packed ÷ skinny time: A of 100 MB (M = 1024): N = 1–4 2.1–2.3×, 6–16 1.2–1.7×, 20–32 1.15–1.4×;
+ * 38 MB (M = 384): 1–4 1.35–3.2×, 6–16 1.1–1.8×, 32 0.95×; 12.8 MB (M = 128, in L3): 1–4 1.5–3.4×,
+ * but 6–16 0.64–1.3× (mostly < 1: from cache the packed kernel's 4×8 tiles compute faster).
+ */
+export const skinnyGemm = { narrowN: 4, maxN: 16, wideMinBytes: 32 << 20 };
+
+/**
+ * Whether C[M×N] = alpha·op(A)·op(B) + beta·C (A [M×K]) runs on the skinny kernel (skinnyGemm).
+ * Decided once per call, from the whole call's sizes (its pieces on threads follow it).
+ */
+export function skinnyApplies(M: number, N: number, K: number, transA: boolean): boolean {
+  if (transA || N > skinnyGemm.maxN) return false;
+  return N <= skinnyGemm.narrowN || M * K * 4 >= skinnyGemm.wideMinBytes;
+}
+
+/**
  * One GEMM as tasks: column panels of N (each task packs its own panel of B and all of A), or
- * row panels of M when N is too narrow to share. Each task has its own packing workspace.
+ * row panels of M when N is too narrow to share. Each task has its own packing workspace. A
+ * skinny GEMM (skinnyApplies) splits M at any row: each row of C is one dot product per column,
+ * summed alike wherever the rows start.
  */
 export function gemmTasks(rt: Runtime, g: GemmCall, what = "gemm"): Task[] {
   const { M, N, K } = g;
   const T = threadsFor(rt, { macs: M * N * K });
-  const one: Task = (r) => r.kernels.f32_gemm__simd(gemmParams(r.params, g));
+  const skinny = skinnyApplies(M, N, K, g.transA);
+  const one: Task = (r) => gemmKernel(r, g, skinny);
   if (T === 1) return [one];
   const panel = (o: Partial<GemmCall> & { M: number; N: number }): Task => (r) => {
-    const work = gemmWorkspace(r, o.M, o.N, K, what);
-    r.kernels.f32_gemm__simd(gemmParams(r.params, { ...g, ...o, work }));
+    const work = skinny ? skinnyWorkspace(r, o.N, K, what) : gemmWorkspace(r, o.M, o.N, K, what);
+    gemmKernel(r, { ...g, ...o, work }, skinny);
   };
+  const rowPanels = (align: number) => ranges(M, Math.min(pieces(T), Math.floor(M / align)), align).map(([i0, i1]) => panel({
+    M: i1 - i0, N, a: g.a + (g.transA ? i0 : i0 * g.lda) * 4, c: g.c + i0 * g.ldc * 4,
+  }));
+  if (skinny) return M >= T ? rowPanels(1) : [one];
   if (N >= T * 4 * GEMM_SPLIT_ALIGN) {
     return ranges(N, Math.min(pieces(T), Math.floor(N / (4 * GEMM_SPLIT_ALIGN))), GEMM_SPLIT_ALIGN).map(([j0, j1]) => panel({
       M, N: j1 - j0, b: g.b + (g.transB ? j0 * g.ldb : j0) * 4, c: g.c + j0 * 4,
     }));
   }
-  if (M >= T * 8) {
-    return ranges(M, Math.min(pieces(T), Math.floor(M / 8)), 8).map(([i0, i1]) => panel({
-      M: i1 - i0, N, a: g.a + (g.transA ? i0 : i0 * g.lda) * 4, c: g.c + i0 * g.ldc * 4,
-    }));
-  }
+  if (M >= T * 8) return rowPanels(8);
   return [one];
 }
 
@@ -144,14 +169,32 @@ export function operand(rt: Runtime, t: Tensor, what: string): number {
   return ptr !== null ? ptr : rt.arena.put(t.data, what);
 }
 
-/** Allocates the packing workspace for GEMMs of at most these sizes. */
-export function gemmWorkspace(rt: Runtime, M: number, N: number, K: number, what: string): number {
+/**
+ * Allocates the workspace for GEMMs of at most these sizes: the packed kernel's, or (transA given)
+ * for a call of exactly these sizes, the kernel runGemm picks for it (skinnyApplies).
+ */
+export function gemmWorkspace(rt: Runtime, M: number, N: number, K: number, what: string, transA?: boolean): number {
+  if (transA !== undefined && skinnyApplies(M, N, K, transA)) return skinnyWorkspace(rt, N, K, what);
   return rt.arena.alloc(rt.kernels.f32_gemm_workspace_bytes(M, N, K), `${what}: GEMM packing workspace`);
 }
 
-/** C[M×N] = alpha·op(A)·op(B) + beta·C with the fast kernel, split over the pool when it pays. */
+/** Allocates the skinny kernel's workspace (op(B)ᵀ and a block's row sums) for N columns of depth K. */
+export function skinnyWorkspace(rt: Runtime, N: number, K: number, what: string): number {
+  return rt.arena.alloc(rt.kernels.f32_gemm_skinny_workspace_bytes(N, K), `${what}: skinny GEMM workspace`);
+}
+
+/** One GEMM call on this thread, on the skinny kernel (call.work: skinnyWorkspace) or the packed one (gemmWorkspace). */
+export function gemmKernel(rt: Runtime, call: GemmCall, skinny: boolean): void {
+  if (skinny) rt.kernels.f32_gemm_skinny__simd(gemmParams(rt.params, call));
+  else rt.kernels.f32_gemm__simd(gemmParams(rt.params, call));
+}
+
+/**
+ * C[M×N] = alpha·op(A)·op(B) + beta·C with the fast kernel (skinnyApplies picks which; call.work:
+ * gemmWorkspace with transA), split over the pool when it pays.
+ */
 export function runGemm(rt: Runtime, call: GemmCall): void {
-  if (rt.pool === null || rt.pool.busy) rt.kernels.f32_gemm__simd(gemmParams(rt.params, call));
+  if (rt.pool === null || rt.pool.busy) gemmKernel(rt, call, skinnyApplies(call.M, call.N, call.K, call.transA));
   else runTasks(rt, gemmTasks(rt, call));
 }
 

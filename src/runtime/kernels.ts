@@ -12,6 +12,9 @@ export const KERNELS = {
   f32_gemm_pack_a__simd: ["a", "lda", "transA", "M", "K", "dst"],
   /** f32_gemm__simd with op(A) read from a packed A (the block's a, lda, transA unused). */
   f32_gemm_prepacked__simd: ["params", "packedA"],
+  /** f32_gemm__simd for few columns (N ≤ SKINNY_MAX_N, transA 0): A read once in its own layout (gemm/skinny.ts). */
+  f32_gemm_skinny__simd: ["params"],
+  f32_gemm_skinny_workspace_bytes: ["N", "K"],
   f32_im2col__scalar: ["params"],
   f32_col2im__simd: ["params"],
   f32_max_pool__simd: ["params"],
@@ -63,7 +66,7 @@ export type KernelName = keyof typeof KERNELS;
  * The kernels that return a value instead of writing memory (the rest return nothing): they run
  * at once, also while a piece of work is recorded for the pool (record.ts).
  */
-const VALUE_KERNEL_NAMES = ["heap_base", "f32_gemm_workspace_bytes", "f32_conv_depthwise_workspace_bytes", "f32_all_finite__simd", "f32_softmax_workspace_bytes"] as const satisfies readonly KernelName[];
+const VALUE_KERNEL_NAMES = ["heap_base", "f32_gemm_workspace_bytes", "f32_gemm_skinny_workspace_bytes", "f32_conv_depthwise_workspace_bytes", "f32_all_finite__simd", "f32_softmax_workspace_bytes"] as const satisfies readonly KernelName[];
 type ValueKernel = (typeof VALUE_KERNEL_NAMES)[number];
 export const VALUE_KERNELS: ReadonlySet<KernelName> = new Set<KernelName>(VALUE_KERNEL_NAMES);
 

@@ -14,10 +14,14 @@ import { convDepthwise, depthwiseApplies, depthwiseWorkspaceBytes } from "./dept
 import { type Epilogue, epilogueWorkBytes, runEpilogue } from "./epilogue.js";
 import { convGroupPackedFloats, convWeightBytes, packConvWeights } from "./packed-weights.js";
 import { convWinograd, winogradApplies, winogradPays, winogradWorkspaceBytes } from "./winograd.js";
-import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
+import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, skinnyApplies, skinnyWorkspace, threadsFor } from "../run.js";
 
-/** The ways convForward computes a convolution ('winograd': F(2×2,3×3), winograd.ts; only when forced). */
-export type ConvAlgorithm = "depthwise" | "im2col-gemm" | "winograd";
+/**
+ * The ways convForward computes a convolution ('winograd': F(2×2,3×3), winograd.ts;
+ * 'im2col-skinny': im2col + the skinny GEMM over w as it is, for narrow output maps, e.g. fc6
+ * on 7×7 or 9×9: assembly/gemm/skinny.ts).
+ */
+export type ConvAlgorithm = "depthwise" | "im2col-gemm" | "im2col-skinny" | "winograd";
 
 /**
  * Largest channel multiplier (M/group) the direct depthwise kernel is chosen for. Past it the GEMM
@@ -37,16 +41,25 @@ export const convPacking = { perCallMaxBytes: 1 << 24 };
 /**
  * The direct kernel where it applies (one input channel per group) up to DEPTHWISE_MAX_MULTIPLIER;
  * Winograd F(2×2,3×3) for 3×3 stride-1 convs wide and large enough to gain (winograd.ts,
- * WINOGRAD_AUTO); else im2col + GEMM.
+ * WINOGRAD_AUTO); else im2col + GEMM, on the skinny GEMM when the output map is narrow enough for
+ * it (skinnyGemm in run.ts: ≤ 4 positions, or ≤ 16 with ≥ 32 MB of weights per group: fc6 on 7×7
+ * or 9×9): each weight is read once, and no packed copy of w is kept.
  */
 export function chooseConvAlgorithm(g: ConvGeometry): ConvAlgorithm {
   if (depthwiseApplies(g) && g.M / g.group <= DEPTHWISE_MAX_MULTIPLIER) return "depthwise";
-  return winogradPays(g) ? "winograd" : "im2col-gemm";
+  if (winogradPays(g)) return "winograd";
+  return skinnyConvApplies(g) ? "im2col-skinny" : "im2col-gemm";
+}
+
+/** Whether the GEMM of a group (w_g [M/g, C/g·∏k] times the whole map's columns) runs on the skinny kernel (run.ts, skinnyGemm). */
+function skinnyConvApplies(g: ConvGeometry): boolean {
+  return skinnyApplies(g.M / g.group, product(g.window.grid), (g.C / g.group) * product(g.window.kernel), false);
 }
 
 /** Whether `algorithm` can run this geometry. */
 export function convAlgorithmApplies(g: ConvGeometry, algorithm: ConvAlgorithm): boolean {
   if (algorithm === "winograd") return winogradApplies(g);
+  if (algorithm === "im2col-skinny") return skinnyConvApplies(g);
   return algorithm === "im2col-gemm" || depthwiseApplies(g);
 }
 
@@ -56,6 +69,7 @@ export function convColumnBytes(g: ConvGeometry): number {
   if (algorithm === "depthwise") return depthwiseWorkspaceBytes(g);
   if (algorithm === "winograd") return winogradWorkspaceBytes(g);
   const K = (g.C / g.group) * product(g.window.kernel);
+  if (algorithm === "im2col-skinny") return K * product(g.window.grid) * 4; // one band: the whole map
   return K * bandRows(g.window, K) * gridRowsCols(g.window)[1] * 4;
 }
 
@@ -90,7 +104,9 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   // between im2col writing it and the GEMM packing it (1-D: the band is the whole output).
   const [outH, outW] = gridRowsCols(window);
   const T = threadsFor(rt, { macs: N * M * outPlane * K });
-  let rowsPerBand = pointwise ? outH : bandRows(window, K);
+  // skinny: the whole map is one band (one GEMM per image and group reads each weight once)
+  const skinny = algorithm === "im2col-skinny";
+  let rowsPerBand = pointwise || skinny ? outH : bandRows(window, K);
   // A unit is one band of one image and group: im2col of the band, then its GEMM for channels
   // [m0, m1) of the group. Threads take pieces of whole units (each with its own column buffer and
   // packing space); with too few units, the bands are made thinner for threads (nothing is done
@@ -99,8 +115,8 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   // Thinner bands repack the group's weights (Mg·K floats) once more per extra band; the channel
   // split instead rebuilds and repacks each band's columns (K·outPlane floats) in T − 1 more
   // pieces: take the cheaper (512 channels at 14×14: channels; 256 at 28×28: bands).
-  let channelSplit = false;
-  if (T > 1 && N * group * Math.ceil(outH / rowsPerBand) < 4 * T) {
+  let channelSplit = skinny && N * group < 2 * T;
+  if (T > 1 && !skinny && N * group * Math.ceil(outH / rowsPerBand) < 4 * T) {
     const thin = Math.max(1, Math.min(rowsPerBand, Math.ceil(outH / Math.ceil(pieces(T) / (N * group)))));
     const extraBands = Math.ceil(outH / thin) - Math.ceil(outH / rowsPerBand);
     // (the channel split also packs the columns in every piece: twice the columns' size, once for 1×1)
@@ -112,8 +128,8 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   // Weights not packed by the caller are packed here once, when more than one GEMM (bands, images)
   // reads each group's: else every GEMM would pack its rows of w again. Up to convPacking's
   // perCallMaxBytes of stack; past that (fc6: 411 MB) each GEMM packs its own.
-  let packed = packedW;
-  if (packed === 0 && N * bands > 1 && convWeightBytes(g) <= convPacking.perCallMaxBytes) {
+  let packed = skinny ? 0 : packedW;
+  if (packed === 0 && !skinny && N * bands > 1 && convWeightBytes(g) <= convPacking.perCallMaxBytes) {
     packed = rt.arena.alloc(convWeightBytes(g), "conv weights packed for the GEMM");
     packConvWeights(rt, g, pw, packed);
   }
@@ -134,14 +150,15 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
       c: yg + oh0 * outW * 4, ldc: outPlane, alpha: 1, beta: 0, work,
     });
     // rows [m0, m1) of group gi's packed panels start m0·K floats in (m0 a multiple of 8, see the splits below)
-    if (packed !== 0) r.kernels.f32_gemm_prepacked__simd(params, packed + (gi * convGroupPackedFloats(g) + m0 * K) * 4);
+    if (skinny) r.kernels.f32_gemm_skinny__simd(params);
+    else if (packed !== 0) r.kernels.f32_gemm_prepacked__simd(params, packed + (gi * convGroupPackedFloats(g) + m0 * K) * 4);
     else r.kernels.f32_gemm__simd(params);
     // the band just written, channels [m0, m1) × rows [oh0, oh0 + rows): run m at yg + m·outPlane + oh0·outW
     runEpilogue(r, epilogue, yg + oh0 * outW * 4, pb === 0 ? 0 : pb + (gi * Mg + m0) * 4, m1 - m0, rows * outW, outPlane, scratch);
   };
   const lane = (u0: number, u1: number, m0: number, m1: number): Task => (r) => {
     const pcols = pointwise ? 0 : r.arena.alloc(K * rowsPerBand * outW * 4, "conv im2col buffer");
-    const work = gemmWorkspace(r, m1 - m0, rowsPerBand * outW, K, "conv");
+    const work = skinny ? skinnyWorkspace(r, rowsPerBand * outW, K, "conv") : gemmWorkspace(r, m1 - m0, rowsPerBand * outW, K, "conv");
     const scratch = epilogueWorkBytes(epilogue) === 0 ? 0 : r.arena.alloc(epilogueWorkBytes(epilogue), "conv epilogue scratch");
     for (let u = u0; u < u1; u++) unit(r, u, m0, m1, pcols, work, scratch);
   };
