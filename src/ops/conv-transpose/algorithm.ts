@@ -8,10 +8,11 @@ import type { TransposedBuffers } from "./buffers.js";
 import { convTransposeDepthwise } from "./depthwise.js";
 import { convTransposeGemmCol2im, gemmCol2imWorkspaceBytes, gemmWeightBytes } from "./gemm-col2im.js";
 import { convTransposeSubpixel, phaseWeightBytes, subpixelApplies, subpixelHasZeroTaps, subpixelWaste, subpixelWorkspaceBytes } from "./subpixel.js";
+import { convTransposeSubpixelWinograd, subpixelWinogradApplies, subpixelWinogradWorkspaceBytes, winogradPhaseWeightBytes } from "./subpixel-winograd.js";
 import { allFinite } from "../finite.js";
 import { product } from "../run.js";
 
-export type ConvTransposeAlgorithm = "subpixel" | "gemm-col2im" | "depthwise";
+export type ConvTransposeAlgorithm = "subpixel" | "subpixel-winograd" | "gemm-col2im" | "depthwise";
 
 /**
  * Largest MAC overhead (zero taps and border cells, `subpixelWaste`) the sub-pixel path may spend
@@ -39,6 +40,7 @@ export function chooseAlgorithm(g: ConvGeometry): ConvTransposeAlgorithm {
 export function algorithmApplies(g: ConvGeometry, algorithm: ConvTransposeAlgorithm): boolean {
   if (algorithm === "depthwise") return g.C / g.group === 1;
   if (algorithm === "subpixel") return subpixelApplies(g);
+  if (algorithm === "subpixel-winograd") return subpixelWinogradApplies(g);
   return true;
 }
 
@@ -46,12 +48,14 @@ export function algorithmApplies(g: ConvGeometry, algorithm: ConvTransposeAlgori
 export function workspaceBytes(g: ConvGeometry, algorithm: ConvTransposeAlgorithm): number {
   if (algorithm === "depthwise") return 0;
   if (algorithm === "subpixel") return subpixelWorkspaceBytes(g);
+  if (algorithm === "subpixel-winograd") return subpixelWinogradWorkspaceBytes(g);
   return gemmCol2imWorkspaceBytes(g);
 }
 
 /** Bytes of the packed weights `algorithm` reads when a caller keeps them (phase weights, GEMM-packed wᵀ; depthwise: none). */
 export function packedWeightBytes(g: ConvGeometry, algorithm: ConvTransposeAlgorithm): number {
   if (algorithm === "subpixel") return phaseWeightBytes(g);
+  if (algorithm === "subpixel-winograd") return winogradPhaseWeightBytes(g);
   if (algorithm === "gemm-col2im") return gemmWeightBytes(g);
   return 0;
 }
@@ -64,13 +68,16 @@ export function packedWeightBytes(g: ConvGeometry, algorithm: ConvTransposeAlgor
  * are no terms of the sum, and 0·NaN = 0·∞ = NaN. So it runs only when w is finite, and x too
  * where a phase has zero taps; otherwise GEMM + col2im, whose every product that reaches y is a
  * term. Depthwise and GEMM + col2im are exact as they are. Costs a scan of w (and maybe x).
+ * subpixel-winograd also adds and subtracts neighbouring inputs (and kernel taps) in its
+ * transforms, so it needs finite x and w always.
  */
 export function exactAlgorithm(rt: Runtime, algorithm: ConvTransposeAlgorithm, t: TransposedBuffers): ConvTransposeAlgorithm {
-  if (algorithm !== "subpixel") return algorithm;
+  if (algorithm !== "subpixel" && algorithm !== "subpixel-winograd") return algorithm;
   const { N, C, M, group, window } = t.g;
   const wFinite = t.wFinite ?? (() => allFinite(rt, t.w, C * (M / group) * product(window.kernel)));
   const xFinite = t.xFinite ?? (() => allFinite(rt, t.x, N * C * product(window.grid)));
-  if (!wFinite() || (subpixelHasZeroTaps(t.g) && !xFinite())) return "gemm-col2im";
+  const needX = algorithm === "subpixel-winograd" || subpixelHasZeroTaps(t.g);
+  if (!wFinite() || (needX && !xFinite())) return "gemm-col2im";
   return algorithm;
 }
 
@@ -79,5 +86,6 @@ export function runTransposed(rt: Runtime, wanted: ConvTransposeAlgorithm, t: Tr
   const algorithm = exactAlgorithm(rt, wanted, t);
   if (algorithm === "depthwise") convTransposeDepthwise(rt, t);
   else if (algorithm === "subpixel") convTransposeSubpixel(rt, t);
+  else if (algorithm === "subpixel-winograd") convTransposeSubpixelWinograd(rt, t);
   else convTransposeGemmCol2im(rt, t);
 }
