@@ -8,7 +8,7 @@ import type { TransposedBuffers } from "./buffers.js";
 import { convTransposeDepthwise } from "./depthwise.js";
 import { convTransposeGemmCol2im, gemmCol2imWorkspaceBytes, gemmWeightBytes } from "./gemm-col2im.js";
 import { convTransposeSubpixel, phaseWeightBytes, subpixelApplies, subpixelHasZeroTaps, subpixelWaste, subpixelWorkspaceBytes } from "./subpixel.js";
-import { convTransposeSubpixelWinograd, subpixelWinogradApplies, subpixelWinogradWorkspaceBytes, winogradPhaseWeightBytes } from "./subpixel-winograd.js";
+import { convTransposeSubpixelWinograd, subpixelWinogradApplies, subpixelWinogradTiles, subpixelWinogradWorkspaceBytes, winogradPhaseWeightBytes } from "./subpixel-winograd.js";
 import { allFinite } from "../finite.js";
 import { product } from "../run.js";
 
@@ -26,12 +26,33 @@ export type ConvTransposeAlgorithm = "subpixel" | "subpixel-winograd" | "gemm-co
 export const SUBPIXEL_MAX_WASTE = 1.1;
 
 /**
+ * When 'auto' runs sub-pixel with Winograd F(2×2,2×2) phase kernels: 2×2 phase kernels without
+ * zero taps (k = 2s), at least `minChannels` input channels per group, sub-pixel's MAC overhead
+ * at most `maxWaste` and at least `minTiles` 2×2 tiles. Measured (bench/subpixel-winograd-bound.ts,
+ * one thread, packed weights, time of sub-pixel / Winograd, relaxed and simd builds, two runs):
+ * 256→128 at 28²: 1.64–1.96×; 128→64 at 32²: 1.27–1.70×; 512→256 at 14² (waste 1.15, 64 tiles):
+ * 1.41–1.53×, and 1.14–1.22× faster than GEMM + col2im, which the cost model picked there before;
+ * 64→32 at 64²: 1.03–1.43× (noisy). Not chosen: 32 → 32 channels, 1.0–1.18× (k4 s2 … k16 s8);
+ * FCN's 21 → 21, 0.84–1.20× (k64 s32 on 8² loses: 21 504 phase rows over 25 tiles); k3 s2, whose
+ * zero taps GEMM + col2im skips (it beat Winograd 1.1–1.2× on 128→64 at 32²).
+ */
+export const SUBPIXEL_WINOGRAD_AUTO = { minChannels: 64, maxWaste: 1.2, minTiles: 64 };
+
+function subpixelWinogradPays(g: ConvGeometry): boolean {
+  const a = SUBPIXEL_WINOGRAD_AUTO;
+  return subpixelWinogradApplies(g) && !subpixelHasZeroTaps(g) && g.C / g.group >= a.minChannels &&
+    subpixelWaste(g) <= a.maxWaste && subpixelWinogradTiles(g) >= a.minTiles;
+}
+
+/**
  * The cost model. depthwise when each group has one input channel (a direct kernel, no
- * workspace); sub-pixel when dilation is 1 and the extra MACs it spends stay under
- * SUBPIXEL_MAX_WASTE; GEMM + col2im for everything else (dilation, k not a multiple of s, small inputs).
+ * workspace); sub-pixel with Winograd phase kernels where SUBPIXEL_WINOGRAD_AUTO says it pays;
+ * sub-pixel when dilation is 1 and the extra MACs it spends stay under SUBPIXEL_MAX_WASTE;
+ * GEMM + col2im for everything else (dilation, k not a multiple of s, small inputs).
  */
 export function chooseAlgorithm(g: ConvGeometry): ConvTransposeAlgorithm {
   if (g.C / g.group === 1) return "depthwise";
+  if (subpixelWinogradPays(g)) return "subpixel-winograd";
   if (subpixelApplies(g) && subpixelWaste(g) <= SUBPIXEL_MAX_WASTE) return "subpixel";
   return "gemm-col2im";
 }

@@ -28,6 +28,12 @@ export function subpixelWinogradApplies(g: ConvGeometry): boolean {
   return plan(g).every((a) => a.taps === 2);
 }
 
+/** 2×2 tiles of cells per image and group (the GEMMs' N). */
+export function subpixelWinogradTiles(g: ConvGeometry): number {
+  const [h, v] = plan(g);
+  return Math.ceil(h.cells / 2) * Math.ceil(v.cells / 2);
+}
+
 /** Bytes of U: 9 transformed phase kernels per (output channel, phase) and input channel. */
 export function winogradPhaseWeightBytes(g: ConvGeometry): number {
   const [h, v] = plan(g);
@@ -58,8 +64,7 @@ export function packWinogradPhaseWeights(rt: Runtime, g: ConvGeometry, w: number
 export function subpixelWinogradWorkspaceBytes(g: ConvGeometry): number {
   const [h, v] = plan(g);
   const Cg = g.C / g.group, rows = (g.M / g.group) * h.s * v.s;
-  const tiles = Math.ceil(h.cells / 2) * Math.ceil(v.cells / 2);
-  return winogradPhaseWeightBytes(g) + 9 * (Cg + rows) * tiles * 4;
+  return winogradPhaseWeightBytes(g) + 9 * (Cg + rows) * subpixelWinogradTiles(g) * 4;
 }
 
 export function convTransposeSubpixelWinograd(rt: Runtime, t: TransposedBuffers): void {
