@@ -5,7 +5,9 @@
 // (partial tiles), pads 0…k−1 asymmetric, outputPadding, groups, batch 2, with and without bias,
 // channels 1…40. U made ahead (resident w) gives the same bits as U per call; 2 threads with every
 // split forced give the same bits as 1 thread. Forcing it where ⌈k/s⌉ ≠ 2 is an UnsupportedError;
-// a NaN in x or w falls back to GEMM + col2im (the definition's NaN/∞ placement).
+// a NaN in x or w falls back to GEMM + col2im (the definition's NaN/∞ placement). A Net layer
+// that 'auto' runs this way (U kept by the plan per parameter version, a fused Relu) matches the
+// reference before and after its parameters change in place.
 //
 // Tolerance, per element: |got − want| ≤ 8·2⁻²⁴·S, S = Σ|x·w| + |b| summed over the 4 outputs of
 // its Winograd tile (tileScale below; plain sub-pixel: over that output alone, as
@@ -15,6 +17,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectSameBits, withEverySplit } from "./lib.js";
 import { convTransposeRef } from "./ref/conv.js";
+import { expectFollowsParameterChanges } from "./plan-refresh.js";
+import type { GraphSpec, Tensor } from "../dist/index.js";
 
 const BASE_SEED = 0x5e1f;
 const CASES = 32;
@@ -207,5 +211,33 @@ describe("subpixel-winograd on threads: the same bits as one thread", () => {
         rw.dispose();
       });
     });
+  });
+});
+
+/** A decoder layer 'auto' runs by subpixel-winograd (64 input channels, 9² tiles, waste (17/16)²), a Relu fused into it. */
+const decoder: GraphSpec = {
+  input: { name: "x", shape: [1, 64, 16, 16] },
+  output: "r",
+  layers: [
+    { name: "up", op: "ConvTranspose", inputs: ["x"], attrs: { outChannels: 6, kernelShape: 4, strides: 2, pads: 1 } },
+    { name: "r", op: "Relu", inputs: ["up"] },
+  ],
+};
+
+describe.each(BUILDS)("subpixel-winograd in a Net plan (%s build)", (build) => {
+  beforeAll(() => useBuild(build));
+
+  it("'auto' picks it; matches the reference, and again after the parameters change in place", () => {
+    expect(fcn.convTransposePlan([1, 64, 16, 16], [64, 6, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("subpixel-winograd");
+    const r = rng(91);
+    const net = fcn.Net.fromGraph(decoder, undefined, { seed: 5 });
+    const x = randArray(r, 64 * 16 * 16);
+    const reference = (params: Map<string, Tensor>) => {
+      const w = params.get("up.weight")!, b = params.get("up.bias")!;
+      const y = convTransposeRef(x, decoder.input.shape, w.data, w.shape, b.data, { strides: 2, pads: 1 });
+      return { data: y.data.map((v) => Math.max(0, v)), shape: y.shape };
+    };
+    expectFollowsParameterChanges(net, fcn.tensor(x, decoder.input.shape), reference, r, `decoder (${build})`, 0.25);
+    net.dispose();
   });
 });
