@@ -3,7 +3,7 @@
 // origins at the top (R0 − 1 = −1), inside and past the image, TC below, at and past multiples of 4;
 // the output transform over strides 1…4 and 8 (unequal too), pads, band offsets, bias or none,
 // TC tails. Guards after every output must stay intact; outputs no tile reaches keep their fill.
-import { f32_phase_winograd_input__scalar, f32_phase_winograd_output__simd, f32_phase_winograd_weights__scalar } from "../conv-transpose/subpixel-winograd";
+import { f32_phase_winograd_input__simd, f32_phase_winograd_output__simd, f32_phase_winograd_weights__scalar } from "../conv-transpose/subpixel-winograd";
 import { f32_phase_winograd_input__ref, f32_phase_winograd_output__ref, f32_phase_winograd_weights__ref } from "../conv-transpose/subpixel-winograd-ref";
 import { PhaseWinogradParams } from "../params";
 import { randomBuffer, filledBuffer, guardsIntact, firstMismatch, at, newBlock, reseed } from "./helpers";
@@ -31,7 +31,7 @@ function input(C: i32, H: i32, W: i32, R0: i32, C0: i32, TR: i32, TC: i32): stri
   const q = newBlock<PhaseWinogradParams>();
   q.C = C; q.H = H; q.W = W; q.R0 = R0; q.C0 = C0; q.TR = TR; q.TC = TC; q.src = x; q.dst = vFast;
   const p = changetype<usize>(q);
-  f32_phase_winograd_input__scalar(p);
+  f32_phase_winograd_input__simd(p);
   q.dst = vRef;
   f32_phase_winograd_input__ref(p);
   const bad = firstMismatch(vFast, vRef, n, 1e-6, 1e-6);
@@ -79,11 +79,16 @@ describe("f32_phase_winograd_weights__scalar", () => {
   });
 });
 
-describe("f32_phase_winograd_input__scalar", () => {
+describe("f32_phase_winograd_input__simd", () => {
   it("whole images, odd and even, TC below, at and past multiples of 4", () => {
     for (let H = 1; H <= 9; H += 2) for (let W = 1; W <= 12; W++) {
       expect(input(3, H, W, 0, 0, (H + 2) / 2, (W + 2) / 2)).toBe("");
     }
+  });
+  it("wide rows: four tiles a vector inside, the edges one at a time", () => {
+    for (let W = 9; W <= 42; W++) expect(input(2, 7, W, 0, 0, 4, (W + 2) / 2)).toBe("");
+    expect(input(3, 12, 40, 3, 1, 4, 15)).toBe("");
+    expect(input(1, 5, 33, 1, 3, 2, 9)).toBe("");
   });
   it("band origins inside and past the image, offset columns", () => {
     expect(input(2, 9, 7, 4, 0, 2, 4)).toBe("");

@@ -12,7 +12,8 @@
 // (they add no rounding beyond the sums themselves). The 9 products over channels are 9 GEMMs
 // P_e = U_e · V_e that all phases share: V is transformed once per input, not once per phase.
 //  - f32_phase_winograd_weights__scalar: U [9][rows][C] = G g Gᵀ from W_sub [rows][C][2][2];
-//  - f32_phase_winograd_input__scalar:   V [9][C][tiles] = Bᵀ d B per 3×3 patch (PhaseWinogradParams);
+//  - f32_phase_winograd_input__simd:     V [9][C][tiles] = Bᵀ d B per 3×3 patch, four tiles a vector
+//    inside the image (PhaseWinogradParams);
 //  - f32_phase_winograd_output__simd:    y (interleaved) = Aᵀ P A + bias per phase and tile, four
 //    tiles a vector, every output pixel written once (PhaseWinogradParams).
 // References with the same ABIs: subpixel-winograd-ref.ts.
@@ -47,38 +48,78 @@ export function f32_phase_winograd_weights__scalar(wsub: usize, rows: i32, C: i3
   return <u32>r < <u32>H && <u32>c < <u32>W ? load<f32>(x + (<usize>(r * W + c) << 2)) : 0;
 }
 
+/** One tile's V (scalar, bounds-checked loads): the edge tiles and what the vector loop leaves. */
+@inline function inputTile(x: usize, H: i32, W: i32, r: i32, k: i32, dst: usize, plane: usize): void {
+  const d00 = at(x, H, W, r, k), d01 = at(x, H, W, r, k + 1), d02 = at(x, H, W, r, k + 2);
+  const d10 = at(x, H, W, r + 1, k), d11 = at(x, H, W, r + 1, k + 1), d12 = at(x, H, W, r + 1, k + 2);
+  const d20 = at(x, H, W, r + 2, k), d21 = at(x, H, W, r + 2, k + 1), d22 = at(x, H, W, r + 2, k + 2);
+  const x00 = d00 - d10, x01 = d01 - d11, x02 = d02 - d12;
+  const x20 = d20 - d10, x21 = d21 - d11, x22 = d22 - d12;
+  store<f32>(dst, x00 - x01);
+  store<f32>(dst + plane, x01);
+  store<f32>(dst + 2 * plane, x02 - x01);
+  store<f32>(dst + 3 * plane, d10 - d11);
+  store<f32>(dst + 4 * plane, d11);
+  store<f32>(dst + 5 * plane, d12 - d11);
+  store<f32>(dst + 6 * plane, x20 - x21);
+  store<f32>(dst + 7 * plane, x21);
+  store<f32>(dst + 8 * plane, x22 - x21);
+}
+
+/**
+ * Columns k + 2l + j (l = lane, j = 0, 1, 2) of one input row, for 4 tiles side by side: the even
+ * and odd floats of x[k … k + 7], and the even ones shifted by one with x[k + 8] as the last lane.
+ */
+@inline function rowColumns(p: usize, j: i32): v128 {
+  const v0 = v128.load(p), v1 = v128.load(p, 16);
+  if (j == 0) return v128.shuffle<f32>(v0, v1, 0, 2, 4, 6);
+  if (j == 1) return v128.shuffle<f32>(v0, v1, 1, 3, 5, 7);
+  return f32x4.replace_lane(v128.shuffle<f32>(v0, v1, 2, 4, 6, 6), 3, load<f32>(p, 32));
+}
+
 /**
  * V[e = 3i + j][c][t] = (Bᵀ d B)[i][j], d[i][j] = x[c, R0 − 1 + 2tr + i, C0 − 1 + 2tc + j]:
- * rows first (X0 = d0 − d1, X1 = d1, X2 = d2 − d1), then the same on the columns of X.
- * Scalar: it costs C·tiles, against the GEMMs' rows·C·tiles.
+ * rows first (X0 = d0 − d1, X1 = d1, X2 = d2 − d1), then the same on the columns of X. Four
+ * tiles a vector where their 3×9 input block lies inside the image (rows r … r + 2, columns
+ * k … k + 8), one tile at a time with bounds at the edges.
  */
-export function f32_phase_winograd_input__scalar(p: usize): void {
+export function f32_phase_winograd_input__simd(p: usize): void {
   const q = changetype<PhaseWinogradParams>(p);
   const C = q.C, H = q.H, W = q.W, R0 = q.R0 - 1, C0 = q.C0 - 1, TR = q.TR, TC = q.TC;
   const T = TR * TC;
   const plane = <usize>(C * T) << 2; // floats of one V_e
+  const rowBytes = <usize>W << 2;
   for (let c = 0; c < C; c++) {
     const x = q.src + (<usize>(c * H) << 2) * <usize>W;
     let dst = q.dst + (<usize>(c * T) << 2);
     for (let tr = 0; tr < TR; tr++) {
       const r = R0 + 2 * tr;
-      for (let tc = 0; tc < TC; tc++) {
+      const rowsInside = r >= 0 && r + 2 < H;
+      let tc = 0;
+      while (tc < TC) {
         const k = C0 + 2 * tc;
-        const d00 = at(x, H, W, r, k), d01 = at(x, H, W, r, k + 1), d02 = at(x, H, W, r, k + 2);
-        const d10 = at(x, H, W, r + 1, k), d11 = at(x, H, W, r + 1, k + 1), d12 = at(x, H, W, r + 1, k + 2);
-        const d20 = at(x, H, W, r + 2, k), d21 = at(x, H, W, r + 2, k + 1), d22 = at(x, H, W, r + 2, k + 2);
-        const x00 = d00 - d10, x01 = d01 - d11, x02 = d02 - d12;
-        const x20 = d20 - d10, x21 = d21 - d11, x22 = d22 - d12;
-        store<f32>(dst, x00 - x01);
-        store<f32>(dst + plane, x01);
-        store<f32>(dst + 2 * plane, x02 - x01);
-        store<f32>(dst + 3 * plane, d10 - d11);
-        store<f32>(dst + 4 * plane, d11);
-        store<f32>(dst + 5 * plane, d12 - d11);
-        store<f32>(dst + 6 * plane, x20 - x21);
-        store<f32>(dst + 7 * plane, x21);
-        store<f32>(dst + 8 * plane, x22 - x21);
-        dst += 4;
+        if (rowsInside && tc + 4 <= TC && k >= 0 && k + 8 < W) {
+          const p0 = x + (<usize>(r * W + k) << 2), p1 = p0 + rowBytes, p2 = p1 + rowBytes;
+          const x0 = f32x4.sub(rowColumns(p0, 0), rowColumns(p1, 0)), x1 = f32x4.sub(rowColumns(p0, 1), rowColumns(p1, 1));
+          const x2 = f32x4.sub(rowColumns(p0, 2), rowColumns(p1, 2));
+          const m0 = rowColumns(p1, 0), m1 = rowColumns(p1, 1), m2 = rowColumns(p1, 2);
+          const z0 = f32x4.sub(rowColumns(p2, 0), m0), z1 = f32x4.sub(rowColumns(p2, 1), m1), z2 = f32x4.sub(rowColumns(p2, 2), m2);
+          v128.store(dst, f32x4.sub(x0, x1));
+          v128.store(dst + plane, x1);
+          v128.store(dst + 2 * plane, f32x4.sub(x2, x1));
+          v128.store(dst + 3 * plane, f32x4.sub(m0, m1));
+          v128.store(dst + 4 * plane, m1);
+          v128.store(dst + 5 * plane, f32x4.sub(m2, m1));
+          v128.store(dst + 6 * plane, f32x4.sub(z0, z1));
+          v128.store(dst + 7 * plane, z1);
+          v128.store(dst + 8 * plane, f32x4.sub(z2, z1));
+          dst += 16;
+          tc += 4;
+        } else {
+          inputTile(x, H, W, r, k, dst, plane);
+          dst += 4;
+          tc++;
+        }
       }
     }
   }

@@ -4,7 +4,7 @@
 // serves all s_H·s_W phases. Per image, group and band of tile rows (a tile = 2×2 cells, read from
 // the 3×3 input patch at x rows u0 − 1 + 2·tile row…, columns likewise; matrices and their check in
 // assembly/conv-transpose/subpixel-winograd.ts):
-//   V [9][C/g][tiles]          = Bᵀ d B per patch (f32_phase_winograd_input__scalar);
+//   V [9][C/g][tiles]          = Bᵀ d B per patch (f32_phase_winograd_input__simd);
 //   P_e [(m, rH, rW)][tiles]   = U_e [M/g·s_H·s_W, C/g] · V_e, e = 0…8 (9 GEMMs, 9 products per
 //                                 2×2 cells instead of 16: 1.78× fewer MACs);
 //   y (interleaved) + bias     = Aᵀ P A per phase and tile, written straight to the output pixels
@@ -113,7 +113,7 @@ export function convTransposeSubpixelWinograd(rt: Runtime, t: TransposedBuffers)
         C: Cg, H, W, M: m1 - m0, SH: h.s, SW: v.s, PT: h.p, PL: v.p, OH: h.out, OW: v.out,
         R0: h.u0 + 2 * tr0, C0: v.u0, TR: ntr, TC,
       };
-      r.kernels.f32_phase_winograd_input__scalar(writeBlock(r.params, PHASE_WINOGRAD_PARAMS, {
+      r.kernels.f32_phase_winograd_input__simd(writeBlock(r.params, PHASE_WINOGRAD_PARAMS, {
         ...block, src: t.x + (n * C + gi * Cg) * inPlane * 4, dst: V, bias: 0,
       }));
       for (let e = 0; e < 9; e++) {
