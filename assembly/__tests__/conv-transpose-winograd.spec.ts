@@ -2,7 +2,7 @@
 // the weight transform over rows and channels; the input transform over odd and even sizes, band
 // origins at the top (R0 − 1 = −1), inside and past the image, TC below, at and past multiples of 4;
 // the output transform over strides 1…4 and 8 (unequal too), pads, band offsets, bias or none,
-// TC tails. Guards after every output must stay intact; outputs no tile reaches keep their fill.
+// TC tails, SW = 2's zipped whole-vector stores and their edges. Guards after every output must stay intact; outputs no tile reaches keep their fill.
 import { f32_phase_winograd_input__simd, f32_phase_winograd_output__simd, f32_phase_winograd_weights__scalar } from "../conv-transpose/subpixel-winograd";
 import { f32_phase_winograd_input__ref, f32_phase_winograd_output__ref, f32_phase_winograd_weights__ref } from "../conv-transpose/subpixel-winograd-ref";
 import { PhaseWinogradParams } from "../params";
@@ -107,6 +107,8 @@ describe("f32_phase_winograd_output__simd", () => {
   it("unequal strides and pads, TC tails, tiny outputs", () => {
     expect(wholeOutput(3, 13, 22, 2, 3, 1, 4, true)).toBe("");
     expect(wholeOutput(2, 9, 31, 4, 1, 3, 0, false)).toBe("");
+    expect(wholeOutput(2, 25, 38, 3, 2, 2, 1, true)).toBe("");
+    expect(wholeOutput(3, 14, 41, 1, 2, 0, 0, false)).toBe("");
     expect(wholeOutput(1, 1, 1, 2, 2, 1, 1, true)).toBe("");
     for (let OW = 1; OW <= 20; OW++) expect(wholeOutput(2, 6, OW, 2, 2, 1, 1, true)).toBe("");
   });

@@ -143,13 +143,106 @@ export function f32_phase_winograd_input__simd(p: usize): void {
 }
 
 /**
+ * One tile of one phase row, scalar: Y = Aᵀ M A + bias to rows row0 / row1 (when in0 / in1) at
+ * columns ow0 and ow0 + SW (when inside y); s is the tile's M_0, the other 8 `plane` bytes apart.
+ */
+@inline function outputTile(s: usize, plane: usize, row0: usize, row1: usize, in0: bool, in1: bool, ow0: i32, SW: i32, OW: i32, bs: f32): void {
+  const m0 = load<f32>(s), m1 = load<f32>(s + plane), m2 = load<f32>(s + 2 * plane);
+  const m3 = load<f32>(s + 3 * plane), m4 = load<f32>(s + 4 * plane), m5 = load<f32>(s + 5 * plane);
+  const m6 = load<f32>(s + 6 * plane), m7 = load<f32>(s + 7 * plane), m8 = load<f32>(s + 8 * plane);
+  const z00 = m0 + m3, z01 = m1 + m4, z02 = m2 + m5;
+  const z10 = m3 + m6, z11 = m4 + m7, z12 = m5 + m8;
+  const ow1 = ow0 + SW;
+  const ok0 = <u32>ow0 < <u32>OW, ok1 = <u32>ow1 < <u32>OW;
+  if (in0) {
+    if (ok0) store<f32>(row0 + (<usize>ow0 << 2), (z00 + z01) + bs);
+    if (ok1) store<f32>(row0 + (<usize>ow1 << 2), (z01 + z02) + bs);
+  }
+  if (in1) {
+    if (ok0) store<f32>(row1 + (<usize>ow0 << 2), (z10 + z11) + bs);
+    if (ok1) store<f32>(row1 + (<usize>ow1 << 2), (z11 + z12) + bs);
+  }
+}
+
+/**
+ * SW = 2: the phase rows ρ (rW = 0) and ρ + 1 (rW = 1) together. For 4 tiles side by side, output
+ * row a gets, at ow = (C0 + 2tc)·2 − PL + 4l + 2b + rW (lane l, column b of the tile), 16
+ * consecutive floats: Y_ρ[a][b] and Y_ρ+1[a][b] zipped (a 4×4 transpose of the four vectors
+ * (b, rW)), stored whole where all 16 lie inside y; the edge groups and the last TC mod 4 tiles
+ * one at a time.
+ */
+function outputPairs(q: PhaseWinogradParams): void {
+  const SH = q.SH, PT = q.PT, PL = q.PL, OH = q.OH, OW = q.OW, R0 = q.R0, C0 = q.C0, TR = q.TR, TC = q.TC;
+  const rows = q.M * SH * 2, T = TR * TC;
+  const plane = <usize>(rows * T) << 2; // floats of one P_e
+  for (let rho = 0; rho < rows; rho += 2) {
+    const m = rho / (SH * 2), rH = (rho / 2) % SH;
+    const bs: f32 = q.bias != 0 ? load<f32>(q.bias + (<usize>m << 2)) : 0;
+    const bv = f32x4.splat(bs);
+    const yplane = q.dst + (<usize>(m * OH) << 2) * <usize>OW;
+    const srcA = q.src + (<usize>(rho * T) << 2), srcB = srcA + (<usize>T << 2);
+    for (let tr = 0; tr < TR; tr++) {
+      const oh0 = (R0 + 2 * tr) * SH + rH - PT, oh1 = oh0 + SH;
+      const in0 = <u32>oh0 < <u32>OH, in1 = <u32>oh1 < <u32>OH;
+      if (!in0 && !in1) continue;
+      const row0 = yplane + (<usize>(oh0 * OW) << 2), row1 = yplane + (<usize>(oh1 * OW) << 2);
+      let tc = 0;
+      while (tc < TC) {
+        const ow = (C0 + 2 * tc) * 2 - PL; // rW = 0, b = 0, lane 0
+        const t = <usize>(tr * TC + tc) << 2;
+        if (tc + 4 <= TC && ow >= 0 && ow + 15 < OW) {
+          let s = srcA + t;
+          let m0 = v128.load(s), m1 = v128.load(s + plane), m2 = v128.load(s + 2 * plane);
+          let m3 = v128.load(s + 3 * plane), m4 = v128.load(s + 4 * plane), m5 = v128.load(s + 5 * plane);
+          let m6 = v128.load(s + 6 * plane), m7 = v128.load(s + 7 * plane), m8 = v128.load(s + 8 * plane);
+          let z0 = f32x4.add(m0, m3), z1 = f32x4.add(m1, m4), z2 = f32x4.add(m2, m5);
+          const a00 = f32x4.add(f32x4.add(z0, z1), bv), a01 = f32x4.add(f32x4.add(z1, z2), bv);
+          z0 = f32x4.add(m3, m6); z1 = f32x4.add(m4, m7); z2 = f32x4.add(m5, m8);
+          const a10 = f32x4.add(f32x4.add(z0, z1), bv), a11 = f32x4.add(f32x4.add(z1, z2), bv);
+          s = srcB + t;
+          m0 = v128.load(s); m1 = v128.load(s + plane); m2 = v128.load(s + 2 * plane);
+          m3 = v128.load(s + 3 * plane); m4 = v128.load(s + 4 * plane); m5 = v128.load(s + 5 * plane);
+          m6 = v128.load(s + 6 * plane); m7 = v128.load(s + 7 * plane); m8 = v128.load(s + 8 * plane);
+          z0 = f32x4.add(m0, m3); z1 = f32x4.add(m1, m4); z2 = f32x4.add(m2, m5);
+          const b00 = f32x4.add(f32x4.add(z0, z1), bv), b01 = f32x4.add(f32x4.add(z1, z2), bv);
+          z0 = f32x4.add(m3, m6); z1 = f32x4.add(m4, m7); z2 = f32x4.add(m5, m8);
+          const b10 = f32x4.add(f32x4.add(z0, z1), bv), b11 = f32x4.add(f32x4.add(z1, z2), bv);
+          if (in0) zipStore(row0 + (<usize>ow << 2), a00, b00, a01, b01);
+          if (in1) zipStore(row1 + (<usize>ow << 2), a10, b10, a11, b11);
+          tc += 4;
+        } else {
+          outputTile(srcA + t, plane, row0, row1, in0, in1, ow, 2, OW, bs);
+          outputTile(srcB + t, plane, row0, row1, in0, in1, ow + 1, 2, OW, bs);
+          tc++;
+        }
+      }
+    }
+  }
+}
+
+/** q[4l + j] = [a0, b0, a1, b1][j][l]: four vectors of 4 lanes zipped lane by lane (a 4×4 transpose). */
+@inline function zipStore(q: usize, a0: v128, b0: v128, a1: v128, b1: v128): void {
+  const t0 = v128.shuffle<f32>(a0, b0, 0, 4, 1, 5), t1 = v128.shuffle<f32>(a0, b0, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(a1, b1, 0, 4, 1, 5), t3 = v128.shuffle<f32>(a1, b1, 2, 6, 3, 7);
+  v128.store(q, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(q, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
+  v128.store(q, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
+  v128.store(q, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+}
+
+/**
  * Per row ρ = (m·SH + rH)·SW + rW and tile t: Z = Aᵀ M (Z0 = M0 + M1, Z1 = M1 + M2 by rows), then
  * Y[a][0] = Z[a][0] + Z[a][1], Y[a][1] = Z[a][1] + Z[a][2]; Y[a][b] + bias[m] goes to
- * y[m, (R0 + 2tr + a)·SH + rH − PT, (C0 + 2tc + b)·SW + rW − PL] when inside y. Four tiles of a
- * tile row a vector (their outputs are 2·SW apart), the last TC mod 4 one at a time.
+ * y[m, (R0 + 2tr + a)·SH + rH − PT, (C0 + 2tc + b)·SW + rW − PL] when inside y. SW = 2 (the k4 s2
+ * decoders): outputPairs, whole vectors. Otherwise four tiles of a tile row a vector (their outputs
+ * are 2·SW apart, stored lane by lane), the last TC mod 4 one at a time.
  */
 export function f32_phase_winograd_output__simd(p: usize): void {
   const q = changetype<PhaseWinogradParams>(p);
+  if (q.SW == 2) {
+    outputPairs(q);
+    return;
+  }
   const SH = q.SH, SW = q.SW, PT = q.PT, PL = q.PL, OH = q.OH, OW = q.OW, R0 = q.R0, C0 = q.C0, TR = q.TR, TC = q.TC;
   const rows = q.M * SH * SW, T = TR * TC;
   const plane = <usize>(rows * T) << 2; // floats of one P_e
@@ -184,22 +277,7 @@ export function f32_phase_winograd_output__simd(p: usize): void {
         }
       }
       for (; tc < TC; tc++) {
-        const s = src + (<usize>(tr * TC + tc) << 2);
-        const m0 = load<f32>(s), m1 = load<f32>(s + plane), m2 = load<f32>(s + 2 * plane);
-        const m3 = load<f32>(s + 3 * plane), m4 = load<f32>(s + 4 * plane), m5 = load<f32>(s + 5 * plane);
-        const m6 = load<f32>(s + 6 * plane), m7 = load<f32>(s + 7 * plane), m8 = load<f32>(s + 8 * plane);
-        const z00 = m0 + m3, z01 = m1 + m4, z02 = m2 + m5;
-        const z10 = m3 + m6, z11 = m4 + m7, z12 = m5 + m8;
-        const ow0 = (C0 + 2 * tc) * SW + rW - PL, ow1 = ow0 + SW;
-        const ok0 = <u32>ow0 < <u32>OW, ok1 = <u32>ow1 < <u32>OW;
-        if (in0) {
-          if (ok0) store<f32>(row0 + (<usize>ow0 << 2), (z00 + z01) + bs);
-          if (ok1) store<f32>(row0 + (<usize>ow1 << 2), (z01 + z02) + bs);
-        }
-        if (in1) {
-          if (ok0) store<f32>(row1 + (<usize>ow0 << 2), (z10 + z11) + bs);
-          if (ok1) store<f32>(row1 + (<usize>ow1 << 2), (z11 + z12) + bs);
-        }
+        outputTile(src + (<usize>(tr * TC + tc) << 2), plane, row0, row1, in0, in1, (C0 + 2 * tc) * SW + rW - PL, SW, OW, bs);
       }
     }
   }
