@@ -19,13 +19,14 @@
 // ratio = subpixel time / winograd time (> 1: Winograd faster):
 //   bound first (9 GEMMs alone): 64→32 64² 1.46–2.14×, 512→256 14² 1.45–1.61×, 21→21 FCN 0.90–1.61×
 //   (k64 s32 on 8²: 0.96–1.03×), 32→32 sweep 1.14–1.50×, 128→64 32² 1.62–1.76×, 256→128 28² 1.55–1.88×.
-//   whole ops, subpixel / winograd:
-//     k4 s2 p1 256->128 28²     1.64–1.96×        k4 s2 p1 128->64 32²    1.27–1.70×
-//     k4 s2 p1 512->256 14²     1.41–1.53×        (and gemm-col2im / winograd 1.14–1.22×)
-//     k4 s2 p1 64->32 64²       1.03–1.43× (noisy)
-//     k3 s2 p1 op1 128->64 32²  1.42–1.60×, but gemm-col2im / winograd 0.82–0.91× (col2im skips the zero taps)
-//     32->32 32² k4 s2 … k16 s8 0.96–1.18×
-//     FCN 21->21: k4 s2 16² 0.86–1.03×, 34² 0.97–1.19×; k16 s8 34² 1.03–1.20×; k64 s32 8² 0.84–0.98×
+//   whole ops, subpixel time / winograd time, relaxed / simd (last run, after the vector input
+//   transform and SW = 2 output stores; the first version measured 0.1–0.4 lower on 64→32):
+//     k4 s2 p1 256->128 28²     1.64 / 1.48       k4 s2 p1 128->64 32²     1.48 / 1.56
+//     k4 s2 p1 512->256 14²     1.50 / 1.51, and gemm-col2im / winograd 1.22 / 1.19
+//     k4 s2 p1 64->32 64²       1.61 / 1.54
+//     k3 s2 p1 op1 128->64 32²  1.43 / 1.41, but gemm-col2im / winograd 0.74 / 0.76 (col2im skips the zero taps)
+//     32->32 32²: k4 s2 1.19 / 1.21, k8 s4 1.17 / 1.21, k16 s8 1.00 / 1.12
+//     FCN 21->21: k4 s2 16² 0.93 / 1.12, 34² 1.07 / 1.17; k16 s8 34² 1.12 / 1.19; k64 s32 8² 0.85 / 0.92
 //   → 'auto' (conv-transpose/algorithm.ts SUBPIXEL_WINOGRAD_AUTO): k = 2s, ≥ 64 input channels a
 //     group, sub-pixel waste ≤ 1.2, ≥ 64 tiles.
 import "./v8-flags.js";

@@ -29,12 +29,12 @@ export const SUBPIXEL_MAX_WASTE = 1.1;
  * When 'auto' runs sub-pixel with Winograd F(2×2,2×2) phase kernels: 2×2 phase kernels without
  * zero taps (k = 2s), at least `minChannels` input channels per group, sub-pixel's MAC overhead
  * at most `maxWaste` and at least `minTiles` 2×2 tiles. Measured (bench/subpixel-winograd-bound.ts,
- * one thread, packed weights, time of sub-pixel / Winograd, relaxed and simd builds, two runs):
- * 256→128 at 28²: 1.64–1.96×; 128→64 at 32²: 1.27–1.70×; 512→256 at 14² (waste 1.15, 64 tiles):
- * 1.41–1.53×, and 1.14–1.22× faster than GEMM + col2im, which the cost model picked there before;
- * 64→32 at 64²: 1.03–1.43× (noisy). Not chosen: 32 → 32 channels, 1.0–1.18× (k4 s2 … k16 s8);
- * FCN's 21 → 21, 0.84–1.20× (k64 s32 on 8² loses: 21 504 phase rows over 25 tiles); k3 s2, whose
- * zero taps GEMM + col2im skips (it beat Winograd 1.1–1.2× on 128→64 at 32²).
+ * one thread, packed weights, time of sub-pixel / Winograd, relaxed / simd build): 256→128 at 28²
+ * 1.64 / 1.48×; 128→64 at 32² 1.48 / 1.56×; 64→32 at 64² 1.61 / 1.54×; 512→256 at 14² (waste 1.15,
+ * 64 tiles) 1.50 / 1.51×, and 1.22 / 1.19× faster than GEMM + col2im, which the cost model picked
+ * there before. Not chosen: 32 → 32 channels, 1.0–1.21× (k4 s2 … k16 s8: too little to risk);
+ * FCN's 21 → 21, 0.85–1.19× (k64 s32 on 8² loses: 21 504 phase rows over 25 tiles); k3 s2, whose
+ * zero taps GEMM + col2im skips (it beat Winograd 1.3× on 128→64 at 32²).
  */
 export const SUBPIXEL_WINOGRAD_AUTO = { minChannels: 64, maxWaste: 1.2, minTiles: 64 };
 
