@@ -133,3 +133,19 @@
   th0: i32; rows: i32;
   src: usize; dst: usize; bias: usize;
 }
+
+/**
+ * Winograd F(2×2,2×2) for the phase kernels of sub-pixel transposed convolution with ⌈k/s⌉ = 2
+ * on both axes (assembly/conv-transpose/subpixel-winograd.ts). A band of TR×TC tiles, numbered
+ * t = tr·TC + tc; tile (tr, tc) covers cells (R0 + 2tr + a, C0 + 2tc + b), a, b < 2.
+ * Input transform: src x [C, H, W] → dst V [9][C][TR·TC] from the 3×3 patch at x rows
+ * R0 − 1 + 2tr + i, columns C0 − 1 + 2tc + j (zero outside the image).
+ * Output transform: src P [9][M·SH·SW][TR·TC] (rows (m·SH + rH)·SW + rW) → dst y [M, OH, OW] at
+ * oh = cell row·SH + rH − PT, ow = cell column·SW + rW − PL (only those inside y), plus bias [M] (0: none).
+ */
+@unmanaged export class PhaseWinogradParams {
+  C: i32; H: i32; W: i32; M: i32;
+  SH: i32; SW: i32; PT: i32; PL: i32; OH: i32; OW: i32;
+  R0: i32; C0: i32; TR: i32; TC: i32;
+  src: usize; dst: usize; bias: usize;
+}

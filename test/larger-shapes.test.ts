@@ -76,6 +76,16 @@ describe("convTransposePlan (the cost model)", () => {
     // k3 s2: ⌈3/2⌉·2/3 = 4/3 zero-tap overhead per axis, ≈ 1.78 before border cells
     expect(fcn.convTransposePlan([1, 8, 8, 8], [8, 8, 3, 3], { strides: 2, pads: 1, outputPadding: 1 }).algorithm).toBe("gemm-col2im");
   });
+  it("picks sub-pixel with Winograd phase kernels for k = 2s with ≥ 64 input channels a group, waste ≤ 1.2, ≥ 64 tiles", () => {
+    // decoders: 128→64 at 32² (17² tiles), 512→256 at 14² (waste (15/14)² ≈ 1.15, 8² tiles), k4 s2 p1
+    expect(fcn.convTransposePlan([1, 128, 32, 32], [128, 64, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("subpixel-winograd");
+    expect(fcn.convTransposePlan([1, 512, 14, 14], [512, 256, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("subpixel-winograd");
+    expect(fcn.convTransposePlan([1, 64, 64, 64], [64, 32, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("subpixel-winograd");
+    // too few channels (32, FCN's 21), zero taps (k3 s2), too few tiles (7² input: 4² tiles)
+    expect(fcn.convTransposePlan([1, 32, 32, 32], [32, 32, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("subpixel");
+    expect(fcn.convTransposePlan([1, 128, 32, 32], [128, 64, 3, 3], { strides: 2, pads: 1, outputPadding: 1 }).algorithm).toBe("gemm-col2im");
+    expect(fcn.convTransposePlan([1, 128, 7, 7], [128, 64, 4, 4], { strides: 2 }).algorithm).not.toBe("subpixel-winograd");
+  });
   it("picks GEMM + col2im for DCGAN's small inputs, where sub-pixel's border cells cost most", () => {
     // measured with resident (packed) weights, sub-pixel / GEMM + col2im time: 2.6 (1×1, waste 16),
     // 2.1 (4×4, waste (5/4)² ≈ 1.56), 1.5 (8×8, waste (9/8)² ≈ 1.27)

@@ -30,6 +30,7 @@ import { type ConvTransposeAlgorithm, chooseAlgorithm, packedWeightBytes, runTra
 import type { TransposedBuffers } from "../ops/conv-transpose/buffers.js";
 import { packGemmWeights } from "../ops/conv-transpose/gemm-col2im.js";
 import { packPhaseWeights } from "../ops/conv-transpose/subpixel.js";
+import { packWinogradPhaseWeights } from "../ops/conv-transpose/subpixel-winograd.js";
 import { allFinite } from "../ops/finite.js";
 import { planConvGradients, runConvGradients } from "../ops/conv-gradients.js";
 import { resolveCrop } from "../ops/crop.js";
@@ -242,7 +243,7 @@ export class NetPlan implements Evictable {
    */
   private packedWeights(name: string, g: ConvGeometry, algorithm: ConvTransposeAlgorithm, w: Block): () => Partial<TransposedBuffers> {
     if (algorithm === "depthwise") return () => ({});
-    const subpixel = algorithm === "subpixel";
+    const subpixel = algorithm === "subpixel", winograd = algorithm === "subpixel-winograd";
     const bytes = packedWeightBytes(g, algorithm);
     const ptr = this.rt.arena.allocResident(bytes, `Net plan: packed weights of layer "${name}"`);
     this.owned.push(ptr);
@@ -250,14 +251,16 @@ export class NetPlan implements Evictable {
     let version = -1, finite = true;
     return () => {
       if (version !== this.paramsVersion) {
-        if (subpixel) {
-          packPhaseWeights(this.rt, g, w.ptr, ptr);
+        if (subpixel || winograd) {
+          if (winograd) packWinogradPhaseWeights(this.rt, g, w.ptr, ptr);
+          else packPhaseWeights(this.rt, g, w.ptr, ptr);
           finite = allFinite(this.rt, w.ptr, w.size);
         } else {
           packGemmWeights(this.rt, g, w.ptr, ptr);
         }
         version = this.paramsVersion;
       }
+      if (winograd) return { winogradWeights: ptr, wFinite: () => finite };
       return subpixel ? { phaseWeights: ptr, wFinite: () => finite } : { gemmWeights: ptr };
     };
   }

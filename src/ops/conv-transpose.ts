@@ -10,6 +10,7 @@ import { type ConvGeometry, resolveConvTranspose } from "../shape.js";
 import { type Tensor, checkDims, checkTensor, residentHandle, tensor } from "../tensor.js";
 import { runtime } from "../runtime/runtime.js";
 import { packPhaseWeights, phaseWeightBytes, phaseWeightKey } from "./conv-transpose/subpixel.js";
+import { packWinogradPhaseWeights, winogradPhaseWeightBytes, winogradPhaseWeightKey } from "./conv-transpose/subpixel-winograd.js";
 import { gemmWeightBytes, gemmWeightKey, packGemmWeights } from "./conv-transpose/gemm-col2im.js";
 import { checkSameShape, product, operand, withArena } from "./run.js";
 import { operandFinite } from "./finite.js";
@@ -46,7 +47,7 @@ export interface ConvTransposeOptions {
   algorithm?: ConvTransposeAlgorithm | "auto";
 }
 
-const ALGORITHMS: readonly string[] = ["auto", "subpixel", "gemm-col2im", "depthwise"];
+const ALGORITHMS: readonly string[] = ["auto", "subpixel", "subpixel-winograd", "gemm-col2im", "depthwise"];
 
 function pickAlgorithm(g: ConvGeometry, options: ConvTransposeOptions | undefined): ConvTransposeAlgorithm {
   const o = checkAttrNames(options, ["algorithm"], "convTranspose", "options");
@@ -59,13 +60,15 @@ function pickAlgorithm(g: ConvGeometry, options: ConvTransposeOptions | undefine
   if (!algorithmApplies(g, algorithm)) {
     const why = algorithm === "subpixel"
       ? `dilation 1 and begin pads ≥ 0, got dilations [${g.window.dilations.join(", ")}], begin pads [${g.window.padsBegin.join(", ")}]`
+      : algorithm === "subpixel-winograd"
+      ? `2-D, dilation 1, begin pads ≥ 0 and ⌈k/s⌉ = 2 on both axes, got kernel [${g.window.kernel.join(", ")}], strides [${g.window.strides.join(", ")}], dilations [${g.window.dilations.join(", ")}], begin pads [${g.window.padsBegin.join(", ")}]`
       : `one input channel per group (group = C), got C = ${g.C}, group = ${g.group}`;
     throw new UnsupportedError(`convTranspose(options.algorithm): '${algorithm}' needs ${why}`);
   }
   return algorithm;
 }
 
-/** The packed form of a resident w that `algorithm` reads (W_sub, or the GEMM's packed wᵀ), kept beside it in the current runtime (made on first use), else 0. */
+/** The packed form of a resident w that `algorithm` reads (W_sub, Winograd's U, or the GEMM's packed wᵀ), kept beside it in the current runtime (made on first use), else 0. */
 function residentPackedWeights(w: Tensor, g: ConvGeometry, algorithm: ConvTransposeAlgorithm): number {
   const handle = residentHandle(w);
   if (handle === undefined || algorithm === "depthwise") return 0;
@@ -74,6 +77,7 @@ function residentPackedWeights(w: Tensor, g: ConvGeometry, algorithm: ConvTransp
   if (pw === null) return 0;
   try {
     if (algorithm === "subpixel") return handle.derived(rt, phaseWeightKey(g), phaseWeightBytes(g), (out) => packPhaseWeights(rt, g, pw, out)) ?? 0;
+    if (algorithm === "subpixel-winograd") return handle.derived(rt, winogradPhaseWeightKey(g), winogradPhaseWeightBytes(g), (out) => packWinogradPhaseWeights(rt, g, pw, out)) ?? 0;
     return handle.derived(rt, gemmWeightKey(g), gemmWeightBytes(g), (out) => packGemmWeights(rt, g, pw, out)) ?? 0;
   } catch (e) {
     // Resident memory cannot be reserved while an async op holds the arena: pack for this call only.
@@ -105,6 +109,7 @@ export function convTranspose(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: C
     const buffers = {
       g,
       phaseWeights: algorithm === "subpixel" ? packed : 0,
+      winogradWeights: algorithm === "subpixel-winograd" ? packed : 0,
       gemmWeights: algorithm === "gemm-col2im" ? packed : 0,
       x: px,
       w: pw,

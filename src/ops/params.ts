@@ -66,6 +66,12 @@ export const WINOGRAD_PARAMS = {
   src: "ptr", dst: "ptr", bias: "ptr",
 } as const satisfies BlockTable;
 
+/** PhaseWinogradParams: the F(2×2,2×2) transforms of sub-pixel phase kernels over a band of tiles. */
+export const PHASE_WINOGRAD_PARAMS = {
+  C: "i32", H: "i32", W: "i32", M: "i32", SH: "i32", SW: "i32", PT: "i32", PL: "i32", OH: "i32", OW: "i32",
+  R0: "i32", C0: "i32", TR: "i32", TC: "i32", src: "ptr", dst: "ptr", bias: "ptr",
+} as const satisfies BlockTable;
+
 /** Every block, by the name of its AssemblyScript class. */
 export const PARAM_BLOCKS: Readonly<Record<string, BlockTable>> = {
   GemmParams: GEMM_PARAMS, WindowParams: WINDOW_PARAMS, TransposedParams: TRANSPOSED_PARAMS,
@@ -73,6 +79,7 @@ export const PARAM_BLOCKS: Readonly<Record<string, BlockTable>> = {
   PermuteParams: PERMUTE_PARAMS,
   EpilogueParams: EPILOGUE_PARAMS,
   WinogradParams: WINOGRAD_PARAMS,
+  PhaseWinogradParams: PHASE_WINOGRAD_PARAMS,
 };
 
 /** Writes one block: field i of the table is word i (floats as f32 bits); returns its address. */

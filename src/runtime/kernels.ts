@@ -58,6 +58,12 @@ export const KERNELS = {
   f32_winograd_output_adjoint__simd: ["params"],
   /** Adjoint of the weight transform: dU [16][M][C] → dw [M, C, 3, 3] = Gᵀ dU G. */
   f32_winograd_weights_adjoint__scalar: ["du", "M", "C", "dw"],
+  /** Winograd F(2×2,2×2) phase weights of sub-pixel convTranspose (⌈k/s⌉ = 2): W_sub [rows][C][2][2] → U [9][rows][C] (ops/conv-transpose/subpixel-winograd.ts). */
+  f32_phase_winograd_weights__scalar: ["wsub", "rows", "C", "u"],
+  /** Its input transform over a band of tiles: x [C, H, W] → V [9][C][T] (PhaseWinogradParams). */
+  f32_phase_winograd_input__simd: ["params"],
+  /** Its output transform: P [9][M·SH·SW][T] → interleaved y [M, OH, OW] + bias (PhaseWinogradParams). */
+  f32_phase_winograd_output__simd: ["params"],
 } as const;
 
 export type KernelName = keyof typeof KERNELS;

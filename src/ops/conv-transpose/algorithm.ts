@@ -8,10 +8,11 @@ import type { TransposedBuffers } from "./buffers.js";
 import { convTransposeDepthwise } from "./depthwise.js";
 import { convTransposeGemmCol2im, gemmCol2imWorkspaceBytes, gemmWeightBytes } from "./gemm-col2im.js";
 import { convTransposeSubpixel, phaseWeightBytes, subpixelApplies, subpixelHasZeroTaps, subpixelWaste, subpixelWorkspaceBytes } from "./subpixel.js";
+import { convTransposeSubpixelWinograd, subpixelWinogradApplies, subpixelWinogradTiles, subpixelWinogradWorkspaceBytes, winogradPhaseWeightBytes } from "./subpixel-winograd.js";
 import { allFinite } from "../finite.js";
 import { product } from "../run.js";
 
-export type ConvTransposeAlgorithm = "subpixel" | "gemm-col2im" | "depthwise";
+export type ConvTransposeAlgorithm = "subpixel" | "subpixel-winograd" | "gemm-col2im" | "depthwise";
 
 /**
  * Largest MAC overhead (zero taps and border cells, `subpixelWaste`) the sub-pixel path may spend
@@ -25,12 +26,33 @@ export type ConvTransposeAlgorithm = "subpixel" | "gemm-col2im" | "depthwise";
 export const SUBPIXEL_MAX_WASTE = 1.1;
 
 /**
+ * When 'auto' runs sub-pixel with Winograd F(2×2,2×2) phase kernels: 2×2 phase kernels without
+ * zero taps (k = 2s), at least `minChannels` input channels per group, sub-pixel's MAC overhead
+ * at most `maxWaste` and at least `minTiles` 2×2 tiles. Measured (bench/subpixel-winograd-bound.ts,
+ * one thread, packed weights, time of sub-pixel / Winograd, relaxed / simd build): 256→128 at 28²
+ * 1.64 / 1.48×; 128→64 at 32² 1.48 / 1.56×; 64→32 at 64² 1.61 / 1.54×; 512→256 at 14² (waste 1.15,
+ * 64 tiles) 1.50 / 1.51×, and 1.22 / 1.19× faster than GEMM + col2im, which the cost model picked
+ * there before. Not chosen: 32 → 32 channels, 1.0–1.21× (k4 s2 … k16 s8: too little to risk);
+ * FCN's 21 → 21, 0.85–1.19× (k64 s32 on 8² loses: 21 504 phase rows over 25 tiles); k3 s2, whose
+ * zero taps GEMM + col2im skips (it beat Winograd 1.3× on 128→64 at 32²).
+ */
+export const SUBPIXEL_WINOGRAD_AUTO = { minChannels: 64, maxWaste: 1.2, minTiles: 64 };
+
+function subpixelWinogradPays(g: ConvGeometry): boolean {
+  const a = SUBPIXEL_WINOGRAD_AUTO;
+  return subpixelWinogradApplies(g) && !subpixelHasZeroTaps(g) && g.C / g.group >= a.minChannels &&
+    subpixelWaste(g) <= a.maxWaste && subpixelWinogradTiles(g) >= a.minTiles;
+}
+
+/**
  * The cost model. depthwise when each group has one input channel (a direct kernel, no
- * workspace); sub-pixel when dilation is 1 and the extra MACs it spends stay under
- * SUBPIXEL_MAX_WASTE; GEMM + col2im for everything else (dilation, k not a multiple of s, small inputs).
+ * workspace); sub-pixel with Winograd phase kernels where SUBPIXEL_WINOGRAD_AUTO says it pays;
+ * sub-pixel when dilation is 1 and the extra MACs it spends stay under SUBPIXEL_MAX_WASTE;
+ * GEMM + col2im for everything else (dilation, k not a multiple of s, small inputs).
  */
 export function chooseAlgorithm(g: ConvGeometry): ConvTransposeAlgorithm {
   if (g.C / g.group === 1) return "depthwise";
+  if (subpixelWinogradPays(g)) return "subpixel-winograd";
   if (subpixelApplies(g) && subpixelWaste(g) <= SUBPIXEL_MAX_WASTE) return "subpixel";
   return "gemm-col2im";
 }
@@ -39,6 +61,7 @@ export function chooseAlgorithm(g: ConvGeometry): ConvTransposeAlgorithm {
 export function algorithmApplies(g: ConvGeometry, algorithm: ConvTransposeAlgorithm): boolean {
   if (algorithm === "depthwise") return g.C / g.group === 1;
   if (algorithm === "subpixel") return subpixelApplies(g);
+  if (algorithm === "subpixel-winograd") return subpixelWinogradApplies(g);
   return true;
 }
 
@@ -46,12 +69,14 @@ export function algorithmApplies(g: ConvGeometry, algorithm: ConvTransposeAlgori
 export function workspaceBytes(g: ConvGeometry, algorithm: ConvTransposeAlgorithm): number {
   if (algorithm === "depthwise") return 0;
   if (algorithm === "subpixel") return subpixelWorkspaceBytes(g);
+  if (algorithm === "subpixel-winograd") return subpixelWinogradWorkspaceBytes(g);
   return gemmCol2imWorkspaceBytes(g);
 }
 
 /** Bytes of the packed weights `algorithm` reads when a caller keeps them (phase weights, GEMM-packed wᵀ; depthwise: none). */
 export function packedWeightBytes(g: ConvGeometry, algorithm: ConvTransposeAlgorithm): number {
   if (algorithm === "subpixel") return phaseWeightBytes(g);
+  if (algorithm === "subpixel-winograd") return winogradPhaseWeightBytes(g);
   if (algorithm === "gemm-col2im") return gemmWeightBytes(g);
   return 0;
 }
@@ -64,13 +89,16 @@ export function packedWeightBytes(g: ConvGeometry, algorithm: ConvTransposeAlgor
  * are no terms of the sum, and 0·NaN = 0·∞ = NaN. So it runs only when w is finite, and x too
  * where a phase has zero taps; otherwise GEMM + col2im, whose every product that reaches y is a
  * term. Depthwise and GEMM + col2im are exact as they are. Costs a scan of w (and maybe x).
+ * subpixel-winograd also adds and subtracts neighbouring inputs (and kernel taps) in its
+ * transforms, so it needs finite x and w always.
  */
 export function exactAlgorithm(rt: Runtime, algorithm: ConvTransposeAlgorithm, t: TransposedBuffers): ConvTransposeAlgorithm {
-  if (algorithm !== "subpixel") return algorithm;
+  if (algorithm !== "subpixel" && algorithm !== "subpixel-winograd") return algorithm;
   const { N, C, M, group, window } = t.g;
   const wFinite = t.wFinite ?? (() => allFinite(rt, t.w, C * (M / group) * product(window.kernel)));
   const xFinite = t.xFinite ?? (() => allFinite(rt, t.x, N * C * product(window.grid)));
-  if (!wFinite() || (subpixelHasZeroTaps(t.g) && !xFinite())) return "gemm-col2im";
+  const needX = algorithm === "subpixel-winograd" || subpixelHasZeroTaps(t.g);
+  if (!wFinite() || (needX && !xFinite())) return "gemm-col2im";
   return algorithm;
 }
 
@@ -79,5 +107,6 @@ export function runTransposed(rt: Runtime, wanted: ConvTransposeAlgorithm, t: Tr
   const algorithm = exactAlgorithm(rt, wanted, t);
   if (algorithm === "depthwise") convTransposeDepthwise(rt, t);
   else if (algorithm === "subpixel") convTransposeSubpixel(rt, t);
+  else if (algorithm === "subpixel-winograd") convTransposeSubpixelWinograd(rt, t);
   else convTransposeGemmCol2im(rt, t);
 }

@@ -11,6 +11,8 @@ export interface TransposedBuffers {
   w: number;
   /** The sub-pixel phase weights packed from w ahead of the call (a resident w keeps them), or 0 */
   phaseWeights?: number;
+  /** The Winograd F(2×2,2×2) phase weights U of subpixel-winograd packed ahead of the call (a resident w or a Net plan keeps them), or 0 */
+  winogradWeights?: number;
   /** w packed for the GEMM of GEMM + col2im ahead of the call (packGemmWeights: a resident w or a Net plan keeps them), or 0 */
   gemmWeights?: number;
   /** b [M], or 0 for none */

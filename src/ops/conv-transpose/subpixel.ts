@@ -21,7 +21,7 @@ import { band } from "../conv-engine/bands.js";
 import type { TransposedBuffers } from "./buffers.js";
 import { epiloguePass } from "../conv-engine/epilogue.js";
 
-interface AxisPlan {
+export interface AxisPlan {
   s: number; k: number; p: number; out: number;
   /** Taps per phase kernel: ⌈k/s⌉. */
   taps: number;
@@ -36,7 +36,8 @@ function planAxis(s: number, k: number, p: number, out: number): AxisPlan {
   return { s, k, p, out, taps, u0, cells: u1 - u0 + 1 };
 }
 
-function plan(g: ConvGeometry): [AxisPlan, AxisPlan] {
+/** The per-axis plan [H, W] of the phases (also read by subpixel-winograd.ts). */
+export function plan(g: ConvGeometry): [AxisPlan, AxisPlan] {
   // The output is the window's image: H, W here are the output's size.
   const { SH, SW, KH, KW, PT, PL, H, W } = planar(g.window);
   return [planAxis(SH, KH, PT, H), planAxis(SW, KW, PL, W)];
