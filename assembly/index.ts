@@ -20,6 +20,7 @@ export { f32_permute__simd } from "./layout/permute";
 export { f32_conv_epilogue__simd } from "./eltwise/epilogue";
 export { f32_softmax__simd, f32_softmax_workspace_bytes } from "./eltwise/softmax";
 export { f32_winograd_input__simd, f32_winograd_output__simd, f32_winograd_weights__scalar } from "./conv/winograd";
+export { f32_winograd_f4_input__simd, f32_winograd_f4_output__simd, f32_winograd_f4_weights__scalar } from "./conv/winograd-f4";
 
 /** First byte past the module's static data: the TS arena starts above it. */
 export function heap_base(): usize {

@@ -127,6 +127,9 @@
  * T = rows·TW tiles numbered t = (th − th0)·TW + tw. Input transform: src x [C, H, W] → dst
  * V [16][C][T]. Output transform: src M [16][C][T] (C output channels) → dst y [C, OH, OW], plus
  * bias [C] (0: none).
+ * The F(4×4,3×3) transforms (assembly/conv/winograd-f4.ts) read the same block with 4×4-output
+ * tiles: tile (th, tw) covers output rows 4th…4th+3 and columns 4tw…4tw+3 and reads the 6×6 patch
+ * at (4th − PT, 4tw − PL), TW = ⌈OW/4⌉, V and M [36][C][T].
  */
 @unmanaged export class WinogradParams {
   C: i32; H: i32; W: i32; PT: i32; PL: i32; OH: i32; OW: i32;

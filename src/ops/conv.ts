@@ -2,7 +2,8 @@
 // out = ⌊(in + padBegin + padEnd − d·(k−1) − 1) / s⌋ + 1 per axis (shape.ts resolveConv).
 // It runs on the conv engine (conv-engine/forward.ts: im2col + GEMM per image and group, in bands
 // of output rows; a direct kernel when each group has one input channel, conv-engine/depthwise.ts;
-// Winograd F(2×2,3×3) for 3×3 stride-1 layers with ≥ 32 input channels per group, conv-engine/winograd.ts);
+// Winograd F(2×2,3×3) or F(4×4,3×3) for 3×3 stride-1 layers with ≥ 32 input channels per group,
+// conv-engine/winograd.ts);
 // its backward is the one both conv ops share (conv-gradients.ts).
 import type { ConvAttrs } from "../attrs.js";
 import { checkAttrNames, show } from "../attrs.js";
@@ -30,7 +31,7 @@ export interface ConvOptions {
   algorithm?: ConvAlgorithm | "auto";
 }
 
-const ALGORITHMS: readonly string[] = ["auto", "depthwise", "im2col-gemm", "winograd"];
+const ALGORITHMS: readonly string[] = ["auto", "depthwise", "im2col-gemm", "winograd", "winograd-f4"];
 
 function pickAlgorithm(g: ConvGeometry, options: ConvOptions | undefined): ConvAlgorithm {
   const o = checkAttrNames(options, ["algorithm"], "conv", "options");
@@ -41,9 +42,9 @@ function pickAlgorithm(g: ConvGeometry, options: ConvOptions | undefined): ConvA
   if (wanted === "auto") return chooseConvAlgorithm(g);
   const algorithm = wanted as ConvAlgorithm;
   if (!convAlgorithmApplies(g, algorithm)) {
-    if (algorithm === "winograd") {
+    if (algorithm === "winograd" || algorithm === "winograd-f4") {
       const w = g.window;
-      throw new UnsupportedError(`conv(options.algorithm): 'winograd' needs a 2-D 3×3 kernel with strides 1 and dilations 1, got kernelShape [${w.kernel.join(", ")}], strides [${w.strides.join(", ")}], dilations [${w.dilations.join(", ")}]`);
+      throw new UnsupportedError(`conv(options.algorithm): '${algorithm}' needs a 2-D 3×3 kernel with strides 1 and dilations 1, got kernelShape [${w.kernel.join(", ")}], strides [${w.strides.join(", ")}], dilations [${w.dilations.join(", ")}]`);
     }
     throw new UnsupportedError(`conv(options.algorithm): '${algorithm}' needs one input channel per group (group = C), got C = ${g.C}, group = ${g.group}`);
   }

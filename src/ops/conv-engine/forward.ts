@@ -13,11 +13,16 @@ import { band, bandRows, gridRowsCols } from "./bands.js";
 import { convDepthwise, depthwiseApplies, depthwiseWorkspaceBytes } from "./depthwise.js";
 import { type Epilogue, epilogueWorkBytes, runEpilogue } from "./epilogue.js";
 import { convGroupPackedFloats, convWeightBytes, packConvWeights } from "./packed-weights.js";
-import { convWinograd, winogradApplies, winogradPays, winogradWorkspaceBytes } from "./winograd.js";
+import { type WinogradTile, convWinograd, winogradApplies, winogradPays, winogradWorkspaceBytes } from "./winograd.js";
 import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 
-/** The ways convForward computes a convolution ('winograd': F(2×2,3×3), winograd.ts; only when forced). */
-export type ConvAlgorithm = "depthwise" | "im2col-gemm" | "winograd";
+/** The ways convForward computes a convolution ('winograd': F(2×2,3×3), 'winograd-f4': F(4×4,3×3); winograd.ts). */
+export type ConvAlgorithm = "depthwise" | "im2col-gemm" | "winograd" | "winograd-f4";
+
+/** The Winograd tile side of `algorithm` (2 for 'winograd', 4 for 'winograd-f4'), or 0 for the others. */
+export function winogradTile(algorithm: string): WinogradTile | 0 {
+  return algorithm === "winograd" ? 2 : algorithm === "winograd-f4" ? 4 : 0;
+}
 
 /**
  * Largest channel multiplier (M/group) the direct depthwise kernel is chosen for. Past it the GEMM
@@ -46,7 +51,7 @@ export function chooseConvAlgorithm(g: ConvGeometry): ConvAlgorithm {
 
 /** Whether `algorithm` can run this geometry. */
 export function convAlgorithmApplies(g: ConvGeometry, algorithm: ConvAlgorithm): boolean {
-  if (algorithm === "winograd") return winogradApplies(g);
+  if (winogradTile(algorithm) !== 0) return winogradApplies(g);
   return algorithm === "im2col-gemm" || depthwiseApplies(g);
 }
 
@@ -54,7 +59,8 @@ export function convAlgorithmApplies(g: ConvGeometry, algorithm: ConvAlgorithm):
 export function convColumnBytes(g: ConvGeometry): number {
   const algorithm = chooseConvAlgorithm(g);
   if (algorithm === "depthwise") return depthwiseWorkspaceBytes(g);
-  if (algorithm === "winograd") return winogradWorkspaceBytes(g);
+  const tile = winogradTile(algorithm);
+  if (tile !== 0) return winogradWorkspaceBytes(g, tile);
   const K = (g.C / g.group) * product(g.window.kernel);
   return K * bandRows(g.window, K) * gridRowsCols(g.window)[1] * 4;
 }
@@ -66,7 +72,8 @@ export function convColumnBytes(g: ConvGeometry): number {
  * `epilogue`: an activation applied after the bias, in the same pass (y = act(conv(x, w) + b)).
  * `packedW`: the form of w `algorithm` reads, made ahead of the call (deriveConvWeights: a resident
  * w, a Net plan), or 0: for im2col + GEMM w packed for the GEMM (packConvWeights), for winograd
- * U = G w Gᵀ (transformWinogradWeights); depthwise ignores it. The same bits either way.
+ * and winograd-f4 their U = G w Gᵀ (transformWinogradWeights); depthwise ignores it. The same bits
+ * either way.
  */
 export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number, pb: number, py: number,
   algorithm: ConvAlgorithm = chooseConvAlgorithm(g), epilogue: Epilogue | null = null, packedW = 0): void {
@@ -74,8 +81,9 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
     convDepthwise(rt, g, px, pw, pb, py, epilogue);
     return;
   }
-  if (algorithm === "winograd") {
-    convWinograd(rt, g, px, pw, pb, py, epilogue, packedW);
+  const tile = winogradTile(algorithm);
+  if (tile !== 0) {
+    convWinograd(rt, g, px, pw, pb, py, epilogue, packedW, tile);
     return;
   }
   const { N, C, M, group, window } = g;
