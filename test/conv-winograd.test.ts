@@ -223,21 +223,23 @@ describe("winograd conv on threads: the same bits as one thread", () => {
   });
 });
 
-/** Two 3×3 convs 'auto' runs by Winograd (≥ 32 input channels, 12·11 = 132 tiles), a Relu between. */
-const wide: GraphSpec = {
-  input: { name: "x", shape: [1, 32, 24, 22] },
-  output: "b",
-  layers: [
-    { name: "a", op: "Conv", inputs: ["x"], attrs: { outChannels: 32, kernelShape: 3, pads: 1 } },
-    { name: "ra", op: "Relu", inputs: ["a"] },
-    { name: "b", op: "Conv", inputs: ["ra"], attrs: { outChannels: 16, kernelShape: 3, pads: 1, bias: false } },
-  ],
-};
+/** Two 3×3 convs 'auto' runs by Winograd (≥ 32 input channels), a Relu between: at 24×22 both by F(2×2,3×3) (12·11 = 132 2×2 tiles, 36 4×4 ones); at 28×30 the 32→32 one by F(4×4,3×3) (7·8 = 56 tiles), the 32→16 one by F(2×2,3×3) (16 < 32 output channels). */
+function wideNet(H: number, W: number): GraphSpec {
+  return {
+    input: { name: "x", shape: [1, 32, H, W] },
+    output: "b",
+    layers: [
+      { name: "a", op: "Conv", inputs: ["x"], attrs: { outChannels: 32, kernelShape: 3, pads: 1 } },
+      { name: "ra", op: "Relu", inputs: ["a"] },
+      { name: "b", op: "Conv", inputs: ["ra"], attrs: { outChannels: 16, kernelShape: 3, pads: 1, bias: false } },
+    ],
+  };
+}
 
-/** The wide net by the float64 reference, on `params`. */
-function wideRef(x: Float32Array, params: Map<string, Tensor>): { data: Float64Array; shape: number[] } {
-  let data: ArrayLike<number> = x, shape = wide.input.shape.slice();
-  for (const layer of wide.layers) {
+/** The net by the float64 reference, on `params`. */
+function wideRef(spec: GraphSpec, x: Float32Array, params: Map<string, Tensor>): { data: Float64Array; shape: number[] } {
+  let data: ArrayLike<number> = x, shape = spec.input.shape.slice();
+  for (const layer of spec.layers) {
     if (layer.op === "Relu") { data = Float64Array.from(data, (v) => Math.max(0, v)); continue; }
     const w = params.get(`${layer.name}.weight`)!, b = params.get(`${layer.name}.bias`);
     const y = convRef(data, shape, w.data, w.shape, b?.data ?? null, { pads: 1 });
@@ -249,24 +251,30 @@ function wideRef(x: Float32Array, params: Map<string, Tensor>): { data: Float64A
 describe.each(BUILDS)("Net plan keeps Winograd weights per parameter version (%s build)", (build) => {
   beforeAll(() => useBuild(build));
 
-  it("'auto' takes Winograd for both convs; plannedBytes counts U", () => {
-    const ga = resolveConv([1, 32, 24, 22], [32, 32, 3, 3], [32], { pads: 1 });
-    const gb = resolveConv([1, 32, 24, 22], [16, 32, 3, 3], null, { pads: 1 });
-    expect([chooseConvAlgorithm(ga), chooseConvAlgorithm(gb)]).toEqual(["winograd", "winograd"]);
-    const net = fcn.Net.fromGraph(wide, undefined, { seed: 3 });
-    // input, a, ra, b; parameters (32·32·9 + 32, 16·32·9); U of a (16·32·32) and b (16·16·32)
-    const elements = 32 * 24 * 22 * 3 + 16 * 24 * 22 + 32 * 32 * 9 + 32 + 16 * 32 * 9 + 16 * 32 * 32 + 16 * 16 * 32;
-    expect(net.summary().plannedBytes).toBe(4 * elements);
-    net.run(fcn.tensor(new Float32Array(32 * 24 * 22), wide.input.shape));
-    expect(net.summary().plannedBytes).toBe(4 * elements); // the plan's own count agrees
-    net.dispose();
-  });
+  for (const [H, W, algorithms] of [[24, 22, ["winograd", "winograd"]], [28, 30, ["winograd-f4", "winograd"]]] as const) {
+    const wide = wideNet(H, W);
+    const plane = H * W;
 
-  it("matches the reference, and again after the parameters change in place", () => {
-    const r = rng(79);
-    const net = fcn.Net.fromGraph(wide, undefined, { seed: 5 });
-    const xData = randArray(r, 32 * 24 * 22);
-    expectFollowsParameterChanges(net, fcn.tensor(xData, wide.input.shape), (params) => wideRef(xData, params), r, `wide net (${build})`, 0.1);
-    net.dispose();
-  });
+    it(`${H}×${W}: 'auto' takes ${algorithms.join(" and ")}; plannedBytes counts each U`, () => {
+      const ga = resolveConv([1, 32, H, W], [32, 32, 3, 3], [32], { pads: 1 });
+      const gb = resolveConv([1, 32, H, W], [16, 32, 3, 3], null, { pads: 1 });
+      expect([chooseConvAlgorithm(ga), chooseConvAlgorithm(gb)]).toEqual(algorithms);
+      const net = fcn.Net.fromGraph(wide, undefined, { seed: 3 });
+      // input, a, ra, b; parameters (32·32·9 + 32, 16·32·9); U of a (α²·32·32) and b (α²·16·32), α² = 16 or 36
+      const entries = (a: string) => (a === "winograd-f4" ? 36 : 16);
+      const elements = 32 * plane * 3 + 16 * plane + 32 * 32 * 9 + 32 + 16 * 32 * 9 + entries(algorithms[0]) * 32 * 32 + entries(algorithms[1]) * 16 * 32;
+      expect(net.summary().plannedBytes).toBe(4 * elements);
+      net.run(fcn.tensor(new Float32Array(32 * plane), wide.input.shape));
+      expect(net.summary().plannedBytes).toBe(4 * elements); // the plan's own count agrees
+      net.dispose();
+    });
+
+    it(`${H}×${W}: matches the reference, and again after the parameters change in place`, () => {
+      const r = rng(79);
+      const net = fcn.Net.fromGraph(wide, undefined, { seed: 5 });
+      const xData = randArray(r, 32 * plane);
+      expectFollowsParameterChanges(net, fcn.tensor(xData, wide.input.shape), (params) => wideRef(wide, xData, params), r, `wide net ${H}×${W} (${build})`, 0.1);
+      net.dispose();
+    });
+  }
 });

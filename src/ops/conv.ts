@@ -22,11 +22,14 @@ export type { ConvAlgorithm };
 export interface ConvOptions {
   /**
    * Force an algorithm (for tests and benchmarks): 'depthwise' (the direct kernel; one input
-   * channel per group), 'im2col-gemm', or 'winograd' (F(2×2,3×3): 2-D, 3×3 kernel, strides 1,
-   * dilations 1; any pads and groups; within the same bound of the float64 sum as im2col). 'auto'
-   * (default): depthwise for one input channel per group and at most 8 output channels per group;
-   * winograd for 3×3 stride-1 undilated 2-D convs with ≥ 32 input and ≥ 16 output channels per
-   * group and ≥ 49 tiles of 2×2 outputs (where it measured faster, winograd.ts); else im2col-gemm.
+   * channel per group), 'im2col-gemm', 'winograd' (F(2×2,3×3): 2-D, 3×3 kernel, strides 1,
+   * dilations 1; any pads and groups; within the same bound of the float64 sum as im2col) or
+   * 'winograd-f4' (F(4×4,3×3), the same geometries; error up to ~90·2⁻²⁴·Σ|x·w|, bound 160, see
+   * test/conv-winograd.test.ts). 'auto' (default): depthwise for one input channel per group and at
+   * most 8 output channels per group; for 3×3 stride-1 undilated 2-D convs with ≥ 32 input and
+   * ≥ 16 output channels per group and ≥ 49 tiles of 2×2 outputs, winograd-f4 when the output
+   * channels per group are ≥ 32 and ≥ the input ones and there are 49…784 4×4 tiles, else winograd
+   * (where each measured faster, winograd.ts); else im2col-gemm.
    */
   algorithm?: ConvAlgorithm | "auto";
 }

@@ -13,7 +13,7 @@ import { band, bandRows, gridRowsCols } from "./bands.js";
 import { convDepthwise, depthwiseApplies, depthwiseWorkspaceBytes } from "./depthwise.js";
 import { type Epilogue, epilogueWorkBytes, runEpilogue } from "./epilogue.js";
 import { convGroupPackedFloats, convWeightBytes, packConvWeights } from "./packed-weights.js";
-import { type WinogradTile, convWinograd, winogradApplies, winogradPays, winogradWorkspaceBytes } from "./winograd.js";
+import { type WinogradTile, convWinograd, winogradApplies, winogradF4Pays, winogradPays, winogradWorkspaceBytes } from "./winograd.js";
 import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 
 /** The ways convForward computes a convolution ('winograd': F(2×2,3×3), 'winograd-f4': F(4×4,3×3); winograd.ts). */
@@ -41,12 +41,14 @@ export const convPacking = { perCallMaxBytes: 1 << 24 };
 
 /**
  * The direct kernel where it applies (one input channel per group) up to DEPTHWISE_MAX_MULTIPLIER;
- * Winograd F(2×2,3×3) for 3×3 stride-1 convs wide and large enough to gain (winograd.ts,
- * WINOGRAD_AUTO); else im2col + GEMM.
+ * Winograd for 3×3 stride-1 convs wide and large enough to gain (winograd.ts, WINOGRAD_AUTO):
+ * F(4×4,3×3) where it measured faster than F(2×2,3×3) (WINOGRAD_F4_AUTO), else F(2×2,3×3); else
+ * im2col + GEMM.
  */
 export function chooseConvAlgorithm(g: ConvGeometry): ConvAlgorithm {
   if (depthwiseApplies(g) && g.M / g.group <= DEPTHWISE_MAX_MULTIPLIER) return "depthwise";
-  return winogradPays(g) ? "winograd" : "im2col-gemm";
+  if (!winogradPays(g)) return "im2col-gemm";
+  return winogradF4Pays(g) ? "winograd-f4" : "winograd";
 }
 
 /** Whether `algorithm` can run this geometry. */
