@@ -5,7 +5,7 @@
 // weights. Guards after every output must stay intact.
 import { f32_winograd_f4_input__simd, f32_winograd_f4_output__simd, f32_winograd_f4_weights__scalar } from "../conv/winograd-f4";
 import { f32_winograd_f4_input__ref, f32_winograd_f4_output__ref, f32_winograd_f4_weights__ref } from "../conv/winograd-f4-ref";
-import { WinogradParams } from "../params";
+import { WinogradParams, winogradF4PlaneFloats as planeFloats } from "../params";
 import { randomBuffer, filledBuffer, copyBuffer, guardsIntact, firstMismatch, at, newBlock, reseed } from "./helpers";
 
 /** Input then output transform of one band (th0, rows) of a C-channel image; "" when both agree with the reference. */
@@ -16,8 +16,9 @@ function transforms(C: i32, H: i32, W: i32, PT: i32, PL: i32, PB: i32, PR: i32, 
   const TW = (OW + 3) >> 2, T = rows * TW;
   const shape = `C=${C} in=${H}x${W} p=${PT},${PL},${PB},${PR} band=${th0}+${rows}`;
   const x = randomBuffer(C * H * W);
-  const nv = 36 * C * T;
-  const vFast = filledBuffer(nv, 777), vRef = filledBuffer(nv, -777);
+  // 36 planes planeFloats(C·T) apart; the gaps between them keep the fill (the same in both)
+  const nv = 36 * planeFloats(C * T);
+  const vFast = filledBuffer(nv, 777), vRef = filledBuffer(nv, 777);
   const t = newBlock<WinogradParams>();
   t.C = C; t.H = H; t.W = W; t.PT = PT; t.PL = PL; t.OH = OH; t.OW = OW; t.th0 = th0; t.rows = rows;
   t.src = x; t.dst = vFast;

@@ -2,7 +2,7 @@
 // products (Lavin & Gray 2015, points 0, ±1, ±2, ∞): V = Bᵀ d B, y = Aᵀ m A (+ bias), U = G g Gᵀ,
 // each entry a float64 sum over the matrices below, one tile and one channel at a time, bounds
 // checked per element. Unlike the fast output transform it leaves M (src) as it is.
-import { WinogradParams } from "../params";
+import { WinogradParams, winogradF4PlaneFloats as planeFloats } from "../params";
 
 // Bᵀ [6×6], Aᵀ [4×6], G [6×3], row-major
 const BT: StaticArray<f64> = [
@@ -28,7 +28,7 @@ const G: StaticArray<f64> = [
   0, 0, 1,
 ];
 
-/** V[6i + j][c][t] = Σ_{a, b} Bᵀ[i][a]·d[a][b]·Bᵀ[j][b], d[a][b] = x[c, 4th − PT + a, 4tw − PL + b] (0 outside). */
+/** V[6i + j][c][t] (planes planeFloats(C·T) floats apart) = Σ_{a, b} Bᵀ[i][a]·d[a][b]·Bᵀ[j][b], d[a][b] = x[c, 4th − PT + a, 4tw − PL + b] (0 outside). */
 export function f32_winograd_f4_input__ref(p: usize): void {
   const q = changetype<WinogradParams>(p);
   const TW = (q.OW + 3) >> 2, T = q.rows * TW;
@@ -41,7 +41,7 @@ export function f32_winograd_f4_input__ref(p: usize): void {
         const d: f64 = ih >= 0 && ih < q.H && iw >= 0 && iw < q.W ? <f64>load<f32>(q.src + (<usize>((c * q.H + ih) * q.W + iw) << 2)) : 0;
         acc += BT[6 * i + a] * d * BT[6 * j + b];
       }
-      store<f32>(q.dst + (<usize>(((6 * i + j) * q.C + c) * T + t) << 2), <f32>acc);
+      store<f32>(q.dst + (<usize>((6 * i + j) * planeFloats(q.C * T) + c * T + t) << 2), <f32>acc);
     }
   }
 }
@@ -57,7 +57,7 @@ export function f32_winograd_f4_output__ref(p: usize): void {
       if (oh >= q.OH || ow >= q.OW) continue;
       let acc: f64 = q.bias != 0 ? <f64>load<f32>(q.bias + (<usize>c << 2)) : 0;
       for (let a = 0; a < 6; a++) for (let b = 0; b < 6; b++) {
-        acc += AT[6 * i + a] * <f64>load<f32>(q.src + (<usize>(((6 * a + b) * q.C + c) * T + t) << 2)) * AT[6 * j + b];
+        acc += AT[6 * i + a] * <f64>load<f32>(q.src + (<usize>((6 * a + b) * planeFloats(q.C * T) + c * T + t) << 2)) * AT[6 * j + b];
       }
       store<f32>(q.dst + (<usize>((c * q.OH + oh) * q.OW + ow) << 2), <f32>acc);
     }

@@ -13,8 +13,11 @@
 // tile (th, tw) covers outputs (4th…4th+3, 4tw…4tw+3) and reads the 6×6 patch at (4th − PT, 4tw − PL),
 // TW = ⌈OW/4⌉. Each 2-D transform runs as two 1-D passes through the V or M buffer itself (first
 // along rows into V[6a + j], then along columns in place), which keeps the module small.
+// V and M [36][C][T] have their 36 planes winogradF4PlaneFloats(C·T) floats apart (params.ts), not
+// C·T: the passes touch one entry in each of the 36 planes in turn, and planes a multiple of 4 KB
+// apart (C·T a multiple of 1024, as on 224² with 64 channels) all fall in one L1 set.
 // Reference with the same ABI: winograd-f4-ref.ts.
-import { WinogradParams } from "../params";
+import { WinogradParams, winogradF4PlaneFloats as planeFloats } from "../params";
 
 /** x[c-plane row `row`, column iw] or 0 outside the image (row 0: the whole row is padding). */
 @inline function at(row: usize, iw: i32, W: i32): f32 {
@@ -78,7 +81,7 @@ function bt6(p: usize, stride: usize, n: i32, z0: v128, z1: v128, z2: v128, z3: 
 }
 
 /**
- * Input transform of one band: V[e][c][t] = (Bᵀ d B)[e], e = 6i + j, d the 6×6 patch of x[c] at
+ * Input transform of one band: V[e][c][t] (at V + (e·planeFloats(C·T) + c·T + t)·4) = (Bᵀ d B)[e], e = 6i + j, d the 6×6 patch of x[c] at
  * (4th − PT, 4tw − PL) with zeros outside the image. Pass 1, per patch row a: V[6a + j] = (d_a B)_j
  * (Bᵀ on the row's six column vectors); pass 2, per column j: V[6i + j] = Σ_a Bᵀ[i][a]·V[6a + j].
  */
@@ -86,7 +89,7 @@ export function f32_winograd_f4_input__simd(p: usize): void {
   const q = changetype<WinogradParams>(p);
   const C = q.C, H = q.H, W = q.W, TW = (q.OW + 3) >> 2, T = q.rows * TW;
   const plane = <usize>(H * W) << 2;
-  const eStride = <usize>(C * T) << 2; // bytes between V[e][c][t] and V[e + 1][c][t]
+  const eStride = <usize>planeFloats(C * T) << 2; // bytes between V[e][c][t] and V[e + 1][c][t]
   for (let c = 0; c < C; c++) {
     const xc = q.src + <usize>c * plane;
     for (let r = 0; r < q.rows; r++) {
@@ -155,7 +158,7 @@ function storeRow(y: usize, y0: v128, y1: v128, y2: v128, y3: v128, ow: i32, OW:
 export function f32_winograd_f4_output__simd(p: usize): void {
   const q = changetype<WinogradParams>(p);
   const C = q.C, OH = q.OH, OW = q.OW, TW = (OW + 3) >> 2, T = q.rows * TW;
-  const eStride = <usize>(C * T) << 2;
+  const eStride = <usize>planeFloats(C * T) << 2;
   for (let c = 0; c < C; c++) {
     const bias = f32x4.splat(q.bias != 0 ? load<f32>(q.bias + (<usize>c << 2)) : 0);
     const yc = q.dst + (<usize>(c * OH * OW) << 2);

@@ -25,6 +25,15 @@ function entries(m: WinogradTile): number {
   return (m + 2) * (m + 2);
 }
 
+/**
+ * Floats from V[e] (or M[e]) to V[e + 1] for C·T floats a plane: C·T for F(2×2,3×3); for F(4×4,3×3)
+ * rounded up to 4 KB plus one 64-byte line (assembly/params.ts winogradF4PlaneFloats: its two-pass
+ * transforms touch all 36 planes in turn, which must not share one L1 set).
+ */
+function planeFloats(m: WinogradTile, CT: number): number {
+  return m === 4 ? Math.ceil(CT / 1024) * 1024 + 16 : CT;
+}
+
 /** Target bytes of one band's V and M buffers together (α²·(C/g + M/g)·T floats). */
 const BAND_BYTES = 1 << 19;
 /** Fewest tiles per band, so that each of the α² GEMMs has columns enough to amortise packing U[e]. */
@@ -109,7 +118,7 @@ export function transformWinogradWeights(rt: Runtime, g: ConvGeometry, w: number
 /** Bytes convWinograd borrows on one thread: U (when not passed in), a band's V and M, and the GEMM workspace. */
 export function winogradWorkspaceBytes(g: ConvGeometry, m: WinogradTile = 2): number {
   const Cg = g.C / g.group, Mg = g.M / g.group, maxT = bandTileRows(g, m) * Math.ceil(planar(g.window).OW / m);
-  return (entries(m) * g.M * Cg + entries(m) * (Cg + Mg) * maxT) * 4;
+  return (entries(m) * g.M * Cg + entries(m) * (planeFloats(m, Cg * maxT) + planeFloats(m, Mg * maxT))) * 4;
 }
 
 /** Tile rows per band for this geometry: about BAND_BYTES of V and M, at least MIN_BAND_TILES tiles. */
@@ -146,8 +155,8 @@ export function convWinograd(rt: Runtime, g: ConvGeometry, px: number, pw: numbe
   const output = m === 4 ? "f32_winograd_f4_output__simd" : "f32_winograd_output__simd";
   const units = N * group * bands;
   const lane = (u0: number, u1: number): Task => (r) => {
-    const pv = r.arena.alloc(E * Cg * maxT * 4, "conv winograd input tiles");
-    const pm = r.arena.alloc(E * Mg * maxT * 4, "conv winograd products");
+    const pv = r.arena.alloc(E * planeFloats(m, Cg * maxT) * 4, "conv winograd input tiles");
+    const pm = r.arena.alloc(E * planeFloats(m, Mg * maxT) * 4, "conv winograd products");
     const work = gemmWorkspace(r, Mg, maxT, Cg, "conv winograd");
     const scratch = epilogueWorkBytes(epilogue) === 0 ? 0 : r.arena.alloc(epilogueWorkBytes(epilogue), "conv epilogue scratch");
     for (let u = u0; u < u1; u++) {
@@ -159,13 +168,14 @@ export function convWinograd(rt: Runtime, g: ConvGeometry, px: number, pw: numbe
       r.kernels[input](writeBlock(r.params, WINOGRAD_PARAMS, {
         C: Cg, H, W, PT, PL, OH, OW, th0, rows, src: xg, dst: pv, bias: 0,
       }));
-      // M[e] [Mg×T] = U[e][gi·Mg …] [Mg×Cg] · V[e] [Cg×T]
+      // M[e] [Mg×T] = U[e][gi·Mg …] [Mg×Cg] · V[e] [Cg×T], planes planeFloats apart
+      const vPlane = planeFloats(m, Cg * T), mPlane = planeFloats(m, Mg * T);
       for (let e = 0; e < E; e++) {
         r.kernels.f32_gemm__simd(gemmParams(r.params, {
           M: Mg, N: T, K: Cg,
           a: pu + (e * M + gi * Mg) * Cg * 4, lda: Cg, transA: false,
-          b: pv + e * Cg * T * 4, ldb: T, transB: false,
-          c: pm + e * Mg * T * 4, ldc: T, alpha: 1, beta: 0, work,
+          b: pv + e * vPlane * 4, ldb: T, transB: false,
+          c: pm + e * mPlane * 4, ldc: T, alpha: 1, beta: 0, work,
         }));
       }
       r.kernels[output](writeBlock(r.params, WINOGRAD_PARAMS, {
