@@ -223,7 +223,7 @@ describe("winograd conv on threads: the same bits as one thread", () => {
   });
 });
 
-/** Two 3×3 convs 'auto' runs by Winograd (≥ 32 input channels), a Relu between: at 24×22 both by F(2×2,3×3) (12·11 = 132 2×2 tiles, 36 4×4 ones); at 28×30 the 32→32 one by F(4×4,3×3) (7·8 = 56 tiles), the 32→16 one by F(2×2,3×3) (16 < 32 output channels). */
+/** Two 3×3 convs 'auto' runs by Winograd (≥ 32 input channels), a Relu between: at 24×22 by F(2×2,3×3) (12·11 = 132 2×2 tiles, but 36 < 49 4×4 ones), at 28×30 by F(4×4,3×3) (7·8 = 56 4×4 tiles). */
 function wideNet(H: number, W: number): GraphSpec {
   return {
     input: { name: "x", shape: [1, 32, H, W] },
@@ -251,7 +251,7 @@ function wideRef(spec: GraphSpec, x: Float32Array, params: Map<string, Tensor>):
 describe.each(BUILDS)("Net plan keeps Winograd weights per parameter version (%s build)", (build) => {
   beforeAll(() => useBuild(build));
 
-  for (const [H, W, algorithms] of [[24, 22, ["winograd", "winograd"]], [28, 30, ["winograd-f4", "winograd"]]] as const) {
+  for (const [H, W, algorithms] of [[24, 22, ["winograd", "winograd"]], [28, 30, ["winograd-f4", "winograd-f4"]]] as const) {
     const wide = wideNet(H, W);
     const plane = H * W;
 

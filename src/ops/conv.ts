@@ -27,9 +27,9 @@ export interface ConvOptions {
    * 'winograd-f4' (F(4×4,3×3), the same geometries; error up to ~90·2⁻²⁴·Σ|x·w|, bound 160, see
    * test/conv-winograd.test.ts). 'auto' (default): depthwise for one input channel per group and at
    * most 8 output channels per group; for 3×3 stride-1 undilated 2-D convs with ≥ 32 input and
-   * ≥ 16 output channels per group and ≥ 49 tiles of 2×2 outputs, winograd-f4 when the output
-   * channels per group are ≥ 32 and ≥ the input ones and there are 49…784 4×4 tiles, else winograd
-   * (where each measured faster, winograd.ts); else im2col-gemm.
+   * ≥ 16 output channels per group and ≥ 49 tiles of 2×2 outputs, winograd-f4 when there are
+   * also ≥ 49 tiles of 4×4 outputs (28² and up), else winograd (where each measured faster,
+   * winograd.ts); else im2col-gemm.
    */
   algorithm?: ConvAlgorithm | "auto";
 }

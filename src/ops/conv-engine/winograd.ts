@@ -72,36 +72,28 @@ export function winogradPays(g: ConvGeometry): boolean {
 }
 
 /**
- * Where 'auto' takes F(4×4,3×3) over F(2×2,3×3) (among the geometries winogradPays takes): output
- * channels per group ≥ minOutputChannels and ≥ the input channels per group, minTiles…maxTiles
- * 4×4 tiles. Measured with bench/winograd-ab.ts (one process, one thread, pads 1, each algorithm on
- * its kept form of a resident w, calls interleaved, medians of 7–62; a shared machine where one
- * shape's ratio moved ±30% between runs, so 1–4 runs a shape, F2 time ÷ F4 time, relaxed ; SIMD128):
- * taken: 256→256 at 56² 1.64× ; 1.61×, 512→512 at 28² 1.56× ; 1.66×, 256→512 at 28² 1.62× ;
- * 1.69×, 256→256 at 28² 1.44× ; 1.64×, 128→128 at 28² 1.29× ; 1.36×, 128→128 at 56² 1.18× ;
- * 1.29×, 128→256 at 56² 1.06×, 0.88× ; 1.53×, 1.34×, 128→128 at 112² 1.02× ; 1.24×, 64→128 at
- * 112² 0.69×, 1.21× ; 1.22×, 1.06×, 64→64 at 112² 1.13×, 1.12×, 0.93× ; 1.10×, 1.04×, 1.73×,
- * 64→64 at 56² 1.12× ; 1.21×, 64→64 at 28² 1.17× ; 1.18×, 32→64 at 112² 1.34× ; 1.29×, 32→32
- * at 56² 1.08× ; 1.07×, at 28² 1.04× ; 1.09×, at 112² 1.02×, 1.04× ; 1.10×, 1.15×. Not taken:
- * 64→64 at 224² (3136 tiles) 0.70×, 0.81×, 0.71× ; 0.89×, 0.84×, 0.96×, at 160² (1600) 0.95×,
- * 1.12× ; 0.99×, 0.78× (maxTiles: 784, 112²; 32→32 at 224² 1.20× ; 1.02× is left to F2 with
- * them); fewer output than input channels: 64→32 at 64² 0.87× ; 1.01×, 32→16 at 128² 0.74×,
- * 0.63× ; 0.80×, 0.67×; 16 tiles (14²): 512→512 0.88×, 0.87× ; 0.96×, 1.32×, 256→256 0.81× ;
- * 0.90×, 128→128 0.76× ; 0.86×, 64→64 0.82× ; 0.85×, 32→32 0.90× ; 1.00×; 4 tiles (7²)
- * 0.63–0.77×. At 25–36 tiles (48→48 at 20², 64→64 at 24²) 1.02–1.10×: within the noise, left
- * to F2 (minTiles: 49, 28²). F4's two-pass transforms read and write V and M twice, which the
- * 36 GEMMs amortise over wide layers only: hence its gain grows with the channels, and 64
- * channels (where F2 gains least) gain least from F4 too.
+ * Where 'auto' takes F(4×4,3×3) over F(2×2,3×3): among the geometries winogradPays takes, those with
+ * ≥ minTiles 4×4 tiles (28²). Measured with bench/winograd-ab.ts (one process, one thread, pads 1,
+ * each algorithm on its kept form of a resident w, calls interleaved, medians of 7–31; a shared
+ * machine where one shape's ratio moved up to ±30% between runs; F2 time ÷ F4 time, relaxed ;
+ * SIMD128, one run after the planes were spaced, params.ts winogradF4PlaneFloats): taken: 256→256
+ * at 56² 1.46× ; 1.57×, 256→256 at 28² 1.51× ; 1.28×, 128→128 at 56² 1.22× ; 1.31×, 64→128 at
+ * 112² 1.18× ; 1.12×, 64→64 at 224² 1.13× ; 1.04×, at 160² 1.24× ; 1.46×, at 112² 1.72× ; 1.16×,
+ * at 56² 1.09× ; 1.28×, at 28² 0.99× ; 1.25×, 64→32 at 64² 1.23× ; 1.45×, 32→32 at 56² 1.04× ;
+ * 1.02×, 32→16 at 128² 1.01× ; 1.08× (earlier runs, same code: 512→512 at 28² 1.56× ; 1.66×,
+ * 256→512 at 28² 1.62× ; 1.69×). Not taken, below 49 tiles: 64→64 at 24² (36) 0.99× ; 1.04×,
+ * 48→48 at 20² (25) 0.89× ; 1.01×, 16 tiles (14²) 512→512 1.01× ; 1.03×, 256→256 0.96× ; 0.97×,
+ * 128→128 0.91× ; 0.94×, 64→64 1.07× ; 1.17×, 32→32 1.01× ; 1.02×, and 4 (7²) 512→512 0.65× ;
+ * 0.78×: a tie at best. F4's gain grows with the channels (its two-pass transforms are amortised
+ * over more of the 36 GEMMs' work).
  */
-export const WINOGRAD_F4_AUTO = { minOutputChannels: 32, minTiles: 49, maxTiles: 784 };
+export const WINOGRAD_F4_AUTO = { minTiles: 49 };
 
-/** Whether 'auto' takes F(4×4,3×3) for this geometry (winogradPays holds, and WINOGRAD_F4_AUTO's measured thresholds). */
+/** Whether 'auto' takes F(4×4,3×3) for this geometry (winogradPays holds, and WINOGRAD_F4_AUTO's measured threshold). */
 export function winogradF4Pays(g: ConvGeometry): boolean {
   if (!winogradPays(g)) return false;
   const { OH, OW } = planar(g.window);
-  const tiles = Math.ceil(OH / 4) * Math.ceil(OW / 4);
-  const Cg = g.C / g.group, Mg = g.M / g.group;
-  return Mg >= WINOGRAD_F4_AUTO.minOutputChannels && Mg >= Cg && tiles >= WINOGRAD_F4_AUTO.minTiles && tiles <= WINOGRAD_F4_AUTO.maxTiles;
+  return Math.ceil(OH / 4) * Math.ceil(OW / 4) >= WINOGRAD_F4_AUTO.minTiles;
 }
 
 /** Bytes of U [α²][M][C/g], the transformed weights (G w Gᵀ of each 3×3 kernel) for tile side m. */
