@@ -10,7 +10,7 @@
 // resident w keeps it (conv.ts), a Net plan per parameter version (plan.ts); else once per call.
 // Accuracy: the transforms add and subtract up to α² terms with coefficients up to 8 (F4), so the
 // error is a few times (F2) to a few tens of times (F4) the direct sum's
-// (test/conv-winograd.test.ts and test/conv-winograd-f4.test.ts state the measured bounds).
+// (test/conv-winograd.test.ts states the measured bounds of both).
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
 import { WINOGRAD_PARAMS, gemmParams, planar, writeBlock } from "../params.js";
