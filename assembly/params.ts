@@ -127,6 +127,10 @@
  * T = rows·TW tiles numbered t = (th − th0)·TW + tw. Input transform: src x [C, H, W] → dst
  * V [16][C][T]. Output transform: src M [16][C][T] (C output channels) → dst y [C, OH, OW], plus
  * bias [C] (0: none).
+ * The F(4×4,3×3) transforms (assembly/conv/winograd-f4.ts) read the same block with 4×4-output
+ * tiles: tile (th, tw) covers output rows 4th…4th+3 and columns 4tw…4tw+3 and reads the 6×6 patch
+ * at (4th − PT, 4tw − PL), TW = ⌈OW/4⌉, V and M [36][C][T] with their planes
+ * winogradF4PlaneFloats(C·T) floats apart.
  */
 @unmanaged export class WinogradParams {
   C: i32; H: i32; W: i32; PT: i32; PL: i32; OH: i32; OW: i32;
@@ -148,4 +152,13 @@
   SH: i32; SW: i32; PT: i32; PL: i32; OH: i32; OW: i32;
   R0: i32; C0: i32; TR: i32; TC: i32;
   src: usize; dst: usize; bias: usize;
+}
+
+/**
+ * Floats from V[e] (or M[e]) to V[e + 1] in the F(4×4,3×3) transforms, for C·T floats a plane:
+ * rounded up to 4 KB plus one 64-byte line, so that the 36 entries of a tile fall in 36 cache sets
+ * (planes a multiple of 4 KB apart share one). src/ops/conv-engine/winograd.ts has the same.
+ */
+@inline export function winogradF4PlaneFloats(CT: i32): i32 {
+  return ((CT + 1023) & ~1023) + 16;
 }

@@ -14,7 +14,7 @@ export type FcnBuild = "relaxed" | "simd";
  * the option is for tests and benchmarks and may change while the fast paths are being built. */
 type ConvTransposeWithOptions = (x: Tensor, w: Tensor, b: Tensor | null, attrs: object, options?: { algorithm?: string }) => Tensor;
 /** conv's forced algorithms (options.algorithm); "depthwise" names a path of both ops. */
-const CONV_ALGORITHMS = ["depthwise", "im2col-gemm", "im2col-skinny"];
+const CONV_ALGORITHMS = ["depthwise", "im2col-gemm", "im2col-skinny", "winograd", "winograd-f4"];
 const CONV_TRANSPOSE_ALGORITHMS = ["subpixel", "gemm-col2im", "depthwise"];
 
 /**

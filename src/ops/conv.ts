@@ -2,7 +2,8 @@
 // out = ⌊(in + padBegin + padEnd − d·(k−1) − 1) / s⌋ + 1 per axis (shape.ts resolveConv).
 // It runs on the conv engine (conv-engine/forward.ts: im2col + GEMM per image and group, in bands
 // of output rows; a direct kernel when each group has one input channel, conv-engine/depthwise.ts;
-// Winograd F(2×2,3×3) for 3×3 stride-1 layers with ≥ 32 input channels per group, conv-engine/winograd.ts);
+// Winograd F(2×2,3×3) or F(4×4,3×3) for 3×3 stride-1 layers with ≥ 32 input channels per group,
+// conv-engine/winograd.ts);
 // its backward is the one both conv ops share (conv-gradients.ts).
 import type { ConvAttrs } from "../attrs.js";
 import { checkAttrNames, show } from "../attrs.js";
@@ -22,17 +23,20 @@ export interface ConvOptions {
   /**
    * Force an algorithm (for tests and benchmarks): 'depthwise' (the direct kernel; one input
    * channel per group), 'im2col-gemm', 'im2col-skinny' (the skinny GEMM over w as it is: output
-   * maps of at most 4 positions, or 16 with ≥ 32 MB of weights per group) or 'winograd' (F(2×2,3×3): 2-D, 3×3 kernel, strides 1,
-   * dilations 1; any pads and groups; within the same bound of the float64 sum as im2col). 'auto'
-   * (default): depthwise for one input channel per group and at most 8 output channels per group;
-   * winograd for 3×3 stride-1 undilated 2-D convs with ≥ 32 input and ≥ 16 output channels per
-   * group and ≥ 49 tiles of 2×2 outputs (where it measured faster, winograd.ts); else
-   * im2col-skinny where it applies (fc6 on a 7×7 or 9×9 map), else im2col-gemm.
+   * maps of at most 4 positions, or 16 with ≥ 32 MB of weights per group), 'winograd' (F(2×2,3×3):
+   * 2-D, 3×3 kernel, strides 1, dilations 1; any pads and groups; within the same bound of the
+   * float64 sum as im2col) or 'winograd-f4' (F(4×4,3×3), the same geometries; error up to
+   * ~90·2⁻²⁴·Σ|x·w|, bound 160, see test/conv-winograd.test.ts). 'auto' (default): depthwise for
+   * one input channel per group and at most 8 output channels per group; for 3×3 stride-1
+   * undilated 2-D convs with ≥ 32 input and ≥ 16 output channels per group and ≥ 49 tiles of 2×2
+   * outputs, winograd-f4 when there are also ≥ 49 tiles of 4×4 outputs (28² and up), else
+   * winograd (where each measured faster, winograd.ts); else im2col-skinny where it applies (fc6
+   * on a 7×7 or 9×9 map), else im2col-gemm.
    */
   algorithm?: ConvAlgorithm | "auto";
 }
 
-const ALGORITHMS: readonly string[] = ["auto", "depthwise", "im2col-gemm", "im2col-skinny", "winograd"];
+const ALGORITHMS: readonly string[] = ["auto", "depthwise", "im2col-gemm", "im2col-skinny", "winograd", "winograd-f4"];
 
 function pickAlgorithm(g: ConvGeometry, options: ConvOptions | undefined): ConvAlgorithm {
   const o = checkAttrNames(options, ["algorithm"], "conv", "options");
@@ -43,9 +47,9 @@ function pickAlgorithm(g: ConvGeometry, options: ConvOptions | undefined): ConvA
   if (wanted === "auto") return chooseConvAlgorithm(g);
   const algorithm = wanted as ConvAlgorithm;
   if (!convAlgorithmApplies(g, algorithm)) {
-    if (algorithm === "winograd") {
+    if (algorithm === "winograd" || algorithm === "winograd-f4") {
       const w = g.window;
-      throw new UnsupportedError(`conv(options.algorithm): 'winograd' needs a 2-D 3×3 kernel with strides 1 and dilations 1, got kernelShape [${w.kernel.join(", ")}], strides [${w.strides.join(", ")}], dilations [${w.dilations.join(", ")}]`);
+      throw new UnsupportedError(`conv(options.algorithm): '${algorithm}' needs a 2-D 3×3 kernel with strides 1 and dilations 1, got kernelShape [${w.kernel.join(", ")}], strides [${w.strides.join(", ")}], dilations [${w.dilations.join(", ")}]`);
     }
     if (algorithm === "im2col-skinny") {
       throw new UnsupportedError(`conv(options.algorithm): 'im2col-skinny' needs an output map of at most ${skinnyGemm.narrowN} positions, or ${skinnyGemm.maxN} with ≥ ${skinnyGemm.wideMinBytes / 2 ** 20} MB of weights per group, got [${g.window.grid.join(", ")}] with ${(g.M / g.group) * (g.C / g.group) * product(g.window.kernel) * 4} bytes`);

@@ -60,7 +60,7 @@ export const EPILOGUE_PARAMS = {
   y: "ptr", bias: "ptr", channels: "i32", n: "i32", stride: "i32", form: "i32", fn: "i32", op: "i32", p0: "f32", p1: "f32", work: "ptr",
 } as const satisfies BlockTable;
 
-/** WinogradParams: the F(2×2,3×3) input and output transforms over a band of tile rows. */
+/** WinogradParams: the F(2×2,3×3) and F(4×4,3×3) input and output transforms over a band of tile rows. */
 export const WINOGRAD_PARAMS = {
   C: "i32", H: "i32", W: "i32", PT: "i32", PL: "i32", OH: "i32", OW: "i32", th0: "i32", rows: "i32",
   src: "ptr", dst: "ptr", bias: "ptr",

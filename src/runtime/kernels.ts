@@ -64,6 +64,12 @@ export const KERNELS = {
   f32_phase_winograd_input__simd: ["params"],
   /** Its output transform: P [9][M·SH·SW][T] → interleaved y [M, OH, OW] + bias (PhaseWinogradParams). */
   f32_phase_winograd_output__simd: ["params"],
+  /** Winograd F(4×4,3×3) input transform: x [C, H, W] → V [36][C][T], 4×4-output tiles (WinogradParams). */
+  f32_winograd_f4_input__simd: ["params"],
+  /** F(4×4,3×3) output transform: M [36][C][T] → y [C, OH, OW] (+ bias); overwrites M. */
+  f32_winograd_f4_output__simd: ["params"],
+  /** F(4×4,3×3) weight transform: w [M, C, 3, 3] → U [36][M][C] = G g Gᵀ (float64, rounded once). */
+  f32_winograd_f4_weights__scalar: ["w", "M", "C", "u"],
 } as const;
 
 export type KernelName = keyof typeof KERNELS;

@@ -13,15 +13,20 @@ import { band, bandRows, gridRowsCols } from "./bands.js";
 import { convDepthwise, depthwiseApplies, depthwiseWorkspaceBytes } from "./depthwise.js";
 import { type Epilogue, epilogueWorkBytes, runEpilogue } from "./epilogue.js";
 import { convGroupPackedFloats, convWeightBytes, packConvWeights } from "./packed-weights.js";
-import { convWinograd, winogradApplies, winogradPays, winogradWorkspaceBytes } from "./winograd.js";
+import { type WinogradTile, convWinograd, winogradApplies, winogradF4Pays, winogradPays, winogradWorkspaceBytes } from "./winograd.js";
 import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, skinnyApplies, skinnyWorkspace, threadsFor } from "../run.js";
 
 /**
- * The ways convForward computes a convolution ('winograd': F(2×2,3×3), winograd.ts;
- * 'im2col-skinny': im2col + the skinny GEMM over w as it is, for narrow output maps, e.g. fc6
- * on 7×7 or 9×9: assembly/gemm/skinny.ts).
+ * The ways convForward computes a convolution ('winograd': F(2×2,3×3), 'winograd-f4': F(4×4,3×3);
+ * winograd.ts; 'im2col-skinny': im2col + the skinny GEMM over w as it is, for narrow output maps,
+ * e.g. fc6 on 7×7 or 9×9: assembly/gemm/skinny.ts).
  */
-export type ConvAlgorithm = "depthwise" | "im2col-gemm" | "im2col-skinny" | "winograd";
+export type ConvAlgorithm = "depthwise" | "im2col-gemm" | "im2col-skinny" | "winograd" | "winograd-f4";
+
+/** The Winograd tile side of `algorithm` (2 for 'winograd', 4 for 'winograd-f4'), or 0 for the others. */
+export function winogradTile(algorithm: string): WinogradTile | 0 {
+  return algorithm === "winograd" ? 2 : algorithm === "winograd-f4" ? 4 : 0;
+}
 
 /**
  * Largest channel multiplier (M/group) the direct depthwise kernel is chosen for. Past it the GEMM
@@ -40,14 +45,15 @@ export const convPacking = { perCallMaxBytes: 1 << 24 };
 
 /**
  * The direct kernel where it applies (one input channel per group) up to DEPTHWISE_MAX_MULTIPLIER;
- * Winograd F(2×2,3×3) for 3×3 stride-1 convs wide and large enough to gain (winograd.ts,
- * WINOGRAD_AUTO); else im2col + GEMM, on the skinny GEMM when the output map is narrow enough for
- * it (skinnyGemm in run.ts: ≤ 4 positions, or ≤ 16 with ≥ 32 MB of weights per group: fc6 on 7×7
- * or 9×9): each weight is read once, and no packed copy of w is kept.
+ * Winograd for 3×3 stride-1 convs wide and large enough to gain (winograd.ts, WINOGRAD_AUTO):
+ * F(4×4,3×3) where it measured faster than F(2×2,3×3) (WINOGRAD_F4_AUTO), else F(2×2,3×3); else
+ * im2col + GEMM, on the skinny GEMM when the output map is narrow enough for it (skinnyGemm in
+ * run.ts: ≤ 4 positions, or ≤ 16 with ≥ 32 MB of weights per group: fc6 on 7×7 or 9×9): each
+ * weight is read once, and no packed copy of w is kept.
  */
 export function chooseConvAlgorithm(g: ConvGeometry): ConvAlgorithm {
   if (depthwiseApplies(g) && g.M / g.group <= DEPTHWISE_MAX_MULTIPLIER) return "depthwise";
-  if (winogradPays(g)) return "winograd";
+  if (winogradPays(g)) return winogradF4Pays(g) ? "winograd-f4" : "winograd";
   return skinnyConvApplies(g) ? "im2col-skinny" : "im2col-gemm";
 }
 
@@ -58,7 +64,7 @@ function skinnyConvApplies(g: ConvGeometry): boolean {
 
 /** Whether `algorithm` can run this geometry. */
 export function convAlgorithmApplies(g: ConvGeometry, algorithm: ConvAlgorithm): boolean {
-  if (algorithm === "winograd") return winogradApplies(g);
+  if (winogradTile(algorithm) !== 0) return winogradApplies(g);
   if (algorithm === "im2col-skinny") return skinnyConvApplies(g);
   return algorithm === "im2col-gemm" || depthwiseApplies(g);
 }
@@ -67,7 +73,8 @@ export function convAlgorithmApplies(g: ConvGeometry, algorithm: ConvAlgorithm):
 export function convColumnBytes(g: ConvGeometry): number {
   const algorithm = chooseConvAlgorithm(g);
   if (algorithm === "depthwise") return depthwiseWorkspaceBytes(g);
-  if (algorithm === "winograd") return winogradWorkspaceBytes(g);
+  const tile = winogradTile(algorithm);
+  if (tile !== 0) return winogradWorkspaceBytes(g, tile);
   const K = (g.C / g.group) * product(g.window.kernel);
   if (algorithm === "im2col-skinny") return K * product(g.window.grid) * 4; // one band: the whole map
   return K * bandRows(g.window, K) * gridRowsCols(g.window)[1] * 4;
@@ -80,7 +87,8 @@ export function convColumnBytes(g: ConvGeometry): number {
  * `epilogue`: an activation applied after the bias, in the same pass (y = act(conv(x, w) + b)).
  * `packedW`: the form of w `algorithm` reads, made ahead of the call (deriveConvWeights: a resident
  * w, a Net plan), or 0: for im2col + GEMM w packed for the GEMM (packConvWeights), for winograd
- * U = G w Gᵀ (transformWinogradWeights); depthwise ignores it. The same bits either way.
+ * and winograd-f4 their U = G w Gᵀ (transformWinogradWeights); depthwise ignores it. The same bits
+ * either way.
  */
 export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number, pb: number, py: number,
   algorithm: ConvAlgorithm = chooseConvAlgorithm(g), epilogue: Epilogue | null = null, packedW = 0): void {
@@ -88,8 +96,9 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
     convDepthwise(rt, g, px, pw, pb, py, epilogue);
     return;
   }
-  if (algorithm === "winograd") {
-    convWinograd(rt, g, px, pw, pb, py, epilogue, packedW);
+  const tile = winogradTile(algorithm);
+  if (tile !== 0) {
+    convWinograd(rt, g, px, pw, pb, py, epilogue, packedW, tile);
     return;
   }
   const { N, C, M, group, window } = g;
