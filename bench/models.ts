@@ -23,6 +23,9 @@ if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error("
 const rounds = quick ? 3 : 15;
 const filterAt = process.argv.indexOf("--filter");
 const filter = filterAt >= 0 ? process.argv[filterAt + 1].toLowerCase() : "";
+/** Idle time before each timed run on several threads (ms): well past either pool's spinning. */
+const IDLE_GAP_MS = 20;
+const idle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (v: number[]): number => v.slice().sort((a, b) => a - b)[v.length >> 1];
 
 /** The FCN-8s demo net (weights/fcn8s-synthetic.safetensors) exported through toOnnx. */
@@ -73,8 +76,12 @@ for (const m of models.filter((m) => m.name.toLowerCase().includes(filter))) {
   if (mine.data.length !== theirs.length || !(diff <= 1e-4 * scale)) throw new Error(`${m.name}: outputs differ (max |Δ| ${diff}, scale ${scale})`);
   const a: number[] = [], b: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    // interleaved, so both see the same machine load
+    // interleaved, so both see the same machine load; with threads, an idle gap before each timed
+    // run, so the other runtime's pool threads (both spin a while after a call before they sleep)
+    // have stopped spinning on the cores it needs
+    if (threads > 1) await idle(IDLE_GAP_MS);
     let s = performance.now(); net.run(x); a.push(performance.now() - s);
+    if (threads > 1) await idle(IDLE_GAP_MS);
     s = performance.now(); await session.run(feeds); b.push(performance.now() - s);
   }
   rows.push({ model: m.name, fcnLoad, ortLoad, fcnMs: median(a), ortMs: median(b) });
