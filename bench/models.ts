@@ -23,7 +23,7 @@ if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error("
 const rounds = quick ? 3 : 15;
 const filterAt = process.argv.indexOf("--filter");
 const filter = filterAt >= 0 ? process.argv[filterAt + 1].toLowerCase() : "";
-/** Idle time before each timed run on several threads (ms): well past either pool's spinning. */
+/** Idle time before each timed run on several threads (ms): well past a pool's spinning. */
 const IDLE_GAP_MS = 20;
 const idle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (v: number[]): number => v.slice().sort((a, b) => a - b)[v.length >> 1];
@@ -77,8 +77,8 @@ for (const m of models.filter((m) => m.name.toLowerCase().includes(filter))) {
   const a: number[] = [], b: number[] = [];
   for (let r = 0; r < rounds; r++) {
     // interleaved, so both see the same machine load; with threads, an idle gap before each timed
-    // run, so the other runtime's pool threads (both spin a while after a call before they sleep)
-    // have stopped spinning on the cores it needs
+    // run, so onnxruntime-web's pool threads (they spin a while after a call before they sleep)
+    // no longer hold the cores fcn-wasm is timed on
     if (threads > 1) await idle(IDLE_GAP_MS);
     let s = performance.now(); net.run(x); a.push(performance.now() - s);
     if (threads > 1) await idle(IDLE_GAP_MS);
