@@ -41,7 +41,8 @@ function countMessageTurns() {
 
 const r = rng(7);
 const x = rand(r, [2, 32, 40, 40]), w = rand(r, [48, 32, 3, 3]), b = rand(r, [48]);
-const xt = rand(r, [1, 64, 16, 16]), wt = rand(r, [64, 32, 4, 4]);
+// 24² (not 16²): big enough that its Winograd phase path (9 multiplies a 2×2 tile) still splits across threads
+const xt = rand(r, [1, 64, 24, 24]), wt = rand(r, [64, 32, 4, 4]);
 const a = rand(r, [200, 300]), bb = rand(r, [300, 260]);
 const spec = fcn.fcn({ variant: "8s", classes: 3, widths: [16, 32, 64, 64, 64], fc: 64, learnUpsampling: true, inputShape: [1, 3, 192, 192] });
 const netX = rand(r, [1, 3, 192, 192]);
