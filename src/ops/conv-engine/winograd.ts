@@ -132,7 +132,8 @@ export function winogradBandTileRows(channels: number, OH: number, OW: number, m
 /**
  * y = conv(x, w) + b (then the epilogue) by F(m×m,3×3) (m = 2: 'winograd', 4: 'winograd-f4'), operands already in wasm memory (byte
  * offsets; pb = 0 for no bias); the geometry must satisfy winogradApplies. Threads take pieces of
- * the units (one band of one image and group), each with its own V, M and packing space.
+ * the units (one band of one image and group) or, with fewer units than threads, of each unit's
+ * output channels; each piece has its own V, M and packing space.
  * `preU`: U made ahead of the call by transformWinogradWeights with the same m (a resident w, a Net
  * plan), or 0 to make it here; the same bits either way (the same kernel makes it).
  */
@@ -154,38 +155,52 @@ export function convWinograd(rt: Runtime, g: ConvGeometry, px: number, pw: numbe
   const input = m === 4 ? "f32_winograd_f4_input__simd" : "f32_winograd_input__simd";
   const output = m === 4 ? "f32_winograd_f4_output__simd" : "f32_winograd_output__simd";
   const units = N * group * bands;
-  const lane = (u0: number, u1: number): Task => (r) => {
+  // A piece: units [u0, u1), output channels [c0, c1) of each unit's group. Each piece transforms
+  // its units' input tiles itself, so a channel split redoes V (E·Cg·T floats, about 1/Mg of the
+  // GEMMs' work) in every part but never shares a buffer; the channels' products, outputs and
+  // epilogue are the piece's own, and every output element is summed in the same order.
+  const piece = (u0: number, u1: number, c0: number, c1: number): Task => (r) => {
+    const Mp = c1 - c0;
     const pv = r.arena.alloc(E * planeFloats(m, Cg * maxT) * 4, "conv winograd input tiles");
-    const pm = r.arena.alloc(E * planeFloats(m, Mg * maxT) * 4, "conv winograd products");
-    const work = gemmWorkspace(r, Mg, maxT, Cg, "conv winograd");
+    const pm = r.arena.alloc(E * planeFloats(m, Mp * maxT) * 4, "conv winograd products");
+    const work = gemmWorkspace(r, Mp, maxT, Cg, "conv winograd");
     const scratch = epilogueWorkBytes(epilogue) === 0 ? 0 : r.arena.alloc(epilogueWorkBytes(epilogue), "conv epilogue scratch");
     for (let u = u0; u < u1; u++) {
       // unit u: band (u mod bands) of group ⌊u/bands⌋ mod group of image ⌊u/(bands·group)⌋
       const th0 = (u % bands) * rowsPerBand, gi = Math.floor(u / bands) % group, n = Math.floor(u / (bands * group));
       const rows = Math.min(rowsPerBand, TH - th0), T = rows * TW;
       const xg = px + (n * C + gi * Cg) * inPlane * 4;
-      const yg = py + (n * M + gi * Mg) * outPlane * 4;
+      const yc = py + (n * M + gi * Mg + c0) * outPlane * 4; // channel c0 of the group's output
       r.kernels[input](writeBlock(r.params, WINOGRAD_PARAMS, {
         C: Cg, H, W, PT, PL, OH, OW, th0, rows, src: xg, dst: pv, bias: 0,
       }));
-      // M[e] [Mg×T] = U[e][gi·Mg …] [Mg×Cg] · V[e] [Cg×T], planes planeFloats apart
-      const vPlane = planeFloats(m, Cg * T), mPlane = planeFloats(m, Mg * T);
+      // M[e] [Mp×T] = U[e][gi·Mg + c0 …] [Mp×Cg] · V[e] [Cg×T], planes planeFloats apart
+      const vPlane = planeFloats(m, Cg * T), mPlane = planeFloats(m, Mp * T);
       for (let e = 0; e < E; e++) {
         r.kernels.f32_gemm__simd(gemmParams(r.params, {
-          M: Mg, N: T, K: Cg,
-          a: pu + (e * M + gi * Mg) * Cg * 4, lda: Cg, transA: false,
+          M: Mp, N: T, K: Cg,
+          a: pu + (e * M + gi * Mg + c0) * Cg * 4, lda: Cg, transA: false,
           b: pv + e * vPlane * 4, ldb: T, transB: false,
           c: pm + e * mPlane * 4, ldc: T, alpha: 1, beta: 0, work,
         }));
       }
       r.kernels[output](writeBlock(r.params, WINOGRAD_PARAMS, {
-        C: Mg, H, W, PT, PL, OH, OW, th0, rows, src: pm, dst: yg, bias: pb === 0 ? 0 : pb + gi * Mg * 4,
+        C: Mp, H, W, PT, PL, OH, OW, th0, rows, src: pm, dst: yc, bias: pb === 0 ? 0 : pb + (gi * Mg + c0) * 4,
       }));
-      // output rows [m·th0, min(OH, m·(th0 + rows))) of the group's Mg channels, bias already added
+      // output rows [m·th0, min(OH, m·(th0 + rows))) of the piece's Mp channels, bias already added
       const oh0 = m * th0, ohRows = Math.min(OH, m * (th0 + rows)) - oh0;
-      runEpilogue(r, epilogue, yg + oh0 * OW * 4, 0, Mg, ohRows * OW, outPlane, scratch);
+      runEpilogue(r, epilogue, yc + oh0 * OW * 4, 0, Mp, ohRows * OW, outPlane, scratch);
     }
   };
   const T = threadsFor(rt, { macs: N * M * outPlane * Cg * 9 });
-  runTasks(rt, T === 1 ? [lane(0, units)] : ranges(units, pieces(T)).map(([u0, u1]) => lane(u0, u1)));
+  if (T === 1) {
+    runTasks(rt, [piece(0, units, 0, Mg)]);
+  } else if (units >= T) {
+    runTasks(rt, ranges(units, pieces(T)).map(([u0, u1]) => piece(u0, u1, 0, Mg)));
+  } else {
+    // Fewer units than threads (a small map is one band: VGG's 14² and 28² layers): split each
+    // unit's output channels, in multiples of 8 (the GEMM's row tile), T parts.
+    const parts = ranges(Mg, T, 8);
+    runTasks(rt, Array.from({ length: units }, (_, u) => parts.map(([c0, c1]) => piece(u, u + 1, c0, c1))).flat());
+  }
 }
