@@ -18,33 +18,7 @@
 // apart (C·T a multiple of 1024, as on 224² with 64 channels) all fall in one L1 set.
 // Reference with the same ABI: winograd-f4-ref.ts.
 import { WinogradParams, winogradF4PlaneFloats as planeFloats } from "../params";
-
-/** x[c-plane row `row`, column iw] or 0 outside the image (row 0: the whole row is padding). */
-@inline function at(row: usize, iw: i32, W: i32): f32 {
-  return row != 0 && iw >= 0 && iw < W ? load<f32>(row + (<usize>iw << 2)) : 0;
-}
-
-/** Column j of the patch rows of four tiles from input column iw (tile k reads iw + 4k … iw + 4k + 5), lane k; lanes past n are 0. */
-function gather(row: usize, iw: i32, W: i32, j: i32, n: i32): v128 {
-  let v = f32x4.splat(0);
-  v = f32x4.replace_lane(v, 0, at(row, iw + j, W));
-  if (n > 1) v = f32x4.replace_lane(v, 1, at(row, iw + 4 + j, W));
-  if (n > 2) v = f32x4.replace_lane(v, 2, at(row, iw + 8 + j, W));
-  if (n > 3) v = f32x4.replace_lane(v, 3, at(row, iw + 12 + j, W));
-  return v;
-}
-
-/** Stores lanes 0…n−1 of v at p (n = 4: one vector store). */
-@inline function storeLanes(p: usize, v: v128, n: i32): void {
-  if (n == 4) v128.store(p, v);
-  else storePartial(p, v, n);
-}
-
-function storePartial(p: usize, v: v128, n: i32): void {
-  store<f32>(p, f32x4.extract_lane(v, 0));
-  if (n > 1) store<f32>(p + 4, f32x4.extract_lane(v, 1));
-  if (n > 2) store<f32>(p + 8, f32x4.extract_lane(v, 2));
-}
+import { gatherTiles, storeLanes } from "./tile-lanes";
 
 /** Loads lanes 0…n−1 from p (the others 0; n = 4: one vector load). */
 @inline function loadLanes(p: usize, n: i32): v128 {
@@ -117,8 +91,8 @@ export function f32_winograd_f4_input__simd(p: usize): void {
           } else if (row == 0) {
             z0 = z1 = z2 = z3 = z4 = z5 = f32x4.splat(0);
           } else {
-            z0 = gather(row, iw, W, 0, n); z1 = gather(row, iw, W, 1, n); z2 = gather(row, iw, W, 2, n);
-            z3 = gather(row, iw, W, 3, n); z4 = gather(row, iw, W, 4, n); z5 = gather(row, iw, W, 5, n);
+            z0 = gatherTiles(row, iw, W, 0, n, 4); z1 = gatherTiles(row, iw, W, 1, n, 4); z2 = gatherTiles(row, iw, W, 2, n, 4);
+            z3 = gatherTiles(row, iw, W, 3, n, 4); z4 = gatherTiles(row, iw, W, 4, n, 4); z5 = gatherTiles(row, iw, W, 5, n, 4);
           }
           bt6(v + <usize>(6 * a) * eStride, eStride, n, z0, z1, z2, z3, z4, z5);
         }

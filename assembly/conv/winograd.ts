@@ -7,36 +7,7 @@
 // tiles of a row at once, one tile per v128 lane; the block is WinogradParams (params.ts).
 // Reference with the same ABI: winograd-ref.ts.
 import { WinogradParams } from "../params";
-
-/** x[c-plane row `row`, column iw] or 0 outside the image (row < 0: the whole row is padding). */
-@inline function at(row: usize, iw: i32, W: i32): f32 {
-  return row != 0 && iw >= 0 && iw < W ? load<f32>(row + (<usize>iw << 2)) : 0;
-}
-
-/**
- * Column j of the 4×4 patches of four tiles starting at input column iw (tile k reads columns
- * iw + 2k … iw + 2k + 3), lane k; lanes of tiles past `n` are 0. Scalar, with bounds checks.
- */
-function gather(row: usize, iw: i32, W: i32, j: i32, n: i32): v128 {
-  let v = f32x4.splat(0);
-  v = f32x4.replace_lane(v, 0, at(row, iw + j, W));
-  if (n > 1) v = f32x4.replace_lane(v, 1, at(row, iw + 2 + j, W));
-  if (n > 2) v = f32x4.replace_lane(v, 2, at(row, iw + 4 + j, W));
-  if (n > 3) v = f32x4.replace_lane(v, 3, at(row, iw + 6 + j, W));
-  return v;
-}
-
-/** Stores lanes 0…n−1 of v at p (n = 4: one vector store; fewer: storePartial, out of line to keep the module small). */
-@inline function storeLanes(p: usize, v: v128, n: i32): void {
-  if (n == 4) v128.store(p, v);
-  else storePartial(p, v, n);
-}
-
-function storePartial(p: usize, v: v128, n: i32): void {
-  store<f32>(p, f32x4.extract_lane(v, 0));
-  if (n > 1) store<f32>(p + 4, f32x4.extract_lane(v, 1));
-  if (n > 2) store<f32>(p + 8, f32x4.extract_lane(v, 2));
-}
+import { gatherTiles, storeLanes } from "./tile-lanes";
 
 /**
  * Input transform of one band: V[e][c][t] = (Bᵀ d B)[e], e = 4i + j, d the 4×4 patch of x[c] at
@@ -83,10 +54,10 @@ export function f32_winograd_input__simd(p: usize): void {
           d32 = v128.shuffle<f32>(v128.shuffle<f32>(a, b, 2, 4, 6, 0), e, 0, 1, 2, 4);
           d33 = v128.shuffle<f32>(v128.shuffle<f32>(a, b, 3, 5, 7, 0), e, 0, 1, 2, 5);
         } else {
-          d00 = gather(r0, iw, W, 0, n); d01 = gather(r0, iw, W, 1, n); d02 = gather(r0, iw, W, 2, n); d03 = gather(r0, iw, W, 3, n);
-          d10 = gather(r1, iw, W, 0, n); d11 = gather(r1, iw, W, 1, n); d12 = gather(r1, iw, W, 2, n); d13 = gather(r1, iw, W, 3, n);
-          d20 = gather(r2, iw, W, 0, n); d21 = gather(r2, iw, W, 1, n); d22 = gather(r2, iw, W, 2, n); d23 = gather(r2, iw, W, 3, n);
-          d30 = gather(r3, iw, W, 0, n); d31 = gather(r3, iw, W, 1, n); d32 = gather(r3, iw, W, 2, n); d33 = gather(r3, iw, W, 3, n);
+          d00 = gatherTiles(r0, iw, W, 0, n, 2); d01 = gatherTiles(r0, iw, W, 1, n, 2); d02 = gatherTiles(r0, iw, W, 2, n, 2); d03 = gatherTiles(r0, iw, W, 3, n, 2);
+          d10 = gatherTiles(r1, iw, W, 0, n, 2); d11 = gatherTiles(r1, iw, W, 1, n, 2); d12 = gatherTiles(r1, iw, W, 2, n, 2); d13 = gatherTiles(r1, iw, W, 3, n, 2);
+          d20 = gatherTiles(r2, iw, W, 0, n, 2); d21 = gatherTiles(r2, iw, W, 1, n, 2); d22 = gatherTiles(r2, iw, W, 2, n, 2); d23 = gatherTiles(r2, iw, W, 3, n, 2);
+          d30 = gatherTiles(r3, iw, W, 0, n, 2); d31 = gatherTiles(r3, iw, W, 1, n, 2); d32 = gatherTiles(r3, iw, W, 2, n, 2); d33 = gatherTiles(r3, iw, W, 3, n, 2);
         }
         // Bᵀ d (on rows): s0 = d0 − d2, s1 = d1 + d2, s2 = d2 − d1, s3 = d1 − d3
         const s00 = f32x4.sub(d00, d20), s01 = f32x4.sub(d01, d21), s02 = f32x4.sub(d02, d22), s03 = f32x4.sub(d03, d23);
@@ -215,21 +186,6 @@ export function f32_winograd_weights__scalar(w: usize, M: i32, C: i32, u: usize)
 //   dU[e][m][c] = Σ_tiles dM[e][m][t] · V[e][c][t]   (16 GEMMs on the TS side)
 //   dw[m, c] = Gᵀ · dU[m][c] · G     (the adjoint of the weight transform: 4×4 → 3×3)
 
-/** dy at (row `row`, column ow) or 0 outside (row 0: a row past OH). */
-@inline function dyAt(row: usize, ow: i32, OW: i32): f32 {
-  return row != 0 && ow < OW ? load<f32>(row + (<usize>ow << 2)) : 0;
-}
-
-/** Column j (0, 1) of the 2×2 dy tiles of four tiles starting at output column ow (lane k: column ow + 2k + j); lanes past `n` 0. */
-function gatherDy(row: usize, ow: i32, OW: i32, j: i32, n: i32): v128 {
-  let v = f32x4.splat(0);
-  v = f32x4.replace_lane(v, 0, dyAt(row, ow + j, OW));
-  if (n > 1) v = f32x4.replace_lane(v, 1, dyAt(row, ow + 2 + j, OW));
-  if (n > 2) v = f32x4.replace_lane(v, 2, dyAt(row, ow + 4 + j, OW));
-  if (n > 3) v = f32x4.replace_lane(v, 3, dyAt(row, ow + 6 + j, OW));
-  return v;
-}
-
 /** Stores the four entries (u, u + v, u − v, −v) of one row of A·(u v)ᵀ… at dM[4a + 0…3], eStride bytes apart. */
 @inline function storeAdjointRow(p: usize, eStride: usize, a: i32, u: v128, v: v128, n: i32): void {
   const e = p + <usize>(4 * a) * eStride;
@@ -272,8 +228,8 @@ export function f32_winograd_output_adjoint__simd(p: usize): void {
             y10 = f32x4.splat(0); y11 = f32x4.splat(0);
           }
         } else {
-          y00 = gatherDy(y0, ow, OW, 0, n); y01 = gatherDy(y0, ow, OW, 1, n);
-          y10 = gatherDy(y1, ow, OW, 0, n); y11 = gatherDy(y1, ow, OW, 1, n);
+          y00 = gatherTiles(y0, ow, OW, 0, n, 2); y01 = gatherTiles(y0, ow, OW, 1, n, 2);
+          y10 = gatherTiles(y1, ow, OW, 0, n, 2); y11 = gatherTiles(y1, ow, OW, 1, n, 2);
         }
         // A · dy (on rows): row a of the 4×2 result, columns j = 0, 1
         //   a = 0: y0j,  a = 1: y0j + y1j,  a = 2: y0j − y1j,  a = 3: −y1j
