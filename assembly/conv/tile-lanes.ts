@@ -30,3 +30,16 @@ export function storePartial(p: usize, v: v128, n: i32): void {
   if (n > 1) store<f32>(p + 4, f32x4.extract_lane(v, 1));
   if (n > 2) store<f32>(p + 8, f32x4.extract_lane(v, 2));
 }
+
+/** Loads lanes 0…n−1 from p (the others 0; n = 4: one vector load; fewer: loadPartial, out of line). */
+@inline export function loadLanes(p: usize, n: i32): v128 {
+  return n == 4 ? v128.load(p) : loadPartial(p, n);
+}
+
+export function loadPartial(p: usize, n: i32): v128 {
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, load<f32>(p));
+  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p + 4));
+  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(p + 8));
+  return v;
+}

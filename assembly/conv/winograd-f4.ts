@@ -18,20 +18,7 @@
 // apart (C·T a multiple of 1024, as on 224² with 64 channels) all fall in one L1 set.
 // Reference with the same ABI: winograd-f4-ref.ts.
 import { WinogradParams, winogradF4PlaneFloats as planeFloats } from "../params";
-import { gatherTiles, storeLanes } from "./tile-lanes";
-
-/** Loads lanes 0…n−1 from p (the others 0; n = 4: one vector load). */
-@inline function loadLanes(p: usize, n: i32): v128 {
-  return n == 4 ? v128.load(p) : loadPartial(p, n);
-}
-
-function loadPartial(p: usize, n: i32): v128 {
-  let v = f32x4.splat(0);
-  v = f32x4.replace_lane(v, 0, load<f32>(p));
-  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p + 4));
-  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(p + 8));
-  return v;
-}
+import { gatherTiles, loadLanes, storeLanes } from "./tile-lanes";
 
 @inline function mul(a: v128, s: f32): v128 {
   return f32x4.mul(a, f32x4.splat(s));

@@ -7,7 +7,7 @@
 // tiles of a row at once, one tile per v128 lane; the block is WinogradParams (params.ts).
 // Reference with the same ABI: winograd-ref.ts.
 import { WinogradParams } from "../params";
-import { gatherTiles, storeLanes } from "./tile-lanes";
+import { gatherTiles, loadLanes, storeLanes } from "./tile-lanes";
 
 /**
  * Input transform of one band: V[e][c][t] = (Bᵀ d B)[e], e = 4i + j, d the 4×4 patch of x[c] at
@@ -77,19 +77,6 @@ export function f32_winograd_input__simd(p: usize): void {
       }
     }
   }
-}
-
-/** Loads lanes 0…n−1 from p (the others 0; n = 4: one vector load; fewer: loadPartial, out of line). */
-@inline function loadLanes(p: usize, n: i32): v128 {
-  return n == 4 ? v128.load(p) : loadPartial(p, n);
-}
-
-function loadPartial(p: usize, n: i32): v128 {
-  let v = f32x4.splat(0);
-  v = f32x4.replace_lane(v, 0, load<f32>(p));
-  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p + 4));
-  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(p + 8));
-  return v;
 }
 
 /** Stores lane k of the pair (a, b) at y + 8k (a) and y + 8k + 4 (b) for the tiles k < n whose column 2(tw + k) (+1 for b) is < OW. */
