@@ -80,7 +80,7 @@ export type { SoftmaxAttrs } from "./ops/softmax.js";
 export type { CrossEntropyOptions, CrossEntropyResult } from "./nn/loss.js";
 export { SGD, Adam } from "./nn/optim.js";
 export type { Optimizer } from "./nn/optim.js";
-export { argmaxChannels, confusionMatrix, pixelAccuracy, meanIoU } from "./nn/metrics.js";
+export { argmaxChannels, confusionMatrix, frequencyWeightedIU, meanAccuracy, meanIoU, pixelAccuracy } from "./nn/metrics.js";
 export { Net } from "./nn/net.js";
 export type { NetOptions } from "./nn/net.js";
 export type { NetSummary, LayerSummary } from "./nn/summary.js";

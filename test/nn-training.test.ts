@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fcn, randArray, rng, useBuild } from "./lib.js";
 import { softmaxCrossEntropy, softmax, softmaxBackward } from "../dist/nn/loss.js";
 import { SGD, Adam } from "../dist/nn/optim.js";
-import { argmaxChannels, confusionMatrix, meanIoU, pixelAccuracy } from "../dist/nn/metrics.js";
+import { argmaxChannels, confusionMatrix, frequencyWeightedIU, meanAccuracy, meanIoU, pixelAccuracy } from "../dist/nn/metrics.js";
 
 describe("softmaxCrossEntropy", () => {
   it("gradient matches central finite differences; ignored pixels get none", () => {
@@ -92,6 +92,37 @@ describe("metrics", () => {
     expect(pixelAccuracy(m, 3)).toBeCloseTo(3 / 5, 9);
     // IoU: class 0: tp 1, row 2, col 2 → 1/3; class 1: tp 2, row 2, col 3 → 2/3; class 2: tp 0, row 1, col 0 → 0
     expect(meanIoU(m, 3)).toBeCloseTo((1 / 3 + 2 / 3 + 0) / 3, 9);
+    // accuracy per class: 0: 1 of 2; 1: 2 of 2; 2: 0 of 1
+    expect(meanAccuracy(m, 3)).toBeCloseTo((1 / 2 + 1 + 0) / 3, 9);
+    // frequency-weighted IU: t = (2, 2, 1), IU = (1/3, 2/3, 0), over 5 labelled pixels
+    expect(frequencyWeightedIU(m, 3)).toBeCloseTo((2 * (1 / 3) + 2 * (2 / 3) + 1 * 0) / 5, 9);
+  });
+  it("mean accuracy and frequency-weighted IU follow their per-pixel definitions on random labellings", () => {
+    // Straight from the definitions, counting pixels class by class (no confusion matrix).
+    let seed = 5;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let trial = 0; trial < 20; trial++) {
+      const K = 2 + Math.floor(next() * 5), n = 1 + Math.floor(next() * 200);
+      // some classes never labelled, some never predicted, some pixels ignored (255)
+      const labels = Array.from({ length: n }, () => (next() < 0.1 ? 255 : Math.floor(next() * (K - 1))));
+      const preds = Array.from({ length: n }, () => Math.floor(next() * K));
+      const counted = labels.map((l) => l !== 255);
+      let accSum = 0, accClasses = 0, fw = 0, total = 0;
+      for (let i = 0; i < K; i++) {
+        const t = labels.filter((l) => l === i).length;
+        const tp = labels.filter((l, p) => l === i && preds[p] === i).length;
+        const union = labels.filter((l, p) => counted[p] && (l === i || preds[p] === i)).length;
+        total += t;
+        if (t > 0) { accSum += tp / t; accClasses++; fw += (t * tp) / union; }
+      }
+      const m = confusionMatrix(preds, labels, K);
+      expect(meanAccuracy(m, K)).toBeCloseTo(accClasses > 0 ? accSum / accClasses : 0, 12);
+      expect(frequencyWeightedIU(m, K)).toBeCloseTo(total > 0 ? fw / total : 0, 12);
+    }
+  });
+  it("metrics of an empty confusion matrix are 0", () => {
+    const m = new Float64Array(9);
+    for (const f of [pixelAccuracy, meanAccuracy, meanIoU, frequencyWeightedIU]) expect(f(m, 3)).toBe(0);
   });
   it("argmax over channels", () => {
     const s = fcn.tensor([0, 5, 1, 2, /* k=1 */ 1, 4, 3, 2], [1, 2, 2, 2]);

@@ -1,5 +1,11 @@
-// Segmentation metrics from a confusion matrix: pixel accuracy and mean IoU (FCN's Table 1-3
-// metrics). Predictions are the arg-max class per pixel of [N, K, H, W] scores.
+// Segmentation metrics from a confusion matrix: FCN's four (Long et al. §4, "Metrics"), with
+// n_ij the pixels of class i predicted as j and t_i = Σ_j n_ij the pixels of class i:
+//   pixel accuracy        Σ_i n_ii / Σ_i t_i
+//   mean accuracy         (1/n_cl) Σ_i n_ii / t_i
+//   mean IU               (1/n_cl) Σ_i n_ii / (t_i + Σ_j n_ji − n_ii)
+//   frequency-weighted IU (Σ_k t_k)⁻¹ Σ_i t_i · n_ii / (t_i + Σ_j n_ji − n_ii)
+// n_cl counts the classes the mean is defined for (see each function). Predictions are the
+// arg-max class per pixel of [N, K, H, W] scores.
 import { type Tensor, plain } from "../tensor.js";
 
 /** The arg-max class per pixel: N·H·W integers. Ties go to the lower class. */
@@ -54,4 +60,34 @@ export function meanIoU(confusion: Float64Array, classes: number): number {
     }
   }
   return present > 0 ? sum / present : 0;
+}
+
+/** Mean over classes with labelled pixels (t_i > 0) of n_ii / t_i: each class's recall, averaged. */
+export function meanAccuracy(confusion: Float64Array, classes: number): number {
+  let sum = 0, present = 0;
+  for (let i = 0; i < classes; i++) {
+    let t = 0;
+    for (let j = 0; j < classes; j++) t += confusion[i * classes + j];
+    if (t > 0) {
+      sum += confusion[i * classes + i] / t;
+      present++;
+    }
+  }
+  return present > 0 ? sum / present : 0;
+}
+
+/** Σ_i t_i · IU_i / Σ_k t_k: each class's IU weighted by its share of the labelled pixels. */
+export function frequencyWeightedIU(confusion: Float64Array, classes: number): number {
+  let sum = 0, all = 0;
+  for (let i = 0; i < classes; i++) {
+    let t = 0, predicted = 0;
+    for (let j = 0; j < classes; j++) {
+      t += confusion[i * classes + j];
+      predicted += confusion[j * classes + i];
+    }
+    all += t;
+    // t_i > 0 makes the union t_i + Σ_j n_ji − n_ii ≥ t_i > 0
+    if (t > 0) sum += (t * confusion[i * classes + i]) / (t + predicted - confusion[i * classes + i]);
+  }
+  return all > 0 ? sum / all : 0;
 }
