@@ -27,8 +27,8 @@ import { fcn, BUILDS, useBuild, rng, randInt, randArray, expectSameBits, withEve
 import { expectFollowsParameterChanges } from "./plan-refresh.js";
 import { convRef } from "./ref/conv.js";
 import { withArena, operand } from "../dist/ops/run.js";
-import { chooseConvAlgorithm, convForward, winogradTile } from "../dist/ops/conv-engine/forward.js";
-import { transformWinogradWeights, winogradWeightBytes } from "../dist/ops/conv-engine/winograd.js";
+import { chooseConvAlgorithm, convForward } from "../dist/ops/conv-engine/forward.js";
+import { transformWinogradWeights, winogradTile, winogradWeightBytes } from "../dist/ops/conv-engine/winograd.js";
 import type { GraphSpec, Tensor } from "../dist/index.js";
 import { epilogueFor } from "../dist/ops/conv-engine/epilogue.js";
 import { resolveConv } from "../dist/shape.js";

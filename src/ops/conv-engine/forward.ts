@@ -13,7 +13,7 @@ import { band, bandRows, gridRowsCols } from "./bands.js";
 import { convDepthwise, depthwiseApplies, depthwiseWorkspaceBytes } from "./depthwise.js";
 import { type Epilogue, epilogueWorkBytes, runEpilogue } from "./epilogue.js";
 import { convGroupPackedFloats, convWeightBytes, packConvWeights } from "./packed-weights.js";
-import { type WinogradTile, convWinograd, winogradApplies, winogradF4Pays, winogradPays, winogradWorkspaceBytes } from "./winograd.js";
+import { convWinograd, winogradApplies, winogradF4Pays, winogradPays, winogradTile, winogradWorkspaceBytes } from "./winograd.js";
 import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, skinnyApplies, skinnyWorkspace, threadsFor } from "../run.js";
 
 /**
@@ -22,11 +22,6 @@ import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, skinnyAppl
  * e.g. fc6 on 7×7 or 9×9: assembly/gemm/skinny.ts).
  */
 export type ConvAlgorithm = "depthwise" | "im2col-gemm" | "im2col-skinny" | "winograd" | "winograd-f4";
-
-/** The Winograd tile side of `algorithm` (2 for 'winograd', 4 for 'winograd-f4'), or 0 for the others. */
-export function winogradTile(algorithm: string): WinogradTile | 0 {
-  return algorithm === "winograd" ? 2 : algorithm === "winograd-f4" ? 4 : 0;
-}
 
 /**
  * Largest channel multiplier (M/group) the direct depthwise kernel is chosen for. Past it the GEMM

@@ -11,12 +11,8 @@
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
 import { product } from "../run.js";
-import { type WinogradTile, transformWinogradWeights, winogradWeightBytes } from "./winograd.js";
+import { transformWinogradWeights, winogradTile, winogradWeightBytes } from "./winograd.js";
 
-/** The Winograd tile side of `algorithm` (forward.ts has the same; here to keep the imports one-way). */
-function tileOf(algorithm: string): WinogradTile | 0 {
-  return algorithm === "winograd" ? 2 : algorithm === "winograd-f4" ? 4 : 0;
-}
 
 /** Rows of one group's packed weights: M/g rounded up to the GEMM's 4-row panels. */
 function packedRows(g: ConvGeometry): number {
@@ -41,8 +37,7 @@ export function convWeightBytes(g: ConvGeometry): number {
 /** The key of `algorithm`'s form of w kept beside a resident w (w's shape fixes all but the group). */
 export function convWeightKey(g: ConvGeometry, algorithm: string): string {
   // F(2×2,3×3) and F(4×4,3×3) keep different U (16 or 36 entries a kernel): a key each
-  if (algorithm === "winograd-f4") return `conv winograd-f4 weights: group ${g.group}`;
-  return algorithm === "winograd" ? `conv winograd weights: group ${g.group}` : `conv packed weights: group ${g.group}`;
+  return winogradTile(algorithm) !== 0 ? `conv ${algorithm} weights: group ${g.group}` : `conv packed weights: group ${g.group}`;
 }
 
 /**
@@ -50,19 +45,19 @@ export function convWeightKey(g: ConvGeometry, algorithm: string): string {
  * GEMM; winograd, winograd-f4: U = G w Gᵀ; the direct depthwise kernel reads w itself).
  */
 export function convReadsPackedWeights(algorithm: string): boolean {
-  return algorithm === "im2col-gemm" || tileOf(algorithm) !== 0;
+  return algorithm === "im2col-gemm" || winogradTile(algorithm) !== 0;
 }
 
 /** Bytes of the form of w `algorithm` reads ahead of the call (0 where it reads w itself). */
 export function convDerivedWeightBytes(g: ConvGeometry, algorithm: string): number {
-  const tile = tileOf(algorithm);
+  const tile = winogradTile(algorithm);
   if (tile !== 0) return winogradWeightBytes(g, tile);
   return algorithm === "im2col-gemm" ? convWeightBytes(g) : 0;
 }
 
 /** Makes `algorithm`'s form of w (byte offset w) in convDerivedWeightBytes(g, algorithm) bytes at `out`. */
 export function deriveConvWeights(rt: Runtime, g: ConvGeometry, algorithm: string, w: number, out: number): void {
-  const tile = tileOf(algorithm);
+  const tile = winogradTile(algorithm);
   if (tile !== 0) transformWinogradWeights(rt, g, w, out, tile);
   else packConvWeights(rt, g, w, out);
 }

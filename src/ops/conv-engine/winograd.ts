@@ -20,6 +20,11 @@ import { type Epilogue, epilogueWorkBytes, runEpilogue } from "./epilogue.js";
 /** Output tile side m: 2 for F(2×2,3×3) ('winograd'), 4 for F(4×4,3×3) ('winograd-f4'). */
 export type WinogradTile = 2 | 4;
 
+/** The Winograd tile side of `algorithm` (2 for 'winograd', 4 for 'winograd-f4'), or 0 for the others. */
+export function winogradTile(algorithm: string): WinogradTile | 0 {
+  return algorithm === "winograd" ? 2 : algorithm === "winograd-f4" ? 4 : 0;
+}
+
 /** Entries of a transformed tile: α² = (m + 2)². */
 function entries(m: WinogradTile): number {
   return (m + 2) * (m + 2);
