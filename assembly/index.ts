@@ -24,6 +24,8 @@ export { f32_winograd_input__simd, f32_winograd_output__simd, f32_winograd_weigh
 export { f32_winograd_output_adjoint__simd, f32_winograd_weights_adjoint__scalar } from "./conv/winograd";
 export { f32_phase_winograd_weights__scalar, f32_phase_winograd_input__simd, f32_phase_winograd_output__simd } from "./conv-transpose/subpixel-winograd";
 export { f32_winograd_f4_input__simd, f32_winograd_f4_output__simd, f32_winograd_f4_weights__scalar } from "./conv/winograd-f4";
+export { f32_im2col3d__scalar } from "./im2col/im2col3d";
+export { f32_col2im3d__simd } from "./im2col/col2im3d";
 
 /** First byte past the module's static data: the TS arena starts above it. */
 export function heap_base(): usize {

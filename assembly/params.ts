@@ -33,6 +33,20 @@
 }
 
 /**
+ * Window geometry of the 3-D im2col and col2im (spatial rank 3). An image is [C, D, H, W]; the
+ * window grid is [OD, OH, OW]; window (od, oh, ow), tap (kd, kh, kw) reads image voxel
+ * (od·SD − PF + kd·DD, oh·SH − PT + kh·DH, ow·SW − PL + kw·DW). Pads may be negative, as in
+ * WindowParams; voxels outside the image are padding.
+ */
+@unmanaged export class VolumeWindowParams {
+  C: i32; D: i32; H: i32; W: i32;
+  /** kernel, strides, begin pads (front, top, left), dilations */
+  KD: i32; KH: i32; KW: i32; SD: i32; SH: i32; SW: i32; PF: i32; PT: i32; PL: i32; DD: i32; DH: i32; DW: i32;
+  OD: i32; OH: i32; OW: i32;
+  src: usize; dst: usize;
+}
+
+/**
  * Transposed convolution for the depthwise kernel (2-D; 1-D runs with H = KH = 1). Input
  * x [C, H, W]; output y [C·mult, OH, OW]; tap (kh, kw) of input pixel (ih, iw) lands on output
  * pixel (ih·SH − PT + kh·DH, iw·SW − PL + kw·DW).

@@ -39,11 +39,15 @@ export interface ConvGeometry {
   outShape: number[];
 }
 
-/** Checks that a spatial rank is implemented (1 or 2). */
-export function checkSpatialRank(rank: number, op: string, what: string): void {
-  if (rank === 1 || rank === 2) return;
+/**
+ * Checks that a spatial rank is implemented for an op: 1 up to `highest` (2 by default; 3 for the
+ * ops that have rank-3 kernels: conv, convTranspose, im2col, col2im and their backward).
+ */
+export function checkSpatialRank(rank: number, op: string, what: string, highest = 2): void {
+  if (rank >= 1 && rank <= highest) return;
   if (rank === 3) throw new UnsupportedError(`${op}: spatial rank 3 (${what} of rank 5) is not supported yet; ranks 1 and 2 are`);
-  throw new ShapeError(`${op}: expected ${what} of rank 3 or 4 (N, C, spatial…), got rank ${rank + 2}`);
+  const ranks = highest === 3 ? "3, 4 or 5" : "3 or 4";
+  throw new ShapeError(`${op}: expected ${what} of rank ${ranks} (N, C, spatial…), got rank ${rank + 2}`);
 }
 
 /** Effective extent of a dilated kernel: d·(k − 1) + 1. */
@@ -129,7 +133,7 @@ function checkBias(b: readonly number[] | null, M: number, op: string): void {
 export function resolveConv(x: readonly number[], w: readonly number[], b: readonly number[] | null, attrs: ConvAttrs | undefined, op = "conv"): ConvGeometry {
   const a = checkAttrNames(attrs, CONV_ATTRS, op);
   const rank = x.length - 2;
-  checkSpatialRank(rank, op, "x");
+  checkSpatialRank(rank, op, "x", 3);
   if (w.length !== x.length) throw new ShapeError(`${op}(w): expected rank ${x.length} like x ([M, C/group, k…]), got ${describeShape(w)}`);
   const [N, C] = x;
   const M = w[0];
@@ -168,7 +172,7 @@ export function resolveConv(x: readonly number[], w: readonly number[], b: reado
 export function resolveConvTranspose(x: readonly number[], w: readonly number[], b: readonly number[] | null, attrs: ConvTransposeAttrs | undefined, op = "convTranspose"): ConvGeometry {
   const a = checkAttrNames(attrs, CONV_TRANSPOSE_ATTRS, op);
   const rank = x.length - 2;
-  checkSpatialRank(rank, op, "x");
+  checkSpatialRank(rank, op, "x", 3);
   if (w.length !== x.length) throw new ShapeError(`${op}(w): expected rank ${x.length} like x ([C, M/group, k…]), got ${describeShape(w)}`);
   const [N, C] = x;
   const group = readPositiveInt(a.group, `${op}(attrs.group)`, 1);

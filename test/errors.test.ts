@@ -294,13 +294,13 @@ describe.each(BUILDS)("errors (%s build)", (build) => {
       throws(() => fcn.conv(x(), w(), T([1, 3])), fcn.ShapeError, /conv\(b\)/, /\[3\]/, /got \[1, 3\]/);
       throws(() => fcn.conv(x(), w(), T([])), fcn.ShapeError, /conv\(b\)/, /\[3\]/, /scalar/);
     });
-    it("rejects spatial rank 3 with UnsupportedError", () => {
-      throws(() => fcn.conv(T([1, 2, 3, 3, 3]), T([3, 2, 1, 1, 1])), fcn.UnsupportedError, /conv/, /rank 3/, /rank 5/);
+    it("takes spatial rank 3 (x [N, C, D, H, W])", () => {
+      expect(fcn.conv(T([1, 2, 3, 3, 3]), T([3, 2, 1, 1, 1])).shape).toEqual([1, 3, 3, 3, 3]);
     });
     it("rejects x of rank < 3 (and rank 6) with ShapeError", () => {
-      throws(() => fcn.conv(T([2, 5]), T([3, 2])), fcn.ShapeError, /conv/, /x of rank 3 or 4/, /got rank 2/);
-      throws(() => fcn.conv(T([5]), T([3])), fcn.ShapeError, /conv/, /rank 3 or 4/, /got rank 1/);
-      throws(() => fcn.conv(T([]), T([])), fcn.ShapeError, /conv/, /rank 3 or 4/, /got rank 0/);
+      throws(() => fcn.conv(T([2, 5]), T([3, 2])), fcn.ShapeError, /conv/, /x of rank 3, 4 or 5/, /got rank 2/);
+      throws(() => fcn.conv(T([5]), T([3])), fcn.ShapeError, /conv/, /rank 3, 4 or 5/, /got rank 1/);
+      throws(() => fcn.conv(T([]), T([])), fcn.ShapeError, /conv/, /rank 3, 4 or 5/, /got rank 0/);
       throws(() => fcn.conv(T([1, 1, 2, 2, 2, 2]), T([1, 1, 1, 1, 1, 1])), fcn.ShapeError, /conv/, /got rank 6/);
     });
     it("rejects weights whose rank differs from x", () => {
@@ -381,9 +381,10 @@ describe.each(BUILDS)("errors (%s build)", (build) => {
     it("rejects a kernelShape that disagrees with the weights", () => {
       throws(() => ct({ kernelShape: [2, 3] }), fcn.ShapeError, /convTranspose\(attrs\.kernelShape\)/, /\[3, 3\]/, /\[2, 3\]/);
     });
-    it("rejects spatial rank 3 (UnsupportedError) and rank < 3 (ShapeError)", () => {
-      throws(() => ct({}, null, T([1, 2, 3, 3, 3]), T([2, 3, 3, 3, 3])), fcn.UnsupportedError, /convTranspose/, /rank 3/);
-      throws(() => ct({}, null, T([2, 3]), T([2, 3])), fcn.ShapeError, /convTranspose/, /rank 3 or 4/, /got rank 2/);
+    it("takes spatial rank 3; rejects rank < 3 and rank 6 (ShapeError)", () => {
+      expect(ct({}, null, T([1, 2, 3, 3, 3]), T([2, 3, 3, 3, 3])).shape).toEqual([1, 3, 5, 5, 5]);
+      throws(() => ct({}, null, T([2, 3]), T([2, 3])), fcn.ShapeError, /convTranspose/, /rank 3, 4 or 5/, /got rank 2/);
+      throws(() => ct({}, null, T([1, 1, 2, 2, 2, 2]), T([1, 1, 1, 1, 1, 1])), fcn.ShapeError, /convTranspose/, /got rank 6/);
       throws(() => ct({}, null, x(), T([2, 3, 3])), fcn.ShapeError, /convTranspose\(w\)/, /rank 4/);
     });
     it("rejects bad options (the non-ONNX algorithm switch)", () => {
@@ -463,9 +464,10 @@ describe.each(BUILDS)("errors (%s build)", (build) => {
       throws(() => fcn.im2col(x(), { kernelShape: 3, dilations: 3 }), fcn.ShapeError, /im2col/, /axis 0/, /image 5/, /kernel 7/);
       throws(() => fcn.im2col(x(), { kernelShape: [1, 6] }), fcn.ShapeError, /axis 1/, /kernel 6/);
     });
-    it("rejects spatial rank 3 (UnsupportedError) and rank < 3 (ShapeError)", () => {
-      throws(() => fcn.im2col(T([1, 1, 2, 2, 2]), { kernelShape: 1 }), fcn.UnsupportedError, /im2col/, /rank 3/);
+    it("takes spatial rank 3; rejects rank < 3 and rank 6 (ShapeError)", () => {
+      expect(fcn.im2col(T([1, 1, 2, 2, 2]), { kernelShape: 1 }).shape).toEqual([1, 1, 8]);
       throws(() => fcn.im2col(T([1, 2]), { kernelShape: 1 }), fcn.ShapeError, /im2col/, /got rank 2/);
+      throws(() => fcn.im2col(T([1, 1, 2, 2, 2, 2]), { kernelShape: 1 }), fcn.ShapeError, /im2col/, /rank 3, 4 or 5/, /got rank 6/);
     });
   });
 
@@ -504,8 +506,9 @@ describe.each(BUILDS)("errors (%s build)", (build) => {
     it("rejects a kernel larger than the padded image", () => {
       throws(() => fcn.col2im(cols(), { imageShape: [5, 5], kernelShape: 6 }), fcn.ShapeError, /col2im/, /axis 0/, /kernel 6/);
     });
-    it("rejects spatial rank 3 with UnsupportedError", () => {
-      throws(() => fcn.col2im(T([1, 8, 64]), { imageShape: [5, 5, 5], kernelShape: 2 }), fcn.UnsupportedError, /col2im/, /rank 3/);
+    it("takes spatial rank 3; rejects 4 spatial sizes (AttributeError)", () => {
+      expect(fcn.col2im(T([1, 8, 64]), { imageShape: [5, 5, 5], kernelShape: 2 }).shape).toEqual([1, 1, 5, 5, 5]);
+      throws(() => fcn.col2im(T([1, 16, 81]), { imageShape: [4, 4, 4, 4], kernelShape: 2 }), fcn.AttributeError, /col2im/, /1, 2 or 3 spatial sizes/);
     });
   });
 

@@ -57,6 +57,9 @@ function pickAlgorithm(g: ConvGeometry, options: ConvTransposeOptions | undefine
   }
   if (wanted === "auto") return chooseAlgorithm(g);
   const algorithm = wanted as ConvTransposeAlgorithm;
+  if (g.window.rank === 3 && algorithm !== "gemm-col2im") {
+    throw new UnsupportedError(`convTranspose(options.algorithm): '${algorithm}' is not implemented for spatial rank 3; 3-D runs on 'gemm-col2im'`);
+  }
   if (!algorithmApplies(g, algorithm)) {
     const why = algorithm === "subpixel"
       ? `dilation 1 and begin pads ≥ 0, got dilations [${g.window.dilations.join(", ")}], begin pads [${g.window.padsBegin.join(", ")}]`

@@ -5,6 +5,7 @@
 // and checks that they and these tables agree (names, offsets, sizes, kinds).
 import type { Window } from "../shape.js";
 import type { ParamWriter } from "../runtime/param-block.js";
+import { UnsupportedError } from "../errors.js";
 
 /** A field's kind: integer (AS i32), float (f32) or pointer (usize: a byte offset). */
 export type FieldKind = "i32" | "f32" | "ptr";
@@ -23,6 +24,12 @@ export const GEMM_PARAMS = {
 export const WINDOW_PARAMS = {
   C: "i32", H: "i32", W: "i32", KH: "i32", KW: "i32", SH: "i32", SW: "i32", PT: "i32", PL: "i32",
   DH: "i32", DW: "i32", OH: "i32", OW: "i32", src: "ptr", dst: "ptr", grad: "ptr",
+} as const satisfies BlockTable;
+
+/** VolumeWindowParams: the 3-D im2col and col2im (PF, PT, PL: begin pads of depth, height, width). */
+export const VOLUME_WINDOW_PARAMS = {
+  C: "i32", D: "i32", H: "i32", W: "i32", KD: "i32", KH: "i32", KW: "i32", SD: "i32", SH: "i32", SW: "i32",
+  PF: "i32", PT: "i32", PL: "i32", DD: "i32", DH: "i32", DW: "i32", OD: "i32", OH: "i32", OW: "i32", src: "ptr", dst: "ptr",
 } as const satisfies BlockTable;
 
 /** TransposedParams: the depthwise transposed convolution. */
@@ -74,7 +81,7 @@ export const PHASE_WINOGRAD_PARAMS = {
 
 /** Every block, by the name of its AssemblyScript class. */
 export const PARAM_BLOCKS: Readonly<Record<string, BlockTable>> = {
-  GemmParams: GEMM_PARAMS, WindowParams: WINDOW_PARAMS, TransposedParams: TRANSPOSED_PARAMS,
+  GemmParams: GEMM_PARAMS, WindowParams: WINDOW_PARAMS, VolumeWindowParams: VOLUME_WINDOW_PARAMS, TransposedParams: TRANSPOSED_PARAMS,
   InterleaveParams: INTERLEAVE_PARAMS, PackParams: PACK_PARAMS, DepthwiseParams: DEPTHWISE_PARAMS,
   PermuteParams: PERMUTE_PARAMS,
   EpilogueParams: EPILOGUE_PARAMS,
@@ -113,6 +120,13 @@ export function windowParams(writer: ParamWriter, w: Window, channels: number, s
   return writeBlock(writer, WINDOW_PARAMS, { C: channels, ...planar(w), src, dst, grad });
 }
 
+/** The VolumeWindowParams of a 3-D window over `channels` volumes, from `src` to `dst`. */
+export function volumeWindowParams(writer: ParamWriter, w: Window, channels: number, src: number, dst: number): number {
+  const [D, H, W] = w.image, [KD, KH, KW] = w.kernel, [SD, SH, SW] = w.strides;
+  const [PF, PT, PL] = w.padsBegin, [DD, DH, DW] = w.dilations, [OD, OH, OW] = w.grid;
+  return writeBlock(writer, VOLUME_WINDOW_PARAMS, { C: channels, D, H, W, KD, KH, KW, SD, SH, SW, PF, PT, PL, DD, DH, DW, OD, OH, OW, src, dst });
+}
+
 /** A window as the kernels see it: 2-D, image H×W, grid OH×OW (1-D: H = KH = OH = 1, no H padding). */
 export interface PlanarWindow {
   H: number; W: number; KH: number; KW: number; SH: number; SW: number;
@@ -131,5 +145,7 @@ export function planar(w: Window): PlanarWindow {
 
 /** A window's axes as 2-D (H, W) pairs: a 1-D window is H = 1 with `one` on the H axis. */
 export function asPlanar(values: readonly number[], one: number): [number, number] {
+  // a 3-D window must never reach a 2-D kernel: it would run on [1, D] silently
+  if (values.length > 2) throw new UnsupportedError(`a 2-D kernel was given a window of spatial rank ${values.length}; rank 3 runs only on im2col + GEMM and GEMM + col2im`);
   return values.length === 2 ? [values[0], values[1]] : [one, values[0]];
 }

@@ -70,6 +70,10 @@ export const KERNELS = {
   f32_winograd_f4_output__simd: ["params"],
   /** F(4×4,3×3) weight transform: w [M, C, 3, 3] → U [36][M][C] = G g Gᵀ (float64, rounded once). */
   f32_winograd_f4_weights__scalar: ["w", "M", "C", "u"],
+  /** 3-D im2col: x [C, D, H, W] → cols [C·KD·KH·KW, OD·OH·OW] (VolumeWindowParams; im2col/im2col3d.ts). */
+  f32_im2col3d__scalar: ["params"],
+  /** 3-D col2im, its adjoint: cols → x [C, D, H, W], overlap-add, the whole image overwritten. */
+  f32_col2im3d__simd: ["params"],
 } as const;
 
 export type KernelName = keyof typeof KERNELS;

@@ -6,35 +6,36 @@
 //     values of the sum, so 0·dy is a term);
 //   convTransposeBackward: dx = Conv(dy, w) over the same window (dy read through zero padding),
 //     dw[c, m, k] = Σ_{n, i} x[n, c, i]·dypad[n, m, i·s − p + k·d] (zero-padded dy).
-import { convGeometry, convTransposeGeometry, type RefConvAttrs, type RefGeometry } from "./conv.js";
+import { convGeometry, convTransposeGeometry, type RefConvAttrs, type RefGeometry, volume } from "./conv.js";
 
 export interface RefGradients { dx: Float64Array; dw: Float64Array }
 
-/** A window sliding over an image: its positions (grid), the image, their channels, as 2-D. */
+/** A window sliding over an image: its positions (grid), the image, their channels. */
 interface Slide { grid: number[]; image: number[]; gridChannels: number; imageChannels: number }
 
 /**
  * Visits every product of the window: image n, grid channel a, image channel b of a's group, grid
- * position (oh, ow) and tap k, whose image pixel is (oh·sH − pT + kh·dH, ow·sW − pL + kw·dW)
- * (flat index, or −1 in the padding). `wIndex(a, b, k)` places the weight.
+ * position (od, oh, ow) and tap k = (kd, kh, kw), whose image voxel is (od·sD − pF + kd·dD,
+ * oh·sH − pT + kh·dH, ow·sW − pL + kw·dW) (flat index, or −1 in the padding). Rank 1 and 2 run as 3-D
+ * with leading axes of size 1 (ref/conv.ts volume). `wIndex(a, b, k)` places the weight.
  */
 function eachTap(g: RefGeometry, s: Slide, wIndex: (a: number, b: number, k: number) => number,
   visit: (wi: number, gridIndex: number, imageIndex: number) => void): void {
-  const two = s.grid.length === 2;
-  const [GH, GW] = two ? s.grid : [1, s.grid[0]], [H, W] = two ? s.image : [1, s.image[0]];
-  const [KH, KW] = two ? g.kernel : [1, g.kernel[0]];
-  const [sH, sW] = two ? g.strides : [1, g.strides[0]], [dH, dW] = two ? g.dilations : [1, g.dilations[0]];
-  const [pT, pL] = two ? g.padsBegin : [0, g.padsBegin[0]];
+  // the window's axes with this slide's sizes: grid positions as `out`, the image as `size`
+  const [Dz, Hz, Wz] = volume({ ...g, output: s.grid, input: s.image });
   const A = s.gridChannels, B = s.imageChannels, Ag = A / g.group, Bg = B / g.group;
   for (let n = 0; n < g.N; n++)
     for (let a = 0; a < A; a++)
       for (let bl = 0; bl < Bg; bl++) {
         const b = Math.floor(a / Ag) * Bg + bl; // a's group's image channels
-        for (let oh = 0; oh < GH; oh++) for (let ow = 0; ow < GW; ow++)
-          for (let kh = 0; kh < KH; kh++) for (let kw = 0; kw < KW; kw++) {
-            const ih = oh * sH - pT + kh * dH, iw = ow * sW - pL + kw * dW; // the tap's image pixel
-            const inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
-            visit(wIndex(a, b, kh * KW + kw), ((n * A + a) * GH + oh) * GW + ow, inside ? ((n * B + b) * H + ih) * W + iw : -1);
+        for (let od = 0; od < Dz.out; od++) for (let oh = 0; oh < Hz.out; oh++) for (let ow = 0; ow < Wz.out; ow++)
+          for (let kd = 0; kd < Dz.k; kd++) for (let kh = 0; kh < Hz.k; kh++) for (let kw = 0; kw < Wz.k; kw++) {
+            // the tap's image voxel
+            const id = od * Dz.s - Dz.p + kd * Dz.d, ih = oh * Hz.s - Hz.p + kh * Hz.d, iw = ow * Wz.s - Wz.p + kw * Wz.d;
+            const inside = id >= 0 && id < Dz.size && ih >= 0 && ih < Hz.size && iw >= 0 && iw < Wz.size;
+            const gridIndex = (((n * A + a) * Dz.out + od) * Hz.out + oh) * Wz.out + ow;
+            const imageIndex = inside ? (((n * B + b) * Dz.size + id) * Hz.size + ih) * Wz.size + iw : -1;
+            visit(wIndex(a, b, (kd * Hz.k + kh) * Wz.k + kw), gridIndex, imageIndex);
           }
       }
 }

@@ -2,7 +2,8 @@
 // accumulation, written to read as the definition. Independent of src/ and dist/: the output sizes
 // and the SAME / outputShape padding are derived here from the rules in README.md "Output sizes".
 // Layouts: x [N, C, spatial…] row-major; Conv w [M, C/group, k…]; ConvTranspose w [C, M/group, k…];
-// b [M]. Spatial rank 1 or 2 (rank 1 is run as rank 2 with a trivial leading axis of size 1).
+// b [M]. Spatial rank 1, 2 or 3: every rank is run as rank 3 [D, H, W], rank 1 and 2 with trivial
+// leading axes of size 1 (in = out = k = s = d = 1, no pads).
 
 export type RefAutoPad = "NOTSET" | "SAME_UPPER" | "SAME_LOWER" | "VALID";
 type Ints = number | readonly number[];
@@ -65,7 +66,7 @@ function splitTotal(total: number, autoPad: RefAutoPad): [number, number] {
 
 function checkRank(xShape: readonly number[], wShape: readonly number[]): number {
   const rank = xShape.length - 2;
-  if (rank !== 1 && rank !== 2) throw new Error(`ref: spatial rank ${rank} not supported`);
+  if (rank < 1 || rank > 3) throw new Error(`ref: spatial rank ${rank} not supported`);
   if (wShape.length !== xShape.length) throw new Error("ref: w rank differs from x rank");
   return rank;
 }
@@ -147,14 +148,21 @@ export function convTransposeGeometry(xShape: readonly number[], wShape: readonl
   return { N, C, M, group, input, output, kernel, strides, dilations, padsBegin, padsEnd, outputPadding };
 }
 
-/** 2-D view of a geometry: rank 1 gets a leading axis with in = out = k = s = d = 1, no pads. */
-function planar(g: RefGeometry): { H: number; W: number; OH: number; OW: number; KH: number; KW: number;
-  sH: number; sW: number; dH: number; dW: number; pT: number; pL: number } {
-  const two = g.input.length === 2;
-  const a = (v: number[], unit: number): [number, number] => (two ? [v[0], v[1]] : [unit, v[0]]);
-  const [H, W] = a(g.input, 1), [OH, OW] = a(g.output, 1), [KH, KW] = a(g.kernel, 1);
-  const [sH, sW] = a(g.strides, 1), [dH, dW] = a(g.dilations, 1), [pT, pL] = a(g.padsBegin, 0);
-  return { H, W, OH, OW, KH, KW, sH, sW, dH, dW, pT, pL };
+/** The numbers of one volume axis: input and output sizes, kernel, stride, dilation, begin pad. */
+export interface RefAxis { size: number; out: number; k: number; s: number; d: number; p: number }
+
+/**
+ * 3-D view of a geometry, axes [depth, height, width]: rank 1 and 2 get leading axes with
+ * in = out = k = s = d = 1 and no pads, so one set of loops reads every rank.
+ */
+export function volume(g: RefGeometry): [RefAxis, RefAxis, RefAxis] {
+  const lift = g.input.length;
+  const axis = (i: number): RefAxis => {
+    const a = i - (3 - lift); // this view's axis i is the geometry's axis a (none when a < 0)
+    if (a < 0) return { size: 1, out: 1, k: 1, s: 1, d: 1, p: 0 };
+    return { size: g.input[a], out: g.output[a], k: g.kernel[a], s: g.strides[a], d: g.dilations[a], p: g.padsBegin[a] };
+  };
+  return [axis(0), axis(1), axis(2)];
 }
 
 function checkLengths(x: ArrayLike<number>, xShape: readonly number[], w: ArrayLike<number>, wShape: readonly number[], b: ArrayLike<number> | null, M: number): void {
@@ -165,8 +173,9 @@ function checkLengths(x: ArrayLike<number>, xShape: readonly number[], w: ArrayL
 }
 
 /**
- * ONNX Conv: y[n, m, oh, ow] = b[m] + Σ_{c in m's group} Σ_{kh, kw} x[n, c, ih, iw] · w[m, c_local, kh, kw]
- * with ih = oh·sH − padTop + kh·dH, iw = ow·sW − padLeft + kw·dW. Taps outside the input read the
+ * ONNX Conv: y[n, m, od, oh, ow] = b[m] + Σ_{c in m's group} Σ_{kd, kh, kw} x[n, c, id, ih, iw] · w[m, c_local, kd, kh, kw]
+ * with id = od·sD − padFront + kd·dD, ih = oh·sH − padTop + kh·dH, iw = ow·sW − padLeft + kw·dW
+ * (rank 1 and 2: the same with the leading axes of size 1). Taps outside the input read the
  * padding's 0, which takes part in the sum (0·w: ONNX pads the input with zeros, PyTorch agrees), so
  * a NaN or ±∞ weight makes every output whose window crosses the padding at that tap NaN.
  */
@@ -175,27 +184,33 @@ export function convRef(x: ArrayLike<number>, xShape: readonly number[], w: Arra
   const g = convGeometry(xShape, wShape, attrs);
   checkLengths(x, xShape, w, wShape, b, g.M);
   const { N, C, M, group } = g;
-  const { H, W, OH, OW, KH, KW, sH, sW, dH, dW, pT, pL } = planar(g);
+  const [Dz, Hz, Wz] = volume(g);
   const Cg = C / group, Mg = M / group;
-  const y = new Float64Array(N * M * OH * OW);
+  const y = new Float64Array(N * M * Dz.out * Hz.out * Wz.out);
   for (let n = 0; n < N; n++) {
     for (let m = 0; m < M; m++) {
       const gi = Math.floor(m / Mg);
-      for (let oh = 0; oh < OH; oh++) {
-        for (let ow = 0; ow < OW; ow++) {
-          let acc = b === null ? 0 : b[m];
-          for (let cl = 0; cl < Cg; cl++) {
-            const c = gi * Cg + cl;
-            for (let kh = 0; kh < KH; kh++) {
-              const ih = oh * sH - pT + kh * dH; // ih = oh·s − pBegin + kh·d
-              for (let kw = 0; kw < KW; kw++) {
-                const iw = ow * sW - pL + kw * dW; // iw = ow·s − pBegin + kw·d
-                const inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
-                acc += (inside ? x[((n * C + c) * H + ih) * W + iw] : 0) * w[((m * Cg + cl) * KH + kh) * KW + kw];
+      for (let od = 0; od < Dz.out; od++) {
+        for (let oh = 0; oh < Hz.out; oh++) {
+          for (let ow = 0; ow < Wz.out; ow++) {
+            let acc = b === null ? 0 : b[m];
+            for (let cl = 0; cl < Cg; cl++) {
+              const c = gi * Cg + cl;
+              for (let kd = 0; kd < Dz.k; kd++) {
+                const id = od * Dz.s - Dz.p + kd * Dz.d; // id = od·s − pBegin + kd·d
+                for (let kh = 0; kh < Hz.k; kh++) {
+                  const ih = oh * Hz.s - Hz.p + kh * Hz.d; // ih = oh·s − pBegin + kh·d
+                  for (let kw = 0; kw < Wz.k; kw++) {
+                    const iw = ow * Wz.s - Wz.p + kw * Wz.d; // iw = ow·s − pBegin + kw·d
+                    const inside = id >= 0 && id < Dz.size && ih >= 0 && ih < Hz.size && iw >= 0 && iw < Wz.size;
+                    const xv = inside ? x[(((n * C + c) * Dz.size + id) * Hz.size + ih) * Wz.size + iw] : 0;
+                    acc += xv * w[(((m * Cg + cl) * Dz.k + kd) * Hz.k + kh) * Wz.k + kw];
+                  }
+                }
               }
             }
+            y[(((n * M + m) * Dz.out + od) * Hz.out + oh) * Wz.out + ow] = acc;
           }
-          y[((n * M + m) * OH + oh) * OW + ow] = acc;
         }
       }
     }
@@ -204,10 +219,21 @@ export function convRef(x: ArrayLike<number>, xShape: readonly number[], w: Arra
 }
 
 /**
- * ONNX ConvTranspose, gather form: y[n, m, oh, ow] = b[m] + Σ_{c in m's group} Σ_{kh, kw} x[n, c, ih, iw] · w[c, m_local, kh, kw]
- * over the taps where (oh + padTop − kh·dH) is divisible by sH with ih = (oh + padTop − kh·dH) / sH in [0, H),
- * and likewise iw = (ow + padLeft − kw·dW) / sW in [0, W). m_local = m mod M/group.
- * (Scatter reading: input pixel (ih, iw) stamps w·x at output (ih·sH − padTop + kh·dH, iw·sW − padLeft + kw·dW).)
+ * The input index i = (o + pBegin − k·d) / s of one axis that output o receives tap k from, or −1
+ * when there is none (s does not divide it, or it lies outside [0, size)).
+ */
+function source(o: number, k: number, a: RefAxis): number {
+  const t = o + a.p - k * a.d;
+  if (t < 0 || t % a.s !== 0) return -1;
+  const i = t / a.s;
+  return i < a.size ? i : -1;
+}
+
+/**
+ * ONNX ConvTranspose, gather form: y[n, m, od, oh, ow] = b[m] + Σ_{c in m's group} Σ_{kd, kh, kw} x[n, c, id, ih, iw] · w[c, m_local, kd, kh, kw]
+ * over the taps where, on every axis, (o + pBegin − k·d) is divisible by s with i = (o + pBegin − k·d) / s
+ * in [0, in) (source()). m_local = m mod M/group.
+ * (Scatter reading: input voxel i stamps w·x at output i·s − pBegin + k·d on each axis.)
  * Only those terms: ConvTranspose has no padding values (its pads crop the output), so a NaN or ±∞
  * reaches exactly the outputs whose sum holds a term with it.
  */
@@ -216,32 +242,34 @@ export function convTransposeRef(x: ArrayLike<number>, xShape: readonly number[]
   const g = convTransposeGeometry(xShape, wShape, attrs);
   checkLengths(x, xShape, w, wShape, b, g.M);
   const { N, C, M, group } = g;
-  const { H, W, OH, OW, KH, KW, sH, sW, dH, dW, pT, pL } = planar(g);
+  const [Dz, Hz, Wz] = volume(g);
   const Cg = C / group, Mg = M / group;
-  const y = new Float64Array(N * M * OH * OW);
+  const y = new Float64Array(N * M * Dz.out * Hz.out * Wz.out);
   for (let n = 0; n < N; n++) {
     for (let m = 0; m < M; m++) {
       const gi = Math.floor(m / Mg), ml = m % Mg;
-      for (let oh = 0; oh < OH; oh++) {
-        for (let ow = 0; ow < OW; ow++) {
-          let acc = b === null ? 0 : b[m];
-          for (let cl = 0; cl < Cg; cl++) {
-            const c = gi * Cg + cl;
-            for (let kh = 0; kh < KH; kh++) {
-              const th = oh + pT - kh * dH; // ih = (oh + pBegin − kh·d) / s, only when s divides it
-              if (th < 0 || th % sH !== 0) continue;
-              const ih = th / sH;
-              if (ih >= H) continue;
-              for (let kw = 0; kw < KW; kw++) {
-                const tw = ow + pL - kw * dW; // iw = (ow + pBegin − kw·d) / s, only when s divides it
-                if (tw < 0 || tw % sW !== 0) continue;
-                const iw = tw / sW;
-                if (iw >= W) continue;
-                acc += x[((n * C + c) * H + ih) * W + iw] * w[((c * Mg + ml) * KH + kh) * KW + kw];
+      for (let od = 0; od < Dz.out; od++) {
+        for (let oh = 0; oh < Hz.out; oh++) {
+          for (let ow = 0; ow < Wz.out; ow++) {
+            let acc = b === null ? 0 : b[m];
+            for (let cl = 0; cl < Cg; cl++) {
+              const c = gi * Cg + cl;
+              for (let kd = 0; kd < Dz.k; kd++) {
+                const id = source(od, kd, Dz);
+                if (id < 0) continue;
+                for (let kh = 0; kh < Hz.k; kh++) {
+                  const ih = source(oh, kh, Hz);
+                  if (ih < 0) continue;
+                  for (let kw = 0; kw < Wz.k; kw++) {
+                    const iw = source(ow, kw, Wz);
+                    if (iw < 0) continue;
+                    acc += x[(((n * C + c) * Dz.size + id) * Hz.size + ih) * Wz.size + iw] * w[(((c * Mg + ml) * Dz.k + kd) * Hz.k + kh) * Wz.k + kw];
+                  }
+                }
               }
             }
+            y[(((n * M + m) * Dz.out + od) * Hz.out + oh) * Wz.out + ow] = acc;
           }
-          y[((n * M + m) * OH + oh) * OW + ow] = acc;
         }
       }
     }

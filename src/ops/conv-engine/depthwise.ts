@@ -14,7 +14,8 @@ const EPILOGUE_BLOCK_BYTES = 1 << 18;
 
 /** Whether the direct depthwise kernel computes this convolution: one input channel per group. */
 export function depthwiseApplies(g: ConvGeometry): boolean {
-  return g.C / g.group === 1;
+  // the direct kernel is 2-D (1-D as H = 1); a 3-D depthwise conv runs on im2col + GEMM
+  return g.window.rank <= 2 && g.C / g.group === 1;
 }
 
 /**

@@ -8,7 +8,8 @@
 // the gradient of convTranspose too.
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
-import { gemmParams, windowParams } from "../params.js";
+import { gemmParams } from "../params.js";
+import { im2colKernel } from "../column-kernels.js";
 import { band, bandRows, gridRowsCols } from "./bands.js";
 import { convDepthwise, depthwiseApplies, depthwiseWorkspaceBytes } from "./depthwise.js";
 import { type Epilogue, epilogueWorkBytes, runEpilogue } from "./epilogue.js";
@@ -144,7 +145,7 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
     const yg = py + (n * M + gi * Mg + m0) * outPlane * 4;
     let cols = xg;
     if (!pointwise) {
-      r.kernels.f32_im2col__scalar(windowParams(r.params, band(window, oh0, rows), Cg, xg, pcols));
+      im2colKernel(r, band(window, oh0, rows), Cg, xg, pcols);
       cols = pcols;
     }
     const params = gemmParams(r.params, {

@@ -6,7 +6,8 @@
 //   dW_g += A_g[:, band] · im2col_band(S_g)ᵀ   (GEMM with beta = 1 after the first band).
 import type { Runtime } from "../../runtime/runtime.js";
 import type { Window } from "../../shape.js";
-import { gemmParams, windowParams } from "../params.js";
+import { gemmParams } from "../params.js";
+import { im2colKernel } from "../column-kernels.js";
 import { band, bandRows, gridRowsCols } from "./bands.js";
 import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 
@@ -54,7 +55,7 @@ export function weightGradient(rt: Runtime, c: WeightGradientCall): void {
         const a = c.a + (n * aImage + (gi * c.rows + r0) * positions) * 4;
         for (let oh0 = 0; oh0 < gridH; oh0 += rowsPerBand) {
           const rows = Math.min(rowsPerBand, gridH - oh0), width = rows * gridW;
-          r.kernels.f32_im2col__scalar(windowParams(r.params, band(c.window, oh0, rows), c1 - c0, s, cols));
+          im2colKernel(r, band(c.window, oh0, rows), c1 - c0, s, cols);
           r.kernels.f32_gemm__simd(gemmParams(r.params, {
             M: r1 - r0, N: Kl, K: width,
             a: a + oh0 * gridW * 4, lda: positions, transA: false,

@@ -51,15 +51,20 @@ function subpixelWinogradPays(g: ConvGeometry): boolean {
  * GEMM + col2im for everything else (dilation, k not a multiple of s, small inputs).
  */
 export function chooseAlgorithm(g: ConvGeometry): ConvTransposeAlgorithm {
-  if (g.C / g.group === 1) return "depthwise";
+  if (depthwiseTransposeApplies(g)) return "depthwise";
   if (subpixelWinogradPays(g)) return "subpixel-winograd";
   if (subpixelApplies(g) && subpixelWaste(g) <= SUBPIXEL_MAX_WASTE) return "subpixel";
   return "gemm-col2im";
 }
 
+/** Whether the direct depthwise kernel runs it: one input channel per group, 1-D or 2-D (3-D runs on GEMM + col2im). */
+function depthwiseTransposeApplies(g: ConvGeometry): boolean {
+  return g.window.rank <= 2 && g.C / g.group === 1;
+}
+
 /** Whether `algorithm` can run this geometry at all (the cost model aside). */
 export function algorithmApplies(g: ConvGeometry, algorithm: ConvTransposeAlgorithm): boolean {
-  if (algorithm === "depthwise") return g.C / g.group === 1;
+  if (algorithm === "depthwise") return depthwiseTransposeApplies(g);
   if (algorithm === "subpixel") return subpixelApplies(g);
   if (algorithm === "subpixel-winograd") return subpixelWinogradApplies(g);
   return true;

@@ -9,7 +9,8 @@
 // conflict in cache.
 import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
-import { gemmParams, windowParams } from "../params.js";
+import { gemmParams } from "../params.js";
+import { col2imKernel } from "../column-kernels.js";
 import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 import type { TransposedBuffers } from "./buffers.js";
 import { epiloguePass } from "../conv-engine/epilogue.js";
@@ -68,7 +69,7 @@ export function convTransposeGemmCol2im(rt: Runtime, t: TransposedBuffers): void
       // rows m0·∏k… of the packed weights start m0·∏k·C/g floats in (m0·∏k a multiple of 4: `align`)
       if (packed !== 0) r.kernels.f32_gemm_prepacked__simd(params, packed + gi * groupPacked + m0 * taps * Cg * 4);
       else r.kernels.f32_gemm__simd(params);
-      r.kernels.f32_col2im__simd(windowParams(r.params, window, m1 - m0, cols, t.y + (n * M + gi * Mg + m0) * outPlane * 4));
+      col2imKernel(r, window, m1 - m0, cols, t.y + (n * M + gi * Mg + m0) * outPlane * 4);
     }
   };
   const units = N * group;

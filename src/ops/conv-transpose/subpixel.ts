@@ -45,7 +45,8 @@ export function plan(g: ConvGeometry): [AxisPlan, AxisPlan] {
 
 /** Whether this path can run the geometry: dilation 1 and no negative begin padding. */
 export function subpixelApplies(g: ConvGeometry): boolean {
-  return g.window.dilations.every((d) => d === 1) && g.window.padsBegin.every((p) => p >= 0);
+  // its phase kernels are 2-D (1-D as H = 1): 3-D, with s_D·s_H·s_W phases, is not written yet
+  return g.window.rank <= 2 && g.window.dilations.every((d) => d === 1) && g.window.padsBegin.every((p) => p >= 0);
 }
 
 /** Whether some phase kernel has zero taps (s does not divide k on an axis): those multiply x by 0. */
