@@ -4,7 +4,7 @@
 // mode, outputPadding, outputShape), a conv over several im2col bands (depth slices); the adjoint
 // identity ⟨conv(x), y⟩ = ⟨x, convTranspose(y)⟩; what 'auto' picks and what forcing a 2-D-only
 // algorithm does (UnsupportedError naming it); convTransposePlan and explain.outputSize on a 3-D
-// layer; bad ranks. Last, 2 threads with every split forced: the same bits as one thread.
+// layer; bad ranks; Net still refusing rank 3 (not done yet). Last, 2 threads with every split forced: the same bits as one thread.
 // Each case is named by its shape and seed (`vitest -t "seed=<n>"`).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, expectClose, expectSameBits, fcn, randArray, randInt, rng, useBuild, withEverySplit } from "./lib.js";
@@ -26,8 +26,8 @@ interface Case {
  */
 function makeCase(seed: number, transposed: boolean): Case {
   const r = rng(seed);
-  const depthwise = r() < 0.2;
-  const group = randInt(r, 1, 3), Cg = depthwise ? 1 : randInt(r, 1, 3), Mg = randInt(r, 1, 3);
+  const depthwise = r() < 0.2, wide = !depthwise && r() < 0.15; // wide: more channels than a GEMM tile
+  const group = wide ? 1 : randInt(r, 1, 3), Cg = depthwise ? 1 : wide ? randInt(r, 5, 9) : randInt(r, 1, 3), Mg = wide ? randInt(r, 9, 13) : randInt(r, 1, 3);
   const k = [0, 1, 2].map(() => randInt(r, 1, 3));
   const s = [0, 1, 2].map(() => randInt(r, 1, 3));
   const d = [0, 1, 2].map(() => (r() < 0.25 ? 2 : 1));
@@ -164,6 +164,12 @@ describe("3-D algorithm choice and errors", () => {
       expect(() => fcn.convTranspose(x, zeros([2, 1, 4, 4, 4]), null, { strides: 2, group: 2 }, { algorithm })).toThrow(fcn.UnsupportedError);
     }
     expect(fcn.convTranspose(x, zeros([2, 1, 4, 4, 4]), null, { strides: 2, group: 2 }, { algorithm: "gemm-col2im" }).shape).toEqual([1, 2, 8, 8, 8]);
+  });
+
+  it("Net and GraphSpec (so the ONNX importer too) still refuse rank-3 conv layers: UnsupportedError", () => {
+    const layer = (op: string, attrs: Record<string, unknown>) => ({ input: { name: "x", shape: [1, 2, 5, 5, 5] }, output: "c", layers: [{ name: "c", op, inputs: ["x"], attrs }] });
+    expect(() => fcn.Net.fromGraph(layer("Conv", { outChannels: 3, kernelShape: 3 }) as fcn.GraphSpec)).toThrow(fcn.UnsupportedError);
+    expect(() => fcn.Net.fromGraph(layer("ConvTranspose", { outChannels: 3, kernelShape: 2, strides: 2 }) as fcn.GraphSpec)).toThrow(fcn.UnsupportedError);
   });
 
   it("rank 6 and mismatched ranks stay ShapeErrors; 3-D attributes need three values", () => {
