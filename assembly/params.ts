@@ -44,6 +44,8 @@
   KD: i32; KH: i32; KW: i32; SD: i32; SH: i32; SW: i32; PF: i32; PT: i32; PL: i32; DD: i32; DH: i32; DW: i32;
   OD: i32; OH: i32; OW: i32;
   src: usize; dst: usize;
+  /** col2im only: 1 adds into the image as it is (a band of columns after the first), 0 zeroes it first. */
+  accumulate: i32;
 }
 
 /**

@@ -1,7 +1,8 @@
 // conv and convTranspose on volumes (spatial rank 3, x [N, C, D, H, W]) against the float64
 // references of test/ref/conv.ts, on every build: seeded random shapes with odd sizes over every
 // attribute (strides, asymmetric pads, dilations, groups, depthwise, bias, batch 2, every autoPad
-// mode, outputPadding, outputShape), a conv over several im2col bands (depth slices); the adjoint
+// mode, outputPadding, outputShape), a conv over several im2col bands and a convTranspose over
+// several column bands (depth slices), with resident (packed) weights too; the adjoint
 // identity ⟨conv(x), y⟩ = ⟨x, convTranspose(y)⟩; what 'auto' picks and what forcing a 2-D-only
 // algorithm does (UnsupportedError naming it); convTransposePlan and explain.outputSize on a 3-D
 // layer; bad ranks; Net still refusing rank 3 (not done yet). Last, 2 threads with every split forced: the same bits as one thread.
@@ -113,6 +114,20 @@ describe.each(BUILDS)("3-D conv and convTranspose (%s build)", (build) => {
     expectClose(got, convRef(x, xShape, w, wShape, b, attrs), "banded 3-D conv", 1e-5, 1e-4);
   });
 
+  it("convTranspose over several column bands of input depth slices (M/g·∏k = 216 rows, 20·20 positions a slice), stride 2 in depth", () => {
+    const r = rng(78);
+    const xShape = [2, 4, 5, 20, 19], wShape = [4, 8, 3, 3, 3];
+    const x = randArray(r, size(xShape)), w = randArray(r, size(wShape)), b = randArray(r, 8);
+    const attrs = { strides: [2, 1, 1], pads: [1, 0, 1, 0, 1, 1], outputPadding: [1, 0, 0] };
+    const plan = fcn.convTransposePlan(xShape, wShape, attrs);
+    expect(plan.workspaceBytes).toBe(216 * 20 * 19 * 4); // one slice a band: 5 bands
+    const got = fcn.convTranspose(fcn.tensor(x, xShape), fcn.tensor(w, wShape), fcn.tensor(b, [8]), attrs);
+    expectClose(got, convTransposeRef(x, xShape, w, wShape, b, attrs), "banded 3-D convTranspose", 1e-5, 1e-4);
+    const rw = fcn.resident(fcn.tensor(w, wShape)); // packed weights: the same bits
+    expectSameBits(fcn.convTranspose(fcn.tensor(x, xShape), rw, fcn.tensor(b, [8]), attrs), got, "banded 3-D convTranspose, resident w");
+    rw.dispose();
+  });
+
   it("⟨conv(x, w), y⟩ = ⟨x, convTranspose(y, w)⟩ with the same window (the adjoint pair)", () => {
     for (let seed = 1; seed <= 20; seed++) {
       const c = makeCase(9000 + seed, false);
@@ -198,8 +213,15 @@ describe("3-D algorithm choice and errors", () => {
 });
 
 describe("3-D ops on 2 threads, every split forced: the same bits as one thread", () => {
-  const c = CONV_CASES.filter((k) => k.wShape[0] >= 3).slice(0, 4).concat(cases(false, 7000, 2));
-  const t = TRANSPOSE_CASES.slice(0, 6);
+  const sized = (name: string, xShape: number[], wShape: number[], attrs: RefConvAttrs, M: number): Case => {
+    const r = rng(xShape[1] * 100 + wShape[0]);
+    return { name, xShape, wShape, x: randArray(r, size(xShape)), w: randArray(r, size(wShape)), b: randArray(r, M), attrs };
+  };
+  // the banded layers above too: several im2col bands, several column bands
+  const c = CONV_CASES.filter((k) => k.wShape[0] >= 3).slice(0, 4).concat(cases(false, 7000, 2),
+    sized("banded conv", [1, 8, 9, 18, 18], [48, 8, 3, 3, 3], { pads: [0, 1, 0, 1, 0, 1] }, 48));
+  const t = TRANSPOSE_CASES.slice(0, 6).concat(
+    sized("banded convTranspose", [2, 4, 5, 20, 19], [4, 8, 3, 3, 3], { strides: [2, 1, 1], pads: [1, 0, 1, 0, 1, 1], outputPadding: [1, 0, 0] }, 8));
   const runAll = (): Float32Array[] => {
     const out: Float32Array[] = [];
     for (const k of c) {

@@ -3,7 +3,8 @@
 //   x[c, id, ih, iw] = Σ cols[((c·KD + kd)·KH + kh)·KW + kw, (od·OH + oh)·OW + ow] over all taps and
 //   positions with id = od·SD − PF + kd·DD, ih = oh·SH − PT + kh·DH, iw = ow·SW − PL + kw·DW;
 // entries landing in the padding are dropped. It overwrites the whole image (zero, then
-// overlap-add): the scatter half of a 3-D transposed convolution (GEMM + col2im). The valid od, oh
+// overlap-add), or with `accumulate` adds into it (the columns of a band of grid depth slices after
+// the first): the scatter half of a 3-D transposed convolution (GEMM + col2im). The valid od, oh
 // and ow ranges are computed once per tap (window.ts), so no bounds test runs in the inner loop,
 // which is SIMD when SW = 1. Reference with the same ABI: col2im3d-ref.ts.
 import { VolumeWindowParams } from "../params";
@@ -13,7 +14,7 @@ export function f32_col2im3d__simd(p: usize): void {
   const g = changetype<VolumeWindowParams>(p);
   const SD = g.SD, SH = g.SH, SW = g.SW, H = g.H, W = g.W, OH = g.OH, OW = g.OW;
   const planeFloats = H * W, volumeFloats = g.D * planeFloats;
-  memory.fill(g.dst, 0, <usize>(g.C * volumeFloats) << 2);
+  if (g.accumulate == 0) memory.fill(g.dst, 0, <usize>(g.C * volumeFloats) << 2);
   const owBytes = <usize>OW << 2, sliceBytes = <usize>OH * owBytes, rowBytes = <usize>g.OD * sliceBytes;
   let col = g.src;
   for (let c = 0; c < g.C; c++) {

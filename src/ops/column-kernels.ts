@@ -14,9 +14,13 @@ export function im2colKernel(r: Runtime, w: Window, channels: number, src: numbe
   else r.kernels.f32_im2col__scalar(windowParams(r.params, w, channels, src, dst));
 }
 
-/** The `channels` images [image…] at `dst` overwritten with col2im of cols [channels·∏k, ∏grid] at `src`. */
-export function col2imKernel(r: Runtime, w: Window, channels: number, src: number, dst: number): void {
-  if (w.rank === 3) r.kernels.f32_col2im3d__simd(volumeWindowParams(r.params, w, channels, src, dst));
+/**
+ * The `channels` images [image…] at `dst` overwritten with col2im of cols [channels·∏k, ∏grid] at
+ * `src`, or with `accumulate` (3-D only) that col2im added into them.
+ */
+export function col2imKernel(r: Runtime, w: Window, channels: number, src: number, dst: number, accumulate = false): void {
+  if (w.rank === 3) r.kernels.f32_col2im3d__simd(volumeWindowParams(r.params, w, channels, src, dst, accumulate));
+  else if (accumulate) throw new Error("col2imKernel: accumulate is implemented for 3-D windows only");
   else r.kernels.f32_col2im__simd(windowParams(r.params, w, channels, src, dst));
 }
 

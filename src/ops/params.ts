@@ -30,6 +30,7 @@ export const WINDOW_PARAMS = {
 export const VOLUME_WINDOW_PARAMS = {
   C: "i32", D: "i32", H: "i32", W: "i32", KD: "i32", KH: "i32", KW: "i32", SD: "i32", SH: "i32", SW: "i32",
   PF: "i32", PT: "i32", PL: "i32", DD: "i32", DH: "i32", DW: "i32", OD: "i32", OH: "i32", OW: "i32", src: "ptr", dst: "ptr",
+  accumulate: "i32",
 } as const satisfies BlockTable;
 
 /** TransposedParams: the depthwise transposed convolution. */
@@ -120,11 +121,11 @@ export function windowParams(writer: ParamWriter, w: Window, channels: number, s
   return writeBlock(writer, WINDOW_PARAMS, { C: channels, ...planar(w), src, dst, grad });
 }
 
-/** The VolumeWindowParams of a 3-D window over `channels` volumes, from `src` to `dst`. */
-export function volumeWindowParams(writer: ParamWriter, w: Window, channels: number, src: number, dst: number): number {
+/** The VolumeWindowParams of a 3-D window over `channels` volumes, from `src` to `dst` (col2im: `accumulate` adds into dst). */
+export function volumeWindowParams(writer: ParamWriter, w: Window, channels: number, src: number, dst: number, accumulate = false): number {
   const [D, H, W] = w.image, [KD, KH, KW] = w.kernel, [SD, SH, SW] = w.strides;
   const [PF, PT, PL] = w.padsBegin, [DD, DH, DW] = w.dilations, [OD, OH, OW] = w.grid;
-  return writeBlock(writer, VOLUME_WINDOW_PARAMS, { C: channels, D, H, W, KD, KH, KW, SD, SH, SW, PF, PT, PL, DD, DH, DW, OD, OH, OW, src, dst });
+  return writeBlock(writer, VOLUME_WINDOW_PARAMS, { C: channels, D, H, W, KD, KH, KW, SD, SH, SW, PF, PT, PL, DD, DH, DW, OD, OH, OW, src, dst, accumulate: accumulate ? 1 : 0 });
 }
 
 /** A window as the kernels see it: 2-D, image H×W, grid OH×OW (1-D: H = KH = OH = 1, no H padding). */
