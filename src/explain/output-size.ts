@@ -9,7 +9,7 @@ import { AttributeError } from "../errors.js";
 import { resolveConvTranspose } from "../shape.js";
 import { fullSize } from "./geometry.js";
 
-/** One spatial axis of a transposed-convolution layer (call once per axis: H and W are independent). */
+/** One spatial axis of a transposed-convolution layer (call once per axis: D, H and W are independent, so a 3-D layer is three calls). */
 export interface LayerAxis {
   /** Input size i along the axis (≥ 1). */
   input: number;
@@ -44,7 +44,7 @@ export interface ConventionSize {
 export interface OutputSizes {
   /** s·(i−1) + d·(k−1) + 1: every row some kernel tap reaches, before pads and output padding. */
   full: number;
-  /** PyTorch ConvTranspose1d/2d (output_padding included); null when the pads are asymmetric (PyTorch cannot express it). */
+  /** PyTorch ConvTranspose1d/2d/3d (output_padding included); null when the pads are asymmetric (PyTorch cannot express it). */
   pytorch: ConventionSize | null;
   /** ONNX ConvTranspose (exactly convTranspose's sizes), output padding included in every mode. */
   onnx: {

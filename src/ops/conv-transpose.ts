@@ -90,8 +90,8 @@ function residentPackedWeights(w: Tensor, g: ConvGeometry, algorithm: ConvTransp
 }
 
 /**
- * ONNX ConvTranspose (opset 22) on rank-1 or rank-2 spatial input.
- * @param x input [N, C, H, W] (or [N, C, L])
+ * ONNX ConvTranspose (opset 22) on spatial rank 1, 2 or 3 (3-D: GEMM + col2im only).
+ * @param x input [N, C, H, W] (or [N, C, L], or [N, C, D, H, W])
  * @param w weights [C, M/group, kH, kW]
  * @param b optional bias [M]
  * @param attrs strides, pads, dilations, group, autoPad, outputPadding, outputShape, kernelShape

@@ -79,8 +79,8 @@ function residentPackedWeights(w: Tensor, g: ConvGeometry, algorithm: ConvAlgori
 }
 
 /**
- * ONNX Conv (opset 22) on rank-1 or rank-2 spatial input.
- * @param x input [N, C, H, W] (or [N, C, L])
+ * ONNX Conv (opset 22) on spatial rank 1, 2 or 3 (3-D: im2col + GEMM only).
+ * @param x input [N, C, H, W] (or [N, C, L], or [N, C, D, H, W])
  * @param w weights [M, C/group, kH, kW]
  * @param b optional bias [M]
  * @param attrs strides, pads (begins then ends), dilations, group, autoPad, kernelShape
