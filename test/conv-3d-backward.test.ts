@@ -3,8 +3,8 @@
 // element by element, and through the definition of a gradient of a linear map, ⟨dx, v⟩ =
 // ⟨op(v, w), dy⟩ and ⟨dw, u⟩ = ⟨op(x, u), dy⟩ for random v, u, with the forward side on the plain
 // conv references (a finite difference of a linear function is exact). Seeded random shapes with
-// odd sizes over strides, asymmetric pads, dilations, groups, outputPadding; one case over several
-// weight-gradient bands (depth slices). db is the per-channel sum of dy.
+// odd sizes over strides, asymmetric pads, dilations, groups, outputPadding; cases over several
+// weight-gradient and column bands (whole depth slices, rows of a slice). db is the per-channel sum of dy.
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, expectClose, fcn, randArray, randInt, rng, useBuild } from "./lib.js";
 import { convGeometry, convRef, convTransposeGeometry, convTransposeRef, type RefConvAttrs } from "./ref/conv.js";
@@ -85,5 +85,11 @@ describe.each(BUILDS)("3-D backward (%s build)", (build) => {
     const attrs: RefConvAttrs = { pads: [1, 1, 1, 1, 1, 1], strides: [1, 1, 1] };
     check({ name: "conv x=1x6x7x20x20 w=4x6x3x3x3", xs: [1, 6, 7, 20, 20], ws: [4, 6, 3, 3, 3], ys: [1, 4, 7, 20, 20], attrs }, false, rng(3));
     check({ name: "convTranspose x=1x4x7x20x20 w=4x6x3x3x3", xs: [1, 4, 7, 20, 20], ws: [4, 6, 3, 3, 3], ys: [1, 6, 7, 20, 20], attrs }, true, rng(4));
+  });
+
+  it("… and over bands of rows within a depth slice (a 30×30 slice is past the band budget for K = 162)", () => {
+    const attrs: RefConvAttrs = { pads: [1, 1, 1, 1, 1, 1] };
+    check({ name: "conv x=1x6x3x30x30 w=4x6x3x3x3", xs: [1, 6, 3, 30, 30], ws: [4, 6, 3, 3, 3], ys: [1, 4, 3, 30, 30], attrs }, false, rng(5));
+    check({ name: "convTranspose x=1x4x3x30x30 w=4x6x3x3x3", xs: [1, 4, 3, 30, 30], ws: [4, 6, 3, 3, 3], ys: [1, 6, 3, 30, 30], attrs }, true, rng(6));
   });
 });

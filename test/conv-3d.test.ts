@@ -2,7 +2,8 @@
 // references of test/ref/conv.ts, on every build: seeded random shapes with odd sizes over every
 // attribute (strides, asymmetric pads, dilations, groups, depthwise, bias, batch 2, every autoPad
 // mode, outputPadding, outputShape), a conv over several im2col bands and a convTranspose over
-// several column bands (depth slices), with resident (packed) weights too; the adjoint
+// several column bands (whole depth slices, and rows within slices past the band budget), with
+// resident (packed) weights too; the adjoint
 // identity ⟨conv(x), y⟩ = ⟨x, convTranspose(y)⟩; what 'auto' picks and what forcing a 2-D-only
 // algorithm does (UnsupportedError naming it); convTransposePlan and explain.outputSize on a 3-D
 // layer; bad ranks; Net still refusing rank 3 (not done yet). Last, 2 threads with every split forced: the same bits as one thread.
@@ -114,6 +115,25 @@ describe.each(BUILDS)("3-D conv and convTranspose (%s build)", (build) => {
     expectClose(got, convRef(x, xShape, w, wShape, b, attrs), "banded 3-D conv", 1e-5, 1e-4);
   });
 
+  it("conv whose depth slice is past the band budget: bands of rows within each slice (K = 216, 31×31 a slice: 19 + 12 rows)", () => {
+    const r = rng(79);
+    const xShape = [1, 8, 3, 31, 32], wShape = [16, 8, 3, 3, 3];
+    const x = randArray(r, size(xShape)), w = randArray(r, size(wShape)), b = randArray(r, 16);
+    const attrs = { pads: [1, 1, 0, 1, 1, 1] };
+    const got = fcn.conv(fcn.tensor(x, xShape), fcn.tensor(w, wShape), fcn.tensor(b, [16]), attrs);
+    expectClose(got, convRef(x, xShape, w, wShape, b, attrs), "3-D conv in bands of rows", 1e-5, 1e-4);
+  });
+
+  it("convTranspose whose input slice is past the band budget: column bands of rows within each slice", () => {
+    const r = rng(80);
+    const xShape = [1, 4, 3, 30, 29], wShape = [4, 8, 3, 3, 3];
+    const x = randArray(r, size(xShape)), w = randArray(r, size(wShape)), b = randArray(r, 8);
+    const attrs = { strides: [2, 1, 2], pads: [0, 1, 1, 1, 0, 0] };
+    expect(fcn.convTransposePlan(xShape, wShape, attrs).workspaceBytes).toBe(216 * 20 * 29 * 4); // 20 rows of 29 a band
+    const got = fcn.convTranspose(fcn.tensor(x, xShape), fcn.tensor(w, wShape), fcn.tensor(b, [8]), attrs);
+    expectClose(got, convTransposeRef(x, xShape, w, wShape, b, attrs), "3-D convTranspose in bands of rows", 1e-5, 1e-4);
+  });
+
   it("convTranspose over several column bands of input depth slices (M/g·∏k = 216 rows, 20·20 positions a slice), stride 2 in depth", () => {
     const r = rng(78);
     const xShape = [2, 4, 5, 20, 19], wShape = [4, 8, 3, 3, 3];
@@ -219,9 +239,11 @@ describe("3-D ops on 2 threads, every split forced: the same bits as one thread"
   };
   // the banded layers above too: several im2col bands, several column bands
   const c = CONV_CASES.filter((k) => k.wShape[0] >= 3).slice(0, 4).concat(cases(false, 7000, 2),
-    sized("banded conv", [1, 8, 9, 18, 18], [48, 8, 3, 3, 3], { pads: [0, 1, 0, 1, 0, 1] }, 48));
+    sized("banded conv", [1, 8, 9, 18, 18], [48, 8, 3, 3, 3], { pads: [0, 1, 0, 1, 0, 1] }, 48),
+    sized("conv in bands of rows", [1, 8, 3, 31, 32], [16, 8, 3, 3, 3], { pads: [1, 1, 0, 1, 1, 1] }, 16));
   const t = TRANSPOSE_CASES.slice(0, 6).concat(
-    sized("banded convTranspose", [2, 4, 5, 20, 19], [4, 8, 3, 3, 3], { strides: [2, 1, 1], pads: [1, 0, 1, 0, 1, 1], outputPadding: [1, 0, 0] }, 8));
+    sized("banded convTranspose", [2, 4, 5, 20, 19], [4, 8, 3, 3, 3], { strides: [2, 1, 1], pads: [1, 0, 1, 0, 1, 1], outputPadding: [1, 0, 0] }, 8),
+    sized("convTranspose in bands of rows", [1, 4, 3, 30, 29], [4, 8, 3, 3, 3], { strides: [2, 1, 2], pads: [0, 1, 1, 1, 0, 0] }, 8));
   const runAll = (): Float32Array[] => {
     const out: Float32Array[] = [];
     for (const k of c) {

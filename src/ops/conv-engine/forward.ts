@@ -10,7 +10,7 @@ import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
 import { gemmParams } from "../params.js";
 import { im2colKernel } from "../column-kernels.js";
-import { band, bandRows, gridRowsCols } from "./bands.js";
+import { bandRows, gridBands, gridRowsCols } from "./bands.js";
 import { convDepthwise, depthwiseApplies, depthwiseWorkspaceBytes } from "./depthwise.js";
 import { type Epilogue, epilogueWorkBytes, runEpilogue } from "./epilogue.js";
 import { convGroupPackedFloats, convWeightBytes, packConvWeights } from "./packed-weights.js";
@@ -73,7 +73,7 @@ export function convColumnBytes(g: ConvGeometry): number {
   if (tile !== 0) return winogradWorkspaceBytes(g, tile);
   const K = (g.C / g.group) * product(g.window.kernel);
   if (algorithm === "im2col-skinny") return K * product(g.window.grid) * 4; // one band: the whole map
-  return K * bandRows(g.window, K) * gridRowsCols(g.window)[1] * 4;
+  return K * gridBands(g.window, bandRows(g.window, K)).width * 4;
 }
 
 /**
@@ -106,8 +106,9 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   const pointwise = taps === 1 && window.strides.every((s) => s === 1) &&
     window.padsBegin.every((p) => p === 0) && window.grid.every((n, i) => n === window.image[i]);
   // The column buffer is built one band of output rows at a time, sized to stay in cache
-  // between im2col writing it and the GEMM packing it (1-D: the band is the whole output).
-  const [outH, outW] = gridRowsCols(window);
+  // between im2col writing it and the GEMM packing it (1-D: the band is the whole output; 3-D:
+  // whole depth slices, or rows of one slice, bands.ts gridBands).
+  const [outH] = gridRowsCols(window);
   const T = threadsFor(rt, { macs: N * M * outPlane * K });
   // skinny: the whole map is one band (one GEMM per image and group reads each weight once)
   const skinny = algorithm === "im2col-skinny";
@@ -121,14 +122,14 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
   // split instead rebuilds and repacks each band's columns (K·outPlane floats) in T − 1 more
   // pieces: take the cheaper (512 channels at 14×14: channels; 256 at 28×28: bands).
   let channelSplit = skinny && N * group < 2 * T;
-  if (T > 1 && !skinny && N * group * Math.ceil(outH / rowsPerBand) < 4 * T) {
+  if (T > 1 && !skinny && N * group * gridBands(window, rowsPerBand).count < 4 * T) {
     const thin = Math.max(1, Math.min(rowsPerBand, Math.ceil(outH / Math.ceil(pieces(T) / (N * group)))));
-    const extraBands = Math.ceil(outH / thin) - Math.ceil(outH / rowsPerBand);
+    const extraBands = gridBands(window, thin).count - gridBands(window, rowsPerBand).count;
     // (the channel split also packs the columns in every piece: twice the columns' size, once for 1×1)
     if (extraBands * Mg > (T - 1) * outPlane * (pointwise ? 1 : 2)) channelSplit = true;
     else rowsPerBand = thin;
   }
-  const bands = Math.ceil(outH / rowsPerBand);
+  const plan = gridBands(window, rowsPerBand), bands = plan.count;
   const units = N * group * bands;
   // Weights not packed by the caller are packed here once, when more than one GEMM (bands, images)
   // reads each group's: else every GEMM would pack its rows of w again. Up to convPacking's
@@ -139,31 +140,31 @@ export function convForward(rt: Runtime, g: ConvGeometry, px: number, pw: number
     packConvWeights(rt, g, pw, packed);
   }
   const unit = (r: Runtime, u: number, m0: number, m1: number, pcols: number, work: number, scratch: number) => {
-    const oh0 = (u % bands) * rowsPerBand, gi = Math.floor(u / bands) % group, n = Math.floor(u / (bands * group));
-    const rows = Math.min(rowsPerBand, outH - oh0);
+    const gi = Math.floor(u / bands) % group, n = Math.floor(u / (bands * group));
+    const { window: bandWindow, first, positions } = plan.at(u % bands);
     const xg = px + (n * C + gi * Cg) * inPlane * 4;
     const yg = py + (n * M + gi * Mg + m0) * outPlane * 4;
     let cols = xg;
     if (!pointwise) {
-      im2colKernel(r, band(window, oh0, rows), Cg, xg, pcols);
+      im2colKernel(r, bandWindow, Cg, xg, pcols);
       cols = pcols;
     }
     const params = gemmParams(r.params, {
-      M: m1 - m0, N: rows * outW, K,
+      M: m1 - m0, N: positions, K,
       a: pw + (gi * Mg + m0) * K * 4, lda: K, transA: false,
-      b: cols + (pointwise ? oh0 * outW * 4 : 0), ldb: pointwise ? outPlane : rows * outW, transB: false,
-      c: yg + oh0 * outW * 4, ldc: outPlane, alpha: 1, beta: 0, work,
+      b: cols + (pointwise ? first * 4 : 0), ldb: pointwise ? outPlane : positions, transB: false,
+      c: yg + first * 4, ldc: outPlane, alpha: 1, beta: 0, work,
     });
     // rows [m0, m1) of group gi's packed panels start m0·K floats in (m0 a multiple of 8, see the splits below)
     if (skinny) r.kernels.f32_gemm_skinny__simd(params);
     else if (packed !== 0) r.kernels.f32_gemm_prepacked__simd(params, packed + (gi * convGroupPackedFloats(g) + m0 * K) * 4);
     else r.kernels.f32_gemm__simd(params);
-    // the band just written, channels [m0, m1) × rows [oh0, oh0 + rows): run m at yg + m·outPlane + oh0·outW
-    runEpilogue(r, epilogue, yg + oh0 * outW * 4, pb === 0 ? 0 : pb + (gi * Mg + m0) * 4, m1 - m0, rows * outW, outPlane, scratch);
+    // the band just written, channels [m0, m1) × positions [first, first + positions): run m at yg + m·outPlane + first
+    runEpilogue(r, epilogue, yg + first * 4, pb === 0 ? 0 : pb + (gi * Mg + m0) * 4, m1 - m0, positions, outPlane, scratch);
   };
   const lane = (u0: number, u1: number, m0: number, m1: number): Task => (r) => {
-    const pcols = pointwise ? 0 : r.arena.alloc(K * rowsPerBand * outW * 4, "conv im2col buffer");
-    const work = skinny ? skinnyWorkspace(r, rowsPerBand * outW, K, "conv") : gemmWorkspace(r, m1 - m0, rowsPerBand * outW, K, "conv");
+    const pcols = pointwise ? 0 : r.arena.alloc(K * plan.width * 4, "conv im2col buffer");
+    const work = skinny ? skinnyWorkspace(r, plan.width, K, "conv") : gemmWorkspace(r, m1 - m0, plan.width, K, "conv");
     const scratch = epilogueWorkBytes(epilogue) === 0 ? 0 : r.arena.alloc(epilogueWorkBytes(epilogue), "conv epilogue scratch");
     for (let u = u0; u < u1; u++) unit(r, u, m0, m1, pcols, work, scratch);
   };

@@ -8,7 +8,7 @@ import type { Runtime } from "../../runtime/runtime.js";
 import type { Window } from "../../shape.js";
 import { gemmParams } from "../params.js";
 import { im2colKernel } from "../column-kernels.js";
-import { band, bandRows, gridRowsCols } from "./bands.js";
+import { bandRows, gridBands } from "./bands.js";
 import { type Task, gemmWorkspace, pieces, product, ranges, runTasks, threadsFor } from "../run.js";
 
 export interface WeightGradientCall {
@@ -42,25 +42,25 @@ export function weightGradient(rt: Runtime, c: WeightGradientCall): void {
     rt.arena.f32(c.dw, c.group * c.rows * K).fill(0);
     return;
   }
-  const [gridH, gridW] = gridRowsCols(c.window);
-  const rowsPerBand = bandRows(c.window, K);
+  // bands fixed by K (not by a lane's share of it): every thread count sums in the same order
+  const plan = gridBands(c.window, bandRows(c.window, K));
   // Channels [c0, c1) of S and rows [r0, r1) of A and dW.
   const lane = (c0: number, c1: number, r0: number, r1: number): Task => (r) => {
     const Kl = (c1 - c0) * taps;
-    const cols = r.arena.alloc(Kl * rowsPerBand * gridW * 4, "weight gradient im2col band");
-    const work = gemmWorkspace(r, r1 - r0, Kl, rowsPerBand * gridW, "weight gradient");
+    const cols = r.arena.alloc(Kl * plan.width * 4, "weight gradient im2col band");
+    const work = gemmWorkspace(r, r1 - r0, Kl, plan.width, "weight gradient");
     for (let n = 0; n < c.N; n++) {
       for (let gi = 0; gi < c.group; gi++) {
         const s = c.s + (n * sImage + (gi * c.sChannels + c0) * imagePlane) * 4;
         const a = c.a + (n * aImage + (gi * c.rows + r0) * positions) * 4;
-        for (let oh0 = 0; oh0 < gridH; oh0 += rowsPerBand) {
-          const rows = Math.min(rowsPerBand, gridH - oh0), width = rows * gridW;
-          im2colKernel(r, band(c.window, oh0, rows), c1 - c0, s, cols);
+        for (let b = 0; b < plan.count; b++) {
+          const { window, first, positions: width } = plan.at(b);
+          im2colKernel(r, window, c1 - c0, s, cols);
           r.kernels.f32_gemm__simd(gemmParams(r.params, {
             M: r1 - r0, N: Kl, K: width,
-            a: a + oh0 * gridW * 4, lda: positions, transA: false,
+            a: a + first * 4, lda: positions, transA: false,
             b: cols, ldb: width, transB: true,
-            c: c.dw + (gi * c.rows * K + r0 * K + c0 * taps) * 4, ldc: K, alpha: 1, beta: n === 0 && oh0 === 0 ? 0 : 1, work,
+            c: c.dw + (gi * c.rows * K + r0 * K + c0 * taps) * 4, ldc: K, alpha: 1, beta: n === 0 && b === 0 ? 0 : 1, work,
           }));
         }
       }
