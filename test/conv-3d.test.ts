@@ -148,6 +148,26 @@ describe.each(BUILDS)("3-D conv and convTranspose (%s build)", (build) => {
     rw.dispose();
   });
 
+  it("resident weights (kept packed) and the async forms give the same bits on 3-D layers", async () => {
+    for (const c of [CONV_CASES[1], CONV_CASES[2]]) {
+      const x = fcn.tensor(c.x, c.xShape), w = fcn.tensor(c.w, c.wShape);
+      const want = fcn.conv(x, w, bias(c), c.attrs as fcn.ConvAttrs);
+      const rw = fcn.resident(w);
+      expectSameBits(fcn.conv(x, rw, bias(c), c.attrs as fcn.ConvAttrs), want, `conv ${c.name}, resident w`);
+      expectSameBits(fcn.conv(x, rw, bias(c), c.attrs as fcn.ConvAttrs), want, `conv ${c.name}, resident w again`);
+      rw.dispose();
+      expectSameBits(await fcn.convAsync(x, w, bias(c), c.attrs as fcn.ConvAttrs), want, `convAsync ${c.name}`);
+    }
+    for (const c of [TRANSPOSE_CASES[1], TRANSPOSE_CASES[2]]) {
+      const x = fcn.tensor(c.x, c.xShape), w = fcn.tensor(c.w, c.wShape);
+      const want = fcn.convTranspose(x, w, bias(c), c.attrs as fcn.ConvTransposeAttrs);
+      const rw = fcn.resident(w);
+      expectSameBits(fcn.convTranspose(x, rw, bias(c), c.attrs as fcn.ConvTransposeAttrs), want, `convTranspose ${c.name}, resident w`);
+      rw.dispose();
+      expectSameBits(await fcn.convTransposeAsync(x, w, bias(c), c.attrs as fcn.ConvTransposeAttrs), want, `convTransposeAsync ${c.name}`);
+    }
+  });
+
   it("⟨conv(x, w), y⟩ = ⟨x, convTranspose(y, w)⟩ with the same window (the adjoint pair)", () => {
     for (let seed = 1; seed <= 20; seed++) {
       const c = makeCase(9000 + seed, false);
