@@ -4,7 +4,8 @@
 // mode, outputPadding, outputShape), a conv over several im2col bands and a convTranspose over
 // several column bands (whole depth slices, and rows within slices past the band budget), with
 // resident (packed) weights too; the adjoint
-// identity ⟨conv(x), y⟩ = ⟨x, convTranspose(y)⟩; what 'auto' picks and what forcing a 2-D-only
+// identity ⟨conv(x), y⟩ = ⟨x, convTranspose(y)⟩; the 3-D sub-pixel path (forced: every random case
+// it applies to, the U-Net layers, NaN and ±∞); what 'auto' picks and what forcing a 2-D-only
 // algorithm does (UnsupportedError naming it); convTransposePlan and explain.outputSize on a 3-D
 // layer; bad ranks; Net still refusing rank 3 (not done yet). Last, 2 threads with every split forced: the same bits as one thread.
 // Each case is named by its shape and seed (`vitest -t "seed=<n>"`).
@@ -99,6 +100,11 @@ describe.each(BUILDS)("3-D conv and convTranspose (%s build)", (build) => {
         const want = convTransposeRef(c.x, c.xShape, c.w, c.wShape, c.b, c.attrs);
         const got = fcn.convTranspose(T({ shape: c.xShape }, c.x), T({ shape: c.wShape }, c.w), bias(c), c.attrs as fcn.ConvTransposeAttrs);
         expectClose(got, want, `convTranspose ${c.name}`, 1e-5, 1e-4);
+        // the 3-D sub-pixel path, forced, where it applies (dilation 1, begin pads ≥ 0)
+        const g = convTransposeGeometry(c.xShape, c.wShape, c.attrs);
+        const forced = () => fcn.convTranspose(T({ shape: c.xShape }, c.x), T({ shape: c.wShape }, c.w), bias(c), c.attrs as fcn.ConvTransposeAttrs, { algorithm: "subpixel" });
+        if (g.dilations.every((d) => d === 1) && g.padsBegin.every((p) => p >= 0)) expectClose(forced(), want, `convTranspose ${c.name}, subpixel`, 1e-5, 1e-4);
+        else expect(forced).toThrow(fcn.UnsupportedError);
         expect(fcn.convTransposePlan(c.xShape, c.wShape, c.attrs as fcn.ConvTransposeAttrs)).toEqual({
           algorithm: "gemm-col2im", workspaceBytes: (want.shape[1] / (c.attrs.group ?? 1)) * size(c.wShape.slice(2)) * size(c.xShape.slice(2)) * 4, outShape: want.shape,
         });
@@ -214,7 +220,7 @@ describe("3-D algorithm choice and errors", () => {
       expect(() => fcn.conv(x, zeros([2, 1, 3, 3, 3]), null, { group: 2 }, { algorithm })).toThrow(new RegExp(`'${algorithm}' is not implemented for spatial rank 3`));
       expect(() => fcn.conv(x, zeros([2, 1, 3, 3, 3]), null, { group: 2 }, { algorithm })).toThrow(fcn.UnsupportedError);
     }
-    for (const algorithm of ["subpixel", "subpixel-winograd", "depthwise"] as const) {
+    for (const algorithm of ["subpixel-winograd", "depthwise"] as const) {
       expect(() => fcn.convTranspose(x, zeros([2, 1, 4, 4, 4]), null, { strides: 2, group: 2 }, { algorithm })).toThrow(new RegExp(`'${algorithm}' is not implemented for spatial rank 3`));
       expect(() => fcn.convTranspose(x, zeros([2, 1, 4, 4, 4]), null, { strides: 2, group: 2 }, { algorithm })).toThrow(fcn.UnsupportedError);
     }
@@ -225,6 +231,51 @@ describe("3-D algorithm choice and errors", () => {
     const layer = (op: string, attrs: Record<string, unknown>) => ({ input: { name: "x", shape: [1, 2, 5, 5, 5] }, output: "c", layers: [{ name: "c", op, inputs: ["x"], attrs }] });
     expect(() => fcn.Net.fromGraph(layer("Conv", { outChannels: 3, kernelShape: 3 }) as fcn.GraphSpec)).toThrow(fcn.UnsupportedError);
     expect(() => fcn.Net.fromGraph(layer("ConvTranspose", { outChannels: 3, kernelShape: 2, strides: 2 }) as fcn.GraphSpec)).toThrow(fcn.UnsupportedError);
+  });
+
+  it("3-D sub-pixel (s_D·s_H·s_W phases), forced: U-Net's k2 s2 and k4 s2 p1, k3 s2 (zero taps), stride 1, mixed strides, bands of rows", () => {
+    const layers: [number[], number[], fcn.ConvTransposeAttrs][] = [
+      [[2, 6, 3, 4, 5], [6, 4, 2, 2, 2], { strides: 2 }],
+      [[1, 5, 5, 3, 4], [5, 3, 4, 4, 4], { strides: 2, pads: 1 }],
+      [[1, 4, 3, 5, 3], [4, 6, 3, 3, 3], { strides: 2, pads: [1, 0, 1, 0, 1, 1], outputPadding: [1, 1, 0] }],
+      [[1, 3, 4, 4, 5], [3, 5, 3, 2, 3], { pads: [0, 1, 2, 1, 0, 0] }],
+      [[1, 6, 3, 4, 5], [6, 2, 3, 4, 2], { strides: [1, 2, 3], pads: [1, 1, 0, 0, 1, 0], group: 2 }],
+      [[1, 2, 5, 3, 2], [2, 3, 1, 1, 1], { strides: [3, 2, 2] }], // k < s: phases with no tap
+      [[1, 8, 3, 20, 21], [8, 8, 4, 4, 4], { strides: 2, pads: 1 }], // 41×43 cells a slice: bands of rows
+    ];
+    const r = rng(81);
+    for (const [xs, ws, attrs] of layers) {
+      const x = randArray(r, size(xs)), w = randArray(r, size(ws)), M = ws[1] * ((attrs.group as number) ?? 1), b = randArray(r, M);
+      const want = convTransposeRef(x, xs, w, ws, b, attrs as RefConvAttrs);
+      const name = `x=${xs.join("x")} w=${ws.join("x")} ${JSON.stringify(attrs)}`;
+      const sub = fcn.convTranspose(fcn.tensor(x, xs), fcn.tensor(w, ws), fcn.tensor(b, [M]), attrs, { algorithm: "subpixel" });
+      expectClose(sub, want, `subpixel ${name}`, 1e-5, 1e-4);
+      const rw = fcn.resident(fcn.tensor(w, ws)); // the phase weights kept packed: the same bits
+      expectSameBits(fcn.convTranspose(fcn.tensor(x, xs), rw, fcn.tensor(b, [M]), attrs, { algorithm: "subpixel" }), sub, `subpixel ${name}, resident w`);
+      expectSameBits(fcn.convTranspose(fcn.tensor(x, xs), rw, fcn.tensor(b, [M]), attrs, { algorithm: "subpixel" }), sub, `subpixel ${name}, resident w again`);
+      rw.dispose();
+      expect(fcn.convTransposePlan(xs, ws, attrs).algorithm).toBe("gemm-col2im"); // 'auto' keeps GEMM + col2im for 3-D (not measured yet)
+    }
+    // dilation and negative derived pads: no sub-pixel
+    const z = (shape: number[]) => fcn.tensor(new Float32Array(size(shape)), shape);
+    expect(() => fcn.convTranspose(z([1, 1, 2, 2, 2]), z([1, 1, 2, 2, 2]), null, { dilations: 2 }, { algorithm: "subpixel" })).toThrow(/'subpixel' needs dilation 1/);
+    expect(() => fcn.convTranspose(z([1, 1, 2, 2, 2]), z([1, 1, 1, 1, 1]), null, { strides: 3, autoPad: "SAME_UPPER" }, { algorithm: "subpixel" })).toThrow(fcn.UnsupportedError);
+  });
+
+  it("3-D sub-pixel keeps NaN and ±∞ where the definition puts them (GEMM + col2im where its zero taps would meet one)", () => {
+    // k3 s2: phases with fewer taps multiply x by zero taps; a NaN in x must reach only its own outputs
+    const xs = [1, 2, 3, 3, 3], ws = [2, 2, 3, 3, 3], attrs = { strides: 2 };
+    const r = rng(82);
+    const x = randArray(r, size(xs)), w = randArray(r, size(ws));
+    x[13] = NaN;
+    x[20] = Infinity;
+    const got = fcn.convTranspose(fcn.tensor(x, xs), fcn.tensor(w, ws), null, attrs, { algorithm: "subpixel" });
+    expectClose(got, convTransposeRef(x, xs, w, ws, null, attrs), "subpixel with NaN and ∞ in x", 1e-5, 1e-4);
+    const wn = w.slice();
+    wn[5] = NaN;
+    const gotW = fcn.convTranspose(fcn.tensor(randArray(r, size(xs)), xs), fcn.tensor(wn, ws), null, { strides: 2, pads: 1 }, { algorithm: "subpixel" });
+    expect(gotW.data.some((v) => Number.isNaN(v))).toBe(true);
+    expect(gotW.data.some((v) => !Number.isNaN(v))).toBe(true); // only the outputs that tap w[5]
   });
 
   it("rank 6 and mismatched ranks stay ShapeErrors; 3-D attributes need three values", () => {
@@ -264,6 +315,8 @@ describe("3-D ops on 2 threads, every split forced: the same bits as one thread"
   const t = TRANSPOSE_CASES.slice(0, 6).concat(
     sized("banded convTranspose", [2, 4, 5, 20, 19], [4, 8, 3, 3, 3], { strides: [2, 1, 1], pads: [1, 0, 1, 0, 1, 1], outputPadding: [1, 0, 0] }, 8),
     sized("convTranspose in bands of rows", [1, 4, 3, 30, 29], [4, 8, 3, 3, 3], { strides: [2, 1, 2], pads: [0, 1, 1, 1, 0, 0] }, 8));
+  const subpixel = [sized("subpixel k4 s2", [2, 8, 3, 20, 21], [8, 8, 4, 4, 4], { strides: 2, pads: 1 }, 8),
+    sized("subpixel k2 s2", [1, 8, 5, 6, 7], [8, 16, 2, 2, 2], { strides: 2 }, 16)];
   const runAll = (): Float32Array[] => {
     const out: Float32Array[] = [];
     for (const k of c) {
@@ -282,6 +335,9 @@ describe("3-D ops on 2 threads, every split forced: the same bits as one thread"
       const g = fcn.convTransposeBackward(fcn.tensor(randArray(rng(2), size(y.shape)), y.shape), x, w, k.attrs as fcn.ConvTransposeAttrs);
       out.push(g.dx.data, g.dw.data, g.db.data);
     }
+    for (const k of subpixel) {
+      out.push(fcn.convTranspose(fcn.tensor(k.x, k.xShape), fcn.tensor(k.w, k.wShape), bias(k), k.attrs as fcn.ConvTransposeAttrs, { algorithm: "subpixel" }).data);
+    }
     return out;
   };
   let want: Float32Array[] = [];
@@ -293,7 +349,7 @@ describe("3-D ops on 2 threads, every split forced: the same bits as one thread"
   });
   afterAll(() => fcn.dispose());
 
-  it("conv, convBackward, im2col, convTranspose, convTransposeBackward", async () => {
+  it("conv, convBackward, im2col, convTranspose, convTransposeBackward, convTranspose by sub-pixel", async () => {
     await fcn.ready({ threads: 2 });
     const got = withEverySplit(runAll);
     expect(got.length).toBe(want.length);

@@ -10,6 +10,7 @@ import { type ConvGeometry, resolveConvTranspose } from "../shape.js";
 import { type Tensor, checkDims, checkTensor, residentHandle, tensor } from "../tensor.js";
 import { runtime } from "../runtime/runtime.js";
 import { packPhaseWeights, phaseWeightBytes, phaseWeightKey } from "./conv-transpose/subpixel.js";
+import { packPhaseWeights3d, phaseWeight3dBytes, phaseWeight3dKey } from "./conv-transpose/subpixel-3d.js";
 import { packWinogradPhaseWeights, winogradPhaseWeightBytes, winogradPhaseWeightKey } from "./conv-transpose/subpixel-winograd.js";
 import { gemmWeightBytes, gemmWeightKey, packGemmWeights } from "./conv-transpose/gemm-col2im.js";
 import { checkSameShape, product, operand, withArena } from "./run.js";
@@ -43,7 +44,10 @@ export function convTransposePlan(xShape: readonly number[], wShape: readonly nu
 
 /** Options that are not ONNX attributes. */
 export interface ConvTransposeOptions {
-  /** Force an algorithm (for tests and benchmarks); 'auto' (default) uses the cost model. */
+  /**
+   * Force an algorithm (for tests and benchmarks); 'auto' (default) uses the cost model. A 3-D
+   * layer runs 'gemm-col2im' ('auto') or 'subpixel' (s_D·s_H·s_W phases, conv-transpose/subpixel-3d.ts).
+   */
   algorithm?: ConvTransposeAlgorithm | "auto";
 }
 
@@ -57,8 +61,8 @@ function pickAlgorithm(g: ConvGeometry, options: ConvTransposeOptions | undefine
   }
   if (wanted === "auto") return chooseAlgorithm(g);
   const algorithm = wanted as ConvTransposeAlgorithm;
-  if (g.window.rank === 3 && algorithm !== "gemm-col2im") {
-    throw new UnsupportedError(`convTranspose(options.algorithm): '${algorithm}' is not implemented for spatial rank 3; 3-D runs on 'gemm-col2im'`);
+  if (g.window.rank === 3 && algorithm !== "gemm-col2im" && algorithm !== "subpixel") {
+    throw new UnsupportedError(`convTranspose(options.algorithm): '${algorithm}' is not implemented for spatial rank 3; 3-D runs on 'gemm-col2im' or 'subpixel'`);
   }
   if (!algorithmApplies(g, algorithm)) {
     const why = algorithm === "subpixel"
@@ -79,6 +83,7 @@ function residentPackedWeights(w: Tensor, g: ConvGeometry, algorithm: ConvTransp
   const pw = handle.pointer(rt, "convTranspose(w)");
   if (pw === null) return 0;
   try {
+    if (algorithm === "subpixel" && g.window.rank === 3) return handle.derived(rt, phaseWeight3dKey(g), phaseWeight3dBytes(g), (out) => packPhaseWeights3d(rt, g, pw, out)) ?? 0;
     if (algorithm === "subpixel") return handle.derived(rt, phaseWeightKey(g), phaseWeightBytes(g), (out) => packPhaseWeights(rt, g, pw, out)) ?? 0;
     if (algorithm === "subpixel-winograd") return handle.derived(rt, winogradPhaseWeightKey(g), winogradPhaseWeightBytes(g), (out) => packWinogradPhaseWeights(rt, g, pw, out)) ?? 0;
     return handle.derived(rt, gemmWeightKey(g), gemmWeightBytes(g), (out) => packGemmWeights(rt, g, pw, out)) ?? 0;

@@ -9,6 +9,7 @@ import { convTransposeDepthwise } from "./depthwise.js";
 import { convTransposeGemmCol2im, gemmCol2imWorkspaceBytes, gemmWeightBytes } from "./gemm-col2im.js";
 import { convTransposeSubpixel, phaseWeightBytes, subpixelApplies, subpixelHasZeroTaps, subpixelWaste, subpixelWorkspaceBytes } from "./subpixel.js";
 import { convTransposeSubpixelWinograd, subpixelWinogradApplies, subpixelWinogradTiles, subpixelWinogradWorkspaceBytes, winogradPhaseWeightBytes } from "./subpixel-winograd.js";
+import { convTransposeSubpixel3d, phaseWeight3dBytes, subpixel3dApplies, subpixel3dHasZeroTaps, subpixel3dWorkspaceBytes } from "./subpixel-3d.js";
 import { allFinite } from "../finite.js";
 import { product } from "../run.js";
 
@@ -48,7 +49,8 @@ function subpixelWinogradPays(g: ConvGeometry): boolean {
  * The cost model. depthwise when each group has one input channel (a direct kernel, no
  * workspace); sub-pixel with Winograd phase kernels where SUBPIXEL_WINOGRAD_AUTO says it pays;
  * sub-pixel when dilation is 1 and the extra MACs it spends stay under SUBPIXEL_MAX_WASTE;
- * GEMM + col2im for everything else (dilation, k not a multiple of s, small inputs).
+ * GEMM + col2im for everything else (dilation, k not a multiple of s, small inputs), and for every
+ * 3-D layer: its sub-pixel path (subpixel-3d.ts) runs when forced, not measured against it yet.
  */
 export function chooseAlgorithm(g: ConvGeometry): ConvTransposeAlgorithm {
   if (depthwiseTransposeApplies(g)) return "depthwise";
@@ -65,7 +67,7 @@ function depthwiseTransposeApplies(g: ConvGeometry): boolean {
 /** Whether `algorithm` can run this geometry at all (the cost model aside). */
 export function algorithmApplies(g: ConvGeometry, algorithm: ConvTransposeAlgorithm): boolean {
   if (algorithm === "depthwise") return depthwiseTransposeApplies(g);
-  if (algorithm === "subpixel") return subpixelApplies(g);
+  if (algorithm === "subpixel") return g.window.rank === 3 ? subpixel3dApplies(g) : subpixelApplies(g);
   if (algorithm === "subpixel-winograd") return subpixelWinogradApplies(g);
   return true;
 }
@@ -73,14 +75,14 @@ export function algorithmApplies(g: ConvGeometry, algorithm: ConvTransposeAlgori
 /** Extra memory `algorithm` borrows for one call, beyond inputs and output (GEMM packing aside). */
 export function workspaceBytes(g: ConvGeometry, algorithm: ConvTransposeAlgorithm): number {
   if (algorithm === "depthwise") return 0;
-  if (algorithm === "subpixel") return subpixelWorkspaceBytes(g);
+  if (algorithm === "subpixel") return g.window.rank === 3 ? subpixel3dWorkspaceBytes(g) : subpixelWorkspaceBytes(g);
   if (algorithm === "subpixel-winograd") return subpixelWinogradWorkspaceBytes(g);
   return gemmCol2imWorkspaceBytes(g);
 }
 
 /** Bytes of the packed weights `algorithm` reads when a caller keeps them (phase weights, GEMM-packed wᵀ; depthwise: none). */
 export function packedWeightBytes(g: ConvGeometry, algorithm: ConvTransposeAlgorithm): number {
-  if (algorithm === "subpixel") return phaseWeightBytes(g);
+  if (algorithm === "subpixel") return g.window.rank === 3 ? phaseWeight3dBytes(g) : phaseWeightBytes(g);
   if (algorithm === "subpixel-winograd") return winogradPhaseWeightBytes(g);
   if (algorithm === "gemm-col2im") return gemmWeightBytes(g);
   return 0;
@@ -102,7 +104,7 @@ export function exactAlgorithm(rt: Runtime, algorithm: ConvTransposeAlgorithm, t
   const { N, C, M, group, window } = t.g;
   const wFinite = t.wFinite ?? (() => allFinite(rt, t.w, C * (M / group) * product(window.kernel)));
   const xFinite = t.xFinite ?? (() => allFinite(rt, t.x, N * C * product(window.grid)));
-  const needX = algorithm === "subpixel-winograd" || subpixelHasZeroTaps(t.g);
+  const needX = algorithm === "subpixel-winograd" || (window.rank === 3 ? subpixel3dHasZeroTaps(t.g) : subpixelHasZeroTaps(t.g));
   if (!wFinite() || (needX && !xFinite())) return "gemm-col2im";
   return algorithm;
 }
@@ -111,7 +113,7 @@ export function exactAlgorithm(rt: Runtime, algorithm: ConvTransposeAlgorithm, t
 export function runTransposed(rt: Runtime, wanted: ConvTransposeAlgorithm, t: TransposedBuffers): void {
   const algorithm = exactAlgorithm(rt, wanted, t);
   if (algorithm === "depthwise") convTransposeDepthwise(rt, t);
-  else if (algorithm === "subpixel") convTransposeSubpixel(rt, t);
+  else if (algorithm === "subpixel") (t.g.window.rank === 3 ? convTransposeSubpixel3d : convTransposeSubpixel)(rt, t);
   else if (algorithm === "subpixel-winograd") convTransposeSubpixelWinograd(rt, t);
   else convTransposeGemmCol2im(rt, t);
 }
