@@ -1,0 +1,66 @@
+// Where the time of a large-output op goes: the FCN upsamplings (21 channels, 7–25 MB outputs) as
+// one public call (fcn.convTranspose, resident weights, as `npm run bench` times it), the same
+// op's work inside wasm memory alone (operands already there, no copy in or out), and the copy of
+// its output out of wasm memory into a fresh Float32Array (what every call returns) and into one
+// already written (what a reused buffer would cost). On a VM whose first touch of a fresh page is
+// slow, the fresh copy can cost more than the arithmetic, for every runtime that hands back a new
+// array; this measures it in one run so the figures can be set side by side.
+//   npx tsx bench/output-first-touch.ts [--reps 9]
+import "./v8-flags.js";
+import * as fcn from "../dist/index.js";
+import { mulberry32 } from "../dist/random.js";
+import { operand, withArena } from "../dist/ops/run.js";
+import { convTransposeSubpixel, packPhaseWeights, phaseWeightBytes } from "../dist/ops/conv-transpose/subpixel.js";
+import { resolveConvTranspose } from "../dist/shape.js";
+
+const at = process.argv.indexOf("--reps");
+const REPS = at >= 0 ? Number(process.argv[at + 1]) : 9;
+const median = (a: number[]) => a.slice().sort((p, q) => p - q)[Math.floor(a.length / 2)];
+
+/** [name, C = M, input side, k, s]: FCN's dense 21-channel upsamplings of `npm run bench`. */
+const SHAPES: [string, number, number, number, number][] = [
+  ["convT k4 s2 p0 21->21 34x34 dense", 21, 34, 4, 2],
+  ["convT k16 s8 p0 21->21 34x34 dense", 21, 34, 16, 8],
+  ["convT k64 s32 p0 21->21 8x8 dense", 21, 8, 64, 32],
+  ["convT k64 s32 p0 21->21 16x16 dense", 21, 16, 64, 32],
+];
+
+await fcn.ready({ simd: "relaxed", threads: 1 });
+console.log(`relaxed build, 1 thread, medians of ${REPS} interleaved repetitions\n`);
+console.log("| shape | output MB | whole call ms | op in wasm ms | copy out, fresh array ms | copy out, written array ms |\n|---|---:|---:|---:|---:|---:|");
+for (const [name, C, H, k, s] of SHAPES) {
+  const r = mulberry32(C * 131 + H + k);
+  const rnd = (n: number) => Float32Array.from({ length: n }, () => 2 * r() - 1);
+  const xShape = [1, C, H, H], wShape = [C, C, k, k];
+  const g = resolveConvTranspose(xShape, wShape, [C], { strides: [s, s] });
+  const n = g.outShape.reduce((a, b) => a * b, 1);
+  const x = fcn.tensor(rnd(C * H * H), xShape), w = fcn.tensor(rnd(C * C * k * k), wShape), b = fcn.tensor(rnd(C), [C]);
+  const wr = fcn.resident(w), br = fcn.resident(b);
+  const times = { call: [] as number[], op: [] as number[], fresh: [] as number[], written: [] as number[] };
+  const reused = new Float32Array(n);
+  withArena((rt) => {
+    const px = operand(rt, x, "x"), pw = operand(rt, w, "w"), pb = operand(rt, b, "b");
+    const wsub = rt.arena.alloc(phaseWeightBytes(g), "W_sub"), y = rt.arena.alloc(n * 4, "y");
+    rt.arena.commit();
+    packPhaseWeights(rt, g, pw, wsub);
+    const run = {
+      call: () => { fcn.convTranspose(x, wr, br, { strides: [s, s] }); },
+      op: () => withArena(rt, () => convTransposeSubpixel(rt, { g, x: px, w: pw, b: pb, y, phaseWeights: wsub })),
+      fresh: () => { new Float32Array(n).set(rt.arena.f32(y, n)); }, // as arena.take does
+      written: () => { reused.set(rt.arena.f32(y, n)); },
+    };
+    for (const f of Object.values(run)) f();
+    for (let i = 0; i < REPS; i++) {
+      for (const [key, f] of Object.entries(run)) {
+        const t0 = performance.now();
+        f();
+        times[key as keyof typeof times].push(performance.now() - t0);
+      }
+    }
+  });
+  wr.dispose();
+  br.dispose();
+  const ms = (v: number[]) => median(v).toFixed(2);
+  console.log(`| ${name} | ${((n * 4) / 2 ** 20).toFixed(1)} | ${ms(times.call)} | ${ms(times.op)} | ${ms(times.fresh)} | ${ms(times.written)} |`);
+}
+await fcn.dispose();
