@@ -4,7 +4,8 @@
 // its output out of wasm memory into a fresh Float32Array (what every call returns) and into one
 // already written (what a reused buffer would cost). On a VM whose first touch of a fresh page is
 // slow, the fresh copy can cost more than the arithmetic, for every runtime that hands back a new
-// array; this measures it in one run so the figures can be set side by side.
+// array; this measures it in one run so the figures can be set side by side, with the whole call
+// given `{ out }` (the same array every time: options.out, src/ops/output-array.ts).
 //   npx tsx bench/output-first-touch.ts [--reps 9]
 import "./v8-flags.js";
 import * as fcn from "../dist/index.js";
@@ -27,7 +28,7 @@ const SHAPES: [string, number, number, number, number][] = [
 
 await fcn.ready({ simd: "relaxed", threads: 1 });
 console.log(`relaxed build, 1 thread, medians of ${REPS} interleaved repetitions\n`);
-console.log("| shape | output MB | whole call ms | op in wasm ms | copy out, fresh array ms | copy out, written array ms |\n|---|---:|---:|---:|---:|---:|");
+console.log("| shape | output MB | whole call ms | whole call with out ms | op in wasm ms | copy out, fresh array ms | copy out, written array ms |\n|---|---:|---:|---:|---:|---:|---:|");
 for (const [name, C, H, k, s] of SHAPES) {
   const r = mulberry32(C * 131 + H + k);
   const rnd = (n: number) => Float32Array.from({ length: n }, () => 2 * r() - 1);
@@ -36,8 +37,8 @@ for (const [name, C, H, k, s] of SHAPES) {
   const n = g.outShape.reduce((a, b) => a * b, 1);
   const x = fcn.tensor(rnd(C * H * H), xShape), w = fcn.tensor(rnd(C * C * k * k), wShape), b = fcn.tensor(rnd(C), [C]);
   const wr = fcn.resident(w), br = fcn.resident(b);
-  const times = { call: [] as number[], op: [] as number[], fresh: [] as number[], written: [] as number[] };
-  const reused = new Float32Array(n);
+  const times = { call: [] as number[], callOut: [] as number[], op: [] as number[], fresh: [] as number[], written: [] as number[] };
+  const reused = new Float32Array(n), out = new Float32Array(n);
   withArena((rt) => {
     const px = operand(rt, x, "x"), pw = operand(rt, w, "w"), pb = operand(rt, b, "b");
     const wsub = rt.arena.alloc(phaseWeightBytes(g), "W_sub"), y = rt.arena.alloc(n * 4, "y");
@@ -45,6 +46,7 @@ for (const [name, C, H, k, s] of SHAPES) {
     packPhaseWeights(rt, g, pw, wsub);
     const run = {
       call: () => { fcn.convTranspose(x, wr, br, { strides: [s, s] }); },
+      callOut: () => { fcn.convTranspose(x, wr, br, { strides: [s, s] }, { out }); },
       op: () => withArena(rt, () => convTransposeSubpixel(rt, { g, x: px, w: pw, b: pb, y, phaseWeights: wsub })),
       fresh: () => { new Float32Array(n).set(rt.arena.f32(y, n)); }, // as arena.take does
       written: () => { reused.set(rt.arena.f32(y, n)); },
@@ -61,6 +63,6 @@ for (const [name, C, H, k, s] of SHAPES) {
   wr.dispose();
   br.dispose();
   const ms = (v: number[]) => median(v).toFixed(2);
-  console.log(`| ${name} | ${((n * 4) / 2 ** 20).toFixed(1)} | ${ms(times.call)} | ${ms(times.op)} | ${ms(times.fresh)} | ${ms(times.written)} |`);
+  console.log(`| ${name} | ${((n * 4) / 2 ** 20).toFixed(1)} | ${ms(times.call)} | ${ms(times.callOut)} | ${ms(times.op)} | ${ms(times.fresh)} | ${ms(times.written)} |`);
 }
 await fcn.dispose();

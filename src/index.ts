@@ -82,7 +82,7 @@ export { SGD, Adam } from "./nn/optim.js";
 export type { Optimizer } from "./nn/optim.js";
 export { argmaxChannels, confusionMatrix, frequencyWeightedIU, meanAccuracy, meanIoU, pixelAccuracy } from "./nn/metrics.js";
 export { Net } from "./nn/net.js";
-export type { NetOptions } from "./nn/net.js";
+export type { NetOptions, RunOptions } from "./nn/net.js";
 export type { NetSummary, LayerSummary } from "./nn/summary.js";
 export type { OnnxOptions } from "./onnx/to-graph.js";
 export { syntheticSample, syntheticBatch, SYNTHETIC_CLASS_NAMES, IGNORE_LABEL } from "./nn/synthetic.js";
