@@ -70,7 +70,7 @@ export type {
   DropoutLayerAttrs, ScaleLayerAttrs, GraphAnalysis, ConvLayer, ConvTransposeLayer, MaxPoolLayer, ReluLayer, AddLayer, CropLayer,
   DropoutLayer, ScaleLayer, SoftmaxLayer, ActivationLayer, PreluLayer, PreluLayerAttrs, GlobalAveragePoolLayer, GlobalMaxPoolLayer, AveragePoolLayer,
 } from "./nn/graph.js";
-export { bilinearKernel, bilinearWeights, bilinearWeightsDense, bilinearUpsampling } from "./nn/bilinear.js";
+export { bilinearKernel, bilinearWeights, bilinearWeightsDense, bilinearUpsampling, trilinearKernel, trilinearWeights, trilinearWeightsDense, trilinearUpsampling } from "./nn/bilinear.js";
 export { loadSafetensors, saveSafetensors, safetensorsMetadata } from "./nn/safetensors.js";
 export { fcn } from "./nn/fcn.js";
 export type { FcnOptions, FcnVariant } from "./nn/fcn.js";
