@@ -437,9 +437,12 @@ describe.each(BUILDS)("errors (%s build)", (build) => {
       throws(() => F.maxPool(x(), { kernelShape: 2, autoPad: "SAME_UPPER", pads: 0 }), fcn.AttributeError, /maxPool\(attrs\.pads\)/, /SAME_UPPER/);
       throws(() => F.maxPool(x(), { kernelShape: 2, storageOrder: 2 }), fcn.AttributeError, /maxPool\(attrs\.storageOrder\)/, /got 2/);
     });
-    it("rejects spatial rank 3 (UnsupportedError) and rank < 3 (ShapeError)", () => {
-      throws(() => fcn.maxPool(T([1, 1, 2, 2, 2]), { kernelShape: 1 }), fcn.UnsupportedError, /maxPool/, /rank 3/);
-      throws(() => fcn.maxPool(T([4, 4]), { kernelShape: 1 }), fcn.ShapeError, /maxPool/, /got rank 2/);
+    it("takes spatial rank 3; rejects rank < 3 and rank 6 (ShapeError)", () => {
+      expect(fcn.maxPool(T([1, 1, 2, 2, 2]), { kernelShape: 1 }).shape).toEqual([1, 1, 2, 2, 2]);
+      throws(() => fcn.maxPool(T([4, 4]), { kernelShape: 1 }), fcn.ShapeError, /maxPool/, /rank 3, 4 or 5/, /got rank 2/);
+      throws(() => fcn.maxPool(T([1, 1, 2, 2, 2, 2]), { kernelShape: 1 }), fcn.ShapeError, /maxPool/, /got rank 6/);
+      throws(() => fcn.maxPoolBackward(T([1, 1, 1, 1, 1, 1]), T([1, 1, 1, 1, 1, 1]), { kernelShape: 1 }), fcn.ShapeError, /maxPoolBackward/, /got rank 6/);
+      throws(() => fcn.maxPool(T([1, 1, 2, 2, 2]), { kernelShape: [1, 1] }), fcn.AttributeError, /maxPool\(attrs\.kernelShape\)/, /expected 3/);
     });
   });
 
