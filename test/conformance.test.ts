@@ -1,6 +1,6 @@
 // ONNX's own backend node tests (test/fixtures/onnx-conformance, see its README): every case runs
-// through the public API. 1-D and 2-D cases must pass; 3-D cases must pass or throw
-// UnsupportedError (spatial rank 3 is not implemented yet).
+// through the public API. 1-D and 2-D cases must pass, and 3-D MaxPool; the other 3-D cases must
+// pass or throw UnsupportedError (spatial rank 3 is not implemented for them yet).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, beforeAll } from "vitest";
@@ -55,7 +55,7 @@ describe.each(BUILDS)("ONNX conformance (%s build)", (build) => {
   for (const c of suite.cases) {
     it(c.id, () => {
       const expected = load(Object.values(c.expected)[0]);
-      if (c.rank === 3) {
+      if (c.rank === 3 && c.op !== "MaxPool") {
         let out: fcn.Tensor;
         try {
           out = run(c);
