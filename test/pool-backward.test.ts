@@ -3,8 +3,8 @@
 // against central finite differences of maxPool itself.
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, expectClose, fcn, randArray, randInt, rng, useBuild } from "./lib.js";
-import { poolAxis, type MaxPoolAttrs } from "./ref/window-ops.js";
-import { sprinkle } from "./special.js";
+import { maxPoolRef, poolAxis, type MaxPoolAttrs } from "./ref/window-ops.js";
+import { expectIeee, sprinkle } from "./special.js";
 
 /**
  * dx of max pooling on x [N, C, D, H, W] (ranks 1 and 2 run with leading axes of size 1): each
@@ -75,7 +75,7 @@ describe.each(BUILDS)("maxPoolBackward (%s build)", (build) => {
     });
   }
 
-  it("NaN and ±∞ in x (1-D to 3-D, with and without ceilMode): dy goes to the first NaN, else the first maximum", () => {
+  it("NaN and ±∞ in x (1-D to 3-D, with and without ceilMode): y as the reference; dy goes to the first NaN, else the first maximum", () => {
     for (let seed = 0; seed < 30; seed++) {
       const r = rng(0xbad0 + seed), rank = 1 + (seed % 3);
       const k = Array.from({ length: rank }, () => randInt(r, 1, 3)), s = Array.from({ length: rank }, () => randInt(r, 1, 2));
@@ -84,6 +84,7 @@ describe.each(BUILDS)("maxPoolBackward (%s build)", (build) => {
       const attrs = { kernelShape: k, strides: s, pads, ceilMode: r() < 0.5 };
       const x = sprinkle(r, randArray(r, shape.reduce((a, b) => a * b, 1)), randInt(r, 1, 4));
       const xt = fcn.tensor(x, shape), y = fcn.maxPool(xt, attrs);
+      expectIeee(y, maxPoolRef({ data: x, shape }, attrs), `forward seed=${seed} x=${shape} ${JSON.stringify(attrs)}`, 0, 0);
       const dy = fcn.tensor(randArray(r, y.data.length), y.shape.slice());
       expectClose(fcn.maxPoolBackward(dy, xt, attrs), { data: maxPoolBackwardRef(dy.data, x, shape, attrs), shape }, `seed=${seed} x=${shape} ${JSON.stringify(attrs)}`, 1e-6, 1e-6);
     }
