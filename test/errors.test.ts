@@ -601,9 +601,12 @@ describe.each(BUILDS)("errors (%s build)", (build) => {
       throws(() => fcn.crop(x(), { offsets: 0, shape: [1, 1.5] }), fcn.AttributeError, /crop\(attrs\.shape\)\[1\]/, /1\.5/);
       throws(() => fcn.crop(x(), { offsets: [1, 1, 1], shape: [1, 1] }), fcn.AttributeError, /crop\(attrs\.offsets\)/, /expected 2/, /got 3/);
     });
-    it("rejects spatial rank 3 (UnsupportedError) and rank < 3 (ShapeError)", () => {
-      throws(() => fcn.crop(T([1, 1, 2, 2, 2]), { offsets: 0, shape: 1 }), fcn.UnsupportedError, /crop/, /rank 3/);
-      throws(() => fcn.crop(T([4, 4]), { offsets: 0, shape: 1 }), fcn.ShapeError, /crop/, /got rank 2/);
+    it("takes spatial rank 3; rejects rank < 3 and rank 6 (ShapeError)", () => {
+      expect(fcn.crop(T([1, 1, 2, 2, 2]), { offsets: 0, shape: 1 }).shape).toEqual([1, 1, 1, 1, 1]);
+      throws(() => fcn.crop(T([4, 4]), { offsets: 0, shape: 1 }), fcn.ShapeError, /crop/, /rank 3, 4 or 5/, /got rank 2/);
+      throws(() => fcn.crop(T([1, 1, 2, 2, 2, 2]), { offsets: 0, shape: 1 }), fcn.ShapeError, /crop/, /got rank 6/);
+      throws(() => fcn.cropBackward(T([1, 1, 1, 1, 1, 1]), [1, 1, 2, 2, 2, 2], { offsets: 0, shape: 1 }), fcn.ShapeError, /cropBackward/, /got rank 6/);
+      throws(() => fcn.crop(T([1, 1, 2, 3, 4]), { offsets: [1, 0, 0], shape: [2, 1, 1] }), fcn.ShapeError, /crop: axis 0 offset 1 \+ size 2 exceeds the input size 2/);
     });
   });
 
