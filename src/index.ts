@@ -70,7 +70,7 @@ export type {
   DropoutLayerAttrs, ScaleLayerAttrs, GraphAnalysis, ConvLayer, ConvTransposeLayer, MaxPoolLayer, ReluLayer, AddLayer, CropLayer,
   DropoutLayer, ScaleLayer, SoftmaxLayer, ActivationLayer, PreluLayer, PreluLayerAttrs, GlobalAveragePoolLayer, GlobalMaxPoolLayer, AveragePoolLayer,
 } from "./nn/graph.js";
-export { bilinearKernel, bilinearWeights, bilinearWeightsDense, bilinearUpsampling } from "./nn/bilinear.js";
+export { bilinearKernel, bilinearWeights, bilinearWeightsDense, bilinearUpsampling, trilinearKernel, trilinearWeights, trilinearWeightsDense, trilinearUpsampling } from "./nn/bilinear.js";
 export { loadSafetensors, saveSafetensors, safetensorsMetadata } from "./nn/safetensors.js";
 export { fcn } from "./nn/fcn.js";
 export type { FcnOptions, FcnVariant } from "./nn/fcn.js";
@@ -82,7 +82,7 @@ export { SGD, Adam } from "./nn/optim.js";
 export type { Optimizer } from "./nn/optim.js";
 export { argmaxChannels, confusionMatrix, frequencyWeightedIU, meanAccuracy, meanIoU, pixelAccuracy } from "./nn/metrics.js";
 export { Net } from "./nn/net.js";
-export type { NetOptions } from "./nn/net.js";
+export type { NetOptions, RunOptions } from "./nn/net.js";
 export type { NetSummary, LayerSummary } from "./nn/summary.js";
 export type { OnnxOptions } from "./onnx/to-graph.js";
 export { syntheticSample, syntheticBatch, SYNTHETIC_CLASS_NAMES, IGNORE_LABEL } from "./nn/synthetic.js";

@@ -39,15 +39,14 @@ export interface ConvGeometry {
   outShape: number[];
 }
 
-/**
- * Checks that a spatial rank is implemented for an op: 1 up to `highest` (2 by default; 3 for the
- * ops that have rank-3 kernels: conv, convTranspose, im2col, col2im and their backward).
- */
-export function checkSpatialRank(rank: number, op: string, what: string, highest = 2): void {
+/** The highest spatial rank an op implements: 2 (1-D and 2-D), or 3 for the ops that have 3-D. */
+export type SpatialRankLimit = 2 | 3;
+
+/** Checks that a spatial rank is implemented: 1 up to `highest` (2 unless the op has 3-D). */
+export function checkSpatialRank(rank: number, op: string, what: string, highest: SpatialRankLimit = 2): void {
   if (rank >= 1 && rank <= highest) return;
   if (rank === 3) throw new UnsupportedError(`${op}: spatial rank 3 (${what} of rank 5) is not supported yet; ranks 1 and 2 are`);
-  const ranks = highest === 3 ? "3, 4 or 5" : "3 or 4";
-  throw new ShapeError(`${op}: expected ${what} of rank ${ranks} (N, C, spatial…), got rank ${rank + 2}`);
+  throw new ShapeError(`${op}: expected ${what} of rank ${highest === 3 ? "3, 4 or 5" : "3 or 4"} (N, C, spatial…), got rank ${rank + 2}`);
 }
 
 /** Effective extent of a dilated kernel: d·(k − 1) + 1. */
@@ -244,12 +243,12 @@ const AVERAGE_POOL_ATTRS = ["kernelShape", "strides", "pads", "dilations", "auto
  * VALID: no padding, out = ⌊(in − d·(k−1) − 1) / s⌋ + 1 (ceilMode has no effect, as in the ONNX
  * text). A window that would see only padding is an error (its maximum is undefined).
  */
-export function resolveMaxPool(x: readonly number[], attrs: MaxPoolAttrs | undefined, op = "maxPool"): { window: Window; outShape: number[] } {
+export function resolveMaxPool(x: readonly number[], attrs: MaxPoolAttrs | undefined, op = "maxPool", highest: SpatialRankLimit = 2): { window: Window; outShape: number[] } {
   const a = checkAttrNames(attrs, MAX_POOL_ATTRS, op);
   if (a.storageOrder !== undefined && a.storageOrder !== 0 && a.storageOrder !== 1) {
     throw new AttributeError(`${op}(attrs.storageOrder): expected 0 or 1, got ${show(a.storageOrder)}`);
   }
-  return resolvePoolWindow(x, a, op, "maximum");
+  return resolvePoolWindow(x, a, op, "maximum", highest);
 }
 
 /**
@@ -257,16 +256,19 @@ export function resolveMaxPool(x: readonly number[], attrs: MaxPoolAttrs | undef
  * is an error: its average is undefined, and PyTorch refuses such pads too) and reads
  * countIncludePad (default false).
  */
-export function resolveAveragePool(x: readonly number[], attrs: AveragePoolAttrs | undefined, op = "averagePool"): { window: Window; outShape: number[]; countIncludePad: boolean } {
+export function resolveAveragePool(x: readonly number[], attrs: AveragePoolAttrs | undefined, op = "averagePool", highest: SpatialRankLimit = 2): { window: Window; outShape: number[]; countIncludePad: boolean } {
   const a = checkAttrNames(attrs, AVERAGE_POOL_ATTRS, op);
   const countIncludePad = readFlag(a.countIncludePad, `${op}(attrs.countIncludePad)`);
-  return { ...resolvePoolWindow(x, a, op, "average"), countIncludePad };
+  return { ...resolvePoolWindow(x, a, op, "average", highest), countIncludePad };
 }
 
-/** The window and output shape of a pooling op; `what` names the statistic a padding-only window lacks. */
-function resolvePoolWindow(x: readonly number[], a: Record<string, unknown>, op: string, what: string): { window: Window; outShape: number[] } {
+/**
+ * The window and output shape of a pooling op; `what` names the statistic a padding-only window
+ * lacks. The op functions pass `highest` 3; Net's layers keep the default 2 (no 3-D there yet).
+ */
+function resolvePoolWindow(x: readonly number[], a: Record<string, unknown>, op: string, what: string, highest: SpatialRankLimit): { window: Window; outShape: number[] } {
   const rank = x.length - 2;
-  checkSpatialRank(rank, op, "x");
+  checkSpatialRank(rank, op, "x", highest);
   required(a.kernelShape, `${op}(attrs.kernelShape)`);
   const kernel = readInts(a.kernelShape, rank, `${op}(attrs.kernelShape)`, 1, 1);
   const strides = readInts(a.strides, rank, `${op}(attrs.strides)`, 1, 1);

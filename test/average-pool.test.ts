@@ -1,5 +1,5 @@
 // AveragePool: the op and its backward against the float64 reference (test/ref/average-pool.ts) on
-// random 1-D and 2-D shapes, kernels, strides, dilations, pads, ceilMode and countIncludePad with
+// random 1-D, 2-D and 3-D shapes, kernels, strides, dilations, pads, ceilMode and countIncludePad with
 // NaN and ±∞; auto_pad cases against their explicit pads; typed errors; as a Net layer:
 // finite-difference gradients and the plan equal to the op-by-op path; ONNX import per opset.
 import { beforeAll, describe, expect, it } from "vitest";
@@ -45,6 +45,28 @@ describe.each(BUILDS)("averagePool (%s build)", (build) => {
     }
   });
 
+  it("random 3-D windows (odd sizes, asymmetric pads, dilations, ceilMode, countIncludePad, NaN and ±∞): forward and backward match the reference; ⟨y, dy⟩ = ⟨x, dx⟩", () => {
+    const r = rng(76);
+    for (let t = 0; t < 24; t++) {
+      const { shape, attrs, ref } = randomCase(r, 3);
+      const what = `${JSON.stringify(shape)} ${JSON.stringify(attrs)}`;
+      const x = sprinkle(r, randArray(r, size(shape)).map((v) => 4 * v), t % 3);
+      const want = averagePoolRef(x, shape, ref);
+      const dy = randArray(r, size(want.shape));
+      const xt = fcn.tensor(x, shape);
+      const y = fcn.averagePool(xt, attrs);
+      expectIeee(y, want, `forward ${what}`, 1e-6, 1e-5);
+      const dx = fcn.averagePoolBackward(fcn.tensor(dy, want.shape), xt, attrs);
+      expectClose(dx, { data: averagePoolBackwardRef(dy, shape, ref), shape }, `backward ${what}`, 1e-6, 1e-5);
+      if (t % 3 === 0) { // finite x: the adjoint identity of a linear map
+        let yDy = 0, xDx = 0;
+        y.data.forEach((v, i) => { yDy += v * dy[i]; });
+        x.forEach((v, i) => { xDx += v * dx.data[i]; });
+        expect(Math.abs(yDy - xDx), what).toBeLessThan(1e-4 * (1 + Math.abs(yDy)));
+      }
+    }
+  });
+
   it("auto_pad SAME_UPPER, SAME_LOWER and VALID (ceilMode ignored) equal their explicit pads", () => {
     const r = rng(72), shape = [1, 2, 5, 7], x = randArray(r, size(shape));
     const base = { kernel: [3, 2], strides: [2, 2], dilations: [1, 1], ceil: false, includePad: false };
@@ -58,6 +80,18 @@ describe.each(BUILDS)("averagePool (%s build)", (build) => {
       const want = averagePoolRef(x, shape, { ...base, pads, includePad: attrs.countIncludePad === 1 });
       expectClose(fcn.averagePool(fcn.tensor(x, shape), attrs), want, JSON.stringify(attrs), 1e-6, 1e-6);
     }
+    // 3-D: x [1, 2, 5, 4, 7], k [2, 3, 2], s 2: out [3, 2, 4]; total pads [1, 1, 1] (SAME_UPPER: at the end)
+    const shape3 = [1, 2, 5, 4, 7], x3 = randArray(r, size(shape3));
+    const base3 = { kernel: [2, 3, 2], strides: [2, 2, 2], dilations: [1, 1, 1], ceil: false, includePad: false };
+    const cases3: [AveragePoolAttrs, number[]][] = [
+      [{ kernelShape: [2, 3, 2], strides: 2, autoPad: "SAME_UPPER" }, [0, 0, 0, 1, 1, 1]],
+      [{ kernelShape: [2, 3, 2], strides: 2, autoPad: "SAME_LOWER", countIncludePad: 1 }, [1, 1, 1, 0, 0, 0]],
+      [{ kernelShape: [2, 3, 2], strides: 2, autoPad: "VALID", ceilMode: true }, [0, 0, 0, 0, 0, 0]],
+    ];
+    for (const [attrs, pads] of cases3) {
+      const want = averagePoolRef(x3, shape3, { ...base3, pads, includePad: attrs.countIncludePad === 1 });
+      expectClose(fcn.averagePool(fcn.tensor(x3, shape3), attrs), want, JSON.stringify(attrs), 1e-6, 1e-6);
+    }
   });
 
   it("bad attributes and shapes are typed errors naming the argument; the module keeps working", () => {
@@ -68,7 +102,8 @@ describe.each(BUILDS)("averagePool (%s build)", (build) => {
     expect(() => fcn.averagePool(x, { kernelShape: 2, storageOrder: 0 } as never)).toThrow(AttributeError);
     expect(() => fcn.averagePool(x, { kernelShape: 2, pads: [2, 0, 0, 0] })).toThrow(/averagePool\(attrs\.pads\): window 0 of axis 0 would see only padding.*average/);
     expect(() => fcn.averagePool(x, { kernelShape: 6 })).toThrow(ShapeError);
-    expect(() => fcn.averagePool(fcn.tensor(new Float32Array(8), [1, 1, 2, 2, 2]), { kernelShape: 1 })).toThrow(UnsupportedError);
+    expect(() => fcn.averagePool(fcn.tensor(new Float32Array(16), [1, 1, 2, 2, 2, 2]), { kernelShape: 1 })).toThrow(/averagePool: expected x of rank 3, 4 or 5 .*got rank 6/);
+    expect(() => fcn.averagePool(fcn.tensor(new Float32Array(8), [1, 1, 2, 2, 2]), { kernelShape: [2, 2] })).toThrow(/averagePool\(attrs\.kernelShape\)/);
     expect(() => fcn.averagePoolBackward(fcn.tensor(new Float32Array(4), [1, 1, 2, 2]), x, { kernelShape: 2 })).toThrow(/averagePoolBackward\(dy\): expected \[1, 1, 4, 4\]/);
     expect(fcn.averagePool(fcn.tensor(Float32Array.of(1, 2, 3, 6), [1, 1, 4]), { kernelShape: 2, strides: 2 }).data).toEqual(Float32Array.of(1.5, 4.5));
   });

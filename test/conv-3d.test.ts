@@ -174,6 +174,18 @@ describe.each(BUILDS)("3-D conv and convTranspose (%s build)", (build) => {
     }
   });
 
+  it("trilinear upsampling (trilinearWeights, group = C, trilinearUpsampling(2)) is the reference's, and keeps a constant volume constant inside", () => {
+    const C = 3, xs = [1, C, 3, 4, 5], attrs = { ...fcn.trilinearUpsampling(2), group: C };
+    const w = fcn.trilinearWeights(C, 4);
+    const x = randArray(rng(83), size(xs));
+    expectClose(fcn.convTranspose(fcn.tensor(x, xs), w, null, attrs), convTransposeRef(x, xs, w.data, w.shape, null, attrs), "trilinear upsampling", 1e-6, 1e-5);
+    const y = fcn.convTranspose(fcn.tensor(new Float32Array(size(xs)).fill(2), xs), w, null, attrs);
+    expect(y.shape).toEqual([1, C, 6, 8, 10]);
+    // away from the borders every output voxel gets weights summing to 1 (per axis ¼ + ¾)
+    const at = (c: number, d: number, h: number, v: number) => y.data[((c * 6 + d) * 8 + h) * 10 + v];
+    for (let c = 0; c < C; c++) for (let d = 1; d < 5; d++) for (let h = 1; h < 7; h++) for (let v = 1; v < 9; v++) expect(at(c, d, h, v)).toBeCloseTo(2, 5);
+  });
+
   it("⟨conv(x, w), y⟩ = ⟨x, convTranspose(y, w)⟩ with the same window (the adjoint pair)", () => {
     for (let seed = 1; seed <= 20; seed++) {
       const c = makeCase(9000 + seed, false);

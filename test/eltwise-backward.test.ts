@@ -20,10 +20,10 @@ describe.each(BUILDS)("element-wise backward (%s build)", (build) => {
     }
   });
 
-  it("cropBackward is crop's adjoint, rank 1 and 2", () => {
+  it("cropBackward is crop's adjoint, rank 1, 2 and 3", () => {
     const r = rng(9);
-    for (let t = 0; t < 20; t++) {
-      const rank = randInt(r, 1, 2);
+    for (let t = 0; t < 32; t++) {
+      const rank = t < 20 ? randInt(r, 1, 2) : 3;
       const image = Array.from({ length: rank }, () => randInt(r, 1, 12));
       const shape = image.map((n) => randInt(r, 1, n));
       const offsets = image.map((n, i) => randInt(r, 0, n - shape[i]));

@@ -69,15 +69,16 @@ const ADD_CASES: AddCase[] = [
 // crop cases
 
 interface CropCase { name: string; seed: number; xShape: number[]; offsets: number[]; shape: number[] }
-function cropCase(seed: number, rank: 1 | 2): CropCase {
+function cropCase(seed: number, rank: 1 | 2 | 3): CropCase {
   const r = rng(seed);
-  const image = Array.from({ length: rank }, () => randInt(r, 1, 13));
+  const image = Array.from({ length: rank }, () => randInt(r, 1, rank === 3 ? 7 : 13));
   const shape = image.map((n) => randInt(r, 1, n));
   const offsets = image.map((n, i) => randInt(r, 0, n - shape[i]));
   const xShape = [randInt(r, 1, 2), randInt(r, 1, 3), ...image];
   return { name: `crop rank${rank} x=${show(xShape)} offsets=${show(offsets)} shape=${show(shape)} seed=${seed}`, seed, xShape, offsets, shape };
 }
-const CROP_CASES = [...Array.from({ length: 20 }, (_, i) => cropCase(400 + i, 1)), ...Array.from({ length: 40 }, (_, i) => cropCase(500 + i, 2))];
+const CROP_CASES = [...Array.from({ length: 20 }, (_, i) => cropCase(400 + i, 1)), ...Array.from({ length: 40 }, (_, i) => cropCase(500 + i, 2)),
+  ...Array.from({ length: 30 }, (_, i) => cropCase(600 + i, 3))];
 
 describe("eltwise generators reach the required cases", () => {
   it("add", () => {
@@ -98,6 +99,9 @@ describe("eltwise generators reach the required cases", () => {
   it("crop", () => {
     expect(CROP_CASES.some((c) => c.offsets.some((o) => o > 0) && c.shape.some((s, i) => s < c.xShape[2 + i]))).toBe(true);
     expect(CROP_CASES.some((c) => c.xShape[0] === 2)).toBe(true);
+    // 3-D: cropped in depth from a front offset (slices before and after left out), and kept whole in depth
+    expect(CROP_CASES.some((c) => c.xShape.length === 5 && c.offsets[0] > 0 && c.offsets[0] + c.shape[0] < c.xShape[2])).toBe(true);
+    expect(CROP_CASES.some((c) => c.xShape.length === 5 && c.shape[0] === c.xShape[2] && c.xShape[2] > 1)).toBe(true);
   });
 });
 

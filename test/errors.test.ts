@@ -438,9 +438,21 @@ describe.each(BUILDS)("errors (%s build)", (build) => {
       throws(() => F.maxPool(x(), { kernelShape: 2, autoPad: "SAME_UPPER", pads: 0 }), fcn.AttributeError, /maxPool\(attrs\.pads\)/, /SAME_UPPER/);
       throws(() => F.maxPool(x(), { kernelShape: 2, storageOrder: 2 }), fcn.AttributeError, /maxPool\(attrs\.storageOrder\)/, /got 2/);
     });
-    it("rejects spatial rank 3 (UnsupportedError) and rank < 3 (ShapeError)", () => {
-      throws(() => fcn.maxPool(T([1, 1, 2, 2, 2]), { kernelShape: 1 }), fcn.UnsupportedError, /maxPool/, /rank 3/);
-      throws(() => fcn.maxPool(T([4, 4]), { kernelShape: 1 }), fcn.ShapeError, /maxPool/, /got rank 2/);
+    it("takes spatial rank 3; rejects rank < 3 and rank 6 (ShapeError)", () => {
+      expect(fcn.maxPool(T([1, 1, 2, 2, 2]), { kernelShape: 1 }).shape).toEqual([1, 1, 2, 2, 2]);
+      throws(() => fcn.maxPool(T([4, 4]), { kernelShape: 1 }), fcn.ShapeError, /maxPool/, /rank 3, 4 or 5/, /got rank 2/);
+      throws(() => fcn.maxPool(T([1, 1, 2, 2, 2, 2]), { kernelShape: 1 }), fcn.ShapeError, /maxPool/, /got rank 6/);
+      throws(() => fcn.maxPoolBackward(T([1, 1, 1, 1, 1, 1]), T([1, 1, 1, 1, 1, 1]), { kernelShape: 1 }), fcn.ShapeError, /maxPoolBackward/, /got rank 6/);
+      throws(() => fcn.maxPool(T([1, 1, 2, 2, 2]), { kernelShape: [1, 1] }), fcn.AttributeError, /maxPool\(attrs\.kernelShape\)/, /expected 3/);
+    });
+    it("Net's pooling layers still refuse spatial rank 3 (UnsupportedError): its plans are 1-D and 2-D only", () => {
+      const pool = (op: string, attrs?: object) => fcn.Net.fromGraph({
+        input: { name: "x", shape: [1, 2, 4, 4, 4] }, output: "p", layers: [{ name: "p", op, inputs: ["x"], ...(attrs ? { attrs } : {}) }],
+      } as fcn.GraphSpec);
+      throws(() => pool("MaxPool", { kernelShape: 2 }), fcn.UnsupportedError, /maxPool/, /rank 3/);
+      throws(() => pool("AveragePool", { kernelShape: 2 }), fcn.UnsupportedError, /averagePool/, /rank 3/);
+      throws(() => pool("GlobalMaxPool"), fcn.UnsupportedError, /globalMaxPool/, /rank 3/);
+      throws(() => pool("GlobalAveragePool"), fcn.UnsupportedError, /globalAveragePool/, /rank 3/);
     });
   });
 
@@ -592,9 +604,12 @@ describe.each(BUILDS)("errors (%s build)", (build) => {
       throws(() => fcn.crop(x(), { offsets: 0, shape: [1, 1.5] }), fcn.AttributeError, /crop\(attrs\.shape\)\[1\]/, /1\.5/);
       throws(() => fcn.crop(x(), { offsets: [1, 1, 1], shape: [1, 1] }), fcn.AttributeError, /crop\(attrs\.offsets\)/, /expected 2/, /got 3/);
     });
-    it("rejects spatial rank 3 (UnsupportedError) and rank < 3 (ShapeError)", () => {
-      throws(() => fcn.crop(T([1, 1, 2, 2, 2]), { offsets: 0, shape: 1 }), fcn.UnsupportedError, /crop/, /rank 3/);
-      throws(() => fcn.crop(T([4, 4]), { offsets: 0, shape: 1 }), fcn.ShapeError, /crop/, /got rank 2/);
+    it("takes spatial rank 3; rejects rank < 3 and rank 6 (ShapeError)", () => {
+      expect(fcn.crop(T([1, 1, 2, 2, 2]), { offsets: 0, shape: 1 }).shape).toEqual([1, 1, 1, 1, 1]);
+      throws(() => fcn.crop(T([4, 4]), { offsets: 0, shape: 1 }), fcn.ShapeError, /crop/, /rank 3, 4 or 5/, /got rank 2/);
+      throws(() => fcn.crop(T([1, 1, 2, 2, 2, 2]), { offsets: 0, shape: 1 }), fcn.ShapeError, /crop/, /got rank 6/);
+      throws(() => fcn.cropBackward(T([1, 1, 1, 1, 1, 1]), [1, 1, 2, 2, 2, 2], { offsets: 0, shape: 1 }), fcn.ShapeError, /cropBackward/, /got rank 6/);
+      throws(() => fcn.crop(T([1, 1, 2, 3, 4]), { offsets: [1, 0, 0], shape: [2, 1, 1] }), fcn.ShapeError, /crop: axis 0 offset 1 \+ size 2 exceeds the input size 2/);
     });
   });
 

@@ -1,5 +1,5 @@
 // GlobalAveragePool and GlobalMaxPool: the ops and their backward against the float64 reference
-// (test/ref/global-pool.ts) on random 1-D and 2-D shapes with NaN and ±∞ (and ties for the max),
+// (test/ref/global-pool.ts) on random 1-D, 2-D and 3-D shapes with NaN and ±∞ (and ties for the max),
 // caller arrays untouched, typed errors; as Net layers: finite-difference gradients and the plan
 // equal to the op-by-op path bit for bit; imported from ONNX models.
 import { beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import { model, node, valueInfo } from "./onnx/proto-writer.js";
 import type { GraphSpec, Tensor } from "../dist/index.js";
 import { expectEveryParameterGradient } from "./net-finite-differences.js";
 import { expectPlanMatchesOpByOp } from "./net-plan-parity.js";
-const { Net, ShapeError, UnsupportedError } = fcn;
+const { Net, ShapeError } = fcn;
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const pooledShape = (s: readonly number[]) => [s[0], s[1], ...s.slice(2).map(() => 1)];
@@ -18,13 +18,14 @@ const pooledShape = (s: readonly number[]) => [s[0], s[1], ...s.slice(2).map(() 
 /** conv → GlobalAveragePool → conv (1×1, a classifier head): the pool's gradient reaches c1. */
 type Pair<F, B> = { forward: F; backward: B };
 
-/** 12 random 1-D and 2-D cases, x = value(uniform) with NaN and ±∞ sprinkled: op against ref; inputs unchanged. */
+/** 12 random 1-D and 2-D cases and 6 3-D ones, x = value(uniform) with NaN and ±∞ sprinkled: op against ref; inputs unchanged. */
 function expectRandomPlanes(seed: number, value: (v: number) => number,
   op: Pair<(x: Tensor) => Tensor, (dy: Tensor, x: Tensor) => Tensor>,
   ref: Pair<(x: Float32Array, shape: number[]) => Float64Array, (dy: Float32Array, x: Float32Array, shape: number[]) => Float64Array>, tol: number): void {
   const r = rng(seed);
-  for (let t = 0; t < 12; t++) {
-    const shape = [randInt(r, 1, 3), randInt(r, 1, 4), ...Array.from({ length: t % 2 === 0 ? 1 : 2 }, () => randInt(r, 1, 9))];
+  for (let t = 0; t < 18; t++) {
+    const rank = t < 12 ? 1 + (t % 2) : 3;
+    const shape = [randInt(r, 1, 3), randInt(r, 1, 4), ...Array.from({ length: rank }, () => randInt(r, 1, rank === 3 ? 6 : 9))];
     const x = sprinkle(r, randArray(r, size(shape)).map(value), t % 3), dy = randArray(r, shape[0] * shape[1]);
     const copies = [x.slice(), dy.slice()];
     const xt = fcn.tensor(x, shape);
@@ -49,14 +50,15 @@ const spec = head("GlobalAveragePool", [2, 3, 5, 4], 4);
 describe.each(BUILDS)("globalAveragePool (%s build)", (build) => {
   beforeAll(() => useBuild(build));
 
-  it("random 1-D and 2-D shapes with NaN and ±∞: forward and backward match the reference; inputs unchanged", () => {
+  it("random 1-D, 2-D and 3-D shapes with NaN and ±∞: forward and backward match the reference; inputs unchanged", () => {
     expectRandomPlanes(61, (v) => 4 * v, { forward: fcn.globalAveragePool, backward: fcn.globalAveragePoolBackward },
       { forward: globalAveragePoolRef, backward: (dy, _x, shape) => globalAveragePoolBackwardRef(dy, shape) }, 1e-6);
   });
 
   it("a wrong rank or dy shape is a typed error naming the argument; the module keeps working", () => {
     expect(() => fcn.globalAveragePool(fcn.tensor(new Float32Array(4), [2, 2]))).toThrow(ShapeError);
-    expect(() => fcn.globalAveragePool(fcn.tensor(new Float32Array(8), [1, 1, 2, 2, 2]))).toThrow(UnsupportedError);
+    expect(fcn.globalAveragePool(fcn.tensor(new Float32Array(8).fill(2), [1, 1, 2, 2, 2])).shape).toEqual([1, 1, 1, 1, 1]);
+    expect(() => fcn.globalAveragePool(fcn.tensor(new Float32Array(16), [1, 1, 2, 2, 2, 2]))).toThrow(/globalAveragePool: expected x of rank 3, 4 or 5 .*got rank 6/);
     const x = fcn.tensor(new Float32Array(12), [1, 2, 2, 3]);
     expect(() => fcn.globalAveragePoolBackward(fcn.tensor(new Float32Array(2), [1, 2, 1]), x)).toThrow(ShapeError);
     expect(() => fcn.globalAveragePoolBackward(fcn.tensor(new Float32Array(2), [1, 2, 1]), x)).toThrow(/globalAveragePoolBackward\(dy\): expected \[1, 2, 1, 1\]/);
@@ -109,7 +111,7 @@ const maxSpec = head("GlobalMaxPool", [2, 2, 3, 2], 3);
 describe.each(BUILDS)("globalMaxPool (%s build)", (build) => {
   beforeAll(() => useBuild(build));
 
-  it("random 1-D and 2-D shapes with NaN, ±∞ and ties: forward and backward match the reference; inputs unchanged", () => {
+  it("random 1-D, 2-D and 3-D shapes with NaN, ±∞ and ties: forward and backward match the reference; inputs unchanged", () => {
     // rounded to quarters so that planes hold ties (the first one takes the gradient)
     expectRandomPlanes(65, (v) => Math.round(8 * v) / 4, { forward: fcn.globalMaxPool, backward: fcn.globalMaxPoolBackward },
       { forward: globalMaxPoolRef, backward: globalMaxPoolBackwardRef }, 0);
@@ -117,6 +119,7 @@ describe.each(BUILDS)("globalMaxPool (%s build)", (build) => {
 
   it("a wrong rank or dy shape is a typed error naming the argument", () => {
     expect(() => fcn.globalMaxPool(fcn.tensor(new Float32Array(4), [2, 2]))).toThrow(/globalMaxPool/);
+    expect(() => fcn.globalMaxPoolBackward(fcn.tensor(new Float32Array(1), [1, 1, 1, 1, 1, 1]), fcn.tensor(new Float32Array(16), [1, 1, 2, 2, 2, 2]))).toThrow(/globalMaxPoolBackward: expected x of rank 3, 4 or 5/);
     const x = fcn.tensor(new Float32Array(12), [1, 2, 2, 3]);
     expect(() => fcn.globalMaxPoolBackward(fcn.tensor(new Float32Array(2), [1, 2]), x)).toThrow(/globalMaxPoolBackward\(dy\): expected \[1, 2, 1, 1\]/);
     expect(fcn.globalMaxPool(fcn.tensor(Float32Array.of(1, -2, 3, -6), [1, 1, 4])).data).toEqual(Float32Array.of(3));

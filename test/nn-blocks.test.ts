@@ -5,7 +5,7 @@
 // (5, 9, 31 / 5, 27 / 19 for VGG16 geometry, whatever the widths).
 import { beforeAll, describe, expect, it } from "vitest";
 import { fcn as pkg, useBuild, expectClose } from "./lib.js";
-import { bilinearKernel, bilinearWeights, bilinearWeightsDense, bilinearUpsampling } from "../dist/nn/bilinear.js";
+import { bilinearKernel, bilinearWeights, bilinearWeightsDense, bilinearUpsampling, trilinearKernel, trilinearUpsampling, trilinearWeights, trilinearWeightsDense } from "../dist/nn/bilinear.js";
 import { loadSafetensors, saveSafetensors, safetensorsMetadata } from "../dist/nn/safetensors.js";
 import {
   validateGraph, inferShapes, analyzeGraph, parameterShapes, cropOffset, coordinateMaps, withCropOffsets,
@@ -81,6 +81,58 @@ describe("bilinear weights", () => {
     expect(bilinearUpsampling(2)).toEqual({ kernelShape: [4, 4], strides: [2, 2], pads: [1, 1, 1, 1] });
     expect(bilinearUpsampling(3)).toEqual({ kernelShape: [5, 5], strides: [3, 3], pads: [1, 1, 1, 1] });
     expect(bilinearUpsampling(8)).toEqual({ kernelShape: [16, 16], strides: [8, 8], pads: [4, 4, 4, 4] });
+  });
+});
+
+describe("trilinear kernel and weights (volumes)", () => {
+  it("size 4 (factor 2): the outer product of [0.25, 0.75, 0.75, 0.25] over three axes, worked by hand", () => {
+    const k = trilinearKernel(4);
+    expect(k.length).toBe(64);
+    expect(k[0]).toBe(0.015625); // 0.25³
+    expect(k[1]).toBe(0.046875); // 0.25·0.25·0.75
+    expect(k[(1 * 4 + 1) * 4 + 1]).toBe(0.421875); // 0.75³
+    expect(k[(3 * 4 + 2) * 4 + 0]).toBe(0.046875); // 0.25·0.75·0.25
+  });
+  it("every slice k[d] is bilinearKernel scaled by the profile at d (sizes 1, 3, 5, 16)", () => {
+    for (const size of [1, 3, 5, 16]) {
+      const k = trilinearKernel(size), b = bilinearKernel(size);
+      const factor = Math.floor((size + 1) / 2), center = size % 2 === 1 ? factor - 1 : factor - 0.5;
+      for (let d = 0; d < size; d++) {
+        const p = 1 - Math.abs(d - center) / factor;
+        for (let i = 0; i < size * size; i++) expect(k[d * size * size + i]).toBeCloseTo(p * b[i], 7);
+      }
+    }
+  });
+  it("each stride phase of a 2f − f mod 2 kernel sums to 1 in 3-D too", () => {
+    for (const f of [2, 3, 4]) {
+      const size = 2 * f - (f % 2), k = trilinearKernel(size);
+      for (let rd = 0; rd < f; rd++) for (let ry = 0; ry < f; ry++) for (let rx = 0; rx < f; rx++) {
+        let sum = 0;
+        for (let d = rd; d < size; d += f) for (let i = ry; i < size; i += f) for (let j = rx; j < size; j += f) sum += k[(d * size + i) * size + j];
+        if (sum !== 0) expect(sum).toBeCloseTo(1, 6);
+      }
+    }
+  });
+  it("depthwise [C, 1, k, k, k] and dense [C, C, k, k, k] weights; the upsampling attributes; bad sizes", () => {
+    const k = Array.from(trilinearKernel(4));
+    const w = trilinearWeights(2, 4);
+    expect(w.shape).toEqual([2, 1, 4, 4, 4]);
+    for (let c = 0; c < 2; c++) expect(Array.from(w.data.subarray(c * 64, (c + 1) * 64))).toEqual(k);
+    const d = trilinearWeightsDense(3, 4);
+    expect(d.shape).toEqual([3, 3, 4, 4, 4]);
+    for (let c = 0; c < 3; c++) for (let m = 0; m < 3; m++) {
+      expect(Array.from(d.data.subarray((c * 3 + m) * 64, (c * 3 + m + 1) * 64))).toEqual(c === m ? k : new Array(64).fill(0));
+    }
+    expect(trilinearUpsampling(2)).toEqual({ kernelShape: [4, 4, 4], strides: [2, 2, 2], pads: [1, 1, 1, 1, 1, 1] });
+    expect(trilinearUpsampling(3)).toEqual({ kernelShape: [5, 5, 5], strides: [3, 3, 3], pads: [1, 1, 1, 1, 1, 1] });
+    expect(() => trilinearKernel(0)).toThrow(pkg.AttributeError);
+    expect(() => trilinearWeights(2, 1.5)).toThrow(/trilinearWeights\(size\)/);
+    expect(() => trilinearWeightsDense(-1, 4)).toThrow(/channels/);
+    expect(() => trilinearUpsampling(0)).toThrow(/factor/);
+  });
+  it("is exported from the package", () => {
+    expect(pkg.trilinearKernel).toBe(trilinearKernel);
+    expect(pkg.trilinearUpsampling).toBe(trilinearUpsampling);
   });
 });
 

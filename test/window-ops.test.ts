@@ -1,6 +1,6 @@
 // im2col, col2im and maxPool against the plain-TS references in ref/window-ops.ts, on both
-// builds: hand-worked known answers, seeded random cases (rank 1 and 2, strides, asymmetric pads,
-// dilations, odd sizes, batch 2), the adjoint identity ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩, MaxPool's
+// builds: hand-worked known answers, seeded random cases (rank 1 and 2; maxPool rank 3 too;
+// strides, asymmetric pads, dilations, odd sizes, batch 2), the adjoint identity ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩, MaxPool's
 // autoPad / ceilMode rules with all-negative inputs (padding never wins), inputs never mutated,
 // outputs fresh. Every case name carries its shape, attributes and seed; rerun one with `-t`.
 import { describe, expect, it, beforeAll } from "vitest";
@@ -93,10 +93,10 @@ interface PoolCase {
   negative: boolean;
 }
 
-function drawPool(seed: number, rank: 1 | 2): PoolCase | null {
+function drawPool(seed: number, rank: 1 | 2 | 3): PoolCase | null {
   const r = rng(seed);
   const N = randInt(r, 1, 2), C = randInt(r, 1, 3);
-  const image = Array.from({ length: rank }, () => randInt(r, 1, 10));
+  const image = Array.from({ length: rank }, () => randInt(r, 1, rank === 3 ? 8 : 10));
   const k = Array.from({ length: rank }, () => randInt(r, 1, 4));
   const s = Array.from({ length: rank }, () => randInt(r, 1, 3));
   const d = Array.from({ length: rank }, () => (r() < 0.65 ? 1 : randInt(r, 2, 3)));
@@ -129,7 +129,7 @@ function drawPool(seed: number, rank: 1 | 2): PoolCase | null {
   return { name, seed, xShape, attrs, negative };
 }
 
-function poolCases(rank: 1 | 2, first: number, count: number): PoolCase[] {
+function poolCases(rank: 1 | 2 | 3, first: number, count: number): PoolCase[] {
   const out: PoolCase[] = [];
   for (let seed = first; out.length < count; seed++) {
     const c = drawPool(seed, rank);
@@ -138,7 +138,7 @@ function poolCases(rank: 1 | 2, first: number, count: number): PoolCase[] {
   return out;
 }
 
-const POOL_CASES = [...poolCases(1, 7000, 60), ...poolCases(2, 8000, 100)];
+const POOL_CASES = [...poolCases(1, 7000, 60), ...poolCases(2, 8000, 100), ...poolCases(3, 9000, 80)];
 
 function randomTensor(shape: number[], seed: number, shift = 0): fcn.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -152,16 +152,18 @@ describe("window-op generators reach the required cases", () => {
     expect(coverage([...cases])).toEqual({ batch2: true, stride: true, dilation: true, asymmetricPads: true, oddSize: true });
     expect(cases.some((c) => c.xShape.length === 3) && cases.some((c) => c.xShape.length === 4)).toBe(true);
   });
-  it("maxPool", () => {
-    const has = (f: (c: PoolCase) => boolean): boolean => POOL_CASES.some(f);
+  it.each([["every rank", () => true], ["rank 3", (c: PoolCase) => c.xShape.length === 5]] as const)("maxPool, %s", (_, which) => {
+    const has = (f: (c: PoolCase) => boolean): boolean => POOL_CASES.some((c) => which(c) && f(c));
     const mode = (m: AutoPad) => (c: PoolCase) => (c.attrs.autoPad ?? "NOTSET") === m;
     expect(has(mode("SAME_UPPER")) && has(mode("SAME_LOWER")) && has(mode("VALID")) && has(mode("NOTSET"))).toBe(true);
     expect(has((c) => !!c.attrs.ceilMode)).toBe(true);
     expect(has((c) => c.negative && (c.attrs.pads as number[] | undefined)?.some((v) => v > 0) === true)).toBe(true);
     expect(has((c) => (c.attrs.dilations as number[]).some((v) => v > 1))).toBe(true);
+    expect(has((c) => (c.attrs.pads as number[] | undefined)?.some((v, i, p) => v !== p[(i + p.length / 2) % p.length]) === true)).toBe(true); // asymmetric
+    expect(has((c) => c.xShape[0] === 2) && has((c) => c.xShape.slice(2).some((n) => n % 2 === 1))).toBe(true); // batch 2, odd sizes
     // ceilMode cases where rounding up adds a window, and where the drop rule takes it back.
     let adds = false, drops = false;
-    for (const c of POOL_CASES.filter((c) => !!c.attrs.ceilMode && (c.attrs.autoPad ?? "NOTSET") === "NOTSET")) {
+    for (const c of POOL_CASES.filter((c) => which(c) && !!c.attrs.ceilMode && (c.attrs.autoPad ?? "NOTSET") === "NOTSET")) {
       const image = c.xShape.slice(2);
       const floor = maxPoolAxes(image, { ...c.attrs, ceilMode: false });
       const ceil = maxPoolAxes(image, c.attrs);

@@ -30,6 +30,8 @@ import { RandomStream } from "../random.js";
 import { fusedActivationBackward, fusedActivationForward } from "../ops/fused-activation.js";
 import { type ActivationLayer, type ConvLayer, type ConvTransposeLayer, type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, checkInputShape, graphInputs, graphOutputs, splitParamAttrs, validateGraph } from "./graph.js";
 import { isPlainObject, kindWithType } from "../values.js";
+import { checkAttrNames } from "../attrs.js";
+import { checkOutFits, outArray } from "../ops/output-array.js";
 import { floatsChecksum } from "./checksum.js";
 import { NetPlan } from "./plan.js";
 import { type NetSummary, summarize } from "./summary.js";
@@ -40,6 +42,23 @@ import { checkOnnxOpTypes, importOnnx } from "../onnx/to-graph.js";
 import { type OnnxOptions, type OnnxSource, defaultInputShape, readOnnx } from "../onnx/onnx-source.js";
 import { OnnxGraphs } from "./onnx-graphs.js";
 import { graphToOnnx } from "../onnx/from-graph.js";
+
+/** Options of Net.run and Net.runAsync. */
+export interface RunOptions {
+  /**
+   * Write the output into this array (of exactly the output's size) and return a tensor over it,
+   * instead of a new array: a loop over frames of one size keeps one array and skips the first
+   * touch of fresh memory (README "Speed"). It may be the input's own data; nothing is written if
+   * the run throws.
+   */
+  out?: Float32Array;
+}
+
+/** options.out of run/runAsync checked before any work (AttributeError for anything else). */
+function runOut(options: unknown, what: string): Float32Array | undefined {
+  const o = checkAttrNames(options, ["out"], what, "options");
+  return outArray(o.out, `${what}(options.out)`);
+}
 
 export interface NetOptions {
   /** Seed of the weight initialisers and of dropout masks. Default 1. */
@@ -319,12 +338,13 @@ export class Net {
    * Evaluates the graph on x [N, C, H, W] and returns the output layer's tensor. It runs on a
    * resident plan made for x's shape on first use (a training plan once `training` is set).
    */
-  run(input: Tensor): Tensor {
+  run(input: Tensor, options?: RunOptions): Tensor {
     this.idle("run()");
+    const out = runOut(options, "Net.run");
     this.bindFor(input, "Net.run(x)");
     const fed = this.onlyInput(input, "Net.run(x)");
     const what = () => "Net.run(x)";
-    return this.forwardAll(fed, what, what)(this.spec.output);
+    return this.forwardAll(fed, what, what)(this.spec.output, out);
   }
 
   /**
@@ -409,13 +429,13 @@ export class Net {
    * Runs the graph on every graph input (resident plan or op by op) and returns a reader of the
    * run's blobs. `whatOf(input)` names an input in errors, `whatAll()` the call.
    */
-  private forwardAll(inputs: Map<string, Tensor>, whatOf: (input: string) => string, whatAll: () => string): (blob: string) => Tensor {
+  private forwardAll(inputs: Map<string, Tensor>, whatOf: (input: string) => string, whatAll: () => string): (blob: string, into?: Float32Array) => Tensor {
     if (this.resident) {
       const plan = this.prepare(inputs, whatOf, whatAll());
       this.drawsBeforeRun = this.stream.draws;
       plan.run(inputs, this.training, this.timings);
       this.planRan = true;
-      return (name) => plan.blob(name) as Tensor;
+      return (name, into) => plan.blob(name, into) as Tensor;
     }
     this.planRan = false;
     this.analyzeInputs(this.inputShapes(inputs, whatOf), whatOf, whatAll()); // errors name the input, not a layer's op
@@ -424,7 +444,7 @@ export class Net {
     this.timings.clear();
     for (const layer of this.spec.layers) this.runLayer(layer, blobs, saved);
     this.saved = saved;
-    return (name) => blobs.get(name) as Tensor;
+    return (name, into) => copiedInto(blobs.get(name) as Tensor, into, "Net.run(options.out)");
   }
 
   /** Each input tensor checked (ShapeError naming it), its shape by graph input name. */
@@ -438,14 +458,15 @@ export class Net {
    * pool with threads > 1). Bit-identical to run(x); x is copied in the call. The net takes no other run(), runAsync() or
    * backward() until it resolves; dispose() or a new ready() meanwhile rejects it (NotReadyError).
    */
-  async runAsync(input: Tensor): Promise<Tensor> {
+  async runAsync(input: Tensor, options?: RunOptions): Promise<Tensor> {
     this.idle("runAsync()");
+    const out = runOut(options, "Net.runAsync");
     const what = () => "Net.runAsync(x)";
     this.bindFor(input, what());
     this.onlyInput(input, what()); // a net with several inputs: named before x is copied
     input = snapshotTensor(input); // it is read after the call returns: take it now
     const fed = new Map([[this.spec.input.name, input]]);
-    const [[, y]] = await this.forwardAllAsync(fed, what, what, "Net.runAsync", [this.spec.output]);
+    const [[, y]] = await this.forwardAllAsync(fed, what, what, "Net.runAsync", [this.spec.output], out);
     return y;
   }
 
@@ -454,7 +475,7 @@ export class Net {
    * returning the blobs named `outputs` (read before the net takes another run); `call` names the
    * method in errors.
    */
-  private async forwardAllAsync(fed: Map<string, Tensor>, whatOf: (input: string) => string, whatAll: () => string, call: string, outputs: readonly string[]): Promise<[string, Tensor][]> {
+  private async forwardAllAsync(fed: Map<string, Tensor>, whatOf: (input: string) => string, whatAll: () => string, call: string, outputs: readonly string[], into?: Float32Array): Promise<[string, Tensor][]> {
     this.busy = true;
     try {
       if (this.resident) {
@@ -464,7 +485,7 @@ export class Net {
         await plan.runAsync(fed, this.training, this.timings, yieldToHost);
         this.planRan = true;
         const ran = this.ranPlan(call);
-        return outputs.map((name) => [name, ran.blob(name) as Tensor]);
+        return outputs.map((name) => [name, ran.blob(name, into, `${call}(options.out)`) as Tensor]);
       }
       this.planRan = false;
       this.analyzeInputs(this.inputShapes(fed, whatOf), whatOf, whatAll());
@@ -478,7 +499,7 @@ export class Net {
         this.runLayer(layer, blobs, saved);
       }
       this.saved = saved;
-      return outputs.map((name) => [name, blobs.get(name) as Tensor]);
+      return outputs.map((name) => [name, copiedInto(blobs.get(name) as Tensor, into, `${call}(options.out)`)]);
     } finally {
       this.busy = false;
     }
@@ -869,4 +890,12 @@ function scaled(x: Tensor, scale: number): Tensor {
   const y = new Float32Array(xd.length);
   for (let i = 0; i < y.length; i++) y[i] = xd[i] * scale;
   return tensor(y, x.shape.slice());
+}
+
+/** `t` itself, or with `into` (a run's options.out, checked to fit) a tensor over a copy of it there. */
+function copiedInto(t: Tensor, into: Float32Array | undefined, what: string): Tensor {
+  if (into === undefined) return t;
+  checkOutFits(into, t.shape, runtime(), what);
+  into.set(t.data);
+  return tensor(into, t.shape.slice());
 }

@@ -21,6 +21,7 @@ import { type Runtime, runtime } from "../runtime/runtime.js";
 import { floatsChecksum } from "./checksum.js";
 import type { Evictable } from "../runtime/eviction.js";
 import { type Tensor, tensor } from "../tensor.js";
+import { checkOutFits } from "../ops/output-array.js";
 import { type ConvGeometry, resolveConv, resolveConvTranspose, resolveMaxPool } from "../shape.js";
 import { chooseConvAlgorithm, convForward } from "../ops/conv-engine/forward.js";
 import { convDerivedWeightBytes, convReadsPackedWeights, deriveConvWeights } from "../ops/conv-engine/packed-weights.js";
@@ -494,8 +495,10 @@ export class NetPlan implements Evictable {
     this.rt.arena.evictable.touch(this);
   }
 
-  private read(b: Block): Tensor {
-    return tensor(this.rt.arena.take(b.ptr, b.size), b.shape.slice());
+  /** A copy of block b: into `into` (options.out of a run, checked to fit it), else a new array. */
+  private read(b: Block, into?: Float32Array, what = "Net.run(options.out)"): Tensor {
+    if (into !== undefined) checkOutFits(into, b.shape, this.rt, what);
+    return tensor(this.rt.arena.take(b.ptr, b.size, into), b.shape.slice());
   }
 
   private write(b: Block, t: Tensor): void {
@@ -584,11 +587,11 @@ export class NetPlan implements Evictable {
     return this.blobs.has(name) && (this.kept === null || this.kept.has(name));
   }
 
-  /** A copy of a blob of the last run (undefined for no such blob or one not kept). */
-  blob(name: string): Tensor | undefined {
+  /** A copy of a blob of the last run (undefined for no such blob or one not kept), into `into` if given. */
+  blob(name: string, into?: Float32Array, what = "Net.run(options.out)"): Tensor | undefined {
     this.live(`blob("${name}")`);
     const b = this.blobs.get(name);
-    return b === undefined || !this.keeps(name) ? undefined : this.read(b);
+    return b === undefined || !this.keeps(name) ? undefined : this.read(b, into, what);
   }
 
   /**

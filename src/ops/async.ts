@@ -42,8 +42,8 @@ export async function onPool<T>(op: () => T): Promise<T> {
     const deferred = new Proxy(arena, {
       get(target, prop) {
         if (prop === "take") {
-          return (ptr: number, length: number) => {
-            const out = new Float32Array(length);
+          return (ptr: number, length: number, into?: Float32Array) => {
+            const out = into ?? new Float32Array(length);
             fills.push({ ptr, out });
             return out;
           };

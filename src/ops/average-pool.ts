@@ -1,28 +1,33 @@
 // AveragePool: ONNX's mean over each window, x [N, C, in…] → y [N, C, out…], and its backward,
 // which spreads each window's dy over the taps it averaged. Output sizes, pads, ceilMode and
-// dilations are MaxPool's (shape.ts resolveAveragePool). A JS loop for this slice, shared by the
-// op functions and Net's resident plan (`averagePoolInto`, …) so both run the same arithmetic.
+// dilations are MaxPool's (shape.ts resolveAveragePool). A JS loop (1-D, 2-D and 3-D alike: 2-D has
+// no wasm kernel either), shared by the op functions and Net's resident plan (`averagePoolInto`,
+// …) so both run the same arithmetic.
 import type { AveragePoolAttrs } from "../attrs.js";
-import { type Window, resolveAveragePool } from "../shape.js";
+import { type SpatialRankLimit, type Window, resolveAveragePool } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
 import { checkSameShape } from "./run.js";
 
 /** A resolved AveragePool call: the window, the N·C planes, and whether pads count in the divisor. */
 export interface AveragePoolGeometry { window: Window; planes: number; countIncludePad: boolean }
 
-/** Resolves x's shape and the attributes into the geometry and the output shape. */
-export function resolveAveragePoolGeometry(xShape: readonly number[], attrs: AveragePoolAttrs | undefined, op: string): { g: AveragePoolGeometry; outShape: number[] } {
-  const { window, outShape, countIncludePad } = resolveAveragePool(xShape, attrs, op);
+/**
+ * Resolves x's shape and the attributes into the geometry and the output shape. The op functions
+ * take spatial rank 1 to 3 (`highest` 3); Net's layers keep the default 2.
+ */
+export function resolveAveragePoolGeometry(xShape: readonly number[], attrs: AveragePoolAttrs | undefined, op: string, highest: SpatialRankLimit = 2): { g: AveragePoolGeometry; outShape: number[] } {
+  const { window, outShape, countIncludePad } = resolveAveragePool(xShape, attrs, op, highest);
   return { g: { window, planes: xShape[0] * xShape[1], countIncludePad }, outShape };
 }
 
-/** One axis as a 2-D axis: rank-1 windows run as H = 1 with a 1-tap kernel. */
+/** One axis of the window; ranks 1 and 2 run as 3-D with leading one-tap axes of size 1. */
 interface Axis { size: number; k: number; s: number; d: number; begin: number; end: number; out: number }
 
-function axes(w: Window): [Axis, Axis] {
+function axes(w: Window): [Axis, Axis, Axis] {
   const axis = (i: number): Axis => ({ size: w.image[i], k: w.kernel[i], s: w.strides[i], d: w.dilations[i], begin: w.padsBegin[i], end: w.padsEnd[i], out: w.grid[i] });
   const one: Axis = { size: 1, k: 1, s: 1, d: 1, begin: 0, end: 0, out: 1 };
-  return w.rank === 1 ? [one, axis(0)] : [axis(0), axis(1)];
+  const given = Array.from({ length: w.rank }, (_, i) => axis(i));
+  return [...new Array<Axis>(3 - w.rank).fill(one), ...given] as [Axis, Axis, Axis];
 }
 
 /**
@@ -42,19 +47,27 @@ function taps(a: Axis, o: number, includePad: boolean): { count: number; j0: num
   return { count: includePad ? p1 - p0 : j1 - j0, j0, j1 };
 }
 
-/** Visits every window: its output index, the on-input taps (flat input indices per plane) and 1/divisor. */
+/**
+ * Visits every window: its output index, the on-input taps as flat input indices per plane (`rows`:
+ * the offsets (d·H + h)·W of its (depth, row) taps, `cols`: its column taps) and 1/divisor, the
+ * divisor being the product of the per-axis counts.
+ */
 function eachWindow(g: AveragePoolGeometry, visit: (out: number, rows: number[], cols: number[], scale: number) => void): void {
-  const [h, w] = axes(g.window);
+  const [z, h, w] = axes(g.window);
   const tapList = (a: Axis, o: number) => {
     const t = taps(a, o, g.countIncludePad), at: number[] = [];
     for (let j = t.j0; j < t.j1; j++) at.push(o * a.s - a.begin + j * a.d);
     return { at, count: t.count };
   };
   const cols = Array.from({ length: w.out }, (_, o) => tapList(w, o));
-  for (let oh = 0; oh < h.out; oh++) {
-    const rows = tapList(h, oh);
-    for (let ow = 0; ow < w.out; ow++) {
-      visit(oh * w.out + ow, rows.at.map((r) => r * w.size), cols[ow].at, 1 / (rows.count * cols[ow].count));
+  for (let od = 0; od < z.out; od++) {
+    const slices = tapList(z, od);
+    for (let oh = 0; oh < h.out; oh++) {
+      const rows = tapList(h, oh);
+      const offsets = slices.at.flatMap((d) => rows.at.map((r) => (d * h.size + r) * w.size));
+      for (let ow = 0; ow < w.out; ow++) {
+        visit((od * h.out + oh) * w.out + ow, offsets, cols[ow].at, 1 / (slices.count * rows.count * cols[ow].count));
+      }
     }
   }
 }
@@ -85,13 +98,13 @@ export function averagePoolBackwardInto(g: AveragePoolGeometry, dy: Float32Array
 }
 
 /**
- * ONNX AveragePool (opsets 7–22) on rank-1 or rank-2 spatial input.
- * @param x input [N, C, H, W] (or [N, C, L])
+ * ONNX AveragePool (opsets 7–22) on rank-1, 2 or 3 spatial input.
+ * @param x input [N, C, H, W] (or [N, C, L], or [N, C, D, H, W])
  * @param attrs kernelShape (required), strides, pads, dilations, autoPad, ceilMode, countIncludePad
- * @returns y [N, C, outH, outW]
+ * @returns y [N, C, outH, outW] (or [N, C, outL], [N, C, outD, outH, outW])
  */
 export function averagePool(x: Tensor, attrs: AveragePoolAttrs): Tensor {
-  const { g, outShape } = resolveAveragePoolGeometry(checkTensor(x, "averagePool(x)"), attrs, "averagePool");
+  const { g, outShape } = resolveAveragePoolGeometry(checkTensor(x, "averagePool(x)"), attrs, "averagePool", 3);
   const y = new Float32Array(outShape.reduce((a, b) => a * b, 1));
   averagePoolInto(g, x.data, y);
   return tensor(y, outShape);
@@ -108,7 +121,7 @@ export function averagePool(x: Tensor, attrs: AveragePoolAttrs): Tensor {
 export function averagePoolBackward(dy: Tensor, x: Tensor, attrs: AveragePoolAttrs): Tensor {
   const dyShape = checkTensor(dy, "averagePoolBackward(dy)");
   const xShape = checkTensor(x, "averagePoolBackward(x)");
-  const { g, outShape } = resolveAveragePoolGeometry(xShape, attrs, "averagePoolBackward");
+  const { g, outShape } = resolveAveragePoolGeometry(xShape, attrs, "averagePoolBackward", 3);
   checkSameShape(dyShape, outShape, "averagePoolBackward(dy)", "averagePool's output");
   const dx = new Float32Array(xShape.reduce((a, b) => a * b, 1));
   averagePoolBackwardInto(g, dy.data, dx);

@@ -17,6 +17,7 @@ import { checkSameShape, product, operand, withArena } from "./run.js";
 import { operandFinite } from "./finite.js";
 import { type WantedGradients, gradientTensors } from "./conv-gradients.js";
 import { type ConvTransposeAlgorithm, algorithmApplies, chooseAlgorithm, runTransposed, workspaceBytes } from "./conv-transpose/algorithm.js";
+import { checkOutFits, outArray } from "./output-array.js";
 
 export type { ConvTransposeAlgorithm };
 
@@ -49,12 +50,18 @@ export interface ConvTransposeOptions {
    * layer runs 'gemm-col2im' ('auto') or 'subpixel' (s_D·s_H·s_W phases, conv-transpose/subpixel-3d.ts).
    */
   algorithm?: ConvTransposeAlgorithm | "auto";
+  /**
+   * Write y into this array (of exactly y's size) and return a tensor over it, instead of a new
+   * array: a loop over one shape keeps one array and skips the first touch of fresh memory (see
+   * README "Speed"). It may be x's own data (x is read first); nothing is written if the call throws.
+   */
+  out?: Float32Array;
 }
 
 const ALGORITHMS: readonly string[] = ["auto", "subpixel", "subpixel-winograd", "gemm-col2im", "depthwise"];
 
 function pickAlgorithm(g: ConvGeometry, options: ConvTransposeOptions | undefined): ConvTransposeAlgorithm {
-  const o = checkAttrNames(options, ["algorithm"], "convTranspose", "options");
+  const o = checkAttrNames(options, ["algorithm", "out"], "convTranspose", "options");
   const wanted = o.algorithm ?? "auto";
   if (typeof wanted !== "string" || !ALGORITHMS.includes(wanted)) {
     throw new AttributeError(`convTranspose(options.algorithm): expected one of ${ALGORITHMS.join(", ")}, got ${show(wanted)}`);
@@ -100,7 +107,7 @@ function residentPackedWeights(w: Tensor, g: ConvGeometry, algorithm: ConvTransp
  * @param w weights [C, M/group, kH, kW]
  * @param b optional bias [M]
  * @param attrs strides, pads, dilations, group, autoPad, outputPadding, outputShape, kernelShape
- * @param options algorithm: force one path (tests, benchmarks); default 'auto'
+ * @param options algorithm: force one path (tests, benchmarks); default 'auto'. out: write y into this array
  * @returns y [N, M, outH, outW]
  */
 export function convTranspose(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvTransposeAttrs, options?: ConvTransposeOptions): Tensor {
@@ -109,10 +116,12 @@ export function convTranspose(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: C
   const bShape = b == null ? null : checkTensor(b, "convTranspose(b)");
   const g = resolveConvTranspose(xShape, wShape, bShape, attrs);
   const algorithm = pickAlgorithm(g, options);
+  const out = outArray(options?.out, "convTranspose(options.out)");
   const outSize = product(g.outShape);
   // A resident w keeps its sub-pixel phase weights or its GEMM-packed form: packed on its first such call, then reused.
   const packed = residentPackedWeights(w, g, algorithm);
   return withArena((rt) => {
+    if (out) checkOutFits(out, g.outShape, rt, "convTranspose(options.out)");
     const px = operand(rt, x, "convTranspose(x)"), pw = operand(rt, w, "convTranspose(w)");
     const buffers = {
       g,
@@ -128,7 +137,7 @@ export function convTranspose(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: C
       wFinite: operandFinite(rt, w, pw),
     };
     runTransposed(rt, algorithm, buffers);
-    return tensor(rt.arena.take(buffers.y, outSize), g.outShape);
+    return tensor(rt.arena.take(buffers.y, outSize, out), g.outShape);
   });
 }
 

@@ -15,6 +15,7 @@ import { type ConvAlgorithm, chooseConvAlgorithm, convAlgorithmApplies, convForw
 import { convDerivedWeightBytes, convReadsPackedWeights, convWeightKey, deriveConvWeights } from "./conv-engine/packed-weights.js";
 import { type WantedGradients, gradientTensors } from "./conv-gradients.js";
 import { checkSameShape, operand, product, skinnyGemm, withArena } from "./run.js";
+import { checkOutFits, outArray } from "./output-array.js";
 
 export type { ConvAlgorithm };
 
@@ -34,12 +35,18 @@ export interface ConvOptions {
    * on a 7×7 or 9×9 map), else im2col-gemm.
    */
   algorithm?: ConvAlgorithm | "auto";
+  /**
+   * Write y into this array (of exactly y's size) and return a tensor over it, instead of a new
+   * array: a loop over one shape keeps one array and skips the first touch of fresh memory (see
+   * README "Speed"). It may be x's own data (x is read first); nothing is written if the call throws.
+   */
+  out?: Float32Array;
 }
 
 const ALGORITHMS: readonly string[] = ["auto", "depthwise", "im2col-gemm", "im2col-skinny", "winograd", "winograd-f4"];
 
 function pickAlgorithm(g: ConvGeometry, options: ConvOptions | undefined): ConvAlgorithm {
-  const o = checkAttrNames(options, ["algorithm"], "conv", "options");
+  const o = checkAttrNames(options, ["algorithm", "out"], "conv", "options");
   const wanted = o.algorithm ?? "auto";
   if (typeof wanted !== "string" || !ALGORITHMS.includes(wanted)) {
     throw new AttributeError(`conv(options.algorithm): expected one of ${ALGORITHMS.join(", ")}, got ${show(wanted)}`);
@@ -84,7 +91,7 @@ function residentPackedWeights(w: Tensor, g: ConvGeometry, algorithm: ConvAlgori
  * @param w weights [M, C/group, kH, kW]
  * @param b optional bias [M]
  * @param attrs strides, pads (begins then ends), dilations, group, autoPad, kernelShape
- * @param options algorithm: force one path (tests, benchmarks); default 'auto'
+ * @param options algorithm: force one path (tests, benchmarks); default 'auto'. out: write y into this array
  * @returns y [N, M, outH, outW]
  */
 export function conv(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvAttrs, options?: ConvOptions): Tensor {
@@ -93,16 +100,18 @@ export function conv(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: ConvAttrs,
   const bShape = b == null ? null : checkTensor(b, "conv(b)");
   const g = resolveConv(xShape, wShape, bShape, attrs);
   const algorithm = pickAlgorithm(g, options);
+  const out = outArray(options?.out, "conv(options.out)");
   const outSize = product(g.outShape);
   // A resident w keeps its GEMM-packed (or Winograd) form: made on its first such call, then reused.
   const packed = residentPackedWeights(w, g, algorithm);
   return withArena((rt) => {
+    if (out) checkOutFits(out, g.outShape, rt, "conv(options.out)");
     const px = operand(rt, x, "conv(x)");
     const pw = operand(rt, w, "conv(w)");
     const pb = b == null ? 0 : operand(rt, b, "conv(b)");
     const py = rt.arena.alloc(outSize * 4, "conv output");
     convForward(rt, g, px, pw, pb, py, algorithm, null, packed);
-    return tensor(rt.arena.take(py, outSize), g.outShape);
+    return tensor(rt.arena.take(py, outSize, out), g.outShape);
   });
 }
 

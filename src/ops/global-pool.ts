@@ -2,16 +2,19 @@
 // x [N, C, …] → y [N, C, 1, …]. The loops work on plain Float32Arrays (`globalAveragePoolInto`, …)
 // so that Net's op-by-op path and its resident plan run the very same arithmetic. A JS loop for
 // this slice (one pass over x; no wasm kernel yet).
-import { checkSpatialRank } from "../shape.js";
+import { type SpatialRankLimit, checkSpatialRank } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
 import { checkSameShape } from "./run.js";
 
 /** The layout of a global pooling call: `planes` = N·C planes of `plane` elements each. */
 export interface GlobalPoolGeometry { planes: number; plane: number; outShape: number[] }
 
-/** Checks x [N, C, L] or [N, C, H, W] and gives the planes and the output shape [N, C, 1, …]. */
-export function resolveGlobalPool(xShape: readonly number[], op: string): GlobalPoolGeometry {
-  checkSpatialRank(xShape.length - 2, op, "x");
+/**
+ * Checks x [N, C, L], [N, C, H, W] (or [N, C, D, H, W] with `highest` 3, as the op functions pass;
+ * Net's layers keep 2) and gives the planes and the output shape [N, C, 1, …].
+ */
+export function resolveGlobalPool(xShape: readonly number[], op: string, highest: SpatialRankLimit = 2): GlobalPoolGeometry {
+  checkSpatialRank(xShape.length - 2, op, "x", highest);
   const plane = xShape.slice(2).reduce((a, b) => a * b, 1);
   return { planes: xShape[0] * xShape[1], plane, outShape: [xShape[0], xShape[1], ...xShape.slice(2).map(() => 1)] };
 }
@@ -51,9 +54,9 @@ export function globalMaxPoolBackwardInto(g: GlobalPoolGeometry, x: Float32Array
 }
 
 /**
- * ONNX GlobalMaxPool (opsets 1–22) on rank-1 or rank-2 spatial input.
- * @param x input [N, C, H, W] (or [N, C, L])
- * @returns y [N, C, 1, 1] (or [N, C, 1]), the maximum of each plane
+ * ONNX GlobalMaxPool (opsets 1–22) on rank-1, 2 or 3 spatial input.
+ * @param x input [N, C, H, W] (or [N, C, L], or [N, C, D, H, W])
+ * @returns y [N, C, 1, 1] (or [N, C, 1], [N, C, 1, 1, 1]), the maximum of each plane
  */
 export function globalMaxPool(x: Tensor): Tensor {
   return pooled(x, "globalMaxPool", globalMaxPoolInto);
@@ -71,9 +74,9 @@ export function globalMaxPoolBackward(dy: Tensor, x: Tensor): Tensor {
 }
 
 /**
- * ONNX GlobalAveragePool (opsets 1–22) on rank-1 or rank-2 spatial input.
- * @param x input [N, C, H, W] (or [N, C, L])
- * @returns y [N, C, 1, 1] (or [N, C, 1]), the mean of each plane
+ * ONNX GlobalAveragePool (opsets 1–22) on rank-1, 2 or 3 spatial input.
+ * @param x input [N, C, H, W] (or [N, C, L], or [N, C, D, H, W])
+ * @returns y [N, C, 1, 1] (or [N, C, 1], [N, C, 1, 1, 1]), the mean of each plane
  */
 export function globalAveragePool(x: Tensor): Tensor {
   return pooled(x, "globalAveragePool", globalAveragePoolInto);
@@ -83,7 +86,7 @@ export function globalAveragePool(x: Tensor): Tensor {
  * Gradient of globalAveragePool with respect to x.
  * @param dy [N, C, 1, 1] (or [N, C, 1]), the shape globalAveragePool(x) returns
  * @param x the forward input (only its shape is read)
- * @returns dx of x's shape, dy / (H·W) at every position
+ * @returns dx of x's shape, dy / (H·W) (the plane's size) at every position
  */
 export function globalAveragePoolBackward(dy: Tensor, x: Tensor): Tensor {
   return unpooled(dy, x, "globalAveragePool", (g, _xd, dyd, dx) => globalAveragePoolBackwardInto(g, dyd, dx));
@@ -91,7 +94,7 @@ export function globalAveragePoolBackward(dy: Tensor, x: Tensor): Tensor {
 
 /** Checks x, runs `into` over it and wraps y [N, C, 1, …]. */
 function pooled(x: Tensor, op: string, into: (g: GlobalPoolGeometry, x: Float32Array, y: Float32Array) => void): Tensor {
-  const g = resolveGlobalPool(checkTensor(x, `${op}(x)`), op);
+  const g = resolveGlobalPool(checkTensor(x, `${op}(x)`), op, 3);
   const y = new Float32Array(g.planes);
   into(g, x.data, y);
   return tensor(y, g.outShape);
@@ -102,7 +105,7 @@ function unpooled(dy: Tensor, x: Tensor, op: string, into: (g: GlobalPoolGeometr
   const name = `${op}Backward`;
   const dyShape = checkTensor(dy, `${name}(dy)`);
   const xShape = checkTensor(x, `${name}(x)`);
-  const g = resolveGlobalPool(xShape, name);
+  const g = resolveGlobalPool(xShape, name, 3);
   checkSameShape(dyShape, g.outShape, `${name}(dy)`, `${op}'s output`);
   const dx = new Float32Array(g.planes * g.plane);
   into(g, x.data, dy.data, dx);

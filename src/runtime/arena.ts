@@ -194,11 +194,14 @@ export class Arena {
     return ptr;
   }
 
-  /** Copies `length` floats at `ptr` out into a new Float32Array owned by the caller. */
-  take(ptr: number, length: number): Float32Array {
+  /**
+   * Copies `length` floats at `ptr` out into `into` (the caller's options.out, of that length) or
+   * else a new Float32Array owned by the caller.
+   */
+  take(ptr: number, length: number, into?: Float32Array): Float32Array {
     this.commit();
     // new + set, not slice(): V8's slice of a view on wasm memory runs ~4× slower (measured on 25 MB).
-    const out = new Float32Array(length);
+    const out = into ?? new Float32Array(length);
     out.set(this.f32(ptr, length));
     return out;
   }

@@ -59,8 +59,9 @@ export function addRef(a: Arr, b: Arr): Ref32 {
 }
 
 /**
- * Crop of the spatial axes (rank 1 or 2): y[n, c, i, j] = x[n, c, offsets[0] + i, offsets[1] + j]
- * for i < shape[0], j < shape[1]; 1-D: y[n, c, i] = x[n, c, offsets[0] + i].
+ * Crop of the spatial axes (rank 1, 2 or 3): y[n, c, i, j] = x[n, c, offsets[0] + i, offsets[1] + j]
+ * for i < shape[0], j < shape[1]; 1-D: y[n, c, i] = x[n, c, offsets[0] + i]; 3-D:
+ * y[n, c, d, i, j] = x[n, c, offsets[0] + d, offsets[1] + i, offsets[2] + j].
  */
 export function cropRef(x: Arr, offsets: readonly number[], shape: readonly number[]): Ref32 {
   const [N, C] = x.shape;
@@ -70,6 +71,15 @@ export function cropRef(x: Arr, offsets: readonly number[], shape: readonly numb
     const y = new Float32Array(N * C * S);
     for (let p = 0; p < N * C; p++) for (let i = 0; i < S; i++) y[p * S + i] = x.data[p * L + o + i];
     return { data: y, shape: [N, C, S] };
+  }
+  if (image.length === 3) {
+    const [D, H, W] = image, [front, top, left] = offsets, [OD, OH, OW] = shape;
+    const y = new Float32Array(N * C * OD * OH * OW);
+    for (let p = 0; p < N * C; p++)
+      for (let d = 0; d < OD; d++)
+        for (let i = 0; i < OH; i++)
+          for (let j = 0; j < OW; j++) y[((p * OD + d) * OH + i) * OW + j] = x.data[((p * D + front + d) * H + top + i) * W + left + j];
+    return { data: y, shape: [N, C, OD, OH, OW] };
   }
   const [H, W] = image, [top, left] = offsets, [OH, OW] = shape;
   const y = new Float32Array(N * C * OH * OW);

@@ -174,7 +174,7 @@ export function poolAxis(size: number, k: number, s: number, d: number, pBegin: 
   return { pBegin, pEnd, out };
 }
 
-/** Resolved MaxPool geometry per spatial axis (rank 1 or 2). */
+/** Resolved MaxPool geometry per spatial axis (any rank). */
 export function maxPoolAxes(image: readonly number[], attrs: MaxPoolAttrs): PoolAxis[] {
   const r = image.length;
   const k = perAxis(attrs.kernelShape, r, 1);
@@ -187,40 +187,45 @@ export function maxPoolAxes(image: readonly number[], attrs: MaxPoolAttrs): Pool
 }
 
 /**
- * MaxPool: y[n, c, oh, ow] = max over taps (i, j) of x[n, c, oh·sH − pT + i·dH, ow·sW − pL + j·dW],
- * taking only taps inside the image: padding is not a value and never wins (an all-negative
- * input stays negative). A window with no tap inside the image gives −∞.
+ * MaxPool: y[n, c, od, oh, ow] = max over taps (i, j, l) of
+ * x[n, c, od·sD − pF + i·dD, oh·sH − pT + j·dH, ow·sW − pL + l·dW], taking only taps inside the
+ * image: padding is not a value and never wins (an all-negative input stays negative). A window
+ * with no tap inside the image gives −∞. Ranks 1 and 2 are the 3-D problem with leading axes of
+ * size 1 (kernel 1, stride 1, no padding).
  */
 export function maxPoolRef(x: Arr, attrs: MaxPoolAttrs): Ref {
   const [N, C] = x.shape;
   const image = x.shape.slice(2);
   const r = image.length;
-  if (r !== 1 && r !== 2) throw new Error(`reference: spatial rank ${r} not covered`);
+  if (r < 1 || r > 3) throw new Error(`reference: spatial rank ${r} not covered`);
   const axes = maxPoolAxes(image, attrs);
-  const k = perAxis(attrs.kernelShape, r, 1), s = perAxis(attrs.strides, r, 1), d = perAxis(attrs.dilations, r, 1);
-  // Lift 1-D to 2-D as in im2col.
-  const [H, W] = r === 2 ? image : [1, image[0]];
-  const [kH, kW] = r === 2 ? k : [1, k[0]];
-  const [sH, sW] = r === 2 ? s : [1, s[0]];
-  const [dH, dW] = r === 2 ? d : [1, d[0]];
-  const [pT, pL] = r === 2 ? [axes[0].pBegin, axes[1].pBegin] : [0, axes[0].pBegin];
-  const [OH, OW] = r === 2 ? [axes[0].out, axes[1].out] : [1, axes[0].out];
-  if (OH < 1 || OW < 1) throw new Error("reference: empty output");
-  const y = new Float64Array(N * C * OH * OW);
+  // Lift to 3-D: prepend (3 − r) axes of size 1 with a one-tap kernel and no padding.
+  const lift = (v: readonly number[], one: number) => [...new Array<number>(3 - r).fill(one), ...v];
+  const [D, H, W] = lift(image, 1);
+  const [kD, kH, kW] = lift(perAxis(attrs.kernelShape, r, 1), 1);
+  const [sD, sH, sW] = lift(perAxis(attrs.strides, r, 1), 1);
+  const [dD, dH, dW] = lift(perAxis(attrs.dilations, r, 1), 1);
+  const [pF, pT, pL] = lift(axes.map((a) => a.pBegin), 0);
+  const [OD, OH, OW] = lift(axes.map((a) => a.out), 1);
+  if (OD < 1 || OH < 1 || OW < 1) throw new Error("reference: empty output");
+  const y = new Float64Array(N * C * OD * OH * OW);
   for (let n = 0; n < N; n++)
     for (let c = 0; c < C; c++)
-      for (let oh = 0; oh < OH; oh++)
-        for (let ow = 0; ow < OW; ow++) {
-          let m = -Infinity;
-          for (let i = 0; i < kH; i++)
-            for (let j = 0; j < kW; j++) {
-              const h = oh * sH - pT + i * dH;
-              const w = ow * sW - pL + j * dW;
-              if (h < 0 || h >= H || w < 0 || w >= W) continue; // padding, or past the end (ceilMode)
-              const v = x.data[((n * C + c) * H + h) * W + w];
-              if (v > m || Number.isNaN(v)) m = v; // NaN, once seen, stays (v > NaN is false)
-            }
-          y[((n * C + c) * OH + oh) * OW + ow] = m;
-        }
-  return { data: y, shape: [N, C, ...(r === 2 ? [OH, OW] : [OW])] };
+      for (let od = 0; od < OD; od++)
+        for (let oh = 0; oh < OH; oh++)
+          for (let ow = 0; ow < OW; ow++) {
+            let m = -Infinity;
+            for (let i = 0; i < kD; i++)
+              for (let j = 0; j < kH; j++)
+                for (let l = 0; l < kW; l++) {
+                  const d = od * sD - pF + i * dD;
+                  const h = oh * sH - pT + j * dH;
+                  const w = ow * sW - pL + l * dW;
+                  if (d < 0 || d >= D || h < 0 || h >= H || w < 0 || w >= W) continue; // padding, or past the end (ceilMode)
+                  const v = x.data[(((n * C + c) * D + d) * H + h) * W + w];
+                  if (v > m || Number.isNaN(v)) m = v; // NaN, once seen, stays (v > NaN is false)
+                }
+            y[(((n * C + c) * OD + od) * OH + oh) * OW + ow] = m;
+          }
+  return { data: y, shape: [N, C, ...axes.map((a) => a.out)] };
 }
