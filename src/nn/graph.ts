@@ -33,8 +33,8 @@ export const OPS: readonly OpName[] = ["Conv", "ConvTranspose", "Relu", "MaxPool
 /**
  * How Net initialises a parameter that no weights file supplies (biases always start at 0):
  * 'he' (Kaiming normal, std √(2 / fan-in); Caffe's 'msra'), 'xavier' (uniform ±√(3 / fan-in)),
- * 'zeros' (FCN's score layers), 'bilinear' (FCN's upsampling filter on the channel diagonal; see
- * bilinear.ts).
+ * 'zeros' (FCN's score layers), 'bilinear' (FCN's upsampling filter on the channel diagonal, or per
+ * channel with group = C; trilinear on a 3-D kernel; see bilinear.ts).
  */
 export type WeightInit = "he" | "xavier" | "zeros" | "bilinear";
 
@@ -121,7 +121,7 @@ export interface GenericLayer { name: string; op: LayerOpName; inputs: string[];
 
 export type LayerSpec = GenericLayer | AveragePoolLayer | GlobalAveragePoolLayer | GlobalMaxPoolLayer | PreluLayer | ConvLayer | ConvTransposeLayer | MaxPoolLayer | ReluLayer | AddLayer | CropLayer | DropoutLayer | ScaleLayer | SoftmaxLayer | ActivationLayer;
 
-/** The graph input: its name and shape [N, C, H, W] (or [N, C, L]). */
+/** The graph input: its name and shape [N, C, H, W] (or [N, C, L], or [N, C, D, H, W]). */
 export interface GraphInput { name: string; shape: number[] }
 
 /**
@@ -512,7 +512,7 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: InputShapes): GraphAn
       } else switch (layer.op) {
         case "Conv": {
           const { onnx, outChannels, bias } = splitParamAttrs(layer.attrs);
-          checkSpatialRank(x.length - 2, "conv", `input "${layer.inputs[0]}" ${describeShape(x)}`);
+          checkSpatialRank(x.length - 2, "conv", `input "${layer.inputs[0]}" ${describeShape(x)}`, 3);
           const group = typeof onnx.group === "number" ? onnx.group : 1;
           const kernel = readInts(onnx.kernelShape, x.length - 2, "attrs.kernelShape", 1, 1);
           const w = [outChannels, Math.max(1, Math.floor(x[1] / group)), ...kernel];
@@ -525,7 +525,7 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: InputShapes): GraphAn
         }
         case "ConvTranspose": {
           const { onnx, outChannels, bias } = splitParamAttrs(layer.attrs);
-          checkSpatialRank(x.length - 2, "convTranspose", `input "${layer.inputs[0]}" ${describeShape(x)}`);
+          checkSpatialRank(x.length - 2, "convTranspose", `input "${layer.inputs[0]}" ${describeShape(x)}`, 3);
           const group = typeof onnx.group === "number" ? onnx.group : 1;
           if (Number.isInteger(group) && group >= 1 && outChannels % group !== 0) {
             throw new ShapeError(`attrs.outChannels ${outChannels} must be divisible by group ${group}`);
@@ -540,7 +540,7 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: InputShapes): GraphAn
           break;
         }
         case "MaxPool": case "AveragePool": {
-          const g = layer.op === "MaxPool" ? resolveMaxPool(x, layer.attrs, "maxPool") : resolveAveragePool(x, layer.attrs, "averagePool");
+          const g = layer.op === "MaxPool" ? resolveMaxPool(x, layer.attrs, "maxPool", 3) : resolveAveragePool(x, layer.attrs, "averagePool", 3);
           out = g.outShape;
           map = mapped ? layerWindowMaps(g.window, false).map((m, i) => compose(m, xMap[i])) : undefined;
           break;
@@ -578,7 +578,7 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: InputShapes): GraphAn
           break;
         }
         case "GlobalAveragePool": case "GlobalMaxPool": {
-          out = resolveGlobalPool(x, layer.op === "GlobalMaxPool" ? "globalMaxPool" : "globalAveragePool").outShape;
+          out = resolveGlobalPool(x, layer.op === "GlobalMaxPool" ? "globalMaxPool" : "globalAveragePool", 3).outShape;
           // one window covering the whole plane: the output pixel sits at the plane's centre
           map = mapped ? x.slice(2).map((n, i) => compose(windowMap({ kernel: n, stride: 1, dilation: 1, padBegin: 0 }), xMap[i])) : undefined;
           break;

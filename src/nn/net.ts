@@ -25,7 +25,7 @@ import { maxPool, maxPoolBackward } from "../ops/max-pool.js";
 import { add } from "../ops/add.js";
 import { crop, cropBackward } from "../ops/crop.js";
 import { softmax, softmaxBackward } from "./loss.js";
-import { bilinearWeights, bilinearWeightsDense } from "./bilinear.js";
+import { bilinearWeights, bilinearWeightsDense, trilinearWeights, trilinearWeightsDense } from "./bilinear.js";
 import { RandomStream } from "../random.js";
 import { fusedActivationBackward, fusedActivationForward } from "../ops/fused-activation.js";
 import { type ActivationLayer, type ConvLayer, type ConvTransposeLayer, type GraphSpec, type LayerSpec, type WeightInit, analyzeGraph, checkInputShape, graphInputs, graphOutputs, splitParamAttrs, validateGraph } from "./graph.js";
@@ -95,14 +95,15 @@ function initialWeight(init: WeightInit, shape: number[], layer: LayerSpec, rand
     const std = Math.sqrt(2 / fanIn);
     return Float32Array.from({ length: n }, () => std * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
   }
-  // bilinear: FCN's upsampling filter, for square transposed-convolution kernels
-  const [C, Mg, kh, kw] = shape;
-  if (layer.op !== "ConvTranspose" || kh !== kw || shape.length !== 4) {
-    throw new AttributeError(`Net: layer "${layer.name}": init 'bilinear' needs a ConvTranspose with a square 2-D kernel, got ${layer.op} weight ${describeShape(shape)}`);
+  // bilinear: FCN's upsampling filter, for square (2-D) or cubic (3-D: trilinear) transposed-convolution kernels
+  const [C, Mg, k, ...rest] = shape;
+  const volume = shape.length === 5;
+  if (layer.op !== "ConvTranspose" || !(shape.length === 4 || volume) || rest.some((v) => v !== k)) {
+    throw new AttributeError(`Net: layer "${layer.name}": init 'bilinear' needs a ConvTranspose with a square 2-D or cubic 3-D kernel, got ${layer.op} weight ${describeShape(shape)}`);
   }
-  if (Mg === 1) return bilinearWeights(C, kh).data.slice();
+  if (Mg === 1) return (volume ? trilinearWeights(C, k) : bilinearWeights(C, k)).data.slice();
   if (Mg !== C) throw new AttributeError(`Net: layer "${layer.name}": init 'bilinear' needs group = C or as many outputs as inputs, got weight ${describeShape(shape)}`);
-  return bilinearWeightsDense(C, kh).data.slice();
+  return (volume ? trilinearWeightsDense(C, k) : bilinearWeightsDense(C, k)).data.slice();
 }
 
 /** What a layer's forward kept for its backward. */

@@ -31,10 +31,12 @@ import { type ConvTransposeAlgorithm, chooseAlgorithm, packedWeightBytes, runTra
 import type { TransposedBuffers } from "../ops/conv-transpose/buffers.js";
 import { packGemmWeights } from "../ops/conv-transpose/gemm-col2im.js";
 import { packPhaseWeights } from "../ops/conv-transpose/subpixel.js";
+import { packPhaseWeights3d } from "../ops/conv-transpose/subpixel-3d.js";
 import { packWinogradPhaseWeights } from "../ops/conv-transpose/subpixel-winograd.js";
 import { allFinite } from "../ops/finite.js";
 import { planConvGradients, runConvGradients } from "../ops/conv-gradients.js";
-import { resolveCrop } from "../ops/crop.js";
+import { cropInto, resolveCrop, uncropInto } from "../ops/crop.js";
+import { maxPool3d, maxPoolBackward3d } from "../ops/max-pool-3d.js";
 import { product, runWindowKernel, withArena } from "../ops/run.js";
 import { softmax, softmaxBackward } from "./loss.js";
 import { type ActivationOp, activation, mapActivation, mapActivationBackward } from "../ops/activations.js";
@@ -254,6 +256,7 @@ export class NetPlan implements Evictable {
       if (version !== this.paramsVersion) {
         if (subpixel || winograd) {
           if (winograd) packWinogradPhaseWeights(this.rt, g, w.ptr, ptr);
+          else if (g.window.rank === 3) packPhaseWeights3d(this.rt, g, w.ptr, ptr);
           else packPhaseWeights(this.rt, g, w.ptr, ptr);
           finite = allFinite(this.rt, w.ptr, w.size);
         } else {
@@ -352,23 +355,30 @@ export class NetPlan implements Evictable {
           backward: () => this.toInput(inputName, (dx) => rt.kernels.f32_relu_backward__simd(x.ptr, dy().ptr, dx, x.size)),
         };
       case "MaxPool": {
-        const { window } = resolveMaxPool(x.shape, layer.attrs);
+        // 3-D: the op's two separable passes (max-pool-3d.ts), on the blocks
+        const { window } = resolveMaxPool(x.shape, layer.attrs, "maxPool", 3);
         const planes = x.shape[0] * x.shape[1];
         const inPlane = product(window.image), outPlane = product(window.grid);
+        const volume = window.rank === 3;
         return {
           layer,
-          forward: () => withArena(rt, () => runWindowKernel(rt, "f32_max_pool__simd", window, planes, x.ptr, inPlane, y.ptr, outPlane)),
-          backward: () => this.toInput(inputName, (dx) => withArena(rt, () =>
-            runWindowKernel(rt, "f32_max_pool_backward__scalar", window, planes, x.ptr, inPlane, dx, inPlane, dy().ptr, outPlane))),
+          forward: () => withArena(rt, () => {
+            if (volume) maxPool3d(rt, window, planes, x.ptr, y.ptr);
+            else runWindowKernel(rt, "f32_max_pool__simd", window, planes, x.ptr, inPlane, y.ptr, outPlane);
+          }),
+          backward: () => this.toInput(inputName, (dx) => withArena(rt, () => {
+            if (volume) maxPoolBackward3d(rt, window, planes, x.ptr, dy().ptr, dx);
+            else runWindowKernel(rt, "f32_max_pool_backward__scalar", window, planes, x.ptr, inPlane, dx, inPlane, dy().ptr, outPlane);
+          })),
         };
       }
       case "Crop": {
         const like = this.blobs.get(layer.inputs[1]) as Block;
-        const c = resolveCrop(x.shape, { offsets: this.source.cropOffsets.get(layer.name) as number[], shape: like.shape.slice(2) }, "crop");
+        const c = resolveCrop(x.shape, { offsets: this.source.cropOffsets.get(layer.name) as number[], shape: like.shape.slice(2) }, "crop", 3);
         return {
           layer,
-          forward: () => rt.kernels.f32_crop__scalar(x.ptr, y.ptr, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW),
-          backward: () => this.toInput(inputName, (dx) => rt.kernels.f32_uncrop__scalar(dy().ptr, dx, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW)),
+          forward: () => cropInto(rt, c, x.ptr, y.ptr),
+          backward: () => this.toInput(inputName, (dx) => uncropInto(rt, c, dy().ptr, dx)),
         };
       }
       case "Add": {
@@ -406,13 +416,13 @@ export class NetPlan implements Evictable {
         type Loop = (from: Float32Array, to: Float32Array) => void;
         let into: { forward: Loop; backward: Loop };
         if (layer.op === "AveragePool") {
-          const { g } = resolveAveragePoolGeometry(x.shape, layer.attrs, "averagePool");
+          const { g } = resolveAveragePoolGeometry(x.shape, layer.attrs, "averagePool", 3);
           into = { forward: (a, b) => averagePoolInto(g, a, b), backward: (a, b) => averagePoolBackwardInto(g, a, b) };
         } else if (layer.op === "GlobalMaxPool") {
-          const g = resolveGlobalPool(x.shape, "globalMaxPool");
+          const g = resolveGlobalPool(x.shape, "globalMaxPool", 3);
           into = { forward: (a, b) => globalMaxPoolInto(g, a, b), backward: (a, b) => globalMaxPoolBackwardInto(g, view(x.ptr, x.size), a, b) };
         } else {
-          const g = resolveGlobalPool(x.shape, "globalAveragePool");
+          const g = resolveGlobalPool(x.shape, "globalAveragePool", 3);
           into = { forward: (a, b) => globalAveragePoolInto(g, a, b), backward: (a, b) => globalAveragePoolBackwardInto(g, a, b) };
         }
         return {

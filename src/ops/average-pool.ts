@@ -13,7 +13,7 @@ export interface AveragePoolGeometry { window: Window; planes: number; countIncl
 
 /**
  * Resolves x's shape and the attributes into the geometry and the output shape. The op functions
- * take spatial rank 1 to 3 (`highest` 3); Net's layers keep the default 2.
+ * and Net's layers take spatial rank 1 to 3 (`highest` 3).
  */
 export function resolveAveragePoolGeometry(xShape: readonly number[], attrs: AveragePoolAttrs | undefined, op: string, highest: SpatialRankLimit = 2): { g: AveragePoolGeometry; outShape: number[] } {
   const { window, outShape, countIncludePad } = resolveAveragePool(xShape, attrs, op, highest);

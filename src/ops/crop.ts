@@ -7,6 +7,7 @@ import { type CropAttrs, checkAttrNames, readInts, required } from "../attrs.js"
 import { ShapeError } from "../errors.js";
 import { type SpatialRankLimit, checkSpatialRank } from "../shape.js";
 import { type Tensor, checkDims, checkTensor, tensor } from "../tensor.js";
+import type { Runtime } from "../runtime/runtime.js";
 import { checkSameShape, product, withArena } from "./run.js";
 
 /**
@@ -21,15 +22,7 @@ export function crop(x: Tensor, attrs: CropAttrs): Tensor {
   return withArena((rt) => {
     const px = rt.arena.put(x.data, "crop(x)");
     const py = rt.arena.alloc(c.outSize * 4, "crop output");
-    if (c.D === 1) {
-      rt.kernels.f32_crop__scalar(px, py, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW);
-    } else {
-      // volume p: its slices front … front + OD − 1 are OD consecutive [H, W] planes
-      const slice = c.H * c.W, outVolume = c.OD * c.OH * c.OW;
-      for (let p = 0; p < c.planes; p++) {
-        rt.kernels.f32_crop__scalar(px + (p * c.D + c.front) * slice * 4, py + p * outVolume * 4, c.OD, c.H, c.W, c.top, c.left, c.OH, c.OW);
-      }
-    }
+    cropInto(rt, c, px, py);
     return tensor(rt.arena.take(py, c.outSize), c.outShape);
   });
 }
@@ -48,26 +41,47 @@ export function cropBackward(dy: Tensor, xShape: readonly number[], attrs: CropA
   return withArena((rt) => {
     const pdy = rt.arena.put(dy.data, "cropBackward(dy)");
     const pdx = rt.arena.alloc(inSize * 4, "cropBackward dx");
-    if (c.D === 1) {
-      rt.kernels.f32_uncrop__scalar(pdy, pdx, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW);
-    } else {
-      // volume p: the OD cropped slices take dy; the slices before and after them are zeroed by
-      // uncropping an empty window (OH = OW = 0) over them
-      const slice = c.H * c.W, outVolume = c.OD * c.OH * c.OW, back = c.D - c.front - c.OD;
-      for (let p = 0; p < c.planes; p++) {
-        const volume = pdx + p * c.D * slice * 4;
-        rt.kernels.f32_uncrop__scalar(pdy, volume, c.front, c.H, c.W, 0, 0, 0, 0);
-        rt.kernels.f32_uncrop__scalar(pdy + p * outVolume * 4, volume + c.front * slice * 4, c.OD, c.H, c.W, c.top, c.left, c.OH, c.OW);
-        rt.kernels.f32_uncrop__scalar(pdy, volume + (c.front + c.OD) * slice * 4, back, c.H, c.W, 0, 0, 0, 0);
-      }
-    }
+    uncropInto(rt, c, pdy, pdx);
     return tensor(rt.arena.take(pdx, inSize), inShape);
   });
 }
 
+/** The crop geometry resolveCrop gives. */
+export type CropGeometry = ReturnType<typeof resolveCrop>;
+
+/** y = the crop of x (byte offsets in rt's memory; shapes as `c` resolved them). Net's plan runs it on its blocks. */
+export function cropInto(rt: Runtime, c: CropGeometry, px: number, py: number): void {
+  if (c.D === 1) {
+    rt.kernels.f32_crop__scalar(px, py, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW);
+    return;
+  }
+  // volume p: its slices front … front + OD − 1 are OD consecutive [H, W] planes
+  const slice = c.H * c.W, outVolume = c.OD * c.OH * c.OW;
+  for (let p = 0; p < c.planes; p++) {
+    rt.kernels.f32_crop__scalar(px + (p * c.D + c.front) * slice * 4, py + p * outVolume * 4, c.OD, c.H, c.W, c.top, c.left, c.OH, c.OW);
+  }
+}
+
+/** dx = dy put back into x's shape, zero outside the window (overwrites all of dx). */
+export function uncropInto(rt: Runtime, c: CropGeometry, pdy: number, pdx: number): void {
+  if (c.D === 1) {
+    rt.kernels.f32_uncrop__scalar(pdy, pdx, c.planes, c.H, c.W, c.top, c.left, c.OH, c.OW);
+    return;
+  }
+  // volume p: the OD cropped slices take dy; the slices before and after them are zeroed by
+  // uncropping an empty window (OH = OW = 0) over them
+  const slice = c.H * c.W, outVolume = c.OD * c.OH * c.OW, back = c.D - c.front - c.OD;
+  for (let p = 0; p < c.planes; p++) {
+    const volume = pdx + p * c.D * slice * 4;
+    rt.kernels.f32_uncrop__scalar(pdy, volume, c.front, c.H, c.W, 0, 0, 0, 0);
+    rt.kernels.f32_uncrop__scalar(pdy + p * outVolume * 4, volume + c.front * slice * 4, c.OD, c.H, c.W, c.top, c.left, c.OH, c.OW);
+    rt.kernels.f32_uncrop__scalar(pdy, volume + (c.front + c.OD) * slice * 4, back, c.H, c.W, 0, 0, 0, 0);
+  }
+}
+
 /**
  * Crop geometry as planes of H×W (1-D: H = 1), checked against the input; 3-D (`highest` 3, as
- * the op functions pass; Net keeps 2) crops OD of each volume's D slices from `front` on (D = OD = 1
+ * the op functions and Net's layers pass) crops OD of each volume's D slices from `front` on (D = OD = 1
  * below 3-D).
  */
 export function resolveCrop(xShape: readonly number[], attrs: CropAttrs, op: string, highest: SpatialRankLimit = 2) {

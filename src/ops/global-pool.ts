@@ -10,8 +10,8 @@ import { checkSameShape } from "./run.js";
 export interface GlobalPoolGeometry { planes: number; plane: number; outShape: number[] }
 
 /**
- * Checks x [N, C, L], [N, C, H, W] (or [N, C, D, H, W] with `highest` 3, as the op functions pass;
- * Net's layers keep 2) and gives the planes and the output shape [N, C, 1, …].
+ * Checks x [N, C, L], [N, C, H, W] (or [N, C, D, H, W] with `highest` 3, as the op functions and
+ * Net's layers pass) and gives the planes and the output shape [N, C, 1, …].
  */
 export function resolveGlobalPool(xShape: readonly number[], op: string, highest: SpatialRankLimit = 2): GlobalPoolGeometry {
   checkSpatialRank(xShape.length - 2, op, "x", highest);

@@ -18,10 +18,6 @@ const RTOL = 1e-3, ATOL = 1e-7;
 
 /** The models that must throw UnsupportedError, by the first reason that applies to them. */
 const NOT_YET: [reason: string, models: string[]][] = [
-  ["an input that is not [N, C, L] or [N, C, H, W]: 5-D (3-D spatial ops) or 6-D", [
-    "test_AvgPool3d", "test_AvgPool3d_stride", "test_AvgPool3d_stride1_pad0_gpu_input", "test_Conv3d", "test_Conv3d_dilated", "test_Conv3d_dilated_strided", "test_Conv3d_groups",
-    "test_Conv3d_no_bias", "test_Conv3d_stride", "test_Conv3d_stride_padding", "test_MaxPool3d", "test_MaxPool3d_stride",
-    "test_MaxPool3d_stride_padding"]],
   ["a graph input that is not float32 (float64 or int64)", [
     "test_Embedding", "test_Embedding_sparse", "test_operator_add_broadcast", "test_operator_add_size1_broadcast",
     "test_operator_add_size1_right_broadcast", "test_operator_add_size1_singleton_broadcast", "test_operator_addconstant",
@@ -60,8 +56,8 @@ describe("ONNX backend models", () => {
     describe(`${build} build`, () => {
       beforeAll(() => useBuild(build));
       const runnable = models.filter((m) => !(m.name in SKIPPED) && !LOAD_ONLY.includes(m.name));
-      it("covers the supported models (conv 1-D/2-D, depthwise, grouped, dilated, ConvTranspose, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, Elu, Selu, PRelu; Unsqueeze/Squeeze around a 1-D AvgPool, PixelShuffle as Reshape/Transpose, Flatten, a 6-D Transpose, Concat of two graph inputs, Pad constant/reflect/edge, Split, Exp, Sqrt, Neg, Softsign as Abs/Add/Div, broadcasting Add/Mul/Sub, BatchNormalization alone (3-D too), InstanceNormalization, Softmax and LogSoftmax over any axes, Gemm (also of two activations), ReduceMean, ReduceSum, Tile)", () => {
-        expect(runnable.length).toBe(93);
+      it("covers the supported models (conv 1-D/2-D/3-D, depthwise, grouped, dilated, ConvTranspose, MaxPool and AveragePool 1-D to 3-D, Relu, Sigmoid, Tanh, LeakyRelu, Elu, Selu, PRelu; Unsqueeze/Squeeze around a 1-D AvgPool, PixelShuffle as Reshape/Transpose, Flatten, a 6-D Transpose, Concat of two graph inputs, Pad constant/reflect/edge, Split, Exp, Sqrt, Neg, Softsign as Abs/Add/Div, broadcasting Add/Mul/Sub, BatchNormalization alone (3-D too), InstanceNormalization, Softmax and LogSoftmax over any axes, Gemm (also of two activations), ReduceMean, ReduceSum, Tile)", () => {
+        expect(runnable.length).toBe(106);
         for (const m of runnable) expect(existsSync(`${m.path}/test_data_set_0/output_0.pb`), m.name).toBe(true);
       });
       for (const m of runnable) {
