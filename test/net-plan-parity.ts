@@ -8,12 +8,13 @@ import type { GraphSpec, Tensor } from "../dist/index.js";
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 /**
- * Builds `spec` twice from `seed`, runs both on `runs` inputs drawn from `r` (scaled by `scale`)
- * and back-propagates a random dOut of the output's shape `outShape`; every result must match.
+ * Builds `spec` twice from `seed` (and `weights`, where given), runs both on `runs` inputs drawn
+ * from `r` (scaled by `scale`) and back-propagates a random dOut of the output's shape `outShape`;
+ * every result must match.
  */
-export function expectPlanMatchesOpByOp(spec: GraphSpec, seed: number, r: () => number, outShape: number[], scale = 1, runs = 2): void {
-  const planned = fcn.Net.fromGraph(spec, undefined, { seed });
-  const copying = fcn.Net.fromGraph(spec, undefined, { seed, resident: false });
+export function expectPlanMatchesOpByOp(spec: GraphSpec, seed: number, r: () => number, outShape: number[], scale = 1, runs = 2, weights?: Record<string, Tensor>): void {
+  const planned = fcn.Net.fromGraph(spec, weights, { seed });
+  const copying = fcn.Net.fromGraph(spec, weights, { seed, resident: false });
   planned.training = copying.training = true;
   for (let t = 0; t < runs; t++) {
     const x = fcn.tensor(randArray(r, size(spec.input.shape)).map((v) => scale * v), spec.input.shape);
