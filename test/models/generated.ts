@@ -1,6 +1,6 @@
 // Generated ONNX models of the kinds people bring (issue: real models in and out), written byte by
 // byte with test/onnx/proto-writer.ts (independent of src/): a U-Net (ConvTranspose + Concat +
-// BatchNormalization nodes), a DCGAN generator, ESPCN with DepthToSpace in both modes, a
+// BatchNormalization nodes) in 2-D and 3-D, a DCGAN generator, ESPCN with DepthToSpace in both modes, a
 // torchvision-style segmentation head whose bilinear Resize takes its sizes from a
 // Shape → Gather → Unsqueeze → Concat chain, and a Paddle2ONNX-style graph (every weight a
 // Constant node, hard-swish written as Add/Clip/Mul/Div). Each is written at a given opset in the
@@ -70,18 +70,21 @@ class Graph {
     return outs[0];
   }
 
-  conv(x: string, cin: number, cout: number, k: number, o: { stride?: number; pad?: number; group?: number; bias?: boolean } = {}): string {
-    const group = o.group ?? 1, pad = o.pad ?? (k >> 1);
-    const w = this.weight([cout, cin / group, k, k]);
+  /** A Conv with a k×k kernel (k×k×k with `rank` 3), the same stride and pad on every axis. */
+  conv(x: string, cin: number, cout: number, k: number, o: { stride?: number; pad?: number; group?: number; bias?: boolean; rank?: number } = {}): string {
+    const group = o.group ?? 1, pad = o.pad ?? (k >> 1), axes = (v: number) => new Array<number>(o.rank ?? 2).fill(v);
+    const w = this.weight([cout, cin / group, ...axes(k)]);
     const inputs = [x, w, ...(o.bias === false ? [] : [this.uniform([cout], -0.1, 0.1, "b")])];
-    return this.op("Conv", inputs, [attr.ints("kernel_shape", [k, k]), attr.ints("pads", [pad, pad, pad, pad]), attr.ints("strides", [o.stride ?? 1, o.stride ?? 1]), attr.int("group", group)]);
+    return this.op("Conv", inputs, [attr.ints("kernel_shape", axes(k)), attr.ints("pads", [...axes(pad), ...axes(pad)]), attr.ints("strides", axes(o.stride ?? 1)), attr.int("group", group)]);
   }
 
-  convTranspose(x: string, cin: number, cout: number, k: number, stride: number, pad: number): string {
-    // fan-in of a transposed convolution: the taps reaching one output, cin·(k/stride)²
-    const w = this.weight([cin, cout, k, k], cin * Math.max(1, (k / stride) ** 2));
+  /** A ConvTranspose with a k×k kernel (k×k×k with `rank` 3), the same stride and pad on every axis. */
+  convTranspose(x: string, cin: number, cout: number, k: number, stride: number, pad: number, rank = 2): string {
+    const axes = (v: number) => new Array<number>(rank).fill(v);
+    // fan-in of a transposed convolution: the taps reaching one output, cin·(k/stride)^rank
+    const w = this.weight([cin, cout, ...axes(k)], cin * Math.max(1, (k / stride) ** rank));
     return this.op("ConvTranspose", [x, w, this.uniform([cout], -0.1, 0.1, "b")],
-      [attr.ints("kernel_shape", [k, k]), attr.ints("strides", [stride, stride]), attr.ints("pads", [pad, pad, pad, pad])]);
+      [attr.ints("kernel_shape", axes(k)), attr.ints("strides", axes(stride)), attr.ints("pads", [...axes(pad), ...axes(pad)])]);
   }
 
   batchNorm(x: string, c: number): string {
@@ -129,6 +132,26 @@ export function unet(opset: number, size = 32, width = 8, classes = 3): Generate
   const d1 = block(g.batchNorm(cat, 2 * width), 2 * width, width);
   const y = g.conv(d1, width, classes, 1, { pad: 0 });
   return { name: `U-Net opset ${opset}`, bytes: g.model({ name: "x", dims: [1, 3, size, size] }, [{ name: y, dims: [1, classes, size, size] }]), input: { name: "x", dims: [1, 3, size, size] }, output: y, ops: ["Conv", "BatchNormalization", "Relu", "MaxPool", "ConvTranspose", "Concat"] };
+}
+
+/**
+ * A small 3-D U-Net (Çiçek et al.'s shape, PyTorch's Conv3d / MaxPool3d / ConvTranspose3d): one
+ * encoder level (Conv 3×3×3 + BatchNormalization + Relu twice, MaxPool 2×2×2), Conv 3×3×3 + Relu, a
+ * ConvTranspose k2 s2 up, a Concat with the skip, Conv 3×3×3 + Relu, a 1×1×1 Conv to `classes`.
+ */
+export function unet3d(opset: number, size = 8, width = 4, classes = 2, channels = 2): GeneratedModel {
+  const g = new Graph(16, opset);
+  const conv = (x: string, cin: number, cout: number, k = 3) => g.conv(x, cin, cout, k, { rank: 3, pad: k >> 1 });
+  const block = (x: string, cin: number, cout: number) => g.op("Relu", [g.batchNorm(conv(x, cin, cout), cout)]);
+  const e1 = block(block("x", channels, width), width, width);
+  const p1 = g.op("MaxPool", [e1], [attr.ints("kernel_shape", [2, 2, 2]), attr.ints("strides", [2, 2, 2])]);
+  const e2 = g.op("Relu", [conv(p1, width, 2 * width)]);
+  const up = g.convTranspose(e2, 2 * width, width, 2, 2, 0, 3);
+  const cat = g.op("Concat", [up, e1], [attr.int("axis", 1)]);
+  const d1 = g.op("Relu", [conv(cat, 2 * width, width)]);
+  const y = conv(d1, width, classes, 1);
+  const dims = [1, channels, size, size, size];
+  return { name: `3-D U-Net opset ${opset}`, bytes: g.model({ name: "x", dims }, [{ name: y, dims: [1, classes, size, size, size] }]), input: { name: "x", dims }, output: y, ops: ["Conv", "BatchNormalization", "Relu", "MaxPool", "ConvTranspose", "Concat"] };
 }
 
 /** A DCGAN generator: z [1, nz, 1, 1] → ConvTranspose k4 (s1 p0, then s2 p1 ×3) + BatchNorm + Relu → Tanh. */
@@ -216,6 +239,7 @@ export function paddleBlock(opset: number, size = 16, c = 8): GeneratedModel {
 export function generatedModels(): GeneratedModel[] {
   return [
     ...[9, 11, 13, 17].map((o) => unet(o)),
+    ...[9, 13, 17].map((o) => unet3d(o)),
     ...[9, 13, 17].map((o) => dcgan(o)),
     espcn(9, "DCR"), ...[11, 13, 17].flatMap((o) => [espcn(o, "DCR"), espcn(o, "CRD")]),
     ...[11, 13, 17].map((o) => segmentationHead(o)),

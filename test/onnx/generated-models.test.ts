@@ -1,4 +1,4 @@
-// Generated models of the kinds people export (test/models/generated.ts: U-Net, DCGAN generator,
+// Generated models of the kinds people export (test/models/generated.ts: U-Net in 2-D and 3-D, DCGAN generator,
 // ESPCN in both DepthToSpace modes, a segmentation head with a Shape→Resize size chain, a
 // Paddle-style block of Constant weights and Add/Clip/Mul/Div hard-swish) at several opsets:
 // Net.fromOnnx runs each within 1e-4 (relative to the output's scale) of onnxruntime-node on the
@@ -10,7 +10,7 @@ import { generatedModels } from "../models/generated.js";
 
 const REL = 1e-4;
 // The models whose operators Net has today (by name prefix); each joins when its last op lands.
-const RUNNABLE = ["DCGAN", "ESPCN", "Paddle", "U-Net", "segmentation head"];
+const RUNNABLE = ["DCGAN", "ESPCN", "Paddle", "U-Net", "3-D U-Net", "segmentation head"];
 const models = generatedModels().filter((m) => RUNNABLE.some((p) => m.name.startsWith(p)));
 
 async function runOrt(bytes: Uint8Array, input: string, x: { data: Float32Array; shape: readonly number[] }): Promise<{ data: Float32Array; dims: readonly number[] }> {
