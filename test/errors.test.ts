@@ -445,14 +445,19 @@ describe.each(BUILDS)("errors (%s build)", (build) => {
       throws(() => fcn.maxPoolBackward(T([1, 1, 1, 1, 1, 1]), T([1, 1, 1, 1, 1, 1]), { kernelShape: 1 }), fcn.ShapeError, /maxPoolBackward/, /got rank 6/);
       throws(() => fcn.maxPool(T([1, 1, 2, 2, 2]), { kernelShape: [1, 1] }), fcn.AttributeError, /maxPool\(attrs\.kernelShape\)/, /expected 3/);
     });
-    it("Net's pooling layers still refuse spatial rank 3 (UnsupportedError): its plans are 1-D and 2-D only", () => {
-      const pool = (op: string, attrs?: object) => fcn.Net.fromGraph({
-        input: { name: "x", shape: [1, 2, 4, 4, 4] }, output: "p", layers: [{ name: "p", op, inputs: ["x"], ...(attrs ? { attrs } : {}) }],
+    it("Net's pooling and conv layers take spatial rank 3 and refuse rank 6 (ShapeError naming the layer)", () => {
+      const layer = (shape: number[], op: string, attrs?: object) => fcn.Net.fromGraph({
+        input: { name: "x", shape }, output: "p", layers: [{ name: "p", op, inputs: ["x"], ...(attrs ? { attrs } : {}) }],
       } as fcn.GraphSpec);
-      throws(() => pool("MaxPool", { kernelShape: 2 }), fcn.UnsupportedError, /maxPool/, /rank 3/);
-      throws(() => pool("AveragePool", { kernelShape: 2 }), fcn.UnsupportedError, /averagePool/, /rank 3/);
-      throws(() => pool("GlobalMaxPool"), fcn.UnsupportedError, /globalMaxPool/, /rank 3/);
-      throws(() => pool("GlobalAveragePool"), fcn.UnsupportedError, /globalAveragePool/, /rank 3/);
+      const cases: [string, object | undefined, number[]][] = [
+        ["MaxPool", { kernelShape: 2 }, [1, 2, 3, 3, 3]], ["AveragePool", { kernelShape: 2 }, [1, 2, 3, 3, 3]],
+        ["GlobalMaxPool", undefined, [1, 2, 1, 1, 1]], ["GlobalAveragePool", undefined, [1, 2, 1, 1, 1]],
+        ["Conv", { kernelShape: 2, outChannels: 3 }, [1, 3, 3, 3, 3]], ["ConvTranspose", { kernelShape: 2, outChannels: 3 }, [1, 3, 5, 5, 5]],
+      ];
+      for (const [op, attrs, outShape] of cases) {
+        expect(layer([1, 2, 4, 4, 4], op, attrs).run(T([1, 2, 4, 4, 4])).shape).toEqual(outShape);
+        throws(() => layer([1, 2, 4, 4, 4, 4], op, attrs), fcn.ShapeError, /layer "p"/, /got rank 6/);
+      }
     });
   });
 
