@@ -18,7 +18,9 @@ const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 /**
  * expectEveryParameterGradient with h = 1e-3: these nets have many Relu/PRelu/max kinks, and a
  * step of 1e-2 on a bias moves dozens of voxels, often one across a kink (seen: 8.94 against 8.55,
- * which h = 1e-3 gives to 1e-5).
+ * which h = 1e-3 gives to 1e-5). A kink within 1e-3 still happens by chance (seen once on MIXED:
+ * GlobalMaxPool's winner switching, the difference quotient going 1.11, 1.32, 1.40 toward the
+ * backward's 1.406 as h went 1e-2, 1e-3, 1e-4), so the seeds are ones whose picks avoid one.
  */
 function expectEveryParameterGradient(spec: GraphSpec, seed: number, r: () => number, outShape: number[], weights?: Record<string, Tensor>): void {
   const net = Net.fromGraph(spec, weights, { seed });
@@ -60,8 +62,8 @@ const MIXED: GraphSpec = {
     // [2, 4, 3, 3, 2]
     { name: "ap", op: "AveragePool", inputs: ["pr"], attrs: { kernelShape: [3, 2, 2], strides: [2, 2, 2], pads: [1, 0, 0, 0, 0, 0], ceilMode: true } },
     { name: "lr", op: "LeakyRelu", inputs: ["ap"], attrs: { alpha: 0.2 } },
-    // depthwise trilinear upsampling, k3 s2 (group = C): [2, 4, 7, 7, 5], trainable
-    { name: "ct", op: "ConvTranspose", inputs: ["lr"], attrs: { outChannels: 4, kernelShape: [3, 3, 3], strides: [2, 2, 2], group: 4, init: "bilinear" } },
+    // depthwise trilinear upsampling, k3 s2 (group = C), Tanh fused: [2, 4, 7, 7, 5], trainable
+    { name: "ct", op: "ConvTranspose", inputs: ["lr"], attrs: { outChannels: 4, kernelShape: [3, 3, 3], strides: [2, 2, 2], group: 4, init: "bilinear", activation: { op: "Tanh" } } },
     { name: "crop", op: "Crop", inputs: ["ct", "c1"], attrs: { offsets: [1, 0, 1] } },
     { name: "sum", op: "Add", inputs: ["crop", "pr"] },
     { name: "gap", op: "GlobalAveragePool", inputs: ["sum"] },
@@ -99,6 +101,23 @@ describe("Net on volumes: shapes, init, summary, export", () => {
     const p = fcn.parameterShapes(MIXED);
     expect(p.get("c1.weight")).toEqual([4, 3, 3, 2, 3]);
     expect(p.get("ct.weight")).toEqual([4, 1, 3, 3, 3]);
+  });
+
+  it("computes a 3-D Crop's offsets from the coordinate maps (FCN's pattern: pool by 2, upsample k4 s2, crop to the input)", () => {
+    const spec: GraphSpec = {
+      input: { name: "x", shape: [1, 1, 6, 8, 10] }, output: "crop",
+      layers: [
+        { name: "c", op: "Conv", inputs: ["x"], attrs: { outChannels: 2, kernelShape: [3, 3, 3], pads: 2 } },
+        { name: "pool", op: "MaxPool", inputs: ["c"], attrs: { kernelShape: 2, strides: 2 } },
+        { name: "up", op: "ConvTranspose", inputs: ["pool"], attrs: { outChannels: 2, kernelShape: 4, strides: 2 } },
+        { name: "crop", op: "Crop", inputs: ["up", "x"] },
+      ],
+    };
+    // c's pixel i sits at x's i − 1; pool's p at c's 2p + 0.5; up's u at pool's (u − 1.5)/2: up = x + 2
+    const crop = fcn.withCropOffsets(spec).layers[3].attrs as { offsets: number[] };
+    expect(crop.offsets).toEqual([2, 2, 2]);
+    expect(fcn.inferShapes(spec).get("up")).toEqual([1, 2, 10, 12, 14]);
+    expect(fcn.inferShapes(spec).get("crop")).toEqual([1, 2, 6, 8, 10]);
   });
 
   it("init 'bilinear' starts a 3-D ConvTranspose trilinear (dense, or per channel with group = C); a non-cubic kernel is refused", () => {
@@ -172,7 +191,7 @@ for (const build of BUILDS) {
       expectEveryParameterGradient(unet3d(1, 2, 4), 9, rng(13), [1, 2, 4, 4, 4]);
     });
     it("the other rank-3 layers: every parameter gradient matches finite differences", () => {
-      expectEveryParameterGradient(MIXED, 10, rng(14), [2, 4, 5, 6, 4], mixedWeights(rng(16)));
+      expectEveryParameterGradient(MIXED, 10, rng(18), [2, 4, 5, 6, 4], mixedWeights(rng(16)));
     });
   });
 }
