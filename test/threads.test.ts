@@ -1,6 +1,6 @@
 // The worker pool (README "Threads"): every op gives bit-identical results with 1, 2 and 3 threads, at
 // real sizes (the default split thresholds) and at tiny sizes with the thresholds lowered so every
-// split and its tails run; Net (resident plan) forward and backward too. The pool survives a
+// split and its tails run; Net (resident plan, FCN-8s and a 3-D U-Net) forward and backward too. The pool survives a
 // worker that throws, exits or hangs (PoolError on the call, the next call right), and a Node
 // process exits after dispose().
 // This file switches ready()'s threads; vitest runs each test file in its own process, so other
@@ -150,12 +150,38 @@ function fusedNetCase(): Case {
   }];
 }
 
+function volumeNetCase(): Case {
+  // a 3-D U-Net: im2col + GEMM convs in bands of depth slices, maxPool's separable passes, a
+  // trilinear GEMM + col2im upsampling, Concat; forward and backward on the resident training plan
+  const spec = {
+    input: { name: "x", shape: [2, 2, 12, 12, 12] }, output: "score",
+    layers: [
+      { name: "enc", op: "Conv", inputs: ["x"], attrs: { outChannels: 8, kernelShape: [3, 3, 3], pads: 1, activation: { op: "Relu" } } },
+      { name: "pool", op: "MaxPool", inputs: ["enc"], attrs: { kernelShape: [2, 2, 2], strides: [2, 2, 2] } },
+      { name: "mid", op: "Conv", inputs: ["pool"], attrs: { outChannels: 8, kernelShape: [3, 3, 3], pads: 1, activation: { op: "Relu" } } },
+      { name: "up", op: "ConvTranspose", inputs: ["mid"], attrs: { outChannels: 8, kernelShape: [2, 2, 2], strides: [2, 2, 2], init: "bilinear" } },
+      { name: "skip", op: "Concat", inputs: ["up", "enc"], attrs: { axis: 1 } },
+      { name: "score", op: "Conv", inputs: ["skip"], attrs: { outChannels: 2, kernelShape: [3, 3, 3], pads: 1 } },
+    ],
+  } as GraphSpec;
+  const x = rand(rng(34), [2, 2, 12, 12, 12]);
+  return ["Net 3-D U-Net forward and backward (resident training plan)", () => {
+    const net = fcn.Net.fromGraph(spec, undefined, { seed: 9 });
+    net.training = true;
+    const y = net.run(x);
+    const grads = net.backward(fcn.tensor(randArray(rng(35), size(y.shape)), y.shape.slice()));
+    grads.set("output", y);
+    net.dispose();
+    return grads;
+  }];
+}
+
 function runAll(cases: Case[]): Float32Array[] {
   return cases.map(([, f]) => flat(f()));
 }
 
 describe("threads: results identical to one thread", () => {
-  const real = realCases(), tiny = tinyCases(), net = [netCase(), fusedNetCase()];
+  const real = realCases(), tiny = tinyCases(), net = [netCase(), fusedNetCase(), volumeNetCase()];
   const want: Record<string, Float32Array[]> = {};
   beforeAll(async () => {
     await fcn.ready({ threads: 1 });
