@@ -5,7 +5,8 @@
 // several column bands (whole depth slices, and rows within slices past the band budget), with
 // resident (packed) weights too; the adjoint
 // identity ⟨conv(x), y⟩ = ⟨x, convTranspose(y)⟩; the 3-D sub-pixel path (forced: every random case
-// it applies to, the U-Net layers, NaN and ±∞); what 'auto' picks and what forcing a 2-D-only
+// it applies to, the U-Net layers, NaN and ±∞) and the direct depthwise kernel (trilinear
+// upsampling, one input channel per group, threads); what 'auto' picks and what forcing a 2-D-only
 // algorithm does (UnsupportedError naming it); convTransposePlan and explain.outputSize on a 3-D
 // layer; bad ranks; Net still refusing rank 3 (not done yet). Last, 2 threads with every split forced: the same bits as one thread.
 // Each case is named by its shape and seed (`vitest -t "seed=<n>"`).
@@ -105,9 +106,16 @@ describe.each(BUILDS)("3-D conv and convTranspose (%s build)", (build) => {
         const forced = () => fcn.convTranspose(T({ shape: c.xShape }, c.x), T({ shape: c.wShape }, c.w), bias(c), c.attrs as fcn.ConvTransposeAttrs, { algorithm: "subpixel" });
         if (g.dilations.every((d) => d === 1) && g.padsBegin.every((p) => p >= 0)) expectClose(forced(), want, `convTranspose ${c.name}, subpixel`, 1e-5, 1e-4);
         else expect(forced).toThrow(fcn.UnsupportedError);
+        // one input channel per group: the direct depthwise kernel (no workspace); else GEMM + col2im
+        const depthwise = c.wShape[0] / (c.attrs.group ?? 1) === 1;
         expect(fcn.convTransposePlan(c.xShape, c.wShape, c.attrs as fcn.ConvTransposeAttrs)).toEqual({
-          algorithm: "gemm-col2im", workspaceBytes: (want.shape[1] / (c.attrs.group ?? 1)) * size(c.wShape.slice(2)) * size(c.xShape.slice(2)) * 4, outShape: want.shape,
+          algorithm: depthwise ? "depthwise" : "gemm-col2im",
+          workspaceBytes: depthwise ? 0 : (want.shape[1] / (c.attrs.group ?? 1)) * size(c.wShape.slice(2)) * size(c.xShape.slice(2)) * 4, outShape: want.shape,
         });
+        if (depthwise) {
+          const viaGemm = fcn.convTranspose(T({ shape: c.xShape }, c.x), T({ shape: c.wShape }, c.w), bias(c), c.attrs as fcn.ConvTransposeAttrs, { algorithm: "gemm-col2im" });
+          expectClose(viaGemm, want, `convTranspose ${c.name}, gemm-col2im`, 1e-5, 1e-4);
+        }
       });
     }
   });
@@ -174,11 +182,15 @@ describe.each(BUILDS)("3-D conv and convTranspose (%s build)", (build) => {
     }
   });
 
-  it("trilinear upsampling (trilinearWeights, group = C, trilinearUpsampling(2)) is the reference's, and keeps a constant volume constant inside", () => {
+  it("trilinear upsampling (trilinearWeights, group = C, trilinearUpsampling(2)) is the reference's on every path, and keeps a constant volume constant inside", () => {
     const C = 3, xs = [1, C, 3, 4, 5], attrs = { ...fcn.trilinearUpsampling(2), group: C };
     const w = fcn.trilinearWeights(C, 4);
     const x = randArray(rng(83), size(xs));
-    expectClose(fcn.convTranspose(fcn.tensor(x, xs), w, null, attrs), convTransposeRef(x, xs, w.data, w.shape, null, attrs), "trilinear upsampling", 1e-6, 1e-5);
+    expect(fcn.convTransposePlan(xs, w.shape, attrs).algorithm).toBe("depthwise");
+    for (const algorithm of ["auto", "depthwise", "gemm-col2im", "subpixel"] as const) {
+      const got = fcn.convTranspose(fcn.tensor(x, xs), w, null, attrs, { algorithm });
+      expectClose(got, convTransposeRef(x, xs, w.data, w.shape, null, attrs), `trilinear upsampling, ${algorithm}`, 1e-6, 1e-5);
+    }
     const y = fcn.convTranspose(fcn.tensor(new Float32Array(size(xs)).fill(2), xs), w, null, attrs);
     expect(y.shape).toEqual([1, C, 6, 8, 10]);
     // away from the borders every output voxel gets weights summing to 1 (per axis ¼ + ¾)
@@ -212,9 +224,9 @@ describe("3-D algorithm choice and errors", () => {
   beforeAll(() => useBuild("simd"));
   const zeros = (shape: number[]) => fcn.tensor(new Float32Array(size(shape)), shape);
 
-  it("'auto' takes the generic paths for 3-D: depthwise and k = 2s layers too", () => {
-    // one input channel per group (the 2-D direct kernels), k = 2s (2-D sub-pixel), 3×3×3 stride 1 (2-D Winograd)
-    expect(fcn.convTransposePlan([1, 4, 3, 3, 3], [4, 1, 4, 4, 4], { strides: 2, pads: 1, group: 4 }).algorithm).toBe("gemm-col2im");
+  it("'auto' on 3-D: the direct depthwise kernel for one input channel per group of convTranspose, else the generic paths", () => {
+    // one input channel per group: convTranspose's direct kernel, conv's im2col + GEMM; k = 2s (sub-pixel in 2-D), 3×3×3 stride 1 (Winograd in 2-D)
+    expect(fcn.convTransposePlan([1, 4, 3, 3, 3], [4, 1, 4, 4, 4], { strides: 2, pads: 1, group: 4 }).algorithm).toBe("depthwise");
     expect(fcn.convTransposePlan([1, 64, 5, 5, 5], [64, 32, 4, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("gemm-col2im");
     const r = rng(5);
     const xs = [1, 3, 5, 6, 7], ws = [6, 1, 3, 3, 3];
@@ -232,7 +244,7 @@ describe("3-D algorithm choice and errors", () => {
       expect(() => fcn.conv(x, zeros([2, 1, 3, 3, 3]), null, { group: 2 }, { algorithm })).toThrow(new RegExp(`'${algorithm}' is not implemented for spatial rank 3`));
       expect(() => fcn.conv(x, zeros([2, 1, 3, 3, 3]), null, { group: 2 }, { algorithm })).toThrow(fcn.UnsupportedError);
     }
-    for (const algorithm of ["subpixel-winograd", "depthwise"] as const) {
+    for (const algorithm of ["subpixel-winograd"] as const) {
       expect(() => fcn.convTranspose(x, zeros([2, 1, 4, 4, 4]), null, { strides: 2, group: 2 }, { algorithm })).toThrow(new RegExp(`'${algorithm}' is not implemented for spatial rank 3`));
       expect(() => fcn.convTranspose(x, zeros([2, 1, 4, 4, 4]), null, { strides: 2, group: 2 }, { algorithm })).toThrow(fcn.UnsupportedError);
     }
@@ -327,6 +339,7 @@ describe("3-D ops on 2 threads, every split forced: the same bits as one thread"
   const t = TRANSPOSE_CASES.slice(0, 6).concat(
     sized("banded convTranspose", [2, 4, 5, 20, 19], [4, 8, 3, 3, 3], { strides: [2, 1, 1], pads: [1, 0, 1, 0, 1, 1], outputPadding: [1, 0, 0] }, 8),
     sized("convTranspose in bands of rows", [1, 4, 3, 30, 29], [4, 8, 3, 3, 3], { strides: [2, 1, 2], pads: [0, 1, 1, 1, 0, 0] }, 8));
+  t.push(sized("depthwise k4 s2, multiplier 2", [2, 6, 5, 6, 7], [6, 2, 4, 4, 4], { strides: 2, pads: [1, 0, 1, 1, 1, 0], group: 6 }, 12));
   const subpixel = [sized("subpixel k4 s2", [2, 8, 3, 20, 21], [8, 8, 4, 4, 4], { strides: 2, pads: 1 }, 8),
     sized("subpixel k2 s2", [1, 8, 5, 6, 7], [8, 16, 2, 2, 2], { strides: 2 }, 16)];
   const runAll = (): Float32Array[] => {
