@@ -312,7 +312,7 @@ describe("3-D algorithm choice and errors", () => {
     expect(() => fcn.conv(zeros([1, 1, 2, 3, 3]), zeros([1, 1, 3, 3, 3]))).toThrow(/output axis 0 would be empty/);
   });
 
-  it("convTransposePlan and explain.outputSize answer for a 3-D layer (one axis at a time, PyTorch's sizes)", () => {
+  it("convTransposePlan, explain.outputSize (per axis) and explain.outputSizes answer for a 3-D layer (PyTorch's sizes)", () => {
     // PyTorch ConvTranspose3d(k=(4,3,2), s=(2,3,1), p=(1,0,1), output_padding=(1,2,0)) on 5×4×6: out = s(i−1) − 2p + (k−1) + op + 1
     const attrs = { strides: [2, 3, 1], pads: [1, 0, 1, 1, 0, 1], outputPadding: [1, 2, 0] };
     const plan = fcn.convTransposePlan([2, 6, 5, 4, 6], [6, 4, 4, 3, 2], attrs);
@@ -320,6 +320,18 @@ describe("3-D algorithm choice and errors", () => {
     const axes = [0, 1, 2].map((i) => fcn.explain.outputSize({ input: [5, 4, 6][i], kernel: [4, 3, 2][i], stride: attrs.strides[i], pad: attrs.pads[i], outputPadding: attrs.outputPadding[i] }));
     expect(axes.map((a) => a.pytorch!.size)).toEqual([11, 14, 5]);
     expect(axes.map((a) => a.onnx.pads.size)).toEqual([11, 14, 5]);
+    // all axes at once: the same answers
+    const all = fcn.explain.outputSizes({ input: [5, 4, 6], kernel: [4, 3, 2], stride: attrs.strides, pad: attrs.pads, outputPadding: attrs.outputPadding });
+    expect(all).toEqual(axes);
+    expect(fcn.explain.outputSizes({ input: [8, 16, 16], kernel: 4, stride: 2, pad: 1 }).map((a) => a.pytorch!.size)).toEqual([16, 32, 32]);
+    // asymmetric pads: ONNX only (PyTorch cannot express them); outputShape per axis
+    const asym = fcn.explain.outputSizes({ input: [3, 3, 3], kernel: 3, stride: 2, pad: [0, 1, 1, 1, 0, 1], outputShape: [7, 6, 5] });
+    expect(asym.map((a) => a.pytorch)).toEqual([null, null, expect.anything()]);
+    expect(asym.map((a) => a.onnx.pads.size)).toEqual(fcn.convTransposePlan([1, 1, 3, 3, 3], [1, 1, 3, 3, 3], { strides: 2, pads: [0, 1, 1, 1, 0, 1] }).outShape.slice(2));
+    expect(asym.map((a) => a.onnx.outputShape!.size)).toEqual([7, 6, 5]);
+    expect(() => fcn.explain.outputSizes({ input: 5 as unknown as number[], kernel: 3 })).toThrow(fcn.AttributeError);
+    expect(() => fcn.explain.outputSizes({ input: [5, 5, 5], kernel: [3, 3] })).toThrow(/explain\.outputSizes\(layer\.kernel\)/);
+    expect(() => fcn.explain.outputSizes({ input: [5, 5, 5], kernel: 3, pad: [1, 1, 1] })).toThrow(/explain\.outputSizes\(layer\.pad\)/);
     expect(plan.algorithm).toBe("gemm-col2im");
     expect(plan.workspaceBytes).toBe(4 * (4 * 3 * 2) * (5 * 4 * 6) * 4);
     // SAME_UPPER: out = in·s on every axis
