@@ -6,7 +6,8 @@
 // resident (packed) weights too; the adjoint
 // identity ⟨conv(x), y⟩ = ⟨x, convTranspose(y)⟩; the 3-D sub-pixel path (forced: every random case
 // it applies to, the U-Net layers, NaN and ±∞) and the direct depthwise kernel (trilinear
-// upsampling, one input channel per group, threads); what 'auto' picks and what forcing a 2-D-only
+// upsampling, one input channel per group, threads), the direct depthwise conv (NaN and ±∞ weights
+// included); what 'auto' picks and what forcing a 2-D-only
 // algorithm does (UnsupportedError naming it); convTransposePlan and explain.outputSize on a 3-D
 // layer; bad ranks; Net still refusing rank 3 (not done yet). Last, 2 threads with every split forced: the same bits as one thread.
 // Each case is named by its shape and seed (`vitest -t "seed=<n>"`).
@@ -89,8 +90,11 @@ describe.each(BUILDS)("3-D conv and convTranspose (%s build)", (build) => {
         const want = convRef(c.x, c.xShape, c.w, c.wShape, c.b, c.attrs);
         const got = fcn.conv(T({ shape: c.xShape }, c.x), T({ shape: c.wShape }, c.w), bias(c), c.attrs as fcn.ConvAttrs);
         expectClose(got, want, `conv ${c.name}`, 1e-5, 1e-4);
-        // auto may take the skinny GEMM on tiny output maps: the forced general path must agree too
+        // auto may take the skinny GEMM or the direct depthwise kernel: the forced general path must agree too
         expectClose(fcn.conv(T({ shape: c.xShape }, c.x), T({ shape: c.wShape }, c.w), bias(c), c.attrs as fcn.ConvAttrs, { algorithm: "im2col-gemm" }), want, `conv ${c.name}, im2col-gemm`, 1e-5, 1e-4);
+        if (c.wShape[1] === 1) {
+          expectClose(fcn.conv(T({ shape: c.xShape }, c.x), T({ shape: c.wShape }, c.w), bias(c), c.attrs as fcn.ConvAttrs, { algorithm: "depthwise" }), want, `conv ${c.name}, depthwise`, 1e-5, 1e-4);
+        }
       });
     }
   });
@@ -224,8 +228,8 @@ describe("3-D algorithm choice and errors", () => {
   beforeAll(() => useBuild("simd"));
   const zeros = (shape: number[]) => fcn.tensor(new Float32Array(size(shape)), shape);
 
-  it("'auto' on 3-D: the direct depthwise kernel for one input channel per group of convTranspose, else the generic paths", () => {
-    // one input channel per group: convTranspose's direct kernel, conv's im2col + GEMM; k = 2s (sub-pixel in 2-D), 3×3×3 stride 1 (Winograd in 2-D)
+  it("'auto' on 3-D: the direct depthwise kernels for one input channel per group, else the generic paths", () => {
+    // one input channel per group: the direct kernels; k = 2s (sub-pixel in 2-D), 3×3×3 stride 1 (Winograd in 2-D): GEMM paths
     expect(fcn.convTransposePlan([1, 4, 3, 3, 3], [4, 1, 4, 4, 4], { strides: 2, pads: 1, group: 4 }).algorithm).toBe("depthwise");
     expect(fcn.convTransposePlan([1, 64, 5, 5, 5], [64, 32, 4, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("gemm-col2im");
     const r = rng(5);
@@ -240,7 +244,7 @@ describe("3-D algorithm choice and errors", () => {
 
   it("forcing a 2-D-only algorithm on a 3-D layer is an UnsupportedError naming it", () => {
     const x = zeros([1, 2, 3, 3, 3]);
-    for (const algorithm of ["depthwise", "winograd", "winograd-f4"] as const) {
+    for (const algorithm of ["winograd", "winograd-f4"] as const) {
       expect(() => fcn.conv(x, zeros([2, 1, 3, 3, 3]), null, { group: 2 }, { algorithm })).toThrow(new RegExp(`'${algorithm}' is not implemented for spatial rank 3`));
       expect(() => fcn.conv(x, zeros([2, 1, 3, 3, 3]), null, { group: 2 }, { algorithm })).toThrow(fcn.UnsupportedError);
     }
@@ -249,6 +253,27 @@ describe("3-D algorithm choice and errors", () => {
       expect(() => fcn.convTranspose(x, zeros([2, 1, 4, 4, 4]), null, { strides: 2, group: 2 }, { algorithm })).toThrow(fcn.UnsupportedError);
     }
     expect(fcn.convTranspose(x, zeros([2, 1, 4, 4, 4]), null, { strides: 2, group: 2 }, { algorithm: "gemm-col2im" }).shape).toEqual([1, 2, 8, 8, 8]);
+  });
+
+  it("3-D depthwise conv: multipliers, strides, dilations, pads past the kernel; a NaN or ±∞ weight reaches the outputs whose window crosses the padding at that tap", () => {
+    const r = rng(84);
+    const layers: [number[], number[], fcn.ConvAttrs][] = [
+      [[2, 4, 5, 6, 7], [4, 1, 3, 3, 3], { group: 4, pads: 1 }],
+      [[1, 3, 7, 9, 11], [6, 1, 3, 2, 5], { group: 3, strides: [2, 1, 3], dilations: [1, 2, 1], pads: [0, 1, 2, 2, 0, 1] }],
+      [[1, 2, 6, 6, 9], [8, 1, 2, 3, 4], { group: 2, strides: [1, 2, 1], pads: [0, 1, 0, 0, 3, 2] }],
+      [[1, 5, 3, 4, 21], [5, 1, 1, 1, 3], { group: 5, pads: [0, 0, 3, 0, 0, 3] }],
+    ];
+    for (const [xs, ws, attrs] of layers) {
+      const x = randArray(r, size(xs)), w = randArray(r, size(ws)), b = randArray(r, ws[0]);
+      const name = `x=${xs.join("x")} w=${ws.join("x")} ${JSON.stringify(attrs)}`;
+      const want = convRef(x, xs, w, ws, b, attrs as RefConvAttrs);
+      expectClose(fcn.conv(fcn.tensor(x, xs), fcn.tensor(w, ws), fcn.tensor(b, [ws[0]]), attrs), want, `conv ${name}`, 1e-5, 1e-4);
+      expectClose(fcn.conv(fcn.tensor(x, xs), fcn.tensor(w, ws), fcn.tensor(b, [ws[0]]), attrs, { algorithm: "depthwise" }), want, `conv ${name}, depthwise`, 1e-5, 1e-4);
+      const wn = w.slice();
+      wn[1] = NaN;
+      wn[ws[2] * ws[3] * ws[4] + 2] = Infinity; // the second output channel's tap 2
+      expectClose(fcn.conv(fcn.tensor(x, xs), fcn.tensor(wn, ws), null, attrs, { algorithm: "depthwise" }), convRef(x, xs, wn, ws, null, attrs as RefConvAttrs), `conv ${name}, NaN/∞ weights`, 1e-5, 1e-4);
+    }
   });
 
   it("Net and GraphSpec (so the ONNX importer too) still refuse rank-3 conv layers: UnsupportedError", () => {
@@ -346,6 +371,7 @@ describe("3-D ops on 2 threads, every split forced: the same bits as one thread"
   };
   // the banded layers above too: several im2col bands, several column bands
   const c = CONV_CASES.filter((k) => k.wShape[0] >= 3).slice(0, 4).concat(cases(false, 7000, 2),
+    sized("depthwise conv, multiplier 2", [2, 6, 5, 6, 9], [12, 1, 3, 3, 3], { group: 6, pads: 1 }, 12),
     sized("banded conv", [1, 8, 9, 18, 18], [48, 8, 3, 3, 3], { pads: [0, 1, 0, 1, 0, 1] }, 48),
     sized("conv in bands of rows", [1, 8, 3, 31, 32], [16, 8, 3, 3, 3], { pads: [1, 1, 0, 1, 1, 1] }, 16));
   const t = TRANSPOSE_CASES.slice(0, 6).concat(

@@ -76,6 +76,8 @@ export const KERNELS = {
   f32_col2im3d__simd: ["params"],
   /** Depthwise transposed convolution on volumes: x [C, D, H, W] → y [C·mult, OD, OH, OW] + bias (TransposedVolumeParams; conv-transpose/depthwise3d.ts). */
   f32_conv_transpose_depthwise3d__simd: ["params"],
+  /** Depthwise convolution on volumes: x [C, D, H, W] → y [C·mult, OD, OH, OW] + bias, no workspace (DepthwiseVolumeParams; conv/depthwise3d.ts). */
+  f32_conv_depthwise3d__simd: ["params"],
 } as const;
 
 export type KernelName = keyof typeof KERNELS;
