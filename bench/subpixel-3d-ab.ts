@@ -5,6 +5,11 @@
 // [names,…] [reps factor]`, names as printed, e.g. "64→32 k2 s2 32³"), both paths on a resident w
 // (their kept forms: GEMM-packed wᵀ, phase weights), calls interleaved round by round; prints the
 // median ms of each and gemm-col2im / subpixel time (> 1: sub-pixel faster). Checks they agree first.
+// The timed calls write into one reused output array (options.out), so the times are the paths'.
+// One run (2026-12-07, relaxed, shared machine, other processes at low priority), gemm-col2im /
+// subpixel: 64→32 k2 s2 32³ 0.85×, 32→16 k2 s2 64³ 0.97×, 64→32 k4 s2 p1 32³ 1.00×, 32→16 k4 s2 p1
+// 48³ 1.28×, 128→64 k2 s2 16³ 1.03×, 128→64 k4 s2 p1 16³ 0.85×, 32→32 k3 s2 p1 32³ 0.63×, 16→16 k4
+// s2 p1 64³ 1.57×: no rule that wins everywhere, so 'auto' keeps GEMM + col2im for 3-D.
 import "./v8-flags.js";
 import * as fcn from "../dist/index.js";
 import { mulberry32 } from "../dist/random.js";
@@ -34,10 +39,14 @@ for (const [C, M, k, s, p, S] of SHAPES) {
   const w = fcn.resident(fcn.tensor(fill(C * M * k ** 3).map((v) => v * 0.05), [C, M, k, k, k]));
   const b = fcn.resident(fcn.tensor(fill(M), [M]));
   const attrs = { strides: s, pads: p };
-  const run = (algorithm: string) => fcn.convTranspose(x, w, b, attrs, { algorithm: algorithm as fcn.ConvTransposeAlgorithm });
+  // Both write into one reused array (options.out): the copy into a fresh array of a 30 MB output
+  // costs both paths alike, tens of ms of page faults on this VM (README "Speed: large outputs").
+  let out: Float32Array | undefined;
+  const run = (algorithm: string) => fcn.convTranspose(x, w, b, attrs, { algorithm: algorithm as fcn.ConvTransposeAlgorithm, out });
   // check (and make each kept form) first
   const ref = run("gemm-col2im").data;
   const y = run("subpixel").data;
+  out = new Float32Array(y.length);
   let worst = 0;
   for (let i = 0; i < y.length; i++) worst = Math.max(worst, Math.abs(y[i] - ref[i]));
   if (worst > 1e-3) throw new Error(`${name}: subpixel differs from gemm-col2im by ${worst}`);
