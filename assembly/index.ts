@@ -26,6 +26,8 @@ export { f32_phase_winograd_weights__scalar, f32_phase_winograd_input__simd, f32
 export { f32_winograd_f4_input__simd, f32_winograd_f4_output__simd, f32_winograd_f4_weights__scalar } from "./conv/winograd-f4";
 export { f32_im2col3d__scalar } from "./im2col/im2col3d";
 export { f32_col2im3d__simd } from "./im2col/col2im3d";
+export { f32_conv_transpose_depthwise3d__simd } from "./conv-transpose/depthwise3d";
+export { f32_conv_depthwise3d__simd } from "./conv/depthwise3d";
 
 /** First byte past the module's static data: the TS arena starts above it. */
 export function heap_base(): usize {

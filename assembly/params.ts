@@ -49,6 +49,33 @@
 }
 
 /**
+ * Depthwise convolution on volumes (DepthwiseParams with a depth axis, no workspace). Input
+ * x [C, D, H, W]; output y [C·mult, OD, OH, OW]: y[m, od, oh, ow] = bias[m] +
+ * Σ x[c, od·SD − PF + kd·DD, oh·SH − PT + kh·DH, ow·SW − PL + kw·DW]·w[m, kd, kh, kw], voxels outside x
+ * being padding zeros (which take part in the sum). Pads may be negative.
+ */
+@unmanaged export class DepthwiseVolumeParams {
+  C: i32; mult: i32;
+  D: i32; H: i32; W: i32; OD: i32; OH: i32; OW: i32;
+  KD: i32; KH: i32; KW: i32; SD: i32; SH: i32; SW: i32; PF: i32; PT: i32; PL: i32; DD: i32; DH: i32; DW: i32;
+  /** x, w [C·mult, KD, KH, KW], bias [C·mult] (0: none), y */
+  x: usize; w: usize; bias: usize; y: usize;
+}
+
+/**
+ * The depthwise transposed convolution on volumes (TransposedParams with a depth axis). Input
+ * x [C, D, H, W]; output y [C·mult, OD, OH, OW]; tap (kd, kh, kw) of input voxel (id, ih, iw) lands
+ * on output voxel (id·SD − PF + kd·DD, ih·SH − PT + kh·DH, iw·SW − PL + kw·DW).
+ */
+@unmanaged export class TransposedVolumeParams {
+  C: i32; mult: i32;
+  D: i32; H: i32; W: i32; OD: i32; OH: i32; OW: i32;
+  KD: i32; KH: i32; KW: i32; SD: i32; SH: i32; SW: i32; PF: i32; PT: i32; PL: i32; DD: i32; DH: i32; DW: i32;
+  /** x, w [C, mult, KD, KH, KW], bias [C·mult] (0: none), y */
+  x: usize; w: usize; bias: usize; y: usize;
+}
+
+/**
  * Transposed convolution for the depthwise kernel (2-D; 1-D runs with H = KH = 1). Input
  * x [C, H, W]; output y [C·mult, OH, OW]; tap (kh, kw) of input pixel (ih, iw) lands on output
  * pixel (ih·SH − PT + kh·DH, iw·SW − PL + kw·DW).

@@ -62,7 +62,7 @@ export { convAsync, convTransposeAsync, gemmAsync, matmulAsync } from "./ops/asy
 export { explain } from "./explain/index.js";
 export type {
   Explain, ExplainGeometry, AdjointConv, ScatterView, ScatterStamp, StampTap, ZeroInsertionView, ZeroInsertionMultiplies,
-  MatrixView, GradientView, AdjointCheck, SubpixelView, OverlapMap, OutputSizes, ConventionSize, LayerAxis, CoordLayer, CoordMap,
+  MatrixView, GradientView, AdjointCheck, SubpixelView, OverlapMap, OutputSizes, ConventionSize, LayerAxis, LayerAxes, CoordLayer, CoordMap,
 } from "./explain/index.js";
 export { validateGraph, inferShapes, analyzeGraph, parameterShapes, cropOffset, coordinateMaps, withCropOffsets, graphInputs, graphOutputs, OPS } from "./nn/graph.js";
 export type {

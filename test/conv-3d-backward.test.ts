@@ -87,6 +87,14 @@ describe.each(BUILDS)("3-D backward (%s build)", (build) => {
     check({ name: "convTranspose x=1x4x7x20x20 w=4x6x3x3x3", xs: [1, 4, 7, 20, 20], ws: [4, 6, 3, 3, 3], ys: [1, 6, 7, 20, 20], attrs }, true, rng(4));
   });
 
+  it("depthwise layers: convTransposeBackward's dx is a depthwise conv, with negative derived pads under SAME and k < s", () => {
+    const sameSmall: RefConvAttrs = { strides: [2, 3, 2], autoPad: "SAME_UPPER", group: 3 };
+    check({ name: "convTranspose x=1x3x3x4x3 w=3x1x1x2x1 SAME k<s", xs: [1, 3, 3, 4, 3], ws: [3, 1, 1, 2, 1], ys: [1, 3, 6, 12, 6], attrs: sameSmall }, true, rng(7));
+    const trilinear: RefConvAttrs = { strides: 2, pads: 1, group: 2 };
+    check({ name: "convTranspose x=2x2x3x4x5 w=2x1x4x4x4 trilinear-like", xs: [2, 2, 3, 4, 5], ws: [2, 1, 4, 4, 4], ys: [2, 2, 6, 8, 10], attrs: trilinear }, true, rng(8));
+    check({ name: "conv x=1x4x5x6x7 w=8x1x3x3x3 depthwise ×2", xs: [1, 4, 5, 6, 7], ws: [8, 1, 3, 3, 3], ys: [1, 8, 5, 6, 7], attrs: { group: 4, pads: 1 } }, false, rng(9));
+  });
+
   it("… and over bands of rows within a depth slice (a 30×30 slice is past the band budget for K = 162)", () => {
     const attrs: RefConvAttrs = { pads: [1, 1, 1, 1, 1, 1] };
     check({ name: "conv x=1x6x3x30x30 w=4x6x3x3x3", xs: [1, 6, 3, 30, 30], ws: [4, 6, 3, 3, 3], ys: [1, 4, 3, 30, 30], attrs }, false, rng(5));

@@ -5,7 +5,9 @@
 // several column bands (whole depth slices, and rows within slices past the band budget), with
 // resident (packed) weights too; the adjoint
 // identity ⟨conv(x), y⟩ = ⟨x, convTranspose(y)⟩; the 3-D sub-pixel path (forced: every random case
-// it applies to, the U-Net layers, NaN and ±∞); what 'auto' picks and what forcing a 2-D-only
+// it applies to, the U-Net layers, NaN and ±∞) and the direct depthwise kernel (trilinear
+// upsampling, one input channel per group, threads), the direct depthwise conv (NaN and ±∞ weights
+// included); what 'auto' picks and what forcing a 2-D-only
 // algorithm does (UnsupportedError naming it); convTransposePlan and explain.outputSize on a 3-D
 // layer; bad ranks; Net still refusing rank 3 (not done yet). Last, 2 threads with every split forced: the same bits as one thread.
 // Each case is named by its shape and seed (`vitest -t "seed=<n>"`).
@@ -88,8 +90,11 @@ describe.each(BUILDS)("3-D conv and convTranspose (%s build)", (build) => {
         const want = convRef(c.x, c.xShape, c.w, c.wShape, c.b, c.attrs);
         const got = fcn.conv(T({ shape: c.xShape }, c.x), T({ shape: c.wShape }, c.w), bias(c), c.attrs as fcn.ConvAttrs);
         expectClose(got, want, `conv ${c.name}`, 1e-5, 1e-4);
-        // auto may take the skinny GEMM on tiny output maps: the forced general path must agree too
+        // auto may take the skinny GEMM or the direct depthwise kernel: the forced general path must agree too
         expectClose(fcn.conv(T({ shape: c.xShape }, c.x), T({ shape: c.wShape }, c.w), bias(c), c.attrs as fcn.ConvAttrs, { algorithm: "im2col-gemm" }), want, `conv ${c.name}, im2col-gemm`, 1e-5, 1e-4);
+        if (c.wShape[1] === 1) {
+          expectClose(fcn.conv(T({ shape: c.xShape }, c.x), T({ shape: c.wShape }, c.w), bias(c), c.attrs as fcn.ConvAttrs, { algorithm: "depthwise" }), want, `conv ${c.name}, depthwise`, 1e-5, 1e-4);
+        }
       });
     }
   });
@@ -105,9 +110,16 @@ describe.each(BUILDS)("3-D conv and convTranspose (%s build)", (build) => {
         const forced = () => fcn.convTranspose(T({ shape: c.xShape }, c.x), T({ shape: c.wShape }, c.w), bias(c), c.attrs as fcn.ConvTransposeAttrs, { algorithm: "subpixel" });
         if (g.dilations.every((d) => d === 1) && g.padsBegin.every((p) => p >= 0)) expectClose(forced(), want, `convTranspose ${c.name}, subpixel`, 1e-5, 1e-4);
         else expect(forced).toThrow(fcn.UnsupportedError);
+        // one input channel per group: the direct depthwise kernel (no workspace); else GEMM + col2im
+        const depthwise = c.wShape[0] / (c.attrs.group ?? 1) === 1;
         expect(fcn.convTransposePlan(c.xShape, c.wShape, c.attrs as fcn.ConvTransposeAttrs)).toEqual({
-          algorithm: "gemm-col2im", workspaceBytes: (want.shape[1] / (c.attrs.group ?? 1)) * size(c.wShape.slice(2)) * size(c.xShape.slice(2)) * 4, outShape: want.shape,
+          algorithm: depthwise ? "depthwise" : "gemm-col2im",
+          workspaceBytes: depthwise ? 0 : (want.shape[1] / (c.attrs.group ?? 1)) * size(c.wShape.slice(2)) * size(c.xShape.slice(2)) * 4, outShape: want.shape,
         });
+        if (depthwise) {
+          const viaGemm = fcn.convTranspose(T({ shape: c.xShape }, c.x), T({ shape: c.wShape }, c.w), bias(c), c.attrs as fcn.ConvTransposeAttrs, { algorithm: "gemm-col2im" });
+          expectClose(viaGemm, want, `convTranspose ${c.name}, gemm-col2im`, 1e-5, 1e-4);
+        }
       });
     }
   });
@@ -174,11 +186,15 @@ describe.each(BUILDS)("3-D conv and convTranspose (%s build)", (build) => {
     }
   });
 
-  it("trilinear upsampling (trilinearWeights, group = C, trilinearUpsampling(2)) is the reference's, and keeps a constant volume constant inside", () => {
+  it("trilinear upsampling (trilinearWeights, group = C, trilinearUpsampling(2)) is the reference's on every path, and keeps a constant volume constant inside", () => {
     const C = 3, xs = [1, C, 3, 4, 5], attrs = { ...fcn.trilinearUpsampling(2), group: C };
     const w = fcn.trilinearWeights(C, 4);
     const x = randArray(rng(83), size(xs));
-    expectClose(fcn.convTranspose(fcn.tensor(x, xs), w, null, attrs), convTransposeRef(x, xs, w.data, w.shape, null, attrs), "trilinear upsampling", 1e-6, 1e-5);
+    expect(fcn.convTransposePlan(xs, w.shape, attrs).algorithm).toBe("depthwise");
+    for (const algorithm of ["auto", "depthwise", "gemm-col2im", "subpixel"] as const) {
+      const got = fcn.convTranspose(fcn.tensor(x, xs), w, null, attrs, { algorithm });
+      expectClose(got, convTransposeRef(x, xs, w.data, w.shape, null, attrs), `trilinear upsampling, ${algorithm}`, 1e-6, 1e-5);
+    }
     const y = fcn.convTranspose(fcn.tensor(new Float32Array(size(xs)).fill(2), xs), w, null, attrs);
     expect(y.shape).toEqual([1, C, 6, 8, 10]);
     // away from the borders every output voxel gets weights summing to 1 (per axis ¼ + ¾)
@@ -212,9 +228,9 @@ describe("3-D algorithm choice and errors", () => {
   beforeAll(() => useBuild("simd"));
   const zeros = (shape: number[]) => fcn.tensor(new Float32Array(size(shape)), shape);
 
-  it("'auto' takes the generic paths for 3-D: depthwise and k = 2s layers too", () => {
-    // one input channel per group (the 2-D direct kernels), k = 2s (2-D sub-pixel), 3×3×3 stride 1 (2-D Winograd)
-    expect(fcn.convTransposePlan([1, 4, 3, 3, 3], [4, 1, 4, 4, 4], { strides: 2, pads: 1, group: 4 }).algorithm).toBe("gemm-col2im");
+  it("'auto' on 3-D: the direct depthwise kernels for one input channel per group, else the generic paths", () => {
+    // one input channel per group: the direct kernels; k = 2s (sub-pixel in 2-D), 3×3×3 stride 1 (Winograd in 2-D): GEMM paths
+    expect(fcn.convTransposePlan([1, 4, 3, 3, 3], [4, 1, 4, 4, 4], { strides: 2, pads: 1, group: 4 }).algorithm).toBe("depthwise");
     expect(fcn.convTransposePlan([1, 64, 5, 5, 5], [64, 32, 4, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("gemm-col2im");
     const r = rng(5);
     const xs = [1, 3, 5, 6, 7], ws = [6, 1, 3, 3, 3];
@@ -228,15 +244,36 @@ describe("3-D algorithm choice and errors", () => {
 
   it("forcing a 2-D-only algorithm on a 3-D layer is an UnsupportedError naming it", () => {
     const x = zeros([1, 2, 3, 3, 3]);
-    for (const algorithm of ["depthwise", "winograd", "winograd-f4"] as const) {
+    for (const algorithm of ["winograd", "winograd-f4"] as const) {
       expect(() => fcn.conv(x, zeros([2, 1, 3, 3, 3]), null, { group: 2 }, { algorithm })).toThrow(new RegExp(`'${algorithm}' is not implemented for spatial rank 3`));
       expect(() => fcn.conv(x, zeros([2, 1, 3, 3, 3]), null, { group: 2 }, { algorithm })).toThrow(fcn.UnsupportedError);
     }
-    for (const algorithm of ["subpixel-winograd", "depthwise"] as const) {
+    for (const algorithm of ["subpixel-winograd"] as const) {
       expect(() => fcn.convTranspose(x, zeros([2, 1, 4, 4, 4]), null, { strides: 2, group: 2 }, { algorithm })).toThrow(new RegExp(`'${algorithm}' is not implemented for spatial rank 3`));
       expect(() => fcn.convTranspose(x, zeros([2, 1, 4, 4, 4]), null, { strides: 2, group: 2 }, { algorithm })).toThrow(fcn.UnsupportedError);
     }
     expect(fcn.convTranspose(x, zeros([2, 1, 4, 4, 4]), null, { strides: 2, group: 2 }, { algorithm: "gemm-col2im" }).shape).toEqual([1, 2, 8, 8, 8]);
+  });
+
+  it("3-D depthwise conv: multipliers, strides, dilations, pads past the kernel; a NaN or ±∞ weight reaches the outputs whose window crosses the padding at that tap", () => {
+    const r = rng(84);
+    const layers: [number[], number[], fcn.ConvAttrs][] = [
+      [[2, 4, 5, 6, 7], [4, 1, 3, 3, 3], { group: 4, pads: 1 }],
+      [[1, 3, 7, 9, 11], [6, 1, 3, 2, 5], { group: 3, strides: [2, 1, 3], dilations: [1, 2, 1], pads: [0, 1, 2, 2, 0, 1] }],
+      [[1, 2, 6, 6, 9], [8, 1, 2, 3, 4], { group: 2, strides: [1, 2, 1], pads: [0, 1, 0, 0, 3, 2] }],
+      [[1, 5, 3, 4, 21], [5, 1, 1, 1, 3], { group: 5, pads: [0, 0, 3, 0, 0, 3] }],
+    ];
+    for (const [xs, ws, attrs] of layers) {
+      const x = randArray(r, size(xs)), w = randArray(r, size(ws)), b = randArray(r, ws[0]);
+      const name = `x=${xs.join("x")} w=${ws.join("x")} ${JSON.stringify(attrs)}`;
+      const want = convRef(x, xs, w, ws, b, attrs as RefConvAttrs);
+      expectClose(fcn.conv(fcn.tensor(x, xs), fcn.tensor(w, ws), fcn.tensor(b, [ws[0]]), attrs), want, `conv ${name}`, 1e-5, 1e-4);
+      expectClose(fcn.conv(fcn.tensor(x, xs), fcn.tensor(w, ws), fcn.tensor(b, [ws[0]]), attrs, { algorithm: "depthwise" }), want, `conv ${name}, depthwise`, 1e-5, 1e-4);
+      const wn = w.slice();
+      wn[1] = NaN;
+      wn[ws[2] * ws[3] * ws[4] + 2] = Infinity; // the second output channel's tap 2
+      expectClose(fcn.conv(fcn.tensor(x, xs), fcn.tensor(wn, ws), null, attrs, { algorithm: "depthwise" }), convRef(x, xs, wn, ws, null, attrs as RefConvAttrs), `conv ${name}, NaN/∞ weights`, 1e-5, 1e-4);
+    }
   });
 
   it("Net and GraphSpec (so the ONNX importer too) still refuse rank-3 conv layers: UnsupportedError", () => {
@@ -300,7 +337,7 @@ describe("3-D algorithm choice and errors", () => {
     expect(() => fcn.conv(zeros([1, 1, 2, 3, 3]), zeros([1, 1, 3, 3, 3]))).toThrow(/output axis 0 would be empty/);
   });
 
-  it("convTransposePlan and explain.outputSize answer for a 3-D layer (one axis at a time, PyTorch's sizes)", () => {
+  it("convTransposePlan, explain.outputSize (per axis) and explain.outputSizes answer for a 3-D layer (PyTorch's sizes)", () => {
     // PyTorch ConvTranspose3d(k=(4,3,2), s=(2,3,1), p=(1,0,1), output_padding=(1,2,0)) on 5×4×6: out = s(i−1) − 2p + (k−1) + op + 1
     const attrs = { strides: [2, 3, 1], pads: [1, 0, 1, 1, 0, 1], outputPadding: [1, 2, 0] };
     const plan = fcn.convTransposePlan([2, 6, 5, 4, 6], [6, 4, 4, 3, 2], attrs);
@@ -308,6 +345,18 @@ describe("3-D algorithm choice and errors", () => {
     const axes = [0, 1, 2].map((i) => fcn.explain.outputSize({ input: [5, 4, 6][i], kernel: [4, 3, 2][i], stride: attrs.strides[i], pad: attrs.pads[i], outputPadding: attrs.outputPadding[i] }));
     expect(axes.map((a) => a.pytorch!.size)).toEqual([11, 14, 5]);
     expect(axes.map((a) => a.onnx.pads.size)).toEqual([11, 14, 5]);
+    // all axes at once: the same answers
+    const all = fcn.explain.outputSizes({ input: [5, 4, 6], kernel: [4, 3, 2], stride: attrs.strides, pad: attrs.pads, outputPadding: attrs.outputPadding });
+    expect(all).toEqual(axes);
+    expect(fcn.explain.outputSizes({ input: [8, 16, 16], kernel: 4, stride: 2, pad: 1 }).map((a) => a.pytorch!.size)).toEqual([16, 32, 32]);
+    // asymmetric pads: ONNX only (PyTorch cannot express them); outputShape per axis
+    const asym = fcn.explain.outputSizes({ input: [3, 3, 3], kernel: 3, stride: 2, pad: [0, 1, 1, 1, 0, 1], outputShape: [7, 6, 5] });
+    expect(asym.map((a) => a.pytorch)).toEqual([null, null, expect.anything()]);
+    expect(asym.map((a) => a.onnx.pads.size)).toEqual(fcn.convTransposePlan([1, 1, 3, 3, 3], [1, 1, 3, 3, 3], { strides: 2, pads: [0, 1, 1, 1, 0, 1] }).outShape.slice(2));
+    expect(asym.map((a) => a.onnx.outputShape!.size)).toEqual([7, 6, 5]);
+    expect(() => fcn.explain.outputSizes({ input: 5 as unknown as number[], kernel: 3 })).toThrow(fcn.AttributeError);
+    expect(() => fcn.explain.outputSizes({ input: [5, 5, 5], kernel: [3, 3] })).toThrow(/explain\.outputSizes\(layer\.kernel\)/);
+    expect(() => fcn.explain.outputSizes({ input: [5, 5, 5], kernel: 3, pad: [1, 1, 1] })).toThrow(/explain\.outputSizes\(layer\.pad\)/);
     expect(plan.algorithm).toBe("gemm-col2im");
     expect(plan.workspaceBytes).toBe(4 * (4 * 3 * 2) * (5 * 4 * 6) * 4);
     // SAME_UPPER: out = in·s on every axis
@@ -322,11 +371,13 @@ describe("3-D ops on 2 threads, every split forced: the same bits as one thread"
   };
   // the banded layers above too: several im2col bands, several column bands
   const c = CONV_CASES.filter((k) => k.wShape[0] >= 3).slice(0, 4).concat(cases(false, 7000, 2),
+    sized("depthwise conv, multiplier 2", [2, 6, 5, 6, 9], [12, 1, 3, 3, 3], { group: 6, pads: 1 }, 12),
     sized("banded conv", [1, 8, 9, 18, 18], [48, 8, 3, 3, 3], { pads: [0, 1, 0, 1, 0, 1] }, 48),
     sized("conv in bands of rows", [1, 8, 3, 31, 32], [16, 8, 3, 3, 3], { pads: [1, 1, 0, 1, 1, 1] }, 16));
   const t = TRANSPOSE_CASES.slice(0, 6).concat(
     sized("banded convTranspose", [2, 4, 5, 20, 19], [4, 8, 3, 3, 3], { strides: [2, 1, 1], pads: [1, 0, 1, 0, 1, 1], outputPadding: [1, 0, 0] }, 8),
     sized("convTranspose in bands of rows", [1, 4, 3, 30, 29], [4, 8, 3, 3, 3], { strides: [2, 1, 2], pads: [0, 1, 1, 1, 0, 0] }, 8));
+  t.push(sized("depthwise k4 s2, multiplier 2", [2, 6, 5, 6, 7], [6, 2, 4, 4, 4], { strides: 2, pads: [1, 0, 1, 1, 1, 0], group: 6 }, 12));
   const subpixel = [sized("subpixel k4 s2", [2, 8, 3, 20, 21], [8, 8, 4, 4, 4], { strides: 2, pads: 1 }, 8),
     sized("subpixel k2 s2", [1, 8, 5, 6, 7], [8, 16, 2, 2, 2], { strides: 2 }, 16)];
   const runAll = (): Float32Array[] => {

@@ -12,7 +12,7 @@
 import { TransposedParams } from "../params";
 
 /** yrow[iw·S − P + kw·D] += xrow[iw]·wrow[kw] for every iw < W, kw < K that lands in [0, OW). */
-@inline function scatterRow(yrow: usize, xrow: usize, wrow: usize, W: i32, K: i32, S: i32, P: i32, D: i32, OW: i32): void {
+@inline export function scatterRow(yrow: usize, xrow: usize, wrow: usize, W: i32, K: i32, S: i32, P: i32, D: i32, OW: i32): void {
   if (D != 1 || K < 4) {
     for (let iw = 0; iw < W; iw++) {
       const v = load<f32>(xrow + (<usize>iw << 2));

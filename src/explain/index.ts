@@ -10,7 +10,7 @@ import { MATRIX_MAX_ENTRIES, matrix } from "./matrix.js";
 import { gradient } from "./gradient.js";
 import { subpixel } from "./subpixel.js";
 import { overlapMap } from "./overlap-map.js";
-import { coordMap, cropOffset, outputSize } from "./output-size.js";
+import { coordMap, cropOffset, outputSize, outputSizes } from "./output-size.js";
 import { bilinear } from "./bilinear.js";
 export type { BilinearView } from "./bilinear.js";
 
@@ -21,7 +21,7 @@ export type { MatrixView } from "./matrix.js";
 export type { AdjointCheck, GradientView } from "./gradient.js";
 export type { SubpixelView } from "./subpixel.js";
 export type { OverlapMap } from "./overlap-map.js";
-export type { ConventionSize, CoordLayer, CoordMap, LayerAxis, OutputSizes } from "./output-size.js";
+export type { ConventionSize, CoordLayer, CoordMap, LayerAxes, LayerAxis, OutputSizes } from "./output-size.js";
 
 /** The views of transposed convolution (see each function's documentation). */
 export const explain = Object.freeze({
@@ -39,6 +39,8 @@ export const explain = Object.freeze({
   overlapMap,
   /** One layer's output size under PyTorch, ONNX, TensorFlow / TF.js and Caffe conventions. */
   outputSize,
+  /** outputSize on every spatial axis of a 2-D or 3-D layer (per-axis values, ONNX pads). */
+  outputSizes,
   /** Caffe's coordinate map (top = scale·bottom + shift) of a chain of layers. */
   coordMap,
   /** The Caffe/FCN crop offset aligning one blob with another, by coordinate mapping. */

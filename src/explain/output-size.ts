@@ -4,7 +4,7 @@
 //   TF / Keras / TF.js 'same': i·s     'valid': i·s + max(d·(k−1) + 1 − s, 0)     Caffe Deconvolution: s·(i−1) + d·(k−1) + 1 − 2p
 // Each result also says where its output sits in the full transposed convolution (padBegin, padEnd).
 // Then FCN's crop offsets by Caffe's coordinate mapping (coord_map.py): compose per-layer maps top = a·bottom + b.
-import { checkAttrNames, readInts, required, show } from "../attrs.js";
+import { checkAttrNames, readInts, readPads, required, show } from "../attrs.js";
 import { AttributeError } from "../errors.js";
 import { resolveConvTranspose } from "../shape.js";
 import { fullSize } from "./geometry.js";
@@ -120,6 +120,47 @@ export function outputSize(layer: LayerAxis): OutputSizes {
   const caffeSize = s * (i - 1) + ext - 2 * pb;
   const caffe = symmetric && caffeSize >= 1 ? at(caffeSize, pb, `${s}·(${i}−1) + ${ext} − 2·${pb}`) : null;
   return { full, pytorch, onnx: onnxSizes, tensorflow: { same: tfSame, valid: tfValid }, caffe };
+}
+
+/**
+ * A layer of any spatial rank (2-D, 3-D: PyTorch's ConvTranspose3d) for outputSizes: `input` has one
+ * size per spatial axis; every other field one value per axis, or one number for all of them; `pad`
+ * in ONNX order (every begin, then every end: [front, top, left, back, bottom, right] in 3-D) or one
+ * number for every side.
+ */
+export interface LayerAxes {
+  input: readonly number[];
+  kernel: number | readonly number[];
+  stride?: number | readonly number[];
+  pad?: number | readonly number[];
+  dilation?: number | readonly number[];
+  outputPadding?: number | readonly number[];
+  outputShape?: number | readonly number[];
+}
+
+/**
+ * outputSize for every spatial axis of a layer (the axes are independent): element i is axis i's
+ * sizes under each convention, with that axis's numbers. Same errors as outputSize, naming the axis.
+ * @example explain.outputSizes({ input: [8, 16, 16], kernel: 4, stride: 2, pad: 1 }).map((a) => a.pytorch!.size) // [16, 32, 32]
+ */
+export function outputSizes(layer: LayerAxes): OutputSizes[] {
+  const a = checkAttrNames(layer, LAYER_KEYS, "explain.outputSizes", "attrs");
+  required(a.input, "explain.outputSizes(layer.input)");
+  if (!Array.isArray(a.input) || a.input.length < 1) {
+    throw new AttributeError(`explain.outputSizes(layer.input): expected one input size per spatial axis (an array), got ${show(a.input)}`);
+  }
+  const rank = a.input.length;
+  const per = (name: string, min: number, fallback: number): number[] => readInts(a[name], rank, `explain.outputSizes(layer.${name})`, min, fallback);
+  required(a.kernel, "explain.outputSizes(layer.kernel)");
+  const input = per("input", 1, 1), kernel = per("kernel", 1, 1), stride = per("stride", 1, 1), dilation = per("dilation", 1, 1);
+  const outputPadding = per("outputPadding", 0, 0);
+  const outputShape = a.outputShape === undefined ? null : per("outputShape", 1, 1);
+  const [begins, ends] = readPads(a.pad, rank, "explain.outputSizes(layer.pad)");
+  return input.map((_, i) => outputSize({
+    input: input[i], kernel: kernel[i], stride: stride[i], dilation: dilation[i], outputPadding: outputPadding[i],
+    pad: begins[i] === ends[i] ? begins[i] : [begins[i], ends[i]],
+    ...(outputShape === null ? {} : { outputShape: outputShape[i] }),
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------

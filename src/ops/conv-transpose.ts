@@ -47,7 +47,8 @@ export function convTransposePlan(xShape: readonly number[], wShape: readonly nu
 export interface ConvTransposeOptions {
   /**
    * Force an algorithm (for tests and benchmarks); 'auto' (default) uses the cost model. A 3-D
-   * layer runs 'gemm-col2im' ('auto') or 'subpixel' (s_D·s_H·s_W phases, conv-transpose/subpixel-3d.ts).
+   * layer runs 'gemm-col2im', 'depthwise' (both chosen by 'auto') or 'subpixel' (s_D·s_H·s_W
+   * phases, conv-transpose/subpixel-3d.ts; forced only).
    */
   algorithm?: ConvTransposeAlgorithm | "auto";
   /**
@@ -68,8 +69,8 @@ function pickAlgorithm(g: ConvGeometry, options: ConvTransposeOptions | undefine
   }
   if (wanted === "auto") return chooseAlgorithm(g);
   const algorithm = wanted as ConvTransposeAlgorithm;
-  if (g.window.rank === 3 && algorithm !== "gemm-col2im" && algorithm !== "subpixel") {
-    throw new UnsupportedError(`convTranspose(options.algorithm): '${algorithm}' is not implemented for spatial rank 3; 3-D runs on 'gemm-col2im' or 'subpixel'`);
+  if (g.window.rank === 3 && algorithm === "subpixel-winograd") {
+    throw new UnsupportedError(`convTranspose(options.algorithm): '${algorithm}' is not implemented for spatial rank 3; 3-D runs on 'gemm-col2im', 'subpixel' or 'depthwise'`);
   }
   if (!algorithmApplies(g, algorithm)) {
     const why = algorithm === "subpixel"

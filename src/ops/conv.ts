@@ -53,8 +53,8 @@ function pickAlgorithm(g: ConvGeometry, options: ConvOptions | undefined): ConvA
   }
   if (wanted === "auto") return chooseConvAlgorithm(g);
   const algorithm = wanted as ConvAlgorithm;
-  if (g.window.rank === 3 && algorithm !== "im2col-gemm" && algorithm !== "im2col-skinny") {
-    throw new UnsupportedError(`conv(options.algorithm): '${algorithm}' is not implemented for spatial rank 3; 3-D runs on 'im2col-gemm' (or 'im2col-skinny' for tiny output maps)`);
+  if (g.window.rank === 3 && (algorithm === "winograd" || algorithm === "winograd-f4")) {
+    throw new UnsupportedError(`conv(options.algorithm): '${algorithm}' is not implemented for spatial rank 3; 3-D runs on 'im2col-gemm', 'im2col-skinny' (tiny output maps) or 'depthwise'`);
   }
   if (!convAlgorithmApplies(g, algorithm)) {
     if (algorithm === "winograd" || algorithm === "winograd-f4") {

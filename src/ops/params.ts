@@ -26,6 +26,20 @@ export const WINDOW_PARAMS = {
   DH: "i32", DW: "i32", OH: "i32", OW: "i32", src: "ptr", dst: "ptr", grad: "ptr",
 } as const satisfies BlockTable;
 
+/** DepthwiseVolumeParams: the direct depthwise convolution on volumes. */
+export const DEPTHWISE_VOLUME_PARAMS = {
+  C: "i32", mult: "i32", D: "i32", H: "i32", W: "i32", OD: "i32", OH: "i32", OW: "i32",
+  KD: "i32", KH: "i32", KW: "i32", SD: "i32", SH: "i32", SW: "i32", PF: "i32", PT: "i32", PL: "i32", DD: "i32", DH: "i32", DW: "i32",
+  x: "ptr", w: "ptr", bias: "ptr", y: "ptr",
+} as const satisfies BlockTable;
+
+/** TransposedVolumeParams: the depthwise transposed convolution on volumes. */
+export const TRANSPOSED_VOLUME_PARAMS = {
+  C: "i32", mult: "i32", D: "i32", H: "i32", W: "i32", OD: "i32", OH: "i32", OW: "i32",
+  KD: "i32", KH: "i32", KW: "i32", SD: "i32", SH: "i32", SW: "i32", PF: "i32", PT: "i32", PL: "i32", DD: "i32", DH: "i32", DW: "i32",
+  x: "ptr", w: "ptr", bias: "ptr", y: "ptr",
+} as const satisfies BlockTable;
+
 /** VolumeWindowParams: the 3-D im2col and col2im (PF, PT, PL: begin pads of depth, height, width). */
 export const VOLUME_WINDOW_PARAMS = {
   C: "i32", D: "i32", H: "i32", W: "i32", KD: "i32", KH: "i32", KW: "i32", SD: "i32", SH: "i32", SW: "i32",
@@ -83,6 +97,7 @@ export const PHASE_WINOGRAD_PARAMS = {
 /** Every block, by the name of its AssemblyScript class. */
 export const PARAM_BLOCKS: Readonly<Record<string, BlockTable>> = {
   GemmParams: GEMM_PARAMS, WindowParams: WINDOW_PARAMS, VolumeWindowParams: VOLUME_WINDOW_PARAMS, TransposedParams: TRANSPOSED_PARAMS,
+  TransposedVolumeParams: TRANSPOSED_VOLUME_PARAMS, DepthwiseVolumeParams: DEPTHWISE_VOLUME_PARAMS,
   InterleaveParams: INTERLEAVE_PARAMS, PackParams: PACK_PARAMS, DepthwiseParams: DEPTHWISE_PARAMS,
   PermuteParams: PERMUTE_PARAMS,
   EpilogueParams: EPILOGUE_PARAMS,

@@ -74,6 +74,10 @@ export const KERNELS = {
   f32_im2col3d__scalar: ["params"],
   /** 3-D col2im, its adjoint: cols → x [C, D, H, W], overlap-add, the whole image overwritten. */
   f32_col2im3d__simd: ["params"],
+  /** Depthwise transposed convolution on volumes: x [C, D, H, W] → y [C·mult, OD, OH, OW] + bias (TransposedVolumeParams; conv-transpose/depthwise3d.ts). */
+  f32_conv_transpose_depthwise3d__simd: ["params"],
+  /** Depthwise convolution on volumes: x [C, D, H, W] → y [C·mult, OD, OH, OW] + bias, no workspace (DepthwiseVolumeParams; conv/depthwise3d.ts). */
+  f32_conv_depthwise3d__simd: ["params"],
 } as const;
 
 export type KernelName = keyof typeof KERNELS;

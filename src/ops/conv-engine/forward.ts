@@ -48,6 +48,8 @@ export const convPacking = { perCallMaxBytes: 1 << 24 };
  * weight is read once, and no packed copy of w is kept.
  */
 export function chooseConvAlgorithm(g: ConvGeometry): ConvAlgorithm {
+  // (3-D depthwise takes its direct kernel on the 2-D rule, not measured on volumes: the GEMM
+  // would have M/g ≤ 8 rows and a column buffer ∏k times the input)
   if (depthwiseApplies(g) && g.M / g.group <= DEPTHWISE_MAX_MULTIPLIER) return "depthwise";
   if (winogradPays(g)) return winogradF4Pays(g) ? "winograd-f4" : "winograd";
   return skinnyConvApplies(g) ? "im2col-skinny" : "im2col-gemm";

@@ -50,7 +50,9 @@ function subpixelWinogradPays(g: ConvGeometry): boolean {
  * workspace); sub-pixel with Winograd phase kernels where SUBPIXEL_WINOGRAD_AUTO says it pays;
  * sub-pixel when dilation is 1 and the extra MACs it spends stay under SUBPIXEL_MAX_WASTE;
  * GEMM + col2im for everything else (dilation, k not a multiple of s, small inputs), and for every
- * 3-D layer: its sub-pixel path (subpixel-3d.ts) runs when forced, not measured against it yet.
+ * other 3-D layer: its sub-pixel path (subpixel-3d.ts) runs when forced, not measured against it
+ * yet. (3-D depthwise takes the direct kernel on the same rule as 2-D: GEMM + col2im would run a
+ * GEMM of depth 1 and a column buffer ∏k times the input for the same multiply-adds.)
  */
 export function chooseAlgorithm(g: ConvGeometry): ConvTransposeAlgorithm {
   if (depthwiseTransposeApplies(g)) return "depthwise";
@@ -59,9 +61,9 @@ export function chooseAlgorithm(g: ConvGeometry): ConvTransposeAlgorithm {
   return "gemm-col2im";
 }
 
-/** Whether the direct depthwise kernel runs it: one input channel per group, 1-D or 2-D (3-D runs on GEMM + col2im). */
+/** Whether the direct depthwise kernel runs it: one input channel per group (1-D to 3-D). */
 function depthwiseTransposeApplies(g: ConvGeometry): boolean {
-  return g.window.rank <= 2 && g.C / g.group === 1;
+  return g.C / g.group === 1;
 }
 
 /** Whether `algorithm` can run this geometry at all (the cost model aside). */

@@ -116,6 +116,16 @@ export function subpixel3dWaste(g: ConvGeometry): number {
   return axes(g).reduce((acc, a, i) => acc * ((a.taps * a.s) / a.k) * (a.cells / g.window.grid[i]), 1);
 }
 
+/**
+ * The cells c ∈ [lo, lo + n) of a band, on one axis, whose output o = (u0 + c)·s + r − p of phase r
+ * lies in [0, out): [first cell, count, its output o].
+ */
+function span(x: Axis, r: number, lo: number, n: number): [number, number, number] {
+  const c0 = Math.max(lo, Math.ceil((x.p - r) / x.s) - x.u0);
+  const c1 = Math.min(lo + n, Math.floor((x.out - 1 + x.p - r) / x.s) - x.u0 + 1);
+  return [c0, c1 - c0, (x.u0 + c0) * x.s + r - x.p];
+}
+
 export function convTransposeSubpixel3d(rt: Runtime, t: TransposedBuffers): void {
   const { N, C, M, group, window } = t.g;
   const a = axes(t.g), [D, H, W] = a;
@@ -159,12 +169,6 @@ export function convTransposeSubpixel3d(rt: Runtime, t: TransposedBuffers): void
         const a0 = Math.floor(first / (cH * cW)), b0 = Math.floor(first / cW) % cH;
         const [nD, nH] = bandWindow.grid;
         for (let rD = 0; rD < D.s; rD++) for (let rH = 0; rH < H.s; rH++) for (let rW = 0; rW < W.s; rW++) {
-          // per axis, the cells c of the band whose output o = (u0 + c)·s + r − p lies in [0, out)
-          const span = (x: Axis, r: number, lo: number, n: number): [number, number, number] => {
-            const c0 = Math.max(lo, Math.ceil((x.p - r) / x.s) - x.u0);
-            const c1 = Math.min(lo + n, Math.floor((x.out - 1 + x.p - r) / x.s) - x.u0 + 1);
-            return [c0, c1 - c0, (x.u0 + c0) * x.s + r - x.p];
-          };
           const [dc, dn, od] = span(D, rD, a0, nD), [hc, hn, oh] = span(H, rH, b0, nH), [wc, wn, ow] = span(W, rW, 0, cW);
           if (dn <= 0 || hn <= 0 || wn <= 0) continue;
           const phase = (rD * H.s + rH) * W.s + rW;
