@@ -9,7 +9,7 @@
 // upsampling, one input channel per group, threads), the direct depthwise conv (NaN and ±∞ weights
 // included); what 'auto' picks and what forcing a 2-D-only
 // algorithm does (UnsupportedError naming it); convTransposePlan and explain.outputSize on a 3-D
-// layer; bad ranks; Net still refusing rank 3 (not done yet). Last, 2 threads with every split forced: the same bits as one thread.
+// layer; bad ranks; Net's 3-D Conv and ConvTranspose layers giving the ops' bits. Last, 2 threads with every split forced: the same bits as one thread.
 // Each case is named by its shape and seed (`vitest -t "seed=<n>"`).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, expectClose, expectSameBits, fcn, randArray, randInt, rng, useBuild, withEverySplit } from "./lib.js";
@@ -276,10 +276,17 @@ describe("3-D algorithm choice and errors", () => {
     }
   });
 
-  it("Net and GraphSpec (so the ONNX importer too) still refuse rank-3 conv layers: UnsupportedError", () => {
+  it("Net and GraphSpec take rank-3 conv layers: a Conv and a ConvTranspose layer give conv's and convTranspose's bits (test/net-volumes.test.ts has the rest)", () => {
     const layer = (op: string, attrs: Record<string, unknown>) => ({ input: { name: "x", shape: [1, 2, 5, 5, 5] }, output: "c", layers: [{ name: "c", op, inputs: ["x"], attrs }] });
-    expect(() => fcn.Net.fromGraph(layer("Conv", { outChannels: 3, kernelShape: 3 }) as fcn.GraphSpec)).toThrow(fcn.UnsupportedError);
-    expect(() => fcn.Net.fromGraph(layer("ConvTranspose", { outChannels: 3, kernelShape: 2, strides: 2 }) as fcn.GraphSpec)).toThrow(fcn.UnsupportedError);
+    const x = fcn.tensor(randArray(rng(83), 250), [1, 2, 5, 5, 5]);
+    for (const resident of [true, false]) {
+      const conv = fcn.Net.fromGraph(layer("Conv", { outChannels: 3, kernelShape: 3, pads: 1 }) as fcn.GraphSpec, undefined, { resident });
+      const p = conv.parameters();
+      expectSameBits(conv.run(x), fcn.conv(x, p.get("c.weight")!, p.get("c.bias")!, { pads: 1 }), `Net Conv 3-D, resident ${resident}`);
+      const up = fcn.Net.fromGraph(layer("ConvTranspose", { outChannels: 3, kernelShape: 2, strides: 2 }) as fcn.GraphSpec, undefined, { resident });
+      const q = up.parameters();
+      expectSameBits(up.run(x), fcn.convTranspose(x, q.get("c.weight")!, q.get("c.bias")!, { strides: 2 }), `Net ConvTranspose 3-D, resident ${resident}`);
+    }
   });
 
   it("3-D sub-pixel (s_D·s_H·s_W phases), forced: U-Net's k2 s2 and k4 s2 p1, k3 s2 (zero taps), stride 1, mixed strides, bands of rows", () => {
