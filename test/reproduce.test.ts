@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { inflateSync } from "node:zlib";
 import { fcn, rng } from "./lib.js";
 // @ts-expect-error: plain ESM module without type declarations
-import { DATA, formatTable, netFrom, row, specFor } from "../scripts/lib/reproduce-schedule.js";
+import { DATA, formatTable, netFrom, row, specFor, trainSchedule } from "../scripts/lib/reproduce-schedule.js";
 // @ts-expect-error: plain ESM module without type declarations
 import { diagonalKernels, drawReproduction } from "../scripts/lib/reproduce-picture.js";
 
@@ -98,6 +98,22 @@ describe("FCN-16s initialised from FCN-32s", () => {
     expect(carried).toContain("upscore2.weight");
     expect(carried).not.toContain("upscore16.weight"); // 8s has no ×16 layer
     net.dispose(); net16.dispose();
+  });
+});
+
+describe("trainSchedule", () => {
+  const tiny = { "32s": { steps: 1, lr: 1e-3 }, "16s": { steps: 1, lr: 1e-3 }, "8s": { steps: 1, lr: 1e-3 }, eval: 1 };
+  const graphOf = (net: Net) => [...net.parameters().keys()].filter((k) => k.startsWith("upscore")).sort();
+  it("trains 32s, 16s, 8s in order, each a row; the control stays FCN-32s", () => {
+    const staged = trainSchedule("learned", tiny);
+    expect(staged.rows.map((r: { net: string }) => r.net)).toEqual(["FCN-32s", "FCN-16s", "FCN-8s"]);
+    expect(graphOf(staged.nets["8s"])).toEqual(["upscore2.weight", "upscore8.weight", "upscore_pool4.weight"]);
+    const control = trainSchedule("learned", tiny, { control: true });
+    expect(control.rows.map((r: { net: string }) => r.net)).toEqual(["FCN-32s", "FCN-32s", "FCN-32s"]);
+    expect(graphOf(control.nets["8s"])).toEqual(["upscore.weight"]);
+    // the same first stage: the control's 32s row equals the staged one's
+    expect(control.rows[0].meanIU).toBe(staged.rows[0].meanIU);
+    for (const nets of [staged.nets, control.nets]) for (const net of Object.values(nets) as Net[]) net.dispose();
   });
 });
 

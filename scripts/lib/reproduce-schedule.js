@@ -120,13 +120,16 @@ export function formatTable(rows, batch = BATCH) {
 
 /**
  * Trains one ablation row's three stages in order; `onStep(variant, step, steps, loss, seconds)`
- * reports progress. Returns the three trained nets (by variant) and their table rows.
+ * reports progress. Returns the three trained nets (by stage) and their table rows. `control`
+ * keeps FCN-32s through all three stages (same steps, rates and images): how much of a stage's
+ * gain is plain extra training rather than its skip.
  */
-export function trainSchedule(upsampling, schedule, { data = DATA, seed = 7, onStep = () => {} } = {}) {
+export function trainSchedule(upsampling, schedule, { data = DATA, seed = 7, control = false, onStep = () => {} } = {}) {
   const nets = {}, rows = [];
   let previous = null, start = 0;
-  for (const variant of NETS) {
-    const { steps, lr } = schedule[variant];
+  for (const stage of NETS) {
+    const variant = control ? "32s" : stage;
+    const { steps, lr } = schedule[stage];
     const { net } = netFrom(previous, specFor(variant, upsampling, data), seed);
     const optimizer = new fcn.Adam({ lr });
     const t0 = performance.now();
@@ -138,7 +141,7 @@ export function trainSchedule(upsampling, schedule, { data = DATA, seed = 7, onS
     }
     const seconds = (performance.now() - t0) / 1000;
     rows.push(row(variant, upsampling, evaluate(net, schedule.eval, data), steps, seconds));
-    nets[variant] = net;
+    nets[stage] = net;
     previous = net;
   }
   return { nets, rows };
