@@ -177,3 +177,39 @@ describe("png.js", () => {
     expect(px(4, 2)[0]).toBeLessThan(64); // below the shorter tile
   });
 });
+
+describe("synthetic options radius and objects", () => {
+  const objectShare = (options: object) => {
+    let objects = 0, all = 0;
+    for (let i = 0; i < 20; i++) for (const l of syntheticSample(i, options).labels) { all++; if (l !== 0) objects++; }
+    return objects / all;
+  };
+
+  it("are deterministic and keep labels in range", () => {
+    const options = { size: 48, classes: 6, radius: [0.05, 0.12] as [number, number], objects: [3, 6] as [number, number] };
+    for (let i = 0; i < 10; i++) {
+      const a = syntheticSample(i, options), b = syntheticSample(i, options);
+      expect(Buffer.from(a.labels).equals(Buffer.from(b.labels))).toBe(true);
+      expect(Buffer.from(a.image.buffer).equals(Buffer.from(b.image.buffer))).toBe(true);
+      for (const l of a.labels) expect(l === 255 || l < 6).toBe(true);
+    }
+  });
+
+  it("the defaults given explicitly (objects [1, 4]) give the same bytes as no option", () => {
+    for (let i = 0; i < 5; i++) {
+      expect(Buffer.from(syntheticSample(i, { objects: [1, 4] }).image.buffer).equals(Buffer.from(syntheticSample(i).image.buffer))).toBe(true);
+    }
+  });
+
+  it("smaller radii and fewer objects cover less of the image; objects [0, 0] is background only", () => {
+    expect(objectShare({ radius: [0.04, 0.08] })).toBeLessThan(objectShare({}) / 2);
+    expect(objectShare({ radius: [0.3, 0.4], objects: [4, 4] })).toBeGreaterThan(objectShare({}));
+    expect(objectShare({ objects: [0, 0] })).toBe(0);
+  });
+
+  it("rejects bad ranges", () => {
+    for (const bad of [{ radius: [0.2, 0.1] }, { radius: [0, 0.1] }, { radius: [0.1, 2] }, { radius: 0.1 }, { objects: [1.5, 3] }, { objects: [-1, 2] }, { objects: [3] }]) {
+      expect(() => syntheticSample(0, bad as object)).toThrow(/synthetic: (radius|objects) must be/);
+    }
+  });
+});

@@ -1,7 +1,7 @@
 // A deterministic synthetic semantic-segmentation dataset that needs no download (Node and browser).
 //
 // Every image is a muted, textured background (a smooth two-colour gradient times low-frequency value
-// noise) with 1–4 objects painted in order (later objects occlude earlier ones). Each object class
+// noise) with 1–4 objects (options.objects, options.radius: how many, how large) painted in order (later objects occlude earlier ones). Each object class
 // has a shape (disc, square, triangle, ring, bar, cross, hexagon, star) and a characteristic colour
 // and texture (dots, checks, stripes, plain shading); colour is jittered and in ~30% of objects the
 // texture is drawn from another class, so the shape and its context matter. Positions, scales,
@@ -24,6 +24,13 @@ export interface SyntheticOptions {
   classes?: number;
   /** dataset seed, default 1 */
   seed?: number;
+  /**
+   * [min, max] object radius as a fraction of size, default [0.11, 0.31]. Smaller objects (say
+   * [0.05, 0.16]) have boundaries that a ×32 upsampling cannot place (`npm run reproduce`).
+   */
+  radius?: [number, number];
+  /** [min, max] objects per image (inclusive), default [1, 4]. */
+  objects?: [number, number];
 }
 
 export interface SyntheticSample {
@@ -68,7 +75,21 @@ function sampleSeed(seed: number, index: number): number {
   return fmix32(fmix32(seed >>> 0 ^ 0x9e3779b9) ^ Math.imul(index >>> 0, 0x27d4eb2f) ^ fmix32(hi + 0x165667b1));
 }
 
-function resolve(options: SyntheticOptions | undefined): { size: number; classes: number; seed: number } {
+interface Resolved {
+  size: number; classes: number; seed: number;
+  /** undefined: the default radius range, drawn as it always was (the same bytes as before the option) */
+  radius: [number, number] | undefined;
+  objects: [number, number];
+}
+
+function range(v: unknown, name: string, ok: (lo: number, hi: number) => boolean, want: string): [number, number] {
+  if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === "number" && Number.isFinite(x)) || v[0] > v[1] || !ok(v[0], v[1])) {
+    throw new AttributeError(`synthetic: ${name} must be [min, max] with min ≤ max, ${want}; got ${JSON.stringify(v)}`);
+  }
+  return [v[0], v[1]];
+}
+
+function resolve(options: SyntheticOptions | undefined): Resolved {
   const size = options?.size ?? 64;
   const classes = options?.classes ?? 5;
   const seed = options?.seed ?? 1;
@@ -77,7 +98,9 @@ function resolve(options: SyntheticOptions | undefined): { size: number; classes
     throw new AttributeError(`synthetic: classes must be an integer in [2, ${SYNTHETIC_CLASS_NAMES.length}], got ${classes}`);
   }
   if (!Number.isFinite(seed)) throw new AttributeError(`synthetic: seed must be a finite number, got ${seed}`);
-  return { size, classes, seed: Math.trunc(seed) };
+  const radius = options?.radius === undefined ? undefined : range(options.radius, "radius", (lo, hi) => lo > 0 && hi <= 1, "fractions of the size in (0, 1]");
+  const objects = options?.objects === undefined ? [1, 4] as [number, number] : range(options.objects, "objects", (lo, hi) => Number.isInteger(lo) && Number.isInteger(hi) && lo >= 0 && hi <= 64, "whole numbers in [0, 64]");
+  return { size, classes, seed: Math.trunc(seed), radius, objects };
 }
 
 function hsv(h: number, s: number, v: number): [number, number, number] {
@@ -163,7 +186,7 @@ function gauss(rng: () => number): number {
 /** One sample; the same (index, options) always gives the same bytes. */
 export function syntheticSample(index: number, options?: SyntheticOptions): SyntheticSample {
   if (!Number.isInteger(index) || index < 0) throw new AttributeError(`syntheticSample: index must be a non-negative integer, got ${index}`);
-  const { size, classes, seed } = resolve(options);
+  const { size, classes, seed, radius, objects: [fewest, most] } = resolve(options);
   const rng = mulberry32(sampleSeed(seed, index));
   const H = size, W = size, HW = H * W;
   const rgb = new Float32Array(3 * HW); // [0, 1] while painting
@@ -199,12 +222,12 @@ export function syntheticSample(index: number, options?: SyntheticOptions): Synt
   }
 
   // ---- objects
-  const count = 1 + Math.floor(rng() * 4);
+  const count = fewest + Math.floor(rng() * (most - fewest + 1)); // default: 1 + ⌊4·u⌋
   const objects: SceneObject[] = [];
   for (let k = 0; k < count; k++) {
     const cls = 1 + Math.floor(rng() * (classes - 1));
     const style = CLASS_STYLE[cls - 1];
-    const r = size * (0.11 + 0.2 * rng());
+    const r = size * (radius === undefined ? 0.11 + 0.2 * rng() : radius[0] + (radius[1] - radius[0]) * rng());
     const cx = size * (0.05 + 0.9 * rng()), cy = size * (0.05 + 0.9 * rng());
     const angle = rng() * 2 * Math.PI;
     const stretch = cls === 5 ? 1 : 1 + (rng() - 0.5) * 0.35; // bars are already elongated
