@@ -1,6 +1,6 @@
 // ONNX Resize (opsets 10–19) and Upsample (7, 9) through Net.fromOnnx, checked against
 // onnxruntime-node and the per-element definition (test/ref/resize.ts): every mode × coordinate
-// mode × nearest mode on small random shapes with scales up and down and with sizes. Net follows
+// mode × nearest mode on small random shapes (spatial rank 1 to 3) with scales up and down and with sizes. Net follows
 // the ONNX text (float64 coordinates); onnxruntime computes them in float32, so its output is
 // checked against the definition evaluated in float32 — they differ only where float32 breaks an
 // exact rounding tie of nearest. Also: the unsupported attributes name the node and the value,
@@ -57,8 +57,8 @@ describe("ONNX Resize against onnxruntime-node", () => {
 
   it.each(combos)("%s: scales up and down, sizes (opset 13 / 19)", async (name, mode, coord, nearest) => {
     const r = rng(name.length * 7919 + name.charCodeAt(name.length - 3));
-    for (let k = 0; k < 6; k++) {
-      const rank = k === 5 ? 1 : 2;
+    for (let k = 0; k < 7; k++) {
+      const rank = k === 5 ? 1 : k === 6 ? 3 : 2; // k = 6: a volume (trilinear / 3-D nearest)
       const shape = [randInt(r, 1, 2), randInt(r, 1, 3), ...Array.from({ length: rank }, () => randInt(r, 2, 7))];
       const bySizes = k % 2 === 1;
       const spatial = bySizes ? shape.slice(2).map(() => randInt(r, 1, 10)) : shape.slice(2).map((n, i) => {
