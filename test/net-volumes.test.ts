@@ -184,6 +184,16 @@ describe("Net on volumes: shapes, init, summary, export", () => {
     expect(macs.pool).toBe(0);
   });
 
+  it("summary's plannedBytes for a 3-D net is the laid-out plan's own count (packed 3-D weights included)", () => {
+    for (const [spec, weights] of [[unet3d(1, 2, 4), undefined], [MIXED, mixedWeights(rng(19))]] as const) {
+      const net = Net.fromGraph(spec, weights);
+      const before = net.summary().plannedBytes;
+      net.run(fcn.tensor(new Float32Array(size(spec.input.shape)), spec.input.shape));
+      expect(net.summary().plannedBytes, spec.output).toBe(before);
+      net.dispose();
+    }
+  });
+
   it("explain.outputSize per axis agrees with the 3-D ConvTranspose layers' shapes", () => {
     const m = fcn.inferShapes(MIXED);
     const inputs = m.get("dw")!.slice(2), outs = m.get("ct")!.slice(2);
