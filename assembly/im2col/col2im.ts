@@ -4,7 +4,7 @@
 // It overwrites the whole image (zero, then overlap-add). It is also the scatter half of a
 // transposed convolution. Reference with the same ABI: col2im-ref.ts.
 import { WindowParams } from "../params";
-import { firstInside, endInside } from "./window";
+import { firstInside, endInside, scatterAddRow } from "./window";
 
 export function f32_col2im__simd(p: usize): void {
   const g = changetype<WindowParams>(p);
@@ -25,26 +25,7 @@ export function f32_col2im__simd(p: usize): void {
         if (lo < hi) {
           for (let oh = ohLo; oh < ohHi; oh++) {
             const ih = oh * SH + shiftH;
-            let s = col + <usize>oh * owBytes + (<usize>lo << 2);
-            let q = plane + (<usize>(ih * W + lo * SW + shiftW) << 2);
-            if (SW == 1) {
-              const n = hi - lo;
-              let j = 0;
-              for (; j + 4 <= n; j += 4) {
-                v128.store(q, f32x4.add(v128.load(q), v128.load(s)));
-                q += 16; s += 16;
-              }
-              for (; j < n; j++) {
-                store<f32>(q, load<f32>(q) + load<f32>(s));
-                q += 4; s += 4;
-              }
-            } else {
-              const step = <usize>SW << 2;
-              for (let ow = lo; ow < hi; ow++) {
-                store<f32>(q, load<f32>(q) + load<f32>(s));
-                q += step; s += 4;
-              }
-            }
+            scatterAddRow(plane + (<usize>(ih * W + lo * SW + shiftW) << 2), col + <usize>oh * owBytes + (<usize>lo << 2), hi - lo, SW);
           }
         }
         col += <usize>g.OH * owBytes;

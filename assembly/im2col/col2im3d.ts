@@ -8,7 +8,7 @@
 // and ow ranges are computed once per tap (window.ts), so no bounds test runs in the inner loop,
 // which is SIMD when SW = 1. Reference with the same ABI: col2im3d-ref.ts.
 import { VolumeWindowParams } from "../params";
-import { firstInside, endInside } from "./window";
+import { firstInside, endInside, scatterAddRow } from "./window";
 
 export function f32_col2im3d__simd(p: usize): void {
   const g = changetype<VolumeWindowParams>(p);
@@ -33,26 +33,8 @@ export function f32_col2im3d__simd(p: usize): void {
               const plane = volume + (<usize>((od * SD + shiftD) * planeFloats) << 2);
               for (let oh = ohLo; oh < ohHi; oh++) {
                 const ih = oh * SH + shiftH;
-                let s = col + <usize>od * sliceBytes + <usize>oh * owBytes + (<usize>lo << 2);
-                let q = plane + (<usize>(ih * W + lo * SW + shiftW) << 2);
-                if (SW == 1) {
-                  const n = hi - lo;
-                  let j = 0;
-                  for (; j + 4 <= n; j += 4) {
-                    v128.store(q, f32x4.add(v128.load(q), v128.load(s)));
-                    q += 16; s += 16;
-                  }
-                  for (; j < n; j++) {
-                    store<f32>(q, load<f32>(q) + load<f32>(s));
-                    q += 4; s += 4;
-                  }
-                } else {
-                  const step = <usize>SW << 2;
-                  for (let ow = lo; ow < hi; ow++) {
-                    store<f32>(q, load<f32>(q) + load<f32>(s));
-                    q += step; s += 4;
-                  }
-                }
+                const s = col + <usize>od * sliceBytes + <usize>oh * owBytes + (<usize>lo << 2);
+                scatterAddRow(plane + (<usize>(ih * W + lo * SW + shiftW) << 2), s, hi - lo, SW);
               }
             }
           }

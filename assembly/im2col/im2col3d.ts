@@ -8,7 +8,7 @@
 // band instead of C·KD·OD. Per (row, od, oh) the valid ow range is computed once, as in 2-D; a
 // depth slice whose input plane lies in the padding is one fill. Reference: im2col3d-ref.ts.
 import { VolumeWindowParams } from "../params";
-import { firstInside, endInside } from "./window";
+import { firstInside, endInside, gatherRow } from "./window";
 
 export function f32_im2col3d__scalar(p: usize): void {
   const g = changetype<VolumeWindowParams>(p);
@@ -40,20 +40,7 @@ export function f32_im2col3d__scalar(p: usize): void {
               if (ih < 0 || ih >= H) {
                 memory.fill(out, 0, owBytes);
               } else {
-                if (lo > 0) memory.fill(out, 0, <usize>lo << 2);
-                const src = plane + (<usize>(ih * W + lo * SW + shiftW) << 2);
-                const dst = out + (<usize>lo << 2);
-                if (SW == 1) {
-                  memory.copy(dst, src, <usize>(hi - lo) << 2);
-                } else {
-                  const step = <usize>SW << 2;
-                  let s = src;
-                  for (let q = dst, end = out + (<usize>hi << 2); q < end; q += 4) {
-                    store<f32>(q, load<f32>(s));
-                    s += step;
-                  }
-                }
-                if (hi < OW) memory.fill(out + (<usize>hi << 2), 0, <usize>(OW - hi) << 2);
+                gatherRow(out, plane + (<usize>(ih * W + lo * SW + shiftW) << 2), lo, hi, OW, SW);
               }
               out += owBytes;
             }
