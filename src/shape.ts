@@ -4,7 +4,7 @@ import {
   type AutoPad, type AveragePoolAttrs, type ConvAttrs, type ConvTransposeAttrs, type MaxPoolAttrs,
   readAutoPad, readFlag, readInts, readPads, readPositiveInt, checkAttrNames, required, show,
 } from "./attrs.js";
-import { AttributeError, ShapeError, UnsupportedError } from "./errors.js";
+import { AttributeError, ShapeError } from "./errors.js";
 import { checkResultDims, describeShape } from "./tensor.js";
 
 /** A resolved sliding window over `rank` spatial axes; every array has one entry per axis. */
@@ -39,14 +39,10 @@ export interface ConvGeometry {
   outShape: number[];
 }
 
-/** The highest spatial rank an op implements: 2 (1-D and 2-D), or 3 for the ops that have 3-D. */
-export type SpatialRankLimit = 2 | 3;
-
-/** Checks that a spatial rank is implemented: 1 up to `highest` (2 unless the op has 3-D). */
-export function checkSpatialRank(rank: number, op: string, what: string, highest: SpatialRankLimit = 2): void {
-  if (rank >= 1 && rank <= highest) return;
-  if (rank === 3) throw new UnsupportedError(`${op}: spatial rank 3 (${what} of rank 5) is not supported yet; ranks 1 and 2 are`);
-  throw new ShapeError(`${op}: expected ${what} of rank ${highest === 3 ? "3, 4 or 5" : "3 or 4"} (N, C, spatial…), got rank ${rank + 2}`);
+/** Checks that a spatial rank is one the window ops implement: 1, 2 or 3 (x of rank 3, 4 or 5). */
+export function checkSpatialRank(rank: number, op: string, what: string): void {
+  if (rank >= 1 && rank <= 3) return;
+  throw new ShapeError(`${op}: expected ${what} of rank 3, 4 or 5 (N, C, spatial…), got rank ${rank + 2}`);
 }
 
 /** Effective extent of a dilated kernel: d·(k − 1) + 1. */
@@ -132,7 +128,7 @@ function checkBias(b: readonly number[] | null, M: number, op: string): void {
 export function resolveConv(x: readonly number[], w: readonly number[], b: readonly number[] | null, attrs: ConvAttrs | undefined, op = "conv"): ConvGeometry {
   const a = checkAttrNames(attrs, CONV_ATTRS, op);
   const rank = x.length - 2;
-  checkSpatialRank(rank, op, "x", 3);
+  checkSpatialRank(rank, op, "x");
   if (w.length !== x.length) throw new ShapeError(`${op}(w): expected rank ${x.length} like x ([M, C/group, k…]), got ${describeShape(w)}`);
   const [N, C] = x;
   const M = w[0];
@@ -171,7 +167,7 @@ export function resolveConv(x: readonly number[], w: readonly number[], b: reado
 export function resolveConvTranspose(x: readonly number[], w: readonly number[], b: readonly number[] | null, attrs: ConvTransposeAttrs | undefined, op = "convTranspose"): ConvGeometry {
   const a = checkAttrNames(attrs, CONV_TRANSPOSE_ATTRS, op);
   const rank = x.length - 2;
-  checkSpatialRank(rank, op, "x", 3);
+  checkSpatialRank(rank, op, "x");
   if (w.length !== x.length) throw new ShapeError(`${op}(w): expected rank ${x.length} like x ([C, M/group, k…]), got ${describeShape(w)}`);
   const [N, C] = x;
   const group = readPositiveInt(a.group, `${op}(attrs.group)`, 1);
@@ -243,12 +239,12 @@ const AVERAGE_POOL_ATTRS = ["kernelShape", "strides", "pads", "dilations", "auto
  * VALID: no padding, out = ⌊(in − d·(k−1) − 1) / s⌋ + 1 (ceilMode has no effect, as in the ONNX
  * text). A window that would see only padding is an error (its maximum is undefined).
  */
-export function resolveMaxPool(x: readonly number[], attrs: MaxPoolAttrs | undefined, op = "maxPool", highest: SpatialRankLimit = 2): { window: Window; outShape: number[] } {
+export function resolveMaxPool(x: readonly number[], attrs: MaxPoolAttrs | undefined, op = "maxPool"): { window: Window; outShape: number[] } {
   const a = checkAttrNames(attrs, MAX_POOL_ATTRS, op);
   if (a.storageOrder !== undefined && a.storageOrder !== 0 && a.storageOrder !== 1) {
     throw new AttributeError(`${op}(attrs.storageOrder): expected 0 or 1, got ${show(a.storageOrder)}`);
   }
-  return resolvePoolWindow(x, a, op, "maximum", highest);
+  return resolvePoolWindow(x, a, op, "maximum");
 }
 
 /**
@@ -256,19 +252,19 @@ export function resolveMaxPool(x: readonly number[], attrs: MaxPoolAttrs | undef
  * is an error: its average is undefined, and PyTorch refuses such pads too) and reads
  * countIncludePad (default false).
  */
-export function resolveAveragePool(x: readonly number[], attrs: AveragePoolAttrs | undefined, op = "averagePool", highest: SpatialRankLimit = 2): { window: Window; outShape: number[]; countIncludePad: boolean } {
+export function resolveAveragePool(x: readonly number[], attrs: AveragePoolAttrs | undefined, op = "averagePool"): { window: Window; outShape: number[]; countIncludePad: boolean } {
   const a = checkAttrNames(attrs, AVERAGE_POOL_ATTRS, op);
   const countIncludePad = readFlag(a.countIncludePad, `${op}(attrs.countIncludePad)`);
-  return { ...resolvePoolWindow(x, a, op, "average", highest), countIncludePad };
+  return { ...resolvePoolWindow(x, a, op, "average"), countIncludePad };
 }
 
 /**
  * The window and output shape of a pooling op; `what` names the statistic a padding-only window
- * lacks. The op functions pass `highest` 3; Net's layers keep the default 2 (no 3-D there yet).
+ * lacks.
  */
-function resolvePoolWindow(x: readonly number[], a: Record<string, unknown>, op: string, what: string, highest: SpatialRankLimit): { window: Window; outShape: number[] } {
+function resolvePoolWindow(x: readonly number[], a: Record<string, unknown>, op: string, what: string): { window: Window; outShape: number[] } {
   const rank = x.length - 2;
-  checkSpatialRank(rank, op, "x", highest);
+  checkSpatialRank(rank, op, "x");
   required(a.kernelShape, `${op}(attrs.kernelShape)`);
   const kernel = readInts(a.kernelShape, rank, `${op}(attrs.kernelShape)`, 1, 1);
   const strides = readInts(a.strides, rank, `${op}(attrs.strides)`, 1, 1);

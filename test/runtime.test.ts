@@ -114,7 +114,7 @@ function expectFails(call: () => unknown, cls: ErrorClass | null): unknown {
 const TRIGGERS: [string, () => unknown, ErrorClass | null][] = [
   ["ShapeError", () => fcn.conv(T([1, 2, 5, 5]), T([3, 3, 3, 3])), fcn.ShapeError],
   ["AttributeError", () => F.conv(T([1, 2, 5, 5]), T([3, 2, 3, 3]), null, { stride: 2 }), fcn.AttributeError],
-  ["UnsupportedError (spatial rank 3)", () => fcn.conv(T([1, 1, 2, 2, 2]), T([1, 1, 1, 1, 1]), null, {}, { algorithm: "winograd" }), fcn.UnsupportedError],
+  ["UnsupportedError (Winograd on a 3-D conv)", () => fcn.conv(T([1, 1, 2, 2, 2]), T([1, 1, 1, 1, 1]), null, {}, { algorithm: "winograd" }), fcn.UnsupportedError],
   ["UnsupportedError (forced algorithm)", () => fcn.convTranspose(T([1, 2, 3, 3]), T([2, 1, 2, 2]), null, {}, { algorithm: "depthwise" }), fcn.UnsupportedError],
   ["OutOfMemoryError before any allocation", () => fcn.gemm(ones([70000, 1]), ones([1, 70000])), fcn.OutOfMemoryError],
   ["OutOfMemoryError after the inputs were copied in", () => fcn.conv(ones([1, 1, 1, 300000]), ones([1, 1, 1, 1]), null, { pads: [0, 2 ** 30, 0, 2 ** 30] }), fcn.OutOfMemoryError],

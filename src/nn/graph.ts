@@ -512,7 +512,7 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: InputShapes): GraphAn
       } else switch (layer.op) {
         case "Conv": {
           const { onnx, outChannels, bias } = splitParamAttrs(layer.attrs);
-          checkSpatialRank(x.length - 2, "conv", `input "${layer.inputs[0]}" ${describeShape(x)}`, 3);
+          checkSpatialRank(x.length - 2, "conv", `input "${layer.inputs[0]}" ${describeShape(x)}`);
           const group = typeof onnx.group === "number" ? onnx.group : 1;
           const kernel = readInts(onnx.kernelShape, x.length - 2, "attrs.kernelShape", 1, 1);
           const w = [outChannels, Math.max(1, Math.floor(x[1] / group)), ...kernel];
@@ -525,7 +525,7 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: InputShapes): GraphAn
         }
         case "ConvTranspose": {
           const { onnx, outChannels, bias } = splitParamAttrs(layer.attrs);
-          checkSpatialRank(x.length - 2, "convTranspose", `input "${layer.inputs[0]}" ${describeShape(x)}`, 3);
+          checkSpatialRank(x.length - 2, "convTranspose", `input "${layer.inputs[0]}" ${describeShape(x)}`);
           const group = typeof onnx.group === "number" ? onnx.group : 1;
           if (Number.isInteger(group) && group >= 1 && outChannels % group !== 0) {
             throw new ShapeError(`attrs.outChannels ${outChannels} must be divisible by group ${group}`);
@@ -540,7 +540,7 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: InputShapes): GraphAn
           break;
         }
         case "MaxPool": case "AveragePool": {
-          const g = layer.op === "MaxPool" ? resolveMaxPool(x, layer.attrs, "maxPool", 3) : resolveAveragePool(x, layer.attrs, "averagePool", 3);
+          const g = layer.op === "MaxPool" ? resolveMaxPool(x, layer.attrs, "maxPool") : resolveAveragePool(x, layer.attrs, "averagePool");
           out = g.outShape;
           map = mapped ? layerWindowMaps(g.window, false).map((m, i) => compose(m, xMap[i])) : undefined;
           break;
@@ -578,7 +578,7 @@ export function analyzeGraph(spec: GraphSpec, inputShape?: InputShapes): GraphAn
           break;
         }
         case "GlobalAveragePool": case "GlobalMaxPool": {
-          out = resolveGlobalPool(x, layer.op === "GlobalMaxPool" ? "globalMaxPool" : "globalAveragePool", 3).outShape;
+          out = resolveGlobalPool(x, layer.op === "GlobalMaxPool" ? "globalMaxPool" : "globalAveragePool").outShape;
           // one window covering the whole plane: the output pixel sits at the plane's centre
           map = mapped ? x.slice(2).map((n, i) => compose(windowMap({ kernel: n, stride: 1, dilation: 1, padBegin: 0 }), xMap[i])) : undefined;
           break;

@@ -356,7 +356,7 @@ export class NetPlan implements Evictable {
         };
       case "MaxPool": {
         // 3-D: the op's two separable passes (max-pool-3d.ts), on the blocks
-        const { window } = resolveMaxPool(x.shape, layer.attrs, "maxPool", 3);
+        const { window } = resolveMaxPool(x.shape, layer.attrs, "maxPool");
         const planes = x.shape[0] * x.shape[1];
         const inPlane = product(window.image), outPlane = product(window.grid);
         const volume = window.rank === 3;
@@ -374,7 +374,7 @@ export class NetPlan implements Evictable {
       }
       case "Crop": {
         const like = this.blobs.get(layer.inputs[1]) as Block;
-        const c = resolveCrop(x.shape, { offsets: this.source.cropOffsets.get(layer.name) as number[], shape: like.shape.slice(2) }, "crop", 3);
+        const c = resolveCrop(x.shape, { offsets: this.source.cropOffsets.get(layer.name) as number[], shape: like.shape.slice(2) }, "crop");
         return {
           layer,
           forward: () => cropInto(rt, c, x.ptr, y.ptr),
@@ -416,13 +416,13 @@ export class NetPlan implements Evictable {
         type Loop = (from: Float32Array, to: Float32Array) => void;
         let into: { forward: Loop; backward: Loop };
         if (layer.op === "AveragePool") {
-          const { g } = resolveAveragePoolGeometry(x.shape, layer.attrs, "averagePool", 3);
+          const { g } = resolveAveragePoolGeometry(x.shape, layer.attrs, "averagePool");
           into = { forward: (a, b) => averagePoolInto(g, a, b), backward: (a, b) => averagePoolBackwardInto(g, a, b) };
         } else if (layer.op === "GlobalMaxPool") {
-          const g = resolveGlobalPool(x.shape, "globalMaxPool", 3);
+          const g = resolveGlobalPool(x.shape, "globalMaxPool");
           into = { forward: (a, b) => globalMaxPoolInto(g, a, b), backward: (a, b) => globalMaxPoolBackwardInto(g, view(x.ptr, x.size), a, b) };
         } else {
-          const g = resolveGlobalPool(x.shape, "globalAveragePool", 3);
+          const g = resolveGlobalPool(x.shape, "globalAveragePool");
           into = { forward: (a, b) => globalAveragePoolInto(g, a, b), backward: (a, b) => globalAveragePoolBackwardInto(g, a, b) };
         }
         return {

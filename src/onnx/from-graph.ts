@@ -155,7 +155,7 @@ export function graphToOnnx(spec: GraphSpec, params: ReadonlyMap<string, Tensor>
         }
         case "MaxPool": case "AveragePool": {
           const isMax = layer.op === "MaxPool";
-          const { window } = isMax ? resolveMaxPool(x, layer.attrs, "maxPool", 3) : resolveAveragePool(x, layer.attrs, "averagePool", 3);
+          const { window } = isMax ? resolveMaxPool(x, layer.attrs, "maxPool") : resolveAveragePool(x, layer.attrs, "averagePool");
           windows.set(layer.name, window);
           const ceilMode = layer.attrs.ceilMode === true || layer.attrs.ceilMode === 1;
           const attrs: OnnxNode["attrs"] = { kernel_shape: window.kernel, strides: window.strides, pads: [...window.padsBegin, ...window.padsEnd] };

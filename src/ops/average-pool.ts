@@ -4,7 +4,7 @@
 // no wasm kernel either), shared by the op functions and Net's resident plan (`averagePoolInto`,
 // …) so both run the same arithmetic.
 import type { AveragePoolAttrs } from "../attrs.js";
-import { type SpatialRankLimit, type Window, resolveAveragePool } from "../shape.js";
+import { type Window, resolveAveragePool } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
 import { checkSameShape } from "./run.js";
 
@@ -12,11 +12,10 @@ import { checkSameShape } from "./run.js";
 export interface AveragePoolGeometry { window: Window; planes: number; countIncludePad: boolean }
 
 /**
- * Resolves x's shape and the attributes into the geometry and the output shape. The op functions
- * and Net's layers take spatial rank 1 to 3 (`highest` 3).
+ * Resolves x's shape (spatial rank 1 to 3) and the attributes into the geometry and the output shape.
  */
-export function resolveAveragePoolGeometry(xShape: readonly number[], attrs: AveragePoolAttrs | undefined, op: string, highest: SpatialRankLimit = 2): { g: AveragePoolGeometry; outShape: number[] } {
-  const { window, outShape, countIncludePad } = resolveAveragePool(xShape, attrs, op, highest);
+export function resolveAveragePoolGeometry(xShape: readonly number[], attrs: AveragePoolAttrs | undefined, op: string): { g: AveragePoolGeometry; outShape: number[] } {
+  const { window, outShape, countIncludePad } = resolveAveragePool(xShape, attrs, op);
   return { g: { window, planes: xShape[0] * xShape[1], countIncludePad }, outShape };
 }
 
@@ -104,7 +103,7 @@ export function averagePoolBackwardInto(g: AveragePoolGeometry, dy: Float32Array
  * @returns y [N, C, outH, outW] (or [N, C, outL], [N, C, outD, outH, outW])
  */
 export function averagePool(x: Tensor, attrs: AveragePoolAttrs): Tensor {
-  const { g, outShape } = resolveAveragePoolGeometry(checkTensor(x, "averagePool(x)"), attrs, "averagePool", 3);
+  const { g, outShape } = resolveAveragePoolGeometry(checkTensor(x, "averagePool(x)"), attrs, "averagePool");
   const y = new Float32Array(outShape.reduce((a, b) => a * b, 1));
   averagePoolInto(g, x.data, y);
   return tensor(y, outShape);
@@ -121,7 +120,7 @@ export function averagePool(x: Tensor, attrs: AveragePoolAttrs): Tensor {
 export function averagePoolBackward(dy: Tensor, x: Tensor, attrs: AveragePoolAttrs): Tensor {
   const dyShape = checkTensor(dy, "averagePoolBackward(dy)");
   const xShape = checkTensor(x, "averagePoolBackward(x)");
-  const { g, outShape } = resolveAveragePoolGeometry(xShape, attrs, "averagePoolBackward", 3);
+  const { g, outShape } = resolveAveragePoolGeometry(xShape, attrs, "averagePoolBackward");
   checkSameShape(dyShape, outShape, "averagePoolBackward(dy)", "averagePool's output");
   const dx = new Float32Array(xShape.reduce((a, b) => a * b, 1));
   averagePoolBackwardInto(g, dy.data, dx);

@@ -24,7 +24,7 @@ export function col2im(cols: Tensor, attrs: Col2imAttrs): Tensor {
   }
   const rank = Array.isArray(a.imageShape) ? a.imageShape.length : 1;
   if (rank < 1 || rank > 3) throw new AttributeError(`col2im(attrs.imageShape): expected 1, 2 or 3 spatial sizes, got ${show(a.imageShape)}`);
-  checkSpatialRank(rank, "col2im", "the image", 3);
+  checkSpatialRank(rank, "col2im", "the image");
   const image = readInts(a.imageShape, rank, "col2im(attrs.imageShape)", 1, 1);
   const window = resolveWindow(image, a, "col2im");
   const [N, rows, L] = cShape;

@@ -5,7 +5,7 @@
 // volume are consecutive planes).
 import { type CropAttrs, checkAttrNames, readInts, required } from "../attrs.js";
 import { ShapeError } from "../errors.js";
-import { type SpatialRankLimit, checkSpatialRank } from "../shape.js";
+import { checkSpatialRank } from "../shape.js";
 import { type Tensor, checkDims, checkTensor, tensor } from "../tensor.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { checkSameShape, product, withArena } from "./run.js";
@@ -18,7 +18,7 @@ import { checkSameShape, product, withArena } from "./run.js";
  */
 export function crop(x: Tensor, attrs: CropAttrs): Tensor {
   const xShape = checkTensor(x, "crop(x)");
-  const c = resolveCrop(xShape, attrs, "crop", 3);
+  const c = resolveCrop(xShape, attrs, "crop");
   return withArena((rt) => {
     const px = rt.arena.put(x.data, "crop(x)");
     const py = rt.arena.alloc(c.outSize * 4, "crop output");
@@ -35,7 +35,7 @@ export function crop(x: Tensor, attrs: CropAttrs): Tensor {
 export function cropBackward(dy: Tensor, xShape: readonly number[], attrs: CropAttrs): Tensor {
   const dyShape = checkTensor(dy, "cropBackward(dy)");
   const inShape = checkDims(xShape, "cropBackward(xShape)");
-  const c = resolveCrop(inShape, attrs, "cropBackward", 3);
+  const c = resolveCrop(inShape, attrs, "cropBackward");
   checkSameShape(dyShape, c.outShape, "cropBackward(dy)", "crop's output");
   const inSize = product(inShape);
   return withArena((rt) => {
@@ -80,14 +80,13 @@ export function uncropInto(rt: Runtime, c: CropGeometry, pdy: number, pdx: numbe
 }
 
 /**
- * Crop geometry as planes of H×W (1-D: H = 1), checked against the input; 3-D (`highest` 3, as
- * the op functions and Net's layers pass) crops OD of each volume's D slices from `front` on (D = OD = 1
- * below 3-D).
+ * Crop geometry as planes of H×W (1-D: H = 1), checked against the input; 3-D crops OD of each
+ * volume's D slices from `front` on (D = OD = 1 below 3-D).
  */
-export function resolveCrop(xShape: readonly number[], attrs: CropAttrs, op: string, highest: SpatialRankLimit = 2) {
+export function resolveCrop(xShape: readonly number[], attrs: CropAttrs, op: string) {
   const a = checkAttrNames(attrs, ["offsets", "shape"], op);
   const rank = xShape.length - 2;
-  checkSpatialRank(rank, op, "x", highest);
+  checkSpatialRank(rank, op, "x");
   required(a.offsets, `${op}(attrs.offsets)`);
   required(a.shape, `${op}(attrs.shape)`);
   const offsets = readInts(a.offsets, rank, `${op}(attrs.offsets)`, 0, 0);

@@ -2,7 +2,7 @@
 // x [N, C, …] → y [N, C, 1, …]. The loops work on plain Float32Arrays (`globalAveragePoolInto`, …)
 // so that Net's op-by-op path and its resident plan run the very same arithmetic. A JS loop for
 // this slice (one pass over x; no wasm kernel yet).
-import { type SpatialRankLimit, checkSpatialRank } from "../shape.js";
+import { checkSpatialRank } from "../shape.js";
 import { type Tensor, checkTensor, tensor } from "../tensor.js";
 import { checkSameShape } from "./run.js";
 
@@ -10,11 +10,11 @@ import { checkSameShape } from "./run.js";
 export interface GlobalPoolGeometry { planes: number; plane: number; outShape: number[] }
 
 /**
- * Checks x [N, C, L], [N, C, H, W] (or [N, C, D, H, W] with `highest` 3, as the op functions and
- * Net's layers pass) and gives the planes and the output shape [N, C, 1, …].
+ * Checks x [N, C, L], [N, C, H, W] or [N, C, D, H, W] and gives the planes and the output shape
+ * [N, C, 1, …].
  */
-export function resolveGlobalPool(xShape: readonly number[], op: string, highest: SpatialRankLimit = 2): GlobalPoolGeometry {
-  checkSpatialRank(xShape.length - 2, op, "x", highest);
+export function resolveGlobalPool(xShape: readonly number[], op: string): GlobalPoolGeometry {
+  checkSpatialRank(xShape.length - 2, op, "x");
   const plane = xShape.slice(2).reduce((a, b) => a * b, 1);
   return { planes: xShape[0] * xShape[1], plane, outShape: [xShape[0], xShape[1], ...xShape.slice(2).map(() => 1)] };
 }
@@ -94,7 +94,7 @@ export function globalAveragePoolBackward(dy: Tensor, x: Tensor): Tensor {
 
 /** Checks x, runs `into` over it and wraps y [N, C, 1, …]. */
 function pooled(x: Tensor, op: string, into: (g: GlobalPoolGeometry, x: Float32Array, y: Float32Array) => void): Tensor {
-  const g = resolveGlobalPool(checkTensor(x, `${op}(x)`), op, 3);
+  const g = resolveGlobalPool(checkTensor(x, `${op}(x)`), op);
   const y = new Float32Array(g.planes);
   into(g, x.data, y);
   return tensor(y, g.outShape);
@@ -105,7 +105,7 @@ function unpooled(dy: Tensor, x: Tensor, op: string, into: (g: GlobalPoolGeometr
   const name = `${op}Backward`;
   const dyShape = checkTensor(dy, `${name}(dy)`);
   const xShape = checkTensor(x, `${name}(x)`);
-  const g = resolveGlobalPool(xShape, name, 3);
+  const g = resolveGlobalPool(xShape, name);
   checkSameShape(dyShape, g.outShape, `${name}(dy)`, `${op}'s output`);
   const dx = new Float32Array(g.planes * g.plane);
   into(g, x.data, dy.data, dx);

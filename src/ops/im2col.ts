@@ -17,7 +17,7 @@ import { runColumnKernel } from "./column-kernels.js";
 export function im2col(x: Tensor, attrs: Im2colAttrs): Tensor {
   const xShape = checkTensor(x, "im2col(x)");
   const a = checkAttrNames(attrs, ["kernelShape", "strides", "pads", "dilations"], "im2col");
-  checkSpatialRank(xShape.length - 2, "im2col", "x", 3);
+  checkSpatialRank(xShape.length - 2, "im2col", "x");
   const [N, C] = xShape;
   const window = resolveWindow(xShape.slice(2), a, "im2col");
   const rows = C * product(window.kernel), L = product(window.grid);

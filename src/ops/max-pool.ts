@@ -15,7 +15,7 @@ import { checkSameShape, product, runWindowKernel, withArena } from "./run.js";
  */
 export function maxPool(x: Tensor, attrs: MaxPoolAttrs): Tensor {
   const xShape = checkTensor(x, "maxPool(x)");
-  const { window, outShape } = resolveMaxPool(xShape, attrs, "maxPool", 3);
+  const { window, outShape } = resolveMaxPool(xShape, attrs, "maxPool");
   const planes = xShape[0] * xShape[1];
   const outSize = planes * product(window.grid);
   return withArena((rt) => {
@@ -38,7 +38,7 @@ export function maxPool(x: Tensor, attrs: MaxPoolAttrs): Tensor {
 export function maxPoolBackward(dy: Tensor, x: Tensor, attrs: MaxPoolAttrs): Tensor {
   const dyShape = checkTensor(dy, "maxPoolBackward(dy)");
   const xShape = checkTensor(x, "maxPoolBackward(x)");
-  const { window, outShape } = resolveMaxPool(xShape, attrs, "maxPoolBackward", 3);
+  const { window, outShape } = resolveMaxPool(xShape, attrs, "maxPoolBackward");
   checkSameShape(dyShape, outShape, "maxPoolBackward(dy)", "maxPool's output");
   const planes = xShape[0] * xShape[1];
   const inSize = x.data.length;
