@@ -1,12 +1,13 @@
 // Benchmarks check before they time: seeded inputs for a shape, a float64 naive reference evaluated
 // at chosen output elements (every element when that is cheap, else a seeded sample that includes
 // the corners), and the comparison |got − want| ≤ atol + rtol·Σ|terms| with the first bad index.
-// Layouts as in shapes.ts (NCHW; Conv w [M, C/g, kH, kW]; ConvTranspose w [C, M/g, kH, kW]).
-import { type BenchShape, tensorShapes } from "./shapes.js";
+// Layouts as in shapes.ts (NCHW; Conv w [M, C/g, kH, kW]; ConvTranspose w [C, M/g, kH, kW]; on
+// volumes NCDHW and one more kernel axis, kD, in front of kH).
+import { type BenchShape, type Conv3dShape, type ConvTranspose3dShape, tensorShapes } from "./shapes.js";
 
 /** The inputs of one benchmark shape. */
 export interface BenchData {
-  /** GEMM A [M, K] or activations x [N, C, H, W]. */
+  /** GEMM A [M, K] or activations x [N, C, H, W] (volumes [N, C, D, H, W]). */
   x: Float32Array;
   /** GEMM B [K, N] or the weights. */
   w: Float32Array;
@@ -46,6 +47,7 @@ type PointReference = (index: number) => { value: number; scale: number };
 
 function pointReference(shape: BenchShape, d: BenchData): PointReference {
   const { x, w, b } = d;
+  if (shape.kind === "conv3d" || shape.kind === "convTranspose3d") return volumePointReference(shape, d);
   if (shape.kind === "gemm") {
     const { N, K } = shape;
     // y[i, j] = Σ_k A[i, k]·B[k, j]
@@ -118,6 +120,64 @@ function pointReference(shape: BenchShape, d: BenchData): PointReference {
   };
 }
 
+/**
+ * The same definitions on volumes (spatial rank 3), as plain loops over the taps kd, kh, kw;
+ * index formulas as in pointReference with a depth axis in front.
+ */
+function volumePointReference(shape: Conv3dShape | ConvTranspose3dShape, d: BenchData): PointReference {
+  const { x, w, b } = d;
+  const { C, D, H, W, M, kD, kH, kW, groups } = shape;
+  const [sD, sH, sW] = shape.strides;
+  const [pF, pT, pL] = shape.pads;
+  const [dD, dH, dW] = shape.dilations;
+  const [, , outD, outH, outW] = d.dims.y;
+  const Cg = C / groups, Mg = M / groups;
+  const mod = (a: number, m: number) => ((a % m) + m) % m;
+  return (index) => {
+    const ow = index % outW, oh = Math.floor(index / outW) % outH, od = Math.floor(index / (outW * outH)) % outD;
+    const m = Math.floor(index / (outW * outH * outD)) % M, n = Math.floor(index / (outW * outH * outD * M));
+    const g = Math.floor(m / Mg), mg = m - g * Mg;
+    let value = b ? b[m] : 0, scale = Math.abs(value);
+    const tap = (c: number, id: number, ih: number, iw: number, wi: number) => {
+      if (id < 0 || id >= D || ih < 0 || ih >= H || iw < 0 || iw >= W) return;
+      const t = x[(((n * C + c) * D + id) * H + ih) * W + iw] * w[wi];
+      value += t;
+      scale += Math.abs(t);
+    };
+    if (shape.kind === "conv3d") {
+      // y[n, m, od, oh, ow] = b[m] + Σ x[n, g·Cg + cg, od·s − pF + kd·d, oh·s − pT + kh·d, ow·s − pL + kw·d] · w[m, cg, kd, kh, kw]
+      for (let cg = 0; cg < Cg; cg++)
+        for (let kd = 0; kd < kD; kd++)
+          for (let kh = 0; kh < kH; kh++)
+            for (let kw = 0; kw < kW; kw++)
+              tap(g * Cg + cg, od * sD - pF + kd * dD, oh * sH - pT + kh * dH, ow * sW - pL + kw * dW, (((m * Cg + cg) * kD + kd) * kH + kh) * kW + kw);
+      return { value, scale };
+    }
+    // ConvTranspose: x[n, c, id, ih, iw] stamps w[c, m − g·Mg] at output od = id·s + kd·d − pF (per
+    // axis), so id = (od + pF − kd·d) / s for the taps where that divides; with d = 1 those are
+    // kd ≡ (od + pF) mod s: step through them only.
+    const first = (o: number, p: number, s: number, dil: number) => (dil === 1 ? mod(o + p, s) : 0);
+    const step = (s: number, dil: number) => (dil === 1 ? s : 1);
+    for (let cg = 0; cg < Cg; cg++) {
+      const c = g * Cg + cg;
+      for (let kd = first(od, pF, sD, dD); kd < kD; kd += step(sD, dD)) {
+        const fd = od + pF - kd * dD;
+        if (fd % sD !== 0) continue;
+        for (let kh = first(oh, pT, sH, dH); kh < kH; kh += step(sH, dH)) {
+          const fh = oh + pT - kh * dH;
+          if (fh % sH !== 0) continue;
+          for (let kw = first(ow, pL, sW, dW); kw < kW; kw += step(sW, dW)) {
+            const fw = ow + pL - kw * dW;
+            if (fw % sW !== 0) continue;
+            tap(c, fd / sD, fh / sH, fw / sW, (((c * Mg + mg) * kD + kd) * kH + kh) * kW + kw);
+          }
+        }
+      }
+    }
+    return { value, scale };
+  };
+}
+
 /** The float64 reference at chosen output indices. */
 export interface Reference {
   indices: Int32Array;
@@ -133,7 +193,7 @@ const REFERENCE_MACS = 6e7;
 /**
  * Evaluates the float64 reference at every output element when that costs ≤ REFERENCE_MACS,
  * else at a seeded sample of indices (always including the first and last element of every GEMM
- * row or output channel plane, where padding and edge taps differ).
+ * row, output channel plane or depth slice, where padding and edge taps differ).
  */
 export function reference(shape: BenchShape, d: BenchData, totalMacs: number): Reference {
   const outputs = product(d.dims.y);
@@ -146,8 +206,10 @@ export function reference(shape: BenchShape, d: BenchData, totalMacs: number): R
     const perPoint = totalMacs / outputs;
     const budget = Math.max(512, Math.min(outputs, Math.floor(REFERENCE_MACS / perPoint)));
     const chosen = new Set<number>();
-    // First and last element of every output row (GEMM) or channel plane (convolutions).
-    const run = shape.kind === "gemm" ? d.dims.y[1] : d.dims.y[2] * d.dims.y[3];
+    // First and last element of every output row (GEMM), channel plane (2-D) or depth slice of
+    // a channel's volume (3-D).
+    const yd = d.dims.y;
+    const run = shape.kind === "gemm" ? yd[1] : yd[yd.length - 2] * yd[yd.length - 1];
     for (let r = 0; r < outputs / run; r++) {
       chosen.add(r * run);
       chosen.add(r * run + run - 1);

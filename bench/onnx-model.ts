@@ -5,7 +5,9 @@
 // NodeProto{input 1, output 2, name 3, op_type 4, attribute 5}, AttributeProto{name 1, f 2, i 3,
 // ints 8, type 20}, TensorProto{dims 1, data_type 2, name 8, raw_data 9}, ValueInfoProto{name 1,
 // type 2}, TypeProto{tensor_type 1}, TypeProto.Tensor{elem_type 1, shape 2}, TensorShapeProto{dim 1},
-// Dimension{dim_value 1}, OperatorSetIdProto{domain 1, version 2}.
+// Dimension{dim_value 1}, OperatorSetIdProto{domain 1, version 2}. Rank-agnostic: dims and int-list
+// attributes are written as given (rank-5 tensors and 3-entry kernel_shape/strides, 6-entry pads
+// for Conv and ConvTranspose on volumes).
 import { WireWriter } from "../dist/onnx/wire-writer.js";
 
 /** ONNX TensorProto.DataType.FLOAT and AttributeProto.AttributeType values. */

@@ -18,7 +18,7 @@ import { onnxruntimeWeb } from "./implementations/onnxruntime-web.js";
 import { tfjsWasm } from "./implementations/tfjs-wasm.js";
 import type { Implementation, Prepared } from "./implementations/types.js";
 import { type ResultRow, type Series, formatMs, formatTable, strideSweepSvg } from "./report.js";
-import { type BenchShape, SHAPES, macs, selectShapes } from "./shapes.js";
+import { type BenchShape, SHAPES, macs, opType, selectShapes } from "./shapes.js";
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -292,7 +292,7 @@ function threadSummary(shapeResults: ShapeResult[], T: number): { text: string; 
   for (const s of shapeResults) {
     const a = ms(s, one), b = ms(s, many), o = ms(s, ort);
     const speedup = a !== null && b !== null ? a / b : null;
-    const vsOrt = s.shape.kind === "convTranspose" && b !== null && o !== null ? o / b : null;
+    const vsOrt = opType(s.shape) === "ConvTranspose" && b !== null && o !== null ? o / b : null;
     rows.push({ shape: s.shape.name, gflop: (2 * s.macs) / 1e9, speedup, vsOrt });
     lines.push(`  ${s.shape.name.padEnd(40)} ${((2 * s.macs) / 1e9).toFixed(2).padStart(6)} GFLOP  ×${T}/×1 ${speedup === null ? "  n/a" : speedup.toFixed(2)}` +
       (vsOrt === null ? "" : `   vs ${ort} ${vsOrt.toFixed(2)}×`));
@@ -316,7 +316,8 @@ async function main(): Promise<number> {
   const plan = options.quick ? QUICK : FULL;
   const shapes = options.filters.length === 0 ? [...SHAPES] : SHAPES.filter((s) => options.filters.some((f) => selectShapes(f).includes(s)));
   if (options.list) {
-    for (const s of SHAPES) console.log(`${s.group.padEnd(8)} ${s.name.padEnd(44)} ${(macs(s) / 1e6).toFixed(1).padStart(8)} MMAC`);
+    const width = Math.max(...SHAPES.map((s) => s.name.length));
+    for (const s of SHAPES) console.log(`${s.group.padEnd(8)} ${s.name.padEnd(width)} ${(macs(s) / 1e6).toFixed(1).padStart(8)} MMAC`);
     return 0;
   }
   if (shapes.length === 0) {

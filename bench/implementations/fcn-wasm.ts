@@ -1,11 +1,11 @@
 // fcn-wasm itself, from the built package (dist/). One Implementation per build (relaxed SIMD,
 // SIMD128) and thread count (`--threads`), and optionally one per forced ConvTranspose or Conv
-// algorithm (`--algorithms`). Weights (W, and B when there is one) are resident tensors (`fcn.resident`),
+// algorithm (`--algorithms`; on volumes the algorithms without a 3-D path are n/a). Weights (W, and B when there is one) are resident tensors (`fcn.resident`),
 // as the peers keep theirs: onnxruntime-web holds them as initializers and tfjs as tensors inside
 // its wasm heap. The input is copied in and the output copied out on every call, as for the peers.
 import * as fcn from "../../dist/index.js";
 import type { Tensor } from "../../dist/index.js";
-import type { BenchShape } from "../shapes.js";
+import { type BenchShape, layerWindow, opType } from "../shapes.js";
 import type { Implementation, NotApplicable, Prepared } from "./types.js";
 
 export type FcnBuild = "relaxed" | "simd";
@@ -44,10 +44,11 @@ export function fcnWasm(build: FcnBuild, algorithm = "auto", threads = 1): Imple
       if (info !== before) for (const refresh of refreshers) refresh();
     },
     async prepare(shape: BenchShape, data): Promise<Prepared | NotApplicable> {
+      const op = opType(shape);
       if (algorithm !== "auto") {
-        if (shape.kind === "gemm") return { na: "not a convolution" };
-        const known = shape.kind === "conv" ? CONV_ALGORITHMS : CONV_TRANSPOSE_ALGORITHMS;
-        if (!known.includes(algorithm)) return { na: `not a ${shape.kind === "conv" ? "Conv" : "ConvTranspose"} algorithm` };
+        if (op === "Gemm") return { na: "not a convolution" };
+        const known = op === "Conv" ? CONV_ALGORITHMS : CONV_TRANSPOSE_ALGORITHMS;
+        if (!known.includes(algorithm)) return { na: `not a ${op} algorithm` };
       }
       const { dims } = data;
       const x = fcn.tensor(data.x, dims.x);
@@ -68,21 +69,22 @@ export function fcnWasm(build: FcnBuild, algorithm = "auto", threads = 1): Imple
       let run: () => Tensor;
       if (shape.kind === "gemm") {
         run = () => fcn.gemm(x, w);
-      } else if (shape.kind === "conv") {
-        const attrs = { kernelShape: [shape.kH, shape.kW], strides: shape.strides, pads: shape.pads, dilations: shape.dilations, group: shape.groups };
-        const options = algorithm === "auto" ? undefined : { algorithm: algorithm as fcn.ConvAlgorithm };
-        run = () => fcn.conv(x, w, b, attrs, options);
       } else {
-        const attrs = {
-          kernelShape: [shape.kH, shape.kW], strides: shape.strides, pads: shape.pads, dilations: shape.dilations,
-          group: shape.groups, outputPadding: shape.outputPadding,
-        };
-        const convTranspose = fcn.convTranspose as unknown as ConvTransposeWithOptions;
-        const options = algorithm === "auto" ? undefined : { algorithm };
-        run = () => convTranspose(x, w, b, attrs, options);
+        // the same attributes for images and volumes: one entry per spatial axis
+        const win = layerWindow(shape);
+        const attrs = { kernelShape: win.kernel, strides: win.strides, pads: win.pads, dilations: win.dilations, group: shape.groups };
+        if (op === "Conv") {
+          const options = algorithm === "auto" ? undefined : { algorithm: algorithm as fcn.ConvAlgorithm };
+          run = () => fcn.conv(x, w, b, attrs, options);
+        } else {
+          const convTranspose = fcn.convTranspose as unknown as ConvTransposeWithOptions;
+          const options = algorithm === "auto" ? undefined : { algorithm };
+          const tAttrs = { ...attrs, outputPadding: win.outputPadding };
+          run = () => convTranspose(x, w, b, tAttrs, options);
+        }
       }
       // a forced algorithm that does not apply to this shape is reported, not timed
-      if (algorithm !== "auto" && shape.kind !== "gemm") {
+      if (algorithm !== "auto" && op !== "Gemm") {
         try {
           run();
         } catch (e) {

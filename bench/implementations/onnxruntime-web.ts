@@ -1,10 +1,11 @@
 // Peer: onnxruntime-web (wasm execution provider, one thread, or `threads` with --threads). Each shape becomes a one-node ONNX
-// model (bench/onnx-model.ts) with the weights as initializers; the timed call is session.run on
+// model (bench/onnx-model.ts; Conv and ConvTranspose on volumes with rank-5 X, W, Y and 3-entry
+// attributes) with the weights as initializers; the timed call is session.run on
 // the input, which also copies the output back into a JS Float32Array.
 import * as ort from "onnxruntime-web";
 import { encodeOneNodeModel, type OneNodeModel } from "../onnx-model.js";
 import type { BenchData } from "../check.js";
-import type { BenchShape } from "../shapes.js";
+import { type BenchShape, layerWindow, opType } from "../shapes.js";
 import type { Implementation, NotApplicable, Prepared } from "./types.js";
 
 /** The one-node model of a shape: input "X", output "Y", initializers "W" (and "B"). */
@@ -14,11 +15,13 @@ export function onnxModelOf(shape: BenchShape, data: BenchData): OneNodeModel {
   if (data.b) initializers.push({ name: "B", dims: dims.b!, data: data.b });
   const io = { input: { name: "X", dims: dims.x }, output: { name: "Y", dims: dims.y }, initializers };
   if (shape.kind === "gemm") return { opType: "Gemm", nodeInputs: ["X", "W"], ...io };
+  // one entry per spatial axis: [kH, kW] on images, [kD, kH, kW] on volumes (rank-5 X and Y)
+  const win = layerWindow(shape);
   const attributes = {
-    kernel_shape: [shape.kH, shape.kW], strides: shape.strides, pads: shape.pads, dilations: shape.dilations, group: shape.groups,
-    ...(shape.kind === "convTranspose" ? { output_padding: shape.outputPadding } : {}),
+    kernel_shape: win.kernel, strides: win.strides, pads: win.pads, dilations: win.dilations, group: shape.groups,
+    ...(win.transposed ? { output_padding: win.outputPadding } : {}),
   };
-  return { opType: shape.kind === "conv" ? "Conv" : "ConvTranspose", nodeInputs: data.b ? ["X", "W", "B"] : ["X", "W"], attributes, ...io };
+  return { opType: opType(shape), nodeInputs: data.b ? ["X", "W", "B"] : ["X", "W"], attributes, ...io };
 }
 
 /** @param threads ort.env.wasm.numThreads: fixed for the process by the first session. */

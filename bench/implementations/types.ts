@@ -34,22 +34,23 @@ export interface Implementation {
   describe(): Record<string, unknown>;
 }
 
-/** NCHW → NHWC (tfjs's layout). */
-export function nchwToNhwc(src: Float32Array, [N, C, H, W]: readonly number[]): Float32Array {
+/** NCHW → NHWC (tfjs's layout); any spatial rank: [N, C, …S] → [N, …S, C]. */
+export function nchwToNhwc(src: Float32Array, [N, C, ...spatial]: readonly number[]): Float32Array {
+  const S = spatial.reduce((a, b) => a * b, 1);
   const out = new Float32Array(src.length);
+  // out[n, s, c] = src[n, c, s], s the flat spatial index
   for (let n = 0; n < N; n++)
     for (let c = 0; c < C; c++)
-      for (let h = 0; h < H; h++)
-        for (let w = 0; w < W; w++) out[((n * H + h) * W + w) * C + c] = src[((n * C + c) * H + h) * W + w];
+      for (let s = 0; s < S; s++) out[(n * S + s) * C + c] = src[(n * C + c) * S + s];
   return out;
 }
 
-/** NHWC → NCHW. */
-export function nhwcToNchw(src: Float32Array, [N, C, H, W]: readonly number[]): Float32Array {
+/** NHWC → NCHW; `dims` are the NCHW (or NCDHW) dimensions of the result. */
+export function nhwcToNchw(src: Float32Array, [N, C, ...spatial]: readonly number[]): Float32Array {
+  const S = spatial.reduce((a, b) => a * b, 1);
   const out = new Float32Array(src.length);
   for (let n = 0; n < N; n++)
     for (let c = 0; c < C; c++)
-      for (let h = 0; h < H; h++)
-        for (let w = 0; w < W; w++) out[((n * C + c) * H + h) * W + w] = src[((n * H + h) * W + w) * C + c];
+      for (let s = 0; s < S; s++) out[(n * C + c) * S + s] = src[(n * S + s) * C + c];
   return out;
 }
