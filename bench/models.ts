@@ -28,13 +28,13 @@ const IDLE_GAP_MS = 20;
 const idle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (v: number[]): number => v.slice().sort((a, b) => a - b)[v.length >> 1];
 
-/** The FCN-8s demo net (weights/fcn8s-synthetic.safetensors) exported through toOnnx. */
+/** The shipped FCN-8s (weights/fcn-synthetic-8s.safetensors, learned upsampling) exported through toOnnx. */
 async function fcn8sDemo(): Promise<GeneratedModel> {
   const { readFileSync } = await import("node:fs");
-  const { demoSpec } = await import("../weights/fcn8s-synthetic.js");
+  const { specFor } = await import("../weights/fcn-synthetic.js");
   const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-  const weights = fcn.loadSafetensors(readFileSync(join(root, "weights/fcn8s-synthetic.safetensors")));
-  const spec = demoSpec("fixed");
+  const weights = fcn.loadSafetensors(readFileSync(join(root, "weights/fcn-synthetic-8s.safetensors")));
+  const spec = specFor("8s", "learned");
   const size = 128;
   const sized = { ...spec, input: { ...spec.input, shape: [1, 3, size, size] } };
   const net = fcn.Net.fromGraph(sized, weights);

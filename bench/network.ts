@@ -8,8 +8,9 @@
 //    size, and onnxruntime-web's to agree with it (max |Δ| ≤ 1e-4 · max |y|). Then the runs are
 //    interleaved (plan, op by op, onnxruntime-web, repeated) so all see the same machine load;
 //    medians; ratio = onnxruntime-web's median / fcn-wasm's (> 1: fcn-wasm faster).
-//  - one training step (forward, cross-entropy, backward, Adam) of the small demo FCN-8s
-//    (weights/fcn8s-synthetic.js) on 4 generated 64×64 images, as images/s (fcn-wasm only).
+//  - one training step (forward, cross-entropy, backward, Adam) of the shipped small FCN-8s's
+//    recipe (weights/fcn-synthetic.js, learned upsampling) on 4 generated 64×64 images, as images/s
+//    (fcn-wasm only).
 // Builds: 1 thread, SIMD128 and relaxed, onnxruntime-web on 1 thread. With --threads N: fcn-wasm
 // relaxed on 1 and on N threads, onnxruntime-web on N threads (its thread count is fixed per
 // process), timed and compared against the N-thread fcn-wasm only.
@@ -132,8 +133,8 @@ for (const size of sizes) {
 for (const config of configs) {
   await fcn.ready({ simd: config.build, threads: config.threads });
   const build = config.threads > 1 ? `${config.build} ×${config.threads}` : config.build;
-  const { demoSpec, trainStep, BATCH } = await import("../weights/fcn8s-synthetic.js");
-  const small = fcn.Net.fromGraph(demoSpec("fixed"), undefined, { seed: 1 });
+  const { specFor, trainStep, BATCH } = await import("../weights/fcn-synthetic.js");
+  const small = fcn.Net.fromGraph(specFor("8s", "learned"), undefined, { seed: 1 });
   const adam = new fcn.Adam({ lr: 1e-3 });
   let start = 0;
   trainStep(small, adam, start, BATCH);

@@ -1,7 +1,7 @@
 // `npm run demo`: serves the interactive page (demo/) on 127.0.0.1, port from $PORT (default
 // 5173). The page is plain ES modules importing the built package, so only these folders are
-// served: demo/ at /, dist/ (run `npm run build` first) and weights/ (the trained FCN-8s and its
-// recipe, fcn8s-synthetic.js, shared with `npm run train` / `npm start`).
+// served: demo/ at /, dist/ (run `npm run build` first) and weights/ (the trained FCN-32s, 16s and
+// 8s and their recipe, fcn-synthetic.js, shared with `npm run reproduce` / `npm start`).
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { serve } from "./lib/static-server.js";

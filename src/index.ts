@@ -71,7 +71,7 @@ export type {
   DropoutLayer, ScaleLayer, SoftmaxLayer, ActivationLayer, PreluLayer, PreluLayerAttrs, GlobalAveragePoolLayer, GlobalMaxPoolLayer, AveragePoolLayer,
 } from "./nn/graph.js";
 export { bilinearKernel, bilinearWeights, bilinearWeightsDense, bilinearUpsampling, trilinearKernel, trilinearWeights, trilinearWeightsDense, trilinearUpsampling } from "./nn/bilinear.js";
-export { loadSafetensors, saveSafetensors, safetensorsMetadata } from "./nn/safetensors.js";
+export { loadSafetensors, saveSafetensors, safetensorsMetadata, type SavedDtype } from "./nn/safetensors.js";
 export { fcn } from "./nn/fcn.js";
 export type { FcnOptions, FcnVariant } from "./nn/fcn.js";
 export { softmaxCrossEntropy } from "./nn/loss.js";

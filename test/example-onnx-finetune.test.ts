@@ -18,7 +18,7 @@ describe("examples/onnx/finetune.js", () => {
     const r = spawnSync(process.execPath, [script, "--steps", "2", "--eval", "4", "--out", out], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     // the reloaded net scores exactly what the original does (same bits through toOnnx/fromOnnx)
-    const m = /held-out mean IoU ([\d.]+)% \(the original net: ([\d.]+)%\)/.exec(r.stdout);
+    const m = /held-out mean IU ([\d.]+)% \(the original net: ([\d.]+)%\)/.exec(r.stdout);
     expect(m, r.stdout).not.toBeNull();
     expect(m![1]).toBe(m![2]);
     expect(r.stdout).toMatch(/fine-tuned 2 steps \(last loss \d/);

@@ -1,5 +1,5 @@
 // `npm run train` never replaces a file it was not told to: the weights go to out/ by default
-// (not over the shipped weights/fcn8s-synthetic.safetensors that `npm start` and the demo load),
+// (not over the shipped weights/fcn-synthetic-*.safetensors that `npm start` and the demo load),
 // and an existing file is replaced only with --force. Bad options stop it before any training.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,7 +19,7 @@ const train = (...args: string[]) => spawnSync(process.execPath, [script, ...arg
 
 describe("npm run train: where the weights go", () => {
   it("defaults to out/, not the shipped model", () => {
-    expect(DEFAULT_OUT).toBe("out/fcn8s-synthetic.safetensors");
+    expect(DEFAULT_OUT).toBe("out/fcn-synthetic-8s.safetensors");
     expect(parseTrainOptions([]).out).toBe(DEFAULT_OUT);
   });
 
@@ -46,7 +46,7 @@ describe("npm run train: where the weights go", () => {
     const r = train("--steps", "1", "--eval", "2", "--out", file);
     expect(r.status, r.stderr).toBe(0);
     expect(existsSync(file)).toBe(true);
-    expect(r.stdout).toMatch(/trained 1 steps/);
+    expect(r.stdout).toMatch(/trained 1 steps.*mean IU \d/);
     const params = fcn.loadSafetensors(new Uint8Array(readFileSync(file)));
     expect(Object.keys(params).some((name) => name.endsWith(".weight"))).toBe(true);
   });

@@ -1,6 +1,6 @@
 // A one-line progress bar for long runs of the scripts (`npm run train`): redrawn in place on a
 // terminal, ten lines in all when stderr is a file or a pipe.
-import { BATCH } from "../../weights/fcn8s-synthetic.js";
+import { BATCH } from "../../weights/fcn-synthetic.js";
 
 /** A one-line progress bar on stderr: step, loss, images/s, ETA. */
 export function progress(step, steps, loss, imagesPerSecond, label = "") {

@@ -1,9 +1,9 @@
 // The command line of `npm run train`, parsed and checked before any training starts. The trained
-// weights go to out/ by default, never over the shipped demo model: an existing file is replaced
+// weights go to out/ by default, never over the shipped nets: an existing file is replaced
 // only with --force, so a short trial run cannot silently destroy a model someone else made.
 import { existsSync } from "node:fs";
 
-export const DEFAULT_OUT = "out/fcn8s-synthetic.safetensors";
+export const DEFAULT_OUT = "out/fcn-synthetic-8s.safetensors";
 
 const NUMBERS = { steps: 400, lr: 2e-3, eval: 64 };
 const FLAGS = ["experiment", "force"];

@@ -4,9 +4,10 @@
 // tensors cover exactly (no gaps, no overlaps). The header may be padded with spaces.
 //
 // Loading returns float32 tensors (F16, BF16 and F64 are converted) that never alias the input
-// bytes; saving writes F32, names sorted, the header padded so the data starts 8-byte aligned.
+// bytes; saving writes F32 (or F16 on request), names sorted, the header padded so the data starts 8-byte aligned.
 import { ShapeError, UnsupportedError } from "../errors.js";
 import { type Tensor, checkTensor, describeShape, tensor } from "../tensor.js";
+import { floatToHalf, halfToFloat } from "./half.js";
 
 /** The dtypes safetensors defines, with their sizes in bits. */
 const DTYPE_BITS: Record<string, number> = {
@@ -107,15 +108,6 @@ function readHeader(buf: Uint8Array): { entries: Entry[]; metadata: Record<strin
   return { entries, metadata, dataStart };
 }
 
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
 /** Copies (and converts) one tensor's bytes into a new Float32Array. */
 function decode(buf: Uint8Array, start: number, e: Entry): Float32Array {
   const count = e.shape.reduce((p, d) => p * d, 1);
@@ -164,12 +156,21 @@ export function safetensorsMetadata(bytes: Uint8Array | ArrayBuffer): Record<str
   return readHeader(asBytes(bytes)).metadata ?? {};
 }
 
+/** The dtypes saveSafetensors writes. */
+export type SavedDtype = "F32" | "F16";
+
 /**
- * Writes tensors as a safetensors file: dtype F32, names sorted, the data packed in that order,
- * the JSON header padded with spaces so the data starts at a multiple of 8 bytes. `metadata`
- * becomes `__metadata__` (string values only).
+ * Writes tensors as a safetensors file: dtype F32 (or `options.dtype` "F16": half the bytes, each
+ * value rounded to the nearest binary16, ties to even; beyond ±65504 it becomes ±∞), names sorted,
+ * the data packed in that order, the JSON header padded with spaces so the data starts at a
+ * multiple of 8 bytes. `metadata` becomes `__metadata__` (string values only).
  */
-export function saveSafetensors(tensors: Record<string, Tensor> | Map<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
+export function saveSafetensors(
+  tensors: Record<string, Tensor> | Map<string, Tensor>, metadata?: Record<string, string>, options: { dtype?: SavedDtype } = {},
+): Uint8Array {
+  const dtype = options.dtype ?? "F32";
+  if (dtype !== "F32" && dtype !== "F16") throw new UnsupportedError(`saveSafetensors(options.dtype): expected "F32" or "F16", got ${JSON.stringify(dtype)}`);
+  const size = dtype === "F32" ? 4 : 2;
   if (tensors === null || typeof tensors !== "object") throw new ShapeError(`saveSafetensors(tensors): expected an object or Map of tensors, got ${tensors === null ? "null" : typeof tensors}`);
   const list = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
   list.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -186,8 +187,8 @@ export function saveSafetensors(tensors: Record<string, Tensor> | Map<string, Te
       throw new ShapeError(`saveSafetensors(tensors): ${JSON.stringify(name)} cannot be a tensor name`);
     }
     const shape = checkTensor(t, `saveSafetensors(tensors["${name}"])`);
-    const bytes = t.data.length * 4;
-    Object.defineProperty(header, name, { value: { dtype: "F32", shape, data_offsets: [offset, offset + bytes] }, enumerable: true, writable: true, configurable: true });
+    const bytes = t.data.length * size;
+    Object.defineProperty(header, name, { value: { dtype, shape, data_offsets: [offset, offset + bytes] }, enumerable: true, writable: true, configurable: true });
     offset += bytes;
   }
   let json = new TextEncoder().encode(JSON.stringify(header));
@@ -204,12 +205,14 @@ export function saveSafetensors(tensors: Record<string, Tensor> | Map<string, Te
   out.set(json, 8);
   let at = 8 + padded;
   for (const [, t] of list) {
-    if (LITTLE_ENDIAN_HOST) {
+    if (dtype === "F16") {
+      for (let i = 0; i < t.data.length; i++) view.setUint16(at + 2 * i, floatToHalf(t.data[i]), true);
+    } else if (LITTLE_ENDIAN_HOST) {
       out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
     } else {
       for (let i = 0; i < t.data.length; i++) view.setFloat32(at + 4 * i, t.data[i], true);
     }
-    at += t.data.byteLength;
+    at += t.data.length * size;
   }
   return out;
 }

@@ -1,8 +1,10 @@
 // The interactive page (`npm run demo`) in Debian's Chromium through playwright-core: it loads
 // with no console error, page error or failed request; the sliders work from the keyboard and
 // every view panel follows them; a layer a view cannot express shows the package's typed error in
-// that panel; the scatter animation steps; the upsampling comparison and the FCN-8s section draw;
-// "Train 5 steps" changes the learned upsampling filters; screenshots have content.
+// that panel; the scatter animation steps; the upsampling comparison draws; the three shipped nets
+// (FCN-32s, 16s, 8s) segment the same images side by side with their mean IU, and "Train 5 steps"
+// on a chosen net changes its loss, its learned upsampling filters and its predictions; screenshots
+// have content.
 //
 // Skipped (loudly) only when there is no Chromium and CI is not set, as test/browser/bundlers.test.ts.
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -90,13 +92,13 @@ describe.skipIf(SKIP)("browser: the demo page (npm run demo) in Debian Chromium"
     const status = async (path: string) => (await fetch(server.url(path))).status;
     expect(await status("/")).toBe(200);
     expect(await status("/dist/index.js")).toBe(200);
-    expect(await status("/weights/fcn8s-synthetic.safetensors")).toBe(200);
-    expect(await status("/weights/fcn8s-synthetic.js")).toBe(200);
+    for (const v of ["32s", "16s", "8s"]) expect(await status(`/weights/fcn-synthetic-${v}.safetensors`)).toBe(200);
+    expect(await status("/weights/fcn-synthetic.js")).toBe(200);
     for (const p of ["/package.json", "/src/index.ts", "/scripts/demo.js", "/scripts/lib/progress.js", "/../package.json"]) expect(await status(p), p).toBe(404);
   });
 
   it("the page and the model's recipe import the package's public API only (dist/index.js)", () => {
-    const files = [...readdirSync(DEMO, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js")).map((f) => join(DEMO, f)), join(REPO, "weights/fcn8s-synthetic.js")];
+    const files = [...readdirSync(DEMO, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js")).map((f) => join(DEMO, f)), join(REPO, "weights/fcn-synthetic.js")];
     for (const file of files) {
       for (const [, from] of readFileSync(file, "utf8").matchAll(/^import\b[^;]*?from\s+"([^"]+)"/gms)) {
         if (from.includes("dist/")) expect(from, `${file} imports ${from}`).toMatch(/^(\.\.\/)+dist\/index\.js$/);
@@ -215,34 +217,60 @@ describe.skipIf(SKIP)("browser: the demo page (npm run demo) in Debian Chromium"
     expectClean();
   });
 
-  it("the trained FCN-8s segments generated images, and Train 5 steps changes the upsampling filters", async () => {
-    expect(loaded.result.fcn.pixelAccuracy, "the shipped weights segment well").toBeGreaterThan(0.8);
+  it("the three shipped nets segment the same images side by side, each with its mean IU", async () => {
+    const nets = ["32s", "16s", "8s"];
+    for (const v of nets) {
+      const miu = loaded.result.fcn[v].meanIU;
+      expect(miu, `FCN-${v}: the shipped weights segment better than background-only (mean IU ≈ 0.15)`).toBeGreaterThan(0.2);
+      expect(Number(await page.locator(`#fcn-score-${v}`).getAttribute("data-mean-iu"))).toBeCloseTo(miu, 5);
+      expect(await text(`#fcn-score-${v}`)).toMatch(new RegExp(`FCN-${v}\\s+${(100 * miu).toFixed(1)}%`));
+    }
+    expect(loaded.result.fcn["8s"].meanIU, "the pool3 and pool4 skips refine FCN-32s").toBeGreaterThan(loaded.result.fcn["32s"].meanIU);
     for (let n = 0; n < 3; n++) {
       expect((await canvasStats(`#fcn-input-${n}`)).distinct).toBeGreaterThan(50);
-      expect((await canvasStats(`#fcn-prediction-${n}`)).distinct).toBeGreaterThan(1);
+      const sums = new Set<number>();
+      for (const v of nets) {
+        const stats = await canvasStats(`#fcn-prediction-${v}-${n}`);
+        expect(stats.distinct, `FCN-${v} image ${n}`).toBeGreaterThan(1);
+        sums.add(stats.sum);
+      }
+      expect(sums.size, `image ${n}: the three nets predict differently`).toBeGreaterThan(1);
     }
-    const layers = ["upscore2", "upscore_pool4", "upscore8"];
+    expectClean();
+  });
+
+  it("Train 5 steps continues training the chosen net (FCN-16s): its loss, filters and predictions change, the others' do not", async () => {
+    await page.selectOption("#fcn-net", "16s");
+    const layers = ["upscore2", "upscore16"];
+    expect(await page.locator("#fcn-filters [data-layer]").evaluateAll((els: Element[]) => els.map((e) => e.getAttribute("data-layer")))).toEqual(layers);
     const before: Record<string, number> = {};
     for (const l of layers) {
       before[l] = (await canvasStats(`#fcn-filter-${l}`)).sum;
       expect(await page.locator(`[data-layer="${l}"]`).getAttribute("data-max-delta")).toBe("0.000e+0");
     }
-    const clip = await page.locator("#fcn-filters").screenshot();
+    const predictions = async (v: string) => (await Promise.all([0, 1, 2].map((n) => canvasStats(`#fcn-prediction-${v}-${n}`)))).map((s) => s.sum);
+    const p16 = await predictions("16s"), p8 = await predictions("8s");
+    expect(await text("#fcn-score-16s")).toMatch(/–$/); // no loss yet
     const t0 = Date.now();
     await page.focus("#fcn-train");
     await page.keyboard.press("Enter");
-    await page.locator('#fcn[data-steps="5"]').waitFor({ timeout: 30_000 });
-    console.log(`5 training steps in the page: ${Date.now() - t0} ms`);
-    expect(await text("#fcn-status")).toMatch(/step 5 .*loss \d/);
+    await page.locator('#fcn[data-steps16s="5"]').waitFor({ timeout: 60_000 });
+    console.log(`5 training steps of FCN-16s in the page: ${Date.now() - t0} ms`);
+    expect(await text("#fcn-status")).toMatch(/FCN-16s: step 5 .*loss \d.*Mean IU/);
+    expect(await text("#fcn-score-16s")).toMatch(/\s5\s+\d+\.\d{4}$/); // 5 steps here, a loss
     for (const l of layers) {
       const delta = Number(await page.locator(`[data-layer="${l}"]`).getAttribute("data-max-delta"));
       expect(delta, l).toBeGreaterThan(0);
       expect((await canvasStats(`#fcn-filter-${l}`)).sum, `${l} redrawn with new values`).not.toBe(before[l]);
       expect((await canvasStats(`#fcn-delta-${l}`)).distinct, `${l} change map`).toBeGreaterThan(2);
     }
-    expect((await page.locator("#fcn-filters").screenshot()).equals(clip), "the filters' screenshot changed").toBe(false);
+    expect(await predictions("16s"), "FCN-16s predicts differently after training").not.toEqual(p16);
+    expect(await predictions("8s"), "FCN-8s was not trained").toEqual(p8);
+    expect(await page.getAttribute("#fcn", "data-steps8s")).toBeNull();
+    await page.selectOption("#fcn-net", "32s");
+    expect(await page.locator(`[data-layer="upscore"]`).getAttribute("data-max-delta")).toBe("0.000e+0");
     expectClean();
-  }, 40_000);
+  }, 90_000);
 
   it("a full-page screenshot has content", async () => {
     const png: Buffer = await page.screenshot({ fullPage: true });
