@@ -10,6 +10,7 @@
 // overlap (a partly overlapping store-then-load defeats forwarding).
 // Reference with the same ABI: depthwise-ref.ts.
 import { TransposedParams } from "../params";
+import { fillRow } from "../im2col/window";
 
 /** yrow[iw·S − P + kw·D] += xrow[iw]·wrow[kw] for every iw < W, kw < K that lands in [0, OW). */
 @inline export function scatterRow(yrow: usize, xrow: usize, wrow: usize, W: i32, K: i32, S: i32, P: i32, D: i32, OW: i32): void {
@@ -106,12 +107,9 @@ export function f32_conv_transpose_depthwise__simd(p: usize): void {
       const m = c * MULT + mm;
       const wk = t.w + (<usize>(m * KH * KW) << 2);
       const b: f32 = bias != 0 ? load<f32>(bias + (<usize>m << 2)) : 0;
-      const bv = f32x4.splat(b);
       let yrow = t.y + (<usize>(m * OH) << 2) * <usize>OW;
       for (let oh = 0; oh < OH; oh++) {
-        let j = 0;
-        for (; j + 4 <= OW; j += 4) v128.store(yrow + (<usize>j << 2), bv);
-        for (; j < OW; j++) store<f32>(yrow + (<usize>j << 2), b);
+        fillRow(yrow, b, OW);
         // kernel rows reaching this output row: oh = ih·SH − PT + kh·DH with 0 ≤ ih < H
         for (let kh = 0; kh < KH; kh++) {
           const q = oh + PT - kh * DH;

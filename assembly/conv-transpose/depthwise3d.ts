@@ -9,6 +9,7 @@
 // goes to memory once. Reference with the same ABI: depthwise3d-ref.ts.
 import { TransposedVolumeParams } from "../params";
 import { scatterRow } from "./depthwise";
+import { fillRow } from "../im2col/window";
 
 export function f32_conv_transpose_depthwise3d__simd(p: usize): void {
   const t = changetype<TransposedVolumeParams>(p);
@@ -23,13 +24,10 @@ export function f32_conv_transpose_depthwise3d__simd(p: usize): void {
       const m = c * MULT + mm;
       const wk = t.w + (<usize>(m * KD * KH * KW) << 2);
       const b: f32 = bias != 0 ? load<f32>(bias + (<usize>m << 2)) : 0;
-      const bv = f32x4.splat(b);
       let yrow = t.y + (<usize>(m * OD * OH) << 2) * <usize>OW;
       for (let od = 0; od < OD; od++) {
         for (let oh = 0; oh < OH; oh++) {
-          let j = 0;
-          for (; j + 4 <= OW; j += 4) v128.store(yrow + (<usize>j << 2), bv);
-          for (; j < OW; j++) store<f32>(yrow + (<usize>j << 2), b);
+          fillRow(yrow, b, OW);
           // kernel slices and rows reaching this output row: od = id·SD − PF + kd·DD, oh = ih·SH − PT + kh·DH
           for (let kd = 0; kd < KD; kd++) {
             const qd = od + PF - kd * DD;

@@ -8,7 +8,7 @@
 // unless w is NaN or ±∞, so only then are they added (a NaN reaches the outputs whose window
 // crosses the padding at that tap). Reference with the same ABI: depthwise3d-ref.ts.
 import { DepthwiseVolumeParams } from "../params";
-import { firstInside, endInside } from "../im2col/window";
+import { firstInside, endInside, fillRow } from "../im2col/window";
 
 /** row[ow] += z for ow in [lo, hi): a padding tap's 0·w (z NaN: w was NaN or ±∞). */
 @inline function addRange(row: usize, lo: i32, hi: i32, z: f32): void {
@@ -28,13 +28,10 @@ export function f32_conv_depthwise3d__simd(p: usize): void {
       const m = c * MULT + mm;
       const wk = t.w + (<usize>(m * KD * KH * KW) << 2);
       const b: f32 = bias != 0 ? load<f32>(bias + (<usize>m << 2)) : 0;
-      const bv = f32x4.splat(b);
       let yrow = t.y + (<usize>(m * OD * OH) << 2) * <usize>OW;
       for (let od = 0; od < OD; od++) {
         for (let oh = 0; oh < OH; oh++) {
-          let j = 0;
-          for (; j + 4 <= OW; j += 4) v128.store(yrow + (<usize>j << 2), bv);
-          for (; j < OW; j++) store<f32>(yrow + (<usize>j << 2), b);
+          fillRow(yrow, b, OW);
           for (let kd = 0; kd < KD; kd++) {
             const id = od * SD - PF + kd * DD;
             for (let kh = 0; kh < KH; kh++) {

@@ -1,7 +1,8 @@
 // The valid range of one window axis: for output positions o = 0…O−1 and a tap whose offset is
 // `shift` (= k·D − P), the image index is i = o·S + shift, and 0 ≤ i < L holds exactly for
 // lo ≤ o < hi. Shared by the fast im2col, col2im and maxPool kernels so none of them tests bounds
-// inside its inner loop; and the row loops of im2col and col2im (2-D and 3-D) over that range.
+// inside its inner loop; and the row loops of im2col and col2im (2-D and 3-D) over that range,
+// and the bias fill of the depthwise kernels' output rows.
 
 /** First o with o·S + shift ≥ 0: ⌈−shift / S⌉, or 0. */
 @inline export function firstInside(shift: i32, S: i32): i32 {
@@ -54,4 +55,12 @@
       q += step; s += 4;
     }
   }
+}
+
+/** n floats at row set to v (a depthwise kernel's output row starting at its bias). */
+@inline export function fillRow(row: usize, v: f32, n: i32): void {
+  const vv = f32x4.splat(v);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) v128.store(row + (<usize>j << 2), vv);
+  for (; j < n; j++) store<f32>(row + (<usize>j << 2), v);
 }
