@@ -6,7 +6,10 @@
 // 1e-4 of the output's scale), then load time (bytes → ready to run) and the median of interleaved
 // timed runs; the ratio is onnxruntime-web's median over fcn-wasm's (> 1: fcn-wasm faster). With
 // --threads N both run on N threads (ort's thread count is fixed per process: run once per N).
-// Also prints the wasm bytes each runtime loads.
+// Also prints the wasm bytes each runtime loads, and fcn-wasm's time when it writes the output into
+// one reused array (`net.run(x, { out })`): a new output array's pages are fresh memory, whose first
+// touch can cost more than the model on some machines (README "Speed: large outputs");
+// onnxruntime-web 1.30's pre-allocated CPU outputs come back unfilled, so it has no such column.
 import "./v8-flags.js";
 import { statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -55,7 +58,7 @@ const models: GeneratedModel[] = [
   await fcn8sDemo(),
 ];
 
-interface Row { model: string; fcnLoad: number; ortLoad: number; fcnMs: number; ortMs: number }
+interface Row { model: string; fcnLoad: number; ortLoad: number; fcnMs: number; ortMs: number; outMs: number }
 const rows: Row[] = [];
 for (const m of models.filter((m) => m.name.toLowerCase().includes(filter))) {
   const n = m.input.dims.reduce((a, b) => a * b, 1);
@@ -74,7 +77,10 @@ for (const m of models.filter((m) => m.name.toLowerCase().includes(filter))) {
   let scale = 0, diff = 0;
   for (let i = 0; i < theirs.length; i++) { scale = Math.max(scale, Math.abs(theirs[i])); diff = Math.max(diff, Math.abs(theirs[i] - mine.data[i])); }
   if (mine.data.length !== theirs.length || !(diff <= 1e-4 * scale)) throw new Error(`${m.name}: outputs differ (max |Δ| ${diff}, scale ${scale})`);
-  const a: number[] = [], b: number[] = [];
+  const a: number[] = [], b: number[] = [], c: number[] = [];
+  const out = new Float32Array(mine.data.length);
+  net.run(x, { out });
+  if (!out.every((v, i) => Object.is(v, mine.data[i]))) throw new Error(`${m.name}: net.run(x, { out }) differs from net.run(x)`);
   for (let r = 0; r < rounds; r++) {
     // interleaved, so both see the same machine load; with threads, an idle gap before each timed
     // run, so onnxruntime-web's pool threads (they spin a while after a call before they sleep)
@@ -83,8 +89,10 @@ for (const m of models.filter((m) => m.name.toLowerCase().includes(filter))) {
     let s = performance.now(); net.run(x); a.push(performance.now() - s);
     if (threads > 1) await idle(IDLE_GAP_MS);
     s = performance.now(); await session.run(feeds); b.push(performance.now() - s);
+    if (threads > 1) await idle(IDLE_GAP_MS);
+    s = performance.now(); net.run(x, { out }); c.push(performance.now() - s);
   }
-  rows.push({ model: m.name, fcnLoad, ortLoad, fcnMs: median(a), ortMs: median(b) });
+  rows.push({ model: m.name, fcnLoad, ortLoad, fcnMs: median(a), ortMs: median(b), outMs: median(c) });
   process.stderr.write(`${m.name}: fcn-wasm ${median(a).toFixed(1)} ms, onnxruntime-web ${median(b).toFixed(1)} ms\n`);
   net.dispose();
   await session.release();
@@ -98,6 +106,6 @@ const ourWasm = statSync(join(dirname(fileURLToPath(import.meta.url)), "../dist/
 const ms = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
 const geo = Math.exp(rows.reduce((s, r) => s + Math.log(r.ortMs / r.fcnMs), 0) / rows.length);
 console.log(`\nOne run, ${threads} thread${threads > 1 ? "s" : ""}, medians of ${rounds} interleaved runs (fcn-wasm relaxed build; onnxruntime-web ${ort.env.versions.web} wasm EP)\n`);
-console.log("| model | fcn-wasm | onnxruntime-web | ratio | load fcn-wasm | load ort-web |\n|---|---:|---:|---:|---:|---:|");
-for (const r of rows) console.log(`| ${r.model} | ${ms(r.fcnMs)} | ${ms(r.ortMs)} | ${(r.ortMs / r.fcnMs).toFixed(2)}× | ${ms(r.fcnLoad)} | ${ms(r.ortLoad)} |`);
+console.log("| model | fcn-wasm | onnxruntime-web | ratio | load fcn-wasm | load ort-web | fcn-wasm with out |\n|---|---:|---:|---:|---:|---:|---:|");
+for (const r of rows) console.log(`| ${r.model} | ${ms(r.fcnMs)} | ${ms(r.ortMs)} | ${(r.ortMs / r.fcnMs).toFixed(2)}× | ${ms(r.fcnLoad)} | ${ms(r.ortLoad)} | ${ms(r.outMs)} |`);
 console.log(`\ngeomean ratio ${geo.toFixed(2)}×; wasm loaded: fcn-wasm ${(ourWasm / 1024).toFixed(0)} KB, onnxruntime-web ${(ortWasm / 1024 / 1024).toFixed(1)} MB`);
