@@ -14,7 +14,10 @@ import "./v8-flags.js";
 import * as fcn from "../dist/index.js";
 import { mulberry32 } from "../dist/random.js";
 import { operand, splitThresholds, withArena } from "../dist/ops/run.js";
-import { convTransposeSubpixel, packPhaseWeights, phaseWeightBytes } from "../dist/ops/conv-transpose/subpixel.js";
+import { packPhaseWeights } from "../dist/ops/conv-transpose/subpixel.js";
+import { packWinogradPhaseWeights } from "../dist/ops/conv-transpose/subpixel-winograd.js";
+import { packGemmWeights } from "../dist/ops/conv-transpose/gemm-col2im.js";
+import { packedWeightBytes, runTransposed } from "../dist/ops/conv-transpose/algorithm.js";
 import { resolveConvTranspose } from "../dist/shape.js";
 
 const at = process.argv.indexOf("--reps");
@@ -22,6 +25,11 @@ const REPS = at >= 0 ? Number(process.argv[at + 1]) : 9;
 const tAt = process.argv.indexOf("--threads");
 const THREADS = tAt >= 0 ? Number(process.argv[tAt + 1]) : 1;
 const median = (a: number[]) => a.slice().sort((p, q) => p - q)[Math.floor(a.length / 2)];
+
+/** Throws unless a and b hold the same bits (what is timed must compute the same result). */
+function checkSameBits(a: Float32Array, b: Float32Array, what: string): void {
+  if (a.length !== b.length || !a.every((v, i) => Object.is(v, b[i]))) throw new Error(`${what}: the results differ`);
+}
 
 /** [name, C = M, input side, k, s]: FCN's dense 21-channel upsamplings of `npm run bench`, and a decoder layer. */
 const SHAPES: [string, number, number, number, number][] = [
@@ -54,6 +62,12 @@ async function threadsTable(): Promise<void> {
       one: [false, false], many: [true, false], oneOut: [false, true], manyOut: [true, true],
     } as const;
     const times: Record<keyof typeof cases, number[]> = { one: [], many: [], oneOut: [], manyOut: [] };
+    // every case first, checked to give y's bits (a split never divides a reduction)
+    for (const [key, [split, withOut]] of Object.entries(cases)) {
+      Object.assign(splitThresholds, split ? saved : { macs: Infinity, bytes: Infinity });
+      out.fill(NaN);
+      checkSameBits(fcn.convTranspose(x, w, b, { strides: [s, s] }, withOut ? { out } : {}).data, y.data, `${name}, ${key}`);
+    }
     for (let i = 0; i < REPS + 1; i++) {
       for (const [key, [split, withOut]] of Object.entries(cases)) {
         Object.assign(splitThresholds, split ? saved : { macs: Infinity, bytes: Infinity });
@@ -73,7 +87,7 @@ async function threadsTable(): Promise<void> {
 
 await fcn.ready({ simd: "relaxed", threads: 1 });
 console.log(`relaxed build, 1 thread, medians of ${REPS} interleaved repetitions\n`);
-console.log("| shape | output MB | whole call ms | whole call with out ms | op in wasm ms | copy out, fresh array ms | copy out, written array ms |\n|---|---:|---:|---:|---:|---:|---:|");
+console.log("| shape | output MB | whole call ms | whole call with out ms | op in wasm ms (algorithm) | copy out, fresh array ms | copy out, written array ms |\n|---|---:|---:|---:|---:|---:|---:|");
 for (const [name, C, H, k, s] of SHAPES) {
   const r = mulberry32(C * 131 + H + k);
   const rnd = (n: number) => Float32Array.from({ length: n }, () => 2 * r() - 1);
@@ -82,21 +96,30 @@ for (const [name, C, H, k, s] of SHAPES) {
   const n = g.outShape.reduce((a, b) => a * b, 1);
   const x = fcn.tensor(rnd(C * H * H), xShape), w = fcn.tensor(rnd(C * C * k * k), wShape), b = fcn.tensor(rnd(C), [C]);
   const wr = fcn.resident(w), br = fcn.resident(b);
+  const algorithm = fcn.convTransposePlan(xShape, wShape, { strides: [s, s] }).algorithm;
   const times = { call: [] as number[], callOut: [] as number[], op: [] as number[], fresh: [] as number[], written: [] as number[] };
   const reused = new Float32Array(n), out = new Float32Array(n);
   withArena((rt) => {
     const px = operand(rt, x, "x"), pw = operand(rt, w, "w"), pb = operand(rt, b, "b");
-    const wsub = rt.arena.alloc(phaseWeightBytes(g), "W_sub"), y = rt.arena.alloc(n * 4, "y");
+    // the op alone: the algorithm 'auto' takes, on its weights packed ahead as a resident w keeps them
+    const packed = rt.arena.alloc(packedWeightBytes(g, algorithm), "packed w"), y = rt.arena.alloc(n * 4, "y");
     rt.arena.commit();
-    packPhaseWeights(rt, g, pw, wsub);
+    if (algorithm === "subpixel") packPhaseWeights(rt, g, pw, packed);
+    else if (algorithm === "subpixel-winograd") packWinogradPhaseWeights(rt, g, pw, packed);
+    else if (algorithm === "gemm-col2im") packGemmWeights(rt, g, pw, packed);
+    const kept = { phaseWeights: algorithm === "subpixel" ? packed : 0, winogradWeights: algorithm === "subpixel-winograd" ? packed : 0, gemmWeights: algorithm === "gemm-col2im" ? packed : 0 };
     const run = {
       call: () => { fcn.convTranspose(x, wr, br, { strides: [s, s] }); },
       callOut: () => { fcn.convTranspose(x, wr, br, { strides: [s, s] }, { out }); },
-      op: () => withArena(rt, () => convTransposeSubpixel(rt, { g, x: px, w: pw, b: pb, y, phaseWeights: wsub })),
+      op: () => withArena(rt, () => runTransposed(rt, algorithm, { g, x: px, w: pw, b: pb, y, ...kept })),
       fresh: () => { new Float32Array(n).set(rt.arena.f32(y, n)); }, // as arena.take does
       written: () => { reused.set(rt.arena.f32(y, n)); },
     };
     for (const f of Object.values(run)) f();
+    // checked first: the call with and without out, and the op alone, give the same y
+    const whole = fcn.convTranspose(x, wr, br, { strides: [s, s] }).data;
+    checkSameBits(out, whole, `${name}, with out`);
+    checkSameBits(rt.arena.f32(y, n), whole, `${name}, the op alone`);
     for (let i = 0; i < REPS; i++) {
       for (const [key, f] of Object.entries(run)) {
         const t0 = performance.now();
@@ -108,6 +131,6 @@ for (const [name, C, H, k, s] of SHAPES) {
   wr.dispose();
   br.dispose();
   const ms = (v: number[]) => median(v).toFixed(2);
-  console.log(`| ${name} | ${((n * 4) / 2 ** 20).toFixed(1)} | ${ms(times.call)} | ${ms(times.callOut)} | ${ms(times.op)} | ${ms(times.fresh)} | ${ms(times.written)} |`);
+  console.log(`| ${name} | ${((n * 4) / 2 ** 20).toFixed(1)} | ${ms(times.call)} | ${ms(times.callOut)} | ${ms(times.op)} (${algorithm}) | ${ms(times.fresh)} | ${ms(times.written)} |`);
 }
 await fcn.dispose();
