@@ -14,10 +14,7 @@ import "./v8-flags.js";
 import * as fcn from "../dist/index.js";
 import { mulberry32 } from "../dist/random.js";
 import { operand, splitThresholds, withArena } from "../dist/ops/run.js";
-import { packPhaseWeights } from "../dist/ops/conv-transpose/subpixel.js";
-import { packWinogradPhaseWeights } from "../dist/ops/conv-transpose/subpixel-winograd.js";
-import { packGemmWeights } from "../dist/ops/conv-transpose/gemm-col2im.js";
-import { packedWeightBytes, runTransposed } from "../dist/ops/conv-transpose/algorithm.js";
+import { packTransposedWeights, packedBuffers, packedWeightBytes, runTransposed } from "../dist/ops/conv-transpose/algorithm.js";
 import { resolveConvTranspose } from "../dist/shape.js";
 
 const at = process.argv.indexOf("--reps");
@@ -104,10 +101,8 @@ for (const [name, C, H, k, s] of SHAPES) {
     // the op alone: the algorithm 'auto' takes, on its weights packed ahead as a resident w keeps them
     const packed = rt.arena.alloc(packedWeightBytes(g, algorithm), "packed w"), y = rt.arena.alloc(n * 4, "y");
     rt.arena.commit();
-    if (algorithm === "subpixel") packPhaseWeights(rt, g, pw, packed);
-    else if (algorithm === "subpixel-winograd") packWinogradPhaseWeights(rt, g, pw, packed);
-    else if (algorithm === "gemm-col2im") packGemmWeights(rt, g, pw, packed);
-    const kept = { phaseWeights: algorithm === "subpixel" ? packed : 0, winogradWeights: algorithm === "subpixel-winograd" ? packed : 0, gemmWeights: algorithm === "gemm-col2im" ? packed : 0 };
+    packTransposedWeights(rt, g, algorithm, pw, packed);
+    const kept = packedBuffers(algorithm, packed);
     const run = {
       call: () => { fcn.convTranspose(x, wr, br, { strides: [s, s] }); },
       callOut: () => { fcn.convTranspose(x, wr, br, { strides: [s, s] }, { out }); },

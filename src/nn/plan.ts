@@ -27,12 +27,8 @@ import { chooseConvAlgorithm, convForward } from "../ops/conv-engine/forward.js"
 import { convDerivedWeightBytes, convReadsPackedWeights, deriveConvWeights } from "../ops/conv-engine/packed-weights.js";
 import { type Epilogue, epilogueFor } from "../ops/conv-engine/epilogue.js";
 import { fusedActivationBackward, fusedActivationForward } from "../ops/fused-activation.js";
-import { type ConvTransposeAlgorithm, chooseAlgorithm, packedWeightBytes, runTransposed } from "../ops/conv-transpose/algorithm.js";
+import { type ConvTransposeAlgorithm, chooseAlgorithm, packTransposedWeights, packedBuffers, packedWeightBytes, runTransposed } from "../ops/conv-transpose/algorithm.js";
 import type { TransposedBuffers } from "../ops/conv-transpose/buffers.js";
-import { packGemmWeights } from "../ops/conv-transpose/gemm-col2im.js";
-import { packPhaseWeights } from "../ops/conv-transpose/subpixel.js";
-import { packPhaseWeights3d } from "../ops/conv-transpose/subpixel-3d.js";
-import { packWinogradPhaseWeights } from "../ops/conv-transpose/subpixel-winograd.js";
 import { allFinite } from "../ops/finite.js";
 import { planConvGradients, runConvGradients } from "../ops/conv-gradients.js";
 import { cropInto, resolveCrop, uncropInto } from "../ops/crop.js";
@@ -254,18 +250,12 @@ export class NetPlan implements Evictable {
     let version = -1, finite = true;
     return () => {
       if (version !== this.paramsVersion) {
-        if (subpixel || winograd) {
-          if (winograd) packWinogradPhaseWeights(this.rt, g, w.ptr, ptr);
-          else if (g.window.rank === 3) packPhaseWeights3d(this.rt, g, w.ptr, ptr);
-          else packPhaseWeights(this.rt, g, w.ptr, ptr);
-          finite = allFinite(this.rt, w.ptr, w.size);
-        } else {
-          packGemmWeights(this.rt, g, w.ptr, ptr);
-        }
+        packTransposedWeights(this.rt, g, algorithm, w.ptr, ptr);
+        if (subpixel || winograd) finite = allFinite(this.rt, w.ptr, w.size);
         version = this.paramsVersion;
       }
-      if (winograd) return { winogradWeights: ptr, wFinite: () => finite };
-      return subpixel ? { phaseWeights: ptr, wFinite: () => finite } : { gemmWeights: ptr };
+      // the sub-pixel paths ask whether w is finite (algorithm.ts exactAlgorithm): answered once per version
+      return { ...packedBuffers(algorithm, ptr), ...(subpixel || winograd ? { wFinite: () => finite } : {}) };
     };
   }
 

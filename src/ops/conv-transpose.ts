@@ -9,14 +9,13 @@ import { AttributeError, UnsupportedError } from "../errors.js";
 import { type ConvGeometry, resolveConvTranspose } from "../shape.js";
 import { type Tensor, checkDims, checkTensor, residentHandle, tensor } from "../tensor.js";
 import { runtime } from "../runtime/runtime.js";
-import { packPhaseWeights, phaseWeightBytes, phaseWeightKey } from "./conv-transpose/subpixel.js";
-import { packPhaseWeights3d, phaseWeight3dBytes, phaseWeight3dKey } from "./conv-transpose/subpixel-3d.js";
-import { packWinogradPhaseWeights, winogradPhaseWeightBytes, winogradPhaseWeightKey } from "./conv-transpose/subpixel-winograd.js";
-import { gemmWeightBytes, gemmWeightKey, packGemmWeights } from "./conv-transpose/gemm-col2im.js";
 import { checkSameShape, product, operand, withArena } from "./run.js";
 import { operandFinite } from "./finite.js";
 import { type WantedGradients, gradientTensors } from "./conv-gradients.js";
-import { type ConvTransposeAlgorithm, algorithmApplies, chooseAlgorithm, runTransposed, workspaceBytes } from "./conv-transpose/algorithm.js";
+import {
+  type ConvTransposeAlgorithm, algorithmApplies, chooseAlgorithm, packTransposedWeights, packedBuffers, packedWeightBytes, packedWeightKey, runTransposed,
+  workspaceBytes,
+} from "./conv-transpose/algorithm.js";
 import { checkOutFits, outArray } from "./output-array.js";
 
 export type { ConvTransposeAlgorithm };
@@ -91,10 +90,7 @@ function residentPackedWeights(w: Tensor, g: ConvGeometry, algorithm: ConvTransp
   const pw = handle.pointer(rt, "convTranspose(w)");
   if (pw === null) return 0;
   try {
-    if (algorithm === "subpixel" && g.window.rank === 3) return handle.derived(rt, phaseWeight3dKey(g), phaseWeight3dBytes(g), (out) => packPhaseWeights3d(rt, g, pw, out)) ?? 0;
-    if (algorithm === "subpixel") return handle.derived(rt, phaseWeightKey(g), phaseWeightBytes(g), (out) => packPhaseWeights(rt, g, pw, out)) ?? 0;
-    if (algorithm === "subpixel-winograd") return handle.derived(rt, winogradPhaseWeightKey(g), winogradPhaseWeightBytes(g), (out) => packWinogradPhaseWeights(rt, g, pw, out)) ?? 0;
-    return handle.derived(rt, gemmWeightKey(g), gemmWeightBytes(g), (out) => packGemmWeights(rt, g, pw, out)) ?? 0;
+    return handle.derived(rt, packedWeightKey(g, algorithm), packedWeightBytes(g, algorithm), (out) => packTransposedWeights(rt, g, algorithm, pw, out)) ?? 0;
   } catch (e) {
     // Resident memory cannot be reserved while an async op holds the arena: pack for this call only.
     if (e instanceof UnsupportedError) return 0;
@@ -126,9 +122,7 @@ export function convTranspose(x: Tensor, w: Tensor, b?: Tensor | null, attrs?: C
     const px = operand(rt, x, "convTranspose(x)"), pw = operand(rt, w, "convTranspose(w)");
     const buffers = {
       g,
-      phaseWeights: algorithm === "subpixel" ? packed : 0,
-      winogradWeights: algorithm === "subpixel-winograd" ? packed : 0,
-      gemmWeights: algorithm === "gemm-col2im" ? packed : 0,
+      ...packedBuffers(algorithm, packed),
       x: px,
       w: pw,
       b: b == null ? 0 : operand(rt, b, "convTranspose(b)"),

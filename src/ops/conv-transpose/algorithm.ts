@@ -6,10 +6,13 @@ import type { Runtime } from "../../runtime/runtime.js";
 import type { ConvGeometry } from "../../shape.js";
 import type { TransposedBuffers } from "./buffers.js";
 import { convTransposeDepthwise } from "./depthwise.js";
-import { convTransposeGemmCol2im, gemmCol2imWorkspaceBytes, gemmWeightBytes } from "./gemm-col2im.js";
-import { convTransposeSubpixel, phaseWeightBytes, subpixelApplies, subpixelHasZeroTaps, subpixelWaste, subpixelWorkspaceBytes } from "./subpixel.js";
-import { convTransposeSubpixelWinograd, subpixelWinogradApplies, subpixelWinogradTiles, subpixelWinogradWorkspaceBytes, winogradPhaseWeightBytes } from "./subpixel-winograd.js";
-import { convTransposeSubpixel3d, phaseWeight3dBytes, subpixel3dApplies, subpixel3dHasZeroTaps, subpixel3dWorkspaceBytes } from "./subpixel-3d.js";
+import { convTransposeGemmCol2im, gemmCol2imWorkspaceBytes, gemmWeightBytes, gemmWeightKey, packGemmWeights } from "./gemm-col2im.js";
+import { convTransposeSubpixel, packPhaseWeights, phaseWeightBytes, phaseWeightKey, subpixelApplies, subpixelHasZeroTaps, subpixelWaste, subpixelWorkspaceBytes } from "./subpixel.js";
+import {
+  convTransposeSubpixelWinograd, packWinogradPhaseWeights, subpixelWinogradApplies, subpixelWinogradTiles, subpixelWinogradWorkspaceBytes, winogradPhaseWeightBytes,
+  winogradPhaseWeightKey,
+} from "./subpixel-winograd.js";
+import { convTransposeSubpixel3d, packPhaseWeights3d, phaseWeight3dBytes, phaseWeight3dKey, subpixel3dApplies, subpixel3dHasZeroTaps, subpixel3dWorkspaceBytes } from "./subpixel-3d.js";
 import { allFinite } from "../finite.js";
 import { product } from "../run.js";
 
@@ -88,6 +91,30 @@ export function packedWeightBytes(g: ConvGeometry, algorithm: ConvTransposeAlgor
   if (algorithm === "subpixel-winograd") return winogradPhaseWeightBytes(g);
   if (algorithm === "gemm-col2im") return gemmWeightBytes(g);
   return 0;
+}
+
+/** The key a resident w keeps `algorithm`'s packed form under (it depends on w and these of g only). */
+export function packedWeightKey(g: ConvGeometry, algorithm: ConvTransposeAlgorithm): string {
+  if (algorithm === "subpixel") return g.window.rank === 3 ? phaseWeight3dKey(g) : phaseWeightKey(g);
+  if (algorithm === "subpixel-winograd") return winogradPhaseWeightKey(g);
+  return gemmWeightKey(g);
+}
+
+/** Packs w (byte offset) into `out` (packedWeightBytes(g, algorithm) bytes) in the form `algorithm` reads; depthwise reads w as it is. */
+export function packTransposedWeights(rt: Runtime, g: ConvGeometry, algorithm: ConvTransposeAlgorithm, w: number, out: number): void {
+  if (algorithm === "subpixel" && g.window.rank === 3) packPhaseWeights3d(rt, g, w, out);
+  else if (algorithm === "subpixel") packPhaseWeights(rt, g, w, out);
+  else if (algorithm === "subpixel-winograd") packWinogradPhaseWeights(rt, g, w, out);
+  else if (algorithm === "gemm-col2im") packGemmWeights(rt, g, w, out);
+}
+
+/** The TransposedBuffers fields that hand runTransposed weights packed for `algorithm` at `packed` (0: none, it packs its own). */
+export function packedBuffers(algorithm: ConvTransposeAlgorithm, packed: number): Pick<TransposedBuffers, "phaseWeights" | "winogradWeights" | "gemmWeights"> {
+  return {
+    phaseWeights: algorithm === "subpixel" ? packed : 0,
+    winogradWeights: algorithm === "subpixel-winograd" ? packed : 0,
+    gemmWeights: algorithm === "gemm-col2im" ? packed : 0,
+  };
 }
 
 /**
