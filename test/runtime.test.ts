@@ -491,3 +491,19 @@ describe("ready()", () => {
     }
   });
 });
+
+describe("kernel parameter blocks across memory growth", () => {
+  // One thread runs on an unshared memory, whose buffer detaches (and every view on it reads as
+  // empty) when it grows: the parameter block must still reach the kernels after each growth.
+  it.each([1, 2])("every op after the memory grew gets its own parameters (%i thread(s))", async (threads) => {
+    await fcn.ready({ threads });
+    const ones = (n: number) => fcn.tensor(new Float32Array(n * n).fill(1), [n, n]);
+    // each GEMM borrows more than the last, so the memory grows before most of them
+    for (const n of [4, 64, 256, 512, 8, 700]) {
+      const y = fcn.gemm(ones(n), ones(n), null, { alpha: 0.5 });
+      expect(y.shape).toEqual([n, n]);
+      expect([y.data[0], y.data[n * n - 1]]).toEqual([n / 2, n / 2]);
+    }
+    await fcn.dispose();
+  });
+});

@@ -10,19 +10,37 @@ export const ARENA_BASE = 65536;
 
 /** Where kernel parameter blocks go: the fixed block (one thread), or a block per call (record.ts). */
 export interface ParamWriter {
-  /** Writes `ints` (and f32 values at the slots in `floats`) and returns the block's address. */
-  write(ints: readonly number[], floats?: Readonly<Record<number, number>>): number;
+  /**
+   * Writes `words` (those at the indices in `floatSlots` as f32, the others as 32-bit integers)
+   * and returns the block's address.
+   */
+  write(words: readonly number[], floatSlots: readonly number[]): number;
+}
+
+/** Stores words into a block at `ptr` through views of the memory (i32 and f32 over the same bytes). */
+export function storeWords(i32: Int32Array, f32: Float32Array, at: number, words: readonly number[], floatSlots: readonly number[]): void {
+  for (let i = 0; i < words.length; i++) i32[at + i] = words[i];
+  for (let j = 0; j < floatSlots.length; j++) f32[at + floatSlots[j]] = words[floatSlots[j]];
 }
 
 export class ParamBlock implements ParamWriter {
-  constructor(private memory: WebAssembly.Memory) {}
+  private i32: Int32Array;
+  private f32: Float32Array;
 
-  /** Writes `ints` (and f32 values at the slots in `floats`) and returns the block's address. */
-  write(ints: readonly number[], floats: Readonly<Record<number, number>> = {}): number {
-    const i32 = new Int32Array(this.memory.buffer, PARAMS_PTR, PARAM_WORDS);
-    const f32 = new Float32Array(this.memory.buffer, PARAMS_PTR, PARAM_WORDS);
-    for (let i = 0; i < ints.length; i++) i32[i] = ints[i];
-    for (const [slot, v] of Object.entries(floats)) f32[Number(slot)] = v;
+  constructor(private memory: WebAssembly.Memory) {
+    this.i32 = new Int32Array(memory.buffer, PARAMS_PTR, PARAM_WORDS);
+    this.f32 = new Float32Array(memory.buffer, PARAMS_PTR, PARAM_WORDS);
+  }
+
+  /** Writes `words` (f32 at `floatSlots`) at PARAMS_PTR and returns that address. */
+  write(words: readonly number[], floatSlots: readonly number[]): number {
+    // The views are kept: a shared memory's buffer never detaches; an unshared one detaches when
+    // the memory grows, and its views then read as empty.
+    if (this.i32.length === 0) {
+      this.i32 = new Int32Array(this.memory.buffer, PARAMS_PTR, PARAM_WORDS);
+      this.f32 = new Float32Array(this.memory.buffer, PARAMS_PTR, PARAM_WORDS);
+    }
+    storeWords(this.i32, this.f32, 0, words, floatSlots);
     return PARAMS_PTR;
   }
 }

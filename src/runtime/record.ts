@@ -6,7 +6,7 @@
 import type { Runtime } from "./runtime.js";
 import { type Kernels, KERNEL_NAMES, VALUE_KERNELS } from "./kernels.js";
 import { runProgram } from "./serve.js";
-import type { ParamWriter } from "./param-block.js";
+import { type ParamWriter, storeWords } from "./param-block.js";
 
 
 export class Recording {
@@ -14,7 +14,7 @@ export class Recording {
   readonly calls: number[] = [];
   /** The runtime to record through (no pool: nested splits run inline in this lane). */
   readonly rt: Runtime;
-  private readonly blocks: { ptr: number; ints: number[]; floats: Record<number, number> }[] = [];
+  private readonly blocks: { ptr: number; words: readonly number[]; floatSlots: readonly number[] }[] = [];
 
   /** `pool`: what the recording runtime's ops split over (null: nested splits run inline). */
   constructor(private readonly base: Runtime, pool: Runtime["pool"] = null) {
@@ -27,10 +27,9 @@ export class Recording {
       };
     });
     const params: ParamWriter = {
-      write: (ints, floats = {}) => {
-        const words = Math.max(ints.length, ...Object.keys(floats).map((k) => Number(k) + 1));
-        const ptr = base.arena.alloc(words * 4, "thread pool parameter block");
-        this.blocks.push({ ptr, ints: ints.slice(), floats: { ...floats } });
+      write: (words, floatSlots) => {
+        const ptr = base.arena.alloc(words.length * 4, "thread pool parameter block");
+        this.blocks.push({ ptr, words: words.slice(), floatSlots });
         return ptr;
       },
     };
@@ -40,12 +39,8 @@ export class Recording {
   /** Writes the recorded parameter blocks; call after the arena has committed. */
   writeBlocks(): void {
     const buffer = this.base.memory.buffer;
-    for (const { ptr, ints, floats } of this.blocks) {
-      const words = Math.max(ints.length, ...Object.keys(floats).map((k) => Number(k) + 1));
-      const i32 = new Int32Array(buffer, ptr, words), f32 = new Float32Array(buffer, ptr, words);
-      for (let i = 0; i < ints.length; i++) i32[i] = ints[i];
-      for (const [slot, v] of Object.entries(floats)) f32[Number(slot)] = v;
-    }
+    const i32 = new Int32Array(buffer), f32 = new Float32Array(buffer);
+    for (const { ptr, words, floatSlots } of this.blocks) storeWords(i32, f32, ptr >>> 2, words, floatSlots);
   }
 }
 
