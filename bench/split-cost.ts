@@ -5,11 +5,16 @@
 // an idle gap before each run. Prints the medians of wall time and of the process's CPU time
 // (process.cpuUsage: every thread's user + system time). A split whose pieces ran side by side
 // shows CPU time above wall time; CPU time above the unsplit run's is work the split added.
+// First, the machine's own floor, without fcn-wasm: a worker_thread and this thread each run the
+// same fixed wasm arithmetic (no memory, no pool), woken the way the pool wakes its workers, and
+// the time both take is set beside the time one takes alone: what any two-thread split can get
+// here at best, back to back and after the idle gap.
 //   npx tsx bench/split-cost.ts [--gap ms] [--reps 21]
 import "./v8-flags.js";
 import * as fcn from "../dist/index.js";
 import { splitThresholds } from "../dist/ops/run.js";
 import { dcgan, espcn, paddleBlock, segmentationHead, unet } from "../test/models/generated.js";
+import { Worker } from "node:worker_threads";
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,6 +23,69 @@ const arg = (name: string, fallback: number): number => {
 const GAP = arg("gap", 0), REPS = arg("reps", 21);
 const idle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (v: number[]): number => v.slice().sort((a, b) => a - b)[v.length >> 1];
+
+/**
+ * A wasm module of one function, spin(n): x = 0; for k < n: x += √(x + k); returns x (f64
+ * arithmetic only, hand-assembled: type (i32) → f64, export "spin", locals k: i32, x: f64).
+ */
+const SPIN_WASM = Uint8Array.from([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7c, // type section: (i32) → f64
+  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
+  0x07, 0x08, 0x01, 0x04, 0x73, 0x70, 0x69, 0x6e, 0x00, 0x00, // export "spin" = function 0
+  0x0a, 0x2c, 0x01, 0x2a, 0x02, 0x01, 0x7f, 0x01, 0x7c, // code section, one body: locals k: i32, x: f64
+  0x02, 0x40, 0x03, 0x40, // block, loop
+  0x20, 0x01, 0x20, 0x00, 0x4e, 0x0d, 0x01, // if k ≥ n: break
+  0x20, 0x02, 0x20, 0x02, 0x20, 0x01, 0xb7, 0xa0, 0x9f, 0xa0, 0x21, 0x02, // x = x + √(x + f64(k))
+  0x20, 0x01, 0x41, 0x01, 0x6a, 0x21, 0x01, 0x0c, 0x00, // k += 1; continue
+  0x0b, 0x0b, 0x20, 0x02, 0x0b, // end loop, end block, return x
+]);
+
+/** Medians of one thread's spin alone and of two threads' (this one and a worker's) side by side: wall ms. */
+async function machineFloor(n: number): Promise<{ alone: number; both: number; bothCpu: number }> {
+  const spin = new WebAssembly.Instance(new WebAssembly.Module(SPIN_WASM)).exports.spin as (n: number) => number;
+  const ctl = new Int32Array(new SharedArrayBuffer(8)); // [go sequence, done sequence]
+  const worker = new Worker(`
+    const { workerData } = require("node:worker_threads");
+    const spin = new WebAssembly.Instance(new WebAssembly.Module(workerData.bytes)).exports.spin;
+    const ctl = new Int32Array(workerData.ctl);
+    for (let seq = 0; ; ) {
+      Atomics.wait(ctl, 0, seq);
+      seq = Atomics.load(ctl, 0);
+      spin(workerData.n);
+      Atomics.store(ctl, 1, seq);
+      Atomics.notify(ctl, 1);
+    }`, { eval: true, workerData: { bytes: SPIN_WASM, ctl: ctl.buffer, n } });
+  await idle(100);
+  const alone: number[] = [], both: number[] = [], bothCpu: number[] = [];
+  spin(n);
+  for (let seq = 1; seq <= REPS; seq++) {
+    if (GAP > 0) await idle(GAP);
+    let t0 = performance.now();
+    spin(n);
+    alone.push(performance.now() - t0);
+    if (GAP > 0) await idle(GAP);
+    const c0 = process.cpuUsage();
+    t0 = performance.now();
+    Atomics.store(ctl, 0, seq);
+    Atomics.notify(ctl, 0);
+    spin(n);
+    while (Atomics.load(ctl, 1) !== seq) Atomics.wait(ctl, 1, seq - 1, 1000);
+    both.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    bothCpu.push((c.user + c.system) / 1000);
+  }
+  await worker.terminate();
+  return { alone: median(alone), both: median(both), bothCpu: median(bothCpu) };
+}
+
+console.log(`the machine's floor: the same wasm arithmetic on one thread, and on two side by side (no fcn-wasm), medians of ${REPS}, ${GAP} ms idle before each\n`);
+console.log("| work per thread | one thread alone: wall ms | two threads: wall ms | two threads: CPU ms | two threads ÷ one alone |\n|---|---:|---:|---:|---:|");
+for (const n of [1e5, 5e5, 2e6]) {
+  const f = await machineFloor(n);
+  console.log(`| ${n.toExponential(0)} steps | ${f.alone.toFixed(2)} | ${f.both.toFixed(2)} | ${f.bothCpu.toFixed(2)} | ${(f.both / f.alone).toFixed(2)} |`);
+}
+console.log("");
 
 await fcn.ready({ simd: "relaxed", threads: 2 });
 const saved = { ...splitThresholds };
