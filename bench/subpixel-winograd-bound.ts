@@ -28,7 +28,8 @@
 //     32->32 32²: k4 s2 1.19 / 1.21, k8 s4 1.17 / 1.21, k16 s8 1.00 / 1.12
 //     FCN 21->21: k4 s2 16² 0.93 / 1.12, 34² 1.07 / 1.17; k16 s8 34² 1.12 / 1.19; k64 s32 8² 0.85 / 0.92
 //   → 'auto' (conv-transpose/algorithm.ts SUBPIXEL_WINOGRAD_AUTO): k = 2s, ≥ 64 input channels a
-//     group, sub-pixel waste ≤ 1.2, ≥ 64 tiles.
+//     group, sub-pixel waste ≤ 1.2, ≥ 64 tiles; later ≥ 16 channels, after bench/convtranspose-auto.ts
+//     timed the whole ops against the sub-pixel and GEMM + col2im that 'auto' took instead.
 import "./v8-flags.js";
 import * as fcn from "../dist/index.js";
 import { mulberry32 } from "../dist/random.js";

@@ -66,23 +66,37 @@ describe("convTransposePlan (the cost model)", () => {
     const plan = fcn.convTransposePlan([1, 21, 16, 16], [21, 1, 64, 64], { strides: 32, group: 21 });
     expect(plan).toEqual({ algorithm: "depthwise", workspaceBytes: 0, outShape: [1, 21, 544, 544] });
   });
-  it("picks sub-pixel while its extra MACs (zero taps, border cells) stay under 1.1×, else GEMM + col2im", () => {
-    // k4 s2 on 34²: no zero taps, cells 35 per axis → (35/34)² ≈ 1.06
-    expect(fcn.convTransposePlan([1, 21, 34, 34], [21, 21, 4, 4], { strides: 2 }).algorithm).toBe("subpixel");
+  it("picks sub-pixel while its extra MACs (zero taps, border cells) stay under 1.1× (1.3× with ≤ 32 input channels a group), else GEMM + col2im", () => {
+    // k4 s2 on 34², 8 → 21 channels (too few for Winograd's 16): no zero taps, cells 35 per axis → (35/34)² ≈ 1.06
+    expect(fcn.convTransposePlan([1, 8, 34, 34], [8, 21, 4, 4], { strides: 2 }).algorithm).toBe("subpixel");
     // k2 s2: one tap per phase, cells = inputs → 1
     expect(fcn.convTransposePlan([1, 64, 8, 8], [64, 32, 2, 2], { strides: 2 }).algorithm).toBe("subpixel");
-    // k64 s32 on 8²: cells 9 per axis → (9/8)² ≈ 1.27
-    expect(fcn.convTransposePlan([1, 21, 8, 8], [21, 21, 64, 64], { strides: 32 }).algorithm).toBe("gemm-col2im");
+    // k64 s32 on 8², 21 channels: cells 9 per axis → (9/8)² ≈ 1.27, under the narrow bound 1.3 (4² Winograd tiles: too few)
+    expect(fcn.convTransposePlan([1, 21, 8, 8], [21, 21, 64, 64], { strides: 32 }).algorithm).toBe("subpixel");
+    // the same waste with 64 channels: GEMM + col2im (its GEMM is deep enough)
+    expect(fcn.convTransposePlan([1, 64, 8, 8], [64, 21, 64, 64], { strides: 32 }).algorithm).toBe("gemm-col2im");
     // k3 s2: ⌈3/2⌉·2/3 = 4/3 zero-tap overhead per axis, ≈ 1.78 before border cells
     expect(fcn.convTransposePlan([1, 8, 8, 8], [8, 8, 3, 3], { strides: 2, pads: 1, outputPadding: 1 }).algorithm).toBe("gemm-col2im");
   });
-  it("picks sub-pixel with Winograd phase kernels for k = 2s with ≥ 64 input channels a group, waste ≤ 1.2, ≥ 64 tiles", () => {
+  it("picks GEMM + col2im when a phase GEMM would have fewer than 32 rows (output channels a group × s_H·s_W)", () => {
+    // DCGAN's last layer, 64 → 3 k4 s2 p1 on 32²: 12 rows (Winograd's conditions hold otherwise)
+    expect(fcn.convTransposePlan([1, 64, 32, 32], [64, 3, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("gemm-col2im");
+    // 8 → 4 channels at stride 2: 16 rows; at stride 4: 64 rows, sub-pixel
+    expect(fcn.convTransposePlan([1, 8, 24, 24], [8, 4, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("gemm-col2im");
+    expect(fcn.convTransposePlan([1, 8, 24, 24], [8, 4, 4, 4], { strides: 4 }).algorithm).toBe("subpixel");
+  });
+  it("picks sub-pixel with Winograd phase kernels for k = 2s with ≥ 16 input channels a group, waste ≤ 1.2, ≥ 64 tiles", () => {
     // decoders: 128→64 at 32² (17² tiles), 512→256 at 14² (waste (15/14)² ≈ 1.15, 8² tiles), k4 s2 p1
     expect(fcn.convTransposePlan([1, 128, 32, 32], [128, 64, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("subpixel-winograd");
     expect(fcn.convTransposePlan([1, 512, 14, 14], [512, 256, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("subpixel-winograd");
     expect(fcn.convTransposePlan([1, 64, 64, 64], [64, 32, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("subpixel-winograd");
-    // too few channels (32, FCN's 21), zero taps (k3 s2), too few tiles (7² input: 4² tiles)
-    expect(fcn.convTransposePlan([1, 32, 32, 32], [32, 32, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("subpixel");
+    // the stride sweep's 32 channels and FCN's 21 (k4 s2 on 34², k16 s8 on 34²), k2 s1
+    expect(fcn.convTransposePlan([1, 32, 32, 32], [32, 32, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("subpixel-winograd");
+    expect(fcn.convTransposePlan([1, 21, 34, 34], [21, 21, 4, 4], { strides: 2 }).algorithm).toBe("subpixel-winograd");
+    expect(fcn.convTransposePlan([1, 21, 34, 34], [21, 21, 16, 16], { strides: 8 }).algorithm).toBe("subpixel-winograd");
+    expect(fcn.convTransposePlan([1, 32, 32, 32], [32, 32, 2, 2], {}).algorithm).toBe("subpixel-winograd");
+    // too few channels (15), zero taps (k3 s2), too few tiles (7² input: 4² tiles)
+    expect(fcn.convTransposePlan([1, 15, 32, 32], [15, 32, 4, 4], { strides: 2, pads: 1 }).algorithm).toBe("subpixel");
     expect(fcn.convTransposePlan([1, 128, 32, 32], [128, 64, 3, 3], { strides: 2, pads: 1, outputPadding: 1 }).algorithm).toBe("gemm-col2im");
     expect(fcn.convTransposePlan([1, 128, 7, 7], [128, 64, 4, 4], { strides: 2 }).algorithm).not.toBe("subpixel-winograd");
   });
@@ -99,10 +113,10 @@ describe("convTransposePlan (the cost model)", () => {
     expect(plan.workspaceBytes).toBe(3 * 9 * 5 * 6 * 4);
   });
   it("runs stride 1 as a convolution with the turned-round kernel: phase weights + one im2col band, no phase buffer", () => {
-    // 8→8, k3, 20×20, pads 1: W_sub is 8·8·9 floats; im2col bands of K = 72 rows cover all 20 output rows
-    const plan = fcn.convTransposePlan([1, 8, 20, 20], [8, 8, 3, 3], { pads: 1 });
+    // 8→32, k3, 20×20, pads 1: W_sub is 32·8·9 floats; im2col bands of K = 72 rows cover all 20 output rows
+    const plan = fcn.convTransposePlan([1, 8, 20, 20], [8, 32, 3, 3], { pads: 1 });
     expect(plan.algorithm).toBe("subpixel");
-    expect(plan.workspaceBytes).toBe(8 * 8 * 9 * 4 + 72 * 20 * 20 * 4);
+    expect(plan.workspaceBytes).toBe(32 * 8 * 9 * 4 + 72 * 20 * 20 * 4);
   });
   it("its outShape is convTranspose's", () => {
     const attrs = { strides: [3, 2], pads: [1, 0, 2, 1], outputPadding: [2, 1] };

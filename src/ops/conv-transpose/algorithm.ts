@@ -20,27 +20,39 @@ export type ConvTransposeAlgorithm = "subpixel" | "subpixel-winograd" | "gemm-co
 
 /**
  * Largest MAC overhead (zero taps and border cells, `subpixelWaste`) the sub-pixel path may spend
- * and still be chosen. Measured against GEMM + col2im on the FCN, decoder and sweep shapes of
- * bench/shapes.ts: sub-pixel won wherever its overhead was under ~1.1 (e.g. k16 s8 on 34²: 1.06,
- * 12.8 vs 14.7 ms) and lost or tied above it (k64 s32 on 8²: 1.27; 512→256 k4 s2 on 14²: 1.15,
- * 32.5 vs 27.6 ms; k3 s2: 1.78 and more). DCGAN's small inputs stay on GEMM + col2im, which keeps
- * its packed weights there (resident w, Net plans): sub-pixel took 2.6× its time on 1×1 (waste 16),
- * 2.1× on 4×4 (1.56) and 1.5× on 8×8 (1.27), 100→256, 256→128 and 128→64 channels, k4.
+ * and still be chosen, and a looser one for few input channels per group (`narrowChannels`: GEMM +
+ * col2im's GEMM then has a depth of only C/group, and its column buffer, M·k²·H·W floats, is
+ * scattered back through memory). Measured by bench/convtranspose-auto.ts (one thread, resident
+ * weights, reused output; relaxed / simd build, ms; 2026-12-07): sub-pixel beats GEMM + col2im
+ * on FCN's 21 → 21 k64 s32 at 8² (waste 1.27: 11.6 vs 15.4 / 13.4 vs 17.4) and 16² (1.13: 37.2 vs
+ * 61.8 / 50.0 vs 75.8), but loses on DCGAN's 256 → 128 k4 s2 at 8² (waste 1.27: 2.67 vs 1.73 /
+ * 5.40 vs 3.82) and 512 → 256 at 4² (1.56), where C/group is wide and the GEMM deep.
  */
-export const SUBPIXEL_MAX_WASTE = 1.1;
+export const SUBPIXEL_AUTO = { maxWaste: 1.1, narrowChannels: 32, narrowMaxWaste: 1.3 };
+
+/**
+ * Fewest rows in a phase GEMM (output channels per group × s_H·s_W phases) for sub-pixel or its
+ * Winograd form: with fewer, their GEMM runs on a few 4×8 tiles per column while GEMM + col2im's
+ * has k_H·k_W times the rows. DCGAN's last layer (64 → 3, k4 s2 on 32²: 12 rows) ran GEMM + col2im
+ * in 0.25 ms against sub-pixel 0.49 and Winograd 0.33 (relaxed; simd 0.48 / 0.88 / 0.74).
+ */
+export const MIN_PHASE_ROWS = 32;
 
 /**
  * When 'auto' runs sub-pixel with Winograd F(2×2,2×2) phase kernels: 2×2 phase kernels without
  * zero taps (k = 2s), at least `minChannels` input channels per group, sub-pixel's MAC overhead
- * at most `maxWaste` and at least `minTiles` 2×2 tiles. Measured (bench/subpixel-winograd-bound.ts,
- * one thread, packed weights, time of sub-pixel / Winograd, relaxed / simd build): 256→128 at 28²
- * 1.64 / 1.48×; 128→64 at 32² 1.48 / 1.56×; 64→32 at 64² 1.61 / 1.54×; 512→256 at 14² (waste 1.15,
- * 64 tiles) 1.50 / 1.51×, and 1.22 / 1.19× faster than GEMM + col2im, which the cost model picked
- * there before. Not chosen: 32 → 32 channels, 1.0–1.21× (k4 s2 … k16 s8: too little to risk);
- * FCN's 21 → 21, 0.85–1.19× (k64 s32 on 8² loses: 21 504 phase rows over 25 tiles); k3 s2, whose
- * zero taps GEMM + col2im skips (it beat Winograd 1.3× on 128→64 at 32²).
+ * at most `maxWaste` and at least `minTiles` 2×2 tiles. Measured first by
+ * bench/subpixel-winograd-bound.ts (one thread, packed weights, sub-pixel / Winograd time, relaxed
+ * / simd): 256→128 at 28² 1.64 / 1.48×; 128→64 at 32² 1.48 / 1.56×; 64→32 at 64² 1.61 / 1.54×;
+ * 512→256 at 14² 1.50 / 1.51×, and 1.22 / 1.19× faster than GEMM + col2im. Then, with 64 input
+ * channels the least, bench/convtranspose-auto.ts found Winograd also fastest on 32 → 32 (the
+ * stride sweep k4 s2 … k64 s32: 1.04–1.26× / 1.04–1.34× over the sub-pixel 'auto' took, k2 s1 ≈
+ * GEMM + col2im's time) and on FCN's 21 → 21 k4 s2 at 34² and k16 s8 at 34² (1.20 / 1.44×,
+ * 1.15 / 1.29×), so 16 channels now. Not chosen: under 64 tiles (k64 s32 on 8², 25 tiles, loses
+ * to sub-pixel 1.5× / 1.1×); k3 s2, whose zero taps GEMM + col2im skips (it beat Winograd 1.3× on
+ * 128→64 at 32²). FCN's k64 s32 on 16² (81 tiles) runs within 4% of sub-pixel.
  */
-export const SUBPIXEL_WINOGRAD_AUTO = { minChannels: 64, maxWaste: 1.2, minTiles: 64 };
+export const SUBPIXEL_WINOGRAD_AUTO = { minChannels: 16, maxWaste: 1.2, minTiles: 64 };
 
 function subpixelWinogradPays(g: ConvGeometry): boolean {
   const a = SUBPIXEL_WINOGRAD_AUTO;
@@ -48,19 +60,27 @@ function subpixelWinogradPays(g: ConvGeometry): boolean {
     subpixelWaste(g) <= a.maxWaste && subpixelWinogradTiles(g) >= a.minTiles;
 }
 
+function subpixelPays(g: ConvGeometry): boolean {
+  if (!subpixelApplies(g)) return false;
+  const waste = subpixelWaste(g);
+  return waste <= SUBPIXEL_AUTO.maxWaste || (g.C / g.group <= SUBPIXEL_AUTO.narrowChannels && waste <= SUBPIXEL_AUTO.narrowMaxWaste);
+}
+
 /**
  * The cost model. depthwise when each group has one input channel (a direct kernel, no
- * workspace); sub-pixel with Winograd phase kernels where SUBPIXEL_WINOGRAD_AUTO says it pays;
- * sub-pixel when dilation is 1 and the extra MACs it spends stay under SUBPIXEL_MAX_WASTE;
- * GEMM + col2im for everything else (dilation, k not a multiple of s, small inputs), and for every
- * other 3-D layer: its sub-pixel path (subpixel-3d.ts) runs when forced, not measured against it
- * yet. (3-D depthwise takes the direct kernel on the same rule as 2-D: GEMM + col2im would run a
- * GEMM of depth 1 and a column buffer ∏k times the input for the same multiply-adds.)
+ * workspace); GEMM + col2im when a phase GEMM would have fewer than MIN_PHASE_ROWS rows; sub-pixel
+ * with Winograd phase kernels where SUBPIXEL_WINOGRAD_AUTO says it pays; sub-pixel when dilation
+ * is 1 and the extra MACs it spends stay under SUBPIXEL_AUTO's bounds; GEMM + col2im for
+ * everything else (dilation, k not a multiple of s, small inputs), and for every other 3-D layer:
+ * its sub-pixel path (subpixel-3d.ts) runs when forced, not measured against it yet. (3-D
+ * depthwise takes the direct kernel on the same rule as 2-D: GEMM + col2im would run a GEMM of
+ * depth 1 and a column buffer ∏k times the input for the same multiply-adds.)
  */
 export function chooseAlgorithm(g: ConvGeometry): ConvTransposeAlgorithm {
   if (depthwiseTransposeApplies(g)) return "depthwise";
+  if ((g.M / g.group) * product(g.window.strides) < MIN_PHASE_ROWS) return "gemm-col2im";
   if (subpixelWinogradPays(g)) return "subpixel-winograd";
-  if (subpixelApplies(g) && subpixelWaste(g) <= SUBPIXEL_MAX_WASTE) return "subpixel";
+  if (subpixelPays(g)) return "subpixel";
   return "gemm-col2im";
 }
 
