@@ -1,8 +1,10 @@
 // Peer: TensorFlow.js with its wasm backend (XNNPACK), one thread. tfjs is NHWC (NDHWC) and its
 // filters are HWIO (conv2d) / [kH, kW, M, C] (conv2dTranspose), with kD in front on volumes
-// (conv3d, conv3dTranspose: the wasm backend's Conv3D and Conv3DBackpropInputV2 kernels): inputs
-// and weights are converted once in `prepare` (untimed). The timed call runs the op and reads the
-// output back (dataSync). tfjs has no grouped conv2dTranspose, and of grouped conv2d only
+// (conv3d, conv3dTranspose: the wasm backend's Conv3D and Conv3DBackpropInputV2 kernels): weights
+// are converted and uploaded once in `prepare` (untimed), the input converted to NHWC once. The
+// timed call makes the input tensor from that array (tfjs copies it into its wasm memory), runs
+// the op and reads the output back (dataSync): the input copied in and the output copied out on
+// every call, as fcn-wasm and onnxruntime-web do. tfjs has no grouped conv2dTranspose, and of grouped conv2d only
 // depthwise (fused.depthwiseConv2d, filter [kH, kW, C, 1]); no grouped conv3d or conv3dTranspose
 // at all: other grouped shapes are n/a. Its conv3dTranspose is probed once on a small layer
 // against the float64 reference (4.22.0 fails it: see conv3dTransposeProbe); while it fails,
@@ -40,7 +42,7 @@ function tfjsFilter(w: Float32Array, I: number, J: number, K: number): Float32Ar
  * ('valid', 'same', or at run time a number) and no groups; conv3dTranspose no dilations and only
  * an output shape whose forward convolution gives back x's size.
  */
-function volumeOp(shape: Conv3dShape | ConvTranspose3dShape, data: BenchData): { x: tf.Tensor; w: tf.Tensor; b: tf.Tensor | null; op: () => tf.Tensor } | NotApplicable {
+function volumeOp(shape: Conv3dShape | ConvTranspose3dShape, data: BenchData): { input: () => tf.Tensor; w: tf.Tensor; b: tf.Tensor | null; op: (x: tf.Tensor) => tf.Tensor } | NotApplicable {
   const transposed = shape.kind === "convTranspose3d";
   const name = transposed ? "conv3dTranspose" : "conv3d";
   if (shape.groups !== 1) return { na: `no grouped ${name}` };
@@ -55,23 +57,24 @@ function volumeOp(shape: Conv3dShape | ConvTranspose3dShape, data: BenchData): {
     if (out.some((o, a) => Math.floor((o + 2 * p - kernel[a]) / strides[a]) + 1 !== input[a])) return { na: "output_padding not expressible" };
   }
   const [I, J] = transposed ? [M, C] : [C, M];
-  const x = tf.tensor5d(nchwToNhwc(data.x, data.dims.x), [N, D, H, W, C]);
+  const xNhwc = nchwToNhwc(data.x, data.dims.x);
+  const input = () => tf.tensor5d(xNhwc, [N, D, H, W, C]);
   const w = tf.tensor5d(tfjsFilter(data.w, I, J, kD * kH * kW), [kD, kH, kW, I, J]);
   const b = data.b ? tf.tensor1d(data.b) : null;
   // a number pads every side by it (tfjs's get3DPadAndOutInfo), though the type says 'valid' | 'same'
   const pad = p as unknown as "valid";
   const [oD, oH, oW] = out;
   const conv = transposed
-    ? () => tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, [N, oD, oH, oW, M], strides, pad)
-    : () => tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, strides, pad, "NDHWC", dilations);
-  const op = () => {
-    const y = conv();
+    ? (x: tf.Tensor) => tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, [N, oD, oH, oW, M], strides, pad)
+    : (x: tf.Tensor) => tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, strides, pad, "NDHWC", dilations);
+  const op = (x: tf.Tensor) => {
+    const y = conv(x);
     if (!b) return y;
     const z = tf.add(y, b); // no fused bias for conv3d
     y.dispose();
     return z;
   };
-  return { x, w, b, op };
+  return { input, w, b, op };
 }
 
 /**
@@ -89,8 +92,9 @@ function conv3dTransposeProbe(): string | null {
   const data = makeData(shape);
   const v = volumeOp(shape, data);
   if ("na" in v) return v.na;
+  const x = v.input();
   try {
-    const y = v.op();
+    const y = v.op(x);
     const got = nhwcToNchw(y.dataSync() as Float32Array, data.dims.y);
     y.dispose();
     checkAgainstReference(got, reference(shape, data, macs(shape)), got.length, "probe 2→2 k4 s2 p1 on 3³");
@@ -98,7 +102,7 @@ function conv3dTransposeProbe(): string | null {
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   } finally {
-    v.x.dispose();
+    x.dispose();
     v.w.dispose();
   }
 }
@@ -124,24 +128,25 @@ export function tfjsWasm(): Implementation {
     },
     async prepare(shape: BenchShape, data: BenchData): Promise<Prepared | NotApplicable> {
       const { dims } = data;
-      let x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null = null;
-      let op: () => tf.Tensor;
+      // input(): the input tensor, made (and copied into tfjs's memory) in every timed call
+      let input: () => tf.Tensor, w: tf.Tensor, b: tf.Tensor | null = null;
+      let op: (x: tf.Tensor) => tf.Tensor;
       let toCanonical: (y: Float32Array) => Float32Array = (y) => y;
       if (shape.kind === "gemm") {
-        x = tf.tensor2d(data.x, [shape.M, shape.K]);
+        input = () => tf.tensor2d(data.x, [shape.M, shape.K]);
         w = tf.tensor2d(data.w, [shape.K, shape.N]);
-        op = () => tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D);
+        op = (x) => tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D);
       } else if (shape.kind === "conv3d" || shape.kind === "convTranspose3d") {
         const v = volumeOp(shape, data);
         if ("na" in v) return v;
         if (shape.kind === "convTranspose3d") {
           conv3dTransposeWrong ??= conv3dTransposeProbe();
           if (conv3dTransposeWrong !== null) {
-            for (const t of [v.x, v.w, v.b]) t?.dispose();
+            for (const t of [v.w, v.b]) t?.dispose();
             return { na: `conv3dTranspose gives wrong numbers (${conv3dTransposeWrong})` };
           }
         }
-        ({ x, w, b, op } = v);
+        ({ input, w, b, op } = v);
         toCanonical = (y) => nhwcToNchw(y, dims.y);
       } else {
         const depthwise = shape.kind === "conv" && shape.groups === shape.C && shape.M === shape.C;
@@ -153,19 +158,20 @@ export function tfjsWasm(): Implementation {
         const [, , outH, outW] = dims.y;
         // filter f[kh, kw, i, j] = w[j, i, kh, kw] (tfjsFilter)
         const [I, J] = depthwise ? [C, 1] : shape.kind === "conv" ? [C, M] : [M, C];
-        x = tf.tensor4d(nchwToNhwc(data.x, dims.x), [N, H, W, C]);
+        const xNhwc = nchwToNhwc(data.x, dims.x);
+        input = () => tf.tensor4d(xNhwc, [N, H, W, C]);
         w = tf.tensor4d(tfjsFilter(data.w, I, J, kH * kW), [kH, kW, I, J]);
         b = data.b ? tf.tensor1d(data.b) : null;
         const pad = tfPad(shape.pads);
         if (depthwise) {
-          op = () => tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: shape.strides, pad: pad as number, dilations: shape.dilations, bias: b ?? undefined });
+          op = (x) => tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: shape.strides, pad: pad as number, dilations: shape.dilations, bias: b ?? undefined });
         } else if (shape.kind === "conv") {
-          op = () => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: shape.strides, pad, dilations: shape.dilations, bias: b ?? undefined });
+          op = (x) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: shape.strides, pad, dilations: shape.dilations, bias: b ?? undefined });
         } else {
           // outputShape carries ONNX's output_padding. tfjs derives the forward conv's size from
           // it, which is fractional when output_padding > 0 (32.5 for the k3 s2 op1 decoder):
           // 'floor' makes it integral (the numbers came out the same without it in 4.22.0).
-          op = () => {
+          op = (x) => {
             const y = tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, [N, outH, outW, M], shape.strides, pad, "floor");
             if (!b) return y;
             const z = tf.add(y, b); // no fused bias for conv2dTranspose
@@ -176,8 +182,10 @@ export function tfjsWasm(): Implementation {
         toCanonical = (y) => nhwcToNchw(y, [N, M, outH, outW]);
       }
       const run = () => {
-        const y = op();
+        const x = input();
+        const y = op(x);
         const out = y.dataSync() as Float32Array;
+        x.dispose();
         y.dispose();
         return out;
       };
@@ -186,7 +194,6 @@ export function tfjsWasm(): Implementation {
         run,
         output: async () => toCanonical(run()),
         dispose() {
-          x.dispose();
           w.dispose();
           b?.dispose();
         },
