@@ -14,7 +14,10 @@
 // narrow late-stage maps (7², 14²) included: 8, then 4 output pixels per step, and a last partial
 // vector whose lanes are stored one by one (the phases are long enough for its reads). 3×3 keeps
 // its 9 weights in registers, 5×5 unrolls its taps, other kernels loop over them. The copy costs
-// about one load and store per input pixel against KH·KW/(SH·SW) multiply-adds.
+// about one load and store per input pixel against KH·KW/(SH·SW) multiply-adds. At stride 2 that
+// copy was as dear as the arithmetic, so there (dealRow2) x rows are dealt into the two phases
+// directly (2 loads, 2 shuffles, 2 stores per 8 pixels) and the plane's zeros, the same for every
+// channel, are written once per call.
 // Reference with the same ABI: depthwise-ref.ts.
 import { DepthwiseParams } from "../params";
 
