@@ -4,7 +4,10 @@
 // float64 reference first (and the two builds against each other), then timed in interleaved
 // rounds (order rotated), one thread, relaxed build; medians of per-round mean call times.
 //   npx tsx bench/depthwise-ab.ts <old dist dir> [rounds] [filter]
-// "x resident" times the op on an input already in wasm memory (the kernel alone, no copy in).
+// "xres": the op on an input already in wasm memory (no copy in: tfjs's timed call has none either,
+// its x tensor lives in its wasm heap); "kern": f32_conv_depthwise__simd alone on operands in
+// wasm memory (no output array either). DEPTHWISE_AB_NOCHECK=1 skips the checks (cost-split
+// experiments on a deliberately partial kernel).
 import "./v8-flags.js";
 import { performance } from "node:perf_hooks";
 import { resolve } from "node:path";
@@ -69,7 +72,7 @@ await tf.init();
 
 const median = (a: number[]) => { const s = [...a].sort((p, q) => p - q); return s[s.length >> 1]; };
 console.log(`old: ${oldDir}; rounds ${ROUNDS}; ms per call (median of round means), GFLOP/s, new/old speed-up, new vs tfjs`);
-console.log(["shape", "old", "new", "old xres", "new xres", "old kern", "new kern", "tfjs", "GF old", "GF new", "GF tfjs", "new/old", "xres new/old", "kern new/old", "new/tfjs"].join("\t"));
+console.log(["shape", "old", "new", "old xres", "new xres", "old kern", "new kern", "tfjs", "GF old", "GF new", "GF tfjs", "new/old", "xres new/old", "kern new/old", "new/tfjs", "new xres/tfjs"].join("\t"));
 for (const shape of shapes) {
   const data = makeData(shape);
   const total = macs(shape);
@@ -109,6 +112,6 @@ for (const shape of shapes) {
   const ms = (n: string) => samples.has(n) ? median(samples.get(n)!) : NaN;
   const gf = (n: string) => (2 * total / ms(n) / 1e6).toFixed(2);
   console.log([shape.name, ...["old", "new", "old xres", "new xres", "old kern", "new kern", "tfjs"].map((n) => ms(n).toFixed(3)), gf("old"), gf("new"), gf("tfjs"),
-    (ms("old") / ms("new")).toFixed(2), (ms("old xres") / ms("new xres")).toFixed(2), (ms("old kern") / ms("new kern")).toFixed(2), (ms("tfjs") / ms("new")).toFixed(2)].join("\t"));
+    (ms("old") / ms("new")).toFixed(2), (ms("old xres") / ms("new xres")).toFixed(2), (ms("old kern") / ms("new kern")).toFixed(2), (ms("tfjs") / ms("new")).toFixed(2), (ms("tfjs") / ms("new xres")).toFixed(2)].join("\t"));
   for (const [, p] of [...impls].reverse()) p.dispose();
 }
