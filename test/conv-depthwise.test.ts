@@ -197,6 +197,77 @@ describe.each(BUILDS)("depthwise conv vs reference (%s build)", (build) => {
   });
 });
 
+// Stride 2 along W (the rows dealt straight from x into the plane's two phases, W ≥ 9 and a
+// left pad ≥ 0; narrower rows and negative pads take the linear pad + deal path): seeded random
+// shapes with widths 1…40 (odd, below 4, not multiples of 4), every pad 0…k−1 on each side
+// independently, k 1…7 (3×3 and 5×5 most), SH 1 or 2, dilation, multipliers 1…3, bias or none.
+const STRIDE2_SEED = 0x52d2;
+const stride2Cases: Case[] = Array.from({ length: 40 }, (_, i) => {
+  const seed = STRIDE2_SEED + i;
+  const r = rng(seed);
+  const kw = i % 3 === 2 ? randInt(r, 1, 7) : i % 3 === 0 ? 3 : 5;
+  const kh = r() < 0.8 ? kw : randInt(r, 1, 5);
+  const dw = i % 10 === 9 ? 2 : 1, dh = r() < 0.1 ? 2 : 1;
+  const sh = randInt(r, 1, 2);
+  const spanW = dw * (kw - 1) + 1, spanH = dh * (kh - 1) + 1;
+  const pl = randInt(r, 0, kw - 1), pr = randInt(r, 0, kw - 1), pt = randInt(r, 0, kh - 1), pb = randInt(r, 0, kh - 1);
+  let W = i < 8 ? randInt(r, 1, 12) : randInt(r, 1, 40), H = randInt(r, 1, 12);
+  if (W + pl + pr < spanW) W = spanW - pl - pr;
+  if (H + pt + pb < spanH) H = spanH - pt - pb;
+  const C = randInt(r, 1, 4), mult = randInt(r, 1, 3), N = 1;
+  const xShape = [N, C, H, W], wShape = [C * mult, 1, kh, kw];
+  const bias = r() < 0.5;
+  const attrs: fcn.ConvAttrs = { group: C, strides: [sh, 2], dilations: [dh, dw], pads: [pt, pl, pb, pr] };
+  const x = randArray(r, N * C * H * W), w = randArray(r, C * mult * kh * kw);
+  const b = bias ? randArray(r, C * mult) : null;
+  const name = `x=${xShape.join("x")} w=${wShape.join("x")}${bias ? " b" : ""} s=${sh},2 p=${pt},${pl},${pb},${pr} d=${dh},${dw} g=${C} seed=${seed}`;
+  return { name, xShape, wShape, x, w, b, attrs };
+});
+
+describe("depthwise conv stride 2 random cases (generator)", () => {
+  it("reach widths below 4, below 9, odd and not multiples of 4, both pads 0…k−1, multipliers, 3×3 and 5×5", () => {
+    const count = (f: (c: Case) => boolean) => stride2Cases.filter(f).length;
+    const W = (c: Case) => c.xShape[3], pads = (c: Case) => c.attrs.pads as number[];
+    expect(count((c) => W(c) < 4)).toBeGreaterThan(1);
+    expect(count((c) => W(c) < 9)).toBeGreaterThan(4);
+    expect(count((c) => W(c) >= 9 && W(c) % 4 !== 0)).toBeGreaterThan(10);
+    expect(count((c) => pads(c)[1] !== pads(c)[3])).toBeGreaterThan(10);
+    expect(count((c) => pads(c)[1] === 0) * count((c) => pads(c)[1] === 2)).toBeGreaterThan(0);
+    expect(count((c) => c.wShape[0] > c.xShape[1])).toBeGreaterThan(10);
+    expect(count((c) => c.wShape[2] === 3 && c.wShape[3] === 3) * count((c) => c.wShape[2] === 5 && c.wShape[3] === 5)).toBeGreaterThan(0);
+    expect(count((c) => c.b === null) * count((c) => c.b !== null)).toBeGreaterThan(0);
+  });
+});
+
+describe.each(BUILDS)("depthwise conv stride 2 vs reference (%s build)", (build) => {
+  beforeAll(() => useBuild(build));
+  for (const c of stride2Cases) {
+    it(c.name, () => {
+      expectClose(run(c), convRef(c.x, c.xShape, c.w, c.wShape, c.b, c.attrs), `conv ${c.name} (${build})`, atolFor(c), 1e-4);
+    });
+  }
+
+  it("padding zeros take part at stride 2: ∞ weights over the left, right, top and bottom pads give NaN there, on every channel", () => {
+    const r = rng(11);
+    const C = 3, H = 9, W = 23, xShape = [1, C, H, W], wShape = [C, 1, 3, 3];
+    const x = randArray(r, C * H * W), w = randArray(r, C * 9);
+    for (let c = 0; c < C; c++) {
+      w[c * 9] = Infinity; // tap (0, 0): over the top pad on output row 0, the left pad on column 0
+      w[c * 9 + 8] = -Infinity; // tap (2, 2): over the right pad on the last column (W odd, pads 1)
+    }
+    x[2 * H * W + 4 * W + 10] = NaN; // channel 2, an interior pixel
+    const attrs = { group: C, pads: 1, strides: 2 };
+    const got = fcn.conv(fcn.tensor(x, xShape), fcn.tensor(w, wShape), null, attrs);
+    const want = convRef(x, xShape, w, wShape, null, attrs);
+    const OW = 12;
+    for (let c = 0; c < C; c++) {
+      expect(Number.isNaN(got.data[c * OW * 5]), `channel ${c} corner`).toBe(true);
+      expect(Number.isNaN(got.data[c * OW * 5 + OW - 1]), `channel ${c} last column`).toBe(true);
+    }
+    expectClose(got, want, "conv stride 2 with ∞ and NaN");
+  });
+});
+
 describe("depthwise conv on threads: the same bits as one thread", () => {
   const picked = cases.filter((c) => c.xShape[1] >= 3);
   let want: Float32Array[] = [];

@@ -1,8 +1,9 @@
 // The depthwise convolution kernel against its reference: the 3×3 and 5×5 fast paths and the
 // general tap loop at strides 1, 2 (vector loads) and 3 (gathered lanes), over widths that leave
 // every tail (8, 4, a partial vector of 1…3 pixels), pads (also asymmetric and negative),
-// dilations, multipliers, 1-D, with and without bias. Guards after every output and after the
-// workspace (the padded plane) must stay intact.
+// dilations, multipliers, 1-D, with and without bias; stride 2 along W (rows dealt straight from
+// x) over every left and right pad 0…k−1 and widths on both sides of its W ≥ 9 limit. Guards after
+// every output and after the workspace (the padded plane) must stay intact.
 import { f32_conv_depthwise__simd, f32_conv_depthwise_workspace_bytes } from "../conv/depthwise";
 import { f32_conv_depthwise__ref } from "../conv/depthwise-ref";
 import { DepthwiseParams } from "../params";
@@ -61,6 +62,24 @@ describe("f32_conv_depthwise__simd", () => {
     expect(depthwise(2, 1, 6, 4, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, true)).toBe("");
     expect(depthwise(2, 1, 6, 3, 3, 7, 1, 2, 1, 3, 1, 3, 1, 1, true)).toBe("");
     expect(depthwise(2, 1, 9, 20, 3, 3, 1, 2, -1, -2, -1, 0, 1, 1, true)).toBe("");
+  });
+  it("stride 2 along W, rows dealt straight from x: every left and right pad 0…k−1, widths 1…41", () => {
+    // dealRow2 runs for W ≥ 9 and PL ≥ 0 (blocks of 8, an overlapping last block, 0…1 single
+    // columns at each end); narrower rows take the linear pad + deal path. The zeros of the plane
+    // are written once per call: 3 channels check that they survive the channels after the first.
+    for (let k = 3; k <= 5; k += 2) for (let pl = 0; pl < k; pl++) for (let pr = 0; pr < k; pr++) for (let w = 1; w <= 41; w += 1) {
+      if (w > 20 && w % 4 != 1) continue; // past 20: one width per residue class of 8 is enough, and 33, 37, 41
+      expect(depthwise(3, 1, 7, w, k, k, 2, 2, pr % 2, pl, (pl + 1) % k, pr, 1, 1, (w & 1) == 0)).toBe("");
+    }
+  });
+  it("stride 2 along W with multipliers, dilation, SH ≠ SW, other kernels and cropping pads", () => {
+    expect(depthwise(3, 3, 9, 26, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, true)).toBe("");
+    expect(depthwise(2, 2, 11, 35, 5, 5, 1, 2, 2, 2, 2, 2, 1, 1, false)).toBe("");
+    expect(depthwise(2, 1, 12, 30, 3, 3, 2, 2, 2, 3, 2, 1, 2, 2, true)).toBe("");
+    expect(depthwise(2, 1, 10, 29, 2, 4, 3, 2, 0, 3, 1, 0, 1, 1, true)).toBe("");
+    expect(depthwise(2, 1, 10, 29, 7, 7, 2, 2, 3, 6, 3, 5, 1, 1, false)).toBe("");
+    // a negative right pad: x columns past the plane's phases (W + PL > 2·L) take the old path
+    expect(depthwise(2, 1, 9, 40, 3, 3, 2, 2, 1, 1, 1, -12, 1, 1, true)).toBe("");
   });
   it("1-D (H = KH = 1) over widths 1…24", () => {
     for (let w = 1; w <= 24; w++) expect(depthwise(2, 1, 1, w, 1, 3, 1, 1, 0, 1, 0, 1, 1, 1, true)).toBe("");

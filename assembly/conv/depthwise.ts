@@ -14,7 +14,10 @@
 // narrow late-stage maps (7², 14²) included: 8, then 4 output pixels per step, and a last partial
 // vector whose lanes are stored one by one (the phases are long enough for its reads). 3×3 keeps
 // its 9 weights in registers, 5×5 unrolls its taps, other kernels loop over them. The copy costs
-// about one load and store per input pixel against KH·KW/(SH·SW) multiply-adds.
+// about one load and store per input pixel against KH·KW/(SH·SW) multiply-adds. At stride 2 that
+// copy was as dear as the arithmetic, so there (dealRow2) x rows are dealt into the two phases
+// directly (2 loads, 2 shuffles, 2 stores per 8 pixels) and the plane's zeros, the same for every
+// channel, are written once per call.
 // Reference with the same ABI: depthwise-ref.ts.
 import { DepthwiseParams } from "../params";
 
@@ -103,6 +106,39 @@ function padRow(dst: usize, src: usize, W: i32, S: i32, L: i32, PL: i32, tmp: us
     const q = dst + <usize>r * phaseBytes;
     for (let j = 0; j < L; j++) store<f32>(q + (<usize>j << 2), load<f32>(tmp + (<usize>(S * j + r) << 2)));
   }
+}
+
+/** 8 x floats at src dealt to dst (evens: padded phase 0 side, odds: phase 1 at dst + phaseBytes), 4 each. */
+@inline function deal8(dst: usize, src: usize, phaseBytes: usize): void {
+  const a = v128.load(src), b = v128.load(src, 16);
+  v128.store(dst, v128.shuffle<f32>(a, b, 0, 2, 4, 6));
+  v128.store(dst + phaseBytes, v128.shuffle<f32>(a, b, 1, 3, 5, 7));
+}
+
+/**
+ * Stride 2, straight from x: x column c goes to phase (c + PL) & 1, index (c + PL) >> 1 (its padded
+ * column is c + PL). Only x's values are written: the plane's zeros (pad columns, pad rows) are
+ * the same for every channel and row, so the caller zeroes the plane once per call. Blocks of 8
+ * columns from c0 = 2·jA − PL (0 or 1), then one last block ending at or one before column W
+ * (it may overlap the one before: the same values again), then the 0…1 columns left at each end.
+ * Needs 0 ≤ PL, W ≥ 9 and W + PL ≤ 2·L (every column has a place: stride2Direct).
+ */
+function dealRow2(dst: usize, src: usize, W: i32, L: i32, PL: i32): void {
+  const phaseBytes = <usize>L << 2;
+  const jA = (PL + 1) >> 1, jL = (W + PL - 8) >> 1; // jA ≤ jL when W ≥ 9
+  // block at index j: x columns 2j − PL … 2j − PL + 7
+  let j = jA;
+  for (; j < jL; j += 4) deal8(dst + (<usize>j << 2), src + (<usize>(2 * j - PL) << 2), phaseBytes);
+  deal8(dst + (<usize>jL << 2), src + (<usize>(2 * jL - PL) << 2), phaseBytes);
+  // column 0 when PL is odd (2·jA − PL = 1), column W − 1 when W + PL is odd
+  if (PL & 1) store<f32>(dst + phaseBytes + (<usize>(PL >> 1) << 2), load<f32>(src));
+  const c = W - 1;
+  if ((W + PL) & 1) store<f32>(dst + (<usize>((c + PL) & 1) * phaseBytes) + (<usize>((c + PL) >> 1) << 2), load<f32>(src + (<usize>c << 2)));
+}
+
+/** Whether dealRow2 pads this geometry's rows (stride 2, PL ≥ 0, W ≥ 9, every column has a place). */
+@inline function stride2Direct(SW: i32, W: i32, L: i32, PL: i32): bool {
+  return SW == 2 && PL >= 0 && W >= 9 && W + PL <= 2 * L;
 }
 
 /** acc + the 3 taps of one kernel row at p, p + o1, p + o2 (tap offsets in bytes). */
@@ -229,13 +265,18 @@ export function f32_conv_depthwise__simd(p: usize): void {
     const t = kw * DW;
     store<usize>(offs + (<usize>kw << 2), (<usize>((t % SW) * L + t / SW)) << 2);
   }
+  // stride 2: zeros once, then each channel's rows dealt straight from x (dealRow2)
+  const direct2 = stride2Direct(SW, W, L, PL);
+  if (direct2) zeroFloats(pad, PH * SW * L);
   for (let c = 0; c < C; c++) {
     // the padded plane of channel c: row r is x row r − PT (zeros outside x)
     const x = d.x + (<usize>(c * H * W) << 2);
     for (let r = 0; r < PH; r++) {
       const dst = pad + <usize>r * rowBytes;
       const ih = r - PT;
-      if (ih < 0 || ih >= H) zeroFloats(dst, SW * L);
+      if (ih < 0 || ih >= H) {
+        if (!direct2) zeroFloats(dst, SW * L);
+      } else if (direct2) dealRow2(dst, x + (<usize>(ih * W) << 2), W, L, PL);
       else padRow(dst, x + (<usize>(ih * W) << 2), W, SW, L, PL, tmp);
     }
     for (let mm = 0; mm < MULT; mm++) {
