@@ -4,8 +4,8 @@
 // float64 reference first (and the two builds against each other), then timed in interleaved
 // rounds (order rotated), one thread, relaxed build; medians of per-round mean call times.
 //   npx tsx bench/depthwise-ab.ts <old dist dir> [rounds] [filter]
-// "xres": the op on an input already in wasm memory (no copy in: tfjs's timed call has none either,
-// its x tensor lives in its wasm heap); "kern": f32_conv_depthwise__simd alone on operands in
+// "xres": the op on an input already in wasm memory (no copy in; tfjs's timed call copies its
+// input in, as the bench's does since 2026-12-07); "kern": f32_conv_depthwise__simd alone on operands in
 // wasm memory (no output array either). DEPTHWISE_AB_NOCHECK=1 skips the checks (cost-split
 // experiments on a deliberately partial kernel).
 import "./v8-flags.js";
