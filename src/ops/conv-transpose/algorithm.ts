@@ -23,10 +23,10 @@ export type ConvTransposeAlgorithm = "subpixel" | "subpixel-winograd" | "gemm-co
  * and still be chosen, and a looser one for few input channels per group (`narrowChannels`: GEMM +
  * col2im's GEMM then has a depth of only C/group, and its column buffer, M·k²·H·W floats, is
  * scattered back through memory). Measured by bench/convtranspose-auto.ts (one thread, resident
- * weights, reused output; relaxed / simd build, ms; 2026-12-07): sub-pixel beats GEMM + col2im
- * on FCN's 21 → 21 k64 s32 at 8² (waste 1.27: 11.6 vs 15.4 / 13.4 vs 17.4) and 16² (1.13: 37.2 vs
- * 61.8 / 50.0 vs 75.8), but loses on DCGAN's 256 → 128 k4 s2 at 8² (waste 1.27: 2.67 vs 1.73 /
- * 5.40 vs 3.82) and 512 → 256 at 4² (1.56), where C/group is wide and the GEMM deep.
+ * weights, reused output, quiet machine; relaxed / simd build, ms; 2026-12-07): sub-pixel beats
+ * GEMM + col2im on FCN's 21 → 21 k64 s32 at 8² (waste 1.27: 10.0 vs 14.1 / 20.3 vs 24.6) and 16²
+ * (1.13: 35.7 vs 58.2 / 70.8 vs 92.7), but loses on DCGAN's 256 → 128 k4 s2 at 8² (waste 1.27:
+ * 3.82 vs 1.81 / 3.09 vs 2.19) and 512 → 256 at 4² (1.56), where C/group is wide and the GEMM deep.
  */
 export const SUBPIXEL_AUTO = { maxWaste: 1.1, narrowChannels: 32, narrowMaxWaste: 1.3 };
 
@@ -34,7 +34,7 @@ export const SUBPIXEL_AUTO = { maxWaste: 1.1, narrowChannels: 32, narrowMaxWaste
  * Fewest rows in a phase GEMM (output channels per group × s_H·s_W phases) for sub-pixel or its
  * Winograd form: with fewer, their GEMM runs on a few 4×8 tiles per column while GEMM + col2im's
  * has k_H·k_W times the rows. DCGAN's last layer (64 → 3, k4 s2 on 32²: 12 rows) ran GEMM + col2im
- * in 0.25 ms against sub-pixel 0.49 and Winograd 0.33 (relaxed; simd 0.48 / 0.88 / 0.74).
+ * in 0.34 ms against sub-pixel 0.66 and Winograd 0.55 (relaxed; simd 0.30 / 0.47 / 0.37).
  */
 export const MIN_PHASE_ROWS = 32;
 
@@ -46,11 +46,11 @@ export const MIN_PHASE_ROWS = 32;
  * / simd): 256→128 at 28² 1.64 / 1.48×; 128→64 at 32² 1.48 / 1.56×; 64→32 at 64² 1.61 / 1.54×;
  * 512→256 at 14² 1.50 / 1.51×, and 1.22 / 1.19× faster than GEMM + col2im. Then, with 64 input
  * channels the least, bench/convtranspose-auto.ts found Winograd also fastest on 32 → 32 (the
- * stride sweep k4 s2 … k64 s32: 1.04–1.26× / 1.04–1.34× over the sub-pixel 'auto' took, k2 s1 ≈
- * GEMM + col2im's time) and on FCN's 21 → 21 k4 s2 at 34² and k16 s8 at 34² (1.20 / 1.44×,
- * 1.15 / 1.29×), so 16 channels now. Not chosen: under 64 tiles (k64 s32 on 8², 25 tiles, loses
- * to sub-pixel 1.5× / 1.1×); k3 s2, whose zero taps GEMM + col2im skips (it beat Winograd 1.3× on
- * 128→64 at 32²). FCN's k64 s32 on 16² (81 tiles) runs within 4% of sub-pixel.
+ * stride sweep k4 s2 … k64 s32: 1.04–1.31× / 1.11–1.47× over the sub-pixel 'auto' took; k2 s1:
+ * 0.90× GEMM + col2im / fastest) and on FCN's 21 → 21 k4 s2 at 34² and k16 s8 at 34² (1.12 /
+ * 1.36×, 1.15 / 1.19× over sub-pixel), so 16 channels now. Not chosen: under 64 tiles (k64 s32 on
+ * 8², 25 tiles, loses to sub-pixel 1.17× / 1.06×); k3 s2, whose zero taps GEMM + col2im skips (it
+ * beat Winograd 1.2× on 128→64 at 32²). FCN's k64 s32 on 16² (81 tiles) ties sub-pixel / 1.10×.
  */
 export const SUBPIXEL_WINOGRAD_AUTO = { minChannels: 16, maxWaste: 1.2, minTiles: 64 };
 
