@@ -44,6 +44,10 @@ const SPIN_WASM = Uint8Array.from([
 /** Medians of one thread's spin alone and of two threads' (this one and a worker's) side by side: wall ms. */
 async function machineFloor(n: number): Promise<{ alone: number; both: number; bothCpu: number }> {
   const spin = new WebAssembly.Instance(new WebAssembly.Module(SPIN_WASM)).exports.spin as (n: number) => number;
+  // the hand-assembled module computes what it says, checked against the same loop in JS first
+  let want = 0;
+  for (let k = 0; k < n; k++) want += Math.sqrt(want + k);
+  if (spin(n) !== want) throw new Error(`spin(${n}) gives ${spin(n)}, the JS loop ${want}`);
   const ctl = new Int32Array(new SharedArrayBuffer(8)); // [go sequence, done sequence]
   const worker = new Worker(`
     const { workerData } = require("node:worker_threads");

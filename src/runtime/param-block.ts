@@ -12,7 +12,8 @@ export const ARENA_BASE = 65536;
 export interface ParamWriter {
   /**
    * Writes `words` (those at the indices in `floatSlots` as f32, the others as 32-bit integers)
-   * and returns the block's address.
+   * and returns the block's address. The caller hands the arrays over: a writer may keep them
+   * (the recorder writes them later) and the caller does not change them afterwards.
    */
   write(words: readonly number[], floatSlots: readonly number[]): number;
 }

@@ -29,7 +29,7 @@ export class Recording {
     const params: ParamWriter = {
       write: (words, floatSlots) => {
         const ptr = base.arena.alloc(words.length * 4, "thread pool parameter block");
-        this.blocks.push({ ptr, words: words.slice(), floatSlots });
+        this.blocks.push({ ptr, words, floatSlots });
         return ptr;
       },
     };
