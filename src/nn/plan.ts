@@ -33,7 +33,8 @@ import { allFinite } from "../ops/finite.js";
 import { planConvGradients, runConvGradients } from "../ops/conv-gradients.js";
 import { cropInto, resolveCrop, uncropInto } from "../ops/crop.js";
 import { maxPool3d, maxPoolBackward3d } from "../ops/max-pool-3d.js";
-import { product, runWindowKernel, withArena } from "../ops/run.js";
+import { product, runWindowKernel, withArena, withoutSplit } from "../ops/run.js";
+import { SplitTuner } from "./split-tuner.js";
 import { softmax, softmaxBackward } from "./loss.js";
 import { type ActivationOp, activation, mapActivation, mapActivationBackward } from "../ops/activations.js";
 import { preluBackwardInto, preluInto, resolvePrelu } from "../ops/prelu.js";
@@ -97,6 +98,8 @@ export class NetPlan implements Evictable {
   /** Blobs whose gradient block holds a first contribution in the current backward. */
   private readonly written = new Set<string>();
   private readonly steps: Step[] = [];
+  /** Whether each step is split over the pool: tried both ways in the first runs (split-tuner.ts). */
+  private tuner!: SplitTuner;
   private readonly owned: number[] = [];
   private disposed = false;
   /** Whether the last run had dropout on (its masks are what backward must use). */
@@ -167,6 +170,7 @@ export class NetPlan implements Evictable {
       }
       this.reserve = reserve;
       for (const layer of spec.layers) this.steps.push(this.step(layer));
+      this.tuner = new SplitTuner(this.steps.length, this.rt.pool !== null);
       this.reserve = null;
     } catch (e) {
       this.dispose();
@@ -512,11 +516,19 @@ export class NetPlan implements Evictable {
    */
   run(inputs: ReadonlyMap<string, Tensor>, training: boolean, timings: Map<string, number>): void {
     this.start(inputs, training);
-    for (const { layer, forward } of this.steps) {
-      const t0 = performance.now();
-      forward(this.dropoutOn);
-      timings.set(layer.name, performance.now() - t0);
-    }
+    this.steps.forEach((_, i) => this.forwardStep(i, timings));
+  }
+
+  /** Step i's forward, split over the pool or not as the tuner says, timed into `timings` and the tuner. */
+  private forwardStep(i: number, timings: Map<string, number>): void {
+    const { layer, forward } = this.steps[i];
+    const arm = this.tuner.arm(i);
+    const t0 = performance.now();
+    if (arm === "single") withoutSplit(() => forward(this.dropoutOn));
+    else forward(this.dropoutOn);
+    const ms = performance.now() - t0;
+    this.tuner.record(i, arm, ms);
+    timings.set(layer.name, ms);
   }
 
   /**
@@ -528,13 +540,11 @@ export class NetPlan implements Evictable {
     // Other code runs between layers (and may reserve resident memory): not evicted meanwhile.
     this.rt.arena.evictable.pin(this, 1);
     try {
-      for (const { layer, forward } of this.steps) {
+      for (let i = 0; i < this.steps.length; i++) {
         await pause();
         this.live("runAsync()");
         if (runtime() !== this.rt) throw new NotReadyError("Net.runAsync: ready() or dispose() was called while it ran; run the net again");
-        const t0 = performance.now();
-        forward(this.dropoutOn);
-        timings.set(layer.name, performance.now() - t0);
+        this.forwardStep(i, timings);
       }
     } finally {
       this.rt.arena.evictable.pin(this, -1);

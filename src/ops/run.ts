@@ -22,13 +22,27 @@ export const MIN_SPLIT_BYTES = 2 ** 20;
 /** The thresholds in force (tests lower them to split tiny shapes and reach every tail). */
 export const splitThresholds = { macs: MIN_SPLIT_MACS, bytes: MIN_SPLIT_BYTES };
 
+/** Calls of withoutSplit in progress: while above 0, every op runs on the calling thread. */
+let unsplit = 0;
+
+/** Runs `body` with every op in it on the calling thread (the same bits: a split never changes them). */
+export function withoutSplit<T>(body: () => T): T {
+  unsplit++;
+  try {
+    return body();
+  } finally {
+    unsplit--;
+  }
+}
+
 /**
- * Threads worth using for this much work: 1 without a pool or below the thresholds, else as many
- * as give each thread at least MIN_SPLIT_MACS (or MIN_SPLIT_BYTES), at most the pool's.
+ * Threads worth using for this much work: 1 without a pool, inside withoutSplit or below the
+ * thresholds, else as many as give each thread at least MIN_SPLIT_MACS (or MIN_SPLIT_BYTES), at
+ * most the pool's.
  */
 export function threadsFor(rt: Runtime, work: { macs?: number; bytes?: number }): number {
   const pool = rt.pool;
-  if (pool === null || pool.busy) return 1; // busy: an async call has the workers
+  if (pool === null || pool.busy || unsplit > 0) return 1; // busy: an async call has the workers
   const byMacs = work.macs === undefined ? Infinity : Math.floor(work.macs / splitThresholds.macs);
   const byBytes = work.bytes === undefined ? Infinity : Math.floor(work.bytes / splitThresholds.bytes);
   return Math.max(1, Math.min(pool.threads, byMacs, byBytes));
@@ -67,7 +81,7 @@ export function ranges(n: number, parts: number, align = 1): [number, number][] 
  */
 export function runTasks(rt: Runtime, tasks: readonly Task[]): void {
   const pool = rt.pool;
-  if (pool === null || pool.busy || tasks.length < 2) {
+  if (pool === null || pool.busy || unsplit > 0 || tasks.length < 2) {
     for (const t of tasks) t(rt);
     return;
   }
