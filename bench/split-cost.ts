@@ -1,8 +1,9 @@
 // What splitting a model's layers over two threads costs and gains: each generated model of
-// bench:models in one process on a 2-thread pool, run with the pool's split thresholds in force
-// and with splitting turned off (every layer on the calling thread), interleaved, each writing
-// into one reused output (net.run(x, { out }): no first touch of fresh memory), with and without
-// an idle gap before each run. Prints the medians of wall time and of the process's CPU time
+// bench:models in one process on a 2-thread pool, as three plans run interleaved: one left to its
+// per-layer tuner (src/nn/split-tuner.ts, after its trial runs), one with every layer split as the
+// thresholds say, one with no layer split (every layer on the calling thread); each writes into
+// one reused output (net.run(x, { out }): no first touch of fresh memory), with and without an
+// idle gap before each run. Prints the medians of wall time and of the process's CPU time
 // (process.cpuUsage: every thread's user + system time). A split whose pieces ran side by side
 // shows CPU time above wall time; CPU time above the unsplit run's is work the split added.
 // First, the machine's own floor, without fcn-wasm: a worker_thread and this thread each run the
@@ -12,9 +13,9 @@
 //   npx tsx bench/split-cost.ts [--gap ms] [--reps 21]
 import "./v8-flags.js";
 import * as fcn from "../dist/index.js";
-import { splitThresholds } from "../dist/ops/run.js";
 import { dcgan, espcn, paddleBlock, segmentationHead, unet } from "../test/models/generated.js";
 import { Worker } from "node:worker_threads";
+import { SPLIT_TRIALS, type SplitTuner } from "../dist/nn/split-tuner.js";
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -92,33 +93,43 @@ for (const n of [1e5, 5e5, 2e6]) {
 console.log("");
 
 await fcn.ready({ simd: "relaxed", threads: 2 });
-const saved = { ...splitThresholds };
 const models = [unet(13, 128, 16), dcgan(13, 100, 256), espcn(13, "DCR", 3, 96, 96), segmentationHead(13, 224, 224, 21), paddleBlock(13, 56, 32)];
-console.log(`relaxed build, 2 threads, one process, medians of ${REPS} interleaved runs, ${GAP} ms idle before each\n`);
-console.log("| model | split: wall ms | split: CPU ms | not split: wall ms | not split: CPU ms |\n|---|---:|---:|---:|---:|");
+const MODES = ["tuned", "split", "single"] as const;
+console.log(`relaxed build, 2 threads, one process, medians of ${REPS} interleaved runs, ${GAP} ms idle before each; wall / CPU ms`);
+console.log("tuned: the plan's own per-layer choice (src/nn/split-tuner.ts) after its trial runs; split: every layer as the thresholds say; single: no layer split\n");
+console.log("| model | tuned | split | single |\n|---|---:|---:|---:|");
 for (const m of models) {
   const n = m.input.dims.reduce((a, b) => a * b, 1);
   const x = fcn.tensor(Float32Array.from({ length: n }, (_, i) => Math.sin(0.37 * i)), m.input.dims.slice());
-  const net = fcn.Net.fromOnnx(m.bytes);
-  const want = net.run(x);
+  // three plans of the same model: one left to its tuner, one held split, one held unsplit
+  const nets = MODES.map(() => fcn.Net.fromOnnx(m.bytes));
+  const want = nets[0].run(x);
+  const tunerOf = (net: fcn.Net) => (net as unknown as { plan: { tuner: SplitTuner } }).plan.tuner;
+  for (const k of [1, 2] as const) {
+    nets[k].run(x);
+    tunerOf(nets[k]).decideAll(MODES[k] as "split" | "single");
+  }
+  // the tuner's trials, under the same idle gaps (the first run above was one)
+  for (let r = 1; r < 2 * SPLIT_TRIALS; r++) {
+    if (GAP > 0) await idle(GAP);
+    nets[0].run(x);
+  }
   const out = new Float32Array(want.data.length);
-  const times = { split: { wall: [] as number[], cpu: [] as number[] }, single: { wall: [] as number[], cpu: [] as number[] } };
+  const times = MODES.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
   for (let r = 0; r < REPS; r++) {
-    for (const mode of ["split", "single"] as const) {
-      Object.assign(splitThresholds, mode === "split" ? saved : { macs: Infinity, bytes: Infinity });
+    for (let k = 0; k < MODES.length; k++) {
       if (GAP > 0) await idle(GAP);
       const c0 = process.cpuUsage(), t0 = performance.now();
-      net.run(x, { out });
+      nets[k].run(x, { out });
       const wall = performance.now() - t0, c = process.cpuUsage(c0);
       // the same bits whichever way it ran (a split never divides a reduction)
-      if (!out.every((v, i) => Object.is(v, want.data[i]))) throw new Error(`${m.name}: the ${mode} run differs`);
-      times[mode].wall.push(wall);
-      times[mode].cpu.push((c.user + c.system) / 1000);
+      if (!out.every((v, i) => Object.is(v, want.data[i]))) throw new Error(`${m.name}: the ${MODES[k]} run differs`);
+      times[k].wall.push(wall);
+      times[k].cpu.push((c.user + c.system) / 1000);
     }
   }
-  Object.assign(splitThresholds, saved);
   const f = (v: number[]) => median(v).toFixed(2);
-  console.log(`| ${m.name} | ${f(times.split.wall)} | ${f(times.split.cpu)} | ${f(times.single.wall)} | ${f(times.single.cpu)} |`);
-  net.dispose();
+  console.log(`| ${m.name} | ${times.map((t) => `${f(t.wall)} / ${f(t.cpu)}`).join(" | ")} |`);
+  nets.forEach((net) => net.dispose());
 }
 await fcn.dispose();
