@@ -6,10 +6,13 @@ import { ready } from "../dist/index.js";
 import type { BuildName } from "../dist/index.js";
 import { splitThresholds } from "../dist/ops/run.js";
 
-/** Every build the tests run against (test/setup.ts turns relaxed SIMD on in Node 20). */
-export const BUILDS: readonly BuildName[] = ["simd", "relaxed"];
+/** A single-threaded build, as `ready({ simd })` names it. */
+export type SimdBuild = Extract<BuildName, "simd" | "relaxed">;
 
-export async function useBuild(build: BuildName): Promise<void> {
+/** Every build the tests run against (test/setup.ts turns relaxed SIMD on in Node 20). */
+export const BUILDS: readonly SimdBuild[] = ["simd", "relaxed"];
+
+export async function useBuild(build: SimdBuild): Promise<void> {
   const info = await ready({ simd: build });
   if (info.build !== build) throw new Error(`asked for the ${build} build, got ${info.build}`);
 }
