@@ -79,6 +79,13 @@ export function f32_conv_depthwise_workspace_bytes(OH: i32, OW: i32, KH: i32, KW
   zeroFloats(dst + (<usize>i1 << 2), n - i1);
 }
 
+/** 8 x floats at src dealt to dst (evens: padded phase 0 side, odds: phase 1 at dst + phaseBytes), 4 each. */
+@inline function deal8(dst: usize, src: usize, phaseBytes: usize): void {
+  const a = v128.load(src), b = v128.load(src, 16);
+  v128.store(dst, v128.shuffle<f32>(a, b, 0, 2, 4, 6));
+  v128.store(dst + phaseBytes, v128.shuffle<f32>(a, b, 1, 3, 5, 7));
+}
+
 /**
  * One padded row in S phases of L floats from the x row at src [W]: phase q, index j = padded
  * column S·j + q = x column S·j + q − PL, zero outside [0, W). Stride 1 is padLinear; larger
@@ -93,13 +100,7 @@ function padRow(dst: usize, src: usize, W: i32, S: i32, L: i32, PL: i32, tmp: us
   padLinear(tmp, src, W, S * L, PL);
   const phaseBytes = <usize>L << 2;
   if (S == 2) {
-    for (let j = 0; j < L; j += 4) { // L is a multiple of 4
-      const s = tmp + (<usize>j << 3);
-      const a = v128.load(s), b = v128.load(s, 16);
-      const q = dst + (<usize>j << 2);
-      v128.store(q, v128.shuffle<f32>(a, b, 0, 2, 4, 6));
-      v128.store(q + phaseBytes, v128.shuffle<f32>(a, b, 1, 3, 5, 7));
-    }
+    for (let j = 0; j < L; j += 4) deal8(dst + (<usize>j << 2), tmp + (<usize>j << 3), phaseBytes); // L is a multiple of 4
     return;
   }
   for (let r = 0; r < S; r++) {
@@ -108,12 +109,6 @@ function padRow(dst: usize, src: usize, W: i32, S: i32, L: i32, PL: i32, tmp: us
   }
 }
 
-/** 8 x floats at src dealt to dst (evens: padded phase 0 side, odds: phase 1 at dst + phaseBytes), 4 each. */
-@inline function deal8(dst: usize, src: usize, phaseBytes: usize): void {
-  const a = v128.load(src), b = v128.load(src, 16);
-  v128.store(dst, v128.shuffle<f32>(a, b, 0, 2, 4, 6));
-  v128.store(dst + phaseBytes, v128.shuffle<f32>(a, b, 1, 3, 5, 7));
-}
 
 /**
  * Stride 2, straight from x: x column c goes to phase (c + PL) & 1, index (c + PL) >> 1 (its padded
