@@ -95,6 +95,8 @@ console.log("");
 await fcn.ready({ simd: "relaxed", threads: 2 });
 const models = [unet(13, 128, 16), dcgan(13, 100, 256), espcn(13, "DCR", 3, 96, 96), segmentationHead(13, 224, 224, 21), paddleBlock(13, 56, 32)];
 const MODES = ["tuned", "split", "single"] as const;
+/** A net's plan's tuner (a private field: benchmarks hold plans split or unsplit through it). */
+const tunerOf = (net: fcn.Net) => (net as unknown as { plan: { tuner: SplitTuner } }).plan.tuner;
 console.log(`relaxed build, 2 threads, one process, medians of ${REPS} interleaved runs, ${GAP} ms idle before each; wall / CPU ms`);
 console.log("tuned: the plan's own per-layer choice (src/nn/split-tuner.ts) after its trial runs; split: every layer as the thresholds say; single: no layer split\n");
 console.log("| model | tuned | split | single |\n|---|---:|---:|---:|");
@@ -104,7 +106,6 @@ for (const m of models) {
   // three plans of the same model: one left to its tuner, one held split, one held unsplit
   const nets = MODES.map(() => fcn.Net.fromOnnx(m.bytes));
   const want = nets[0].run(x);
-  const tunerOf = (net: fcn.Net) => (net as unknown as { plan: { tuner: SplitTuner } }).plan.tuner;
   for (const k of [1, 2] as const) {
     nets[k].run(x);
     tunerOf(nets[k]).decideAll(MODES[k] as "split" | "single");
